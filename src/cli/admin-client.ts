@@ -1,0 +1,61 @@
+// The CLI's client of the admin API: it does nothing the HTTP API does not.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+
+export interface AdminConnection {
+  url: string;
+  token: string;
+}
+
+/** Adds --url/--token/--data to a command; defaults come from CONDUIT_URL, CONDUIT_ADMIN_TOKEN or the data folder. */
+export function withConnection(command: Command): Command {
+  return command
+    .option('--url <url>', 'gateway URL (env CONDUIT_URL)', process.env.CONDUIT_URL ?? 'http://127.0.0.1:8080')
+    .option('--token <token>', 'admin token (env CONDUIT_ADMIN_TOKEN)')
+    .option('--data <dir>', 'data folder whose generated admin token to use', './data');
+}
+
+export function connection(opts: { url: string; token?: string; data: string }): AdminConnection {
+  const tokenFile = join(opts.data, 'admin-token');
+  const token = opts.token ?? process.env.CONDUIT_ADMIN_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
+  if (!token) fail('no admin token: pass --token, set CONDUIT_ADMIN_TOKEN, or point --data at the gateway\'s data folder');
+  return { url: opts.url.replace(/\/+$/, ''), token };
+}
+
+export async function adminCall(conn: AdminConnection, method: string, path: string, body?: unknown): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(`${conn.url}/admin/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${conn.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    fail(`cannot reach ${conn.url}: ${(err as Error).cause ? String((err as { cause: unknown }).cause) : (err as Error).message}`);
+  }
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) {
+    const message = (json as { error?: { message?: string } } | undefined)?.error?.message ?? text;
+    fail(`${res.status}: ${message}`);
+  }
+  return json;
+}
+
+export function fail(message: string): never {
+  console.error(`conduit: ${message}`);
+  process.exit(1);
+}
+
+export function print(value: unknown, asJson: boolean, table?: () => string): void {
+  console.log(asJson || !table ? JSON.stringify(value, null, 2) : table());
+}
+
+/** A plain aligned text table. */
+export function renderTable(headers: string[], rows: Array<Array<string | number | null | undefined>>): string {
+  const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}

@@ -1,0 +1,21 @@
+// `conduit config check FILE`: validate a configuration without starting anything.
+import type { Command } from 'commander';
+import { ConfigError, loadConfigFile } from '../../config/load.ts';
+
+export function register(program: Command): void {
+  program
+    .command('config')
+    .description('configuration')
+    .command('check <file>')
+    .description('validate a configuration file')
+    .action((file: string) => {
+      try {
+        const config = loadConfigFile(file);
+        console.log(`${file}: OK (${config.regions.length} regions, ${config.vendors.length} vendors, ${config.providers.length} providers, ${config.models.length} models)`);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        console.error(err.message);
+        process.exitCode = 2;
+      }
+    });
+}

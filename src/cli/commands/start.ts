@@ -1,0 +1,38 @@
+// `conduit start`: run the gateway.
+import type { Command } from 'commander';
+import { ConfigError } from '../../config/load.ts';
+import { startGateway } from '../../main.ts';
+import { parsePort } from '../args.ts';
+
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description('start the gateway (embedded default: SQLite in the data folder, demo catalogue on the built-in simulator)')
+    .option('--port <port>', 'port to listen on', parsePort)
+    .option('--host <host>', 'address to bind')
+    .option('--data <dir>', 'data folder for the embedded store', './data')
+    .option('--config <file>', 'configuration file (YAML)')
+    .action(async (opts: { port?: number; host?: string; data: string; config?: string }) => {
+      try {
+        const gateway = await startGateway({
+          dataDir: opts.data,
+          configFile: opts.config,
+          port: opts.port,
+          host: opts.host,
+          announce: (line) => console.log(line),
+        });
+        const stop = async () => {
+          await gateway.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          console.error(err.message);
+          process.exit(2);
+        }
+        throw err;
+      }
+    });
+}

@@ -1,0 +1,60 @@
+// One error type for everything that reaches a client; src/server/errors.ts turns it into the wire format.
+
+export type ErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'api_error';
+
+export interface ErrorBody {
+  error: { message: string; type: ErrorType; param: string | null; code: string | null };
+}
+
+export class GatewayError extends Error {
+  readonly status: number;
+  readonly type: ErrorType;
+  readonly code: string;
+  readonly param: string | null;
+  /** Extra response headers (e.g. Retry-After). */
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    opts: { param?: string | null; type?: ErrorType; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'GatewayError';
+    this.status = status;
+    this.code = code;
+    this.param = opts.param ?? null;
+    this.type = opts.type ?? typeForStatus(status);
+    this.headers = opts.headers ?? {};
+  }
+
+  toBody(): ErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+function typeForStatus(status: number): ErrorType {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 404) return 'not_found_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'api_error';
+  return 'invalid_request_error';
+}
+
+export const invalidRequest = (message: string, param: string | null = null, code = 'invalid_request') =>
+  new GatewayError(400, code, message, { param });
+
+export const notFound = (message: string, code = 'not_found', param: string | null = null) =>
+  new GatewayError(404, code, message, { param });
+
+export const forbidden = (message: string, code = 'forbidden') => new GatewayError(403, code, message);
+
+export const unauthorized = (message: string, code = 'invalid_api_key') => new GatewayError(401, code, message);

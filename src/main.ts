@@ -1,0 +1,142 @@
+// The composition root: the only place that picks concrete implementations and wires them together.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { demoConfig } from './config/demo.ts';
+import { loadConfigFile } from './config/load.ts';
+import type { ConduitConfig } from './config/schema.ts';
+import { unauthorized } from './errors.ts';
+import { authenticate } from './pipeline/authenticate.ts';
+import { authorize } from './pipeline/authorize.ts';
+import { compose } from './pipeline/compose.ts';
+import { forward } from './pipeline/forward.ts';
+import { parse } from './pipeline/parse.ts';
+import { resolveModel } from './pipeline/resolve-model.ts';
+import { route } from './pipeline/route.ts';
+import { settle } from './pipeline/settle.ts';
+import { createAdapter } from './providers/registry.ts';
+import { Catalogue } from './routing/catalogue.ts';
+import { buildApp } from './server/app.ts';
+import type { Store } from './store/ports.ts';
+import { Tenancy } from './tenancy/tenancy.ts';
+
+export interface GatewayOptions {
+  /** Data folder for the embedded store; ':memory:' for a throwaway in-memory database. */
+  dataDir: string;
+  configFile?: string;
+  /** Overrides config.server.port (0 = any free port). */
+  port?: number;
+  host?: string;
+  adminToken?: string;
+  logLevel?: string;
+  /** Print the demo key and admin token (the CLI does; tests do not). */
+  announce?: (line: string) => void;
+}
+
+export interface Gateway {
+  url: string;
+  app: FastifyInstance;
+  config: Readonly<ConduitConfig>;
+  store: Store;
+  tenancy: Tenancy;
+  catalogue: Catalogue;
+  adminToken: string;
+  /** The demo organisation's key, when the demo was seeded in this data folder. */
+  demoKey?: string;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const config = options.configFile ? loadConfigFile(options.configFile) : demoConfig();
+  const store = await openStore(options.dataDir);
+  const tenancy = new Tenancy(store.orgs, store.keys);
+  const catalogue = new Catalogue(config, createAdapter);
+  const adminToken = options.adminToken ?? process.env.CONDUIT_ADMIN_TOKEN ?? generatedAdminToken(options.dataDir);
+
+  const pipeline = compose([
+    authenticate(tenancy),
+    parse,
+    resolveModel(catalogue),
+    authorize,
+    route,
+    settle(store.usage),
+    forward,
+  ]);
+
+  const app = buildApp({
+    catalogue,
+    pipeline,
+    principalOf: async (authorization) => {
+      const secret = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
+      const principal = secret ? await tenancy.authenticate(secret) : undefined;
+      if (!principal) throw unauthorized('Incorrect API key provided, or the key was revoked.');
+      return principal;
+    },
+    visibleModels: () => catalogue.models,
+    tenancy,
+    usage: store.usage,
+    adminToken,
+    bodyLimitBytes: config.server.body_limit_bytes,
+    logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info',
+  });
+
+  const demoKey = config.demo.seed ? await seedDemo(tenancy, options.dataDir) : undefined;
+  await app.listen({ port: options.port ?? config.server.port, host: options.host ?? config.server.host });
+  const { port } = app.server.address() as AddressInfo;
+  const host = options.host ?? config.server.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  if (options.announce) {
+    options.announce(`Conduit listening on ${url} (data: ${options.dataDir}; upstream: ${options.configFile ? options.configFile : 'built-in SIMULATOR, demo catalogue'})`);
+    if (!options.adminToken && !process.env.CONDUIT_ADMIN_TOKEN) options.announce(`Admin token (generated): ${adminToken}`);
+    if (demoKey) options.announce(`Demo organisation API key: ${demoKey}`);
+  }
+
+  return {
+    url,
+    app,
+    config,
+    store,
+    tenancy,
+    catalogue,
+    adminToken,
+    demoKey,
+    async close() {
+      await app.close();
+      await catalogue.close();
+      await store.close();
+    },
+  };
+}
+
+async function openStore(dataDir: string): Promise<Store> {
+  // Dynamic import: the embedded default never loads cluster drivers, and vice versa.
+  const { openSqliteStore } = await import('./store/sqlite/index.ts');
+  return openSqliteStore(dataDir);
+}
+
+/** The generated admin token is kept in the data folder so the CLI on the same machine can find it. */
+function generatedAdminToken(dataDir: string): string {
+  const token = `cdt-admin-${randomBytes(24).toString('base64url')}`;
+  if (dataDir !== ':memory:') writeSecret(join(dataDir, 'admin-token'), token);
+  return token;
+}
+
+async function seedDemo(tenancy: Tenancy, dataDir: string): Promise<string | undefined> {
+  const keyFile = dataDir === ':memory:' ? undefined : join(dataDir, 'demo-key');
+  const orgs = await tenancy.listOrgs();
+  const existing = orgs.find((o) => o.name === 'Demo Org');
+  if (existing && keyFile && existsSync(keyFile)) return readFileSync(keyFile, 'utf8').trim();
+  const org = existing ?? (await tenancy.createOrg({ name: 'Demo Org', country: 'SG', tier: 'verified' }));
+  const { secret } = await tenancy.createKey(org.id, 'demo');
+  if (keyFile) writeSecret(keyFile, secret);
+  return secret;
+}
+
+function writeSecret(file: string, value: string): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}

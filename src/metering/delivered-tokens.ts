@@ -1,0 +1,43 @@
+// Token counts Conduit works out itself, for when a vendor reports none (a stream cut short, an upstream
+// that omits usage). The tokenizer loads on first use, so requests that never need it never pay for it.
+import type { JsonObject } from '../providers/types.ts';
+
+type Encoder = { encode(text: string): number[] };
+let encoder: Encoder | undefined;
+
+async function load(): Promise<Encoder> {
+  if (!encoder) {
+    const { getEncoding } = await import('js-tiktoken');
+    encoder = getEncoding('o200k_base');
+  }
+  return encoder;
+}
+
+export async function countTextTokens(text: string): Promise<number> {
+  if (text.length === 0) return 0;
+  return (await load()).encode(text).length;
+}
+
+/** Prompt tokens of a chat or embeddings request, counted the way OpenAI bills them (text plus per-message framing). */
+export async function countPromptTokens(body: JsonObject): Promise<number> {
+  if (Array.isArray(body.messages)) {
+    let tokens = 3;
+    for (const message of body.messages as JsonObject[]) {
+      tokens += 3 + (await countTextTokens(textOf(message.content)));
+      if (message.tool_calls) tokens += await countTextTokens(JSON.stringify(message.tool_calls));
+    }
+    if (body.tools) tokens += await countTextTokens(JSON.stringify(body.tools));
+    return tokens;
+  }
+  const input = body.input;
+  const items = Array.isArray(input) ? input : [input];
+  let tokens = 0;
+  for (const item of items) tokens += Array.isArray(item) ? item.length : typeof item === 'number' ? 1 : await countTextTokens(String(item ?? ''));
+  return tokens;
+}
+
+export function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (typeof (p as JsonObject)?.text === 'string' ? ((p as JsonObject).text as string) : '')).join('');
+  return '';
+}

@@ -1,0 +1,24 @@
+// The pipeline runner: stages run in order over one context; a stage stops the request by throwing a
+// GatewayError. Work a stage must do after delivery (settling, releasing) it registers in ctx.deferred.
+import type { RequestContext, Stage } from './context.ts';
+
+export function compose(stages: readonly Stage[]): (ctx: RequestContext) => Promise<void> {
+  return async (ctx) => {
+    for (const stage of stages) {
+      const pending = stage(ctx);
+      if (pending) await pending;
+    }
+  };
+}
+
+/** Runs deferred work in reverse order of registration; one failing does not stop the others. */
+export async function runDeferred(ctx: RequestContext, onError: (err: unknown) => void): Promise<void> {
+  for (let i = ctx.deferred.length - 1; i >= 0; i--) {
+    try {
+      const pending = ctx.deferred[i]!();
+      if (pending) await pending;
+    } catch (err) {
+      onError(err);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// The typed per-request context every stage reads and writes.
+import type { CatalogueModel, Deployment } from '../routing/catalogue.ts';
+import type { EventStream, JsonObject, Usage } from '../providers/types.ts';
+import type { Principal } from '../tenancy/tenancy.ts';
+
+export type Endpoint = 'chat' | 'embeddings';
+
+export interface RequestContext {
+  readonly requestId: string;
+  readonly endpoint: Endpoint;
+  readonly receivedAt: Date;
+  /** performance.now() at arrival, for latency. */
+  readonly startedAt: number;
+  readonly clientIp: string;
+  readonly authorization: string | undefined;
+  /** The client's parsed JSON body, not yet validated. */
+  readonly rawBody: unknown;
+  /** Aborted when the client disconnects. */
+  readonly signal: AbortSignal;
+
+  principal?: Principal;
+  /** The validated request body. */
+  body?: JsonObject;
+  stream?: boolean;
+  /** The client asked for the usage chunk on its stream. */
+  clientWantsUsage?: boolean;
+  model?: CatalogueModel;
+  /** Deployments that may serve this request, best first. */
+  candidates?: Deployment[];
+  /** The deployment that served (or last tried to serve) the request. */
+  deployment?: Deployment;
+  /** What forward produced and later stages may wrap; the server delivers it. */
+  reply?: Reply;
+  /** Extra response headers set by stages (deployment, region, rate limits...). */
+  headers: Record<string, string>;
+  /** Filled as the reply is delivered; final once delivery ends. */
+  usage?: Usage;
+  usageEstimated?: boolean;
+  /** HTTP status the client got. */
+  status?: number;
+  /** Work to run after the reply was delivered (or failed), last registered first. */
+  deferred: Array<() => void | Promise<void>>;
+}
+
+export type Reply = { kind: 'json'; body: JsonObject } | { kind: 'stream'; events: EventStream };
+
+export type Stage = (ctx: RequestContext) => void | Promise<void>;

@@ -1,0 +1,37 @@
+// Passes a chat stream through to the client while keeping the books: records the usage the vendor reports,
+// drops the usage chunk if the client did not ask for it, and, when the stream ends without usage (cut,
+// aborted), estimates from what was actually delivered.
+import { countPromptTokens, countTextTokens } from '../metering/delivered-tokens.ts';
+import type { EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
+import type { RequestContext } from './context.ts';
+
+export async function* meterStream(ctx: RequestContext, events: EventStream): AsyncGenerator<StreamEvent> {
+  let delivered = '';
+  try {
+    for await (const event of events) {
+      if (event.usage) ctx.usage = event.usage;
+      const choices = event.chunk.choices as JsonObject[] | undefined;
+      if (choices && choices.length > 0) {
+        for (const choice of choices) delivered += deltaText(choice.delta as JsonObject | undefined);
+      } else if (event.usage && !ctx.clientWantsUsage) {
+        continue;
+      }
+      yield event;
+    }
+  } finally {
+    if (!ctx.usage) {
+      // Cut short or unreported: bill what reached the client, counted by our tokenizer.
+      ctx.usage = { prompt_tokens: await countPromptTokens(ctx.body!), completion_tokens: await countTextTokens(delivered), cached_tokens: 0, reasoning_tokens: 0 };
+      ctx.usageEstimated = true;
+    }
+  }
+}
+
+function deltaText(delta: JsonObject | undefined): string {
+  if (!delta) return '';
+  let text = typeof delta.content === 'string' ? delta.content : '';
+  if (typeof delta.reasoning_content === 'string') text += delta.reasoning_content;
+  const calls = delta.tool_calls as JsonObject[] | undefined;
+  if (calls) for (const call of calls) text += String((call.function as JsonObject | undefined)?.arguments ?? '');
+  return text;
+}

@@ -1,0 +1,153 @@
+// Any OpenAI-compatible upstream (OpenAI, DeepSeek, vLLM, llama.cpp, Ollama, a simulator server) over a pooled,
+// keep-alive undici connection pool. Azure reuses this with its own URL and auth (see ../azure).
+import { Pool, errors as undiciErrors } from 'undici';
+import type { ProviderConfig } from '../../config/schema.ts';
+import { sseData } from '../../protocols/sse-reader.ts';
+import { UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
+
+export interface UpstreamTarget {
+  path: string;
+  headers: Record<string, string>;
+}
+
+/** How a vendor addresses an operation and authenticates; the only part that differs between compatible vendors. */
+export interface OpenAIDialect {
+  target(operation: 'chat/completions' | 'embeddings', req: UpstreamRequest): UpstreamTarget;
+}
+
+export function bearerDialect(config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): OpenAIDialect {
+  const basePath = new URL(config.base_url!).pathname.replace(/\/+$/, '');
+  const key = config.api_key_env ? env[config.api_key_env] : undefined;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key) headers.authorization = `Bearer ${key}`;
+  return { target: (operation) => ({ path: `${basePath}/${operation}`, headers }) };
+}
+
+export class OpenAICompatibleAdapter implements ProviderAdapter {
+  private readonly pool: Pool;
+
+  constructor(
+    readonly config: ProviderConfig,
+    private readonly dialect: OpenAIDialect = bearerDialect(config),
+  ) {
+    const { timeouts } = config;
+    this.pool = new Pool(new URL(config.base_url!).origin, {
+      connections: config.max_connections,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      connectTimeout: timeouts.connect_ms,
+      headersTimeout: timeouts.first_byte_ms,
+      bodyTimeout: timeouts.idle_ms,
+    });
+  }
+
+  async chat(req: UpstreamRequest): Promise<JsonResult> {
+    const body = await this.send('chat/completions', req, req.body);
+    const parsed = await readJson(body, this.config.id);
+    if (!Array.isArray(parsed.choices)) throw new UpstreamError('protocol', `${this.config.id}: reply has no choices`);
+    return { body: parsed, usage: usageFrom(parsed.usage) };
+  }
+
+  async chatStream(req: UpstreamRequest): Promise<EventStream> {
+    // Always ask for usage, so no stream is ever recorded as zero tokens; the caller drops the usage chunk
+    // again when its client did not ask for it.
+    const streamOptions = { ...((req.body.stream_options as JsonObject | undefined) ?? {}), include_usage: true };
+    const body = await this.send('chat/completions', req, { ...req.body, stream: true, stream_options: streamOptions });
+    return events(body, this.config.id);
+  }
+
+  async embeddings(req: UpstreamRequest): Promise<JsonResult> {
+    const body = await this.send('embeddings', req, req.body);
+    const parsed = await readJson(body, this.config.id);
+    if (!Array.isArray(parsed.data)) throw new UpstreamError('protocol', `${this.config.id}: reply has no data`);
+    return { body: parsed, usage: usageFrom({ completion_tokens: 0, ...(parsed.usage as JsonObject) }) };
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async send(operation: 'chat/completions' | 'embeddings', req: UpstreamRequest, payload: JsonObject): Promise<AsyncIterable<Buffer>> {
+    const { path, headers } = this.dialect.target(operation, req);
+    const signal = AbortSignal.any([req.signal, AbortSignal.timeout(this.config.timeouts.total_ms)]);
+    let res;
+    try {
+      res = await this.pool.request({ method: 'POST', path, headers, body: JSON.stringify(payload), signal });
+    } catch (err) {
+      throw toUpstreamError(err, this.config.id, req.signal);
+    }
+    if (res.statusCode >= 400) {
+      const text = await res.body.text().catch(() => '');
+      let errorBody: JsonObject | undefined;
+      try {
+        errorBody = JSON.parse(text) as JsonObject;
+      } catch {
+        errorBody = undefined;
+      }
+      throw new UpstreamError('status', `${this.config.id} answered ${res.statusCode}`, res.statusCode, retryAfterMs(res.headers['retry-after']), errorBody);
+    }
+    return guard(res.body, this.config.id, req.signal);
+  }
+}
+
+/** Re-throws body errors (idle timeout, reset, abort) as UpstreamError. */
+async function* guard(body: AsyncIterable<Buffer>, provider: string, clientSignal: AbortSignal): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (err) {
+    throw toUpstreamError(err, provider, clientSignal);
+  }
+}
+
+async function readJson(body: AsyncIterable<Buffer>, provider: string): Promise<JsonObject> {
+  const parts: Buffer[] = [];
+  for await (const chunk of body) parts.push(chunk);
+  try {
+    const value = JSON.parse(Buffer.concat(parts).toString('utf8')) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as JsonObject;
+  } catch {
+    // fall through
+  }
+  throw new UpstreamError('protocol', `${provider}: reply is not valid JSON`);
+}
+
+async function* events(body: AsyncIterable<Buffer>, provider: string): AsyncGenerator<StreamEvent> {
+  let done = false;
+  for await (const data of sseData(body)) {
+    if (data === '[DONE]') {
+      done = true;
+      break;
+    }
+    let chunk: JsonObject;
+    try {
+      chunk = JSON.parse(data) as JsonObject;
+    } catch {
+      throw new UpstreamError('protocol', `${provider}: stream carried an event that is not valid JSON`);
+    }
+    if (chunk.error) throw new UpstreamError('status', `${provider}: stream failed: ${JSON.stringify(chunk.error).slice(0, 200)}`, 502);
+    yield { data, chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null };
+  }
+  if (!done) throw new UpstreamError('protocol', `${provider}: stream ended before [DONE]`);
+}
+
+export function retryAfterMs(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  const seconds = Number(v);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(v);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+function toUpstreamError(err: unknown, provider: string, clientSignal: AbortSignal): UpstreamError {
+  if (err instanceof UpstreamError) return err;
+  if (clientSignal.aborted) return new UpstreamError('aborted', `${provider}: client went away`);
+  const e = err as { code?: string; name?: string; message?: string };
+  if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError || e.name === 'TimeoutError' || e.name === 'AbortError') {
+    return new UpstreamError('timeout', `${provider}: timed out (${e.code ?? e.name})`);
+  }
+  if (e instanceof undiciErrors.ConnectTimeoutError || e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') {
+    return new UpstreamError('connect', `${provider}: cannot connect (${e.code ?? e.name})`);
+  }
+  return new UpstreamError('connect', `${provider}: connection failed (${e.code ?? e.message ?? 'unknown'})`);
+}

@@ -1,0 +1,87 @@
+// The provider adapter interface: every vendor folder implements ProviderAdapter.
+// Usage is part of every result, streams included, so an adapter cannot forget metering.
+import type { ProviderConfig } from '../config/schema.ts';
+
+/** A JSON object as received on the wire; adapters read the fields they need. */
+export type JsonObject = Record<string, unknown>;
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+}
+
+export interface UpstreamRequest {
+  /** The client's request body with `model` replaced by the vendor's model name. */
+  body: JsonObject;
+  /** The vendor's model name. */
+  model: string;
+  /** Azure deployment name, when the deployment needs one. */
+  azureDeployment?: string;
+  signal: AbortSignal;
+  /** Stable pseudonymous end-customer id to pass on to the vendor's abuse monitoring. */
+  endUser?: string;
+}
+
+export interface JsonResult {
+  body: JsonObject;
+  /** What the vendor reported; null when it reported nothing. */
+  usage: Usage | null;
+}
+
+/** One server-sent event of a chat stream: the raw `data:` payload, forwarded verbatim, and its parsed form. */
+export interface StreamEvent {
+  data: string;
+  chunk: JsonObject;
+  /** Set on the chunk that carries usage (OpenAI sends it last, with empty choices). */
+  usage: Usage | null;
+}
+
+/** Iterating yields events as they arrive; the iterator throws UpstreamError when the stream breaks. */
+export type EventStream = AsyncIterable<StreamEvent>;
+
+export interface ProviderAdapter {
+  readonly config: ProviderConfig;
+  chat(req: UpstreamRequest): Promise<JsonResult>;
+  /** Resolves once the upstream accepted the request (status and headers in), before the first token. */
+  chatStream(req: UpstreamRequest): Promise<EventStream>;
+  embeddings(req: UpstreamRequest): Promise<JsonResult>;
+  close(): Promise<void>;
+}
+
+export type UpstreamFailure = 'status' | 'timeout' | 'connect' | 'protocol' | 'aborted';
+
+/** An upstream failed: the pipeline maps it to 502/503/504 (or the vendor's 4xx) and may retry elsewhere. */
+export class UpstreamError extends Error {
+  constructor(
+    readonly kind: UpstreamFailure,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+    /** The vendor's error body, for 4xx passed back to the client. */
+    readonly body?: JsonObject,
+  ) {
+    super(message);
+    this.name = 'UpstreamError';
+  }
+}
+
+export function usageFrom(value: unknown): Usage | null {
+  if (!value || typeof value !== 'object') return null;
+  const u = value as {
+    prompt_tokens?: unknown;
+    completion_tokens?: unknown;
+    prompt_tokens_details?: { cached_tokens?: unknown } | null;
+    completion_tokens_details?: { reasoning_tokens?: unknown } | null;
+  };
+  if (typeof u.prompt_tokens !== 'number' || typeof u.completion_tokens !== 'number') return null;
+  return {
+    prompt_tokens: u.prompt_tokens,
+    completion_tokens: u.completion_tokens,
+    cached_tokens: num(u.prompt_tokens_details?.cached_tokens),
+    reasoning_tokens: num(u.completion_tokens_details?.reasoning_tokens),
+  };
+}
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);

@@ -1,0 +1,36 @@
+// Writes a stream to the client as server-sent events, chunk by chunk as they arrive, respecting backpressure.
+import type { ServerResponse } from 'node:http';
+import type { GatewayError } from '../errors.ts';
+import type { EventStream } from '../providers/types.ts';
+
+export function writeSseHead(res: ServerResponse, headers: Record<string, string>): void {
+  res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+}
+
+/** Resolves when everything was written, or rejects with the stream's own error. */
+export async function pipeEvents(res: ServerResponse, events: EventStream): Promise<void> {
+  for await (const event of events) {
+    if (res.destroyed) return;
+    if (!res.write(`data: ${event.data}\n\n`)) await drained(res);
+  }
+}
+
+export function writeSseError(res: ServerResponse, err: GatewayError): void {
+  if (!res.destroyed) res.write(`data: ${JSON.stringify(err.toBody())}\n\n`);
+}
+
+export function endSse(res: ServerResponse): void {
+  if (!res.destroyed) res.end('data: [DONE]\n\n');
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

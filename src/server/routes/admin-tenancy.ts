@@ -1,0 +1,66 @@
+// Admin API: organisations, their API keys and their usage.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { notFound } from '../../errors.ts';
+import type { UsageStore } from '../../store/ports.ts';
+import { toPublicKey, type Tenancy } from '../../tenancy/tenancy.ts';
+import { parseInput } from '../validate.ts';
+
+const tierSchema = z.enum(['trial', 'verified', 'strategic']);
+// Unknown fields are ignored (zod strips them) so that clients written today keep working.
+const newOrgSchema = z.object({
+  name: z.string().trim().min(1, 'must be a non-empty string').max(200),
+  country: z.string().regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "DE"').transform((c) => c.toUpperCase()),
+  tier: tierSchema.optional(),
+});
+const newKeySchema = z.object({ name: z.string().trim().min(1).max(200).optional() });
+const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time').transform((v) => new Date(v).toISOString());
+const rangeSchema = z.object({ from: isoDate.optional(), to: isoDate.optional() });
+const idParams = z.object({ id: z.string().min(1) });
+
+export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; usage: UsageStore }): void {
+  const { tenancy, usage } = deps;
+
+  const orgOr404 = async (id: string) => {
+    const org = await tenancy.getOrg(id);
+    if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+    return org;
+  };
+
+  app.post('/orgs', async (request, reply) => {
+    const input = parseInput(newOrgSchema, request.body);
+    reply.code(201);
+    return tenancy.createOrg(input);
+  });
+
+  app.get('/orgs', async () => ({ object: 'list', data: await tenancy.listOrgs() }));
+
+  app.get('/orgs/:id', async (request) => orgOr404(parseInput(idParams, request.params, 'path').id));
+
+  app.post('/orgs/:id/keys', async (request, reply) => {
+    const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
+    const { name } = parseInput(newKeySchema, request.body);
+    const { record, secret } = await tenancy.createKey(org.id, name ?? null);
+    reply.code(201);
+    return { ...toPublicKey(record), key: secret };
+  });
+
+  app.get('/orgs/:id/keys', async (request) => {
+    const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
+    return { object: 'list', data: (await tenancy.listKeys(org.id)).map(toPublicKey) };
+  });
+
+  app.delete('/orgs/:id/keys/:keyId', async (request) => {
+    const { id, keyId } = parseInput(z.object({ id: z.string(), keyId: z.string() }), request.params, 'path');
+    await orgOr404(id);
+    const record = await tenancy.revokeKey(id, keyId);
+    if (!record) throw notFound(`No key with id '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
+    return toPublicKey(record);
+  });
+
+  app.get('/orgs/:id/usage', async (request) => {
+    const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
+    const range = parseInput(rangeSchema, request.query, 'query');
+    return { org_id: org.id, ...range, ...(await usage.totals(org.id, range)) };
+  });
+}

@@ -1,0 +1,80 @@
+// Storage ports: what domain modules need from storage, nothing about how it is stored.
+
+export type Tier = 'trial' | 'verified' | 'strategic';
+export type OrgStatus = 'applied' | 'screening' | 'approved' | 'needs_review' | 'rejected' | 'suspended';
+
+export interface Org {
+  id: string;
+  name: string;
+  country: string;
+  tier: Tier;
+  status: OrgStatus;
+  created_at: string;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  org_id: string;
+  name: string | null;
+  /** First characters of the secret, for recognising a key in lists. */
+  prefix: string;
+  /** sha256 of the secret, hex. The secret itself is never stored. */
+  hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface UsageEvent {
+  request_id: string;
+  ts: string;
+  org_id: string;
+  key_id: string;
+  endpoint: string;
+  model: string;
+  vendor: string;
+  deployment: string;
+  region: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+  /** True when tokens were counted by Conduit (stream cut, vendor reported nothing), not by the vendor. */
+  estimated: boolean;
+  status: number;
+  latency_ms: number;
+}
+
+export interface UsageTotals {
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export interface OrgStore {
+  createOrg(org: Org): Promise<void>;
+  getOrg(id: string): Promise<Org | undefined>;
+  listOrgs(): Promise<Org[]>;
+  updateOrg(id: string, patch: Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status'>>): Promise<Org | undefined>;
+}
+
+export interface KeyStore {
+  createKey(key: ApiKeyRecord): Promise<void>;
+  findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  listKeys(orgId: string): Promise<ApiKeyRecord[]>;
+  revokeKey(orgId: string, keyId: string, at: string): Promise<ApiKeyRecord | undefined>;
+}
+
+export interface UsageStore {
+  /** Resolves once the event is durable. Idempotent by request_id. */
+  record(event: UsageEvent): Promise<void>;
+  totals(orgId: string, range: { from?: string; to?: string }): Promise<UsageTotals>;
+  list(orgId: string, range: { from?: string; to?: string; limit?: number }): Promise<UsageEvent[]>;
+}
+
+export interface Store {
+  orgs: OrgStore;
+  keys: KeyStore;
+  usage: UsageStore;
+  close(): Promise<void>;
+}

@@ -1,0 +1,22 @@
+// The embedded store: one SQLite file in the data folder.
+import { join } from 'node:path';
+import type { Store } from '../ports.ts';
+import { migrate, openSqlite } from './db.ts';
+import { SqlKeyStore, SqlOrgStore } from './tenancy.ts';
+import { SqlUsageStore } from './usage.ts';
+
+export async function openSqliteStore(dataDir: string): Promise<Store & { usage: SqlUsageStore }> {
+  const file = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'conduit.sqlite');
+  const { db } = openSqlite(file);
+  await migrate(db);
+  const usage = new SqlUsageStore(db);
+  return {
+    orgs: new SqlOrgStore(db),
+    keys: new SqlKeyStore(db),
+    usage,
+    async close() {
+      await usage.flush();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+// API key secrets: random, prefixed, stored only as a sha256 hash, compared in constant time.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const KEY_PREFIX = 'sk-cdt-';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 40 base62 characters ≈ 238 bits of entropy. */
+export function generateSecret(): string {
+  const bytes = randomBytes(40);
+  let out = KEY_PREFIX;
+  for (const b of bytes) out += ALPHABET[b % 62];
+  return out;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+export function hashesEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+}

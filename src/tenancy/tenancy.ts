@@ -1,0 +1,96 @@
+// Organisations and their API keys: creation, listing, revocation, and authenticating a presented key.
+import type { ApiKeyRecord, KeyStore, Org, OrgStore, Tier } from '../store/ports.ts';
+import { generateSecret, hashesEqual, hashSecret, KEY_PREFIX, newId } from './api-keys.ts';
+
+export interface Principal {
+  org: Org;
+  key: ApiKeyRecord;
+}
+
+export interface NewOrg {
+  name: string;
+  country: string;
+  tier?: Tier;
+}
+
+export type PublicKey = Omit<ApiKeyRecord, 'hash'>;
+
+export const toPublicKey = ({ hash: _hash, ...rest }: ApiKeyRecord): PublicKey => rest;
+
+export class Tenancy {
+  // Authenticated keys by hash. Revocation and org changes go through this class, which evicts, so a
+  // revoked key stops working at once; misses fall through to the store.
+  private readonly cache = new Map<string, Principal>();
+
+  constructor(
+    private readonly orgs: OrgStore,
+    private readonly keys: KeyStore,
+  ) {}
+
+  async createOrg(input: NewOrg, status: Org['status'] = 'approved'): Promise<Org> {
+    const org: Org = {
+      id: newId('org'),
+      name: input.name,
+      country: input.country,
+      tier: input.tier ?? 'trial',
+      status,
+      created_at: new Date().toISOString(),
+    };
+    await this.orgs.createOrg(org);
+    return org;
+  }
+
+  getOrg(id: string): Promise<Org | undefined> {
+    return this.orgs.getOrg(id);
+  }
+
+  listOrgs(): Promise<Org[]> {
+    return this.orgs.listOrgs();
+  }
+
+  async updateOrg(id: string, patch: Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status'>>): Promise<Org | undefined> {
+    const org = await this.orgs.updateOrg(id, patch);
+    for (const [hash, principal] of this.cache) if (principal.org.id === id) this.cache.delete(hash);
+    return org;
+  }
+
+  /** Returns the record and the secret; the secret is never retrievable again. */
+  async createKey(orgId: string, name: string | null = null): Promise<{ record: ApiKeyRecord; secret: string }> {
+    const secret = generateSecret();
+    const record: ApiKeyRecord = {
+      id: newId('key'),
+      org_id: orgId,
+      name,
+      prefix: secret.slice(0, KEY_PREFIX.length + 4),
+      hash: hashSecret(secret),
+      created_at: new Date().toISOString(),
+      revoked_at: null,
+    };
+    await this.keys.createKey(record);
+    return { record, secret };
+  }
+
+  listKeys(orgId: string): Promise<ApiKeyRecord[]> {
+    return this.keys.listKeys(orgId);
+  }
+
+  async revokeKey(orgId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
+    const record = await this.keys.revokeKey(orgId, keyId, new Date().toISOString());
+    if (record) this.cache.delete(record.hash);
+    return record;
+  }
+
+  /** The principal for a presented secret, or undefined for an unknown or revoked key. */
+  async authenticate(secret: string): Promise<Principal | undefined> {
+    const hash = hashSecret(secret);
+    const cached = this.cache.get(hash);
+    if (cached) return cached;
+    const key = await this.keys.findKeyByHash(hash);
+    if (!key || key.revoked_at || !hashesEqual(key.hash, hash)) return undefined;
+    const org = await this.orgs.getOrg(key.org_id);
+    if (!org) return undefined;
+    const principal = { org, key };
+    this.cache.set(hash, principal);
+    return principal;
+  }
+}
