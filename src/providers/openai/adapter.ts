@@ -95,7 +95,7 @@ async function* guard(body: AsyncIterable<Buffer>, provider: string, clientSigna
   try {
     for await (const chunk of body) yield chunk;
   } catch (err) {
-    throw toUpstreamError(err, provider, clientSignal);
+    throw toUpstreamError(err, provider, clientSignal, 'body');
   }
 }
 
@@ -139,7 +139,7 @@ export function retryAfterMs(value: string | string[] | undefined): number | und
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
-function toUpstreamError(err: unknown, provider: string, clientSignal: AbortSignal): UpstreamError {
+function toUpstreamError(err: unknown, provider: string, clientSignal: AbortSignal, phase: 'request' | 'body' = 'request'): UpstreamError {
   if (err instanceof UpstreamError) return err;
   if (clientSignal.aborted) return new UpstreamError('aborted', `${provider}: client went away`);
   const e = err as { code?: string; name?: string; message?: string };
@@ -149,5 +149,6 @@ function toUpstreamError(err: unknown, provider: string, clientSignal: AbortSign
   if (e instanceof undiciErrors.ConnectTimeoutError || e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') {
     return new UpstreamError('connect', `${provider}: cannot connect (${e.code ?? e.name})`);
   }
+  if (phase === 'body') return new UpstreamError('protocol', `${provider}: connection lost mid-response (${e.code ?? e.message ?? 'unknown'})`);
   return new UpstreamError('connect', `${provider}: connection failed (${e.code ?? e.message ?? 'unknown'})`);
 }

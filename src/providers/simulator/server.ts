@@ -69,8 +69,8 @@ export async function startSimulatorServer(opts: { port?: number; host?: string;
       if (fault === 'malformed') return send(res, 200, text.slice(0, text.length >> 1) + '<html>');
       if (fault === 'truncate') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(text.length) });
-        res.write(text.slice(0, text.length >> 1));
-        return void res.destroy();
+        res.write(text.slice(0, text.length >> 1), () => setTimeout(() => res.destroy(), 5));
+        return;
       }
       stats.completion_tokens_sent += Number(plan.usage.completion_tokens);
       return send(res, 200, text);
@@ -82,7 +82,11 @@ export async function startSimulatorServer(opts: { port?: number; host?: string;
     const cutAt = fault === 'truncate' ? chunks.length >> 1 : -1;
     for (let i = 0; i < chunks.length; i++) {
       if (aborted.signal.aborted) return;
-      if (i === cutAt) return void res.destroy();
+      if (i === cutAt) {
+        // Let what was written reach the wire before the connection drops, as a real mid-stream failure would.
+        await new Promise<void>((resolve) => res.write('', () => resolve()));
+        return void setTimeout(() => res.destroy(), 5);
+      }
       if (fault === 'malformed' && i === 2) {
         res.write('data: {"id": "broken", "choices": [\n\n');
         continue;

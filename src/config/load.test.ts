@@ -1,0 +1,73 @@
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/helpers/gateway.ts';
+import { demoConfig } from './demo.ts';
+import { ConfigError, loadConfigFile, validateConfig } from './load.ts';
+
+const base = () => ({
+  regions: [{ id: 'sg', country: 'SG' }],
+  vendors: [{ id: 'openai' }],
+  providers: [
+    { id: 'a', vendor: 'openai', type: 'openai', region: 'sg', base_url: 'https://api.example.com/v1', api_key_env: 'OPENAI_API_KEY', models: [{ model: 'gpt-4o' }] },
+    { id: 'b', vendor: 'openai', type: 'simulator', region: 'sg', models: [{ model: 'gpt-4o' }] },
+    { id: 'c', vendor: 'openai', type: 'openai', region: 'sg', base_url: 'https://api.example.com/v1', models: [{ model: 'gpt-4o' }] },
+  ],
+  models: [{ name: 'gpt-4o', vendor: 'openai' }],
+});
+
+function problems(raw: unknown): string[] {
+  try {
+    validateConfig(raw);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration validation', () => {
+  it('accepts a valid config and the demo, frozen', () => {
+    expect(problems(base())).toEqual([]);
+    const demo = demoConfig();
+    expect(Object.isFrozen(demo.providers[0])).toBe(true);
+  });
+
+  it('names the entry and field of each problem', () => {
+    const raw = base();
+    (raw.providers[2] as { base_url: string }).base_url = 'ftp://nope';
+    expect(problems(raw)).toContain('providers[2].base_url: must be an http(s) URL');
+    const noVersion = base();
+    Object.assign(noVersion.providers[0]!, { type: 'azure' });
+    expect(problems(noVersion)).toEqual(expect.arrayContaining(['providers[0].api_version: is required for type "azure"']));
+    const unknownField = { ...base(), colour: 'blue' };
+    expect(problems(unknownField)).toEqual(['(root): unknown field(s) "colour"']);
+  });
+
+  it('rejects references that do not resolve and models nobody serves', () => {
+    const raw = base();
+    raw.providers[1]!.region = 'mars';
+    raw.providers[2]!.models = [{ model: 'gpt-5' }];
+    raw.models.push({ name: 'orphan', vendor: 'openai' });
+    expect(problems(raw)).toEqual(
+      expect.arrayContaining([
+        'providers[1].region: unknown region "mars"',
+        'providers[2].models[0].model: "gpt-5" is not in the model catalogue',
+        'models[1]: model "orphan" has no provider serving it',
+      ]),
+    );
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const file = `${tempDir()}/bad.yaml`;
+    writeFileSync(file, 'regions:\n  - id: sg\n   country: SG\n');
+    expect(() => loadConfigFile(file)).toThrow(/line \d+/);
+    expect(() => loadConfigFile(`${tempDir()}/missing.yaml`)).toThrow(/cannot read file: ENOENT/);
+  });
+});
+
+describe('shipped example', () => {
+  it('examples/conduit.yaml is valid', () => {
+    const config = loadConfigFile(new URL('../../examples/conduit.yaml', import.meta.url).pathname);
+    expect(config.providers.map((p) => p.type)).toEqual(['openai', 'azure', 'openai']);
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { sseData } from './sse-reader.ts';
+
+async function collect(parts: string[]): Promise<string[]> {
+  const out: string[] = [];
+  async function* source() {
+    for (const p of parts) yield Buffer.from(p);
+  }
+  for await (const d of sseData(source())) out.push(d);
+  return out;
+}
+
+describe('sseData', () => {
+  it('yields events split across arbitrary chunk boundaries', async () => {
+    expect(await collect(['data: {"a"', ':1}\n', '\ndata: [DONE]\n\n'])).toEqual(['{"a":1}', '[DONE]']);
+  });
+  it('handles CRLF, comments, multi-line data and a missing final blank line', async () => {
+    expect(await collect([': keep-alive\r\n\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: tail'])).toEqual(['one\ntwo', 'tail']);
+  });
+  it('keeps multi-byte characters split between chunks intact', async () => {
+    const bytes = Buffer.from('data: héllo ✓\n\n');
+    async function* source() {
+      for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
+    }
+    const out: string[] = [];
+    for await (const d of sseData(source())) out.push(d);
+    expect(out).toEqual(['héllo ✓']);
+  });
+});

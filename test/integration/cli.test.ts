@@ -1,0 +1,59 @@
+// The `conduit` command as a user runs it.
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, tempDir, writeConfig, type TestGateway } from '../helpers/gateway.ts';
+
+const run = promisify(execFile);
+const conduit = (args: string[], env: Record<string, string> = {}) =>
+  run('node', ['bin/conduit.mjs', ...args], { env: { ...process.env, ...env } }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway();
+});
+afterAll(() => gw.close());
+
+describe('conduit CLI', () => {
+  it('config check validates a file without starting', async () => {
+    const good = writeConfig({
+      regions: [{ id: 'sg', country: 'SG' }],
+      vendors: [{ id: 'v' }],
+      providers: [{ id: 'p', vendor: 'v', type: 'simulator', region: 'sg', models: [{ model: 'm' }] }],
+      models: [{ name: 'm', vendor: 'v' }],
+    });
+    const ok = await conduit(['config', 'check', good]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/OK \(1 regions/);
+    const bad = `${tempDir()}/bad.yaml`;
+    writeFileSync(bad, 'regions: []\n');
+    const failed = await conduit(['config', 'check', bad]);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/regions: /);
+  });
+
+  it('orgs and keys verbs talk to the admin API', async () => {
+    const env = { CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: gw.adminToken };
+    const created = await conduit(['orgs', 'create', '--name', 'Cli Corp', '--country', 'FR', '--json'], env);
+    expect(created.code).toBe(0);
+    const org = JSON.parse(created.stdout);
+    expect(org.country).toBe('FR');
+    const list = await conduit(['orgs', 'list'], env);
+    expect(list.stdout).toContain('Cli Corp');
+    const key = await conduit(['keys', 'create', '--org', org.id, '--json'], env);
+    const { id, key: secret } = JSON.parse(key.stdout);
+    const chat = await gw.client(secret).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    expect(chat.choices).toHaveLength(1);
+    const revoked = await conduit(['keys', 'revoke', id, '--org', org.id], env);
+    expect(revoked.stdout).toMatch(/revoked/);
+    const usage = await conduit(['orgs', 'usage', org.id], env);
+    expect(JSON.parse(usage.stdout).requests).toBe(1);
+    const wrongToken = await conduit(['orgs', 'list'], { ...env, CONDUIT_ADMIN_TOKEN: 'bad' });
+    expect(wrongToken.code).toBe(1);
+    expect(wrongToken.stderr).toMatch(/401/);
+  });
+});
