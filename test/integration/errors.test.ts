@@ -39,7 +39,7 @@ describe('client errors', () => {
     expect(err.code).toBe('invalid_api_key');
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(401);
-    expect((await res.json()).error.code).toBe('missing_api_key');
+    expect(((await res.json()) as any).error.code).toBe('missing_api_key');
   });
 
   it('404 model_not_found for an unknown model', async () => {
@@ -68,7 +68,7 @@ describe('client errors', () => {
     for (const body of ['{"model":', 'null', '[1,2]', '"text"', '']) {
       const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
       expect(res.status, body).toBe(400);
-      const json = await res.json();
+      const json = (await res.json()) as any;
       expect(json.error.type).toBe('invalid_request_error');
       expect(JSON.stringify(json)).not.toMatch(/at .*\.ts:\d+/);
     }
@@ -84,7 +84,7 @@ describe('client errors', () => {
   it('404 in OpenAI shape for unknown URLs', async () => {
     const res = await fetch(`${gw.url}/v1/nothing-here`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(404);
-    expect((await res.json()).error.message).toMatch(/Unknown request URL/);
+    expect(((await res.json()) as any).error.message).toMatch(/Unknown request URL/);
   });
 
   it('403 for a suspended organisation, at once', async () => {
