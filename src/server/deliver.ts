@@ -7,11 +7,29 @@ export function writeSseHead(res: ServerResponse, headers: Record<string, string
   res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
 }
 
-/** Resolves when everything was written, or rejects with the stream's own error. */
+/**
+ * Resolves when everything was written, or rejects with the stream's own error. Events that arrive in the
+ * same event-loop turn (one network read upstream) leave in one write; nothing waits for a later turn.
+ */
 export async function pipeEvents(res: ServerResponse, events: EventStream): Promise<void> {
-  for await (const event of events) {
-    if (res.destroyed) return;
-    if (!res.write(`data: ${event.data}\n\n`)) await drained(res);
+  let corked = false;
+  const uncork = () => {
+    if (!corked) return;
+    corked = false;
+    res.uncork();
+  };
+  try {
+    for await (const event of events) {
+      if (res.destroyed) return;
+      if (!corked) {
+        corked = true;
+        res.cork();
+        setImmediate(uncork);
+      }
+      if (!res.write(`data: ${event.data}\n\n`)) await drained(res);
+    }
+  } finally {
+    uncork();
   }
 }
 

@@ -69,11 +69,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
   private async send(operation: 'chat/completions' | 'embeddings', req: UpstreamRequest, payload: JsonObject): Promise<AsyncIterable<Buffer>> {
     const { path, headers } = this.dialect.target(operation, req);
-    const signal = AbortSignal.any([req.signal, AbortSignal.timeout(this.config.timeouts.total_ms)]);
+    const deadline = new Deadline(req.signal, this.config.timeouts.total_ms);
     let res;
     try {
-      res = await this.pool.request({ method: 'POST', path, headers, body: JSON.stringify(payload), signal });
+      res = await this.pool.request({ method: 'POST', path, headers, body: JSON.stringify(payload), signal: deadline.signal });
     } catch (err) {
+      deadline.clear();
       throw toUpstreamError(err, this.config.id, req.signal);
     }
     if (res.statusCode >= 400) {
@@ -84,18 +85,48 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       } catch {
         errorBody = undefined;
       }
+      deadline.clear();
       throw new UpstreamError('status', `${this.config.id} answered ${res.statusCode}`, res.statusCode, retryAfterMs(res.headers['retry-after']), errorBody);
     }
-    return guard(res.body, this.config.id, req.signal);
+    return guard(res.body, this.config.id, req.signal, deadline);
   }
 }
 
-/** Re-throws body errors (idle timeout, reset, abort) as UpstreamError. */
-async function* guard(body: AsyncIterable<Buffer>, provider: string, clientSignal: AbortSignal): AsyncGenerator<Buffer> {
+/**
+ * The client's abort plus the deployment's total time limit, as one signal. (AbortSignal.any and
+ * AbortSignal.timeout cost more per request than this on Node 20.)
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private readonly onAbort = () => this.controller.abort();
+
+  constructor(
+    private readonly client: AbortSignal,
+    ms: number,
+  ) {
+    this.timer = setTimeout(() => this.controller.abort(new DOMException('total timeout', 'TimeoutError')), ms);
+    client.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.client.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/** Re-throws body errors (idle timeout, reset, abort) as UpstreamError; ends the deadline with the body. */
+async function* guard(body: AsyncIterable<Buffer>, provider: string, clientSignal: AbortSignal, deadline: Deadline): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of body) yield chunk;
   } catch (err) {
     throw toUpstreamError(err, provider, clientSignal, 'body');
+  } finally {
+    deadline.clear();
   }
 }
 

@@ -7,15 +7,15 @@ import { SqlUsageStore } from './usage.ts';
 
 export async function openSqliteStore(dataDir: string): Promise<Store & { usage: SqlUsageStore }> {
   const file = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'conduit.sqlite');
-  const { db } = openSqlite(file);
+  const { db, raw } = openSqlite(file);
   await migrate(db);
-  const usage = new SqlUsageStore(db);
+  const usage = new SqlUsageStore(db, raw);
   return {
     orgs: new SqlOrgStore(db),
     keys: new SqlKeyStore(db),
     usage,
     async close() {
-      await usage.flush();
+      usage.flush();
       await db.destroy();
     },
   };

@@ -1,5 +1,7 @@
-// Usage events: group-committed (all events recorded in one event-loop turn share one transaction),
-// so each request pays for durability without paying for a transaction of its own.
+// Usage events: group-committed (all events recorded in one event-loop turn share one transaction), so
+// each request pays for durability without a transaction of its own. The hot insert uses a prepared
+// better-sqlite3 statement directly; reads go through Kysely like every other query.
+import type Database from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { UsageEvent, UsageStore, UsageTotals } from '../ports.ts';
 
@@ -9,41 +11,51 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-const ROWS_PER_INSERT = 500;
+const COLUMNS = [
+  'request_id', 'ts', 'org_id', 'key_id', 'endpoint', 'model', 'vendor', 'deployment', 'region',
+  'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'estimated', 'status', 'latency_ms',
+] as const;
 
 export class SqlUsageStore implements UsageStore {
   private pending: Pending[] = [];
   private scheduled = false;
+  private readonly insertBatch: (events: UsageEvent[]) => void;
 
-  constructor(private readonly db: Kysely<any>) {}
+  constructor(
+    private readonly db: Kysely<any>,
+    raw: Database.Database,
+  ) {
+    const insert = raw.prepare(
+      `insert into usage_events (${COLUMNS.join(', ')}) values (${COLUMNS.map((c) => `@${c}`).join(', ')}) on conflict (request_id) do nothing`,
+    );
+    this.insertBatch = raw.transaction((events: UsageEvent[]) => {
+      for (const event of events) insert.run({ ...event, estimated: event.estimated ? 1 : 0 });
+    });
+  }
 
   record(event: UsageEvent): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ event, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => void this.flush());
+        setImmediate(() => this.flush());
       }
     });
   }
 
   /** Writes everything pending; resolves each waiter only after its row is committed. */
-  async flush(): Promise<void> {
+  flush(): void {
     this.scheduled = false;
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
     try {
-      await this.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < batch.length; i += ROWS_PER_INSERT) {
-          const rows = batch.slice(i, i + ROWS_PER_INSERT).map((p) => ({ ...p.event, estimated: p.event.estimated ? 1 : 0 }));
-          await trx.insertInto('usage_events').values(rows).onConflict((oc) => oc.column('request_id').doNothing()).execute();
-        }
-      });
-      for (const p of batch) p.resolve();
+      this.insertBatch(batch.map((p) => p.event));
     } catch (err) {
       for (const p of batch) p.reject(err as Error);
+      return;
     }
+    for (const p of batch) p.resolve();
   }
 
   async totals(orgId: string, range: { from?: string; to?: string }): Promise<UsageTotals> {

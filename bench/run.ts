@@ -1,0 +1,81 @@
+// `npm run bench`: Conduit's full pipeline against a bare Node reverse proxy, both in front of the same
+// simulator process (zero added latency), at concurrency 1 and 64, JSON and streaming. Prints req/s, p50,
+// p99 and the Conduit/baseline ratios. BENCH_SECONDS sets the length of each run (default 5).
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { load, type LoadResult } from './load.ts';
+import { freePort, startProcess, waitHttp } from './processes.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const children: ChildProcess[] = [];
+const stopAll = () => children.forEach((c) => c.kill('SIGKILL'));
+process.on('exit', stopAll);
+
+const [simPort, basePort, gwPort] = [await freePort(), await freePort(), await freePort()];
+const sim = `http://127.0.0.1:${simPort}`;
+const dir = mkdtempSync(join(tmpdir(), 'conduit-bench-'));
+const configFile = join(dir, 'bench.yaml');
+writeFileSync(
+  configFile,
+  stringify({
+    regions: [{ id: 'us-east', country: 'US' }],
+    vendors: [{ id: 'openai' }],
+    providers: [{ id: 'sim-bench', vendor: 'openai', type: 'simulator', region: 'us-east', base_url: `${sim}/v1`, models: [{ model: 'gpt-4o' }], max_connections: 256 }],
+    models: [{ name: 'gpt-4o', vendor: 'openai' }],
+  }),
+);
+
+console.log(`Logs in ${dir}. Starting simulator :${simPort}, baseline proxy :${basePort}, Conduit :${gwPort} (each ${seconds}s per run)`);
+children.push(await startProcess(['bin/conduit.mjs', 'simulator', '--port', String(simPort)], {}, /listening/, join(dir, 'simulator.log')));
+children.push(await startProcess(['--import', 'tsx', 'bench/baseline-proxy.ts', sim, String(basePort)], {}, /baseline proxy/, join(dir, 'baseline.log')));
+children.push(
+  await startProcess(['bin/conduit.mjs', 'start', '--port', String(gwPort), '--data', dir, '--config', configFile], { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info' }, /listening on/, join(dir, 'conduit.log')),
+);
+const gw = `http://127.0.0.1:${gwPort}`;
+await waitHttp(`${gw}/healthz`);
+
+const admin = (path: string, body: unknown) =>
+  fetch(`${gw}/admin/v1${path}`, { method: 'POST', headers: { authorization: 'Bearer bench', 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, string>>);
+const org = await admin('/orgs', { name: 'Bench Org', country: 'US', tier: 'strategic' });
+const { key } = await admin(`/orgs/${org.id}/keys`, { name: 'bench' });
+
+const messages = [{ role: 'user', content: 'Summarise the benefits of connection pooling in two sentences.' }];
+const bodies = {
+  json: JSON.stringify({ model: 'gpt-4o', messages }),
+  stream: JSON.stringify({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } }),
+};
+const targets = {
+  simulator: { url: `${sim}/v1/chat/completions`, headers: {} },
+  baseline: { url: `http://127.0.0.1:${basePort}/v1/chat/completions`, headers: {} },
+  conduit: { url: `${gw}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` } },
+};
+
+type Row = { target: string; mode: string; c: number } & LoadResult;
+const rows: Row[] = [];
+for (const mode of ['json', 'stream'] as const) {
+  for (const c of [1, 64]) {
+    for (const [target, t] of Object.entries(targets)) {
+      // Warm up connections and JIT, then measure.
+      await load({ ...t, body: bodies[mode], connections: c, seconds: 1 });
+      const r = await load({ ...t, body: bodies[mode], connections: c, seconds });
+      rows.push({ target, mode, c, ...r });
+      console.log(`${mode.padEnd(6)} c=${String(c).padEnd(3)} ${target.padEnd(9)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms  errors ${r.errors + r.non2xx}`);
+    }
+  }
+}
+
+const find = (target: string, mode: string, c: number) => rows.find((r) => r.target === target && r.mode === mode && r.c === c)!;
+console.log('\nConduit vs baseline');
+for (const mode of ['json', 'stream']) {
+  const tput = find('conduit', mode, 64).rps / find('baseline', mode, 64).rps;
+  const added = find('conduit', mode, 1).p50 - find('simulator', mode, 1).p50;
+  const baseAdded = find('baseline', mode, 1).p50 - find('simulator', mode, 1).p50;
+  console.log(
+    `${mode.padEnd(6)} throughput c=64: ${tput.toFixed(2)}x baseline (bar >= 0.90)   added p50 c=1: ${added.toFixed(3)} ms over the simulator (bar < 0.25; bare proxy adds ${baseAdded.toFixed(3)} ms)`,
+  );
+}
+stopAll();
+process.exit(0);
