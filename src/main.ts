@@ -18,6 +18,8 @@ import { route } from './pipeline/route.ts';
 import { settle } from './pipeline/settle.ts';
 import { createAdapter } from './providers/registry.ts';
 import { Catalogue } from './routing/catalogue.ts';
+import { HealthBook } from './routing/health.ts';
+import { Router } from './routing/router.ts';
 import { buildApp } from './server/app.ts';
 import type { Store } from './store/ports.ts';
 import { Tenancy } from './tenancy/tenancy.ts';
@@ -42,6 +44,7 @@ export interface Gateway {
   store: Store;
   tenancy: Tenancy;
   catalogue: Catalogue;
+  router: Router;
   adminToken: string;
   /** The demo organisation's key, when the demo was seeded in this data folder. */
   demoKey?: string;
@@ -53,6 +56,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const store = await openStore(options.dataDir);
   const tenancy = new Tenancy(store.orgs, store.keys);
   const catalogue = new Catalogue(config, createAdapter);
+  const health = new HealthBook(config.routing.circuit);
+  const router = new Router(catalogue, health, config.routing);
   const adminToken = options.adminToken ?? process.env.CONDUIT_ADMIN_TOKEN ?? generatedAdminToken(options.dataDir);
 
   const pipeline = compose([
@@ -60,9 +65,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     parse,
     resolveModel(catalogue),
     authorize,
-    route,
+    route(router),
     settle(store.usage),
-    forward,
+    forward(health, config.routing.retry),
   ]);
 
   const app = buildApp({
@@ -77,6 +82,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     visibleModels: () => catalogue.models,
     tenancy,
     usage: store.usage,
+    router,
+    config,
     adminToken,
     bodyLimitBytes: config.server.body_limit_bytes,
     logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info',
@@ -101,6 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     store,
     tenancy,
     catalogue,
+    router,
     adminToken,
     demoKey,
     async close() {

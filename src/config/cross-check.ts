@@ -1,4 +1,5 @@
 // Checks across entries that a per-field schema cannot express: references, duplicates, orphans.
+import { capabilitiesOf } from './capabilities.ts';
 import type { ConduitConfig } from './schema.ts';
 
 export function crossCheck(config: ConduitConfig): string[] {
@@ -42,8 +43,15 @@ export function crossCheck(config: ConduitConfig): string[] {
           `providers[${i}].models[${j}].model: "${servedModel.model}" is a ${model.vendor} model; provider "${provider.id}" is vendor ${provider.vendor}`,
         );
       }
-      if (provider.type === 'anthropic' && model.kind === 'embedding') {
-        problems.push(`providers[${i}].models[${j}].model: anthropic deployments cannot serve embedding model "${servedModel.model}"`);
+      const caps = capabilitiesOf(provider, servedModel);
+      if (model.kind === 'embedding' && !caps.embeddings) {
+        problems.push(`providers[${i}].models[${j}].model: provider "${provider.id}" cannot serve embedding model "${servedModel.model}" (no embeddings capability)`);
+      }
+      if (model.kind === 'chat' && !caps.chat) {
+        problems.push(`providers[${i}].models[${j}].model: provider "${provider.id}" cannot serve chat model "${servedModel.model}" (no chat capability)`);
+      }
+      for (const feature of model.requires) {
+        if (!caps[feature]) problems.push(`providers[${i}].models[${j}].model: "${servedModel.model}" requires ${feature}, which provider "${provider.id}" lacks`);
       }
       if (provider.type === 'azure' && !servedModel.azure_deployment) {
         problems.push(`providers[${i}].models[${j}].azure_deployment: is required for type "azure"`);
@@ -53,6 +61,21 @@ export function crossCheck(config: ConduitConfig): string[] {
   });
   config.models.forEach((model, i) => {
     if (!served.has(i)) problems.push(`models[${i}]: model "${model.name}" has no provider serving it`);
+    model.routing.fallback.forEach((name, k) => {
+      const target = modelNames.get(name);
+      if (target === undefined) problems.push(`models[${i}].routing.fallback[${k}]: unknown model "${name}"`);
+      else if (config.models[target]!.kind !== model.kind) problems.push(`models[${i}].routing.fallback[${k}]: "${name}" is not a ${model.kind} model`);
+      else if (target === i) problems.push(`models[${i}].routing.fallback[${k}]: a model cannot fall back to itself`);
+    });
+    for (const kind of ['canary', 'shadow'] as const) {
+      const experiment = model.routing[kind];
+      if (!experiment) continue;
+      const provider = config.providers.find((p) => p.id === experiment.provider);
+      if (!provider) problems.push(`models[${i}].routing.${kind}.provider: unknown provider "${experiment.provider}"`);
+      else if (!provider.models.some((m) => modelNames.get(m.model) === i)) {
+        problems.push(`models[${i}].routing.${kind}.provider: provider "${experiment.provider}" does not serve "${model.name}"`);
+      }
+    }
   });
   return problems;
 }

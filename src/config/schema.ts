@@ -43,12 +43,46 @@ export const vendorSchema = z
   .strict();
 
 /** One model a deployment serves: the public catalogue name and the name the vendor knows it by. */
+/** What a deployment can do. Unset fields take the provider's value, then these defaults. */
+export const capabilitiesSchema = z
+  .object({
+    chat: z.boolean().optional(),
+    embeddings: z.boolean().optional(),
+    streaming: z.boolean().optional(),
+    tools: z.boolean().optional(),
+    vision: z.boolean().optional(),
+    /** Speaks OpenAI's Responses API (POST /v1/responses). */
+    responses: z.boolean().optional(),
+    context_length: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type Capabilities = Required<z.infer<typeof capabilitiesSchema>>;
+
+/** Vendor cost, for routing decisions (least cost). Decimal currency units per million tokens. */
+export const costSchema = z
+  .object({
+    input: z.number().min(0, 'must not be negative'),
+    output: z.number().min(0, 'must not be negative'),
+  })
+  .strict();
+
 export const servedModelSchema = z
   .object({
     model: z.string().min(1),
     upstream: z.string().min(1).optional(),
     /** Azure: the deployment name in the resource URL. */
     azure_deployment: z.string().min(1).optional(),
+    capabilities: capabilitiesSchema.optional(),
+    cost_per_mtok: costSchema.optional(),
+  })
+  .strict();
+
+export const healthCheckSchema = z
+  .object({
+    interval_ms: z.number().int().min(100).default(10_000),
+    /** Path under base_url answered with 2xx when healthy. */
+    path: z.string().startsWith('/').default('/models'),
   })
   .strict();
 
@@ -70,6 +104,13 @@ export const providerSchema = z
     max_connections: z.number().int().positive().max(4096).default(128),
     /** type simulator only: faults to inject (for failure drills and tests). */
     simulator: simulatorFaultsSchema.optional(),
+    capabilities: capabilitiesSchema.optional(),
+    /** Routing: lower is tried first by the priority strategy. */
+    priority: z.number().int().min(0).default(100),
+    /** Routing: share of traffic under the weighted strategy. */
+    weight: z.number().min(0).default(1),
+    /** Optional active health checks; passive health from live traffic is always on. */
+    health_check: healthCheckSchema.optional(),
   })
   .strict()
   .superRefine((provider, ctx) => {
@@ -83,6 +124,47 @@ export const providerSchema = z
 
 export const modelKinds = ['chat', 'embedding'] as const;
 
+export const strategies = ['priority', 'weighted', 'latency', 'cost'] as const;
+export type Strategy = (typeof strategies)[number];
+
+export const retrySchema = z
+  .object({
+    /** Attempts in all, across deployments and fallback models. */
+    max_attempts: z.number().int().min(1).max(10).default(4),
+    base_delay_ms: z.number().int().min(0).default(25),
+    max_delay_ms: z.number().int().min(0).default(2_000),
+    /** Longest Retry-After worth waiting for; longer ones fail at once with 503 and the header. */
+    max_retry_after_ms: z.number().int().min(0).default(2_000),
+  })
+  .strict();
+
+export const circuitSchema = z
+  .object({
+    /** Opens after this many consecutive failures... */
+    consecutive_failures: z.number().int().min(1).default(5),
+    /** ...or when this share of the last `window` outcomes failed (with at least `min_requests`). */
+    error_rate: z.number().gt(0).max(1).default(0.5),
+    window: z.number().int().min(2).default(20),
+    min_requests: z.number().int().min(1).default(10),
+    /** Time open before one probe request is let through (half-open). */
+    cooldown_ms: z.number().int().min(1).default(5_000),
+  })
+  .strict();
+
+export const modelRoutingSchema = z
+  .object({
+    strategy: z.enum(strategies).optional(),
+    /** cost strategy: only deployments whose observed latency is within this bound qualify (when any do). */
+    latency_bound_ms: z.number().positive().optional(),
+    /** Models to try, in order, when every deployment of this one failed. */
+    fallback: z.array(z.string().min(1)).default([]),
+    /** Send a share of traffic to a candidate deployment (its answers are returned). */
+    canary: z.object({ provider: id, share: z.number().gt(0).max(1) }).strict().optional(),
+    /** Copy a share of traffic to a candidate deployment; metered as cost, never returned. */
+    shadow: z.object({ provider: id, share: z.number().gt(0).max(1) }).strict().optional(),
+  })
+  .strict();
+
 export const catalogueModelSchema = z
   .object({
     name: z.string().min(1).max(200),
@@ -90,6 +172,9 @@ export const catalogueModelSchema = z
     vendor: id,
     kind: z.enum(modelKinds).default('chat'),
     description: z.string().optional(),
+    /** Features every deployment serving this model must have. */
+    requires: z.array(z.enum(['streaming', 'tools', 'vision', 'responses'])).default([]),
+    routing: modelRoutingSchema.default(() => modelRoutingSchema.parse({})),
   })
   .strict();
 
@@ -107,6 +192,14 @@ export const configSchema = z
     vendors: z.array(vendorSchema).min(1),
     providers: z.array(providerSchema).min(1),
     models: z.array(catalogueModelSchema).min(1),
+    routing: z
+      .object({
+        strategy: z.enum(strategies).default('priority'),
+        retry: retrySchema.default(() => retrySchema.parse({})),
+        circuit: circuitSchema.default(() => circuitSchema.parse({})),
+      })
+      .strict()
+      .default(() => ({ strategy: 'priority' as const, retry: retrySchema.parse({}), circuit: circuitSchema.parse({}) })),
     demo: z
       .object({ seed: z.boolean().default(false) })
       .strict()

@@ -1,5 +1,6 @@
 // The typed per-request context every stage reads and writes.
 import type { CatalogueModel, Deployment } from '../routing/catalogue.ts';
+import type { Attempt } from '../routing/router.ts';
 import type { EventStream, JsonObject, Usage } from '../providers/types.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
 
@@ -15,6 +16,8 @@ export interface RequestContext {
   readonly authorization: string | undefined;
   /** The client's parsed JSON body, not yet validated. */
   readonly rawBody: unknown;
+  /** Size of the request body in bytes. */
+  readonly bodyBytes: number;
   /** Aborted when the client disconnects. */
   readonly signal: AbortSignal;
 
@@ -24,11 +27,14 @@ export interface RequestContext {
   stream?: boolean;
   /** The client asked for the usage chunk on its stream. */
   clientWantsUsage?: boolean;
+  /** The model requested; after forward, the model that served (a fallback, perhaps). */
   model?: CatalogueModel;
-  /** Deployments that may serve this request, best first. */
-  candidates?: Deployment[];
+  /** Where this request may go, best first (deployments of the model, then of its fallbacks). */
+  attempts?: Attempt[];
   /** The deployment that served (or last tried to serve) the request. */
   deployment?: Deployment;
+  /** Upstream calls made, retries included. */
+  tries?: number;
   /** What forward produced and later stages may wrap; the server delivers it. */
   reply?: Reply;
   /** Extra response headers set by stages (deployment, region, rate limits...). */

@@ -1,28 +1,64 @@
-// Stage: send the request upstream, failing over to the next candidate deployment while nothing has reached
-// the client yet. A stream counts as started once its first event arrived; after that it is never retried.
+// Stage: send the request upstream. Fails over along the planned attempts at once, backs off (with jitter,
+// honouring Retry-After) when it comes round again, and stops the moment the client leaves. A stream counts
+// as started once its first event arrived; after that it is never retried.
+import type { ConduitConfig } from '../config/schema.ts';
+import { GatewayError } from '../errors.ts';
 import { countPromptTokens } from '../metering/delivered-tokens.ts';
 import { UpstreamError, type EventStream, type StreamEvent, type UpstreamRequest } from '../providers/types.ts';
-import type { Deployment } from '../routing/catalogue.ts';
+import { backoffMs, sleep } from '../routing/backoff.ts';
+import type { HealthBook } from '../routing/health.ts';
+import type { Attempt } from '../routing/router.ts';
 import { isRetryable, toGatewayError } from '../routing/upstream-errors.ts';
 import type { RequestContext, Stage } from './context.ts';
 import { meterStream } from './meter-stream.ts';
 
-export const forward: Stage = async (ctx) => {
-  let lastError: unknown;
-  for (const deployment of ctx.candidates!) {
-    ctx.deployment = deployment;
-    try {
-      await attempt(ctx, deployment);
-      return;
-    } catch (err) {
-      lastError = err;
-      if (!(err instanceof UpstreamError) || !isRetryable(err)) break;
+export function forward(health: HealthBook, retry: ConduitConfig['routing']['retry'], random: () => number = Math.random): Stage {
+  return async (ctx) => {
+    const attempts = ctx.attempts!;
+    const requested = ctx.model!;
+    let lastError: unknown;
+    let retryAfterMs: number | undefined;
+    for (let i = 0; i < retry.max_attempts; i++) {
+      const attempt = attempts[i % attempts.length]!;
+      const round = Math.floor(i / attempts.length);
+      if (round > 0) {
+        // Came round again: every deployment failed once. Back off before trying them again.
+        const waitFor = Math.max(0, health.of(attempt.deployment.id).retryAfterUntil - Date.now());
+        if (waitFor > retry.max_retry_after_ms) break;
+        await sleep(backoffMs(round, retry, random, waitFor), ctx.signal);
+      }
+      if (ctx.signal.aborted) throw new GatewayError(499, 'client_closed_request', 'The client closed the request.');
+      ctx.deployment = attempt.deployment;
+      ctx.model = attempt.model;
+      ctx.tries = i + 1;
+      const started = performance.now();
+      health.of(attempt.deployment.id).breaker.onAttempt();
+      try {
+        await send(ctx, attempt);
+        health.success(attempt.deployment.id, performance.now() - started);
+        ctx.headers['x-conduit-deployment'] = attempt.deployment.id;
+        ctx.headers['x-conduit-region'] = attempt.deployment.region.id;
+        if (ctx.model !== requested) ctx.headers['x-conduit-fallback-model'] = ctx.model.name;
+        return;
+      } catch (err) {
+        lastError = err;
+        if (!(err instanceof UpstreamError) || !isRetryable(err)) {
+          // The vendor answered (it rejected the request itself) or the client left: no mark against the deployment.
+          health.of(attempt.deployment.id).breaker.release();
+          break;
+        }
+        health.failure(attempt.deployment.id, err.retryAfterMs);
+        retryAfterMs = err.retryAfterMs;
+      }
     }
-  }
-  throw toGatewayError(lastError, ctx.model!.name);
-};
+    ctx.model = requested;
+    const error = toGatewayError(lastError, requested.name);
+    if (retryAfterMs !== undefined && error.status === 503) error.headers['retry-after'] ??= String(Math.ceil(retryAfterMs / 1000));
+    throw error;
+  };
+}
 
-async function attempt(ctx: RequestContext, deployment: Deployment): Promise<void> {
+async function send(ctx: RequestContext, { deployment }: Attempt): Promise<void> {
   const req: UpstreamRequest = {
     body: { ...ctx.body!, model: deployment.upstreamModel },
     model: deployment.upstreamModel,
@@ -38,11 +74,11 @@ async function attempt(ctx: RequestContext, deployment: Deployment): Promise<voi
     return;
   }
   const events = await adapter.chatStream(req);
-  ctx.reply = { kind: 'stream', events: meterStream(ctx, await started(events)) };
+  ctx.reply = { kind: 'stream', events: meterStream(ctx, await firstEventIn(events)) };
 }
 
 /** Waits for the first event, so failures before any byte reaches the client can still fail over. */
-async function started(events: EventStream): Promise<EventStream> {
+async function firstEventIn(events: EventStream): Promise<EventStream> {
   const iterator = events[Symbol.asyncIterator]();
   const first = await iterator.next();
   return (async function* (): AsyncGenerator<StreamEvent> {

@@ -1,9 +1,12 @@
-// Stage: which deployments may serve this request, best first.
-import { GatewayError } from '../errors.ts';
+// Stage: which deployments may serve this request, best first (region rules, capabilities, strategy, health).
+import type { Router } from '../routing/router.ts';
+import { needsOf } from '../routing/router.ts';
 import type { Stage } from './context.ts';
 
-export const route: Stage = (ctx) => {
-  const candidates = ctx.model!.deployments;
-  if (candidates.length === 0) throw new GatewayError(503, 'no_deployment', `No deployment can serve '${ctx.model!.name}' right now.`);
-  ctx.candidates = candidates;
-};
+export function route(router: Router): Stage {
+  return (ctx) => {
+    const { org, key } = ctx.principal!;
+    const needs = needsOf(ctx.body!, ctx.stream === true, ctx.bodyBytes);
+    ctx.attempts = router.plan(ctx.model!, needs, { country: org.country, org: org.routing ?? undefined, key: key.routing ?? undefined });
+  };
+}

@@ -1,6 +1,7 @@
 // The public model catalogue, resolved from configuration: each model (and alias) with the deployments
 // that can serve it, each deployment with its vendor, region and adapter.
-import type { CatalogueModelConfig, ConduitConfig, ProviderConfig, RegionConfig } from '../config/schema.ts';
+import { capabilitiesOf } from '../config/capabilities.ts';
+import type { Capabilities, CatalogueModelConfig, ConduitConfig, ProviderConfig, RegionConfig } from '../config/schema.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
 
 export interface Deployment {
@@ -12,6 +13,11 @@ export interface Deployment {
   /** The vendor's name for the model on this deployment. */
   upstreamModel: string;
   azureDeployment?: string;
+  capabilities: Capabilities;
+  /** Vendor cost per million tokens, for least-cost routing; undefined when not configured. */
+  cost?: { input: number; output: number };
+  priority: number;
+  weight: number;
 }
 
 export interface CatalogueModel {
@@ -20,6 +26,7 @@ export interface CatalogueModel {
   kind: CatalogueModelConfig['kind'];
   aliases: readonly string[];
   description?: string;
+  routing: CatalogueModelConfig['routing'];
   deployments: Deployment[];
   /** Unix seconds, for /v1/models. */
   created: number;
@@ -33,7 +40,7 @@ export class Catalogue {
   constructor(config: ConduitConfig, createAdapter: (provider: ProviderConfig) => ProviderAdapter) {
     const created = Math.floor(Date.now() / 1000);
     for (const m of config.models) {
-      const model: CatalogueModel = { name: m.name, vendor: m.vendor, kind: m.kind, aliases: m.aliases, description: m.description, deployments: [], created };
+      const model: CatalogueModel = { name: m.name, vendor: m.vendor, kind: m.kind, aliases: m.aliases, description: m.description, routing: m.routing, deployments: [], created };
       this.models.push(model);
       for (const name of [m.name, ...m.aliases]) this.byName.set(name, model);
     }
@@ -50,6 +57,10 @@ export class Catalogue {
           adapter,
           upstreamModel: served.upstream ?? served.model,
           azureDeployment: served.azure_deployment,
+          capabilities: capabilitiesOf(provider, served),
+          cost: served.cost_per_mtok,
+          priority: provider.priority,
+          weight: provider.weight,
         });
       }
     }

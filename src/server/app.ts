@@ -3,7 +3,10 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { GatewayError } from '../errors.ts';
 import { adminGuard } from './admin-auth.ts';
 import { sendError, toGatewayError } from './errors.ts';
+import { adminRoutingRoutes } from './routes/admin-routing.ts';
 import { adminTenancyRoutes } from './routes/admin-tenancy.ts';
+import type { Router } from '../routing/router.ts';
+import type { ConduitConfig } from '../config/schema.ts';
 import { dataPlaneRoutes, newRequestId, type DataPlaneDeps } from './routes/data-plane.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
 import type { UsageStore } from '../store/ports.ts';
@@ -11,6 +14,8 @@ import type { UsageStore } from '../store/ports.ts';
 export interface AppDeps extends DataPlaneDeps {
   tenancy: Tenancy;
   usage: UsageStore;
+  router: Router;
+  config: Readonly<ConduitConfig>;
   adminToken: string;
   bodyLimitBytes: number;
   logLevel: string;
@@ -64,6 +69,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     async (admin) => {
       admin.addHook('onRequest', adminGuard(deps.adminToken));
       adminTenancyRoutes(admin, deps);
+      adminRoutingRoutes(admin, deps);
     },
     { prefix: '/admin/v1' },
   );

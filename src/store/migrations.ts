@@ -46,4 +46,10 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('usage_events_org_ts').on('usage_events').columns(['org_id', 'ts']).execute();
     },
   },
+  '0002_routing_settings': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('orgs').addColumn('routing', 'text').execute();
+      await db.schema.alterTable('api_keys').addColumn('routing', 'text').execute();
+    },
+  },
 };

@@ -3,6 +3,15 @@
 export type Tier = 'trial' | 'verified' | 'strategic';
 export type OrgStatus = 'applied' | 'screening' | 'approved' | 'needs_review' | 'rejected' | 'suspended';
 
+/** Where requests may be served from; validated by the routing module before it is stored. */
+export interface RoutingSettings {
+  allowed_regions?: string[];
+  preferred_regions?: string[];
+  residency?: string[];
+  exclude_home_country?: boolean;
+  strategy?: 'priority' | 'weighted' | 'latency' | 'cost';
+}
+
 export interface Org {
   id: string;
   name: string;
@@ -10,6 +19,7 @@ export interface Org {
   tier: Tier;
   status: OrgStatus;
   created_at: string;
+  routing: RoutingSettings | null;
 }
 
 export interface ApiKeyRecord {
@@ -22,6 +32,7 @@ export interface ApiKeyRecord {
   hash: string;
   created_at: string;
   revoked_at: string | null;
+  routing: RoutingSettings | null;
 }
 
 export interface UsageEvent {
@@ -51,11 +62,13 @@ export interface UsageTotals {
   total_tokens: number;
 }
 
+export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing'>>;
+
 export interface OrgStore {
   createOrg(org: Org): Promise<void>;
   getOrg(id: string): Promise<Org | undefined>;
   listOrgs(): Promise<Org[]>;
-  updateOrg(id: string, patch: Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status'>>): Promise<Org | undefined>;
+  updateOrg(id: string, patch: OrgPatch): Promise<Org | undefined>;
 }
 
 export interface KeyStore {
@@ -63,6 +76,7 @@ export interface KeyStore {
   findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   listKeys(orgId: string): Promise<ApiKeyRecord[]>;
   revokeKey(orgId: string, keyId: string, at: string): Promise<ApiKeyRecord | undefined>;
+  setKeyRouting(orgId: string, keyId: string, routing: RoutingSettings | null): Promise<ApiKeyRecord | undefined>;
 }
 
 export interface UsageStore {

@@ -1,5 +1,5 @@
 // Organisations and their API keys: creation, listing, revocation, and authenticating a presented key.
-import type { ApiKeyRecord, KeyStore, Org, OrgStore, Tier } from '../store/ports.ts';
+import type { ApiKeyRecord, KeyStore, Org, OrgPatch, OrgStore, RoutingSettings, Tier } from '../store/ports.ts';
 import { generateSecret, hashesEqual, hashSecret, KEY_PREFIX, newId } from './api-keys.ts';
 
 export interface Principal {
@@ -35,6 +35,7 @@ export class Tenancy {
       tier: input.tier ?? 'trial',
       status,
       created_at: new Date().toISOString(),
+      routing: null,
     };
     await this.orgs.createOrg(org);
     return org;
@@ -48,10 +49,20 @@ export class Tenancy {
     return this.orgs.listOrgs();
   }
 
-  async updateOrg(id: string, patch: Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status'>>): Promise<Org | undefined> {
+  async updateOrg(id: string, patch: OrgPatch): Promise<Org | undefined> {
     const org = await this.orgs.updateOrg(id, patch);
-    for (const [hash, principal] of this.cache) if (principal.org.id === id) this.cache.delete(hash);
+    this.evictOrg(id);
     return org;
+  }
+
+  async setKeyRouting(orgId: string, keyId: string, routing: RoutingSettings | null): Promise<ApiKeyRecord | undefined> {
+    const key = await this.keys.setKeyRouting(orgId, keyId, routing);
+    this.evictOrg(orgId);
+    return key;
+  }
+
+  private evictOrg(orgId: string): void {
+    for (const [hash, principal] of this.cache) if (principal.org.id === orgId) this.cache.delete(hash);
   }
 
   /** Returns the record and the secret; the secret is never retrievable again. */
@@ -65,6 +76,7 @@ export class Tenancy {
       hash: hashSecret(secret),
       created_at: new Date().toISOString(),
       revoked_at: null,
+      routing: null,
     };
     await this.keys.createKey(record);
     return { record, secret };

@@ -53,6 +53,7 @@ async function serve(deps: DataPlaneDeps, endpoint: Endpoint, request: FastifyRe
     clientIp: request.ip,
     authorization: request.headers.authorization ?? (request.headers['x-api-key'] as string | undefined),
     rawBody: request.body,
+    bodyBytes: Number(request.headers['content-length'] ?? 0),
     signal: abort.signal,
     headers: {},
     deferred: [],

@@ -1,24 +1,30 @@
 // Organisations and API keys in SQL (Kysely; the same queries serve PostgreSQL).
 import type { Kysely } from 'kysely';
-import type { ApiKeyRecord, KeyStore, Org, OrgStore } from '../ports.ts';
+import type { ApiKeyRecord, KeyStore, Org, OrgPatch, OrgStore, RoutingSettings } from '../ports.ts';
+
+// JSON settings columns: text in both SQLite and PostgreSQL, parsed here.
+const toRow = <T extends { routing: RoutingSettings | null }>(value: T) => ({ ...value, routing: value.routing ? JSON.stringify(value.routing) : null });
+const fromRow = <T>(row: Record<string, unknown> | undefined): T | undefined =>
+  row ? ({ ...row, routing: typeof row.routing === 'string' ? JSON.parse(row.routing) : null } as T) : undefined;
 
 export class SqlOrgStore implements OrgStore {
   constructor(private readonly db: Kysely<any>) {}
 
   async createOrg(org: Org): Promise<void> {
-    await this.db.insertInto('orgs').values(org).execute();
+    await this.db.insertInto('orgs').values(toRow(org)).execute();
   }
 
   async getOrg(id: string): Promise<Org | undefined> {
-    return (await this.db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst()) as Org | undefined;
+    return fromRow<Org>(await this.db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst());
   }
 
   async listOrgs(): Promise<Org[]> {
-    return (await this.db.selectFrom('orgs').selectAll().orderBy('created_at').orderBy('id').execute()) as Org[];
+    return (await this.db.selectFrom('orgs').selectAll().orderBy('created_at').orderBy('id').execute()).map((r) => fromRow<Org>(r)!);
   }
 
-  async updateOrg(id: string, patch: Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status'>>): Promise<Org | undefined> {
-    if (Object.keys(patch).length > 0) await this.db.updateTable('orgs').set(patch).where('id', '=', id).execute();
+  async updateOrg(id: string, patch: OrgPatch): Promise<Org | undefined> {
+    const row = 'routing' in patch ? { ...patch, routing: patch.routing ? JSON.stringify(patch.routing) : null } : patch;
+    if (Object.keys(row).length > 0) await this.db.updateTable('orgs').set(row).where('id', '=', id).execute();
     return this.getOrg(id);
   }
 }
@@ -27,23 +33,16 @@ export class SqlKeyStore implements KeyStore {
   constructor(private readonly db: Kysely<any>) {}
 
   async createKey(key: ApiKeyRecord): Promise<void> {
-    await this.db.insertInto('api_keys').values(key).execute();
+    await this.db.insertInto('api_keys').values(toRow(key)).execute();
   }
 
   async findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-    return (await this.db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst()) as
-      | ApiKeyRecord
-      | undefined;
+    return fromRow<ApiKeyRecord>(await this.db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst());
   }
 
   async listKeys(orgId: string): Promise<ApiKeyRecord[]> {
-    return (await this.db
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('org_id', '=', orgId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute()) as ApiKeyRecord[];
+    const rows = await this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
+    return rows.map((r) => fromRow<ApiKeyRecord>(r)!);
   }
 
   async revokeKey(orgId: string, keyId: string, at: string): Promise<ApiKeyRecord | undefined> {
@@ -54,11 +53,20 @@ export class SqlKeyStore implements KeyStore {
       .where('id', '=', keyId)
       .where('revoked_at', 'is', null)
       .execute();
-    return (await this.db
-      .selectFrom('api_keys')
-      .selectAll()
+    return this.getKey(orgId, keyId);
+  }
+
+  async setKeyRouting(orgId: string, keyId: string, routing: RoutingSettings | null): Promise<ApiKeyRecord | undefined> {
+    await this.db
+      .updateTable('api_keys')
+      .set({ routing: routing ? JSON.stringify(routing) : null })
       .where('org_id', '=', orgId)
       .where('id', '=', keyId)
-      .executeTakeFirst()) as ApiKeyRecord | undefined;
+      .execute();
+    return this.getKey(orgId, keyId);
+  }
+
+  private async getKey(orgId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
+    return fromRow<ApiKeyRecord>(await this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).where('id', '=', keyId).executeTakeFirst());
   }
 }

@@ -1,0 +1,46 @@
+// Admin API: where each organisation and key may be served from, and the live routing state.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ConduitConfig } from '../../config/schema.ts';
+import { invalidRequest, notFound } from '../../errors.ts';
+import type { Router } from '../../routing/router.ts';
+import { routingPreferencesSchema, type RoutingPreferences } from '../../routing/preferences.ts';
+import { toPublicKey, type Tenancy } from '../../tenancy/tenancy.ts';
+import { parseInput } from '../validate.ts';
+
+export function adminRoutingRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; router: Router; config: Readonly<ConduitConfig> }): void {
+  const regionIds = new Set(deps.config.regions.map((r) => r.id));
+  const checkRegions = (prefs: RoutingPreferences) => {
+    for (const field of ['allowed_regions', 'preferred_regions'] as const) {
+      prefs[field]?.forEach((id, i) => {
+        if (!regionIds.has(id)) throw invalidRequest(`Unknown region '${id}' (known: ${[...regionIds].join(', ')}).`, `${field}[${i}]`, 'unknown_region');
+      });
+    }
+    return prefs;
+  };
+  const params = z.object({ id: z.string().min(1) });
+
+  app.get('/orgs/:id/routing', async (request) => {
+    const org = await deps.tenancy.getOrg(parseInput(params, request.params, 'path').id);
+    if (!org) throw notFound('No such organisation.', 'org_not_found', 'id');
+    return org.routing ?? {};
+  });
+
+  app.put('/orgs/:id/routing', async (request) => {
+    const { id } = parseInput(params, request.params, 'path');
+    const prefs = checkRegions(parseInput(routingPreferencesSchema, request.body));
+    const org = await deps.tenancy.updateOrg(id, { routing: prefs });
+    if (!org) throw notFound('No such organisation.', 'org_not_found', 'id');
+    return org.routing;
+  });
+
+  app.put('/orgs/:id/keys/:keyId/routing', async (request) => {
+    const { id, keyId } = parseInput(z.object({ id: z.string(), keyId: z.string() }), request.params, 'path');
+    const prefs = checkRegions(parseInput(routingPreferencesSchema, request.body));
+    const key = await deps.tenancy.setKeyRouting(id, keyId, prefs);
+    if (!key) throw notFound(`No key '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
+    return toPublicKey(key);
+  });
+
+  app.get('/routing/health', async () => deps.router.health.snapshot());
+}
