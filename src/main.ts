@@ -18,7 +18,9 @@ import { route } from './pipeline/route.ts';
 import { settle } from './pipeline/settle.ts';
 import { createAdapter } from './providers/registry.ts';
 import { Catalogue } from './routing/catalogue.ts';
+import { ExperimentBook } from './routing/experiments.ts';
 import { HealthBook } from './routing/health.ts';
+import { shadow } from './pipeline/shadow.ts';
 import { Router } from './routing/router.ts';
 import { buildApp } from './server/app.ts';
 import type { Store } from './store/ports.ts';
@@ -58,6 +60,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const catalogue = new Catalogue(config, createAdapter);
   const health = new HealthBook(config.routing.circuit);
   const router = new Router(catalogue, health, config.routing);
+  const experiments = new ExperimentBook();
   const adminToken = options.adminToken ?? process.env.CONDUIT_ADMIN_TOKEN ?? generatedAdminToken(options.dataDir);
 
   const pipeline = compose([
@@ -67,7 +70,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     authorize,
     route(router),
     settle(store.usage),
-    forward(health, config.routing.retry),
+    shadow(experiments, store.usage, (err) => app.log.warn({ err }, 'shadow request failed')),
+    forward(health, config.routing.retry, experiments),
   ]);
 
   const app = buildApp({
@@ -83,6 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     tenancy,
     usage: store.usage,
     router,
+    experiments,
     config,
     adminToken,
     bodyLimitBytes: config.server.body_limit_bytes,

@@ -42,6 +42,8 @@ export interface RequestContext {
   /** Filled as the reply is delivered; final once delivery ends. */
   usage?: Usage;
   usageEstimated?: boolean;
+  /** The reply's text as delivered (first choice of JSON replies; every delta of a stream), once delivered. */
+  outputText?: string;
   /** HTTP status the client got. */
   status?: number;
   /** Work to run after the reply was delivered (or failed), last registered first. */

@@ -6,13 +6,14 @@ import { GatewayError } from '../errors.ts';
 import { countPromptTokens } from '../metering/delivered-tokens.ts';
 import { UpstreamError, type EventStream, type StreamEvent, type UpstreamRequest } from '../providers/types.ts';
 import { backoffMs, sleep } from '../routing/backoff.ts';
+import type { ExperimentBook } from '../routing/experiments.ts';
 import type { HealthBook } from '../routing/health.ts';
 import type { Attempt } from '../routing/router.ts';
 import { isRetryable, toGatewayError } from '../routing/upstream-errors.ts';
 import type { RequestContext, Stage } from './context.ts';
 import { meterStream } from './meter-stream.ts';
 
-export function forward(health: HealthBook, retry: ConduitConfig['routing']['retry'], random: () => number = Math.random): Stage {
+export function forward(health: HealthBook, retry: ConduitConfig['routing']['retry'], experiments: ExperimentBook, random: () => number = Math.random): Stage {
   return async (ctx) => {
     const attempts = ctx.attempts!;
     const requested = ctx.model!;
@@ -35,7 +36,9 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
       health.of(attempt.deployment.id).breaker.onAttempt();
       try {
         await send(ctx, attempt);
-        health.success(attempt.deployment.id, performance.now() - started);
+        const latency = performance.now() - started;
+        health.success(attempt.deployment.id, latency);
+        recordCanary(ctx, attempt, experiments, true, latency);
         ctx.headers['x-conduit-deployment'] = attempt.deployment.id;
         ctx.headers['x-conduit-region'] = attempt.deployment.region.id;
         if (ctx.model !== requested) ctx.headers['x-conduit-fallback-model'] = ctx.model.name;
@@ -48,6 +51,7 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
           break;
         }
         health.failure(attempt.deployment.id, err.retryAfterMs);
+        recordCanary(ctx, attempt, experiments, false, performance.now() - started);
         retryAfterMs = err.retryAfterMs;
       }
     }
@@ -56,6 +60,21 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
     if (retryAfterMs !== undefined && error.status === 503) error.headers['retry-after'] ??= String(Math.ceil(retryAfterMs / 1000));
     throw error;
   };
+}
+
+/** For models with a canary, every attempt counts for one arm or the other. */
+function recordCanary(ctx: RequestContext, attempt: Attempt, experiments: ExperimentBook, ok: boolean, latencyMs: number): void {
+  const canary = attempt.model.routing.canary;
+  if (!canary) return;
+  const arm = attempt.deployment.id === canary.provider ? 'candidate' : 'primary';
+  const u = ok ? ctx.usage : undefined;
+  experiments.record(attempt.model.name, 'canary', canary.provider, arm, {
+    ok,
+    latencyMs,
+    promptTokens: u?.prompt_tokens ?? 0,
+    completionTokens: u?.completion_tokens ?? 0,
+    cost: attempt.deployment.cost,
+  });
 }
 
 async function send(ctx: RequestContext, { deployment }: Attempt): Promise<void> {
@@ -71,6 +90,8 @@ async function send(ctx: RequestContext, { deployment }: Attempt): Promise<void>
     ctx.usage = result.usage ?? { prompt_tokens: await countPromptTokens(ctx.body!), completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0 };
     ctx.usageEstimated = result.usage === null;
     ctx.reply = { kind: 'json', body: result.body };
+    const first = (result.body.choices as Array<{ message?: { content?: unknown } }> | undefined)?.[0];
+    if (typeof first?.message?.content === 'string') ctx.outputText = first.message.content;
     return;
   }
   const events = await adapter.chatStream(req);

@@ -19,6 +19,7 @@ export async function* meterStream(ctx: RequestContext, events: EventStream): As
       yield event;
     }
   } finally {
+    ctx.outputText = delivered;
     if (!ctx.usage) {
       // Cut short or unreported: bill what reached the client, counted by our tokenizer.
       ctx.usage = { prompt_tokens: await countPromptTokens(ctx.body!), completion_tokens: await countTextTokens(delivered), cached_tokens: 0, reasoning_tokens: 0 };

@@ -7,6 +7,7 @@ import { adminRoutingRoutes } from './routes/admin-routing.ts';
 import { adminTenancyRoutes } from './routes/admin-tenancy.ts';
 import type { Router } from '../routing/router.ts';
 import type { ConduitConfig } from '../config/schema.ts';
+import type { ExperimentBook } from '../routing/experiments.ts';
 import { dataPlaneRoutes, newRequestId, type DataPlaneDeps } from './routes/data-plane.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
 import type { UsageStore } from '../store/ports.ts';
@@ -15,6 +16,7 @@ export interface AppDeps extends DataPlaneDeps {
   tenancy: Tenancy;
   usage: UsageStore;
   router: Router;
+  experiments: ExperimentBook;
   config: Readonly<ConduitConfig>;
   adminToken: string;
   bodyLimitBytes: number;

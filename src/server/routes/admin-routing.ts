@@ -4,11 +4,12 @@ import { z } from 'zod';
 import type { ConduitConfig } from '../../config/schema.ts';
 import { invalidRequest, notFound } from '../../errors.ts';
 import type { Router } from '../../routing/router.ts';
+import type { ExperimentBook } from '../../routing/experiments.ts';
 import { routingPreferencesSchema, type RoutingPreferences } from '../../routing/preferences.ts';
 import { toPublicKey, type Tenancy } from '../../tenancy/tenancy.ts';
 import { parseInput } from '../validate.ts';
 
-export function adminRoutingRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; router: Router; config: Readonly<ConduitConfig> }): void {
+export function adminRoutingRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; router: Router; experiments: ExperimentBook; config: Readonly<ConduitConfig> }): void {
   const regionIds = new Set(deps.config.regions.map((r) => r.id));
   const checkRegions = (prefs: RoutingPreferences) => {
     for (const field of ['allowed_regions', 'preferred_regions'] as const) {
@@ -43,4 +44,5 @@ export function adminRoutingRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
   });
 
   app.get('/routing/health', async () => deps.router.health.snapshot());
+  app.get('/routing/experiments', async () => ({ object: 'list', data: deps.experiments.report() }));
 }

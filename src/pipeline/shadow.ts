@@ -1,0 +1,70 @@
+// Stage: for models with a shadow candidate, copy a share of requests to it after the client got its reply.
+// The copy is metered as cost (a usage event of its own) and compared with the reply; it is never returned.
+import type { UsageStore } from '../store/ports.ts';
+import type { Catalogue } from '../routing/catalogue.ts';
+import { outputSimilarity, type ExperimentBook } from '../routing/experiments.ts';
+import { regionBlockedBy } from '../routing/preferences.ts';
+import type { JsonObject } from '../providers/types.ts';
+import type { RequestContext, Stage } from './context.ts';
+import { usageEvent } from './settle.ts';
+
+export function shadow(experiments: ExperimentBook, usage: UsageStore, onError: (err: unknown) => void, random: () => number = Math.random): Stage {
+  return (ctx) => {
+    const model = ctx.model!;
+    const config = model.routing.shadow;
+    if (!config || ctx.endpoint !== 'chat' || random() >= config.share) return;
+    const target = model.deployments.find((d) => d.id === config.provider);
+    const { org, key } = ctx.principal!;
+    // A shadow copy is still the customer's data: it only goes where the customer may be served from.
+    if (!target || regionBlockedBy(target.region, org.country, org.routing ?? undefined, key.routing ?? undefined)) return;
+    ctx.deferred.push(() => {
+      if (ctx.status !== 200 || ctx.deployment?.id === target.id) return;
+      void runShadow(ctx, target, experiments, usage).catch(onError);
+    });
+  };
+}
+
+async function runShadow(ctx: RequestContext, target: Catalogue['models'][number]['deployments'][number], experiments: ExperimentBook, usage: UsageStore): Promise<void> {
+  const model = ctx.model!;
+  const primary = ctx.deployment!;
+  const body: JsonObject = { ...ctx.body!, model: target.upstreamModel, stream: false };
+  delete body.stream_options;
+  const started = performance.now();
+  let ok = true;
+  let text = '';
+  let tokens = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0 };
+  try {
+    const result = await target.adapter.chat({ body, model: target.upstreamModel, azureDeployment: target.azureDeployment, signal: AbortSignal.timeout(target.provider.timeouts.total_ms) });
+    const content = (result.body.choices as Array<{ message?: { content?: unknown } }>)[0]?.message?.content;
+    text = typeof content === 'string' ? content : '';
+    if (result.usage) tokens = result.usage;
+  } catch {
+    ok = false;
+  }
+  const latencyMs = performance.now() - started;
+  experiments.record(model.name, 'shadow', target.id, 'candidate', { ok, latencyMs, promptTokens: tokens.prompt_tokens, completionTokens: tokens.completion_tokens, cost: target.cost });
+  const u = ctx.usage;
+  experiments.record(model.name, 'shadow', target.id, 'primary', {
+    ok: true,
+    latencyMs: performance.now() - ctx.startedAt - latencyMs,
+    promptTokens: u?.prompt_tokens ?? 0,
+    completionTokens: u?.completion_tokens ?? 0,
+    cost: primary.cost,
+  });
+  if (ok) experiments.agreement(model.name, 'shadow', target.id, outputSimilarity(ctx.outputText ?? '', text));
+  await usage.record({
+    ...usageEvent(ctx),
+    request_id: `${ctx.requestId}:shadow`,
+    endpoint: 'shadow',
+    vendor: target.vendor,
+    deployment: target.id,
+    region: target.region.id,
+    prompt_tokens: tokens.prompt_tokens,
+    completion_tokens: tokens.completion_tokens,
+    cached_tokens: tokens.cached_tokens,
+    reasoning_tokens: tokens.reasoning_tokens,
+    estimated: false,
+    status: ok ? 200 : 502,
+    latency_ms: Math.round(latencyMs),
+  });
+}
