@@ -20,6 +20,7 @@ import { createAdapter } from './providers/registry.ts';
 import { Catalogue } from './routing/catalogue.ts';
 import { ExperimentBook } from './routing/experiments.ts';
 import { HealthBook } from './routing/health.ts';
+import { HealthChecker } from './routing/health-checker.ts';
 import { shadow } from './pipeline/shadow.ts';
 import { Router } from './routing/router.ts';
 import { buildApp } from './server/app.ts';
@@ -61,6 +62,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const health = new HealthBook(config.routing.circuit);
   const router = new Router(catalogue, health, config.routing);
   const experiments = new ExperimentBook();
+  const healthChecker = new HealthChecker(catalogue.adapters, health);
   const adminToken = options.adminToken ?? process.env.CONDUIT_ADMIN_TOKEN ?? generatedAdminToken(options.dataDir);
 
   const pipeline = compose([
@@ -117,6 +119,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     adminToken,
     demoKey,
     async close() {
+      healthChecker.stop();
       await app.close();
       await catalogue.close();
       await store.close();

@@ -47,6 +47,8 @@ export interface ProviderAdapter {
   /** Resolves once the upstream accepted the request (status and headers in), before the first token. */
   chatStream(req: UpstreamRequest): Promise<EventStream>;
   embeddings(req: UpstreamRequest): Promise<JsonResult>;
+  /** Active health check: resolves when GET base_url+path answers 2xx. */
+  probe?(path: string, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -44,6 +44,12 @@ export class HealthBook {
     health.breaker.onSuccess();
   }
 
+  /** An active check found the deployment answering: close its circuit without waiting for live traffic. */
+  probeSucceeded(providerId: string): void {
+    const health = this.of(providerId);
+    if (health.breaker.state !== 'closed') health.breaker.onSuccess();
+  }
+
   failure(providerId: string, retryAfterMs?: number): void {
     const health = this.of(providerId);
     health.failures++;

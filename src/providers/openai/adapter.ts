@@ -63,6 +63,14 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     return { body: parsed, usage: usageFrom({ completion_tokens: 0, ...(parsed.usage as JsonObject) }) };
   }
 
+  async probe(path: string, signal: AbortSignal): Promise<void> {
+    const basePath = new URL(this.config.base_url!).pathname.replace(/\/+$/, '');
+    const { headers } = this.dialect.target('chat/completions', { body: {}, model: '', signal });
+    const res = await this.pool.request({ method: 'GET', path: `${basePath}${path}`, headers, signal });
+    await res.body.dump();
+    if (res.statusCode >= 300) throw new UpstreamError('status', `${this.config.id}: health check answered ${res.statusCode}`, res.statusCode);
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }
