@@ -31,8 +31,13 @@ export async function countPromptTokens(body: JsonObject): Promise<number> {
   }
   const input = body.input;
   const items = Array.isArray(input) ? input : [input];
-  let tokens = 0;
-  for (const item of items) tokens += Array.isArray(item) ? item.length : typeof item === 'number' ? 1 : await countTextTokens(String(item ?? ''));
+  let tokens = typeof body.instructions === 'string' ? await countTextTokens(body.instructions) : 0;
+  for (const item of items) {
+    if (Array.isArray(item)) tokens += item.length; // embeddings: token ids
+    else if (typeof item === 'number') tokens += 1;
+    else if (item && typeof item === 'object') tokens += 3 + (await countTextTokens(textOf((item as JsonObject).content))); // Responses API input item
+    else tokens += await countTextTokens(String(item ?? ''));
+  }
   return tokens;
 }
 

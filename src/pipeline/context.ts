@@ -4,7 +4,7 @@ import type { Attempt } from '../routing/router.ts';
 import type { EventStream, JsonObject, Usage } from '../providers/types.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
 
-export type Endpoint = 'chat' | 'embeddings';
+export type Endpoint = 'chat' | 'embeddings' | 'responses';
 
 export interface RequestContext {
   readonly requestId: string;

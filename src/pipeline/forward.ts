@@ -85,13 +85,19 @@ async function send(ctx: RequestContext, { deployment }: Attempt): Promise<void>
     signal: ctx.signal,
   };
   const { adapter } = deployment;
-  if (ctx.endpoint === 'embeddings' || !ctx.stream) {
-    const result = ctx.endpoint === 'embeddings' ? await adapter.embeddings(req) : await adapter.chat(req);
+  if (ctx.endpoint === 'responses') {
+    if (!adapter.responses || !adapter.responsesStream) throw new UpstreamError('protocol', `${deployment.id} does not speak the Responses API`);
+    if (ctx.stream) {
+      ctx.reply = { kind: 'stream', events: meterStream(ctx, await firstEventIn(await adapter.responsesStream(req))) };
+      return;
+    }
+  }
+  if (ctx.endpoint !== 'chat' || !ctx.stream) {
+    const result = ctx.endpoint === 'embeddings' ? await adapter.embeddings(req) : ctx.endpoint === 'responses' ? await adapter.responses!(req) : await adapter.chat(req);
     ctx.usage = result.usage ?? { prompt_tokens: await countPromptTokens(ctx.body!), completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0 };
     ctx.usageEstimated = result.usage === null;
     ctx.reply = { kind: 'json', body: result.body };
-    const first = (result.body.choices as Array<{ message?: { content?: unknown } }> | undefined)?.[0];
-    if (typeof first?.message?.content === 'string') ctx.outputText = first.message.content;
+    ctx.outputText = replyText(result.body);
     return;
   }
   const events = await adapter.chatStream(req);
@@ -111,4 +117,16 @@ async function firstEventIn(events: EventStream): Promise<EventStream> {
       await iterator.return?.();
     }
   })();
+}
+
+/** The text of a JSON reply: the first choice of a chat completion, or the output text of a response. */
+function replyText(body: Record<string, unknown>): string | undefined {
+  const choice = (body.choices as Array<{ message?: { content?: unknown } }> | undefined)?.[0];
+  if (typeof choice?.message?.content === 'string') return choice.message.content;
+  if (!Array.isArray(body.output)) return undefined;
+  let text = '';
+  for (const item of body.output as Array<{ content?: Array<{ type?: string; text?: string }> }>) {
+    for (const part of item.content ?? []) if (part.type === 'output_text' && typeof part.text === 'string') text += part.text;
+  }
+  return text;
 }

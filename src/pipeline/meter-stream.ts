@@ -10,6 +10,11 @@ export async function* meterStream(ctx: RequestContext, events: EventStream): As
   try {
     for await (const event of events) {
       if (event.usage) ctx.usage = event.usage;
+      if (ctx.endpoint === 'responses') {
+        if (event.chunk.type === 'response.output_text.delta') delivered += String(event.chunk.delta ?? '');
+        yield event;
+        continue;
+      }
       const choices = event.chunk.choices as JsonObject[] | undefined;
       if (choices && choices.length > 0) {
         for (const choice of choices) delivered += deltaText(choice.delta as JsonObject | undefined);

@@ -1,5 +1,5 @@
 // Stage: validate the request body for the endpoint and note what the client asked of the stream.
-import { validateChatRequest, validateEmbeddingsRequest } from '../protocols/openai/validate.ts';
+import { validateChatRequest, validateEmbeddingsRequest, validateResponsesRequest } from '../protocols/openai/validate.ts';
 import type { JsonObject } from '../providers/types.ts';
 import type { Stage } from './context.ts';
 
@@ -7,6 +7,11 @@ export const parse: Stage = (ctx) => {
   if (ctx.endpoint === 'embeddings') {
     ctx.body = validateEmbeddingsRequest(ctx.rawBody);
     ctx.stream = false;
+    return;
+  }
+  if (ctx.endpoint === 'responses') {
+    ctx.body = validateResponsesRequest(ctx.rawBody);
+    ctx.stream = ctx.body.stream === true;
     return;
   }
   const body = validateChatRequest(ctx.rawBody);

@@ -7,6 +7,7 @@ export function route(router: Router): Stage {
   return (ctx) => {
     const { org, key } = ctx.principal!;
     const needs = needsOf(ctx.body!, ctx.stream === true, ctx.bodyBytes);
+    needs.responses = ctx.endpoint === 'responses';
     ctx.attempts = router.plan(ctx.model!, needs, { country: org.country, org: org.routing ?? undefined, key: key.routing ?? undefined });
   };
 }

@@ -32,6 +32,8 @@ export interface JsonResult {
 
 /** One server-sent event of a chat stream: the raw `data:` payload, forwarded verbatim, and its parsed form. */
 export interface StreamEvent {
+  /** The SSE event name, for protocols that send one (the Responses API does). */
+  event?: string;
   data: string;
   chunk: JsonObject;
   /** Set on the chunk that carries usage (OpenAI sends it last, with empty choices). */
@@ -47,6 +49,9 @@ export interface ProviderAdapter {
   /** Resolves once the upstream accepted the request (status and headers in), before the first token. */
   chatStream(req: UpstreamRequest): Promise<EventStream>;
   embeddings(req: UpstreamRequest): Promise<JsonResult>;
+  /** OpenAI Responses API, for deployments with the `responses` capability. */
+  responses?(req: UpstreamRequest): Promise<JsonResult>;
+  responsesStream?(req: UpstreamRequest): Promise<EventStream>;
   /** Active health check: resolves when GET base_url+path answers 2xx. */
   probe?(path: string, signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -87,3 +92,21 @@ export function usageFrom(value: unknown): Usage | null {
 }
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** Usage in the Responses API's shape (input/output tokens). */
+export function responsesUsageFrom(value: unknown): Usage | null {
+  if (!value || typeof value !== 'object') return null;
+  const u = value as {
+    input_tokens?: unknown;
+    output_tokens?: unknown;
+    input_tokens_details?: { cached_tokens?: unknown } | null;
+    output_tokens_details?: { reasoning_tokens?: unknown } | null;
+  };
+  if (typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return null;
+  return {
+    prompt_tokens: u.input_tokens,
+    completion_tokens: u.output_tokens,
+    cached_tokens: num(u.input_tokens_details?.cached_tokens),
+    reasoning_tokens: num(u.output_tokens_details?.reasoning_tokens),
+  };
+}

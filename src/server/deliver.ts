@@ -26,19 +26,24 @@ export async function pipeEvents(res: ServerResponse, events: EventStream): Prom
         res.cork();
         setImmediate(uncork);
       }
-      if (!res.write(`data: ${event.data}\n\n`)) await drained(res);
+      const frame = event.event ? `event: ${event.event}\ndata: ${event.data}\n\n` : `data: ${event.data}\n\n`;
+      if (!res.write(frame)) await drained(res);
     }
   } finally {
     uncork();
   }
 }
 
-export function writeSseError(res: ServerResponse, err: GatewayError): void {
-  if (!res.destroyed) res.write(`data: ${JSON.stringify(err.toBody())}\n\n`);
+/** Chat streams carry the error object as data; Responses API streams an `error` event. */
+export function writeSseError(res: ServerResponse, err: GatewayError, responsesApi = false): void {
+  if (res.destroyed) return;
+  if (responsesApi) res.write(`event: error\ndata: ${JSON.stringify({ type: 'error', code: err.code, message: err.message, param: err.param })}\n\n`);
+  else res.write(`data: ${JSON.stringify(err.toBody())}\n\n`);
 }
 
-export function endSse(res: ServerResponse): void {
-  if (!res.destroyed) res.end('data: [DONE]\n\n');
+/** Chat streams end with the [DONE] sentinel; Responses API streams simply end. */
+export function endSse(res: ServerResponse, responsesApi = false): void {
+  if (!res.destroyed) res.end(responsesApi ? undefined : 'data: [DONE]\n\n');
 }
 
 function drained(res: ServerResponse): Promise<void> {

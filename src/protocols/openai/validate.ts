@@ -101,6 +101,21 @@ export function validateChatRequest(raw: unknown): JsonObject {
   return body;
 }
 
+export function validateResponsesRequest(raw: unknown): JsonObject {
+  const body = expectObject(raw);
+  requireModel(body);
+  const input = body.input;
+  if (input === undefined) throw invalidRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+  if (typeof input !== 'string' && !Array.isArray(input)) wrongType('input', 'a string or an array of input items', input);
+  if (Array.isArray(input)) input.forEach((item, i) => (isObject(item) ? undefined : wrongType(`input[${i}]`, 'an object', item)));
+  optionalBoolean(body, 'stream');
+  optionalNumber(body, 'max_output_tokens', 1, 10_000_000, true);
+  optionalNumber(body, 'temperature', 0, 2);
+  optionalNumber(body, 'top_p', 0, 1);
+  if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== 'string') wrongType('instructions', 'a string', body.instructions);
+  return body;
+}
+
 export function validateEmbeddingsRequest(raw: unknown): JsonObject {
   const body = expectObject(raw);
   requireModel(body);

@@ -3,7 +3,24 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ProviderConfig } from '../../config/schema.ts';
 import { sseData } from '../../protocols/sse-reader.ts';
-import { UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
+import { responsesUsageFrom, UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
+
+export type Operation = 'chat/completions' | 'embeddings' | 'responses';
+
+/** How a stream of one API reports usage and ends. */
+interface StreamProtocol {
+  usageOf(chunk: JsonObject): StreamEvent['usage'];
+  /** True for the event after which the stream is complete (chat: the [DONE] sentinel instead). */
+  isFinal(chunk: JsonObject): boolean;
+  sentinel: boolean;
+}
+
+const chatProtocol: StreamProtocol = { usageOf: (c) => (c.usage ? usageFrom(c.usage) : null), isFinal: () => false, sentinel: true };
+const responsesProtocol: StreamProtocol = {
+  usageOf: (c) => (c.type === 'response.completed' || c.type === 'response.incomplete' ? responsesUsageFrom((c.response as JsonObject | undefined)?.usage) : null),
+  isFinal: (c) => c.type === 'response.completed' || c.type === 'response.incomplete' || c.type === 'response.failed',
+  sentinel: false,
+};
 
 export interface UpstreamTarget {
   path: string;
@@ -12,7 +29,7 @@ export interface UpstreamTarget {
 
 /** How a vendor addresses an operation and authenticates; the only part that differs between compatible vendors. */
 export interface OpenAIDialect {
-  target(operation: 'chat/completions' | 'embeddings', req: UpstreamRequest): UpstreamTarget;
+  target(operation: Operation, req: UpstreamRequest): UpstreamTarget;
 }
 
 export function bearerDialect(config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): OpenAIDialect {
@@ -53,7 +70,17 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     // again when its client did not ask for it.
     const streamOptions = { ...((req.body.stream_options as JsonObject | undefined) ?? {}), include_usage: true };
     const body = await this.send('chat/completions', req, { ...req.body, stream: true, stream_options: streamOptions });
-    return events(body, this.config.id);
+    return events(body, this.config.id, chatProtocol);
+  }
+
+  async responses(req: UpstreamRequest): Promise<JsonResult> {
+    const parsed = await readJson(await this.send('responses', req, req.body), this.config.id);
+    if (!Array.isArray(parsed.output)) throw new UpstreamError('protocol', `${this.config.id}: reply has no output`);
+    return { body: parsed, usage: responsesUsageFrom(parsed.usage) };
+  }
+
+  async responsesStream(req: UpstreamRequest): Promise<EventStream> {
+    return events(await this.send('responses', req, { ...req.body, stream: true }), this.config.id, responsesProtocol);
   }
 
   async embeddings(req: UpstreamRequest): Promise<JsonResult> {
@@ -75,7 +102,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     return this.pool.close();
   }
 
-  private async send(operation: 'chat/completions' | 'embeddings', req: UpstreamRequest, payload: JsonObject): Promise<AsyncIterable<Buffer>> {
+  private async send(operation: Operation, req: UpstreamRequest, payload: JsonObject): Promise<AsyncIterable<Buffer>> {
     const { path, headers } = this.dialect.target(operation, req);
     const deadline = new Deadline(req.signal, this.config.timeouts.total_ms);
     let res;
@@ -150,10 +177,10 @@ async function readJson(body: AsyncIterable<Buffer>, provider: string): Promise<
   throw new UpstreamError('protocol', `${provider}: reply is not valid JSON`);
 }
 
-async function* events(body: AsyncIterable<Buffer>, provider: string): AsyncGenerator<StreamEvent> {
+async function* events(body: AsyncIterable<Buffer>, provider: string, protocol: StreamProtocol): AsyncGenerator<StreamEvent> {
   let done = false;
   for await (const data of sseData(body)) {
-    if (data === '[DONE]') {
+    if (protocol.sentinel && data === '[DONE]') {
       done = true;
       break;
     }
@@ -163,10 +190,14 @@ async function* events(body: AsyncIterable<Buffer>, provider: string): AsyncGene
     } catch {
       throw new UpstreamError('protocol', `${provider}: stream carried an event that is not valid JSON`);
     }
-    if (chunk.error) throw new UpstreamError('status', `${provider}: stream failed: ${JSON.stringify(chunk.error).slice(0, 200)}`, 502);
-    yield { data, chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null };
+    if (chunk.error || chunk.type === 'error') throw new UpstreamError('status', `${provider}: stream failed: ${JSON.stringify(chunk.error ?? chunk).slice(0, 200)}`, 502);
+    yield { event: protocol.sentinel ? undefined : (chunk.type as string | undefined), data, chunk, usage: protocol.usageOf(chunk) };
+    if (protocol.isFinal(chunk)) {
+      done = true;
+      break;
+    }
   }
-  if (!done) throw new UpstreamError('protocol', `${provider}: stream ended before [DONE]`);
+  if (!done) throw new UpstreamError('protocol', `${provider}: stream ended before it was complete`);
 }
 
 export function retryAfterMs(value: string | string[] | undefined): number | undefined {

@@ -1,8 +1,9 @@
 // The SIMULATOR in-process: the embedded demo's upstream. Same replies and faults as the HTTP server, no socket.
 import type { ProviderConfig } from '../../config/schema.ts';
-import { UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
+import { responsesUsageFrom, UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
 import { FaultDice, simulatorFaultsSchema, sleep } from './faults.ts';
 import { chatChunks, chatCompletion, embeddingsResponse, planChat } from './replies.ts';
+import { planResponse, responseEvents, responseObject } from './responses-api.ts';
 
 export class InProcessSimulator implements ProviderAdapter {
   private readonly dice: FaultDice;
@@ -20,16 +21,37 @@ export class InProcessSimulator implements ProviderAdapter {
   async chatStream(req: UpstreamRequest): Promise<EventStream> {
     const fault = await this.misbehave(req.signal, true);
     const chunks = [...chatChunks(planChat(req.body), true)];
+    return this.play(chunks, fault, req.signal, (chunk) => ({ data: JSON.stringify(chunk), chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null }));
+  }
+
+  async responses(req: UpstreamRequest): Promise<JsonResult> {
+    await this.misbehave(req.signal, false);
+    const body = responseObject(planResponse(req.body));
+    return { body, usage: responsesUsageFrom(body.usage) };
+  }
+
+  async responsesStream(req: UpstreamRequest): Promise<EventStream> {
+    const fault = await this.misbehave(req.signal, true);
+    const events = [...responseEvents(planResponse(req.body))];
+    return this.play(events, fault, req.signal, (chunk) => ({
+      event: chunk.type as string,
+      data: JSON.stringify(chunk),
+      chunk,
+      usage: chunk.type === 'response.completed' ? responsesUsageFrom((chunk.response as JsonObject).usage) : null,
+    }));
+  }
+
+  /** Yields events with the configured token timing, cutting or corrupting the stream when the dice say so. */
+  private play(chunks: JsonObject[], fault: string, signal: AbortSignal, toEvent: (chunk: JsonObject) => StreamEvent): EventStream {
     const { token_delay_ms } = this.dice.faults;
     const id = this.config.id;
     return (async function* (): AsyncGenerator<StreamEvent> {
       for (let i = 0; i < chunks.length; i++) {
-        if (req.signal.aborted) throw new UpstreamError('aborted', `${id}: client went away`);
-        if (fault === 'truncate' && i === chunks.length >> 1) throw new UpstreamError('protocol', `${id}: stream ended before [DONE]`);
+        if (signal.aborted) throw new UpstreamError('aborted', `${id}: client went away`);
+        if (fault === 'truncate' && i === chunks.length >> 1) throw new UpstreamError('protocol', `${id}: stream ended before it was complete`);
         if (fault === 'malformed' && i === 2) throw new UpstreamError('protocol', `${id}: stream carried an event that is not valid JSON`);
-        const chunk = chunks[i]!;
-        if (token_delay_ms > 0 && i > 0) await sleep(token_delay_ms, req.signal);
-        yield { data: JSON.stringify(chunk), chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null };
+        if (token_delay_ms > 0 && i > 0) await sleep(token_delay_ms, signal);
+        yield toEvent(chunks[i]!);
       }
     })();
   }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { JsonObject } from '../types.ts';
 import { FaultDice, simulatorFaultsSchema, sleep, type SimulatorFaultsInput } from './faults.ts';
 import { chatChunks, chatCompletion, embeddingsResponse, planChat } from './replies.ts';
+import { planResponse, responseEvents, responseObject } from './responses-api.ts';
 
 export interface SimulatorStats {
   requests: number;
@@ -61,6 +62,7 @@ export async function startSimulatorServer(opts: { port?: number; host?: string;
       return json(res, 429, { error: { message: 'simulated rate limit', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' } });
     }
     if (url.startsWith('/v1/embeddings') || url.includes('/embeddings')) return json(res, 200, embeddingsResponse(body));
+    if (url.endsWith('/responses')) return respond(res, body, fault, aborted.signal);
     if (!url.includes('/chat/completions')) return json(res, 404, { error: { message: `no route ${url}`, type: 'invalid_request_error', param: null, code: null } });
 
     const plan = planChat(body);
@@ -97,6 +99,28 @@ export async function startSimulatorServer(opts: { port?: number; host?: string;
       if (dice.faults.token_delay_ms > 0) await sleep(dice.faults.token_delay_ms, aborted.signal);
     }
     res.end('data: [DONE]\n\n');
+  }
+
+  /** POST /v1/responses (OpenAI Responses API). */
+  async function respond(res: ServerResponse, body: JsonObject, fault: string, signal: AbortSignal): Promise<void> {
+    const plan = planResponse(body);
+    if (body.stream !== true) {
+      const text = JSON.stringify(responseObject(plan));
+      if (fault === 'malformed') return send(res, 200, text.slice(0, text.length >> 1));
+      stats.completion_tokens_sent += Number((plan.usage as JsonObject).completion_tokens);
+      return send(res, 200, text);
+    }
+    const events = [...responseEvents(plan)];
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    for (let i = 0; i < events.length; i++) {
+      if (signal.aborted) return;
+      if (fault === 'truncate' && i === events.length >> 1) return void setTimeout(() => res.destroy(), 5);
+      const event = events[i]!;
+      res.write(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`);
+      if (event.type === 'response.output_text.delta') stats.completion_tokens_sent++;
+      if (dice.faults.token_delay_ms > 0) await sleep(dice.faults.token_delay_ms, signal);
+    }
+    res.end();
   }
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));

@@ -23,6 +23,7 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void
   const handle = (endpoint: Endpoint) => (request: FastifyRequest, reply: FastifyReply) => serve(deps, endpoint, request, reply);
   app.post('/v1/chat/completions', handle('chat'));
   app.post('/v1/embeddings', handle('embeddings'));
+  app.post('/v1/responses', handle('responses'));
 
   app.get('/v1/models', async (request) => {
     const principal = await deps.principalOf(request.headers.authorization);
@@ -82,11 +83,11 @@ async function serve(deps: DataPlaneDeps, endpoint: Endpoint, request: FastifyRe
   } catch (err) {
     const error = upstreamToGatewayError(err, ctx.model!.name);
     ctx.status = error.status;
-    writeSseError(res, error);
+    writeSseError(res, error, endpoint === 'responses');
   }
   // The usage event is durable before the client sees the end of the stream.
   await runDeferred(ctx, (e) => request.log.error(e));
-  endSse(res);
+  endSse(res, endpoint === 'responses');
 }
 
 export const newRequestId = (): string => `req_${randomUUID().replaceAll('-', '')}`;
