@@ -108,7 +108,7 @@ async function send(ctx: RequestContext, { deployment }: Attempt): Promise<void>
 async function firstEventIn(events: EventStream): Promise<EventStream> {
   const iterator = events[Symbol.asyncIterator]();
   const first = await iterator.next();
-  return (async function* (): AsyncGenerator<StreamEvent> {
+  return (async function* (): AsyncGenerator<StreamEvent[]> {
     try {
       if (first.done) return;
       yield first.value;

@@ -5,23 +5,27 @@ import { countPromptTokens, countTextTokens } from '../metering/delivered-tokens
 import type { EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
 import type { RequestContext } from './context.ts';
 
-export async function* meterStream(ctx: RequestContext, events: EventStream): AsyncGenerator<StreamEvent> {
+export async function* meterStream(ctx: RequestContext, events: EventStream): AsyncGenerator<StreamEvent[]> {
   let delivered = '';
   try {
-    for await (const event of events) {
-      if (event.usage) ctx.usage = event.usage;
-      if (ctx.endpoint === 'responses') {
-        if (event.chunk.type === 'response.output_text.delta') delivered += String(event.chunk.delta ?? '');
-        yield event;
-        continue;
+    for await (const batch of events) {
+      const out: StreamEvent[] = [];
+      for (const event of batch) {
+        if (event.usage) ctx.usage = event.usage;
+        if (ctx.endpoint === 'responses') {
+          if (event.chunk.type === 'response.output_text.delta') delivered += String(event.chunk.delta ?? '');
+          out.push(event);
+          continue;
+        }
+        const choices = event.chunk.choices as JsonObject[] | undefined;
+        if (choices && choices.length > 0) {
+          for (const choice of choices) delivered += deltaText(choice.delta as JsonObject | undefined);
+        } else if (event.usage && !ctx.clientWantsUsage) {
+          continue;
+        }
+        out.push(event);
       }
-      const choices = event.chunk.choices as JsonObject[] | undefined;
-      if (choices && choices.length > 0) {
-        for (const choice of choices) delivered += deltaText(choice.delta as JsonObject | undefined);
-      } else if (event.usage && !ctx.clientWantsUsage) {
-        continue;
-      }
-      yield event;
+      if (out.length > 0) yield out;
     }
   } finally {
     ctx.outputText = delivered;

@@ -40,8 +40,11 @@ export interface StreamEvent {
   usage: Usage | null;
 }
 
-/** Iterating yields events as they arrive; the iterator throws UpstreamError when the stream breaks. */
-export type EventStream = AsyncIterable<StreamEvent>;
+/**
+ * Iterating yields the events that arrived together (one network read), in order, as soon as they arrive;
+ * batching them keeps the per-event cost of a stream low. The iterator throws UpstreamError when the stream breaks.
+ */
+export type EventStream = AsyncIterable<StreamEvent[]>;
 
 export interface ProviderAdapter {
   readonly config: ProviderConfig;

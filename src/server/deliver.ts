@@ -8,29 +8,15 @@ export function writeSseHead(res: ServerResponse, headers: Record<string, string
 }
 
 /**
- * Resolves when everything was written, or rejects with the stream's own error. Events that arrive in the
- * same event-loop turn (one network read upstream) leave in one write; nothing waits for a later turn.
+ * Resolves when everything was written, or rejects with the stream's own error. Events that arrived together
+ * (one network read upstream) leave in one write, at once; nothing waits for more.
  */
 export async function pipeEvents(res: ServerResponse, events: EventStream): Promise<void> {
-  let corked = false;
-  const uncork = () => {
-    if (!corked) return;
-    corked = false;
-    res.uncork();
-  };
-  try {
-    for await (const event of events) {
-      if (res.destroyed) return;
-      if (!corked) {
-        corked = true;
-        res.cork();
-        setImmediate(uncork);
-      }
-      const frame = event.event ? `event: ${event.event}\ndata: ${event.data}\n\n` : `data: ${event.data}\n\n`;
-      if (!res.write(frame)) await drained(res);
-    }
-  } finally {
-    uncork();
+  for await (const batch of events) {
+    if (res.destroyed) return;
+    let frames = '';
+    for (const event of batch) frames += event.event ? `event: ${event.event}\ndata: ${event.data}\n\n` : `data: ${event.data}\n\n`;
+    if (!res.write(frames)) await drained(res);
   }
 }
 

@@ -47,7 +47,7 @@ for (const which of ['in-process simulator', 'simulator server'] as const) {
 
     it('rejects a request without input, naming the field', async () => {
       const { key } = await gw().newOrgKey();
-      const err = await gw().client(key).responses.create({ model: 'gpt-4o' } as never).catch((e: { status: number; param: string }) => e);
+      const err = (await gw().client(key).responses.create({ model: "gpt-4o" } as never).catch((e: unknown) => e)) as { status: number; param: string };
       expect(err.status).toBe(400);
       expect(err.param).toBe('input');
     });

@@ -2,7 +2,7 @@
 // keep-alive undici connection pool. Azure reuses this with its own URL and auth (see ../azure).
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ProviderConfig } from '../../config/schema.ts';
-import { sseData } from '../../protocols/sse-reader.ts';
+import { sseDataBatches } from '../../protocols/sse-reader.ts';
 import { responsesUsageFrom, UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
 
 export type Operation = 'chat/completions' | 'embeddings' | 'responses';
@@ -177,25 +177,31 @@ async function readJson(body: AsyncIterable<Buffer>, provider: string): Promise<
   throw new UpstreamError('protocol', `${provider}: reply is not valid JSON`);
 }
 
-async function* events(body: AsyncIterable<Buffer>, provider: string, protocol: StreamProtocol): AsyncGenerator<StreamEvent> {
+async function* events(body: AsyncIterable<Buffer>, provider: string, protocol: StreamProtocol): AsyncGenerator<StreamEvent[]> {
   let done = false;
-  for await (const data of sseData(body)) {
-    if (protocol.sentinel && data === '[DONE]') {
-      done = true;
-      break;
+  // Read to the end even after the final event: abandoning an undici body early destroys its connection.
+  for await (const datas of sseDataBatches(body)) {
+    if (done) continue;
+    const batch: StreamEvent[] = [];
+    for (const data of datas) {
+      if (protocol.sentinel && data === '[DONE]') {
+        done = true;
+        break;
+      }
+      let chunk: JsonObject;
+      try {
+        chunk = JSON.parse(data) as JsonObject;
+      } catch {
+        throw new UpstreamError('protocol', `${provider}: stream carried an event that is not valid JSON`);
+      }
+      if (chunk.error || chunk.type === 'error') throw new UpstreamError('status', `${provider}: stream failed: ${JSON.stringify(chunk.error ?? chunk).slice(0, 200)}`, 502);
+      batch.push({ event: protocol.sentinel ? undefined : (chunk.type as string | undefined), data, chunk, usage: protocol.usageOf(chunk) });
+      if (protocol.isFinal(chunk)) {
+        done = true;
+        break;
+      }
     }
-    let chunk: JsonObject;
-    try {
-      chunk = JSON.parse(data) as JsonObject;
-    } catch {
-      throw new UpstreamError('protocol', `${provider}: stream carried an event that is not valid JSON`);
-    }
-    if (chunk.error || chunk.type === 'error') throw new UpstreamError('status', `${provider}: stream failed: ${JSON.stringify(chunk.error ?? chunk).slice(0, 200)}`, 502);
-    yield { event: protocol.sentinel ? undefined : (chunk.type as string | undefined), data, chunk, usage: protocol.usageOf(chunk) };
-    if (protocol.isFinal(chunk)) {
-      done = true;
-      break;
-    }
+    if (batch.length > 0) yield batch;
   }
   if (!done) throw new UpstreamError('protocol', `${provider}: stream ended before it was complete`);
 }

@@ -45,13 +45,13 @@ export class InProcessSimulator implements ProviderAdapter {
   private play(chunks: JsonObject[], fault: string, signal: AbortSignal, toEvent: (chunk: JsonObject) => StreamEvent): EventStream {
     const { token_delay_ms } = this.dice.faults;
     const id = this.config.id;
-    return (async function* (): AsyncGenerator<StreamEvent> {
+    return (async function* (): AsyncGenerator<StreamEvent[]> {
       for (let i = 0; i < chunks.length; i++) {
         if (signal.aborted) throw new UpstreamError('aborted', `${id}: client went away`);
         if (fault === 'truncate' && i === chunks.length >> 1) throw new UpstreamError('protocol', `${id}: stream ended before it was complete`);
         if (fault === 'malformed' && i === 2) throw new UpstreamError('protocol', `${id}: stream carried an event that is not valid JSON`);
         if (token_delay_ms > 0 && i > 0) await sleep(token_delay_ms, signal);
-        yield toEvent(chunks[i]!);
+        yield [toEvent(chunks[i]!)];
       }
     })();
   }
