@@ -11,13 +11,19 @@ export async function* meterStream(ctx: RequestContext, events: EventStream): As
     for await (const batch of events) {
       const out: StreamEvent[] = [];
       for (const event of batch) {
-        if (event.usage) ctx.usage = event.usage;
-        if (ctx.endpoint === 'responses') {
-          if (event.chunk.type === 'response.output_text.delta') delivered += String(event.chunk.delta ?? '');
+        if (event.text !== undefined) {
+          delivered += event.text;
           out.push(event);
           continue;
         }
-        const choices = event.chunk.choices as JsonObject[] | undefined;
+        const chunk = event.chunk ?? {};
+        if (event.usage) ctx.usage = event.usage;
+        if (ctx.endpoint === 'responses') {
+          if (chunk.type === 'response.output_text.delta') delivered += String(chunk.delta ?? '');
+          out.push(event);
+          continue;
+        }
+        const choices = chunk.choices as JsonObject[] | undefined;
         if (choices && choices.length > 0) {
           for (const choice of choices) delivered += deltaText(choice.delta as JsonObject | undefined);
         } else if (event.usage && !ctx.clientWantsUsage) {

@@ -35,7 +35,10 @@ export interface StreamEvent {
   /** The SSE event name, for protocols that send one (the Responses API does). */
   event?: string;
   data: string;
-  chunk: JsonObject;
+  /** The parsed event; absent for ordinary chat chunks read by a scan (see `text`). */
+  chunk?: JsonObject;
+  /** For ordinary chat chunks: the content delta, read without parsing the whole chunk. */
+  text?: string;
   /** Set on the chunk that carries usage (OpenAI sends it last, with empty choices). */
   usage: Usage | null;
 }

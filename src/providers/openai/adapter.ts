@@ -2,6 +2,7 @@
 // keep-alive undici connection pool. Azure reuses this with its own URL and auth (see ../azure).
 import { Pool, errors as undiciErrors } from 'undici';
 import type { ProviderConfig } from '../../config/schema.ts';
+import { scanContentDelta } from '../../protocols/openai/chunk-scan.ts';
 import { sseDataBatches } from '../../protocols/sse-reader.ts';
 import { responsesUsageFrom, UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
 
@@ -187,6 +188,11 @@ async function* events(body: AsyncIterable<Buffer>, provider: string, protocol: 
       if (protocol.sentinel && data === '[DONE]') {
         done = true;
         break;
+      }
+      const text = protocol.sentinel ? scanContentDelta(data) : null;
+      if (text !== null) {
+        batch.push({ data, text, usage: null });
+        continue;
       }
       let chunk: JsonObject;
       try {
