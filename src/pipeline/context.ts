@@ -18,6 +18,8 @@ export interface RequestContext {
   readonly rawBody: unknown;
   /** Size of the request body in bytes. */
   readonly bodyBytes: number;
+  /** The request body's exact JSON text. */
+  readonly bodyText?: string;
   /** Aborted when the client disconnects. */
   readonly signal: AbortSignal;
 
@@ -50,6 +52,7 @@ export interface RequestContext {
   deferred: Array<() => void | Promise<void>>;
 }
 
-export type Reply = { kind: 'json'; body: JsonObject } | { kind: 'stream'; events: EventStream };
+/** `text`, when set, is the exact serialisation of `body`: a stage that changes `body` must drop it. */
+export type Reply = { kind: 'json'; body: JsonObject; text?: string } | { kind: 'stream'; events: EventStream };
 
 export type Stage = (ctx: RequestContext) => void | Promise<void>;

@@ -78,8 +78,10 @@ function recordCanary(ctx: RequestContext, attempt: Attempt, experiments: Experi
 }
 
 async function send(ctx: RequestContext, { deployment }: Attempt): Promise<void> {
+  const sameModel = deployment.upstreamModel === ctx.body!.model;
   const req: UpstreamRequest = {
-    body: { ...ctx.body!, model: deployment.upstreamModel },
+    body: sameModel ? ctx.body! : { ...ctx.body!, model: deployment.upstreamModel },
+    bodyText: sameModel ? ctx.bodyText : undefined,
     model: deployment.upstreamModel,
     azureDeployment: deployment.azureDeployment,
     signal: ctx.signal,
@@ -96,7 +98,7 @@ async function send(ctx: RequestContext, { deployment }: Attempt): Promise<void>
     const result = ctx.endpoint === 'embeddings' ? await adapter.embeddings(req) : ctx.endpoint === 'responses' ? await adapter.responses!(req) : await adapter.chat(req);
     ctx.usage = result.usage ?? { prompt_tokens: await countPromptTokens(ctx.body!), completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0 };
     ctx.usageEstimated = result.usage === null;
-    ctx.reply = { kind: 'json', body: result.body };
+    ctx.reply = { kind: 'json', body: result.body, text: result.text };
     ctx.outputText = replyText(result.body);
     return;
   }

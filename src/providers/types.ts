@@ -15,6 +15,8 @@ export interface Usage {
 export interface UpstreamRequest {
   /** The client's request body with `model` replaced by the vendor's model name. */
   body: JsonObject;
+  /** The exact JSON text of `body`, when the gateway has it (spares re-serialising large prompts). */
+  bodyText?: string;
   /** The vendor's model name. */
   model: string;
   /** Azure deployment name, when the deployment needs one. */
@@ -26,6 +28,8 @@ export interface UpstreamRequest {
 
 export interface JsonResult {
   body: JsonObject;
+  /** The vendor's exact JSON text of `body`, when the adapter read one. */
+  text?: string;
   /** What the vendor reported; null when it reported nothing. */
   usage: Usage | null;
 }

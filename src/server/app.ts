@@ -1,5 +1,12 @@
 // HTTP assembly: the Fastify instance with the data plane, the admin API and one error handler for all.
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request body's JSON text, as received. */
+    bodyText?: string;
+  }
+}
 import { GatewayError } from '../errors.ts';
 import { adminGuard } from './admin-auth.ts';
 import { sendError, toGatewayError } from './errors.ts';
@@ -35,21 +42,21 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     forceCloseConnections: true,
   });
 
-  // JSON whatever the declared content type: curl users often forget the header.
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+  // JSON whatever the declared content type (curl users often forget the header). The text is kept so an
+  // unchanged body can go upstream without being serialised again.
+  app.decorateRequest('bodyText', undefined);
+  const parseJson = (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    const text = body as string;
     try {
-      done(null, body === '' ? undefined : JSON.parse(body as string));
+      const value = text === '' ? undefined : JSON.parse(text);
+      req.bodyText = text;
+      done(null, value);
     } catch (err) {
       done(new GatewayError(400, 'invalid_json', `We could not parse the JSON body of your request: ${(err as Error).message}`), undefined);
     }
-  });
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, body === '' ? undefined : JSON.parse(body as string));
-    } catch (err) {
-      done(new GatewayError(400, 'invalid_json', `We could not parse the JSON body of your request: ${(err as Error).message}`), undefined);
-    }
-  });
+  };
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);

@@ -60,10 +60,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async chat(req: UpstreamRequest): Promise<JsonResult> {
-    const body = await this.send('chat/completions', req, req.body);
-    const parsed = await readJson(body, this.config.id);
-    if (!Array.isArray(parsed.choices)) throw new UpstreamError('protocol', `${this.config.id}: reply has no choices`);
-    return { body: parsed, usage: usageFrom(parsed.usage) };
+    const { value, text } = await readJson(await this.send('chat/completions', req, req.body), this.config.id);
+    if (!Array.isArray(value.choices)) throw new UpstreamError('protocol', `${this.config.id}: reply has no choices`);
+    return { body: value, text, usage: usageFrom(value.usage) };
   }
 
   async chatStream(req: UpstreamRequest): Promise<EventStream> {
@@ -75,9 +74,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async responses(req: UpstreamRequest): Promise<JsonResult> {
-    const parsed = await readJson(await this.send('responses', req, req.body), this.config.id);
-    if (!Array.isArray(parsed.output)) throw new UpstreamError('protocol', `${this.config.id}: reply has no output`);
-    return { body: parsed, usage: responsesUsageFrom(parsed.usage) };
+    const { value, text } = await readJson(await this.send('responses', req, req.body), this.config.id);
+    if (!Array.isArray(value.output)) throw new UpstreamError('protocol', `${this.config.id}: reply has no output`);
+    return { body: value, text, usage: responsesUsageFrom(value.usage) };
   }
 
   async responsesStream(req: UpstreamRequest): Promise<EventStream> {
@@ -85,10 +84,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async embeddings(req: UpstreamRequest): Promise<JsonResult> {
-    const body = await this.send('embeddings', req, req.body);
-    const parsed = await readJson(body, this.config.id);
-    if (!Array.isArray(parsed.data)) throw new UpstreamError('protocol', `${this.config.id}: reply has no data`);
-    return { body: parsed, usage: usageFrom({ completion_tokens: 0, ...(parsed.usage as JsonObject) }) };
+    const { value, text } = await readJson(await this.send('embeddings', req, req.body), this.config.id);
+    if (!Array.isArray(value.data)) throw new UpstreamError('protocol', `${this.config.id}: reply has no data`);
+    return { body: value, text, usage: usageFrom({ completion_tokens: 0, ...(value.usage as JsonObject) }) };
   }
 
   async probe(path: string, signal: AbortSignal): Promise<void> {
@@ -108,7 +106,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const deadline = new Deadline(req.signal, this.config.timeouts.total_ms);
     let res;
     try {
-      res = await this.pool.request({ method: 'POST', path, headers, body: JSON.stringify(payload), signal: deadline.signal });
+      res = await this.pool.request({ method: 'POST', path, headers, body: payload === req.body && req.bodyText ? req.bodyText : JSON.stringify(payload), signal: deadline.signal });
     } catch (err) {
       deadline.clear();
       throw toUpstreamError(err, this.config.id, req.signal);
@@ -166,12 +164,13 @@ async function* guard(body: AsyncIterable<Buffer>, provider: string, clientSigna
   }
 }
 
-async function readJson(body: AsyncIterable<Buffer>, provider: string): Promise<JsonObject> {
+async function readJson(body: AsyncIterable<Buffer>, provider: string): Promise<{ value: JsonObject; text: string }> {
   const parts: Buffer[] = [];
   for await (const chunk of body) parts.push(chunk);
+  const text = parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
   try {
-    const value = JSON.parse(Buffer.concat(parts).toString('utf8')) as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as JsonObject;
+    const value = JSON.parse(text) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return { value: value as JsonObject, text };
   } catch {
     // fall through
   }

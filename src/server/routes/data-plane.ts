@@ -55,6 +55,7 @@ async function serve(deps: DataPlaneDeps, endpoint: Endpoint, request: FastifyRe
     authorization: request.headers.authorization ?? (request.headers['x-api-key'] as string | undefined),
     rawBody: request.body,
     bodyBytes: Number(request.headers['content-length'] ?? 0),
+    bodyText: request.bodyText,
     signal: abort.signal,
     headers: {},
     deferred: [],
@@ -72,7 +73,7 @@ async function serve(deps: DataPlaneDeps, endpoint: Endpoint, request: FastifyRe
   if (result.kind === 'json') {
     ctx.status = 200;
     await runDeferred(ctx, (e) => request.log.error(e));
-    reply.code(200).headers(ctx.headers).type('application/json').send(result.body);
+    reply.code(200).headers(ctx.headers).type('application/json').send(result.text ?? JSON.stringify(result.body));
     return;
   }
   reply.hijack();
