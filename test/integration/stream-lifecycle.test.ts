@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatorServer, type SimulatorServer } from '../../src/providers/simulator/server.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { simulatorServerConfig, startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.ts';
 
 let sim: SimulatorServer;
@@ -83,6 +84,8 @@ describe('durability', () => {
       for await (const _ of stream) void _;
       child.kill('SIGKILL');
       await once(child, 'exit');
+      // Reopening the store (as the next start does) brings in whatever the outbox held.
+      await (await openSqliteStore(dataDir)).close();
       const db = new Database(join(dataDir, 'conduit.sqlite'), { readonly: true });
       const rows = db.prepare('select request_id from usage_events').all() as Array<{ request_id: string }>;
       db.close();

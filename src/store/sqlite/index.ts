@@ -1,4 +1,6 @@
 // The embedded store: one SQLite file in the data folder.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../ports.ts';
 import { migrate, openSqlite } from './db.ts';
@@ -9,13 +11,13 @@ export async function openSqliteStore(dataDir: string): Promise<Store & { usage:
   const file = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'conduit.sqlite');
   const { db, raw } = openSqlite(file);
   await migrate(db);
-  const usage = new SqlUsageStore(db, raw);
+  const usage = new SqlUsageStore(db, raw, dataDir === ':memory:' ? join(mkdtempSync(join(tmpdir(), 'conduit-')), 'usage-outbox.jsonl') : join(dataDir, 'usage-outbox.jsonl'));
   return {
     orgs: new SqlOrgStore(db),
     keys: new SqlKeyStore(db),
     usage,
     async close() {
-      usage.flush();
+      usage.close();
       await db.destroy();
     },
   };
