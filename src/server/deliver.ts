@@ -1,6 +1,5 @@
 // Writes a stream to the client as server-sent events, chunk by chunk as they arrive, respecting backpressure.
 import type { ServerResponse } from 'node:http';
-import type { GatewayError } from '../errors.ts';
 import type { EventStream } from '../providers/types.ts';
 
 export function writeSseHead(res: ServerResponse, headers: Record<string, string>): void {
@@ -18,18 +17,6 @@ export async function pipeEvents(res: ServerResponse, events: EventStream): Prom
     for (const event of batch) frames += event.event ? `event: ${event.event}\ndata: ${event.data}\n\n` : `data: ${event.data}\n\n`;
     if (!res.write(frames)) await drained(res);
   }
-}
-
-/** Chat streams carry the error object as data; Responses API streams an `error` event. */
-export function writeSseError(res: ServerResponse, err: GatewayError, responsesApi = false): void {
-  if (res.destroyed) return;
-  if (responsesApi) res.write(`event: error\ndata: ${JSON.stringify({ type: 'error', code: err.code, message: err.message, param: err.param })}\n\n`);
-  else res.write(`data: ${JSON.stringify(err.toBody())}\n\n`);
-}
-
-/** Chat streams end with the [DONE] sentinel; Responses API streams simply end. */
-export function endSse(res: ServerResponse, responsesApi = false): void {
-  if (!res.destroyed) res.end(responsesApi ? undefined : 'data: [DONE]\n\n');
 }
 
 function drained(res: ServerResponse): Promise<void> {

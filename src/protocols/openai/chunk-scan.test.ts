@@ -27,3 +27,9 @@ describe('scanContentDelta', () => {
     expect(scanContentDelta(chunk({ content: 'x' }, { usage: null }))).toBe('x');
   });
 });
+
+describe('scanContentDelta and finish reasons', () => {
+  it('parses the chunk that ends a choice fully, so its finish_reason is seen', () => {
+    expect(scanContentDelta(JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }))).toBeNull();
+  });
+});

@@ -2,7 +2,7 @@
 // the whole object: a stream carries hundreds of these, and parsing each one dominated the cost of a stream.
 // Anything unusual (usage, errors, tool calls, several choices, odd shape) returns null and is parsed fully.
 
-const UNUSUAL = /"(usage|error|tool_calls|function_call|reasoning_content|refusal)"\s*:\s*[^n\s]/;
+const UNUSUAL = /"(usage|error|tool_calls|function_call|reasoning_content|refusal|finish_reason)"\s*:\s*[^n\s]/;
 
 /** The content delta of a plain one-choice chunk ('' when it has none), or null to ask for a full parse. */
 export function scanContentDelta(data: string): string | null {

@@ -2,13 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors.ts';
-import { runDeferred } from '../../pipeline/compose.ts';
-import type { Endpoint, RequestContext } from '../../pipeline/context.ts';
+import type { RequestContext } from '../../pipeline/context.ts';
 import type { Catalogue } from '../../routing/catalogue.ts';
-import { toGatewayError as upstreamToGatewayError } from '../../routing/upstream-errors.ts';
 import type { Principal } from '../../tenancy/tenancy.ts';
-import { endSse, pipeEvents, writeSseError, writeSseHead } from '../deliver.ts';
-import { sendError, toGatewayError } from '../errors.ts';
+import { serve } from '../serve.ts';
+import { anthropicSurface, openaiSurface, type Surface } from '../surface.ts';
 
 export interface DataPlaneDeps {
   catalogue: Catalogue;
@@ -20,10 +18,12 @@ export interface DataPlaneDeps {
 }
 
 export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void {
-  const handle = (endpoint: Endpoint) => (request: FastifyRequest, reply: FastifyReply) => serve(deps, endpoint, request, reply);
-  app.post('/v1/chat/completions', handle('chat'));
-  app.post('/v1/embeddings', handle('embeddings'));
-  app.post('/v1/responses', handle('responses'));
+  const handle = (surface: Surface) => (request: FastifyRequest, reply: FastifyReply) => serve(deps.pipeline, surface, request, reply);
+  app.post('/v1/chat/completions', handle(openaiSurface('chat')));
+  app.post('/v1/embeddings', handle(openaiSurface('embeddings')));
+  app.post('/v1/responses', handle(openaiSurface('responses')));
+  // Anthropic's Messages API, for customers on the official @anthropic-ai/sdk.
+  app.post('/v1/messages', handle(anthropicSurface));
 
   app.get('/v1/models', async (request) => {
     const principal = await deps.principalOf(request.headers.authorization);
@@ -39,56 +39,5 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void
 }
 
 const modelObject = (m: Catalogue['models'][number]) => ({ id: m.name, object: 'model', created: m.created, owned_by: m.vendor });
-
-async function serve(deps: DataPlaneDeps, endpoint: Endpoint, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  const abort = new AbortController();
-  const res = reply.raw;
-  res.on('close', () => {
-    if (!res.writableFinished) abort.abort();
-  });
-  const ctx: RequestContext = {
-    requestId: request.id,
-    endpoint,
-    receivedAt: new Date(),
-    startedAt: performance.now(),
-    clientIp: request.ip,
-    authorization: request.headers.authorization ?? (request.headers['x-api-key'] as string | undefined),
-    rawBody: request.body,
-    bodyBytes: Number(request.headers['content-length'] ?? 0),
-    bodyText: request.bodyText,
-    signal: abort.signal,
-    headers: {},
-    deferred: [],
-  };
-  try {
-    await deps.pipeline(ctx);
-  } catch (err) {
-    const error = toGatewayError(err);
-    ctx.status = error.status;
-    await runDeferred(ctx, (e) => request.log.error(e));
-    sendError(reply.headers(ctx.headers), error, request);
-    return;
-  }
-  const result = ctx.reply!;
-  if (result.kind === 'json') {
-    ctx.status = 200;
-    await runDeferred(ctx, (e) => request.log.error(e));
-    reply.code(200).headers(ctx.headers).type('application/json').send(result.text ?? JSON.stringify(result.body));
-    return;
-  }
-  reply.hijack();
-  writeSseHead(res, { ...ctx.headers, 'x-request-id': ctx.requestId });
-  try {
-    await pipeEvents(res, result.events);
-    ctx.status = abort.signal.aborted ? 499 : 200;
-  } catch (err) {
-    const error = upstreamToGatewayError(err, ctx.model!.name);
-    ctx.status = error.status;
-    writeSseError(res, error, endpoint === 'responses');
-  }
-  // The usage event is durable before the client sees the end of the stream.
-  await runDeferred(ctx, (e) => request.log.error(e));
-  endSse(res, endpoint === 'responses');
-}
 
 export const newRequestId = (): string => `req_${randomUUID().replaceAll('-', '')}`;
