@@ -3,14 +3,13 @@ import type { ProviderConfig } from '../../config/schema.ts';
 import { OpenAICompatibleAdapter, type OpenAIDialect } from '../openai/adapter.ts';
 
 export function azureDialect(config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): OpenAIDialect {
-  const basePath = new URL(config.base_url!).pathname.replace(/\/+$/, '');
   const key = config.api_key_env ? env[config.api_key_env] : undefined;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (key) headers['api-key'] = key;
   const version = encodeURIComponent(config.api_version!);
   return {
     target: (operation, req) => ({
-      path: `${basePath}/openai/deployments/${encodeURIComponent(req.azureDeployment ?? req.model)}/${operation}?api-version=${version}`,
+      path: `/openai/deployments/${encodeURIComponent(req.azureDeployment ?? req.model)}/${operation}?api-version=${version}`,
       headers,
     }),
   };
