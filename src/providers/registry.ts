@@ -1,5 +1,6 @@
 // Provider type → adapter factory. Adding a vendor is a folder plus one line here.
 import type { ProviderConfig } from '../config/schema.ts';
+import { AnthropicAdapter } from './anthropic/adapter.ts';
 import { createAzureAdapter } from './azure/adapter.ts';
 import { OpenAICompatibleAdapter } from './openai/adapter.ts';
 import { InProcessSimulator } from './simulator/adapter.ts';
@@ -12,9 +13,7 @@ const factories: Record<ProviderConfig['type'], Factory> = {
   azure: createAzureAdapter,
   // A simulator with a base_url is a simulator server: talk to it like any OpenAI-compatible upstream.
   simulator: (config) => (config.base_url ? new OpenAICompatibleAdapter(config) : new InProcessSimulator(config)),
-  anthropic: (config) => {
-    throw new Error(`provider "${config.id}": the anthropic adapter is not available in this build`);
-  },
+  anthropic: (config) => new AnthropicAdapter(config),
 };
 
 export function createAdapter(config: ProviderConfig): ProviderAdapter {

@@ -6,6 +6,10 @@ import type { JsonObject } from '../types.ts';
 import { FaultDice, simulatorFaultsSchema, sleep, type SimulatorFaultsInput } from './faults.ts';
 import { chatChunks, chatCompletion, embeddingsResponse, planChat } from './replies.ts';
 import { planResponse, responseEvents, responseObject } from './responses-api.ts';
+import { messagesToChat, messagesRequestSchema } from '../../protocols/anthropic/request.ts';
+import { chatToMessage } from '../../protocols/anthropic/response.ts';
+import { ChunksToMessageEvents } from '../../protocols/anthropic/stream.ts';
+import { usageFrom } from '../types.ts';
 
 export interface SimulatorStats {
   requests: number;
@@ -63,6 +67,7 @@ export async function startSimulatorServer(opts: { port?: number; host?: string;
     }
     if (url.startsWith('/v1/embeddings') || url.includes('/embeddings')) return json(res, 200, embeddingsResponse(body));
     if (url.endsWith('/responses')) return respond(res, body, fault, aborted.signal);
+    if (url.endsWith('/messages')) return anthropicMessages(res, body, fault, aborted.signal);
     if (!url.includes('/chat/completions')) return json(res, 404, { error: { message: `no route ${url}`, type: 'invalid_request_error', param: null, code: null } });
 
     const plan = planChat(body);
@@ -99,6 +104,31 @@ export async function startSimulatorServer(opts: { port?: number; host?: string;
       if (dice.faults.token_delay_ms > 0) await sleep(dice.faults.token_delay_ms, aborted.signal);
     }
     res.end('data: [DONE]\n\n');
+  }
+
+  /** POST /v1/messages: the simulator speaking Anthropic's Messages API (the same engine, translated). */
+  async function anthropicMessages(res: ServerResponse, body: JsonObject, fault: string, signal: AbortSignal): Promise<void> {
+    const parsed = messagesRequestSchema.safeParse(body);
+    if (!parsed.success) return json(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: parsed.error.issues[0]!.message } });
+    const chat = messagesToChat(parsed.data);
+    const plan = planChat(chat);
+    if (body.stream !== true) {
+      const text = JSON.stringify(chatToMessage(chatCompletion(plan), String(body.model)));
+      if (fault === 'malformed') return send(res, 200, text.slice(0, text.length >> 1));
+      stats.completion_tokens_sent += Number(plan.usage.completion_tokens);
+      return send(res, 200, text);
+    }
+    const translator = new ChunksToMessageEvents(String(body.model), plan.id.replace('chatcmpl-', 'msg_'));
+    const events = [...chatChunks(plan, true)].flatMap((chunk) => translator.translate([{ data: '', chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null }]));
+    events.push(...translator.end());
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    for (let i = 0; i < events.length; i++) {
+      if (signal.aborted) return;
+      if (fault === 'truncate' && i === events.length >> 1) return void setTimeout(() => res.destroy(), 5);
+      res.write(`event: ${events[i]!.event}\ndata: ${events[i]!.data}\n\n`);
+      if (dice.faults.token_delay_ms > 0) await sleep(dice.faults.token_delay_ms, signal);
+    }
+    res.end();
   }
 
   /** POST /v1/responses (OpenAI Responses API). */

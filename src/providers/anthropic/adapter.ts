@@ -1,0 +1,67 @@
+// Deployments that speak Anthropic's Messages API: OpenAI chat in, Messages upstream, OpenAI chat back out.
+import type { ProviderConfig } from '../../config/schema.ts';
+import { sseDataBatches } from '../../protocols/sse-reader.ts';
+import { HttpUpstream, readJson } from '../http-upstream.ts';
+import { UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
+import { chatToAnthropic } from './request.ts';
+import { AnthropicEventsToChunks, anthropicToChat } from './response.ts';
+
+export class AnthropicAdapter implements ProviderAdapter {
+  private readonly http: HttpUpstream;
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    readonly config: ProviderConfig,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.http = new HttpUpstream(config);
+    const key = config.api_key_env ? env[config.api_key_env] : undefined;
+    this.headers = { 'content-type': 'application/json', 'anthropic-version': config.api_version ?? '2023-06-01', ...(key ? { 'x-api-key': key } : {}) };
+  }
+
+  async chat(req: UpstreamRequest): Promise<JsonResult> {
+    const body = await this.http.post('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: false }, req.model)), req.signal);
+    const { value } = await readJson(body, this.config.id);
+    if (value.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('protocol', `${this.config.id}: reply is not a message`);
+    return anthropicToChat(value, req.model);
+  }
+
+  async chatStream(req: UpstreamRequest): Promise<EventStream> {
+    const body = await this.http.post('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: true }, req.model)), req.signal);
+    return translate(body, new AnthropicEventsToChunks(req.model), this.config.id);
+  }
+
+  async embeddings(): Promise<JsonResult> {
+    throw new UpstreamError('protocol', `${this.config.id}: Anthropic deployments do not serve embeddings`);
+  }
+
+  probe(path: string, signal: AbortSignal): Promise<void> {
+    return this.http.probe(path, this.headers, signal);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}
+
+async function* translate(body: AsyncIterable<Buffer>, translator: AnthropicEventsToChunks, provider: string): AsyncGenerator<StreamEvent[]> {
+  for await (const datas of sseDataBatches(body)) {
+    if (translator.finished) continue; // read to the end so the connection stays pooled
+    const batch: StreamEvent[] = [];
+    for (const data of datas) {
+      let event: JsonObject;
+      try {
+        event = JSON.parse(data) as JsonObject;
+      } catch {
+        throw new UpstreamError('protocol', `${provider}: stream carried an event that is not valid JSON`);
+      }
+      if (event.type === 'error') {
+        const error = (event.error as JsonObject | undefined) ?? {};
+        throw new UpstreamError('status', `${provider}: stream failed: ${String(error.message ?? error.type)}`, error.type === 'overloaded_error' ? 529 : 502);
+      }
+      for (const chunk of translator.translate(event)) batch.push({ data: JSON.stringify(chunk), chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null });
+    }
+    if (batch.length > 0) yield batch;
+  }
+  if (!translator.finished) throw new UpstreamError('protocol', `${provider}: stream ended before message_stop`);
+}

@@ -1,0 +1,102 @@
+// Anthropic Messages replies and stream events as OpenAI chat completions and chunks.
+import type { JsonObject, Usage } from '../types.ts';
+
+const FINISH: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' };
+
+export function anthropicUsage(u: JsonObject | undefined): Usage | null {
+  if (!u || typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return null;
+  const cached = Number(u.cache_read_input_tokens ?? 0);
+  return { prompt_tokens: u.input_tokens + cached + Number(u.cache_creation_input_tokens ?? 0), completion_tokens: u.output_tokens, cached_tokens: cached, reasoning_tokens: 0 };
+}
+
+const openaiUsage = (u: Usage) => ({
+  prompt_tokens: u.prompt_tokens,
+  completion_tokens: u.completion_tokens,
+  total_tokens: u.prompt_tokens + u.completion_tokens,
+  prompt_tokens_details: { cached_tokens: u.cached_tokens },
+});
+
+export function anthropicToChat(message: JsonObject, model: string): { body: JsonObject; usage: Usage | null } {
+  let text = '';
+  const toolCalls: JsonObject[] = [];
+  for (const block of (message.content as JsonObject[]) ?? []) {
+    if (block.type === 'text') text += String(block.text ?? '');
+    if (block.type === 'tool_use') toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+  }
+  const usage = anthropicUsage(message.usage as JsonObject | undefined);
+  const body: JsonObject = {
+    id: `chatcmpl-${String(message.id ?? '').replace(/^msg_/, '')}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: toolCalls.length && !text ? null : text, refusal: null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+        logprobs: null,
+        finish_reason: FINISH[String(message.stop_reason)] ?? 'stop',
+      },
+    ],
+    ...(usage ? { usage: openaiUsage(usage) } : {}),
+  };
+  return { body, usage };
+}
+
+/** Turns Anthropic stream events, one at a time, into OpenAI chunks (ending with a usage chunk). */
+export class AnthropicEventsToChunks {
+  private id = '';
+  private readonly created = Math.floor(Date.now() / 1000);
+  private input: JsonObject | undefined;
+  private output = 0;
+  private toolIndex = -1;
+  private readonly blockIsTool = new Map<number, boolean>();
+  finished = false;
+  usage: Usage | null = null;
+
+  constructor(private readonly model: string) {}
+
+  translate(event: JsonObject): JsonObject[] {
+    const chunk = (delta: JsonObject, finish: string | null = null): JsonObject => ({
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    });
+    switch (event.type) {
+      case 'message_start': {
+        const message = event.message as JsonObject;
+        this.id = `chatcmpl-${String(message.id ?? '').replace(/^msg_/, '')}`;
+        this.input = message.usage as JsonObject | undefined;
+        return [chunk({ role: 'assistant', content: '' })];
+      }
+      case 'content_block_start': {
+        const block = event.content_block as JsonObject;
+        const isTool = block.type === 'tool_use';
+        this.blockIsTool.set(Number(event.index), isTool);
+        if (!isTool) return [];
+        this.toolIndex++;
+        return [chunk({ tool_calls: [{ index: this.toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] })];
+      }
+      case 'content_block_delta': {
+        const delta = event.delta as JsonObject;
+        if (delta.type === 'text_delta') return [chunk({ content: String(delta.text ?? '') })];
+        if (delta.type === 'input_json_delta') return [chunk({ tool_calls: [{ index: this.toolIndex, function: { arguments: String(delta.partial_json ?? '') } }] })];
+        return [];
+      }
+      case 'message_delta': {
+        this.output = Number((event.usage as JsonObject | undefined)?.output_tokens ?? this.output);
+        const stop = String((event.delta as JsonObject | undefined)?.stop_reason ?? 'end_turn');
+        return [chunk({}, FINISH[stop] ?? 'stop')];
+      }
+      case 'message_stop': {
+        this.finished = true;
+        this.usage = anthropicUsage({ ...(this.input ?? { input_tokens: 0 }), output_tokens: this.output });
+        if (!this.usage) return [];
+        return [{ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: openaiUsage(this.usage) }];
+      }
+      default:
+        return [];
+    }
+  }
+}
