@@ -52,4 +52,22 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('api_keys').addColumn('routing', 'text').execute();
     },
   },
+  '0003_audit_log': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('ts', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('subject_type', 'text', (c) => c.notNull())
+        .addColumn('subject_id', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('data', 'text')
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_subject').on('audit_log').columns(['subject_type', 'subject_id']).execute();
+    },
+  },
 };

@@ -86,9 +86,41 @@ export interface UsageStore {
   list(orgId: string, range: { from?: string; to?: string; limit?: number }): Promise<UsageEvent[]>;
 }
 
+export interface AuditRecord {
+  seq: number;
+  ts: string;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  reason: string | null;
+  data: Record<string, unknown> | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  subject_type?: string;
+  subject_id?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+export interface AuditStore {
+  append(entry: AuditRecord): Promise<void>;
+  last(): Promise<AuditRecord | undefined>;
+  list(filter: AuditFilter): Promise<AuditRecord[]>;
+  /** Every entry in sequence order, for verification. */
+  all(): Promise<AuditRecord[]>;
+}
+
 export interface Store {
   orgs: OrgStore;
   keys: KeyStore;
   usage: UsageStore;
+  audit: AuditStore;
   close(): Promise<void>;
 }

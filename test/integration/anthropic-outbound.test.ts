@@ -65,11 +65,11 @@ describe('anthropic deployments', () => {
   });
 
   it('reject what the vendor cannot do, and map its failures', async () => {
-    const err = await client.chat.completions.create({ model: 'claude-sonnet-4', messages, logprobs: true }).catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    const err = (await client.chat.completions.create({ model: "claude-sonnet-4", messages, logprobs: true }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(err.status).toBe(400);
     expect(err.param).toBe('logprobs');
     sim.setFaults({ error_rate: 1 });
-    const failed = await client.chat.completions.create({ model: 'claude-sonnet-4', messages }).catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    const failed = (await client.chat.completions.create({ model: "claude-sonnet-4", messages }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     sim.setFaults({});
     expect(failed.status).toBe(502);
   });

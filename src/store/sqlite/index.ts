@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../ports.ts';
 import { migrate, openSqlite } from './db.ts';
+import { SqlAuditStore } from './audit.ts';
 import { SqlKeyStore, SqlOrgStore } from './tenancy.ts';
 import { SqlUsageStore } from './usage.ts';
 
@@ -16,6 +17,7 @@ export async function openSqliteStore(dataDir: string): Promise<Store & { usage:
     orgs: new SqlOrgStore(db),
     keys: new SqlKeyStore(db),
     usage,
+    audit: new SqlAuditStore(db),
     async close() {
       usage.close();
       await db.destroy();

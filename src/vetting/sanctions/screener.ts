@@ -1,0 +1,112 @@
+// Screening names against loaded sanctions lists. A trigram index over every name and alias picks a few
+// candidates per query (no scan of the whole list); each candidate is then scored word by word.
+import type { ListEntry } from './lists.ts';
+import { nameSimilarity, nameTokens, skeleton, trigrams } from './normalize.ts';
+
+export interface ScreeningHit {
+  entry_id: string;
+  source: string;
+  listed_name: string;
+  matched_name: string;
+  score: number;
+  programs: string;
+  type: string;
+}
+
+interface IndexedName {
+  entry: ListEntry;
+  name: string;
+  tokens: string[];
+}
+
+const CANDIDATES = 30;
+/** Postings read per query at most: the rarest keys first, so common ones ("tra", "ing") cost little. */
+const POSTINGS_BUDGET = 8_000;
+
+export class SanctionsScreener {
+  private readonly names: IndexedName[] = [];
+  private readonly postings = new Map<string, number[]>();
+  private counts = new Uint16Array(0);
+  private readonly documentFrequency = new Map<string, number>();
+  private readonly weight = (token: string) => {
+    // Rare words identify a name; words on many listed names ("trading", "bank") count for less.
+    const df = this.documentFrequency.get(token) ?? 0;
+    return token.length * Math.log(1 + this.names.length / (1 + df));
+  };
+
+  constructor(entries: readonly ListEntry[] = []) {
+    for (const entry of entries) for (const name of [entry.name, ...entry.aliases]) this.add(entry, name);
+    this.counts = new Uint16Array(this.names.length);
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** Hits scoring at least `threshold`, best first, one per list entry. */
+  screen(name: string, threshold: number): ScreeningHit[] {
+    const tokens = nameTokens(name);
+    if (tokens.length === 0) return [];
+    const lists = keysOf(tokens)
+      .map((g) => this.postings.get(g))
+      .filter((l): l is number[] => l !== undefined)
+      .sort((a, b) => a.length - b.length);
+    const counts = this.counts;
+    const touched: number[] = [];
+    let read = 0;
+    let used = 0;
+    for (const list of lists) {
+      if (used >= 4 && read + list.length > POSTINGS_BUDGET) break;
+      read += list.length;
+      used++;
+      for (const id of list) {
+        if (counts[id] === 0) touched.push(id);
+        counts[id]!++;
+      }
+    }
+    const minShared = Math.max(1, Math.floor(used * 0.25));
+    const candidates = touched.filter((id) => counts[id]! >= minShared).sort((x, y) => counts[y]! - counts[x]!).slice(0, CANDIDATES);
+    for (const id of touched) counts[id] = 0;
+    const best = new Map<string, ScreeningHit>();
+    for (const id of candidates) {
+      const indexed = this.names[id]!;
+      const score = Math.round(nameSimilarity(tokens, indexed.tokens, this.weight) * 1000) / 1000;
+      if (score < threshold) continue;
+      const prior = best.get(indexed.entry.id);
+      if (prior && prior.score >= score) continue;
+      best.set(indexed.entry.id, {
+        entry_id: indexed.entry.id,
+        source: indexed.entry.source,
+        listed_name: indexed.entry.name,
+        matched_name: indexed.name,
+        score,
+        programs: indexed.entry.programs,
+        type: indexed.entry.type,
+      });
+    }
+    return [...best.values()].sort((a, b) => b.score - a.score);
+  }
+
+  private add(entry: ListEntry, name: string): void {
+    const tokens = nameTokens(name);
+    if (tokens.length === 0) return;
+    const id = this.names.length;
+    this.names.push({ entry, name, tokens });
+    for (const t of new Set(tokens)) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
+    for (const g of keysOf(tokens)) {
+      let list = this.postings.get(g);
+      if (!list) this.postings.set(g, (list = []));
+      list.push(id);
+    }
+  }
+}
+
+/** Index keys: trigrams of each word and of its transliteration skeleton, so variants still share keys. */
+function keysOf(tokens: readonly string[]): string[] {
+  const keys = new Set<string>();
+  for (const t of tokens) {
+    for (const g of trigrams(t)) keys.add(g);
+    if (t.length >= 3) for (const g of trigrams(skeleton(t))) keys.add(`~${g}`);
+  }
+  return [...keys];
+}
