@@ -26,6 +26,10 @@ import { Router } from './routing/router.ts';
 import { buildApp } from './server/app.ts';
 import type { Store } from './store/ports.ts';
 import { Tenancy } from './tenancy/tenancy.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { PolicyService } from './policy/service.ts';
+import { SanctionsBook } from './vetting/sanctions/book.ts';
+import { VettingService } from './vetting/service.ts';
 
 export interface GatewayOptions {
   /** Data folder for the embedded store; ':memory:' for a throwaway in-memory database. */
@@ -48,6 +52,9 @@ export interface Gateway {
   tenancy: Tenancy;
   catalogue: Catalogue;
   router: Router;
+  audit: AuditLog;
+  policy: PolicyService;
+  vetting: VettingService;
   adminToken: string;
   /** The demo organisation's key, when the demo was seeded in this data folder. */
   demoKey?: string;
@@ -59,6 +66,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const store = await openStore(options.dataDir);
   const tenancy = new Tenancy(store.orgs, store.keys);
   const catalogue = new Catalogue(config, createAdapter);
+  const audit = new AuditLog(store.audit);
+  const policy = new PolicyService(config.policy, store.policy, audit, catalogue);
+  await policy.init();
+  const sanctions = new SanctionsBook(store.vetting);
+  await sanctions.init();
+  const vetting = new VettingService(tenancy, store.vetting, audit, sanctions, config.vetting);
   const health = new HealthBook(config.routing.circuit);
   const router = new Router(catalogue, health, config.routing);
   const experiments = new ExperimentBook();
@@ -70,7 +83,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     parse,
     resolveModel(catalogue),
     authorize,
-    route(router),
+    route(router, policy),
     settle(store.usage),
     shadow(experiments, store.usage, (err) => app.log.warn({ err }, 'shadow request failed')),
     forward(health, config.routing.retry, experiments),
@@ -85,12 +98,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (!principal) throw unauthorized('Incorrect API key provided, or the key was revoked.');
       return principal;
     },
-    visibleModels: () => catalogue.models,
+    visibleModels: (principal) => policy.allowedModels(principal.org),
     tenancy,
     usage: store.usage,
     router,
     experiments,
     config,
+    audit,
+    policy,
+    vetting,
+    sanctions,
     adminToken,
     bodyLimitBytes: config.server.body_limit_bytes,
     logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info',
@@ -116,6 +133,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     tenancy,
     catalogue,
     router,
+    audit,
+    policy,
+    vetting,
     adminToken,
     demoKey,
     async close() {

@@ -1,6 +1,8 @@
 // The configuration file's schema. Types flow from here (z.infer); nothing else defines config shapes.
 import { z } from 'zod';
 import { simulatorFaultsSchema } from '../providers/simulator/faults.ts';
+import { policySchema } from '../policy/schema.ts';
+import { vettingSchema } from '../vetting/schema.ts';
 
 const id = z
   .string()
@@ -200,6 +202,8 @@ export const configSchema = z
       })
       .strict()
       .default(() => ({ strategy: 'priority' as const, retry: retrySchema.parse({}), circuit: circuitSchema.parse({}) })),
+    policy: policySchema.default(() => policySchema.parse({})),
+    vetting: vettingSchema.default(() => vettingSchema.parse({})),
     demo: z
       .object({ seed: z.boolean().default(false) })
       .strict()

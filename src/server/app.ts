@@ -9,8 +9,15 @@ declare module 'fastify' {
 }
 import { GatewayError } from '../errors.ts';
 import { adminGuard } from './admin-auth.ts';
+import { actorOf } from './actor.ts';
 import { sendError, toGatewayError } from './errors.ts';
 import { adminRoutingRoutes } from './routes/admin-routing.ts';
+import { adminGovernanceRoutes } from './routes/admin-governance.ts';
+import { adminVettingRoutes, publicVettingRoutes } from './routes/admin-vetting.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { PolicyService } from '../policy/service.ts';
+import type { VettingService } from '../vetting/service.ts';
+import type { SanctionsBook } from '../vetting/sanctions/book.ts';
 import { adminTenancyRoutes } from './routes/admin-tenancy.ts';
 import type { Router } from '../routing/router.ts';
 import type { ConduitConfig } from '../config/schema.ts';
@@ -25,6 +32,10 @@ export interface AppDeps extends DataPlaneDeps {
   router: Router;
   experiments: ExperimentBook;
   config: Readonly<ConduitConfig>;
+  audit: AuditLog;
+  policy: PolicyService;
+  vetting: VettingService;
+  sanctions: SanctionsBook;
   adminToken: string;
   bodyLimitBytes: number;
   logLevel: string;
@@ -74,11 +85,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   dataPlaneRoutes(app, deps);
+  const vettingDeps = { vetting: deps.vetting, sanctions: deps.sanctions, vettingConfig: deps.config.vetting };
+  publicVettingRoutes(app, vettingDeps);
   app.register(
     async (admin) => {
       admin.addHook('onRequest', adminGuard(deps.adminToken));
+      // Every admin action that changed something is on the record, whatever route served it.
+      admin.addHook('onResponse', async (request, reply) => {
+        if (request.method === 'GET' || reply.statusCode >= 400) return;
+        await deps.audit.append({ actor: actorOf(request), action: 'admin.request', subject_type: 'route', subject_id: `${request.method} ${request.routeOptions.url ?? request.url}`, data: { url: request.url, status: reply.statusCode } });
+      });
       adminTenancyRoutes(admin, deps);
       adminRoutingRoutes(admin, deps);
+      adminVettingRoutes(admin, vettingDeps);
+      adminGovernanceRoutes(admin, deps);
     },
     { prefix: '/admin/v1' },
   );

@@ -70,4 +70,31 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_subject').on('audit_log').columns(['subject_type', 'subject_id']).execute();
     },
   },
+  '0004_vetting_and_policy': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('orgs').addColumn('ownership', 'text').execute();
+      await db.schema
+        .createTable('applications')
+        .addColumn('org_id', 'text', (c) => c.primaryKey())
+        .addColumn('submitted_at', 'text', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('screening', 'text')
+        .addColumn('approvals', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('sanctions_lists')
+        .addColumn('source', 'text', (c) => c.primaryKey())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('loaded_at', 'text', (c) => c.notNull())
+        .addColumn('entries', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('policy_versions')
+        .addColumn('version', 'integer', (c) => c.primaryKey())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('policy', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

@@ -12,6 +12,14 @@ export interface RoutingSettings {
   strategy?: 'priority' | 'weighted' | 'latency' | 'cost';
 }
 
+/** An owner of a company, for ownership look-through. */
+export interface OwnerRecord {
+  name: string;
+  country: string;
+  share_pct: number;
+  owners?: OwnerRecord[];
+}
+
 export interface Org {
   id: string;
   name: string;
@@ -20,6 +28,7 @@ export interface Org {
   status: OrgStatus;
   created_at: string;
   routing: RoutingSettings | null;
+  ownership: OwnerRecord[] | null;
 }
 
 export interface ApiKeyRecord {
@@ -62,7 +71,7 @@ export interface UsageTotals {
   total_tokens: number;
 }
 
-export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing'>>;
+export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing' | 'ownership'>>;
 
 export interface OrgStore {
   createOrg(org: Org): Promise<void>;
@@ -117,7 +126,47 @@ export interface AuditStore {
   all(): Promise<AuditRecord[]>;
 }
 
+export interface ApplicationRecord {
+  org_id: string;
+  submitted_at: string;
+  /** The application as submitted (validated by the vetting module). */
+  data: Record<string, unknown>;
+  /** The latest screening: hits and when. */
+  screening: { screened_at: string; list_versions: Record<string, number>; hits: Array<Record<string, unknown>> } | null;
+  /** Approvers so far (enhanced due diligence needs two). */
+  approvals: Array<{ actor: string; at: string; tier: string }>;
+}
+
+export interface SanctionsListRecord {
+  source: string;
+  version: number;
+  loaded_at: string;
+  entries: Array<{ id: string; source: string; name: string; aliases: string[]; type: string; programs: string }>;
+}
+
+export interface VettingStore {
+  saveApplication(record: ApplicationRecord): Promise<void>;
+  getApplication(orgId: string): Promise<ApplicationRecord | undefined>;
+  listApplications(): Promise<ApplicationRecord[]>;
+  saveList(list: SanctionsListRecord): Promise<void>;
+  lists(): Promise<SanctionsListRecord[]>;
+}
+
+export interface PolicyVersionRecord {
+  version: number;
+  created_at: string;
+  actor: string;
+  policy: Record<string, unknown>;
+}
+
+export interface PolicyStore {
+  latest(): Promise<PolicyVersionRecord | undefined>;
+  save(record: PolicyVersionRecord): Promise<void>;
+}
+
 export interface Store {
+  vetting: VettingStore;
+  policy: PolicyStore;
   orgs: OrgStore;
   keys: KeyStore;
   usage: UsageStore;

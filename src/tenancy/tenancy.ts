@@ -1,5 +1,5 @@
 // Organisations and their API keys: creation, listing, revocation, and authenticating a presented key.
-import type { ApiKeyRecord, KeyStore, Org, OrgPatch, OrgStore, RoutingSettings, Tier } from '../store/ports.ts';
+import type { ApiKeyRecord, KeyStore, Org, OrgPatch, OrgStore, OwnerRecord, RoutingSettings, Tier } from '../store/ports.ts';
 import { generateSecret, hashesEqual, hashSecret, KEY_PREFIX, newId } from './api-keys.ts';
 
 export interface Principal {
@@ -11,6 +11,7 @@ export interface NewOrg {
   name: string;
   country: string;
   tier?: Tier;
+  ownership?: OwnerRecord[];
 }
 
 export type PublicKey = Omit<ApiKeyRecord, 'hash'>;
@@ -36,6 +37,7 @@ export class Tenancy {
       status,
       created_at: new Date().toISOString(),
       routing: null,
+      ownership: input.ownership ?? null,
     };
     await this.orgs.createOrg(org);
     return org;

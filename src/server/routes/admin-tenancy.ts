@@ -5,6 +5,8 @@ import { notFound } from '../../errors.ts';
 import type { UsageStore } from '../../store/ports.ts';
 import { toPublicKey, type Tenancy } from '../../tenancy/tenancy.ts';
 import { parseInput } from '../validate.ts';
+import { actorOf } from '../actor.ts';
+import type { AuditLog } from '../../audit/audit-log.ts';
 
 const tierSchema = z.enum(['trial', 'verified', 'strategic']);
 // Unknown fields are ignored (zod strips them) so that clients written today keep working.
@@ -18,8 +20,8 @@ const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be 
 const rangeSchema = z.object({ from: isoDate.optional(), to: isoDate.optional() });
 const idParams = z.object({ id: z.string().min(1) });
 
-export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; usage: UsageStore }): void {
-  const { tenancy, usage } = deps;
+export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; usage: UsageStore; audit: AuditLog }): void {
+  const { tenancy, usage, audit } = deps;
 
   const orgOr404 = async (id: string) => {
     const org = await tenancy.getOrg(id);
@@ -29,8 +31,11 @@ export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
 
   app.post('/orgs', async (request, reply) => {
     const input = parseInput(newOrgSchema, request.body);
+    // A known customer onboarded outside the system: approved at once, and recorded like any other decision.
+    const org = await tenancy.createOrg(input);
+    await audit.append({ actor: actorOf(request), action: 'org.created', subject_type: 'org', subject_id: org.id, reason: 'created by an operator (onboarded outside Conduit)', data: { name: org.name, country: org.country, tier: org.tier, status: org.status } });
     reply.code(201);
-    return tenancy.createOrg(input);
+    return org;
   });
 
   app.get('/orgs', async () => ({ object: 'list', data: await tenancy.listOrgs() }));
@@ -55,6 +60,7 @@ export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
     await orgOr404(id);
     const record = await tenancy.revokeKey(id, keyId);
     if (!record) throw notFound(`No key with id '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
+    await audit.append({ actor: actorOf(request), action: 'key.revoked', subject_type: 'key', subject_id: keyId, data: { org_id: id } });
     return toPublicKey(record);
   });
 

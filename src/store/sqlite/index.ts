@@ -6,6 +6,7 @@ import type { Store } from '../ports.ts';
 import { migrate, openSqlite } from './db.ts';
 import { SqlAuditStore } from './audit.ts';
 import { SqlKeyStore, SqlOrgStore } from './tenancy.ts';
+import { SqlPolicyStore, SqlVettingStore } from './vetting.ts';
 import { SqlUsageStore } from './usage.ts';
 
 export async function openSqliteStore(dataDir: string): Promise<Store & { usage: SqlUsageStore }> {
@@ -18,6 +19,8 @@ export async function openSqliteStore(dataDir: string): Promise<Store & { usage:
     keys: new SqlKeyStore(db),
     usage,
     audit: new SqlAuditStore(db),
+    vetting: new SqlVettingStore(db),
+    policy: new SqlPolicyStore(db),
     async close() {
       usage.close();
       await db.destroy();

@@ -2,10 +2,19 @@
 import type { Kysely } from 'kysely';
 import type { ApiKeyRecord, KeyStore, Org, OrgPatch, OrgStore, RoutingSettings } from '../ports.ts';
 
-// JSON settings columns: text in both SQLite and PostgreSQL, parsed here.
-const toRow = <T extends { routing: RoutingSettings | null }>(value: T) => ({ ...value, routing: value.routing ? JSON.stringify(value.routing) : null });
-const fromRow = <T>(row: Record<string, unknown> | undefined): T | undefined =>
-  row ? ({ ...row, routing: typeof row.routing === 'string' ? JSON.parse(row.routing) : null } as T) : undefined;
+// JSON columns: text in both SQLite and PostgreSQL, (de)serialised here.
+const JSON_COLUMNS = ['routing', 'ownership'] as const;
+const toRow = <T extends object>(value: T) => {
+  const row: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const c of JSON_COLUMNS) if (c in row) row[c] = row[c] ? JSON.stringify(row[c]) : null;
+  return row;
+};
+const fromRow = <T>(row: Record<string, unknown> | undefined): T | undefined => {
+  if (!row) return undefined;
+  const out: Record<string, unknown> = { ...row };
+  for (const c of JSON_COLUMNS) if (c in out) out[c] = typeof out[c] === 'string' ? JSON.parse(out[c] as string) : null;
+  return out as T;
+};
 
 export class SqlOrgStore implements OrgStore {
   constructor(private readonly db: Kysely<any>) {}
@@ -23,7 +32,7 @@ export class SqlOrgStore implements OrgStore {
   }
 
   async updateOrg(id: string, patch: OrgPatch): Promise<Org | undefined> {
-    const row = 'routing' in patch ? { ...patch, routing: patch.routing ? JSON.stringify(patch.routing) : null } : patch;
+    const row = toRow(patch);
     if (Object.keys(row).length > 0) await this.db.updateTable('orgs').set(row).where('id', '=', id).execute();
     return this.getOrg(id);
   }

@@ -1,0 +1,93 @@
+// The active policy: versioned (config at first, then every accepted change), applied per request,
+// explainable, and testable before it is applied (what-if).
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Catalogue, CatalogueModel, Deployment } from '../routing/catalogue.ts';
+import type { Org, PolicyStore } from '../store/ports.ts';
+import { PolicyEngine, type Decision } from './engine.ts';
+import { policySchema, type Feature, type PolicyConfig } from './schema.ts';
+
+export interface DeploymentDecision extends Decision {
+  deployment: string;
+  region: string;
+  region_country: string;
+}
+
+export class PolicyService {
+  private engine: PolicyEngine;
+
+  constructor(
+    initial: PolicyConfig,
+    private readonly store: PolicyStore,
+    private readonly audit: AuditLog,
+    private readonly catalogue: Catalogue,
+  ) {
+    this.engine = new PolicyEngine(initial, 1);
+  }
+
+  async init(): Promise<void> {
+    const latest = await this.store.latest();
+    if (latest) this.engine = new PolicyEngine(policySchema.parse(latest.policy), latest.version);
+  }
+
+  get current(): { version: number; policy: PolicyConfig } {
+    return { version: this.engine.version, policy: this.engine.config };
+  }
+
+  /** Replaces the policy (already validated); the change and its author land in the audit log. */
+  async update(policy: PolicyConfig, actor: string, reason: string): Promise<number> {
+    const version = this.engine.version + 1;
+    await this.store.save({ version, created_at: new Date().toISOString(), actor, policy });
+    await this.audit.append({ actor, action: 'policy.updated', subject_type: 'policy', subject_id: String(version), reason, data: { rules: policy.rules.map((r) => r.id), default: policy.default } });
+    this.engine = new PolicyEngine(policy, version);
+    return version;
+  }
+
+  decide(org: Org, model: CatalogueModel, deployment: Deployment, features: ReadonlySet<Feature>, engine = this.engine): Decision {
+    return engine.evaluate({
+      org: { id: org.id, country: org.country, tier: org.tier, ownership: org.ownership },
+      vendor: deployment.vendor,
+      model: model.name,
+      region: { id: deployment.region.id, country: deployment.region.country },
+      features,
+    });
+  }
+
+  /** The decision for every deployment of a model (optionally one region's), with the rules behind each. */
+  explain(org: Org, model: CatalogueModel, region?: string, features: ReadonlySet<Feature> = new Set()) {
+    const decisions: DeploymentDecision[] = model.deployments
+      .filter((d) => !region || d.region.id === region)
+      .map((d) => ({ deployment: d.id, region: d.region.id, region_country: d.region.country, ...this.decide(org, model, d, features) }));
+    return { org: org.id, model: model.name, policy_version: this.engine.version, allowed: decisions.some((d) => d.allowed), decisions };
+  }
+
+  /** Models the organisation may use from at least one deployment. */
+  allowedModels(org: Org, engine = this.engine): CatalogueModel[] {
+    return this.catalogue.models.filter((m) => m.deployments.some((d) => this.decide(org, m, d, NO_FEATURES, engine).allowed));
+  }
+
+  /** Which organisations would gain or lose which models if `proposed` replaced the current policy. */
+  whatIf(proposed: PolicyConfig, orgs: readonly Org[]) {
+    const next = new PolicyEngine(proposed, this.engine.version + 1);
+    const changes: Array<{ org: string; org_name: string; model: string; change: 'gained' | 'lost' }> = [];
+    for (const org of orgs) {
+      const before = new Set(this.allowedModels(org).map((m) => m.name));
+      const after = new Set(this.allowedModels(org, next).map((m) => m.name));
+      for (const m of after) if (!before.has(m)) changes.push({ org: org.id, org_name: org.name, model: m, change: 'gained' });
+      for (const m of before) if (!after.has(m)) changes.push({ org: org.id, org_name: org.name, model: m, change: 'lost' });
+    }
+    return changes;
+  }
+}
+
+const NO_FEATURES: ReadonlySet<Feature> = new Set();
+
+/** The features of a request that rules can be about. */
+export function featuresOf(body: Record<string, unknown>, stream: boolean, vision: boolean): Set<Feature> {
+  const f = new Set<Feature>();
+  if (body.logprobs === true || typeof body.top_logprobs === 'number') f.add('logprobs');
+  if (Array.isArray(body.tools) && body.tools.length > 0) f.add('tools');
+  if (vision) f.add('vision');
+  if (stream) f.add('streaming');
+  if (typeof body.n === 'number' && body.n > 1) f.add('multiple_choices');
+  return f;
+}

@@ -1,0 +1,48 @@
+// The loaded sanctions lists (one current version per source) and the screener over all of them.
+import type { SanctionsListRecord, VettingStore } from '../../store/ports.ts';
+import type { ListEntry } from './lists.ts';
+import { SanctionsScreener, type ScreeningHit } from './screener.ts';
+
+export class SanctionsBook {
+  private lists = new Map<string, SanctionsListRecord>();
+  private screener = new SanctionsScreener();
+
+  constructor(private readonly store: VettingStore) {}
+
+  async init(): Promise<void> {
+    for (const list of await this.store.lists()) this.lists.set(list.source, list);
+    this.rebuild();
+  }
+
+  versions(): Record<string, number> {
+    return Object.fromEntries([...this.lists.values()].map((l) => [l.source, l.version]));
+  }
+
+  summary() {
+    return [...this.lists.values()].map((l) => ({ source: l.source, version: l.version, loaded_at: l.loaded_at, entries: l.entries.length }));
+  }
+
+  /** Replaces one source's list with a new version. */
+  async load(source: string, entries: ListEntry[]): Promise<SanctionsListRecord> {
+    const list: SanctionsListRecord = { source, version: (this.lists.get(source)?.version ?? 0) + 1, loaded_at: new Date().toISOString(), entries };
+    await this.store.saveList(list);
+    this.lists.set(source, list);
+    this.rebuild();
+    return list;
+  }
+
+  screen(names: readonly string[], threshold: number): ScreeningHit[] {
+    const best = new Map<string, ScreeningHit>();
+    for (const name of names) {
+      for (const hit of this.screener.screen(name, threshold)) {
+        const prior = best.get(hit.entry_id);
+        if (!prior || prior.score < hit.score) best.set(hit.entry_id, { ...hit, matched_name: `${name} ~ ${hit.matched_name}` });
+      }
+    }
+    return [...best.values()].sort((a, b) => b.score - a.score);
+  }
+
+  private rebuild(): void {
+    this.screener = new SanctionsScreener([...this.lists.values()].flatMap((l) => l.entries));
+  }
+}

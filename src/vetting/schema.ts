@@ -1,0 +1,74 @@
+// Vetting configuration and the application a business customer submits.
+import { z } from 'zod';
+import type { Owner } from '../policy/ownership.ts';
+
+const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "DE"');
+const tier = z.enum(['trial', 'verified', 'strategic']);
+
+const tierRequirementSchema = z
+  .object({
+    established: z.boolean().default(false),
+    min_years: z.number().min(0).optional(),
+    min_monthly_volume_usd: z.number().min(0).optional(),
+  })
+  .strict();
+
+export const vettingSchema = z
+  .object({
+    /** What "established" means. */
+    established: z
+      .object({
+        min_years: z.number().min(0).default(2),
+        require_registration_number: z.boolean().default(true),
+        require_website: z.boolean().default(false),
+      })
+      .strict()
+      .default(() => ({ min_years: 2, require_registration_number: true, require_website: false })),
+    /** What each tier requires of an approved customer. */
+    tiers: z
+      .object({ trial: tierRequirementSchema.optional(), verified: tierRequirementSchema.optional(), strategic: tierRequirementSchema.optional() })
+      .strict()
+      .default(() => ({ verified: { established: true }, strategic: { established: true, min_years: 5 } })),
+    /** Jurisdictions whose customers need enhanced due diligence: a second, different approver. */
+    edd_countries: z.array(country).default([]),
+    /** Sanctions hits at or above this score send an application to review. */
+    sanctions_threshold: z.number().gt(0).max(1).default(0.85),
+    /** Approve clean, established applicants at the tier they asked for without a reviewer. */
+    auto_approve: z.boolean().default(true),
+  })
+  .strict();
+
+export type VettingConfig = z.infer<typeof vettingSchema>;
+
+const ownerSchema: z.ZodType<Owner> = z.lazy(() =>
+  z
+    .object({
+      name: z.string().min(1),
+      country,
+      share_pct: z.number().gt(0).max(100),
+      owners: z.array(ownerSchema).optional(),
+    })
+    .strict(),
+);
+
+export const applicationSchema = z
+  .object({
+    legal_name: z.string().trim().min(2).max(300),
+    country: country,
+    registration_number: z.string().trim().min(1).max(100).optional(),
+    address: z.string().trim().min(5).max(500),
+    website: z.string().url().optional(),
+    incorporated_on: z.string().date('must be a date (YYYY-MM-DD)'),
+    ownership: z.array(ownerSchema).default([]),
+    intended_use: z.string().trim().min(10).max(2000),
+    expected_monthly_volume_usd: z.number().min(0),
+    requested_tier: tier.default('trial'),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    const total = a.ownership.reduce((sum, o) => sum + o.share_pct, 0);
+    if (total > 100.0001) ctx.addIssue({ code: 'custom', path: ['ownership'], message: `shares add up to ${total}%, more than 100%` });
+    if (Date.parse(a.incorporated_on) > Date.now()) ctx.addIssue({ code: 'custom', path: ['incorporated_on'], message: 'is in the future' });
+  });
+
+export type Application = z.infer<typeof applicationSchema>;
