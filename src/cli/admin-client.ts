@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 export interface AdminConnection {
   url: string;
   token: string;
+  /** Who is acting, for the audit log. */
+  actor?: string;
 }
 
 /** Adds --url/--token/--data to a command; defaults come from CONDUIT_URL, CONDUIT_ADMIN_TOKEN or the data folder. */
@@ -28,7 +30,11 @@ export async function adminCall(conn: AdminConnection, method: string, path: str
   try {
     res = await fetch(`${conn.url}/admin/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${conn.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${conn.token}`,
+        'x-conduit-actor': conn.actor ?? process.env.CONDUIT_ACTOR ?? process.env.USER ?? 'cli',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {

@@ -114,7 +114,9 @@ export class VettingService {
   /** After a list changes: screens every customer again and reports the hits that are new. */
   async rescreenAll(actor: string): Promise<Array<{ org_id: string; name: string; new_hits: ScreeningHit[] }>> {
     const report = [];
+    const statuses = new Map((await this.tenancy.listOrgs()).map((o) => [o.id, o.status]));
     for (const record of await this.store.listApplications()) {
+      if (!TRANSITIONS.screen!.includes(statuses.get(record.org_id) ?? 'rejected')) continue; // rejected: nothing to decide
       const before = new Set((record.screening?.hits ?? []).map((h) => String(h.entry_id)));
       const { application } = await this.screen(record.org_id, actor);
       const fresh = ((application.screening?.hits ?? []) as unknown as ScreeningHit[]).filter((h) => !before.has(h.entry_id));

@@ -56,4 +56,23 @@ describe('conduit CLI', () => {
     expect(wrongToken.code).toBe(1);
     expect(wrongToken.stderr).toMatch(/401/);
   });
+
+  it('governance verbs: sanctions load, vetting queue and decisions, policy explain, audit verify', async () => {
+    const env = { CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: gw.adminToken, CONDUIT_ACTOR: 'carol' };
+    const fixtures = new URL('../fixtures/sanctions/', import.meta.url).pathname;
+    const loaded = await conduit(['sanctions', 'load', '--sdn', `${fixtures}sdn.csv`, '--alt', `${fixtures}alt.csv`], env);
+    expect(loaded.stdout).toMatch(/ofac_sdn version 1: 4 entries/);
+    const missing = await conduit(['sanctions', 'load'], env);
+    expect(missing.code).toBe(1);
+    const cn = await gw.admin('POST', '/orgs', { name: 'CLI CN Co', country: 'CN', tier: 'verified' });
+    const explain = await conduit(['policy', 'explain', '--org', cn.body.id, '--model', 'gpt-4o'], env);
+    expect(explain.stdout).toMatch(/ALLOWED/);
+    expect(explain.stdout).toMatch(/us-east\s+deny\s+openai-cn-from-singapore/);
+    const suspended = await conduit(['vetting', 'suspend', cn.body.id, '--reason', 'review'], env);
+    expect(suspended.stdout).toMatch(/suspended/);
+    const trail = await gw.admin('GET', `/audit?subject_id=${cn.body.id}`);
+    expect(trail.body.data[0]).toMatchObject({ actor: 'carol', action: 'vetting.suspended' });
+    const verify = await conduit(['audit', 'verify'], env);
+    expect(verify.stdout).toMatch(/audit log intact/);
+  });
 });
