@@ -25,6 +25,23 @@ export function register(program: Command): void {
         renderTable(['ORG', 'NAME', 'COUNTRY', 'TOP SANCTIONS HIT'], data.map((q) => [q.org.id, q.org.name, q.org.country, q.application?.screening?.hits[0] ? `${q.application.screening.hits[0].listed_name} (${q.application.screening.hits[0].score})` : ''])),
       );
     });
+  withConnection(vetting.command('submit').description('submit an application (JSON file) as a customer would'))
+    .requiredOption('--file <application.json>', 'the application: legal_name, country, registration_number, address, ...')
+    .action(async (opts: ConnOpts & { file: string }) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(read(opts.file));
+      } catch (err) {
+        fail(`${opts.file}: not valid JSON (${(err as Error).message})`);
+      }
+      const res = await fetch(`${connection(opts).url}/v1/applications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const json = (await res.json()) as { org_id?: string; status?: string; error?: { message: string } };
+      if (!res.ok) fail(`${res.status}: ${json.error?.message}`);
+      console.log(`${json.org_id}: ${json.status}`);
+    });
+  withConnection(vetting.command('show <orgId>').description("an organisation's application and latest screening")).action(async (orgId: string, opts: ConnOpts) => {
+    print(await call(opts, 'GET', `/orgs/${encodeURIComponent(orgId)}/application`), true);
+  });
   for (const verb of ['approve', 'reject', 'suspend', 'reinstate'] as const) {
     const cmd = withConnection(vetting.command(`${verb} <orgId>`).description(`${verb} an organisation`))
       .requiredOption('--reason <text>', 'why (recorded in the audit log)')
