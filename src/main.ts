@@ -30,6 +30,7 @@ import { AuditLog } from './audit/audit-log.ts';
 import { PolicyService } from './policy/service.ts';
 import { SanctionsBook } from './vetting/sanctions/book.ts';
 import { VettingService } from './vetting/service.ts';
+import { PricingService } from './metering/pricing.ts';
 
 export interface GatewayOptions {
   /** Data folder for the embedded store; ':memory:' for a throwaway in-memory database. */
@@ -72,6 +73,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const sanctions = new SanctionsBook(store.vetting);
   await sanctions.init();
   const vetting = new VettingService(tenancy, store.vetting, audit, sanctions, config.vetting);
+  const pricing = new PricingService(config.pricing, store.priceBooks, audit);
+  await pricing.init();
   const health = new HealthBook(config.routing.circuit);
   const router = new Router(catalogue, health, config.routing);
   const experiments = new ExperimentBook();
@@ -84,8 +87,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     resolveModel(catalogue),
     authorize,
     route(router, policy),
-    settle(store.usage),
-    shadow(experiments, store.usage, (err) => app.log.warn({ err }, 'shadow request failed')),
+    settle(store.usage, pricing),
+    shadow(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
     forward(health, config.routing.retry, experiments),
   ]);
 

@@ -52,6 +52,33 @@ export function demoConfig(): Readonly<ConduitConfig> {
         ],
       },
       vetting: { edd_countries: ['RU', 'BY', 'IR', 'MM', 'VE'] },
+      // Demo prices in USD per million tokens: what the vendors cost us, and what customers pay.
+      pricing: {
+        currency: 'USD',
+        versions: [
+          {
+            effective_from: '2026-01-01',
+            vendor_costs: [
+              ...['sim-openai-us-east', 'sim-openai-sg'].flatMap((deployment) => [
+                { deployment, model: 'gpt-4o', input: '2.50', cached_input: '1.25', output: '10.00' },
+                { deployment, model: 'gpt-4o-mini', input: '0.15', cached_input: '0.075', output: '0.60' },
+                { deployment, model: 'text-embedding-3-small', input: '0.02', output: '0' },
+              ]),
+              ...['sim-anthropic-eu-west', 'sim-anthropic-us-east'].map((deployment) => ({ deployment, input: '3.00', cached_input: '0.30', output: '15.00' })),
+              ...['sim-deepseek-sg', 'sim-deepseek-eu-west'].map((deployment) => ({ deployment, input: '0.20', output: '0.80' })),
+            ],
+            list_prices: [
+              { model: 'gpt-4o', input: '3.00', cached_input: '1.50', output: '12.00' },
+              { model: 'gpt-4o', tier: 'strategic', input: '2.80', cached_input: '1.40', output: '11.20' },
+              { model: 'gpt-4o-mini', input: '0.20', cached_input: '0.10', output: '0.80' },
+              { model: 'text-embedding-3-small', input: '0.03', output: '0' },
+              { model: 'claude-sonnet-4', input: '3.60', cached_input: '0.36', output: '18.00' },
+              { model: 'deepseek-chat', input: '0.40', output: '1.60' },
+              { model: 'deepseek-reasoner', input: '0.70', output: '2.80' },
+            ],
+          },
+        ],
+      },
       demo: { seed: true },
     },
     'embedded demo configuration',

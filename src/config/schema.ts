@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { simulatorFaultsSchema } from '../providers/simulator/faults.ts';
 import { policySchema } from '../policy/schema.ts';
 import { vettingSchema } from '../vetting/schema.ts';
+import { priceBookSchema } from '../metering/pricebook.ts';
 
 const id = z
   .string()
@@ -203,6 +204,7 @@ export const configSchema = z
       .strict()
       .default(() => ({ strategy: 'priority' as const, retry: retrySchema.parse({}), circuit: circuitSchema.parse({}) })),
     policy: policySchema.default(() => policySchema.parse({})),
+    pricing: priceBookSchema.default(() => priceBookSchema.parse({ currency: 'USD' })),
     vetting: vettingSchema.default(() => vettingSchema.parse({})),
     demo: z
       .object({ seed: z.boolean().default(false) })

@@ -1,14 +1,21 @@
-// Stage: once the reply is delivered (or failed), write its usage event; durable before the response completes.
+// Stage: once the reply is delivered (or failed), price it on both legs and write its usage event (the ledger
+// entry); durable before the response completes.
+import type { PricingService } from '../metering/pricing.ts';
 import type { UsageEvent, UsageStore } from '../store/ports.ts';
 import type { RequestContext, Stage } from './context.ts';
 
-export function settle(usage: UsageStore): Stage {
+export function settle(usage: UsageStore, pricing: PricingService): Stage {
   return (ctx) => {
-    ctx.deferred.push(() => usage.record(usageEvent(ctx)));
+    ctx.deferred.push(() => usage.record(pricedEvent(ctx, pricing)));
   };
 }
 
-export function usageEvent(ctx: RequestContext): UsageEvent {
+export function pricedEvent(ctx: RequestContext, pricing: PricingService, overrides: Partial<UsageEvent> = {}): UsageEvent {
+  const base = { ...usageEvent(ctx), ...overrides };
+  return { ...base, ...pricing.charge(base, ctx.principal!.org) };
+}
+
+function usageEvent(ctx: RequestContext): UsageEvent {
   const u = ctx.usage;
   const d = ctx.deployment!;
   return {
@@ -28,5 +35,9 @@ export function usageEvent(ctx: RequestContext): UsageEvent {
     estimated: ctx.usageEstimated === true,
     status: ctx.status ?? 200,
     latency_ms: Math.round(performance.now() - ctx.startedAt),
+    cost_micros: 0,
+    list_price_micros: 0,
+    price_micros: 0,
+    customer_country: ctx.principal!.org.country,
   };
 }

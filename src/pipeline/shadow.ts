@@ -6,9 +6,10 @@ import { outputSimilarity, type ExperimentBook } from '../routing/experiments.ts
 import { regionBlockedBy } from '../routing/preferences.ts';
 import type { JsonObject } from '../providers/types.ts';
 import type { RequestContext, Stage } from './context.ts';
-import { usageEvent } from './settle.ts';
+import { pricedEvent } from './settle.ts';
+import type { PricingService } from '../metering/pricing.ts';
 
-export function shadow(experiments: ExperimentBook, usage: UsageStore, onError: (err: unknown) => void, random: () => number = Math.random): Stage {
+export function shadow(experiments: ExperimentBook, usage: UsageStore, pricing: PricingService, onError: (err: unknown) => void, random: () => number = Math.random): Stage {
   return (ctx) => {
     const model = ctx.model!;
     const config = model.routing.shadow;
@@ -19,12 +20,12 @@ export function shadow(experiments: ExperimentBook, usage: UsageStore, onError: 
     if (!target || regionBlockedBy(target.region, org.country, org.routing ?? undefined, key.routing ?? undefined)) return;
     ctx.deferred.push(() => {
       if (ctx.status !== 200 || ctx.deployment?.id === target.id) return;
-      void runShadow(ctx, target, experiments, usage).catch(onError);
+      void runShadow(ctx, target, experiments, usage, pricing).catch(onError);
     });
   };
 }
 
-async function runShadow(ctx: RequestContext, target: Catalogue['models'][number]['deployments'][number], experiments: ExperimentBook, usage: UsageStore): Promise<void> {
+async function runShadow(ctx: RequestContext, target: Catalogue['models'][number]['deployments'][number], experiments: ExperimentBook, usage: UsageStore, pricing: PricingService): Promise<void> {
   const model = ctx.model!;
   const primary = ctx.deployment!;
   const body: JsonObject = { ...ctx.body!, model: target.upstreamModel, stream: false };
@@ -52,8 +53,7 @@ async function runShadow(ctx: RequestContext, target: Catalogue['models'][number
     cost: primary.cost,
   });
   if (ok) experiments.agreement(model.name, 'shadow', target.id, outputSimilarity(ctx.outputText ?? '', text));
-  await usage.record({
-    ...usageEvent(ctx),
+  await usage.record(pricedEvent(ctx, pricing, {
     request_id: `${ctx.requestId}:shadow`,
     endpoint: 'shadow',
     vendor: target.vendor,
@@ -66,5 +66,5 @@ async function runShadow(ctx: RequestContext, target: Catalogue['models'][number
     estimated: false,
     status: ok ? 200 : 502,
     latency_ms: Math.round(latencyMs),
-  });
+  }));
 }

@@ -97,4 +97,22 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_ledger_money_and_limits': {
+    async up(db: Kysely<any>) {
+      for (const column of ['cost_micros', 'list_price_micros', 'price_micros']) {
+        await db.schema.alterTable('usage_events').addColumn(column, 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      }
+      await db.schema.alterTable('usage_events').addColumn('customer_country', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema.alterTable('orgs').addColumn('pricing', 'text').execute();
+      await db.schema.alterTable('orgs').addColumn('limits', 'text').execute();
+      await db.schema.alterTable('api_keys').addColumn('limits', 'text').execute();
+      await db.schema
+        .createTable('price_books')
+        .addColumn('version', 'integer', (c) => c.primaryKey())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('book', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

@@ -29,6 +29,19 @@ export interface Org {
   created_at: string;
   routing: RoutingSettings | null;
   ownership: OwnerRecord[] | null;
+  /** Negotiated pricing (validated by the metering module): discount, rates, committed spend. */
+  pricing: Record<string, unknown> | null;
+  /** Budget and rate limits for the whole organisation. */
+  limits: LimitsSettings | null;
+}
+
+export interface LimitsSettings {
+  budget?: { monthly_micros: number; hard: boolean };
+  requests_per_minute?: number;
+  tokens_per_minute?: number;
+  concurrent?: number;
+  /** Per-model limits within the organisation. */
+  models?: Record<string, { requests_per_minute?: number; tokens_per_minute?: number }>;
 }
 
 export interface ApiKeyRecord {
@@ -42,6 +55,7 @@ export interface ApiKeyRecord {
   created_at: string;
   revoked_at: string | null;
   routing: RoutingSettings | null;
+  limits: LimitsSettings | null;
 }
 
 export interface UsageEvent {
@@ -62,6 +76,12 @@ export interface UsageEvent {
   estimated: boolean;
   status: number;
   latency_ms: number;
+  /** Money, in micro-units of the price book's currency: what the vendor costs us, the list price, what the customer pays. */
+  cost_micros: number;
+  list_price_micros: number;
+  price_micros: number;
+  /** The customer's country of incorporation, for revenue by territory. */
+  customer_country: string;
 }
 
 export interface UsageTotals {
@@ -71,7 +91,7 @@ export interface UsageTotals {
   total_tokens: number;
 }
 
-export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing' | 'ownership'>>;
+export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing' | 'ownership' | 'pricing' | 'limits'>>;
 
 export interface OrgStore {
   createOrg(org: Org): Promise<void>;
@@ -86,6 +106,7 @@ export interface KeyStore {
   listKeys(orgId: string): Promise<ApiKeyRecord[]>;
   revokeKey(orgId: string, keyId: string, at: string): Promise<ApiKeyRecord | undefined>;
   setKeyRouting(orgId: string, keyId: string, routing: RoutingSettings | null): Promise<ApiKeyRecord | undefined>;
+  setKeyLimits(orgId: string, keyId: string, limits: LimitsSettings | null): Promise<ApiKeyRecord | undefined>;
 }
 
 export interface UsageStore {
@@ -164,7 +185,49 @@ export interface PolicyStore {
   save(record: PolicyVersionRecord): Promise<void>;
 }
 
+/** Ledger sums, exact (bigint money). */
+export interface LedgerRow {
+  group: Record<string, string>;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_micros: bigint;
+  list_price_micros: bigint;
+  price_micros: bigint;
+}
+
+export const LEDGER_DIMENSIONS = ['org_id', 'key_id', 'model', 'vendor', 'deployment', 'region', 'customer_country', 'day', 'endpoint'] as const;
+export type LedgerDimension = (typeof LEDGER_DIMENSIONS)[number];
+
+export interface LedgerQuery {
+  group_by: LedgerDimension[];
+  from?: string;
+  to?: string;
+  org_id?: string;
+  vendor?: string;
+}
+
+export interface LedgerStore {
+  aggregate(q: LedgerQuery): Promise<LedgerRow[]>;
+  /** Price (micro-units) charged to an org (or one key) since `from`. */
+  spent(orgId: string, from: string, keyId?: string): Promise<bigint>;
+}
+
+export interface PriceBookRecord {
+  version: number;
+  created_at: string;
+  actor: string;
+  book: Record<string, unknown>;
+}
+
+export interface PriceBookStore {
+  latest(): Promise<PriceBookRecord | undefined>;
+  save(record: PriceBookRecord): Promise<void>;
+}
+
 export interface Store {
+  ledger: LedgerStore;
+  priceBooks: PriceBookStore;
   vetting: VettingStore;
   policy: PolicyStore;
   orgs: OrgStore;

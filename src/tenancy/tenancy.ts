@@ -1,5 +1,5 @@
 // Organisations and their API keys: creation, listing, revocation, and authenticating a presented key.
-import type { ApiKeyRecord, KeyStore, Org, OrgPatch, OrgStore, OwnerRecord, RoutingSettings, Tier } from '../store/ports.ts';
+import type { ApiKeyRecord, KeyStore, LimitsSettings, Org, OrgPatch, OrgStore, OwnerRecord, RoutingSettings, Tier } from '../store/ports.ts';
 import { generateSecret, hashesEqual, hashSecret, KEY_PREFIX, newId } from './api-keys.ts';
 
 export interface Principal {
@@ -38,6 +38,8 @@ export class Tenancy {
       created_at: new Date().toISOString(),
       routing: null,
       ownership: input.ownership ?? null,
+      pricing: null,
+      limits: null,
     };
     await this.orgs.createOrg(org);
     return org;
@@ -63,6 +65,12 @@ export class Tenancy {
     return key;
   }
 
+  async setKeyLimits(orgId: string, keyId: string, limits: LimitsSettings | null): Promise<ApiKeyRecord | undefined> {
+    const key = await this.keys.setKeyLimits(orgId, keyId, limits);
+    this.evictOrg(orgId);
+    return key;
+  }
+
   private evictOrg(orgId: string): void {
     for (const [hash, principal] of this.cache) if (principal.org.id === orgId) this.cache.delete(hash);
   }
@@ -79,6 +87,7 @@ export class Tenancy {
       created_at: new Date().toISOString(),
       revoked_at: null,
       routing: null,
+      limits: null,
     };
     await this.keys.createKey(record);
     return { record, secret };

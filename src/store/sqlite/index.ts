@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { Store } from '../ports.ts';
 import { migrate, openSqlite } from './db.ts';
 import { SqlAuditStore } from './audit.ts';
+import { SqlLedgerStore } from './ledger.ts';
+import { SqlPriceBookStore } from './pricing.ts';
 import { SqlKeyStore, SqlOrgStore } from './tenancy.ts';
 import { SqlPolicyStore, SqlVettingStore } from './vetting.ts';
 import { SqlUsageStore } from './usage.ts';
@@ -19,6 +21,8 @@ export async function openSqliteStore(dataDir: string): Promise<Store & { usage:
     keys: new SqlKeyStore(db),
     usage,
     audit: new SqlAuditStore(db),
+    ledger: new SqlLedgerStore(raw, () => usage.loadPending()),
+    priceBooks: new SqlPriceBookStore(db),
     vetting: new SqlVettingStore(db),
     policy: new SqlPolicyStore(db),
     async close() {

@@ -1,9 +1,9 @@
 // Organisations and API keys in SQL (Kysely; the same queries serve PostgreSQL).
 import type { Kysely } from 'kysely';
-import type { ApiKeyRecord, KeyStore, Org, OrgPatch, OrgStore, RoutingSettings } from '../ports.ts';
+import type { ApiKeyRecord, KeyStore, LimitsSettings, Org, OrgPatch, OrgStore, RoutingSettings } from '../ports.ts';
 
 // JSON columns: text in both SQLite and PostgreSQL, (de)serialised here.
-const JSON_COLUMNS = ['routing', 'ownership'] as const;
+const JSON_COLUMNS = ['routing', 'ownership', 'pricing', 'limits'] as const;
 const toRow = <T extends object>(value: T) => {
   const row: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   for (const c of JSON_COLUMNS) if (c in row) row[c] = row[c] ? JSON.stringify(row[c]) : null;
@@ -72,6 +72,11 @@ export class SqlKeyStore implements KeyStore {
       .where('org_id', '=', orgId)
       .where('id', '=', keyId)
       .execute();
+    return this.getKey(orgId, keyId);
+  }
+
+  async setKeyLimits(orgId: string, keyId: string, limits: LimitsSettings | null): Promise<ApiKeyRecord | undefined> {
+    await this.db.updateTable('api_keys').set({ limits: limits ? JSON.stringify(limits) : null }).where('org_id', '=', orgId).where('id', '=', keyId).execute();
     return this.getKey(orgId, keyId);
   }
 

@@ -8,6 +8,7 @@ import { UsageOutbox } from './usage-outbox.ts';
 const event = (id: string): UsageEvent => ({
   request_id: id, ts: '2026-11-25T00:00:00.000Z', org_id: 'org', key_id: 'key', endpoint: 'chat', model: 'm', vendor: 'v', deployment: 'd', region: 'r',
   prompt_tokens: 1, completion_tokens: 2, cached_tokens: 0, reasoning_tokens: 0, estimated: false, status: 200, latency_ms: 1,
+  cost_micros: 10, list_price_micros: 20, price_micros: 18, customer_country: 'DE',
 });
 
 describe('usage outbox', () => {

@@ -8,6 +8,7 @@ import { UsageOutbox } from './usage-outbox.ts';
 const COLUMNS = [
   'request_id', 'ts', 'org_id', 'key_id', 'endpoint', 'model', 'vendor', 'deployment', 'region',
   'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'estimated', 'status', 'latency_ms',
+  'cost_micros', 'list_price_micros', 'price_micros', 'customer_country',
 ] as const;
 
 export class SqlUsageStore implements UsageStore {
@@ -25,7 +26,8 @@ export class SqlUsageStore implements UsageStore {
     const insertBatch = raw.transaction((events: UsageEvent[]) => {
       for (const e of events) {
         insert.run(e.request_id, e.ts, e.org_id, e.key_id, e.endpoint, e.model, e.vendor, e.deployment, e.region,
-          e.prompt_tokens, e.completion_tokens, e.cached_tokens, e.reasoning_tokens, e.estimated ? 1 : 0, e.status, e.latency_ms);
+          e.prompt_tokens, e.completion_tokens, e.cached_tokens, e.reasoning_tokens, e.estimated ? 1 : 0, e.status, e.latency_ms,
+          e.cost_micros, e.list_price_micros, e.price_micros, e.customer_country);
       }
     });
     this.outbox = new UsageOutbox(outboxFile, (events) => insertBatch(events));
@@ -33,6 +35,11 @@ export class SqlUsageStore implements UsageStore {
 
   record(event: UsageEvent): Promise<void> {
     return this.outbox.record(event);
+  }
+
+  /** Moves events still in the outbox into the table (before reading it). */
+  loadPending(): void {
+    this.outbox.loadNow();
   }
 
   close(): void {

@@ -1,0 +1,99 @@
+// The price book: vendor cost per deployment and list price per model and tier, in versions with effective
+// dates; per-customer overrides (discount, negotiated rates, committed spend). Validated whole or not at all.
+import { z } from 'zod';
+import { ISO_4217, parseAmount } from './money.ts';
+
+const amount = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const parsed = parseAmount(v);
+  if (parsed === null) {
+    ctx.addIssue({ code: 'custom', message: `must be a non-negative decimal amount with at most 6 decimals, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+/** Rates per million tokens. */
+const ratesSchema = z
+  .object({ input: amount, output: amount, cached_input: amount.optional(), reasoning: amount.optional() })
+  .strict();
+
+const day = z.string().date('must be a date (YYYY-MM-DD)');
+
+export const priceVersionSchema = z
+  .object({
+    effective_from: day,
+    /** Exclusive; open-ended when absent. */
+    effective_to: day.optional(),
+    vendor_costs: z.array(ratesSchema.extend({ deployment: z.string().min(1), model: z.string().min(1).optional() }).strict()).default([]),
+    list_prices: z.array(ratesSchema.extend({ model: z.string().min(1), tier: z.enum(['trial', 'verified', 'strategic']).optional() }).strict()).default([]),
+  })
+  .strict()
+  .refine((v) => !v.effective_to || v.effective_to > v.effective_from, { path: ['effective_to'], message: 'must be after effective_from' });
+
+export const overrideSchema = z
+  .object({
+    discount_pct: z.number().min(0).max(100).default(0),
+    rates: z.array(ratesSchema.extend({ model: z.string().min(1) }).strict()).default([]),
+    committed_monthly: amount.optional(),
+  })
+  .strict();
+
+export const priceBookSchema = z
+  .object({
+    currency: z.string().refine((c) => ISO_4217.has(c), 'must be a known ISO 4217 currency code such as "USD"'),
+    versions: z.array(priceVersionSchema).default([]),
+  })
+  .strict()
+  .superRefine((book, ctx) => {
+    const sorted = book.versions.map((v, i) => ({ v, i })).sort((a, b) => a.v.effective_from.localeCompare(b.v.effective_from));
+    for (let k = 1; k < sorted.length; k++) {
+      const prev = sorted[k - 1]!;
+      const cur = sorted[k]!;
+      if (!prev.v.effective_to || prev.v.effective_to > cur.v.effective_from) {
+        ctx.addIssue({ code: 'custom', path: ['versions', cur.i, 'effective_from'], message: `overlaps versions[${prev.i}] (${prev.v.effective_from} to ${prev.v.effective_to ?? 'open-ended'})` });
+      }
+    }
+  });
+
+export type PriceBook = z.infer<typeof priceBookSchema>;
+export type PriceOverride = z.infer<typeof overrideSchema>;
+export type Rates = z.infer<typeof ratesSchema>;
+
+export interface TokenCounts {
+  prompt_tokens: number;
+  cached_tokens: number;
+  completion_tokens: number;
+  reasoning_tokens: number;
+}
+
+/** Cost or price of one request's tokens at these rates, in micro-units. Reasoning tokens are part of completion tokens. */
+export function chargeFor(t: TokenCounts, r: Rates): bigint {
+  const perMillion = (tokens: number, rate: bigint) => BigInt(tokens) * rate;
+  const cached = Math.min(t.cached_tokens, t.prompt_tokens);
+  const reasoning = r.reasoning !== undefined ? Math.min(t.reasoning_tokens, t.completion_tokens) : 0;
+  const total =
+    perMillion(t.prompt_tokens - cached, r.input) +
+    perMillion(cached, r.cached_input ?? r.input) +
+    perMillion(t.completion_tokens - reasoning, r.output) +
+    perMillion(reasoning, r.reasoning ?? r.output);
+  return (total + 500_000n) / 1_000_000n;
+}
+
+export class PriceIndex {
+  constructor(readonly book: PriceBook) {}
+
+  private version(at: string) {
+    const dayOf = at.slice(0, 10);
+    return this.book.versions.find((v) => v.effective_from <= dayOf && (!v.effective_to || dayOf < v.effective_to));
+  }
+
+  vendorRates(at: string, deployment: string, model: string): Rates | undefined {
+    const v = this.version(at);
+    return v?.vendor_costs.find((c) => c.deployment === deployment && c.model === model) ?? v?.vendor_costs.find((c) => c.deployment === deployment && !c.model);
+  }
+
+  listRates(at: string, model: string, tier: string): Rates | undefined {
+    const v = this.version(at);
+    return v?.list_prices.find((p) => p.model === model && p.tier === tier) ?? v?.list_prices.find((p) => p.model === model && !p.tier);
+  }
+}
