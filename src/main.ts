@@ -31,6 +31,9 @@ import { PolicyService } from './policy/service.ts';
 import { SanctionsBook } from './vetting/sanctions/book.ts';
 import { VettingService } from './vetting/service.ts';
 import { PricingService } from './metering/pricing.ts';
+import { InProcessBudgets } from './metering/budgets.ts';
+import { RateLimits } from './ratelimit/limiter.ts';
+import { admit } from './pipeline/admit.ts';
 
 export interface GatewayOptions {
   /** Data folder for the embedded store; ':memory:' for a throwaway in-memory database. */
@@ -75,6 +78,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const vetting = new VettingService(tenancy, store.vetting, audit, sanctions, config.vetting);
   const pricing = new PricingService(config.pricing, store.priceBooks, audit);
   await pricing.init();
+  // Budget scopes are "org:<org>" and "key:<org>:<key>"; what they spent this month comes from the ledger.
+  const budgets = new InProcessBudgets((scope, monthStart) => {
+    const [, orgId, keyId] = scope.split(':') as [string, string, string | undefined];
+    return store.ledger.spent(orgId, monthStart, keyId);
+  });
   const health = new HealthBook(config.routing.circuit);
   const router = new Router(catalogue, health, config.routing);
   const experiments = new ExperimentBook();
@@ -87,6 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     resolveModel(catalogue),
     authorize,
     route(router, policy),
+    admit(new RateLimits(), budgets, pricing),
     settle(store.usage, pricing),
     shadow(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
     forward(health, config.routing.retry, experiments),
@@ -111,6 +120,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     policy,
     vetting,
     sanctions,
+    pricing,
+    ledger: store.ledger,
     adminToken,
     bodyLimitBytes: config.server.body_limit_bytes,
     logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info',

@@ -44,6 +44,8 @@ export interface RequestContext {
   /** Filled as the reply is delivered; final once delivery ends. */
   usage?: Usage;
   usageEstimated?: boolean;
+  /** The priced usage event's money, once settled. */
+  charges?: { cost_micros: number; list_price_micros: number; price_micros: number };
   /** The reply's text as delivered (first choice of JSON replies; every delta of a stream), once delivered. */
   outputText?: string;
   /** HTTP status the client got. */

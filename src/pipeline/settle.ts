@@ -6,7 +6,11 @@ import type { RequestContext, Stage } from './context.ts';
 
 export function settle(usage: UsageStore, pricing: PricingService): Stage {
   return (ctx) => {
-    ctx.deferred.push(() => usage.record(pricedEvent(ctx, pricing)));
+    ctx.deferred.push(() => {
+      const event = pricedEvent(ctx, pricing);
+      ctx.charges = event;
+      return usage.record(event);
+    });
   };
 }
 

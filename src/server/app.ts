@@ -13,6 +13,9 @@ import { actorOf } from './actor.ts';
 import { sendError, toGatewayError } from './errors.ts';
 import { adminRoutingRoutes } from './routes/admin-routing.ts';
 import { adminGovernanceRoutes } from './routes/admin-governance.ts';
+import { adminMeteringRoutes } from './routes/admin-metering.ts';
+import type { PricingService } from '../metering/pricing.ts';
+import type { LedgerStore } from '../store/ports.ts';
 import { adminVettingRoutes, publicVettingRoutes } from './routes/admin-vetting.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { PolicyService } from '../policy/service.ts';
@@ -36,6 +39,8 @@ export interface AppDeps extends DataPlaneDeps {
   policy: PolicyService;
   vetting: VettingService;
   sanctions: SanctionsBook;
+  pricing: PricingService;
+  ledger: LedgerStore;
   adminToken: string;
   bodyLimitBytes: number;
   logLevel: string;
@@ -99,6 +104,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       adminRoutingRoutes(admin, deps);
       adminVettingRoutes(admin, vettingDeps);
       adminGovernanceRoutes(admin, deps);
+      adminMeteringRoutes(admin, deps);
     },
     { prefix: '/admin/v1' },
   );

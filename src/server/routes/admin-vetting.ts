@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { GatewayError, notFound } from '../../errors.ts';
-import { ListFileError } from '../../vetting/sanctions/csv.ts';
+import { ListFileError } from '../../formats/csv.ts';
 import { parseConsolidatedList, parseOfacSdn } from '../../vetting/sanctions/lists.ts';
 import type { SanctionsBook } from '../../vetting/sanctions/book.ts';
 import { applicationSchema, type VettingConfig } from '../../vetting/schema.ts';

@@ -1,6 +1,6 @@
 // Sanctions list formats as governments publish them: OFAC's SDN list (sdn.csv + alt.csv, no header) and the
 // US Consolidated Screening List (CSV with a header row).
-import { decodeUtf8, ListFileError, parseCsv } from './csv.ts';
+import { decodeUtf8, ListFileError, parseCsv } from '../../formats/csv.ts';
 
 export interface ListEntry {
   /** Stable id within the source, e.g. "OFAC-SDN:306". */

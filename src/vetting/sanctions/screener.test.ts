@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ListFileError } from './csv.ts';
+import { ListFileError } from '../../formats/csv.ts';
 import { parseConsolidatedList, parseOfacSdn } from './lists.ts';
 import { SanctionsScreener } from './screener.ts';
 

@@ -1,4 +1,4 @@
-// A strict RFC 4180 CSV reader for government list files: reports the line of every problem and never
+// A strict RFC 4180 CSV reader (government lists, vendor exports): reports the line of every problem and never
 // guesses (a truncated quoted field or invalid UTF-8 is an error, not a silently shorter list).
 
 export class ListFileError extends Error {

@@ -1,0 +1,73 @@
+// Monthly budgets per organisation and per key. A request reserves an upper bound of its price before it is
+// forwarded and settles the true price after, so concurrent requests overshoot a hard budget by at most one
+// request's reservation. In-process counters (embedded); the same interface fronts Redis in a cluster.
+
+export interface BudgetScope {
+  /** "org:<org id>" or "key:<org id>:<key id>". */
+  id: string;
+  limitMicros: bigint;
+  hard: boolean;
+}
+
+export type Reservation = { ok: true; amount: bigint } | { ok: false; spent: bigint; reserved: bigint };
+
+export interface BudgetCounter {
+  reserve(scope: BudgetScope, amount: bigint): Promise<Reservation>;
+  settle(scope: BudgetScope, reserved: bigint, actual: bigint): void;
+  spent(scope: BudgetScope): Promise<bigint>;
+}
+
+interface State {
+  month: string;
+  spent: bigint;
+  reserved: bigint;
+}
+
+export const monthOf = (d: Date) => d.toISOString().slice(0, 7);
+
+export class InProcessBudgets implements BudgetCounter {
+  private readonly states = new Map<string, State>();
+  private readonly loading = new Map<string, Promise<State>>();
+
+  /** `loadSpent` gives what the ledger already holds for a scope since the start of a month. */
+  constructor(
+    private readonly loadSpent: (scopeId: string, monthStart: string) => Promise<bigint>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async reserve(scope: BudgetScope, amount: bigint): Promise<Reservation> {
+    const state = await this.state(scope.id);
+    // Check and reserve in one synchronous step: no await between them, so no two requests see the same room.
+    if (scope.hard && state.spent + state.reserved + amount > scope.limitMicros) return { ok: false, spent: state.spent, reserved: state.reserved };
+    state.reserved += amount;
+    return { ok: true, amount };
+  }
+
+  settle(scope: BudgetScope, reserved: bigint, actual: bigint): void {
+    const state = this.states.get(scope.id);
+    if (!state) return;
+    state.reserved -= reserved;
+    state.spent += actual;
+  }
+
+  async spent(scope: BudgetScope): Promise<bigint> {
+    return (await this.state(scope.id)).spent;
+  }
+
+  private async state(id: string): Promise<State> {
+    const month = monthOf(this.now());
+    const current = this.states.get(id);
+    if (current && current.month === month) return current;
+    let pending = this.loading.get(`${id}|${month}`);
+    if (!pending) {
+      pending = this.loadSpent(id, `${month}-01T00:00:00.000Z`).then((spent) => {
+        const state = { month, spent, reserved: current?.month === month ? current.reserved : 0n };
+        this.states.set(id, state);
+        return state;
+      });
+      this.loading.set(`${id}|${month}`, pending);
+      pending.finally(() => this.loading.delete(`${id}|${month}`));
+    }
+    return pending;
+  }
+}

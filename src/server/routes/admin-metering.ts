@@ -1,0 +1,110 @@
+// Admin API for finance: prices, limits and budgets, the ledger, invoices, margin reports, reconciliation.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { invalidRequest, notFound } from '../../errors.ts';
+import { buildInvoice, invoiceCsv, invoiceHtml } from '../../metering/invoice.ts';
+import { parseAmount } from '../../metering/money.ts';
+import { overrideSchema, priceBookSchema } from '../../metering/pricebook.ts';
+import type { PricingService } from '../../metering/pricing.ts';
+import { parseVendorExport, reconcile } from '../../metering/reconcile.ts';
+import { marginReport, reportDimensions } from '../../metering/report.ts';
+import { LEDGER_DIMENSIONS, type LedgerStore, type LimitsSettings } from '../../store/ports.ts';
+import type { Tenancy } from '../../tenancy/tenancy.ts';
+import { actorOf } from '../actor.ts';
+import { parseInput } from '../validate.ts';
+
+const money = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const parsed = parseAmount(v);
+  if (parsed === null) {
+    ctx.addIssue({ code: 'custom', message: 'must be a non-negative decimal amount such as "1000.00"' });
+    return z.NEVER;
+  }
+  return Number(parsed);
+});
+const perMinute = z.number().int().positive();
+const limitsSchema = z
+  .object({
+    budget: z.object({ monthly: money, hard: z.boolean().default(true) }).strict().optional(),
+    requests_per_minute: perMinute.optional(),
+    tokens_per_minute: perMinute.optional(),
+    concurrent: perMinute.optional(),
+    models: z.record(z.string(), z.object({ requests_per_minute: perMinute.optional(), tokens_per_minute: perMinute.optional() }).strict()).optional(),
+  })
+  .strict();
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as 2026-03');
+const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time').transform((v) => new Date(v).toISOString());
+
+const toSettings = (l: z.infer<typeof limitsSchema>): LimitsSettings => ({
+  ...l,
+  budget: l.budget ? { monthly_micros: l.budget.monthly, hard: l.budget.hard } : undefined,
+});
+
+export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; ledger: LedgerStore; pricing: PricingService }): void {
+  const { tenancy, ledger, pricing } = deps;
+  const orgOr404 = async (id: string) => {
+    const org = await tenancy.getOrg(id);
+    if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+    return org;
+  };
+
+  app.get('/pricing', async () => {
+    const { version, book } = pricing.current;
+    return { version, book: JSON.parse(JSON.stringify(book, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) };
+  });
+  app.put('/pricing', async (request) => {
+    const body = parseInput(z.object({ book: z.unknown(), reason: z.string().trim().min(3) }).strict(), request.body);
+    const book = parseInput(priceBookSchema, body.book, 'price book');
+    return { version: await pricing.update(body.book, book, actorOf(request), body.reason) };
+  });
+
+  app.put('/orgs/:id/pricing', async (request) => {
+    const org = await orgOr404(parseInput(z.object({ id: z.string() }), request.params, 'path').id);
+    parseInput(overrideSchema, request.body);
+    return tenancy.updateOrg(org.id, { pricing: request.body as Record<string, unknown> });
+  });
+
+  app.put('/orgs/:id/limits', async (request) => {
+    const org = await orgOr404(parseInput(z.object({ id: z.string() }), request.params, 'path').id);
+    return tenancy.updateOrg(org.id, { limits: toSettings(parseInput(limitsSchema, request.body)) });
+  });
+  app.put('/orgs/:id/keys/:keyId/limits', async (request) => {
+    const { id, keyId } = parseInput(z.object({ id: z.string(), keyId: z.string() }), request.params, 'path');
+    const input = parseInput(limitsSchema.omit({ models: true }), request.body);
+    const key = await tenancy.setKeyLimits(id, keyId, toSettings(input));
+    if (!key) throw notFound(`No key '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
+    const { hash: _hash, ...rest } = key;
+    return rest;
+  });
+
+  app.get('/ledger', async (request) => {
+    const q = parseInput(z.object({ group_by: z.string().default(''), from: isoDate.optional(), to: isoDate.optional(), org_id: z.string().optional(), vendor: z.string().optional() }), request.query, 'query');
+    const groupBy = q.group_by.split(',').filter(Boolean);
+    const bad = groupBy.find((g) => !(LEDGER_DIMENSIONS as readonly string[]).includes(g));
+    if (bad) throw invalidRequest(`Cannot group by '${bad}'; choose from ${LEDGER_DIMENSIONS.join(', ')}.`, 'group_by', 'invalid_value');
+    const rows = await ledger.aggregate({ group_by: groupBy as never, from: q.from, to: q.to, org_id: q.org_id, vendor: q.vendor });
+    return {
+      currency: pricing.currency,
+      data: rows.map((r) => ({ ...r.group, requests: r.requests, prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens, cost_micros: r.cost_micros.toString(), list_price_micros: r.list_price_micros.toString(), price_micros: r.price_micros.toString(), margin_micros: (r.price_micros - r.cost_micros).toString() })),
+    };
+  });
+
+  app.get('/orgs/:id/invoices/:month', async (request, reply) => {
+    const p = parseInput(z.object({ id: z.string(), month }), request.params, 'path');
+    const { format } = parseInput(z.object({ format: z.enum(['json', 'csv', 'html']).default('json') }), request.query, 'query');
+    const org = await orgOr404(p.id);
+    const invoice = await buildInvoice(ledger, org, p.month, pricing.currency, pricing.overrideOf(org));
+    if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(invoiceCsv(invoice));
+    if (format === 'html') return reply.type('text/html; charset=utf-8').send(invoiceHtml(invoice));
+    return invoice;
+  });
+
+  app.get('/reports/margin', async (request) => {
+    const q = parseInput(z.object({ month, by: z.enum(Object.keys(reportDimensions) as [string, ...string[]]).default('territory') }), request.query, 'query');
+    return { currency: pricing.currency, ...(await marginReport(ledger, q.month, q.by as keyof typeof reportDimensions)) };
+  });
+
+  app.post('/reconcile', async (request) => {
+    const body = parseInput(z.object({ vendor: z.string().min(1), csv: z.string().min(1), tolerance: money.optional() }).strict(), request.body);
+    return reconcile(ledger, body.vendor, parseVendorExport(body.csv), body.tolerance !== undefined ? BigInt(body.tolerance) : undefined);
+  });
+}
