@@ -59,6 +59,7 @@ export interface Gateway {
   audit: AuditLog;
   policy: PolicyService;
   vetting: VettingService;
+  pricing: PricingService;
   adminToken: string;
   /** The demo organisation's key, when the demo was seeded in this data folder. */
   demoKey?: string;
@@ -150,6 +151,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     audit,
     policy,
     vetting,
+    pricing,
     adminToken,
     demoKey,
     async close() {
