@@ -25,6 +25,9 @@ writeFileSync(
     vendors: [{ id: 'openai' }],
     providers: [{ id: 'sim-bench', vendor: 'openai', type: 'simulator', region: 'us-east', base_url: `${sim}/v1`, models: [{ model: 'gpt-4o' }], max_connections: 256 }],
     models: [{ name: 'gpt-4o', vendor: 'openai' }],
+    // Full pipeline: a policy to evaluate and prices to charge on both legs.
+    policy: { rules: [{ id: 'no-cn-serving', effect: 'deny', reason: 'no serving from CN', when: { region_country: ['CN'] } }] },
+    pricing: { currency: 'USD', versions: [{ effective_from: '2026-01-01', vendor_costs: [{ deployment: 'sim-bench', input: '2.50', output: '10.00' }], list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }] }] },
   }),
 );
 
@@ -41,6 +44,12 @@ const admin = (path: string, body: unknown) =>
   fetch(`${gw}/admin/v1${path}`, { method: 'POST', headers: { authorization: 'Bearer bench', 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, string>>);
 const org = await admin('/orgs', { name: 'Bench Org', country: 'US', tier: 'strategic' });
 const { key } = await admin(`/orgs/${org.id}/keys`, { name: 'bench' });
+// Budgets and rate limits on (set high enough never to refuse), so their cost is in the figures.
+await fetch(`${gw}/admin/v1/orgs/${org.id}/limits`, {
+  method: 'PUT',
+  headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+  body: JSON.stringify({ budget: { monthly: '100000000', hard: true }, requests_per_minute: 100_000_000, tokens_per_minute: 2_000_000_000, concurrent: 10_000 }),
+});
 
 const messages = [{ role: 'user', content: 'Summarise the benefits of connection pooling in two sentences.' }];
 const bodies = {

@@ -75,4 +75,18 @@ describe('conduit CLI', () => {
     const verify = await conduit(['audit', 'verify'], env);
     expect(verify.stdout).toMatch(/audit log intact/);
   });
+
+  it('report margin prints a table by territory', async () => {
+    const env = { CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: gw.adminToken };
+    const month = new Date().toISOString().slice(0, 7);
+    const { key } = await gw.newOrgKey({ country: 'JP' });
+    await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'bill me' }] });
+    const out = await conduit(['report', 'margin', '--month', month, '--by', 'territory'], env);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/Margin by territory/);
+    expect(out.stdout).toMatch(/^JP\s+\d+\s+[\d.,]+/m);
+    expect(out.stdout).toMatch(/^TOTAL/m);
+    const bad = await conduit(['report', 'margin', '--month', 'March'], env);
+    expect(bad.code).toBe(1);
+  });
 });
