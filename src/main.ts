@@ -34,6 +34,10 @@ import { PricingService } from './metering/pricing.ts';
 import { InProcessBudgets } from './metering/budgets.ts';
 import { RateLimits } from './ratelimit/limiter.ts';
 import { admit } from './pipeline/admit.ts';
+import { label } from './pipeline/label.ts';
+import { KeyRing } from './provenance/keyring.ts';
+import { FingerprintRegistry } from './provenance/registry.ts';
+import { ProvenanceService } from './provenance/service.ts';
 
 export interface GatewayOptions {
   /** Data folder for the embedded store; ':memory:' for a throwaway in-memory database. */
@@ -60,6 +64,7 @@ export interface Gateway {
   policy: PolicyService;
   vetting: VettingService;
   pricing: PricingService;
+  provenance: ProvenanceService;
   adminToken: string;
   /** The demo organisation's key, when the demo was seeded in this data folder. */
   demoKey?: string;
@@ -79,6 +84,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const vetting = new VettingService(tenancy, store.vetting, audit, sanctions, config.vetting);
   const pricing = new PricingService(config.pricing, store.priceBooks, audit);
   await pricing.init();
+  const keyRing = new KeyRing(store.signingKeys);
+  await keyRing.init();
+  const registry = new FingerprintRegistry(store.fingerprints, (err) => app.log.error({ err }, 'fingerprint registration failed'));
+  const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, (await store.signingKeys.list())[0]!.private_pem);
+  const rateLimits = new RateLimits();
+  const retention = setInterval(() => {
+    const before = new Date(Date.now() - config.provenance.retention_days * 86_400_000).toISOString();
+    void store.fingerprints.purge(before).catch((err) => app.log.error({ err }, 'fingerprint retention purge failed'));
+  }, 3_600_000);
+  retention.unref();
   // Budget scopes are "org:<org>" and "key:<org>:<key>"; what they spent this month comes from the ledger.
   const budgets = new InProcessBudgets((scope, monthStart) => {
     const [, orgId, keyId] = scope.split(':') as [string, string, string | undefined];
@@ -96,10 +111,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     resolveModel(catalogue),
     authorize,
     route(router, policy),
-    admit(new RateLimits(), budgets, pricing),
+    admit(rateLimits, budgets, pricing),
     settle(store.usage, pricing),
     shadow(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
     forward(health, config.routing.retry, experiments),
+    label(provenance),
   ]);
 
   const app = buildApp({
@@ -123,6 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     sanctions,
     pricing,
     ledger: store.ledger,
+    provenanceDeps: { provenance, tenancy, limits: rateLimits, verifyPerMinute: config.provenance.verify_per_minute, adminToken },
     adminToken,
     bodyLimitBytes: config.server.body_limit_bytes,
     logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info',
@@ -152,10 +169,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     policy,
     vetting,
     pricing,
+    provenance,
     adminToken,
     demoKey,
     async close() {
       healthChecker.stop();
+      clearInterval(retention);
+      await registry.flush();
       await app.close();
       await catalogue.close();
       await store.close();

@@ -205,6 +205,16 @@ export const configSchema = z
       .default(() => ({ strategy: 'priority' as const, retry: retrySchema.parse({}), circuit: circuitSchema.parse({}) })),
     policy: policySchema.default(() => policySchema.parse({})),
     pricing: priceBookSchema.default(() => priceBookSchema.parse({ currency: 'USD' })),
+    provenance: z
+      .object({
+        /** Fingerprints of outputs older than this are forgotten. */
+        retention_days: z.number().int().min(1).max(3650).default(365),
+        verify_max_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+        /** Public verify calls allowed per client address per minute. */
+        verify_per_minute: z.number().int().min(1).default(60),
+      })
+      .strict()
+      .default(() => ({ retention_days: 365, verify_max_bytes: 1024 * 1024, verify_per_minute: 60 })),
     vetting: vettingSchema.default(() => vettingSchema.parse({})),
     demo: z
       .object({ seed: z.boolean().default(false) })

@@ -12,6 +12,7 @@ import type { Attempt } from '../routing/router.ts';
 import { isRetryable, toGatewayError } from '../routing/upstream-errors.ts';
 import type { RequestContext, Stage } from './context.ts';
 import { meterStream } from './meter-stream.ts';
+import { replyText } from '../protocols/openai/reply-text.ts';
 
 export function forward(health: HealthBook, retry: ConduitConfig['routing']['retry'], experiments: ExperimentBook, random: () => number = Math.random): Stage {
   return async (ctx) => {
@@ -119,16 +120,4 @@ async function firstEventIn(events: EventStream): Promise<EventStream> {
       await iterator.return?.();
     }
   })();
-}
-
-/** The text of a JSON reply: the first choice of a chat completion, or the output text of a response. */
-function replyText(body: Record<string, unknown>): string | undefined {
-  const choice = (body.choices as Array<{ message?: { content?: unknown } }> | undefined)?.[0];
-  if (typeof choice?.message?.content === 'string') return choice.message.content;
-  if (!Array.isArray(body.output)) return undefined;
-  let text = '';
-  for (const item of body.output as Array<{ content?: Array<{ type?: string; text?: string }> }>) {
-    for (const part of item.content ?? []) if (part.type === 'output_text' && typeof part.text === 'string') text += part.text;
-  }
-  return text;
 }

@@ -14,6 +14,7 @@ import { sendError, toGatewayError } from './errors.ts';
 import { adminRoutingRoutes } from './routes/admin-routing.ts';
 import { adminGovernanceRoutes } from './routes/admin-governance.ts';
 import { adminMeteringRoutes } from './routes/admin-metering.ts';
+import { adminProvenanceRoutes, publicProvenanceRoutes, type ProvenanceDeps } from './routes/provenance.ts';
 import type { PricingService } from '../metering/pricing.ts';
 import type { LedgerStore } from '../store/ports.ts';
 import { adminVettingRoutes, publicVettingRoutes } from './routes/admin-vetting.ts';
@@ -41,6 +42,7 @@ export interface AppDeps extends DataPlaneDeps {
   sanctions: SanctionsBook;
   pricing: PricingService;
   ledger: LedgerStore;
+  provenanceDeps: ProvenanceDeps;
   adminToken: string;
   bodyLimitBytes: number;
   logLevel: string;
@@ -92,6 +94,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   dataPlaneRoutes(app, deps);
   const vettingDeps = { vetting: deps.vetting, sanctions: deps.sanctions, vettingConfig: deps.config.vetting };
   publicVettingRoutes(app, vettingDeps);
+  publicProvenanceRoutes(app, deps.provenanceDeps);
   app.register(
     async (admin) => {
       admin.addHook('onRequest', adminGuard(deps.adminToken));
@@ -105,6 +108,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       adminVettingRoutes(admin, vettingDeps);
       adminGovernanceRoutes(admin, deps);
       adminMeteringRoutes(admin, deps);
+      adminProvenanceRoutes(admin, deps.provenanceDeps);
     },
     { prefix: '/admin/v1' },
   );

@@ -1,5 +1,5 @@
 // Schema, as Kysely migrations shared by SQLite and PostgreSQL (portable types only).
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 
 export const migrations: Record<string, Migration> = {
   '0001_tenancy_and_usage': {
@@ -113,6 +113,39 @@ export const migrations: Record<string, Migration> = {
         .addColumn('actor', 'text', (c) => c.notNull())
         .addColumn('book', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0006_provenance': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('kid', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('retired_at', 'text')
+        .addColumn('private_pem', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('provenance_outputs')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('manifest', 'text', (c) => c.notNull())
+        .addColumn('fingerprint_count', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('provenance_outputs_created').on('provenance_outputs').column('created_at').execute();
+      await db.schema
+        .createTable('provenance_fingerprints')
+        .addColumn('hash', 'integer', (c) => c.notNull())
+        .addColumn('output_id', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('provenance_fingerprints_pk', ['hash', 'output_id'])
+        .modifyEnd(sql`without rowid`)
+        .execute();
+    },
+  },
+  '0007_disclosure': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('orgs').addColumn('disclosure', 'text').execute();
     },
   },
 };

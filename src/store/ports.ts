@@ -33,6 +33,8 @@ export interface Org {
   pricing: Record<string, unknown> | null;
   /** Budget and rate limits for the whole organisation. */
   limits: LimitsSettings | null;
+  /** How outputs are disclosed as AI-generated (validated by the provenance module). */
+  disclosure: Record<string, unknown> | null;
 }
 
 export interface LimitsSettings {
@@ -91,7 +93,7 @@ export interface UsageTotals {
   total_tokens: number;
 }
 
-export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing' | 'ownership' | 'pricing' | 'limits'>>;
+export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing' | 'ownership' | 'pricing' | 'limits' | 'disclosure'>>;
 
 export interface OrgStore {
   createOrg(org: Org): Promise<void>;
@@ -225,7 +227,49 @@ export interface PriceBookStore {
   save(record: PriceBookRecord): Promise<void>;
 }
 
+export interface SigningKeyRecord {
+  kid: string;
+  created_at: string;
+  retired_at: string | null;
+  private_pem: string;
+}
+
+export interface SigningKeyStore {
+  list(): Promise<SigningKeyRecord[]>;
+  save(key: SigningKeyRecord): Promise<void>;
+}
+
+export interface RegisteredOutput {
+  request_id: string;
+  org_id: string;
+  created_at: string;
+  manifest: string;
+  /** Winnowed fingerprint hashes of the text (never the text). */
+  fingerprints: number[];
+}
+
+export interface OutputRecord {
+  id: number;
+  request_id: string;
+  org_id: string;
+  created_at: string;
+  manifest: string;
+  fingerprint_count: number;
+}
+
+export interface FingerprintStore {
+  register(outputs: RegisteredOutput[]): Promise<void>;
+  /** Output ids holding each of these hashes. */
+  lookup(hashes: number[]): Promise<Array<{ hash: number; output_id: number }>>;
+  outputs(ids: number[]): Promise<OutputRecord[]>;
+  /** Forgets outputs registered before `before`; returns how many. */
+  purge(before: string): Promise<number>;
+  stats(): Promise<{ outputs: number; fingerprints: number }>;
+}
+
 export interface Store {
+  signingKeys: SigningKeyStore;
+  fingerprints: FingerprintStore;
   ledger: LedgerStore;
   priceBooks: PriceBookStore;
   vetting: VettingStore;

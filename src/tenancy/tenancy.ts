@@ -40,6 +40,7 @@ export class Tenancy {
       ownership: input.ownership ?? null,
       pricing: null,
       limits: null,
+      disclosure: null,
     };
     await this.orgs.createOrg(org);
     return org;

@@ -27,9 +27,11 @@ describe('chat completions', () => {
     const chunks = [];
     for await (const chunk of withUsage) chunks.push(chunk);
     expect(chunks.length).toBeGreaterThan(5);
-    const last = chunks.at(-1)!;
-    expect(last.choices).toEqual([]);
-    expect(last.usage!.completion_tokens).toBeGreaterThan(0);
+    const usageChunk = chunks.at(-2)!;
+    expect(usageChunk.choices).toEqual([]);
+    expect(usageChunk.usage!.completion_tokens).toBeGreaterThan(0);
+    // The last chunk before [DONE] carries the signed provenance manifest.
+    expect((chunks.at(-1) as unknown as { provenance: { manifest: string } }).provenance.manifest.split('.')).toHaveLength(3);
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(text).toMatch(/^\[simulated\]/);
 
@@ -37,7 +39,7 @@ describe('chat completions', () => {
     const plain = [];
     for await (const chunk of without) plain.push(chunk);
     expect(plain.every((c) => !c.usage)).toBe(true);
-    expect(plain.at(-1)!.choices[0]!.finish_reason).toBe('stop');
+    expect(plain.filter((c) => c.choices.length > 0).at(-1)!.choices[0]!.finish_reason).toBe('stop');
   });
 
   it('records usage for streams even when the client did not ask for it', async () => {

@@ -7,6 +7,7 @@ import { migrate, openSqlite } from './db.ts';
 import { SqlAuditStore } from './audit.ts';
 import { SqlLedgerStore } from './ledger.ts';
 import { SqlPriceBookStore } from './pricing.ts';
+import { SqlFingerprintStore, SqlSigningKeyStore } from './provenance.ts';
 import { SqlKeyStore, SqlOrgStore } from './tenancy.ts';
 import { SqlPolicyStore, SqlVettingStore } from './vetting.ts';
 import { SqlUsageStore } from './usage.ts';
@@ -23,6 +24,8 @@ export async function openSqliteStore(dataDir: string): Promise<Store & { usage:
     audit: new SqlAuditStore(db),
     ledger: new SqlLedgerStore(raw, () => usage.loadPending()),
     priceBooks: new SqlPriceBookStore(db),
+    signingKeys: new SqlSigningKeyStore(db),
+    fingerprints: new SqlFingerprintStore(raw),
     vetting: new SqlVettingStore(db),
     policy: new SqlPolicyStore(db),
     async close() {

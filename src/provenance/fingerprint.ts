@@ -1,0 +1,60 @@
+// Robust text fingerprints: normalised word 5-grams, hashed, thinned by winnowing (keep the minimum hash of
+// every window), each with the character span it covers. Small edits change a few fingerprints, not all.
+
+export const NGRAM = 5;
+export const WINDOW = 6;
+
+export interface Fingerprint {
+  hash: number;
+  start: number;
+  end: number;
+}
+
+interface Word {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** Lowercase words without diacritics or punctuation, with their character offsets in the original. */
+export function words(text: string): Word[] {
+  const out: Word[] = [];
+  const re = /[\p{L}\p{N}]+/gu;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out.push({ text: m[0].normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase(), start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/** FNV-1a, 32 bits. */
+function fnv(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+export function fingerprints(text: string): Fingerprint[] {
+  const ws = words(text);
+  if (ws.length < NGRAM) return [];
+  const grams: Fingerprint[] = [];
+  for (let i = 0; i + NGRAM <= ws.length; i++) {
+    let key = ws[i]!.text;
+    for (let j = 1; j < NGRAM; j++) key += ` ${ws[i + j]!.text}`;
+    grams.push({ hash: fnv(key), start: ws[i]!.start, end: ws[i + NGRAM - 1]!.end });
+  }
+  if (grams.length <= WINDOW) return [grams.reduce((a, b) => (b.hash < a.hash ? b : a))];
+  const picked: Fingerprint[] = [];
+  let last = -1;
+  for (let i = 0; i + WINDOW <= grams.length; i++) {
+    let min = i;
+    for (let j = i + 1; j < i + WINDOW; j++) if (grams[j]!.hash <= grams[min]!.hash) min = j;
+    if (min !== last) {
+      picked.push(grams[min]!);
+      last = min;
+    }
+  }
+  return picked;
+}

@@ -1,0 +1,90 @@
+// The fingerprint registry: every output is recorded as winnowed fingerprints (never its text) and can later
+// be recognised in a text, even edited, reordered or embedded in a longer document.
+import type { FingerprintStore, OutputRecord, RegisteredOutput } from '../store/ports.ts';
+import { fingerprints } from './fingerprint.ts';
+
+/** A match needs this many shared fingerprints... */
+const MIN_SHARED = 4;
+/** ...covering at least this share of the output's fingerprints. */
+const MIN_COVERAGE = 0.25;
+
+export interface TextMatch {
+  output: OutputRecord;
+  /** Share of the output's fingerprints found in the text. */
+  coverage: number;
+  /** Character ranges of the text that matched, merged. */
+  spans: Array<{ start: number; end: number }>;
+}
+
+export class FingerprintRegistry {
+  private queue: RegisteredOutput[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly store: FingerprintStore,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** Queues an output for registration; written in batches off the request path. */
+  register(output: Omit<RegisteredOutput, 'fingerprints'>, text: string): void {
+    const hashes = [...new Set(fingerprints(text).map((f) => f.hash))];
+    if (hashes.length === 0) return;
+    this.queue.push({ ...output, fingerprints: hashes });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setTimeout(() => void this.flush(), 20).unref();
+    }
+  }
+
+  async flush(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    try {
+      await this.store.register(batch);
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  async match(text: string): Promise<{ fingerprints: number; matches: TextMatch[] }> {
+    await this.flush();
+    const fps = fingerprints(text);
+    const byHash = new Map<number, Array<{ start: number; end: number }>>();
+    for (const f of fps) {
+      const spans = byHash.get(f.hash) ?? [];
+      spans.push({ start: f.start, end: f.end });
+      byHash.set(f.hash, spans);
+    }
+    const hits = await this.store.lookup([...byHash.keys()]);
+    const shared = new Map<number, number[]>();
+    for (const { hash, output_id } of hits) {
+      const list = shared.get(output_id) ?? [];
+      list.push(hash);
+      shared.set(output_id, list);
+    }
+    const candidates = [...shared.entries()].filter(([, hs]) => hs.length >= MIN_SHARED).map(([id]) => id);
+    const outputs = await this.store.outputs(candidates);
+    const matches: TextMatch[] = [];
+    for (const output of outputs) {
+      const hs = shared.get(output.id)!;
+      const coverage = hs.length / Math.max(1, output.fingerprint_count);
+      if (coverage < MIN_COVERAGE) continue;
+      matches.push({ output, coverage: Math.min(1, Math.round(coverage * 1000) / 1000), spans: merge(hs.flatMap((h) => byHash.get(h)!)) });
+    }
+    matches.sort((a, b) => b.coverage - a.coverage);
+    return { fingerprints: fps.length, matches };
+  }
+}
+
+function merge(spans: Array<{ start: number; end: number }>): Array<{ start: number; end: number }> {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const out: Array<{ start: number; end: number }> = [];
+  for (const s of sorted) {
+    const last = out.at(-1);
+    if (last && s.start <= last.end + 1) last.end = Math.max(last.end, s.end);
+    else out.push({ ...s });
+  }
+  return out;
+}

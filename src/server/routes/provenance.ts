@@ -1,0 +1,58 @@
+// Provenance endpoints: the public key set, public text verification (rate-limited), manifest verification,
+// and the admin side (key rotation, registry figures, per-organisation disclosure settings).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { GatewayError, notFound } from '../../errors.ts';
+import { disclosureSchema, type ProvenanceService } from '../../provenance/service.ts';
+import type { RateLimits } from '../../ratelimit/limiter.ts';
+import type { Tenancy } from '../../tenancy/tenancy.ts';
+import { parseInput } from '../validate.ts';
+
+export interface ProvenanceDeps {
+  provenance: ProvenanceService;
+  tenancy: Tenancy;
+  limits: RateLimits;
+  verifyPerMinute: number;
+  adminToken: string;
+}
+
+export function publicProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDeps): void {
+  const { provenance, tenancy } = deps;
+  app.get('/.well-known/jwks.json', async (_request, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return provenance.keys.jwks();
+  });
+
+  const limited = async (ip: string) => {
+    const outcome = await deps.limits.admit([{ scope: `verify:${ip}`, requestsPerMinute: deps.verifyPerMinute }], 0);
+    if (!outcome.ok) throw new GatewayError(429, 'rate_limit_exceeded', outcome.message, { headers: { ...outcome.headers, 'retry-after': String(outcome.retryAfterSeconds) } });
+    outcome.release(0);
+  };
+
+  app.post('/v1/provenance/verify', async (request) => {
+    await limited(request.ip);
+    const body = (request.body ?? {}) as { text?: unknown };
+    // Manifests (which name the request) are shown to their own customer and to operators only.
+    const auth = request.headers.authorization?.startsWith('Bearer ') ? request.headers.authorization.slice(7).trim() : '';
+    const principal = auth && auth !== deps.adminToken ? await tenancy.authenticate(auth) : undefined;
+    const isAdmin = auth !== '' && auth === deps.adminToken;
+    return provenance.verifyText(body.text, (orgId) => isAdmin || principal?.org.id === orgId);
+  });
+
+  app.post('/v1/provenance/verify-manifest', async (request) => {
+    await limited(request.ip);
+    const body = (request.body ?? {}) as { manifest?: unknown; text?: unknown };
+    return provenance.verifyManifest(body.manifest, body.text);
+  });
+}
+
+export function adminProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDeps): void {
+  app.post('/provenance/keys/rotate', async () => ({ key: await deps.provenance.keys.rotate(), jwks: deps.provenance.keys.jwks() }));
+  app.put('/orgs/:id/disclosure', async (request) => {
+    const { id } = parseInput(z.object({ id: z.string() }), request.params, 'path');
+    const settings = parseInput(disclosureSchema, request.body);
+    const org = await deps.tenancy.updateOrg(id, { disclosure: settings });
+    if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+    return org.disclosure;
+  });
+}
