@@ -1,0 +1,116 @@
+// Marking and detection through the gateway: signed manifests verifiable with standard JWS tools against the
+// published key set, disclosure settings, the public verify interface, and key rotation.
+import { compactVerify, createLocalJWKSet } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unwrapManifest } from '../../src/provenance/c2pa-text.ts';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway();
+});
+afterAll(() => gw.close());
+
+const post = async (path: string, body: unknown, auth?: string) => {
+  const res = await fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as any };
+};
+const jwks = async () => createLocalJWKSet((await (await fetch(`${gw.url}/.well-known/jwks.json`)).json()) as never);
+const long = 'Write three paragraphs about harbours, tides and the ships that wait for them.';
+
+describe('marking', () => {
+  it('signs every JSON completion: header, body field, standard JWS over the delivered content', async () => {
+    const { key } = await gw.newOrgKey();
+    const { data, response } = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: long }] }).withResponse();
+    expect(response.headers.get('x-ai-generated')).toBe('true');
+    const manifest = response.headers.get('x-conduit-provenance')!;
+    expect((data as unknown as { provenance: { manifest: string } }).provenance.manifest).toBe(manifest);
+    const { payload, protectedHeader } = await compactVerify(manifest, await jwks());
+    const claims = JSON.parse(new TextDecoder().decode(payload));
+    expect(protectedHeader.alg).toBe('EdDSA');
+    expect(claims).toMatchObject({ generator: 'Conduit', ai_generated: true, vendor: 'openai', model: 'gpt-4o', request_id: response.headers.get('x-request-id') });
+    expect(claims.customer).toMatch(/^cus_/);
+    const check = await post('/v1/provenance/verify-manifest', { manifest, text: data.choices[0]!.message.content });
+    expect(check.body).toMatchObject({ valid: true, content_matches: true });
+  });
+
+  it('signs streams in a final chunk before [DONE]', async () => {
+    const { key } = await gw.newOrgKey();
+    const stream = await gw.client(key).chat.completions.create({ model: 'claude-sonnet-4', messages: [{ role: 'user', content: long }], stream: true });
+    let text = '';
+    let manifest = '';
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      const p = (chunk as unknown as { provenance?: { manifest: string } }).provenance;
+      if (p) manifest = p.manifest;
+    }
+    const check = await post('/v1/provenance/verify-manifest', { manifest, text });
+    expect(check.body).toMatchObject({ valid: true, content_matches: true, claims: { vendor: 'anthropic' } });
+  });
+
+  it('adds the organisation\'s notice and in-band mark when asked', async () => {
+    const { orgId, key } = await gw.newOrgKey();
+    expect((await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { notice: 'Dieser Text wurde von einer KI erstellt.', position: 'append', c2pa_text: true })).status).toBe(200);
+    const res = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: long }] });
+    const { text, manifest } = unwrapManifest(res.choices[0]!.message.content!);
+    expect(text.endsWith('Dieser Text wurde von einer KI erstellt.')).toBe(true);
+    expect((await post('/v1/provenance/verify-manifest', { manifest, text })).body).toMatchObject({ valid: true, content_matches: true });
+    const stream = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: long }], stream: true });
+    let streamed = '';
+    for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
+    const unwrapped = unwrapManifest(streamed);
+    expect(unwrapped.text).toMatch(/Dieser Text wurde von einer KI erstellt\.$/);
+    expect((await post('/v1/provenance/verify-manifest', { manifest: unwrapped.manifest, text: unwrapped.text })).body.content_matches).toBe(true);
+    expect((await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { notice: '', position: 'middle' })).status).toBe(400);
+  });
+});
+
+describe('detection', () => {
+  it('recognises served text, edited and embedded, and shows manifests only to their owner', async () => {
+    const { key } = await gw.newOrgKey();
+    const res = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'A long story please, about rivers.' }], max_tokens: 60 });
+    const output = res.choices[0]!.message.content!;
+    await new Promise((r) => setTimeout(r, 50));
+    const embedded = `My own introduction, written by me, about something else entirely. ${output} And my own conclusion.`;
+    const anonymous = await post('/v1/provenance/verify', { text: embedded });
+    expect(anonymous.body.match).toBe(true);
+    expect(anonymous.body.matches[0]).not.toHaveProperty('manifest');
+    expect(anonymous.body.matches[0].matched_spans[0].start).toBeGreaterThan(40);
+    const owner = await post('/v1/provenance/verify', { text: output }, key);
+    expect(owner.body.matches[0].manifest.split('.')).toHaveLength(3);
+    const unrelated = await post('/v1/provenance/verify', { text: 'The quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat by the door.' });
+    expect(unrelated.body).toMatchObject({ match: false, confidence: 0 });
+  });
+
+  it('rejects bad input precisely', async () => {
+    expect((await post('/v1/provenance/verify', { text: '   ' })).body.error.code).toBe('empty_text');
+    expect((await post('/v1/provenance/verify', { text: 42 })).body.error.param).toBe('text');
+    expect((await post('/v1/provenance/verify', { text: 'abc\u0000def binary' })).body.error.code).toBe('binary_text');
+    expect((await post('/v1/provenance/verify', { text: 'broken \uFFFD bytes' })).body.error.code).toBe('invalid_encoding');
+    expect((await post('/v1/provenance/verify', { text: 'x'.repeat(1024 * 1024 + 10) })).status).toBe(413);
+    const { key } = await gw.newOrgKey();
+    const { response } = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'sign me' }] }).withResponse();
+    const manifest = response.headers.get('x-conduit-provenance')!;
+    expect((await post('/v1/provenance/verify-manifest', { manifest: manifest.slice(0, 40) })).body.error.code).toBe('malformed_manifest');
+    const [h, p, s] = manifest.split('.');
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), model: 'gpt-5' })).toString('base64url')}.${s}`;
+    expect((await post('/v1/provenance/verify-manifest', { manifest: forged })).body.error.code).toBe('invalid_signature');
+    const unknownKid = `${Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: 'nope' })).toString('base64url')}.${p}.${s}`;
+    expect((await post('/v1/provenance/verify-manifest', { manifest: unknownKid })).status).toBe(404);
+  });
+});
+
+describe('key rotation', () => {
+  it('signs with the new key and keeps verifying the old ones', async () => {
+    const { key } = await gw.newOrgKey();
+    const client = gw.client(key);
+    const before = (await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'one' }] }).withResponse()).response.headers.get('x-conduit-provenance')!;
+    const rotated = await gw.admin('POST', '/provenance/keys/rotate');
+    expect(rotated.body.jwks.keys.length).toBeGreaterThanOrEqual(2);
+    const after = (await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'two' }] }).withResponse()).response.headers.get('x-conduit-provenance')!;
+    const kid = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[0]!, 'base64url').toString()).kid;
+    expect(kid(after)).toBe(rotated.body.key.kid);
+    expect(kid(before)).not.toBe(kid(after));
+    for (const m of [before, after]) expect((await post('/v1/provenance/verify-manifest', { manifest: m })).body.valid).toBe(true);
+  });
+});
