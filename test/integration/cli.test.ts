@@ -89,4 +89,19 @@ describe('conduit CLI', () => {
     const bad = await conduit(['report', 'margin', '--month', 'March'], env);
     expect(bad.code).toBe(1);
   });
+
+  it('verify tells whether a text file came through the gateway', async () => {
+    const { key } = await gw.newOrgKey();
+    const res = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'a paragraph for the CLI test' }], max_tokens: 60 });
+    await new Promise((r) => setTimeout(r, 50));
+    const file = `${tempDir()}/out.txt`;
+    writeFileSync(file, `Quoted in my report: ${res.choices[0]!.message.content}`);
+    const found = await conduit(['verify', file, '--url', gw.url]);
+    expect(found.stdout).toMatch(/MATCH/);
+    const other = `${tempDir()}/other.txt`;
+    writeFileSync(other, 'Nothing generated here, just my own words about my own garden and its roses.');
+    const missing = await conduit(['verify', other, '--url', gw.url]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/no match/);
+  });
 });
