@@ -10,20 +10,18 @@ export interface Fingerprint {
   end: number;
 }
 
-interface Word {
-  text: string;
-  start: number;
-  end: number;
+/** Lowercase words without diacritics or punctuation, with their character offsets in the original. */
+export function words(text: string): Array<{ text: string; start: number; end: number }> {
+  const out: Array<{ text: string; start: number; end: number }> = [];
+  const re = /[\p{L}\p{N}]+/gu;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ text: fold(m[0]), start: m.index, end: m.index + m[0].length });
+  return out;
 }
 
-/** Lowercase words without diacritics or punctuation, with their character offsets in the original. */
-export function words(text: string): Word[] {
-  const out: Word[] = [];
-  const re = /[\p{L}\p{N}]+/gu;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    out.push({ text: m[0].normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase(), start: m.index, end: m.index + m[0].length });
-  }
-  return out;
+/** Lowercase, diacritics removed (only non-ASCII words pay for Unicode normalisation). */
+function fold(word: string): string {
+  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) > 127) return word.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return word.toLowerCase();
 }
 
 /** FNV-1a, 32 bits. */
@@ -36,14 +34,21 @@ function fnv(text: string): number {
   return h >>> 0;
 }
 
+/** Mixes word hashes into an n-gram hash without building the n-gram string. */
+function mix(h: number, w: number): number {
+  h = Math.imul(h ^ w, 0x9e3779b1);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
 export function fingerprints(text: string): Fingerprint[] {
   const ws = words(text);
   if (ws.length < NGRAM) return [];
+  const wordHashes = ws.map((w) => fnv(w.text));
   const grams: Fingerprint[] = [];
   for (let i = 0; i + NGRAM <= ws.length; i++) {
-    let key = ws[i]!.text;
-    for (let j = 1; j < NGRAM; j++) key += ` ${ws[i + j]!.text}`;
-    grams.push({ hash: fnv(key), start: ws[i]!.start, end: ws[i + NGRAM - 1]!.end });
+    let h = 0x811c9dc5;
+    for (let j = 0; j < NGRAM; j++) h = mix(h, wordHashes[i + j]!);
+    grams.push({ hash: h, start: ws[i]!.start, end: ws[i + NGRAM - 1]!.end });
   }
   if (grams.length <= WINDOW) return [grams.reduce((a, b) => (b.hash < a.hash ? b : a))];
   const picked: Fingerprint[] = [];

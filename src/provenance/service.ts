@@ -27,6 +27,7 @@ export interface Stamp {
 
 export class ProvenanceService {
   private readonly pseudonymKey: Buffer;
+  private readonly pseudonyms = new Map<string, string>();
 
   constructor(
     readonly keys: KeyRing,
@@ -39,7 +40,13 @@ export class ProvenanceService {
 
   /** Stable per organisation, meaningless outside Conduit. */
   customerPseudonym(orgId: string): string {
-    return `cus_${createHmac('sha256', this.pseudonymKey).update(orgId).digest('base64url').slice(0, 22)}`;
+    let p = this.pseudonyms.get(orgId);
+    if (!p) {
+      p = `cus_${createHmac('sha256', this.pseudonymKey).update(orgId).digest('base64url').slice(0, 22)}`;
+      if (this.pseudonyms.size > 100_000) this.pseudonyms.clear();
+      this.pseudonyms.set(orgId, p);
+    }
+    return p;
   }
 
   stamp(text: string, claims: Omit<ManifestClaims, 'generator' | 'ai_generated' | 'content_sha256' | 'customer' | 'created'> & { orgId: string }): Stamp {

@@ -1,0 +1,75 @@
+// `npm run bench:provenance`: cost of signing + fingerprinting per KB of output, verify latency with a large
+// registry (default 1,000,000 outputs in the embedded SQLite store), and bytes stored per registered output.
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fingerprints } from '../src/provenance/fingerprint.ts';
+import { KeyRing } from '../src/provenance/keyring.ts';
+import { FingerprintRegistry } from '../src/provenance/registry.ts';
+import { ProvenanceService } from '../src/provenance/service.ts';
+import { prng, pseudoText, replaceWords } from '../src/provenance/text-corpus.ts';
+import { openSqliteStore } from '../src/store/sqlite/index.ts';
+import { tempDir } from '../test/helpers/gateway.ts';
+
+const OUTPUTS = Number(process.env.BENCH_OUTPUTS ?? 1_000_000);
+const dir = tempDir('conduit-bench-provenance-');
+const store = await openSqliteStore(dir);
+const keys = new KeyRing(store.signingKeys);
+await keys.init();
+const registry = new FingerprintRegistry(store.fingerprints, (e) => console.error(e));
+const provenance = new ProvenanceService(keys, registry, 1 << 20, 'bench-secret');
+
+// 1. Signing and fingerprinting 1 KB of output.
+let kb = pseudoText(1, 12);
+while (Buffer.byteLength(kb) < 1024) kb += ` ${pseudoText(2, 1)}`;
+kb = kb.slice(0, 1024);
+for (let i = 0; i < 2000; i++) provenance.stamp(kb, { vendor: 'v', model: 'm', region: 'r', request_id: `r${i}`, orgId: 'org' });
+let t = performance.now();
+const N = 20_000;
+for (let i = 0; i < N; i++) {
+  provenance.stamp(kb, { vendor: 'v', model: 'm', region: 'r', request_id: `r${i}`, orgId: 'org' });
+  fingerprints(kb);
+}
+console.log(`sign + fingerprint 1 KB: ${(((performance.now() - t) * 1000) / N).toFixed(1)} µs (target < 50 µs)`);
+
+// 2. A registry of OUTPUTS outputs: 1,000 real texts to look for, the rest with fingerprints of the same density.
+const real = Array.from({ length: 1000 }, (_, i) => pseudoText(i + 1, 8 + (i % 10)));
+const perOutput = Math.round(real.reduce((s, x) => s + new Set(fingerprints(x).map((f) => f.hash)).size, 0) / real.length);
+t = performance.now();
+const random = prng(5);
+const batch = [];
+for (let i = 0; i < OUTPUTS - real.length; i++) {
+  batch.push({ request_id: `req_${i}`, org_id: 'org_bulk', created_at: '2026-11-01T00:00:00.000Z', manifest: 'x'.repeat(300), fingerprints: Array.from({ length: perOutput }, () => Math.floor(random() * 2 ** 32)) });
+  if (batch.length === 5000) {
+    await store.fingerprints.register(batch.splice(0));
+    if (i % 100_000 < 5000) process.stderr.write(`\rregistering: ${Math.round((i / OUTPUTS) * 100)}%`);
+  }
+}
+await store.fingerprints.register(batch.splice(0));
+real.forEach((text, i) => registry.register({ request_id: `real_${i}`, org_id: 'org', created_at: '2026-11-01T00:00:00.000Z', manifest: 'x'.repeat(300) }, text));
+await registry.flush();
+process.stderr.write('\n');
+const stats = await store.fingerprints.stats();
+console.log(`registered ${stats.outputs} outputs (${stats.fingerprints} fingerprints, ~${perOutput} per output) in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+
+// 3. Verify latency: edited copies of real outputs inside longer documents, and unrelated texts.
+const times: number[] = [];
+let found = 0;
+for (let i = 0; i < 500; i++) {
+  const query = i % 2 ? pseudoText(900_000 + i, 6) : `${pseudoText(800_000 + i, 6)} ${replaceWords(real[i]!, 0.1, i)} ${pseudoText(700_000 + i, 6)}`;
+  const t0 = performance.now();
+  const { matches } = await registry.match(query);
+  times.push(performance.now() - t0);
+  if (i % 2 === 0 && matches.some((m) => m.output.request_id === `real_${i}`)) found++;
+}
+times.sort((a, b) => a - b);
+console.log(`verify with ${stats.outputs} outputs: p50 ${times[250]!.toFixed(2)} ms, p99 ${times[495]!.toFixed(2)} ms (target < 10 ms); edited+embedded outputs found ${found}/250`);
+await store.close();
+const bytes = ['conduit.sqlite', 'conduit.sqlite-wal'].reduce((s, f) => {
+  try {
+    return s + statSync(join(dir, f)).size;
+  } catch {
+    return s;
+  }
+}, 0);
+console.log(`storage: ${(bytes / stats.outputs).toFixed(0)} bytes per registered output (database ${(bytes / 1e6).toFixed(0)} MB, manifests included)`);
+rmSync(dir, { recursive: true, force: true });
