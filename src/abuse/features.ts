@@ -1,0 +1,83 @@
+// Per-request behavioural features, computed once from the request and its usage. No text is kept: only
+// counts, flags and hashes of masked words (for how widely an account's prompts range).
+import type { JsonObject } from '../providers/types.ts';
+import type { TrafficRecord } from './record.ts';
+
+export interface RequestFeatures {
+  t: number;
+  hour: number;
+  /** No earlier assistant turn: a one-shot prompt, not a conversation. */
+  singleTurn: boolean;
+  promptTokens: number;
+  completionTokens: number;
+  /** One-shot, short prompt, long answer: the shape of harvesting outputs. */
+  harvestShape: boolean;
+  logprobs: boolean;
+  multiSample: boolean;
+  reasoning: boolean;
+  /** Hashes of the distinct content words of the last user message (digits masked). */
+  words: Uint32Array;
+  /** Hash of the prompt's opening words: requests from one template share it. */
+  templateKey: number;
+  /** Hash of the conversation's first user message: a follow-up carries the same one. */
+  conversationKey: number;
+  assistantTurns: number;
+}
+
+const REASONING_MODEL = /(^|[-/])(o\d|r1|reason|think)|gpt-5/i;
+const WORD = /[\p{L}][\p{L}\p{M}'-]{3,}/gu;
+
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (typeof (p as JsonObject)?.text === 'string' ? String((p as JsonObject).text) : '')).join(' ');
+  return '';
+}
+
+export function extract(r: TrafficRecord): RequestFeatures {
+  const body = r.request;
+  const messages = Array.isArray(body.messages) ? (body.messages as JsonObject[]) : [];
+  let lastUser = '';
+  let firstUser: string | undefined;
+  let assistantTurns = 0;
+  for (const m of messages) {
+    if (m.role === 'assistant') assistantTurns++;
+    else if (m.role === 'user') {
+      lastUser = textOf(m.content);
+      firstUser ??= lastUser;
+    }
+  }
+  const prompt = r.response.usage?.prompt_tokens ?? Math.ceil(JSON.stringify(messages).length / 4);
+  const completion = r.response.usage?.completion_tokens ?? 0;
+  const n = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
+  const perSample = completion / n;
+  const singleTurn = assistantTurns === 0;
+  const lower = lastUser.toLowerCase();
+  const seen = new Set<number>();
+  for (const m of lower.matchAll(WORD)) seen.add(hash(m[0]));
+  const opening = lower.replace(/\d+/g, '#').split(/\s+/, 4).join(' ');
+  const t = Date.parse(r.ts);
+  return {
+    t,
+    hour: new Date(t).getUTCHours(),
+    singleTurn,
+    promptTokens: prompt,
+    completionTokens: completion,
+    harvestShape: singleTurn && perSample >= 500 && perSample >= 4 * Math.max(1, prompt),
+    logprobs: body.logprobs === true || typeof body.top_logprobs === 'number',
+    multiSample: n > 1,
+    reasoning: typeof body.reasoning_effort === 'string' || REASONING_MODEL.test(String(body.model ?? '')),
+    words: Uint32Array.from(seen),
+    templateKey: hash(opening),
+    conversationKey: hash(firstUser ?? ''),
+    assistantTurns,
+  };
+}

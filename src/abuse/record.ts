@@ -1,0 +1,32 @@
+// One request as the detector sees it: the traffic format of ../shared/traffic (ts, org, key, client ip, the
+// chat request body, the usage), built the same way online (from a live request) and offline (from a file).
+import type { JsonObject } from '../providers/types.ts';
+
+export interface TrafficRecord {
+  ts: string;
+  org: string;
+  key: string;
+  ip: string;
+  request: JsonObject;
+  response: { usage?: { prompt_tokens?: number; completion_tokens?: number } | null; finish_reason?: string | null };
+}
+
+export interface OrgInfo {
+  org: string;
+  name?: string;
+  country?: string;
+  registered_at?: string;
+  contact_domain?: string;
+  tier?: string;
+}
+
+export function liveRecord(input: { ts: Date; orgId: string; keyId: string; ip: string; body: JsonObject; promptTokens: number; completionTokens: number }): TrafficRecord {
+  return {
+    ts: input.ts.toISOString(),
+    org: input.orgId,
+    key: input.keyId,
+    ip: input.ip,
+    request: input.body,
+    response: { usage: { prompt_tokens: input.promptTokens, completion_tokens: input.completionTokens } },
+  };
+}
