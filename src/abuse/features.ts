@@ -10,8 +10,8 @@ export interface RequestFeatures {
   singleTurn: boolean;
   promptTokens: number;
   completionTokens: number;
-  /** One-shot, short prompt, long answer: the shape of harvesting outputs. */
-  harvestShape: boolean;
+  /** A long answer drawn from little context (the profile decides whether the prompt opened a conversation). */
+  longAnswer: boolean;
   logprobs: boolean;
   multiSample: boolean;
   reasoning: boolean;
@@ -19,8 +19,10 @@ export interface RequestFeatures {
   words: Uint32Array;
   /** Hash of the prompt's opening words: requests from one template share it. */
   templateKey: number;
-  /** Hash of the conversation's first user message: a follow-up carries the same one. */
-  conversationKey: number;
+  /** Hash of the last user message (the new prompt). */
+  promptKey: number;
+  /** Hashes of the earlier user messages: a follow-up carries the prompt it follows up. */
+  historyKeys: number[];
   assistantTurns: number;
 }
 
@@ -45,16 +47,13 @@ function textOf(content: unknown): string {
 export function extract(r: TrafficRecord): RequestFeatures {
   const body = r.request;
   const messages = Array.isArray(body.messages) ? (body.messages as JsonObject[]) : [];
-  let lastUser = '';
-  let firstUser: string | undefined;
+  const userTexts: string[] = [];
   let assistantTurns = 0;
   for (const m of messages) {
     if (m.role === 'assistant') assistantTurns++;
-    else if (m.role === 'user') {
-      lastUser = textOf(m.content);
-      firstUser ??= lastUser;
-    }
+    else if (m.role === 'user') userTexts.push(textOf(m.content));
   }
+  const lastUser = userTexts.at(-1) ?? '';
   const prompt = r.response.usage?.prompt_tokens ?? Math.ceil(JSON.stringify(messages).length / 4);
   const completion = r.response.usage?.completion_tokens ?? 0;
   const n = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
@@ -71,13 +70,14 @@ export function extract(r: TrafficRecord): RequestFeatures {
     singleTurn,
     promptTokens: prompt,
     completionTokens: completion,
-    harvestShape: singleTurn && perSample >= 500 && perSample >= 4 * Math.max(1, prompt),
+    longAnswer: perSample >= 500 && perSample >= 4 * Math.max(1, prompt),
     logprobs: body.logprobs === true || typeof body.top_logprobs === 'number',
     multiSample: n > 1,
     reasoning: typeof body.reasoning_effort === 'string' || REASONING_MODEL.test(String(body.model ?? '')),
     words: Uint32Array.from(seen),
     templateKey: hash(opening),
-    conversationKey: hash(firstUser ?? ''),
+    promptKey: hash(lastUser),
+    historyKeys: userTexts.slice(-9, -1).map(hash),
     assistantTurns,
   };
 }

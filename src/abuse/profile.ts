@@ -44,6 +44,8 @@ export class OrgProfile {
   /** Long one-shot answers the customer then followed up in the same conversation: a person reading. */
   followedUp = 0;
   private readonly openHarvests = new Set<number>();
+  /** Prompts this organisation sent before: a real conversation's history is made of them, a fabricated one is not. */
+  private readonly seenPrompts = new Set<number>();
   firstTs = 0;
   lastTs = 0;
 
@@ -63,9 +65,16 @@ export class OrgProfile {
     }
     if (f.multiSample) this.multiSample++;
     if (f.reasoning) this.reasoning++;
-    if (f.assistantTurns > 0 && this.openHarvests.delete(f.conversationKey)) this.followedUp++;
-    if (f.harvestShape) {
-      if (this.openHarvests.size < 50_000) this.openHarvests.add(f.conversationKey);
+    let continues = false;
+    for (const k of f.historyKeys) {
+      if (this.seenPrompts.has(k)) continues = true;
+      if (this.openHarvests.delete(k)) this.followedUp++;
+    }
+    if (this.seenPrompts.size >= 100_000) this.seenPrompts.clear();
+    this.seenPrompts.add(f.promptKey);
+    // A long answer to a prompt that opens a conversation (any earlier turns were never really sent).
+    if (f.longAnswer && !continues) {
+      if (this.openHarvests.size < 50_000) this.openHarvests.add(f.promptKey);
       this.harvest++;
       this.harvestHours[f.hour]!++;
       this.harvestWords.add(f.words);

@@ -13,20 +13,21 @@ export function assess(p: OrgProfile): Assessment {
   const reasons: string[] = [];
   const n = p.requests;
   if (n === 0) return { score: 0, reasons };
-  const harvestShare = p.harvest / n;
+  // Long answers the customer never followed up: people read and ask more, harvesters move on.
+  const unfollowed = p.harvest - p.followedUp;
+  const harvestShare = unfollowed / n;
   const spread = p.harvestWords.spread();
   const templates = [...p.templates.values()].sort((a, b) => b - a);
   const topTemplates = templates.slice(0, 5).reduce((s, c) => s + c, 0) / Math.max(1, p.harvest);
 
   // One-shot prompts that draw long answers, ranging over many subjects: collecting outputs, not using a product.
   let harvesting = 0;
-  if (p.harvest >= 25) {
-    // People read long answers and ask more about them; harvesters move on to the next prompt.
+  if (unfollowed >= 25) {
     const followUpRate = p.followedUp / p.harvest;
-    harvesting = clamp((harvestShare - 0.12) / 0.3) * clamp((spread - 30) / 70) * clamp((p.harvest - 15) / 40) * clamp(1 - followUpRate / 0.35);
+    harvesting = clamp((harvestShare - 0.12) / 0.2) * clamp((spread - 30) / 70) * clamp((unfollowed - 15) / 40);
     if (harvesting > 0.2) {
       reasons.push(
-        `${pct(harvestShare)} of ${n} requests are one-shot prompts drawing long answers (${p.harvest} such requests, ${Math.round(p.completionTokens / Math.max(1, p.promptTokens))}x more output than input tokens overall)`,
+        `${pct(harvestShare)} of ${n} requests are short prompts drawing long answers that were never followed up (${unfollowed} such requests, ${Math.round(p.completionTokens / Math.max(1, p.promptTokens))}x more output than input tokens overall)`,
         `those prompts range over ${spread} distinct topical words${topTemplates > 0.5 ? `, ${pct(topTemplates)} of them from ${Math.min(5, templates.length)} opening templates` : ''}`,
         `only ${pct(followUpRate)} of those answers were followed up in the same conversation`,
       );
