@@ -25,6 +25,9 @@ export function assess(p: OrgProfile): Assessment {
   if (unfollowed >= 25) {
     const followUpRate = p.followedUp / p.harvest;
     harvesting = clamp((harvestShare - 0.12) / 0.2) * clamp((spread - 30) / 70) * clamp((unfollowed - 15) / 40);
+    // Hidden inside a real product's traffic: a small share, but many unread answers over many subjects,
+    // in an account whose long answers are mostly not followed up.
+    if (followUpRate < 0.5) harvesting = Math.max(harvesting, clamp((unfollowed - 100) / 100) * clamp((spread - 60) / 60));
     if (harvesting > 0.2) {
       reasons.push(
         `${pct(harvestShare)} of ${n} requests are short prompts drawing long answers that were never followed up (${unfollowed} such requests, ${Math.round(p.completionTokens / Math.max(1, p.promptTokens))}x more output than input tokens overall)`,
