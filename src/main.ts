@@ -35,6 +35,8 @@ import { InProcessBudgets } from './metering/budgets.ts';
 import { RateLimits } from './ratelimit/limiter.ts';
 import { admit } from './pipeline/admit.ts';
 import { label } from './pipeline/label.ts';
+import { observe } from './pipeline/observe.ts';
+import { AbuseMonitor } from './abuse/monitor.ts';
 import { KeyRing } from './provenance/keyring.ts';
 import { FingerprintRegistry } from './provenance/registry.ts';
 import { ProvenanceService } from './provenance/service.ts';
@@ -65,6 +67,7 @@ export interface Gateway {
   vetting: VettingService;
   pricing: PricingService;
   provenance: ProvenanceService;
+  abuse: AbuseMonitor;
   adminToken: string;
   /** The demo organisation's key, when the demo was seeded in this data folder. */
   demoKey?: string;
@@ -89,6 +92,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const registry = new FingerprintRegistry(store.fingerprints, (err) => app.log.error({ err }, 'fingerprint registration failed'));
   const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, (await store.signingKeys.list())[0]!.private_pem);
   const rateLimits = new RateLimits();
+  const endUserOf = (orgId: string) => provenance.customerPseudonym(orgId);
+  const abuse = new AbuseMonitor(config.abuse, tenancy, vetting, audit, (err) => app.log.error({ err }, 'abuse monitor failed'));
   const retention = setInterval(() => {
     const before = new Date(Date.now() - config.provenance.retention_days * 86_400_000).toISOString();
     void store.fingerprints.purge(before).catch((err) => app.log.error({ err }, 'fingerprint retention purge failed'));
@@ -114,7 +119,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     admit(rateLimits, budgets, pricing),
     settle(store.usage, pricing),
     shadow(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
-    forward(health, config.routing.retry, experiments),
+    observe(abuse),
+    forward(health, config.routing.retry, experiments, endUserOf),
     label(provenance),
   ]);
 
@@ -140,6 +146,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     pricing,
     ledger: store.ledger,
     provenanceDeps: { provenance, tenancy, limits: rateLimits, verifyPerMinute: config.provenance.verify_per_minute, adminToken },
+    abuse,
+    endUserOf,
     adminToken,
     bodyLimitBytes: config.server.body_limit_bytes,
     logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info',
@@ -170,6 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     vetting,
     pricing,
     provenance,
+    abuse,
     adminToken,
     demoKey,
     async close() {

@@ -4,6 +4,7 @@ import { simulatorFaultsSchema } from '../providers/simulator/faults.ts';
 import { policySchema } from '../policy/schema.ts';
 import { vettingSchema } from '../vetting/schema.ts';
 import { priceBookSchema } from '../metering/pricebook.ts';
+import { abuseConfigSchema } from '../abuse/enforcement.ts';
 
 const id = z
   .string()
@@ -188,9 +189,11 @@ export const configSchema = z
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
         body_limit_bytes: z.number().int().positive().default(4 * 1024 * 1024),
+        /** Behind a load balancer: take the client address from X-Forwarded-For. */
+        trust_proxy: z.boolean().default(false),
       })
       .strict()
-      .default(() => ({ host: '127.0.0.1', port: 8080, body_limit_bytes: 4 * 1024 * 1024 })),
+      .default(() => ({ host: '127.0.0.1', port: 8080, body_limit_bytes: 4 * 1024 * 1024, trust_proxy: false })),
     regions: z.array(regionSchema).min(1),
     vendors: z.array(vendorSchema).min(1),
     providers: z.array(providerSchema).min(1),
@@ -205,6 +208,7 @@ export const configSchema = z
       .default(() => ({ strategy: 'priority' as const, retry: retrySchema.parse({}), circuit: circuitSchema.parse({}) })),
     policy: policySchema.default(() => policySchema.parse({})),
     pricing: priceBookSchema.default(() => priceBookSchema.parse({ currency: 'USD' })),
+    abuse: abuseConfigSchema.default(() => abuseConfigSchema.parse({})),
     provenance: z
       .object({
         /** Fingerprints of outputs older than this are forgotten. */

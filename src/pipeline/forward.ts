@@ -14,7 +14,7 @@ import type { RequestContext, Stage } from './context.ts';
 import { meterStream } from './meter-stream.ts';
 import { replyText } from '../protocols/openai/reply-text.ts';
 
-export function forward(health: HealthBook, retry: ConduitConfig['routing']['retry'], experiments: ExperimentBook, random: () => number = Math.random): Stage {
+export function forward(health: HealthBook, retry: ConduitConfig['routing']['retry'], experiments: ExperimentBook, endUserOf: (orgId: string) => string, random: () => number = Math.random): Stage {
   return async (ctx) => {
     const attempts = ctx.attempts!;
     const requested = ctx.model!;
@@ -36,7 +36,7 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
       const started = performance.now();
       health.of(attempt.deployment.id).breaker.onAttempt();
       try {
-        await send(ctx, attempt);
+        await send(ctx, attempt, endUserOf(ctx.principal!.org.id));
         const latency = performance.now() - started;
         health.success(attempt.deployment.id, latency);
         recordCanary(ctx, attempt, experiments, true, latency);
@@ -78,7 +78,7 @@ function recordCanary(ctx: RequestContext, attempt: Attempt, experiments: Experi
   });
 }
 
-async function send(ctx: RequestContext, { deployment }: Attempt): Promise<void> {
+async function send(ctx: RequestContext, { deployment }: Attempt, endUser: string): Promise<void> {
   const sameModel = deployment.upstreamModel === ctx.body!.model;
   const req: UpstreamRequest = {
     body: sameModel ? ctx.body! : { ...ctx.body!, model: deployment.upstreamModel },
@@ -86,6 +86,7 @@ async function send(ctx: RequestContext, { deployment }: Attempt): Promise<void>
     model: deployment.upstreamModel,
     azureDeployment: deployment.azureDeployment,
     signal: ctx.signal,
+    endUser,
   };
   const { adapter } = deployment;
   if (ctx.endpoint === 'responses') {

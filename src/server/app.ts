@@ -15,6 +15,8 @@ import { adminRoutingRoutes } from './routes/admin-routing.ts';
 import { adminGovernanceRoutes } from './routes/admin-governance.ts';
 import { adminMeteringRoutes } from './routes/admin-metering.ts';
 import { adminProvenanceRoutes, publicProvenanceRoutes, type ProvenanceDeps } from './routes/provenance.ts';
+import { adminAbuseRoutes } from './routes/admin-abuse.ts';
+import type { AbuseMonitor } from '../abuse/monitor.ts';
 import type { PricingService } from '../metering/pricing.ts';
 import type { LedgerStore } from '../store/ports.ts';
 import { adminVettingRoutes, publicVettingRoutes } from './routes/admin-vetting.ts';
@@ -43,6 +45,8 @@ export interface AppDeps extends DataPlaneDeps {
   pricing: PricingService;
   ledger: LedgerStore;
   provenanceDeps: ProvenanceDeps;
+  abuse: AbuseMonitor;
+  endUserOf: (orgId: string) => string;
   adminToken: string;
   bodyLimitBytes: number;
   logLevel: string;
@@ -54,6 +58,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // One access-log line per request, written by our onResponse hook, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
+    trustProxy: deps.config.server.trust_proxy,
     genReqId: newRequestId,
     requestIdHeader: false,
     return503OnClosing: true,
@@ -109,6 +114,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       adminGovernanceRoutes(admin, deps);
       adminMeteringRoutes(admin, deps);
       adminProvenanceRoutes(admin, deps.provenanceDeps);
+      adminAbuseRoutes(admin, deps);
     },
     { prefix: '/admin/v1' },
   );

@@ -20,14 +20,14 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   async chat(req: UpstreamRequest): Promise<JsonResult> {
-    const body = await this.http.post('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: false }, req.model)), req.signal);
+    const body = await this.http.post('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: false, ...(req.endUser ? { user: req.endUser } : {}) }, req.model)), req.signal);
     const { value } = await readJson(body, this.config.id);
     if (value.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('protocol', `${this.config.id}: reply is not a message`);
     return anthropicToChat(value, req.model);
   }
 
   async chatStream(req: UpstreamRequest): Promise<EventStream> {
-    const body = await this.http.post('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: true }, req.model)), req.signal);
+    const body = await this.http.post('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: true, ...(req.endUser ? { user: req.endUser } : {}) }, req.model)), req.signal);
     return translate(body, new AnthropicEventsToChunks(req.model), this.config.id);
   }
 

@@ -50,8 +50,13 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.http = new HttpUpstream(config);
   }
 
+  /** Real vendors get a stable pseudonymous id of our customer, so their own abuse monitoring can tell customers apart. */
+  private withEndUser(req: UpstreamRequest): JsonObject {
+    return req.endUser && this.config.type !== 'simulator' ? { ...req.body, safety_identifier: req.endUser } : req.body;
+  }
+
   async chat(req: UpstreamRequest): Promise<JsonResult> {
-    const { value, text } = await readJson(await this.send('chat/completions', req, req.body), this.config.id);
+    const { value, text } = await readJson(await this.send('chat/completions', req, this.withEndUser(req)), this.config.id);
     if (!Array.isArray(value.choices)) throw new UpstreamError('protocol', `${this.config.id}: reply has no choices`);
     return { body: value, text, usage: usageFrom(value.usage) };
   }
@@ -60,7 +65,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     // Always ask for usage, so no stream is ever recorded as zero tokens; the caller drops the usage chunk
     // again when its client did not ask for it.
     const streamOptions = { ...((req.body.stream_options as JsonObject | undefined) ?? {}), include_usage: true };
-    const body = await this.send('chat/completions', req, { ...req.body, stream: true, stream_options: streamOptions });
+    const body = await this.send('chat/completions', req, { ...this.withEndUser(req), stream: true, stream_options: streamOptions });
     return events(body, this.config.id, chatProtocol);
   }
 

@@ -1,0 +1,53 @@
+// Admin API for distillation monitoring: risk list, alerts, reviewer decisions, campaign indicator export.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AbuseMonitor } from '../../abuse/monitor.ts';
+import type { AuditLog } from '../../audit/audit-log.ts';
+import { notFound } from '../../errors.ts';
+import type { Tenancy } from '../../tenancy/tenancy.ts';
+import { actorOf } from '../actor.ts';
+import { parseInput } from '../validate.ts';
+
+export function adminAbuseRoutes(app: FastifyInstance, deps: { abuse: AbuseMonitor; tenancy: Tenancy; audit: AuditLog; endUserOf: (orgId: string) => string }): void {
+  const { abuse, tenancy, audit } = deps;
+
+  app.get('/abuse/risk', async (request) => {
+    const { flagged } = parseInput(z.object({ flagged: z.enum(['true', 'false']).optional() }), request.query, 'query');
+    await abuse.drain();
+    const data = abuse.risk().filter((v) => flagged === undefined || String(v.flagged) === flagged);
+    return { object: 'list', data };
+  });
+
+  app.get('/abuse/alerts', async () => {
+    await abuse.drain();
+    return { object: 'list', data: abuse.alerts };
+  });
+
+  /** A reviewer's decision on a flagged organisation: clear it (lifting throttle or suspension) or act. */
+  app.post('/abuse/orgs/:id/review', async (request) => {
+    const { id } = parseInput(z.object({ id: z.string() }), request.params, 'path');
+    const input = parseInput(z.object({ decision: z.enum(['clear', 'throttle', 'require_revetting', 'suspend']), reason: z.string().trim().min(3), requests_per_minute: z.number().int().positive().optional() }).strict(), request.body);
+    const org = await tenancy.getOrg(id);
+    if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+    const patch =
+      input.decision === 'clear'
+        ? { status: org.status === 'rejected' ? org.status : ('approved' as const), limits: org.limits ? { ...org.limits, requests_per_minute: undefined } : null }
+        : input.decision === 'throttle'
+          ? { limits: { ...(org.limits ?? {}), requests_per_minute: input.requests_per_minute ?? 10 } }
+          : { status: input.decision === 'suspend' ? ('suspended' as const) : ('needs_review' as const) };
+    const updated = await tenancy.updateOrg(id, patch);
+    await audit.append({ actor: actorOf(request), action: `abuse.review.${input.decision}`, subject_type: 'org', subject_id: id, reason: input.reason, data: { score: abuse.detector.verdict(id)?.score ?? null } });
+    return updated;
+  });
+
+  /** Shareable indicators of a campaign (for the vendors' own trust and safety teams): no prompts, no names. */
+  app.get('/abuse/campaigns/:id/export', async (request) => {
+    const { id } = parseInput(z.object({ id: z.string() }), request.params, 'path');
+    await abuse.drain();
+    const root = id.replace(/^campaign_/, '');
+    const indicators = abuse.detector.campaignIndicators(root);
+    if (indicators.members < 2) throw notFound(`No campaign '${id}'.`, 'campaign_not_found', 'id');
+    const { member_orgs, ...rest } = indicators;
+    return { format: 'conduit-campaign-indicators/1', exported_at: new Date().toISOString(), ...rest, member_pseudonyms: member_orgs.map((o) => deps.endUserOf(o)) };
+  });
+}
