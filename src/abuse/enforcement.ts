@@ -11,6 +11,8 @@ export const abuseConfigSchema = z
     auto_suspend: z.boolean().default(false),
     /** Requests per minute for a throttled organisation. */
     throttle_requests_per_minute: z.number().int().positive().default(10),
+    /** alert_only: record and alert, never act (for trying thresholds on live traffic). */
+    mode: z.enum(['enforce', 'alert_only']).default('enforce'),
   })
   .strict()
   .refine((c) => c.flag_threshold <= c.throttle_threshold && c.throttle_threshold <= c.suspend_threshold, { message: 'thresholds must rise: flag <= throttle <= suspend' });
@@ -19,6 +21,7 @@ export type AbuseConfig = z.infer<typeof abuseConfigSchema>;
 export type EnforcementAction = 'none' | 'flag' | 'throttle' | 'require_revetting' | 'suspend';
 
 export function actionFor(score: number, config: AbuseConfig): EnforcementAction {
+  if (config.mode === 'alert_only') return score >= config.flag_threshold ? 'flag' : 'none';
   if (score >= config.suspend_threshold) return config.auto_suspend ? 'suspend' : 'require_revetting';
   if (score >= config.throttle_threshold) return 'throttle';
   if (score >= config.flag_threshold) return 'flag';

@@ -14,13 +14,13 @@ export class InProcessSimulator implements ProviderAdapter {
 
   async chat(req: UpstreamRequest): Promise<JsonResult> {
     await this.misbehave(req.signal, false);
-    const body = chatCompletion(planChat(req.body));
+    const body = chatCompletion(planChat(this.sized(req.body)));
     return { body, usage: usageFrom(body.usage) };
   }
 
   async chatStream(req: UpstreamRequest): Promise<EventStream> {
     const fault = await this.misbehave(req.signal, true);
-    const chunks = [...chatChunks(planChat(req.body), true)];
+    const chunks = [...chatChunks(planChat(this.sized(req.body)), true)];
     return this.play(chunks, fault, req.signal, (chunk) => ({ data: JSON.stringify(chunk), chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null }));
   }
 
@@ -39,6 +39,12 @@ export class InProcessSimulator implements ProviderAdapter {
       chunk,
       usage: chunk.type === 'response.completed' ? responsesUsageFrom((chunk.response as JsonObject).usage) : null,
     }));
+  }
+
+  /** With reply_tokens set, every reply has that length (for replaying recorded traffic). */
+  private sized(body: JsonObject): JsonObject {
+    const n = this.dice.faults.reply_tokens;
+    return n > 0 ? { ...body, max_tokens: n, simulator_exact_length: true } : body;
   }
 
   /** Yields events with the configured token timing, cutting or corrupting the stream when the dice say so. */

@@ -20,6 +20,8 @@ export const simulatorFaultsSchema = z
     /** Share of replies that are not valid JSON. */
     malformed_rate: z.number().min(0).max(1).default(0),
     seed: z.number().int().default(1),
+    /** Not a fault: make every reply this many tokens long (0 = the simulator's own varied length). */
+    reply_tokens: z.number().int().min(0).max(100_000).default(0),
   })
   .strict();
 

@@ -50,9 +50,9 @@ export function contentText(content: unknown): string {
  * Splits a generated reply into the pieces a stream sends (one simulator token each: a word with its leading
  * space). The first piece announces the simulator so that nobody mistakes demo output for a vendor's.
  */
-export function replyPieces(seedText: string, maxTokens: number, choice: number): string[] {
+export function replyPieces(seedText: string, maxTokens: number, choice: number, exactLength = false): string[] {
   const random = prng(seedOf(`${seedText}#${choice}`));
-  const length = Math.max(1, Math.min(maxTokens, 12 + Math.floor(random() * 40)));
+  const length = exactLength ? Math.max(1, maxTokens) : Math.max(1, Math.min(maxTokens, 12 + Math.floor(random() * 40)));
   const pieces: string[] = ['[simulated]'];
   for (let i = 1; i < length; i++) {
     const word = WORDS[Math.floor(random() * WORDS.length)]!;

@@ -42,7 +42,7 @@ export function planChat(body: JsonObject): ChatPlan {
       completion += countTokens(args) + 3;
       continue;
     }
-    let pieces = replyPieces(seedText, maxTokens, index);
+    let pieces = replyPieces(seedText, maxTokens, index, body.simulator_exact_length === true);
     if (jsonMode === 'json_object' || jsonMode === 'json_schema') pieces = ['{"simulated": true, "text": "', ...pieces.slice(1).map((p) => p.replace(/"/g, '')), '"}'];
     const finish = pieces.length >= maxTokens ? 'length' : 'stop';
     choices.push({ index, pieces, toolCall: null, finish });
