@@ -19,6 +19,8 @@ export interface TextMatch {
 export class FingerprintRegistry {
   private queue: RegisteredOutput[] = [];
   private scheduled = false;
+  /** Writes handed to the store and not yet acknowledged (the store may write on another thread). */
+  private inflight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: FingerprintStore,
@@ -36,16 +38,16 @@ export class FingerprintRegistry {
     }
   }
 
-  async flush(): Promise<void> {
+  /** Resolves once everything registered so far is in the store. */
+  flush(): Promise<void> {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
-    try {
-      await this.store.register(batch);
-    } catch (err) {
-      this.onError(err);
+    if (batch.length > 0) {
+      const write = this.store.register(batch).catch((err) => this.onError(err));
+      this.inflight = Promise.all([this.inflight, write]).then(() => undefined);
     }
+    return this.inflight;
   }
 
   async match(text: string): Promise<{ fingerprints: number; matches: TextMatch[] }> {

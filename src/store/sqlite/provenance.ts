@@ -1,6 +1,7 @@
 // Signing keys and the fingerprint registry in SQLite. Fingerprints live in a WITHOUT ROWID table keyed by
 // (hash, output id): a verify is a few index lookups, whatever the number of registered outputs.
 import type Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
 import type { FingerprintStore, OutputRecord, RegisteredOutput, SigningKeyRecord, SigningKeyStore } from '../ports.ts';
 
@@ -18,22 +19,66 @@ export class SqlSigningKeyStore implements SigningKeyStore {
 
 export class SqlFingerprintStore implements FingerprintStore {
   private readonly insertOutput: Database.Statement;
-  private readonly insertFingerprint: Database.Statement;
+  /** Multi-row inserts by row count: one statement per output instead of one per fingerprint. */
+  private readonly insertRows = new Map<number, Database.Statement>();
   private readonly registerBatch: (outputs: RegisteredOutput[]) => void;
 
   constructor(private readonly raw: Database.Database) {
     this.insertOutput = raw.prepare('insert into provenance_outputs (request_id, org_id, created_at, manifest, fingerprint_count) values (?, ?, ?, ?, ?)');
-    this.insertFingerprint = raw.prepare('insert or ignore into provenance_fingerprints (hash, output_id) values (?, ?)');
     this.registerBatch = raw.transaction((outputs: RegisteredOutput[]) => {
       for (const o of outputs) {
         const id = Number(this.insertOutput.run(o.request_id, o.org_id, o.created_at, o.manifest, o.fingerprints.length).lastInsertRowid);
-        for (const h of o.fingerprints) this.insertFingerprint.run(h, id);
+        for (let i = 0; i < o.fingerprints.length; i += 200) {
+          const chunk = o.fingerprints.slice(i, i + 200);
+          const params: number[] = [];
+          for (const h of chunk) params.push(h, id);
+          this.rowsStatement(chunk.length).run(...params);
+        }
       }
     });
   }
 
+  private rowsStatement(rows: number): Database.Statement {
+    let stmt = this.insertRows.get(rows);
+    if (!stmt) {
+      stmt = this.raw.prepare(`insert or ignore into provenance_fingerprints (hash, output_id) values ${Array.from({ length: rows }, () => '(?, ?)').join(', ')}`);
+      this.insertRows.set(rows, stmt);
+    }
+    return stmt;
+  }
+
   async register(outputs: RegisteredOutput[]): Promise<void> {
     this.registerBatch(outputs);
+  }
+
+  /** Same store, with writes done by a worker thread on its own connection to `file`. */
+  static withWriterThread(raw: Database.Database, file: string): FingerprintStore & { close(): Promise<void> } {
+    const store = new SqlFingerprintStore(raw);
+    const worker = new Worker(new URL('./fingerprint-worker-boot.mjs', import.meta.url), { workerData: { file } });
+    worker.unref();
+    const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+    let next = 0;
+    worker.on('message', (m: { id: number; ok: boolean; error?: string }) => {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      if (m.ok) p?.resolve();
+      else p?.reject(new Error(`fingerprint writer: ${m.error}`));
+    });
+    worker.on('error', (err) => {
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    });
+    return Object.assign(store, {
+      register: (outputs: RegisteredOutput[]) =>
+        new Promise<void>((resolve, reject) => {
+          const id = ++next;
+          pending.set(id, { resolve, reject });
+          worker.postMessage({ id, outputs });
+        }),
+      close: async () => {
+        await worker.terminate();
+      },
+    });
   }
 
   async lookup(hashes: number[]): Promise<Array<{ hash: number; output_id: number }>> {
