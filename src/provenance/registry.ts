@@ -59,21 +59,19 @@ export class FingerprintRegistry {
       spans.push({ start: f.start, end: f.end });
       byHash.set(f.hash, spans);
     }
+    // The index finds candidates by a few of their hashes; each candidate's whole set then decides.
     const hits = await this.store.lookup([...byHash.keys()]);
-    const shared = new Map<number, number[]>();
-    for (const { hash, output_id } of hits) {
-      const list = shared.get(output_id) ?? [];
-      list.push(hash);
-      shared.set(output_id, list);
-    }
-    const candidates = [...shared.entries()].filter(([, hs]) => hs.length >= MIN_SHARED).map(([id]) => id);
+    const votes = new Map<number, number>();
+    for (const { output_id } of hits) votes.set(output_id, (votes.get(output_id) ?? 0) + 1);
+    const candidates = [...votes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 50).map(([id]) => id);
     const outputs = await this.store.outputs(candidates);
     const matches: TextMatch[] = [];
     for (const output of outputs) {
-      const hs = shared.get(output.id)!;
-      const coverage = hs.length / Math.max(1, output.fingerprint_count);
+      const shared = [...new Set(output.fingerprints)].filter((h) => byHash.has(h));
+      if (shared.length < MIN_SHARED) continue;
+      const coverage = shared.length / Math.max(1, output.fingerprint_count);
       if (coverage < MIN_COVERAGE) continue;
-      matches.push({ output, coverage: Math.min(1, Math.round(coverage * 1000) / 1000), spans: merge(hs.flatMap((h) => byHash.get(h)!)) });
+      matches.push({ output, coverage: Math.min(1, Math.round(coverage * 1000) / 1000), spans: merge(shared.flatMap((h) => byHash.get(h)!)) });
     }
     matches.sort((a, b) => b.coverage - a.coverage);
     return { fingerprints: fps.length, matches };

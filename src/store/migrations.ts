@@ -148,4 +148,10 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('orgs').addColumn('disclosure', 'text').execute();
     },
   },
+  '0008_fingerprint_sets': {
+    async up(db: Kysely<any>) {
+      // Every output's full fingerprint set; the index table keeps only a few hashes per output to find candidates.
+      await db.schema.alterTable('provenance_outputs').addColumn('fingerprints', 'blob').execute();
+    },
+  },
 };

@@ -255,11 +255,20 @@ export interface OutputRecord {
   created_at: string;
   manifest: string;
   fingerprint_count: number;
+  /** The output's whole fingerprint set. */
+  fingerprints: Uint32Array;
+}
+
+/** Hashes per output kept in the lookup index (its smallest ones): enough to find it, cheap to write. */
+export const INDEXED_FINGERPRINTS = 8;
+
+export function indexedSubset(fingerprints: readonly number[]): number[] {
+  return [...fingerprints].sort((a, b) => a - b).slice(0, INDEXED_FINGERPRINTS);
 }
 
 export interface FingerprintStore {
   register(outputs: RegisteredOutput[]): Promise<void>;
-  /** Output ids holding each of these hashes. */
+  /** Output ids whose indexed subset holds each of these hashes. */
   lookup(hashes: number[]): Promise<Array<{ hash: number; output_id: number }>>;
   outputs(ids: number[]): Promise<OutputRecord[]>;
   /** Forgets outputs registered before `before`; returns how many. */

@@ -1,5 +1,5 @@
 // An in-memory fingerprint registry, for tests and the robustness measurement.
-import type { FingerprintStore, OutputRecord, RegisteredOutput } from '../ports.ts';
+import { indexedSubset, type FingerprintStore, type OutputRecord, type RegisteredOutput } from '../ports.ts';
 
 export class MemoryFingerprintStore implements FingerprintStore {
   private readonly postings = new Map<number, number[]>();
@@ -8,8 +8,8 @@ export class MemoryFingerprintStore implements FingerprintStore {
   async register(outputs: RegisteredOutput[]): Promise<void> {
     for (const o of outputs) {
       const id = this.records.length + 1;
-      this.records.push({ id, request_id: o.request_id, org_id: o.org_id, created_at: o.created_at, manifest: o.manifest, fingerprint_count: o.fingerprints.length });
-      for (const h of o.fingerprints) {
+      this.records.push({ id, request_id: o.request_id, org_id: o.org_id, created_at: o.created_at, manifest: o.manifest, fingerprint_count: o.fingerprints.length, fingerprints: Uint32Array.from(o.fingerprints) });
+      for (const h of indexedSubset(o.fingerprints)) {
         const list = this.postings.get(h);
         if (list) list.push(id);
         else this.postings.set(h, [id]);

@@ -16,8 +16,6 @@ export async function openSqliteStore(dataDir: string): Promise<Store & { usage:
   const file = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'conduit.sqlite');
   const { db, raw } = openSqlite(file);
   await migrate(db);
-  // Fingerprint rows are written by a worker thread (the file is shared); an in-memory database cannot be.
-  const fingerprints = file === ':memory:' ? new SqlFingerprintStore(raw) : SqlFingerprintStore.withWriterThread(raw, file);
   const usage = new SqlUsageStore(db, raw, dataDir === ':memory:' ? join(mkdtempSync(join(tmpdir(), 'conduit-')), 'usage-outbox.jsonl') : join(dataDir, 'usage-outbox.jsonl'));
   return {
     orgs: new SqlOrgStore(db),
@@ -27,12 +25,11 @@ export async function openSqliteStore(dataDir: string): Promise<Store & { usage:
     ledger: new SqlLedgerStore(raw, () => usage.loadPending()),
     priceBooks: new SqlPriceBookStore(db),
     signingKeys: new SqlSigningKeyStore(db),
-    fingerprints,
+    fingerprints: new SqlFingerprintStore(raw),
     vetting: new SqlVettingStore(db),
     policy: new SqlPolicyStore(db),
     async close() {
       usage.close();
-      if ('close' in fingerprints) await fingerprints.close();
       await db.destroy();
     },
   };

@@ -1,9 +1,8 @@
 // Signing keys and the fingerprint registry in SQLite. Fingerprints live in a WITHOUT ROWID table keyed by
 // (hash, output id): a verify is a few index lookups, whatever the number of registered outputs.
 import type Database from 'better-sqlite3';
-import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
-import type { FingerprintStore, OutputRecord, RegisteredOutput, SigningKeyRecord, SigningKeyStore } from '../ports.ts';
+import { indexedSubset, type FingerprintStore, type OutputRecord, type RegisteredOutput, type SigningKeyRecord, type SigningKeyStore } from '../ports.ts';
 
 export class SqlSigningKeyStore implements SigningKeyStore {
   constructor(private readonly db: Kysely<any>) {}
@@ -24,16 +23,15 @@ export class SqlFingerprintStore implements FingerprintStore {
   private readonly registerBatch: (outputs: RegisteredOutput[]) => void;
 
   constructor(private readonly raw: Database.Database) {
-    this.insertOutput = raw.prepare('insert into provenance_outputs (request_id, org_id, created_at, manifest, fingerprint_count) values (?, ?, ?, ?, ?)');
+    this.insertOutput = raw.prepare('insert into provenance_outputs (request_id, org_id, created_at, manifest, fingerprint_count, fingerprints) values (?, ?, ?, ?, ?, ?)');
     this.registerBatch = raw.transaction((outputs: RegisteredOutput[]) => {
       for (const o of outputs) {
-        const id = Number(this.insertOutput.run(o.request_id, o.org_id, o.created_at, o.manifest, o.fingerprints.length).lastInsertRowid);
-        for (let i = 0; i < o.fingerprints.length; i += 200) {
-          const chunk = o.fingerprints.slice(i, i + 200);
-          const params: number[] = [];
-          for (const h of chunk) params.push(h, id);
-          this.rowsStatement(chunk.length).run(...params);
-        }
+        const set = Buffer.from(Uint32Array.from(o.fingerprints).buffer);
+        const id = Number(this.insertOutput.run(o.request_id, o.org_id, o.created_at, o.manifest, o.fingerprints.length, set).lastInsertRowid);
+        const indexed = indexedSubset(o.fingerprints);
+        const params: number[] = [];
+        for (const h of indexed) params.push(h, id);
+        this.rowsStatement(indexed.length).run(...params);
       }
     });
   }
@@ -51,36 +49,6 @@ export class SqlFingerprintStore implements FingerprintStore {
     this.registerBatch(outputs);
   }
 
-  /** Same store, with writes done by a worker thread on its own connection to `file`. */
-  static withWriterThread(raw: Database.Database, file: string): FingerprintStore & { close(): Promise<void> } {
-    const store = new SqlFingerprintStore(raw);
-    const worker = new Worker(new URL('./fingerprint-worker-boot.mjs', import.meta.url), { workerData: { file } });
-    worker.unref();
-    const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-    let next = 0;
-    worker.on('message', (m: { id: number; ok: boolean; error?: string }) => {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      if (m.ok) p?.resolve();
-      else p?.reject(new Error(`fingerprint writer: ${m.error}`));
-    });
-    worker.on('error', (err) => {
-      for (const p of pending.values()) p.reject(err);
-      pending.clear();
-    });
-    return Object.assign(store, {
-      register: (outputs: RegisteredOutput[]) =>
-        new Promise<void>((resolve, reject) => {
-          const id = ++next;
-          pending.set(id, { resolve, reject });
-          worker.postMessage({ id, outputs });
-        }),
-      close: async () => {
-        await worker.terminate();
-      },
-    });
-  }
-
   async lookup(hashes: number[]): Promise<Array<{ hash: number; output_id: number }>> {
     const out: Array<{ hash: number; output_id: number }> = [];
     for (let i = 0; i < hashes.length; i += 500) {
@@ -92,7 +60,11 @@ export class SqlFingerprintStore implements FingerprintStore {
 
   async outputs(ids: number[]): Promise<OutputRecord[]> {
     if (ids.length === 0) return [];
-    return this.raw.prepare(`select * from provenance_outputs where id in (${ids.map(() => '?').join(',')})`).all(...ids) as OutputRecord[];
+    const rows = this.raw.prepare(`select * from provenance_outputs where id in (${ids.map(() => '?').join(',')})`).all(...ids) as Array<Omit<OutputRecord, 'fingerprints'> & { fingerprints: Buffer | null }>;
+    return rows.map((r) => {
+      const blob = r.fingerprints;
+      return { ...r, fingerprints: blob ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : new Uint32Array(0) };
+    });
   }
 
   async purge(before: string): Promise<number> {
