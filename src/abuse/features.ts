@@ -1,6 +1,7 @@
 // Per-request behavioural features, computed once from the request and its usage. No text is kept: only
 // counts, flags and hashes of masked words (for how widely an account's prompts range).
 import type { JsonObject } from '../providers/types.ts';
+import { fnv1a as hash } from '../util/fnv.ts';
 import type { TrafficRecord } from './record.ts';
 
 export interface RequestFeatures {
@@ -29,14 +30,6 @@ export interface RequestFeatures {
 const REASONING_MODEL = /(^|[-/])(o\d|r1|reason|think)|gpt-5/i;
 const WORD = /[\p{L}][\p{L}\p{M}'-]{3,}/gu;
 
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;

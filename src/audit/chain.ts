@@ -1,19 +1,9 @@
 // The hash chain: each audit entry carries the hash of the one before it, so altering, removing or reordering
 // any entry breaks every hash after it.
 import { createHash } from 'node:crypto';
+import type { AuditRecord } from '../store/ports.ts';
 
-export interface AuditEntry {
-  seq: number;
-  ts: string;
-  actor: string;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  reason: string | null;
-  data: Record<string, unknown> | null;
-  prev_hash: string;
-  hash: string;
-}
+export type AuditEntry = AuditRecord;
 
 export type NewAuditEntry = Pick<AuditEntry, 'actor' | 'action' | 'subject_type' | 'subject_id'> & { reason?: string | null; data?: Record<string, unknown> | null };
 

@@ -1,6 +1,8 @@
 // Robust text fingerprints: normalised word 5-grams, hashed, thinned by winnowing (keep the minimum hash of
 // every window), each with the character span it covers. Small edits change a few fingerprints, not all.
 
+import { fnv1a as fnv } from '../util/fnv.ts';
+
 export const NGRAM = 5;
 export const WINDOW = 6;
 
@@ -24,15 +26,6 @@ function fold(word: string): string {
   return word.toLowerCase();
 }
 
-/** FNV-1a, 32 bits. */
-function fnv(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 /** Mixes word hashes into an n-gram hash without building the n-gram string. */
 function mix(h: number, w: number): number {

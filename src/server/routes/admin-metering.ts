@@ -11,6 +11,7 @@ import { marginReport, reportDimensions } from '../../metering/report.ts';
 import { LEDGER_DIMENSIONS, type LedgerStore, type LimitsSettings } from '../../store/ports.ts';
 import type { Tenancy } from '../../tenancy/tenancy.ts';
 import { actorOf } from '../actor.ts';
+import { orgOr404 as findOrg } from '../lookups.ts';
 import { parseInput } from '../validate.ts';
 
 const money = z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -41,11 +42,7 @@ const toSettings = (l: z.infer<typeof limitsSchema>): LimitsSettings => ({
 
 export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; ledger: LedgerStore; pricing: PricingService }): void {
   const { tenancy, ledger, pricing } = deps;
-  const orgOr404 = async (id: string) => {
-    const org = await tenancy.getOrg(id);
-    if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
-    return org;
-  };
+  const orgOr404 = (id: string) => findOrg(tenancy, id);
 
   app.get('/pricing', async () => {
     const { version, book } = pricing.current;

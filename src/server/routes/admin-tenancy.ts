@@ -6,6 +6,7 @@ import type { UsageStore } from '../../store/ports.ts';
 import { toPublicKey, type Tenancy } from '../../tenancy/tenancy.ts';
 import { parseInput } from '../validate.ts';
 import { actorOf } from '../actor.ts';
+import { orgOr404 as findOrg } from '../lookups.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
 
 const tierSchema = z.enum(['trial', 'verified', 'strategic']);
@@ -23,11 +24,7 @@ const idParams = z.object({ id: z.string().min(1) });
 export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; usage: UsageStore; audit: AuditLog }): void {
   const { tenancy, usage, audit } = deps;
 
-  const orgOr404 = async (id: string) => {
-    const org = await tenancy.getOrg(id);
-    if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
-    return org;
-  };
+  const orgOr404 = (id: string) => findOrg(tenancy, id);
 
   app.post('/orgs', async (request, reply) => {
     const input = parseInput(newOrgSchema, request.body);
