@@ -1,14 +1,15 @@
 // `npm run bench:abuse`: online feature extraction + scoring cost per request, and offline analysis rate.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Detector } from '../src/abuse/detector.ts';
 import { extract } from '../src/abuse/features.ts';
 import { analyzeTraffic } from '../src/abuse/offline.ts';
 import type { TrafficRecord } from '../src/abuse/record.ts';
 import { tempDir } from '../test/helpers/gateway.ts';
+import { trafficKit } from '../test/helpers/traffic-kit.ts';
 
-const kit = resolve(new URL('../', import.meta.url).pathname, '../shared/traffic');
+const kit = trafficKit();
 const dir = tempDir('conduit-bench-abuse-');
 execFileSync('node', [join(kit, 'gen.mjs'), '--profile', join(kit, 'dev-profile.json'), '--seed', '7', '--scale', '3', '--out', dir], { stdio: 'ignore' });
 const records = readFileSync(join(dir, 'traffic.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as TrafficRecord);

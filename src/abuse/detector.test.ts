@@ -2,13 +2,14 @@
 // flag on the development profile with several seeds.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/gateway.ts';
+import { trafficKit as findTrafficKit } from '../../test/helpers/traffic-kit.ts';
 import { actionFor, abuseConfigSchema } from './enforcement.ts';
 import { analyzeTraffic } from './offline.ts';
 
-const trafficKit = resolve(new URL('../../', import.meta.url).pathname, '../shared/traffic');
+const trafficKit = findTrafficKit();
 
 function generate(seed: number): string {
   const dir = tempDir(`conduit-traffic-${seed}-`);

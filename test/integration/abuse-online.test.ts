@@ -2,14 +2,15 @@
 // offline detector's over the same requests, and flagged customers are dealt with on the record.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Detector } from '../../src/abuse/detector.ts';
 import type { TrafficRecord } from '../../src/abuse/record.ts';
 import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.ts';
+import { trafficKit } from '../helpers/traffic-kit.ts';
 
-const kit = resolve(new URL('../../', import.meta.url).pathname, '../shared/traffic');
+const kit = trafficKit();
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
 let gw: TestGateway;
