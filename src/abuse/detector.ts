@@ -34,6 +34,8 @@ export class Detector {
   private readonly ipOrgs = new Map<string, Set<string>>();
   private readonly links = new UnionFind();
   private readonly campaigns = new Map<string, OrgProfile>();
+  /** Members of each linked group, by its root (kept up to date on every union: no scan per request). */
+  private readonly groups = new Map<string, string[]>();
   private readonly options: DetectorOptions;
 
   constructor(options: Partial<DetectorOptions> = {}) {
@@ -87,7 +89,7 @@ export class Detector {
   }
 
   members(root: string): string[] {
-    return [...this.orgs.keys()].filter((o) => this.links.find(o) === root);
+    return this.groups.get(root) ?? [root];
   }
 
   campaignIndicators(root: string) {
@@ -130,6 +132,9 @@ export class Detector {
       const b = this.links.find(other);
       if (a === b) continue;
       this.links.union(org, other);
+      const merged = this.links.find(org);
+      this.groups.set(merged, [...this.members(a), ...this.members(b)]);
+      this.groups.delete(merged === a ? b : a);
       this.mergeCampaigns(a, b);
     }
   }
