@@ -1,7 +1,7 @@
 // Prices every request on both legs of the trade: vendor cost (per deployment) and customer price (list
 // price per model and tier, or the customer's negotiated rates, less its discount). Exact integer money.
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { Org, PriceBookStore, UsageEvent } from '../store/ports.ts';
+import type { Org, UsageEvent, VersionedStore } from '../store/ports.ts';
 import { chargeFor, overrideSchema, priceBookSchema, PriceIndex, type PriceBook, type PriceOverride, type TokenCounts } from './pricebook.ts';
 
 export interface Charges {
@@ -17,7 +17,7 @@ export class PricingService {
 
   constructor(
     initial: PriceBook,
-    private readonly store: PriceBookStore,
+    private readonly store: VersionedStore,
     private readonly audit: AuditLog,
   ) {
     this.index = new PriceIndex(initial);
@@ -26,7 +26,7 @@ export class PricingService {
   async init(): Promise<void> {
     const latest = await this.store.latest();
     if (latest) {
-      this.index = new PriceIndex(priceBookSchema.parse(latest.book));
+      this.index = new PriceIndex(priceBookSchema.parse(latest.document));
       this.version = latest.version;
     }
   }
@@ -42,7 +42,7 @@ export class PricingService {
   /** Replaces the price book (already validated whole); the change lands in the audit log. */
   async update(raw: unknown, book: PriceBook, actor: string, reason: string): Promise<number> {
     const version = this.version + 1;
-    await this.store.save({ version, created_at: new Date().toISOString(), actor, book: raw as Record<string, unknown> });
+    await this.store.save({ version, created_at: new Date().toISOString(), actor, document: raw as Record<string, unknown> });
     await this.audit.append({ actor, action: 'pricing.updated', subject_type: 'price_book', subject_id: String(version), reason, data: { currency: book.currency, versions: book.versions.map((v) => v.effective_from) } });
     this.index = new PriceIndex(book);
     this.version = version;

@@ -2,7 +2,7 @@
 // explainable, and testable before it is applied (what-if).
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Catalogue, CatalogueModel, Deployment } from '../routing/catalogue.ts';
-import type { Org, PolicyStore } from '../store/ports.ts';
+import type { Org, VersionedStore } from '../store/ports.ts';
 import { PolicyEngine, type Decision } from './engine.ts';
 import { policySchema, type Feature, type PolicyConfig } from './schema.ts';
 
@@ -17,7 +17,7 @@ export class PolicyService {
 
   constructor(
     initial: PolicyConfig,
-    private readonly store: PolicyStore,
+    private readonly store: VersionedStore,
     private readonly audit: AuditLog,
     private readonly catalogue: Catalogue,
   ) {
@@ -26,7 +26,7 @@ export class PolicyService {
 
   async init(): Promise<void> {
     const latest = await this.store.latest();
-    if (latest) this.engine = new PolicyEngine(policySchema.parse(latest.policy), latest.version);
+    if (latest) this.engine = new PolicyEngine(policySchema.parse(latest.document), latest.version);
   }
 
   get current(): { version: number; policy: PolicyConfig } {
@@ -36,7 +36,7 @@ export class PolicyService {
   /** Replaces the policy (already validated); the change and its author land in the audit log. */
   async update(policy: PolicyConfig, actor: string, reason: string): Promise<number> {
     const version = this.engine.version + 1;
-    await this.store.save({ version, created_at: new Date().toISOString(), actor, policy });
+    await this.store.save({ version, created_at: new Date().toISOString(), actor, document: policy });
     await this.audit.append({ actor, action: 'policy.updated', subject_type: 'policy', subject_id: String(version), reason, data: { rules: policy.rules.map((r) => r.id), default: policy.default } });
     this.engine = new PolicyEngine(policy, version);
     return version;

@@ -175,16 +175,17 @@ export interface VettingStore {
   lists(): Promise<SanctionsListRecord[]>;
 }
 
-export interface PolicyVersionRecord {
+/** One version of a document that changes as a whole (the policy, the price book), and who made it. */
+export interface VersionRecord {
   version: number;
   created_at: string;
   actor: string;
-  policy: Record<string, unknown>;
+  document: Record<string, unknown>;
 }
 
-export interface PolicyStore {
-  latest(): Promise<PolicyVersionRecord | undefined>;
-  save(record: PolicyVersionRecord): Promise<void>;
+export interface VersionedStore {
+  latest(): Promise<VersionRecord | undefined>;
+  save(record: VersionRecord): Promise<void>;
 }
 
 /** Ledger sums, exact (bigint money). */
@@ -215,17 +216,6 @@ export interface LedgerStore {
   spent(orgId: string, from: string, keyId?: string): Promise<bigint>;
 }
 
-export interface PriceBookRecord {
-  version: number;
-  created_at: string;
-  actor: string;
-  book: Record<string, unknown>;
-}
-
-export interface PriceBookStore {
-  latest(): Promise<PriceBookRecord | undefined>;
-  save(record: PriceBookRecord): Promise<void>;
-}
 
 export interface SigningKeyRecord {
   kid: string;
@@ -280,9 +270,9 @@ export interface Store {
   signingKeys: SigningKeyStore;
   fingerprints: FingerprintStore;
   ledger: LedgerStore;
-  priceBooks: PriceBookStore;
+  priceBooks: VersionedStore;
   vetting: VettingStore;
-  policy: PolicyStore;
+  policy: VersionedStore;
   orgs: OrgStore;
   keys: KeyStore;
   usage: UsageStore;

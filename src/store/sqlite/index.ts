@@ -6,10 +6,10 @@ import type { Store } from '../ports.ts';
 import { migrate, openSqlite } from './db.ts';
 import { SqlAuditStore } from './audit.ts';
 import { SqlLedgerStore } from './ledger.ts';
-import { SqlPriceBookStore } from './pricing.ts';
+import { SqlVersionedStore } from './versions.ts';
 import { SqlFingerprintStore, SqlSigningKeyStore } from './provenance.ts';
 import { SqlKeyStore, SqlOrgStore } from './tenancy.ts';
-import { SqlPolicyStore, SqlVettingStore } from './vetting.ts';
+import { SqlVettingStore } from './vetting.ts';
 import { SqlUsageStore } from './usage.ts';
 
 export async function openSqliteStore(dataDir: string): Promise<Store & { usage: SqlUsageStore }> {
@@ -23,11 +23,11 @@ export async function openSqliteStore(dataDir: string): Promise<Store & { usage:
     usage,
     audit: new SqlAuditStore(db),
     ledger: new SqlLedgerStore(raw, () => usage.loadPending()),
-    priceBooks: new SqlPriceBookStore(db),
+    priceBooks: new SqlVersionedStore(db, 'price_books', 'book'),
     signingKeys: new SqlSigningKeyStore(db),
     fingerprints: new SqlFingerprintStore(raw),
     vetting: new SqlVettingStore(db),
-    policy: new SqlPolicyStore(db),
+    policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),
     async close() {
       usage.close();
       await db.destroy();

@@ -1,6 +1,6 @@
-// Applications, sanctions lists and policy versions in SQL (JSON documents in text columns).
+// Applications and sanctions lists in SQL (JSON documents in text columns).
 import type { Kysely } from 'kysely';
-import type { ApplicationRecord, PolicyStore, PolicyVersionRecord, SanctionsListRecord, VettingStore } from '../ports.ts';
+import type { ApplicationRecord, SanctionsListRecord, VettingStore } from '../ports.ts';
 
 const application = (row: Record<string, unknown>): ApplicationRecord => ({
   org_id: String(row.org_id),
@@ -35,18 +35,5 @@ export class SqlVettingStore implements VettingStore {
   async lists(): Promise<SanctionsListRecord[]> {
     const rows = await this.db.selectFrom('sanctions_lists').selectAll().execute();
     return rows.map((r) => ({ source: String(r.source), version: Number(r.version), loaded_at: String(r.loaded_at), entries: JSON.parse(String(r.entries)) }));
-  }
-}
-
-export class SqlPolicyStore implements PolicyStore {
-  constructor(private readonly db: Kysely<any>) {}
-
-  async latest(): Promise<PolicyVersionRecord | undefined> {
-    const row = await this.db.selectFrom('policy_versions').selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
-    return row ? { version: Number(row.version), created_at: String(row.created_at), actor: String(row.actor), policy: JSON.parse(String(row.policy)) } : undefined;
-  }
-
-  async save(r: PolicyVersionRecord): Promise<void> {
-    await this.db.insertInto('policy_versions').values({ ...r, policy: JSON.stringify(r.policy) }).execute();
   }
 }
