@@ -22,11 +22,11 @@ const provenance = new ProvenanceService(keys, registry, 1 << 20, 'bench-secret'
 let kb = pseudoText(1, 12);
 while (Buffer.byteLength(kb) < 1024) kb += ` ${pseudoText(2, 1)}`;
 kb = kb.slice(0, 1024);
-for (let i = 0; i < 2000; i++) provenance.stamp(kb, { vendor: 'v', model: 'm', region: 'r', request_id: `r${i}`, orgId: 'org' });
+for (let i = 0; i < 2000; i++) await provenance.stamp(kb, { vendor: 'v', model: 'm', region: 'r', request_id: `r${i}`, orgId: 'org' });
 let t = performance.now();
 const N = 20_000;
 for (let i = 0; i < N; i++) {
-  provenance.stamp(kb, { vendor: 'v', model: 'm', region: 'r', request_id: `r${i}`, orgId: 'org' });
+  await provenance.stamp(kb, { vendor: 'v', model: 'm', region: 'r', request_id: `r${i}`, orgId: 'org' });
   fingerprints(kb);
 }
 console.log(`sign + fingerprint 1 KB: ${(((performance.now() - t) * 1000) / N).toFixed(1)} µs (target < 50 µs)`);

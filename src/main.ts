@@ -38,6 +38,7 @@ import { label } from './pipeline/label.ts';
 import { observe } from './pipeline/observe.ts';
 import { AbuseMonitor } from './abuse/monitor.ts';
 import { KeyRing } from './provenance/keyring.ts';
+import { ThreadSigner } from './provenance/signer.ts';
 import { FingerprintRegistry } from './provenance/registry.ts';
 import { ProvenanceService } from './provenance/service.ts';
 
@@ -87,7 +88,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const vetting = new VettingService(tenancy, store.vetting, audit, sanctions, config.vetting);
   const pricing = new PricingService(config.pricing, store.priceBooks, audit);
   await pricing.init();
-  const keyRing = new KeyRing(store.signingKeys);
+  // Manifest signatures are computed on a signing thread, off the event loop.
+  const signer = new ThreadSigner();
+  const keyRing = new KeyRing(store.signingKeys, signer);
   await keyRing.init();
   const registry = new FingerprintRegistry(store.fingerprints, (err) => app.log.error({ err }, 'fingerprint registration failed'));
   const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, (await store.signingKeys.list())[0]!.private_pem);
@@ -185,6 +188,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       healthChecker.stop();
       clearInterval(retention);
       await registry.flush();
+      await signer.close();
       await app.close();
       await catalogue.close();
       await store.close();

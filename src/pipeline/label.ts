@@ -3,7 +3,7 @@
 // in-band mark if it asked for them, and a place in the fingerprint registry. Runs after forward.
 import type { JsonObject, StreamEvent } from '../providers/types.ts';
 import { disclosureSchema, type Disclosure, type ProvenanceService, type Stamp } from '../provenance/service.ts';
-import type { RequestContext, Stage } from './context.ts';
+import type { Reply, RequestContext, Stage } from './context.ts';
 import { replyText as textOf } from '../protocols/openai/reply-text.ts';
 
 const replyText = (body: JsonObject) => textOf(body) ?? '';
@@ -24,20 +24,7 @@ export function label(provenance: ProvenanceService): Stage {
     ctx.headers['x-ai-generated'] = 'true';
     const disclosure = disclosureOf(ctx);
     const reply = ctx.reply;
-    if (reply.kind === 'json') {
-      const body = reply.body;
-      if (disclosure && ctx.endpoint === 'chat') rewriteContent(body, (t) => provenance.withNotice(t, disclosure));
-      const text = disclosure ? replyText(body) : (ctx.outputText ?? replyText(body));
-      const stamp = sign(ctx, provenance, text);
-      if (disclosure?.c2pa_text && ctx.endpoint === 'chat') rewriteContent(body, (t) => provenance.withInBandMark(t, stamp, disclosure));
-      const field = provenanceField(stamp);
-      // Splice the field into the vendor's JSON text when it is unchanged (no re-serialisation of the body).
-      reply.text = reply.text && !disclosure ? `${reply.text.slice(0, reply.text.lastIndexOf('}'))},"provenance":${JSON.stringify(field)}}` : undefined;
-      body.provenance = field;
-      ctx.headers['x-conduit-provenance'] = stamp.manifest;
-      register(ctx, provenance, stamp, text);
-      return;
-    }
+    if (reply.kind === 'json') return labelJson(ctx, reply, provenance, disclosure);
     const events = reply.events;
     reply.events = (async function* (): AsyncGenerator<StreamEvent[]> {
       if (disclosure?.notice && disclosure.position === 'prepend' && ctx.endpoint === 'chat') yield [contentChunk(ctx, `${disclosure.notice}\n\n`)];
@@ -48,7 +35,7 @@ export function label(provenance: ProvenanceService): Stage {
         if (disclosure.position === 'append') tail.push(contentChunk(ctx, `\n\n${disclosure.notice}`));
         text = provenance.withNotice(text, disclosure);
       }
-      const stamp = sign(ctx, provenance, text);
+      const stamp = await sign(ctx, provenance, text);
       if (disclosure?.c2pa_text && ctx.endpoint === 'chat') tail.push(contentChunk(ctx, provenance.withInBandMark('', stamp, disclosure)));
       tail.push(ctx.endpoint === 'responses' ? event({ type: 'response.provenance', provenance: provenanceField(stamp) }, 'response.provenance') : event({ id: ctx.requestId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: ctx.model!.name, choices: [], provenance: provenanceField(stamp) }));
       register(ctx, provenance, stamp, text);
@@ -57,7 +44,21 @@ export function label(provenance: ProvenanceService): Stage {
   };
 }
 
-function sign(ctx: RequestContext, provenance: ProvenanceService, text: string): Stamp {
+async function labelJson(ctx: RequestContext, reply: Extract<Reply, { kind: 'json' }>, provenance: ProvenanceService, disclosure: Disclosure | undefined): Promise<void> {
+  const body = reply.body;
+  if (disclosure && ctx.endpoint === 'chat') rewriteContent(body, (t) => provenance.withNotice(t, disclosure));
+  const text = disclosure ? replyText(body) : (ctx.outputText ?? replyText(body));
+  const stamp = await sign(ctx, provenance, text);
+  if (disclosure?.c2pa_text && ctx.endpoint === 'chat') rewriteContent(body, (t) => provenance.withInBandMark(t, stamp, disclosure));
+  const field = provenanceField(stamp);
+  // Splice the field into the vendor's JSON text when it is unchanged (no re-serialisation of the body).
+  reply.text = reply.text && !disclosure ? `${reply.text.slice(0, reply.text.lastIndexOf('}'))},"provenance":${JSON.stringify(field)}}` : undefined;
+  body.provenance = field;
+  ctx.headers['x-conduit-provenance'] = stamp.manifest;
+  register(ctx, provenance, stamp, text);
+}
+
+function sign(ctx: RequestContext, provenance: ProvenanceService, text: string): Promise<Stamp> {
   return provenance.stamp(text, { vendor: ctx.deployment!.vendor, model: ctx.model!.name, region: ctx.deployment!.region.id, request_id: ctx.requestId, orgId: ctx.principal!.org.id });
 }
 

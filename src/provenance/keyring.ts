@@ -1,6 +1,7 @@
 // The operator's signing keys (Ed25519): one signs, every key ever used keeps verifying. Rotation adds a key.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { SigningKeyRecord, SigningKeyStore } from '../store/ports.ts';
+import { InlineSigner, type Signer } from './signer.ts';
 
 export interface PublicJwk {
   kty: 'OKP';
@@ -25,10 +26,14 @@ function thumbprint(x: string): string {
 export class KeyRing {
   private keys: LoadedKey[] = [];
 
-  constructor(private readonly store: SigningKeyStore) {}
+  constructor(
+    private readonly store: SigningKeyStore,
+    readonly signer: Signer = new InlineSigner(),
+  ) {}
 
   async init(): Promise<void> {
     this.keys = (await this.store.list()).map(load);
+    for (const k of this.keys) this.signer.addKey(k.record.kid, k.record.private_pem);
     if (!this.keys.some((k) => !k.record.retired_at)) await this.rotate();
   }
 
@@ -49,6 +54,7 @@ export class KeyRing {
     }
     const record: SigningKeyRecord = { kid: thumbprint(x), created_at: now, retired_at: null, private_pem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
     await this.store.save(record);
+    this.signer.addKey(record.kid, record.private_pem);
     const loaded = load(record);
     this.keys.push(loaded);
     return loaded.jwk;

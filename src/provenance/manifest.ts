@@ -1,7 +1,7 @@
 // Provenance manifests: signed claims about a generated output, as a compact JWS (EdDSA / Ed25519).
 // Signing uses node:crypto directly (one signature per response, on the request path: about 20 µs, a quarter
 // of jose's async signing); verification uses jose, which also proves the tokens are standard JWS.
-import { createHash, sign } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { compactVerify, errors as joseErrors, importJWK } from 'jose';
 import { GatewayError } from '../errors.ts';
 import type { KeyRing } from './keyring.ts';
@@ -23,11 +23,11 @@ export const MANIFEST_TYPE = 'conduit-provenance+jws';
 
 export const contentHash = (text: string) => createHash('sha256').update(text).digest('base64url');
 
-export function signManifest(claims: ManifestClaims, keys: KeyRing): string {
-  const key = keys.active;
-  const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: key.record.kid, typ: MANIFEST_TYPE })).toString('base64url');
+export async function signManifest(claims: ManifestClaims, keys: KeyRing): Promise<string> {
+  const kid = keys.active.record.kid;
+  const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid, typ: MANIFEST_TYPE })).toString('base64url');
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const signature = sign(null, Buffer.from(`${header}.${payload}`), key.privateKey).toString('base64url');
+  const signature = await keys.signer.sign(kid, `${header}.${payload}`);
   return `${header}.${payload}.${signature}`;
 }
 

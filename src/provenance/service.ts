@@ -49,11 +49,12 @@ export class ProvenanceService {
     return p;
   }
 
-  stamp(text: string, claims: Omit<ManifestClaims, 'generator' | 'ai_generated' | 'content_sha256' | 'customer' | 'created'> & { orgId: string }): Stamp {
+  async stamp(text: string, claims: Omit<ManifestClaims, 'generator' | 'ai_generated' | 'content_sha256' | 'customer' | 'created'> & { orgId: string }): Promise<Stamp> {
     const content_sha256 = contentHash(text);
     const { orgId, ...rest } = claims;
-    const manifest = signManifest({ generator: 'Conduit', ai_generated: true, ...rest, customer: this.customerPseudonym(orgId), created: new Date().toISOString(), content_sha256 }, this.keys);
-    return { manifest, kid: this.keys.active.record.kid, content_sha256 };
+    const kid = this.keys.active.record.kid;
+    const manifest = await signManifest({ generator: 'Conduit', ai_generated: true, ...rest, customer: this.customerPseudonym(orgId), created: new Date().toISOString(), content_sha256 }, this.keys);
+    return { manifest, kid, content_sha256 };
   }
 
   /** The visible notice, if the organisation configured one, around the text. */
