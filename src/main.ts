@@ -38,7 +38,7 @@ import { label } from './pipeline/label.ts';
 import { observe } from './pipeline/observe.ts';
 import { AbuseMonitor } from './abuse/monitor.ts';
 import { KeyRing } from './provenance/keyring.ts';
-import { ThreadSigner } from './provenance/signer.ts';
+import { AdaptiveSigner } from './provenance/signer.ts';
 import { FingerprintRegistry } from './provenance/registry.ts';
 import { ProvenanceService } from './provenance/service.ts';
 
@@ -88,8 +88,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const vetting = new VettingService(tenancy, store.vetting, audit, sanctions, config.vetting);
   const pricing = new PricingService(config.pricing, store.priceBooks, audit);
   await pricing.init();
-  // Manifest signatures are computed on a signing thread, off the event loop.
-  const signer = new ThreadSigner();
+  // Manifest signatures: inline when quiet, on a signing thread under load (off the event loop).
+  const signer = new AdaptiveSigner();
   const keyRing = new KeyRing(store.signingKeys, signer);
   await keyRing.init();
   const registry = new FingerprintRegistry(store.fingerprints, (err) => app.log.error({ err }, 'fingerprint registration failed'));

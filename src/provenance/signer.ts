@@ -22,6 +22,32 @@ export class InlineSigner implements Signer {
   async close(): Promise<void> {}
 }
 
+/**
+ * Inline when the gateway is quiet (no signature waiting, so a thread round trip would only add latency),
+ * on the signing thread once signatures queue up (under load, where the event loop's time is the limit).
+ */
+export class AdaptiveSigner implements Signer {
+  private readonly inline = new InlineSigner();
+  private readonly thread = new ThreadSigner();
+  /** Signatures asked for in the current event-loop turn. */
+  private thisTurn = 0;
+
+  addKey(kid: string, pem: string): void {
+    this.inline.addKey(kid, pem);
+    this.thread.addKey(kid, pem);
+  }
+
+  sign(kid: string, input: string): Promise<string> {
+    if (this.thisTurn++ === 0) setImmediate(() => (this.thisTurn = 0));
+    // Several responses finishing in one turn, or the thread already working: that is load.
+    return this.thisTurn > 1 || this.thread.busy ? this.thread.sign(kid, input) : this.inline.sign(kid, input);
+  }
+
+  async close(): Promise<void> {
+    await this.thread.close();
+  }
+}
+
 export class ThreadSigner implements Signer {
   private readonly worker = new Worker(new URL('./signer-worker.mjs', import.meta.url));
   private jobs: Array<[string, string]> = [];
@@ -45,6 +71,11 @@ export class ThreadSigner implements Signer {
 
   addKey(kid: string, pem: string): void {
     this.worker.postMessage({ keys: [[kid, pem]] });
+  }
+
+  /** Signatures are queued or in flight. */
+  get busy(): boolean {
+    return this.jobs.length > 0 || this.pending.size > 0;
   }
 
   sign(kid: string, input: string): Promise<string> {
