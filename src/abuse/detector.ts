@@ -82,7 +82,7 @@ export class Detector {
   /** Scores everything once more at the end (offline), then lists every organisation seen. */
   verdicts(finalise = true): Verdict[] {
     if (finalise) {
-      for (const [org, s] of this.orgs) s.own = assess(s.profile), void org;
+      for (const s of this.orgs.values()) s.own = assess(s.profile);
       for (const [root, p] of this.campaigns) if (this.members(root).length > 1) this.assessCampaign(root, p);
     }
     return [...this.orgs.keys()].sort().map((org) => this.verdict(org)!);

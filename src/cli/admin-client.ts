@@ -3,6 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 
+/** Options every admin command takes (see withConnection), plus --json where it prints data. */
+export type ConnOpts = { url: string; token?: string; data: string; json?: boolean; actor?: string };
+
 export interface AdminConnection {
   url: string;
   token: string;

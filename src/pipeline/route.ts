@@ -13,15 +13,23 @@ export function route(router: Router, policy: PolicyService): Stage {
     needs.responses = ctx.endpoint === 'responses';
     const features = featuresOf(ctx.body!, needs.streaming, needs.vision);
     const requested = ctx.model!;
-    const primary = requested.deployments.map((d) => policy.decide(org, requested, d, features));
+    // Each (model, deployment) is decided once per request, whichever check asks first.
+    const decisions = new Map<string, ReturnType<PolicyService['decide']>>();
+    const decide = (model: typeof requested, d: (typeof requested)['deployments'][number]) => {
+      const k = `${model.name}|${d.id}`;
+      let decision = decisions.get(k);
+      if (!decision) decisions.set(k, (decision = policy.decide(org, model, d, features)));
+      return decision;
+    };
+    const primary = requested.deployments.map((d) => decide(requested, d));
     if (!primary.some((d) => d.allowed)) {
       const denial = primary.find((d) => !d.allowed)!;
       throw new GatewayError(403, 'policy_denied', `'${requested.name}' is not available to your organisation: ${denial.reason} (rule ${denial.rule}).`, { param: 'model' });
     }
     const planned = router.plan(requested, needs, { country: org.country, org: org.routing ?? undefined, key: key.routing ?? undefined });
-    ctx.attempts = planned.filter((a) => policy.decide(org, a.model, a.deployment, features).allowed);
+    ctx.attempts = planned.filter((a) => decide(a.model, a.deployment).allowed);
     if (ctx.attempts.length === 0) {
-      const blocked = planned.map((a) => policy.decide(org, a.model, a.deployment, features)).find((d) => !d.allowed)!;
+      const blocked = planned.map((a) => decide(a.model, a.deployment)).find((d) => !d.allowed)!;
       throw new GatewayError(403, 'policy_denied', `No deployment of '${requested.name}' you may be served from is allowed: ${blocked.reason} (rule ${blocked.rule}).`, { param: 'model' });
     }
   };

@@ -2,9 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { marginTable } from '../../metering/report.ts';
-import { adminCall, connection, fail, print, withConnection } from '../admin-client.ts';
+import { adminCall, connection, fail, print, withConnection, type ConnOpts } from '../admin-client.ts';
 
-type ConnOpts = { url: string; token?: string; data: string; json?: boolean };
 
 export function register(program: Command): void {
   const report = program.command('report').description('finance reports');

@@ -1,9 +1,8 @@
 // `conduit vetting|sanctions|policy|audit ...`: onboarding decisions, sanctions lists, policy, audit log.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { adminCall, connection, fail, print, renderTable, withConnection, type AdminConnection } from '../admin-client.ts';
+import { adminCall, connection, fail, print, renderTable, withConnection, type AdminConnection, type ConnOpts } from '../admin-client.ts';
 
-type ConnOpts = { url: string; token?: string; data: string; json?: boolean; actor?: string };
 
 const read = (file: string) => {
   try {

@@ -1,10 +1,9 @@
 // `conduit orgs ...` and `conduit keys ...`: the admin API's tenancy verbs.
 import type { Command } from 'commander';
-import { adminCall, connection, print, renderTable, withConnection } from '../admin-client.ts';
+import { adminCall, connection, print, renderTable, withConnection, type ConnOpts } from '../admin-client.ts';
 
 interface Org { id: string; name: string; country: string; tier: string; status: string; created_at: string }
 interface Key { id: string; name: string | null; prefix: string; created_at: string; revoked_at: string | null; key?: string }
-type ConnOpts = { url: string; token?: string; data: string; json?: boolean };
 
 export function register(program: Command): void {
   const orgs = program.command('orgs').description('customer organisations');

@@ -9,7 +9,7 @@ import type { PricingService } from '../../metering/pricing.ts';
 import { parseVendorExport, reconcile } from '../../metering/reconcile.ts';
 import { marginReport, reportDimensions } from '../../metering/report.ts';
 import { LEDGER_DIMENSIONS, type LedgerStore, type LimitsSettings } from '../../store/ports.ts';
-import type { Tenancy } from '../../tenancy/tenancy.ts';
+import { toPublicKey, type Tenancy } from '../../tenancy/tenancy.ts';
 import { actorOf } from '../actor.ts';
 import { orgOr404 as findOrg } from '../lookups.ts';
 import { parseInput } from '../validate.ts';
@@ -69,8 +69,7 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
     const input = parseInput(limitsSchema.omit({ models: true }), request.body);
     const key = await tenancy.setKeyLimits(id, keyId, toSettings(input));
     if (!key) throw notFound(`No key '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
-    const { hash: _hash, ...rest } = key;
-    return rest;
+    return toPublicKey(key);
   });
 
   app.get('/ledger', async (request) => {
