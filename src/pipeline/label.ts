@@ -36,7 +36,7 @@ export function label(provenance: ProvenanceService): Stage {
         text = provenance.withNotice(text, disclosure);
       }
       const stamp = await sign(ctx, provenance, text);
-      if (disclosure?.c2pa_text && ctx.endpoint === 'chat') tail.push(contentChunk(ctx, provenance.withInBandMark('', stamp, disclosure)));
+      if (disclosure?.c2pa_text && ctx.endpoint === 'chat') tail.push(contentChunk(ctx, provenance.inBandMark(text, stamp)));
       tail.push(ctx.endpoint === 'responses' ? event({ type: 'response.provenance', provenance: provenanceField(stamp) }, 'response.provenance') : event({ id: ctx.requestId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: ctx.model!.name, choices: [], provenance: provenanceField(stamp) }));
       register(ctx, provenance, stamp, text);
       yield tail;
@@ -49,7 +49,7 @@ async function labelJson(ctx: RequestContext, reply: Extract<Reply, { kind: 'jso
   if (disclosure && ctx.endpoint === 'chat') rewriteContent(body, (t) => provenance.withNotice(t, disclosure));
   const text = disclosure ? replyText(body) : (ctx.outputText ?? replyText(body));
   const stamp = await sign(ctx, provenance, text);
-  if (disclosure?.c2pa_text && ctx.endpoint === 'chat') rewriteContent(body, (t) => provenance.withInBandMark(t, stamp, disclosure));
+  if (disclosure?.c2pa_text && ctx.endpoint === 'chat') rewriteContent(body, (t) => t + provenance.inBandMark(t, stamp));
   const field = provenanceField(stamp);
   // Splice the field into the vendor's JSON text when it is unchanged (no re-serialisation of the body).
   reply.text = reply.text && !disclosure ? `${reply.text.slice(0, reply.text.lastIndexOf('}'))},"provenance":${JSON.stringify(field)}}` : undefined;

@@ -1,6 +1,8 @@
 // The operator's signing keys (Ed25519): one signs, every key ever used keeps verifying. Rotation adds a key.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { SigningKeyRecord, SigningKeyStore } from '../store/ports.ts';
+import { issueChain, pemToDer } from './c2pa/credentials.ts';
+import type { C2paSigner } from './c2pa/text-manifest.ts';
 import { InlineSigner, type Signer } from './signer.ts';
 
 export interface PublicJwk {
@@ -10,12 +12,15 @@ export interface PublicJwk {
   kid: string;
   alg: 'EdDSA';
   use: 'sig';
+  /** The key's X.509 chain (base64 DER, signer first), as carried in C2PA manifests. */
+  x5c?: string[];
 }
 
 interface LoadedKey {
   record: SigningKeyRecord;
   privateKey: KeyObject;
   jwk: PublicJwk;
+  c2pa?: C2paSigner;
 }
 
 /** RFC 7638 thumbprint: a stable key id. */
@@ -34,6 +39,7 @@ export class KeyRing {
   async init(): Promise<void> {
     this.keys = (await this.store.list()).map(load);
     for (const k of this.keys) this.signer.addKey(k.record.kid, k.record.private_pem);
+    for (const k of this.keys) if (!k.record.cert_chain_pem) await this.certify(k);
     if (!this.keys.some((k) => !k.record.retired_at)) await this.rotate();
   }
 
@@ -52,12 +58,32 @@ export class KeyRing {
         await this.store.save(k.record);
       }
     }
-    const record: SigningKeyRecord = { kid: thumbprint(x), created_at: now, retired_at: null, private_pem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
+    const kid = thumbprint(x);
+    const private_pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const record: SigningKeyRecord = { kid, created_at: now, retired_at: null, private_pem, cert_chain_pem: (await issueChain(private_pem, kid)).join('') };
     await this.store.save(record);
     this.signer.addKey(record.kid, record.private_pem);
     const loaded = load(record);
     this.keys.push(loaded);
     return loaded.jwk;
+  }
+
+  /** Keys made before certificates existed get theirs on first load. */
+  private async certify(k: LoadedKey): Promise<void> {
+    k.record.cert_chain_pem = (await issueChain(k.record.private_pem, k.record.kid)).join('');
+    await this.store.save(k.record);
+    Object.assign(k, load(k.record));
+  }
+
+  /** The active key with its certificate chain, for C2PA manifests. */
+  get c2paSigner(): C2paSigner {
+    return this.active.c2pa!;
+  }
+
+  /** The key (if any of ours) whose public key this is: how a C2PA signer certificate maps to a kid. */
+  kidOf(publicKey: KeyObject): string | undefined {
+    const x = (publicKey.export({ format: 'jwk' }) as { x?: string }).x;
+    return this.keys.find((k) => k.jwk.x === x)?.record.kid;
   }
 
   jwks(): { keys: PublicJwk[] } {
@@ -72,5 +98,11 @@ export class KeyRing {
 function load(record: SigningKeyRecord): LoadedKey {
   const privateKey = createPrivateKey(record.private_pem);
   const x = (createPublicKey(privateKey).export({ format: 'jwk' }) as { x: string }).x;
-  return { record, privateKey, jwk: { kty: 'OKP', crv: 'Ed25519', x, kid: record.kid, alg: 'EdDSA', use: 'sig' } };
+  const chain = record.cert_chain_pem?.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)?.map(pemToDer);
+  return {
+    record,
+    privateKey,
+    jwk: { kty: 'OKP', crv: 'Ed25519', x, kid: record.kid, alg: 'EdDSA', use: 'sig', ...(chain ? { x5c: chain.map((c) => c.toString('base64')) } : {}) },
+    ...(chain ? { c2pa: { privateKey, chain } } : {}),
+  };
 }

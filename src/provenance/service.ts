@@ -3,10 +3,12 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { GatewayError } from '../errors.ts';
-import { wrapManifest } from './c2pa-text.ts';
+import { readTextManifest, textManifestWrapper } from './c2pa/text-manifest.ts';
 import type { KeyRing } from './keyring.ts';
 import { contentHash, signManifest, verifyManifest, type ManifestClaims } from './manifest.ts';
 import type { FingerprintRegistry } from './registry.ts';
+
+const GENERATOR_VERSION = '0.1.0';
 
 export const disclosureSchema = z
   .object({
@@ -23,6 +25,7 @@ export interface Stamp {
   manifest: string;
   kid: string;
   content_sha256: string;
+  claims: ManifestClaims;
 }
 
 export class ProvenanceService {
@@ -53,8 +56,9 @@ export class ProvenanceService {
     const content_sha256 = contentHash(text);
     const { orgId, ...rest } = claims;
     const kid = this.keys.active.record.kid;
-    const manifest = await signManifest({ generator: 'Conduit', ai_generated: true, ...rest, customer: this.customerPseudonym(orgId), created: new Date().toISOString(), content_sha256 }, this.keys);
-    return { manifest, kid, content_sha256 };
+    const signed: ManifestClaims = { generator: 'Conduit', ai_generated: true, ...rest, customer: this.customerPseudonym(orgId), created: new Date().toISOString(), content_sha256 };
+    const manifest = await signManifest(signed, this.keys);
+    return { manifest, kid, content_sha256, claims: signed };
   }
 
   /** The visible notice, if the organisation configured one, around the text. */
@@ -63,15 +67,23 @@ export class ProvenanceService {
     return d.position === 'prepend' ? `${d.notice}\n\n${text}` : `${text}\n\n${d.notice}`;
   }
 
-  withInBandMark(text: string, stamp: Stamp, d: Disclosure | undefined): string {
-    return d?.c2pa_text ? wrapManifest(text, stamp.manifest) : text;
+  /**
+   * The in-band mark to append to `text`: a C2PA manifest store (signed with the active key's certificate,
+   * bound to exactly this text, carrying the request's claims) in the C2PA text wrapper. The JWS manifest
+   * stays out: the store is itself signed by the same key, and every byte costs four invisible ones.
+   */
+  inBandMark(text: string, stamp: Stamp): string {
+    const { content_sha256: _, ...claims } = stamp.claims;
+    return textManifestWrapper(text, claims, this.keys.c2paSigner, GENERATOR_VERSION);
   }
 
   async verifyText(text: unknown, canSeeManifests: (orgId: string) => boolean) {
     const checked = this.checkText(text);
-    const { fingerprints, matches } = await this.registry.match(checked);
+    const inBand = this.checkInBandMark(checked);
+    const { fingerprints, matches } = await this.registry.match(inBand?.text ?? checked);
     const best = matches[0];
     return {
+      ...(inBand ? { c2pa: inBand.report } : {}),
       match: matches.length > 0,
       confidence: best ? best.coverage : 0,
       fingerprints_checked: fingerprints,
@@ -88,6 +100,30 @@ export class ProvenanceService {
     if (typeof manifest !== 'string' || manifest.length === 0) throw new GatewayError(400, 'missing_manifest', "Give the manifest (a compact JWS) as 'manifest'.", { param: 'manifest' });
     if (manifest.length > 16_384) throw new GatewayError(413, 'manifest_too_large', 'A manifest is a few hundred bytes; this one is over 16 KB.', { param: 'manifest' });
     return verifyManifest(manifest, this.keys, text === undefined ? undefined : this.checkText(text));
+  }
+
+  /** The C2PA manifest a text carries, checked: signature, signer (one of our keys?) and hard binding. */
+  private checkInBandMark(text: string) {
+    let found: ReturnType<typeof readTextManifest>;
+    try {
+      found = readTextManifest(text);
+    } catch (err) {
+      throw new GatewayError(400, 'malformed_c2pa_manifest', `The text carries a C2PA text wrapper whose manifest store is damaged: ${(err as Error).message}.`, { param: 'text' });
+    }
+    if (!found) return undefined;
+    const kid = this.keys.kidOf(found.signer.public_key);
+    return {
+      text: found.text,
+      report: {
+        manifest_label: found.manifest_label,
+        signer: found.signer.subject,
+        signature_valid: found.signature_valid,
+        signed_by_this_gateway: kid !== undefined,
+        ...(kid ? { kid } : {}),
+        content_matches: found.content_matches,
+        claims: found.claims,
+      },
+    };
   }
 
   private checkText(text: unknown): string {

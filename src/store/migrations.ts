@@ -154,4 +154,10 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('provenance_outputs').addColumn('fingerprints', 'blob').execute();
     },
   },
+  '0009_signing_key_certificates': {
+    async up(db: Kysely<any>) {
+      // The X.509 chain (PEM, signer first) C2PA manifests carry for each signing key.
+      await db.schema.alterTable('signing_keys').addColumn('cert_chain_pem', 'text').execute();
+    },
+  },
 };

@@ -222,6 +222,8 @@ export interface SigningKeyRecord {
   created_at: string;
   retired_at: string | null;
   private_pem: string;
+  /** PEM certificates, signer first (C2PA requires an X.509 credential); issued when the key is first loaded. */
+  cert_chain_pem?: string | null;
 }
 
 export interface SigningKeyStore {

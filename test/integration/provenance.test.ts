@@ -2,7 +2,9 @@
 // published key set, disclosure settings, the public verify interface, and key rotation.
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unwrapManifest } from '../../src/provenance/c2pa-text.ts';
+import { readTextManifest } from '../../src/provenance/c2pa/text-manifest.ts';
+import { encodeWrapper } from '../../src/provenance/c2pa/text-wrapper.ts';
+import { c2paTs } from '../helpers/c2pa-reader.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 let gw: TestGateway;
@@ -52,15 +54,27 @@ describe('marking', () => {
     const { orgId, key } = await gw.newOrgKey();
     expect((await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { notice: 'Dieser Text wurde von einer KI erstellt.', position: 'append', c2pa_text: true })).status).toBe(200);
     const res = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: long }] });
-    const { text, manifest } = unwrapManifest(res.choices[0]!.message.content!);
+    const marked = res.choices[0]!.message.content!;
+    const inBand = readTextManifest(marked)!;
+    expect(inBand).toMatchObject({ signature_valid: true, content_matches: true, claims: { model: 'gpt-4o', request_id: expect.stringMatching(/^req_/) } });
+    expect((await c2paTs(marked)).errors).toEqual([]);
+    const { text } = inBand;
     expect(text.endsWith('Dieser Text wurde von einer KI erstellt.')).toBe(true);
-    expect((await post('/v1/provenance/verify-manifest', { manifest, text })).body).toMatchObject({ valid: true, content_matches: true });
+    expect((await post('/v1/provenance/verify-manifest', { manifest: (res as unknown as { provenance: { manifest: string } }).provenance.manifest, text })).body).toMatchObject({ valid: true, content_matches: true });
+    // The public verify endpoint reads the C2PA manifest too: signed by one of this gateway's keys (see the JWKS).
+    const keySet = (await fetch(`${gw.url}/.well-known/jwks.json`).then((r) => r.json())) as { keys: Array<{ kid: string; x5c?: string[] }> };
+    const verified = await post('/v1/provenance/verify', { text: marked });
+    expect(verified.body.c2pa).toMatchObject({ signature_valid: true, signed_by_this_gateway: true, content_matches: true });
+    expect(keySet.keys.find((k) => k.kid === verified.body.c2pa.kid)?.x5c).toHaveLength(2);
+    expect((await post('/v1/provenance/verify', { text: marked.replace('KI', 'Ki') })).body.c2pa.content_matches).toBe(false);
     const stream = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: long }], stream: true });
     let streamed = '';
     for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';
-    const unwrapped = unwrapManifest(streamed);
+    const unwrapped = readTextManifest(streamed)!;
+    expect(unwrapped).toMatchObject({ signature_valid: true, content_matches: true });
+    expect((await c2paTs(streamed)).errors).toEqual([]);
     expect(unwrapped.text).toMatch(/Dieser Text wurde von einer KI erstellt\.$/);
-    expect((await post('/v1/provenance/verify-manifest', { manifest: unwrapped.manifest, text: unwrapped.text })).body.content_matches).toBe(true);
+    expect(unwrapped.claims).toMatchObject({ generator: 'Conduit', ai_generated: true, model: 'gpt-4o' });
     expect((await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { notice: '', position: 'middle' })).status).toBe(400);
   });
 });
@@ -86,6 +100,9 @@ describe('detection', () => {
     expect((await post('/v1/provenance/verify', { text: '   ' })).body.error.code).toBe('empty_text');
     expect((await post('/v1/provenance/verify', { text: 42 })).body.error.param).toBe('text');
     expect((await post('/v1/provenance/verify', { text: 'abc\u0000def binary' })).body.error.code).toBe('binary_text');
+    const damaged = await post('/v1/provenance/verify', { text: `Some text.${encodeWrapper(Buffer.from('not a JUMBF manifest store'))}` });
+    expect(damaged.status).toBe(400);
+    expect(damaged.body.error).toMatchObject({ code: 'malformed_c2pa_manifest', param: 'text' });
     expect((await post('/v1/provenance/verify', { text: 'broken \uFFFD bytes' })).body.error.code).toBe('invalid_encoding');
     expect((await post('/v1/provenance/verify', { text: 'x'.repeat(1024 * 1024 + 10) })).status).toBe(413);
     const { key } = await gw.newOrgKey();

@@ -24,8 +24,12 @@ async function scenario(run: (client: OpenAI) => Promise<string>): Promise<{ eve
   const { orgId, key } = await gw.newOrgKey();
   const before = sim.stats.completion_tokens_sent;
   const delivered = await run(gw.client(key));
-  await new Promise((r) => setTimeout(r, 100));
-  const [event] = await gw.store.usage.list(orgId, {});
+  // The usage event lands after delivery (an aborted stream's only after the abort reaches the gateway).
+  let [event] = await gw.store.usage.list(orgId, {});
+  for (let i = 0; i < 50 && !event; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    [event] = await gw.store.usage.list(orgId, {});
+  }
   return { event: event!, sent: sim.stats.completion_tokens_sent - before, delivered };
 }
 

@@ -2,7 +2,7 @@
 // checked as a manifest; any other text is looked up in the fingerprint registry (and its in-band mark, if any).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { unwrapManifest } from '../../provenance/c2pa-text.ts';
+import { readTextManifest } from '../../provenance/c2pa/text-manifest.ts';
 import { fail } from '../admin-client.ts';
 
 export function register(program: Command): void {
@@ -30,13 +30,23 @@ export function register(program: Command): void {
         console.log(`manifest valid (key ${r.kid}): ${r.claims.model} by ${r.claims.vendor}, ${r.claims.created}, request ${r.claims.request_id}`);
         return;
       }
-      const inBand = unwrapManifest(content);
-      const manifest = opts.manifest ?? inBand.manifest ?? undefined;
-      if (manifest) {
-        const r = await call('/v1/provenance/verify-manifest', { manifest, text: inBand.text });
-        console.log(`manifest ${inBand.manifest && !opts.manifest ? '(carried in the text) ' : ''}valid: ${r.claims.model}, ${r.claims.created}; text ${r.content_matches ? 'matches' : 'does NOT match'} the signed content`);
+      let inBand: ReturnType<typeof readTextManifest> = null;
+      try {
+        inBand = readTextManifest(content);
+      } catch (err) {
+        console.log(`the text carries a damaged C2PA manifest: ${(err as Error).message}`);
       }
-      const r = await call('/v1/provenance/verify', { text: inBand.text });
+      if (inBand) {
+        console.log(`C2PA manifest ${inBand.manifest_label} signed by "${inBand.signer.subject}": signature ${inBand.signature_valid ? 'valid' : 'INVALID'}; text ${inBand.content_matches ? 'matches its hard binding' : 'was changed since it was signed'}`);
+      }
+      const text = inBand?.text ?? content;
+      const carried = typeof inBand?.claims.manifest === 'string' ? inBand.claims.manifest : undefined;
+      const manifest = opts.manifest ?? carried;
+      if (manifest) {
+        const r = await call('/v1/provenance/verify-manifest', { manifest, text });
+        console.log(`manifest ${carried && !opts.manifest ? '(carried in the text) ' : ''}valid: ${r.claims.model}, ${r.claims.created}; text ${r.content_matches ? 'matches' : 'does NOT match'} the signed content`);
+      }
+      const r = await call('/v1/provenance/verify', { text });
       if (!r.match) {
         console.log('no match: this text was not found among outputs served through this gateway');
         process.exitCode = 1;

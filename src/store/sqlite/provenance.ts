@@ -12,7 +12,7 @@ export class SqlSigningKeyStore implements SigningKeyStore {
   }
 
   async save(key: SigningKeyRecord): Promise<void> {
-    await this.db.insertInto('signing_keys').values(key).onConflict((oc) => oc.column('kid').doUpdateSet({ retired_at: key.retired_at })).execute();
+    await this.db.insertInto('signing_keys').values(key).onConflict((oc) => oc.column('kid').doUpdateSet({ retired_at: key.retired_at, cert_chain_pem: key.cert_chain_pem ?? null })).execute();
   }
 }
 
