@@ -2,7 +2,7 @@
 // simulator process (zero added latency), at concurrency 1 and 64, JSON and streaming. Prints req/s, p50,
 // p99 and the Conduit/baseline ratios. BENCH_SECONDS sets the length of each run (default 5).
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -32,11 +32,14 @@ writeFileSync(
 );
 
 console.log(`Logs in ${dir}. Starting simulator :${simPort}, baseline proxy :${basePort}, Conduit :${gwPort} (each ${seconds}s per run)`);
-children.push(await startProcess(['bin/conduit.mjs', 'simulator', '--port', String(simPort)], {}, /listening/, join(dir, 'simulator.log')));
-children.push(await startProcess(['--import', 'tsx', 'bench/baseline-proxy.ts', sim, String(basePort)], {}, /baseline proxy/, join(dir, 'baseline.log')));
-children.push(
-  await startProcess(['bin/conduit.mjs', 'start', '--port', String(gwPort), '--data', dir, '--config', configFile], { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info' }, /listening on/, join(dir, 'conduit.log')),
-);
+const simulator = await startProcess(['bin/conduit.mjs', 'simulator', '--port', String(simPort)], {}, /listening/, join(dir, 'simulator.log'));
+const baseline = await startProcess(['--import', 'tsx', 'bench/baseline-proxy.ts', sim, String(basePort)], {}, /baseline proxy/, join(dir, 'baseline.log'));
+children.push(simulator, baseline);
+// BENCH_PROFILE=1 writes a CPU profile of the gateway to the log folder; BENCH_ONLY=json,64 limits the runs.
+const profile = process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${dir}`] : [];
+const only = process.env.BENCH_ONLY?.split(',') ?? [];
+const conduit = await startProcess([...profile, 'bin/conduit.mjs', 'start', '--port', String(gwPort), '--data', dir, '--config', configFile], { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info' }, /listening on/, join(dir, 'conduit.log'));
+children.push(conduit);
 const gw = `http://127.0.0.1:${gwPort}`;
 await waitHttp(`${gw}/healthz`);
 
@@ -57,31 +60,61 @@ const bodies = {
   stream: JSON.stringify({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } }),
 };
 const targets = {
-  simulator: { url: `${sim}/v1/chat/completions`, headers: {} },
-  baseline: { url: `http://127.0.0.1:${basePort}/v1/chat/completions`, headers: {} },
-  conduit: { url: `${gw}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` } },
+  simulator: { url: `${sim}/v1/chat/completions`, headers: {}, pid: simulator.pid! },
+  baseline: { url: `http://127.0.0.1:${basePort}/v1/chat/completions`, headers: {}, pid: baseline.pid! },
+  conduit: { url: `${gw}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pid: conduit.pid! },
 };
 
-type Row = { target: string; mode: string; c: number } & LoadResult;
+/** CPU time (user + system) a process has used, in ms, from /proc: the cost per request whatever the noise. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    if (process.env.BENCH_THREADS) {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = f.slice(f.indexOf('(') + 1, f.indexOf(')'));
+        const x = f.split(') ')[1]!.split(' ');
+        console.log(`   thread ${tid} ${name}: user ${Number(x[11]) * 10} ms, sys ${Number(x[12]) * 10} ms`);
+      }
+    }
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+type Row = { target: string; mode: string; c: number; cpuPerRequest: number } & LoadResult;
 const rows: Row[] = [];
 for (const mode of ['json', 'stream'] as const) {
   for (const c of [1, 64]) {
+    const modeFilter: string[] = only.filter((o) => o === 'json' || o === 'stream');
+    const cFilter: string[] = only.filter((o) => o === '1' || o === '64');
+    if ((modeFilter.length && !modeFilter.includes(mode)) || (cFilter.length && !cFilter.includes(String(c)))) continue;
     for (const [target, t] of Object.entries(targets)) {
+      if (process.env.BENCH_PROFILE && target !== 'conduit') continue;
       // Warm up connections and JIT, then measure.
       await load({ ...t, body: bodies[mode], connections: c, seconds: 1 });
+      const cpu0 = cpuMs(t.pid);
       const r = await load({ ...t, body: bodies[mode], connections: c, seconds });
-      rows.push({ target, mode, c, ...r });
-      console.log(`${mode.padEnd(6)} c=${String(c).padEnd(3)} ${target.padEnd(9)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms  errors ${r.errors + r.non2xx}`);
+      const cpuPerRequest = (cpuMs(t.pid) - cpu0) / r.requests;
+      rows.push({ target, mode, c, cpuPerRequest, ...r });
+      console.log(`${mode.padEnd(6)} c=${String(c).padEnd(3)} ${target.padEnd(9)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms  CPU ${(cpuPerRequest * 1000).toFixed(0).padStart(4)} µs/req  errors ${r.errors + r.non2xx}`);
     }
   }
 }
 
-const find = (target: string, mode: string, c: number) => rows.find((r) => r.target === target && r.mode === mode && r.c === c)!;
+if (process.env.BENCH_PROFILE) {
+  conduit.kill('SIGTERM');
+  await new Promise((r) => conduit.once('exit', r));
+  console.log(`CPU profile in ${dir}`);
+}
+const find = (target: string, mode: string, c: number) => rows.find((r) => r.target === target && r.mode === mode && r.c === c);
 console.log('\nConduit vs baseline');
 for (const mode of ['json', 'stream']) {
-  const tput = find('conduit', mode, 64).rps / find('baseline', mode, 64).rps;
-  const added = find('conduit', mode, 1).p50 - find('simulator', mode, 1).p50;
-  const baseAdded = find('baseline', mode, 1).p50 - find('simulator', mode, 1).p50;
+  if (!find('baseline', mode, 64) || !find('baseline', mode, 1)) continue;
+  const tput = find('conduit', mode, 64)!.rps / find('baseline', mode, 64)!.rps;
+  const added = find('conduit', mode, 1)!.p50 - find('simulator', mode, 1)!.p50;
+  const baseAdded = find('baseline', mode, 1)!.p50 - find('simulator', mode, 1)!.p50;
   console.log(
     `${mode.padEnd(6)} throughput c=64: ${tput.toFixed(2)}x baseline (bar >= 0.90)   added p50 c=1: ${added.toFixed(3)} ms over the simulator (bar < 0.25; bare proxy adds ${baseAdded.toFixed(3)} ms)`,
   );

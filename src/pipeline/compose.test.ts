@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compose, runDeferred } from './compose.ts';
 import type { RequestContext } from './context.ts';
 
-const ctx = () => ({ deferred: [], headers: {} }) as unknown as RequestContext;
+const ctx = () => ({ deferred: [], afterDelivery: [], headers: {} }) as unknown as RequestContext;
 
 describe('pipeline runner', () => {
   it('runs stages in order, sync and async, and stops at the first throw', async () => {

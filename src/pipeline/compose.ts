@@ -1,5 +1,6 @@
 // The pipeline runner: stages run in order over one context; a stage stops the request by throwing a
-// GatewayError. Work a stage must do after delivery (settling, releasing) it registers in ctx.deferred.
+// GatewayError. Work a stage must do before the reply completes (settling, releasing) it registers in
+// ctx.deferred; work that can wait until the client has its reply, in ctx.afterDelivery.
 import type { RequestContext, Stage } from './context.ts';
 
 export function compose(stages: readonly Stage[]): (ctx: RequestContext) => Promise<void> {
@@ -12,7 +13,7 @@ export function compose(stages: readonly Stage[]): (ctx: RequestContext) => Prom
 }
 
 /** Runs deferred work in reverse order of registration; one failing does not stop the others. */
-export async function runDeferred(ctx: RequestContext, onError: (err: unknown) => void): Promise<void> {
+export async function runDeferred(ctx: Pick<RequestContext, 'deferred'>, onError: (err: unknown) => void): Promise<void> {
   for (let i = ctx.deferred.length - 1; i >= 0; i--) {
     try {
       const pending = ctx.deferred[i]!();

@@ -50,8 +50,10 @@ export interface RequestContext {
   outputText?: string;
   /** HTTP status the client got. */
   status?: number;
-  /** Work to run after the reply was delivered (or failed), last registered first. */
+  /** Work to finish before the reply completes (the usage event, budgets), last registered first. */
   deferred: Array<() => void | Promise<void>>;
+  /** Work that can wait until the client has its reply (abuse features, fingerprints, shadow traffic). */
+  afterDelivery: Array<() => void | Promise<void>>;
 }
 
 /** `text`, when set, is the exact serialisation of `body`: a stage that changes `body` must drop it. */

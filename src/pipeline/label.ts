@@ -63,7 +63,7 @@ function sign(ctx: RequestContext, provenance: ProvenanceService, text: string):
 }
 
 function register(ctx: RequestContext, provenance: ProvenanceService, stamp: Stamp, text: string): void {
-  ctx.deferred.push(() => provenance.registry.register({ request_id: ctx.requestId, org_id: ctx.principal!.org.id, created_at: ctx.receivedAt.toISOString(), manifest: stamp.manifest }, text));
+  ctx.afterDelivery.push(() => provenance.registry.register({ request_id: ctx.requestId, org_id: ctx.principal!.org.id, created_at: ctx.receivedAt.toISOString(), manifest: stamp.manifest }, text));
 }
 
 const provenanceField = (s: Stamp) => ({ manifest: s.manifest, kid: s.kid, content_sha256: s.content_sha256, jwks: '/.well-known/jwks.json' });

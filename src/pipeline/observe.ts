@@ -6,7 +6,7 @@ import type { Stage } from './context.ts';
 export function observe(monitor: AbuseMonitor): Stage {
   return (ctx) => {
     if (ctx.endpoint === 'embeddings') return;
-    ctx.deferred.push(() => {
+    ctx.afterDelivery.push(() => {
       if (!ctx.usage) return;
       monitor.observe(
         liveRecord({ ts: ctx.receivedAt, orgId: ctx.principal!.org.id, keyId: ctx.principal!.key.id, ip: ctx.clientIp, body: ctx.body!, promptTokens: ctx.usage.prompt_tokens, completionTokens: ctx.usage.completion_tokens }),

@@ -18,7 +18,7 @@ export function shadow(experiments: ExperimentBook, usage: UsageStore, pricing: 
     const { org, key } = ctx.principal!;
     // A shadow copy is still the customer's data: it only goes where the customer may be served from.
     if (!target || regionBlockedBy(target.region, org.country, org.routing ?? undefined, key.routing ?? undefined)) return;
-    ctx.deferred.push(() => {
+    ctx.afterDelivery.push(() => {
       if (ctx.status !== 200 || ctx.deployment?.id === target.id) return;
       void runShadow(ctx, target, experiments, usage, pricing).catch(onError);
     });

@@ -1,5 +1,6 @@
 // Runs one data-plane request through the pipeline and delivers the reply (JSON or a stream) in the client's
-// wire protocol. Deferred work (the usage event) completes before the client sees the end of the reply.
+// wire protocol. Deferred work (the usage event) completes before the client sees the end of the reply; work
+// that can wait (abuse features, fingerprints, shadow traffic) runs once the reply is on its way.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { runDeferred } from '../pipeline/compose.ts';
 import type { RequestContext } from '../pipeline/context.ts';
@@ -29,7 +30,9 @@ export async function serve(pipeline: Pipeline, surface: Surface, request: Fasti
     signal: abort.signal,
     headers: {},
     deferred: [],
+    afterDelivery: [],
   };
+  const afterDelivery = () => runDeferred({ deferred: ctx.afterDelivery }, logError);
   try {
     const input = surface.input(request.body);
     Object.assign(ctx, { rawBody: input.body, bodyText: input.keepText ? request.bodyText : undefined });
@@ -40,6 +43,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, request: Fasti
     await runDeferred(ctx, logError);
     if (error.status >= 500) request.log.error({ code: error.code }, error.message);
     reply.code(error.status).headers({ ...ctx.headers, ...error.headers }).type('application/json').send(surface.errorBody(error));
+    await afterDelivery();
     return;
   }
   const result = ctx.reply!;
@@ -47,6 +51,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, request: Fasti
     ctx.status = 200;
     await runDeferred(ctx, logError);
     reply.code(200).headers(ctx.headers).type('application/json').send(surface.json(ctx, result.body, result.text));
+    await afterDelivery();
     return;
   }
   reply.hijack();
@@ -61,4 +66,5 @@ export async function serve(pipeline: Pipeline, surface: Surface, request: Fasti
   }
   await runDeferred(ctx, logError);
   if (!res.destroyed) res.end(surface.streamEnd || undefined);
+  await afterDelivery();
 }
