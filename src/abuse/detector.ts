@@ -92,9 +92,11 @@ export class Detector {
     return this.groups.get(root) ?? [root];
   }
 
+  /** What a campaign (two or more linked organisations) looks like from outside; undefined if there is none. */
   campaignIndicators(root: string) {
     const profile = this.campaigns.get(root);
     const members = this.members(root);
+    if (members.length < 2) return undefined;
     return {
       campaign: `campaign_${root}`,
       members: members.length,

@@ -46,7 +46,7 @@ export function adminAbuseRoutes(app: FastifyInstance, deps: { abuse: AbuseMonit
     await abuse.drain();
     const root = id.replace(/^campaign_/, '');
     const indicators = abuse.detector.campaignIndicators(root);
-    if (indicators.members < 2) throw notFound(`No campaign '${id}'.`, 'campaign_not_found', 'id');
+    if (!indicators) throw notFound(`No campaign '${id}'.`, 'campaign_not_found', 'id');
     const { member_orgs, ...rest } = indicators;
     return { format: 'conduit-campaign-indicators/1', exported_at: new Date().toISOString(), ...rest, member_pseudonyms: member_orgs.map((o) => deps.endUserOf(o)) };
   });
