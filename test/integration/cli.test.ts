@@ -104,4 +104,18 @@ describe('conduit CLI', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/no match/);
   });
+
+  it('verify reads the C2PA manifest a text carries in-band', async () => {
+    const { orgId, key } = await gw.newOrgKey();
+    await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { c2pa_text: true });
+    const res = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'a paragraph with an in-band mark' }], max_tokens: 60 });
+    await new Promise((r) => setTimeout(r, 50));
+    const file = `${tempDir()}/marked.txt`;
+    writeFileSync(file, res.choices[0]!.message.content!);
+    const out = await conduit(['verify', file, '--url', gw.url]);
+    expect(out.stdout).toMatch(/C2PA manifest urn:c2pa:\S+ signed by ".*Conduit provenance signer.*": signature valid; text matches its hard binding/);
+    expect(out.stdout).toMatch(/MATCH/);
+    writeFileSync(file, res.choices[0]!.message.content!.replace(/^\S+/, 'Edited'));
+    expect((await conduit(['verify', file, '--url', gw.url])).stdout).toMatch(/text was changed since it was signed/);
+  });
 });

@@ -103,7 +103,7 @@ export function readTextManifest(text: string): TextManifestCheck | null {
     text: located.text,
     manifest_label: manifest.label,
     claims: assertion(CONDUIT_ASSERTION) ?? {},
-    signer: { subject: cert.subject, issuer: cert.issuer, public_key: publicKey },
+    signer: { subject: cert.subject.replace(/\n/g, ', '), issuer: cert.issuer.replace(/\n/g, ', '), public_key: publicKey },
     signature_valid: cose.verifies(publicKey),
     content_matches: excluded?.start === located.start && excluded.length === located.length && sha256(boundBytes(located.text)).equals(Buffer.from(dataHash.hash)),
   };
