@@ -1,10 +1,11 @@
 // Stage: mark the output as AI-generated. Every completion gets a signed manifest (header and body field for
 // JSON replies, a final chunk for streams), the x-ai-generated header, the organisation's visible notice and
 // in-band mark if it asked for them, and a place in the fingerprint registry. Runs after forward.
-import type { JsonObject, StreamEvent } from '../providers/types.ts';
+import type { EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
 import { disclosureSchema, type Disclosure, type ProvenanceService, type Stamp } from '../provenance/service.ts';
 import type { Reply, RequestContext, Stage } from './context.ts';
 import { replyText as textOf } from '../protocols/openai/reply-text.ts';
+import { firstTextPart, rewriteResponsesText } from './responses-text.ts';
 
 const replyText = (body: JsonObject) => textOf(body) ?? '';
 
@@ -26,30 +27,77 @@ export function label(provenance: ProvenanceService): Stage {
     const reply = ctx.reply;
     if (reply.kind === 'json') return labelJson(ctx, reply, provenance, disclosure);
     const events = reply.events;
+    if (ctx.endpoint === 'responses') {
+      reply.events = labelResponsesStream(ctx, events, provenance, disclosure);
+      return;
+    }
     reply.events = (async function* (): AsyncGenerator<StreamEvent[]> {
-      if (disclosure?.notice && disclosure.position === 'prepend' && ctx.endpoint === 'chat') yield [contentChunk(ctx, `${disclosure.notice}\n\n`)];
-      for await (const batch of events) yield batch;
+      // Added chunks carry the vendor's completion id, so SDK stream helpers see one completion.
+      let meta: ChunkMeta | undefined;
+      let prefix = disclosure?.notice && disclosure.position === 'prepend' ? `${disclosure.notice}\n\n` : '';
+      for await (const batch of events) {
+        meta ??= chunkMeta(batch);
+        if (prefix && prefixFirstDelta(batch, prefix)) prefix = '';
+        yield batch;
+      }
+      meta ??= { id: ctx.requestId, created: Math.floor(Date.now() / 1000), model: ctx.model!.name };
       let text = ctx.outputText ?? '';
       const tail: StreamEvent[] = [];
-      if (disclosure?.notice && ctx.endpoint === 'chat') {
-        if (disclosure.position === 'append') tail.push(contentChunk(ctx, `\n\n${disclosure.notice}`));
+      if (disclosure?.notice) {
+        if (disclosure.position === 'append') tail.push(contentChunk(meta, `\n\n${disclosure.notice}`));
         text = provenance.withNotice(text, disclosure);
       }
       const stamp = await sign(ctx, provenance, text);
-      if (disclosure?.c2pa_text && ctx.endpoint === 'chat') tail.push(contentChunk(ctx, provenance.inBandMark(text, stamp)));
-      tail.push(ctx.endpoint === 'responses' ? event({ type: 'response.provenance', provenance: provenanceField(stamp) }, 'response.provenance') : event({ id: ctx.requestId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: ctx.model!.name, choices: [], provenance: provenanceField(stamp) }));
+      if (disclosure?.c2pa_text) tail.push(contentChunk(meta, provenance.inBandMark(text, stamp)));
+      tail.push(provenanceEvent(meta, stamp));
       register(ctx, provenance, stamp, text);
       yield tail;
     })();
   };
 }
 
+/**
+ * A Responses API stream: the notice and in-band mark go inside its text events, and the manifest rides on its
+ * final response.completed event (as `response.provenance`), since the SDK's stream helper rejects event types
+ * it does not know.
+ */
+async function* labelResponsesStream(ctx: RequestContext, events: EventStream, provenance: ProvenanceService, disclosure: Disclosure | undefined): AsyncGenerator<StreamEvent[]> {
+  const notice = disclosure?.notice;
+  let signed: { stamp: Stamp; text: string } | undefined;
+  const source = notice || disclosure?.c2pa_text
+    ? rewriteResponsesText(events, notice && disclosure.position === 'prepend' ? `${notice}\n\n` : '', async (base) => {
+        const text = notice && disclosure.position === 'append' ? `${base}\n\n${notice}` : base;
+        const stamp = await sign(ctx, provenance, text);
+        signed = { stamp, text };
+        return text.slice(base.length) + (disclosure.c2pa_text ? provenance.inBandMark(text, stamp) : '');
+      })
+    : events;
+  let terminal: StreamEvent | undefined;
+  for await (const batch of source) {
+    const out: StreamEvent[] = [];
+    for (const e of batch) {
+      if (TERMINAL.has(String(e.chunk?.type))) terminal = e;
+      else out.push(e);
+    }
+    if (out.length > 0) yield out;
+  }
+  // Without a notice or mark, or when the stream was cut before its text was done: sign what was delivered.
+  signed ??= { text: ctx.outputText ?? '', stamp: await sign(ctx, provenance, ctx.outputText ?? '') };
+  register(ctx, provenance, signed.stamp, signed.text);
+  if (!terminal) return;
+  (terminal.chunk!.response as JsonObject).provenance = provenanceField(signed.stamp);
+  terminal.data = JSON.stringify(terminal.chunk);
+  yield [terminal];
+}
+
+const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
 async function labelJson(ctx: RequestContext, reply: Extract<Reply, { kind: 'json' }>, provenance: ProvenanceService, disclosure: Disclosure | undefined): Promise<void> {
   const body = reply.body;
-  if (disclosure && ctx.endpoint === 'chat') rewriteContent(body, (t) => provenance.withNotice(t, disclosure));
+  if (disclosure) rewriteContent(body, (t) => provenance.withNotice(t, disclosure));
   const text = disclosure ? replyText(body) : (ctx.outputText ?? replyText(body));
   const stamp = await sign(ctx, provenance, text);
-  if (disclosure?.c2pa_text && ctx.endpoint === 'chat') rewriteContent(body, (t) => t + provenance.inBandMark(t, stamp));
+  if (disclosure?.c2pa_text) rewriteContent(body, (t) => t + provenance.inBandMark(t, stamp));
   const field = provenanceField(stamp);
   // Splice the field into the vendor's JSON text when it is unchanged (no re-serialisation of the body).
   reply.text = reply.text && !disclosure ? `${reply.text.slice(0, reply.text.lastIndexOf('}'))},"provenance":${JSON.stringify(field)}}` : undefined;
@@ -66,18 +114,51 @@ function register(ctx: RequestContext, provenance: ProvenanceService, stamp: Sta
   ctx.afterDelivery.push(() => provenance.registry.register({ request_id: ctx.requestId, org_id: ctx.principal!.org.id, created_at: ctx.receivedAt.toISOString(), manifest: stamp.manifest }, text));
 }
 
+type ChunkMeta = { id: unknown; created: unknown; model: unknown };
+
+/** The completion id, time and model of the vendor's chunks. */
+function chunkMeta(batch: StreamEvent[]): ChunkMeta | undefined {
+  const first = batch[0];
+  if (!first) return undefined;
+  const c = first.chunk ?? (JSON.parse(first.data) as JsonObject);
+  return { id: c.id, created: c.created, model: c.model };
+}
+
+/** Puts `prefix` in front of the first choice delta in the batch; false when the batch has none. */
+function prefixFirstDelta(batch: StreamEvent[], prefix: string): boolean {
+  for (const e of batch) {
+    const c = e.chunk ?? (JSON.parse(e.data) as JsonObject);
+    const delta = (c.choices as Array<{ index?: number; delta?: { content?: unknown } }> | undefined)?.find((ch) => ch.index === 0)?.delta;
+    if (!delta) continue;
+    delta.content = prefix + (typeof delta.content === 'string' ? delta.content : '');
+    e.chunk = c;
+    e.data = JSON.stringify(c);
+    if (e.text !== undefined) e.text = delta.content as string;
+    return true;
+  }
+  return false;
+}
+
+/** A chat chunk with no choices that carries the manifest, before [DONE]. */
+function provenanceEvent(meta: ChunkMeta, stamp: Stamp): StreamEvent {
+  return event({ ...meta, object: 'chat.completion.chunk', choices: [], provenance: provenanceField(stamp) });
+}
+
 const provenanceField = (s: Stamp) => ({ manifest: s.manifest, kid: s.kid, content_sha256: s.content_sha256, jwks: '/.well-known/jwks.json' });
 
-function event(body: JsonObject, name?: string): StreamEvent {
-  return { event: name, data: JSON.stringify(body), chunk: body, usage: null };
+function event(body: JsonObject): StreamEvent {
+  return { data: JSON.stringify(body), chunk: body, usage: null };
 }
 
-function contentChunk(ctx: RequestContext, content: string): StreamEvent {
-  return event({ id: ctx.requestId, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: ctx.model!.name, choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }] });
+function contentChunk(meta: ChunkMeta, content: string): StreamEvent {
+  return event({ ...meta, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }] });
 }
 
+/** Rewrites each chat choice's text, or a Responses API reply's first text part. */
 function rewriteContent(body: JsonObject, f: (text: string) => string): void {
   for (const choice of (body.choices as Array<{ message?: { content?: unknown } }> | undefined) ?? []) {
     if (typeof choice.message?.content === 'string') choice.message.content = f(choice.message.content);
   }
+  const part = firstTextPart(body);
+  if (typeof part?.text === 'string') part.text = f(part.text);
 }

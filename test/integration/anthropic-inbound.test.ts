@@ -1,4 +1,5 @@
 // POST /v1/messages with the official @anthropic-ai/sdk: any catalogue model, text and tools, streamed or not.
+import { createHash } from 'node:crypto';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
@@ -25,18 +26,27 @@ describe('Anthropic Messages API', () => {
       expect((msg.content[0] as { text: string }).text).toMatch(/^\[simulated\]/);
       expect(msg.stop_reason).toBe('end_turn');
       expect(msg.usage.output_tokens).toBeGreaterThan(0);
+      // The provenance manifest, signed over the text, as an extra field.
+      const { provenance } = msg as unknown as { provenance: { manifest: string; content_sha256: string } };
+      expect(provenance.content_sha256).toBe(createHash('sha256').update((msg.content[0] as { text: string }).text).digest('base64url'));
     }
   });
 
   it('streams events the SDK assembles into the same message shape', async () => {
     const stream = client.messages.stream({ model: 'claude-sonnet-4', max_tokens: 200, messages: [{ role: 'user', content: 'Stream it' }] });
     let text = '';
+    let provenance: { content_sha256: string } | undefined;
     stream.on('text', (t) => (text += t));
+    stream.on('streamEvent', (e) => {
+      if (e.type === 'message_delta') provenance = (e as unknown as { provenance?: { content_sha256: string } }).provenance;
+    });
     const final = await stream.finalMessage();
     expect(text).toMatch(/^\[simulated\]/);
     expect((final.content[0] as { text: string }).text).toBe(text);
     expect(final.usage.output_tokens).toBeGreaterThan(0);
     expect(final.stop_reason).toBe('end_turn');
+    // The manifest rides on message_delta (the SDK's stream helper accepts no unknown event types).
+    expect(provenance?.content_sha256).toBe(createHash('sha256').update(text).digest('base64url'));
   });
 
   it('round-trips tool use, streamed and not', async () => {

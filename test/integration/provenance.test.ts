@@ -50,6 +50,18 @@ describe('marking', () => {
     expect(check.body).toMatchObject({ valid: true, content_matches: true, claims: { vendor: 'anthropic' } });
   });
 
+  it('keeps the SDK stream helper working with a notice, an in-band mark and the manifest chunk', async () => {
+    const { orgId, key } = await gw.newOrgKey();
+    await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { notice: 'AI-generated.', position: 'prepend', c2pa_text: true });
+    const stream = gw.client(key).chat.completions.stream({ model: 'gpt-4o', messages: [{ role: 'user', content: long }] });
+    let deltas = '';
+    stream.on('content', (delta) => (deltas += delta));
+    const final = await stream.finalChatCompletion();
+    expect(final.choices[0]!.message.content).toBe(deltas);
+    expect(deltas.startsWith('AI-generated.\n\n')).toBe(true);
+    expect(readTextManifest(deltas)).toMatchObject({ signature_valid: true, content_matches: true });
+  });
+
   it('adds the organisation\'s notice and in-band mark when asked', async () => {
     const { orgId, key } = await gw.newOrgKey();
     expect((await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { notice: 'Dieser Text wurde von einer KI erstellt.', position: 'append', c2pa_text: true })).status).toBe(200);

@@ -36,6 +36,8 @@ export function chatToMessage(chat: JsonObject, model: string): JsonObject {
       output_tokens: Number(usage.completion_tokens ?? 0),
       cache_read_input_tokens: Number((usage.prompt_tokens_details as JsonObject | undefined)?.cached_tokens ?? 0),
     },
+    // The provenance manifest, an extra field the SDK ignores (as on OpenAI-shaped replies).
+    ...(chat.provenance ? { provenance: chat.provenance } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ export class ChunksToMessageEvents {
   private finish: unknown = null;
   private usage = { input_tokens: 0, output_tokens: 0 };
   private finished = false;
+  private provenance: unknown = null;
 
   constructor(
     private readonly model: string,
@@ -31,6 +32,7 @@ export class ChunksToMessageEvents {
       }
       const chunk = e.chunk ?? {};
       if (e.usage) this.usage = { input_tokens: e.usage.prompt_tokens, output_tokens: e.usage.completion_tokens };
+      if (chunk.provenance) this.provenance = chunk.provenance;
       const choice = ((chunk.choices as JsonObject[] | undefined) ?? [])[0];
       if (!choice) continue;
       const delta = (choice.delta as JsonObject | undefined) ?? {};
@@ -48,7 +50,8 @@ export class ChunksToMessageEvents {
     const out: StreamEvent[] = [];
     this.closeBlock(out);
     out.push(
-      event('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason(this.finish) ?? 'end_turn', stop_sequence: null }, usage: this.usage }),
+      // The provenance manifest rides on message_delta: the SDK's stream helper rejects unknown event types.
+      event('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason(this.finish) ?? 'end_turn', stop_sequence: null }, usage: this.usage, ...(this.provenance ? { provenance: this.provenance } : {}) }),
       event('message_stop', { type: 'message_stop' }),
     );
     return out;
