@@ -48,7 +48,8 @@ export function label(provenance: ProvenanceService): Stage {
         text = provenance.withNotice(text, disclosure);
       }
       const stamp = await sign(ctx, provenance, text);
-      if (disclosure?.c2pa_text) tail.push(contentChunk(meta, provenance.inBandMark(text, stamp)));
+      // The mark binds one text; a stream of several choices interleaves them, so it gets none.
+      if (disclosure?.c2pa_text && !(Number(ctx.body?.n) > 1)) tail.push(contentChunk(meta, provenance.inBandMark(text, stamp)));
       tail.push(provenanceEvent(meta, stamp));
       register(ctx, provenance, stamp, text);
       yield tail;
