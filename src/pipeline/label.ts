@@ -19,11 +19,20 @@ function disclosureOf(ctx: RequestContext): Disclosure | undefined {
   return d;
 }
 
+/**
+ * Structured output (JSON mode, a JSON schema) is read by programs, not people: a notice or an in-band mark in
+ * it would break the customer's parser. It is still marked by its manifest and registered.
+ */
+function structuredOutput(body: JsonObject | undefined): boolean {
+  const format = (body?.response_format as JsonObject | undefined) ?? ((body?.text as JsonObject | undefined)?.format as JsonObject | undefined);
+  return format?.type === 'json_object' || format?.type === 'json_schema';
+}
+
 export function label(provenance: ProvenanceService): Stage {
   return (ctx) => {
     if (ctx.endpoint === 'embeddings' || !ctx.reply) return;
     ctx.headers['x-ai-generated'] = 'true';
-    const disclosure = disclosureOf(ctx);
+    const disclosure = structuredOutput(ctx.body) ? undefined : disclosureOf(ctx);
     const reply = ctx.reply;
     if (reply.kind === 'json') return labelJson(ctx, reply, provenance, disclosure);
     const events = reply.events;

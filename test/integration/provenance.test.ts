@@ -50,6 +50,14 @@ describe('marking', () => {
     expect(check.body).toMatchObject({ valid: true, content_matches: true, claims: { vendor: 'anthropic' } });
   });
 
+  it('leaves structured output parseable: no notice or in-band mark inside JSON, still signed', async () => {
+    const { orgId, key } = await gw.newOrgKey();
+    await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { notice: 'AI-generated.', position: 'append', c2pa_text: true });
+    const res = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'JSON please' }], response_format: { type: 'json_object' } });
+    expect(JSON.parse(res.choices[0]!.message.content!)).toMatchObject({ simulated: true });
+    expect((res as unknown as { provenance: { manifest: string } }).provenance.manifest.split('.')).toHaveLength(3);
+  });
+
   it('keeps the SDK stream helper working with a notice, an in-band mark and the manifest chunk', async () => {
     const { orgId, key } = await gw.newOrgKey();
     await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { notice: 'AI-generated.', position: 'prepend', c2pa_text: true });
