@@ -117,6 +117,7 @@ export class ProvenanceService {
       report: {
         manifest_label: found.manifest_label,
         signer: found.signer.subject,
+        algorithm: found.signer.algorithm,
         signature_valid: found.signature_valid,
         signed_by_this_gateway: kid !== undefined,
         ...(kid ? { kid } : {}),

@@ -2,7 +2,9 @@
 // published key set, disclosure settings, the public verify interface, and key rotation.
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTextManifest } from '../../src/provenance/c2pa/text-manifest.ts';
+import { generateKeyPairSync } from 'node:crypto';
+import { issueChain, pemToDer } from '../../src/provenance/c2pa/credentials.ts';
+import { readTextManifest, textManifestWrapper } from '../../src/provenance/c2pa/text-manifest.ts';
 import { encodeWrapper } from '../../src/provenance/c2pa/text-wrapper.ts';
 import { c2paTs } from '../helpers/c2pa-reader.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
@@ -87,6 +89,11 @@ describe('marking', () => {
     expect(verified.body.c2pa).toMatchObject({ signature_valid: true, signed_by_this_gateway: true, content_matches: true });
     expect(keySet.keys.find((k) => k.kid === verified.body.c2pa.kid)?.x5c).toHaveLength(2);
     expect((await post('/v1/provenance/verify', { text: marked.replace('KI', 'Ki') })).body.c2pa.content_matches).toBe(false);
+    // A valid manifest from someone else's key verifies, and is not this gateway's.
+    const foreign = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const chain = (await issueChain(foreign.export({ format: 'pem', type: 'pkcs8' }).toString(), 'someone-else')).map(pemToDer);
+    const theirs = `Their text.${textManifestWrapper('Their text.', { by: 'them' }, { privateKey: foreign, chain }, '1.0')}`;
+    expect((await post('/v1/provenance/verify', { text: theirs })).body.c2pa).toMatchObject({ algorithm: 'ES256', signature_valid: true, signed_by_this_gateway: false, content_matches: true });
     const stream = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: long }], stream: true });
     let streamed = '';
     for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';

@@ -11,12 +11,13 @@ const ED25519 = { name: 'Ed25519' };
 const DOCUMENT_SIGNING = '1.3.6.1.5.5.7.3.36';
 const YEAR = 365 * 24 * 3600 * 1000;
 
-/** PEM certificates, signer first, for an Ed25519 private key (PKCS#8 PEM). */
+/** PEM certificates, signer first, for an Ed25519 or ECDSA P-256 private key (PKCS#8 PEM). */
 export async function issueChain(privatePem: string, kid: string, operator = 'Conduit'): Promise<string[]> {
   const subtle = webcrypto.subtle;
-  const der = (pem: string) => createPrivateKey(pem).export({ format: 'der', type: 'pkcs8' });
-  const publicKey = await subtle.importKey('spki', createPublicKey(privatePem).export({ format: 'der', type: 'spki' }), ED25519, true, ['verify']);
-  await subtle.importKey('pkcs8', der(privatePem), ED25519, false, ['sign']); // fails early on a key that is not Ed25519
+  const type = createPrivateKey(privatePem).asymmetricKeyType;
+  if (type !== 'ed25519' && type !== 'ec') throw new Error(`cannot certify a ${String(type)} key for C2PA (Ed25519 or ECDSA P-256)`);
+  const params = type === 'ec' ? { name: 'ECDSA', namedCurve: 'P-256' } : ED25519;
+  const publicKey = await subtle.importKey('spki', createPublicKey(privatePem).export({ format: 'der', type: 'spki' }), params, true, ['verify']);
   const root = (await subtle.generateKey(ED25519, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const notBefore = new Date(Date.now() - 3600_000);
   const notAfter = new Date(Date.now() + 10 * YEAR);

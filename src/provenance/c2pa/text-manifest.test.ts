@@ -42,6 +42,17 @@ describe('C2PA text manifest', () => {
     expect(readTextManifest(forged)!.signature_valid).toBe(false);
   });
 
+  it('reads and verifies a manifest signed with ECDSA P-256 (ES256), as trust-listed CAs issue', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const chain = (await issueChain(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'es256-kid-0000')).map(pemToDer);
+    const text = 'Signed by another kind of key.';
+    const marked = text + textManifestWrapper(text, claims, { privateKey, chain }, '0.1.0');
+    const { errors, codes } = await c2paTs(marked);
+    expect(errors).toEqual([]);
+    expect(codes).toContain('claimSignature.validated');
+    expect(readTextManifest(marked)).toMatchObject({ signature_valid: true, content_matches: true, signer: { algorithm: 'ES256' } });
+  });
+
   it('finds no manifest in plain or stripped text, and names what is wrong in a damaged one', () => {
     expect(readTextManifest('plain text')).toBeNull();
     const text = 'Some text.';

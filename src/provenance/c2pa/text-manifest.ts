@@ -28,7 +28,7 @@ export function textManifestWrapper(text: string, claims: Record<string, unknown
   const label = `urn:c2pa:${randomUUID()}`;
   const start = Buffer.byteLength(text);
   const hash = sha256(boundBytes(text));
-  const build = (exclusionLength: number, key: KeyObject | null) => {
+  const build = (exclusionLength: number, sizeOnly: boolean) => {
     const assertions: Array<[string, unknown]> = [
       ['c2pa.actions.v2', { actions: [{ action: 'c2pa.created', digitalSourceType: TRAINED_ALGORITHMIC_MEDIA, softwareAgent: { name: 'Conduit', version: generatorVersion } }] }],
       ['c2pa.hash.data', { exclusions: [{ start, length: exclusionLength }], name: 'C2PA text manifest wrapper', alg: 'sha256', hash, pad: Buffer.alloc(0) }],
@@ -47,7 +47,7 @@ export function textManifestWrapper(text: string, claims: Record<string, unknown
     const manifest = superbox(C2PA_UUID.manifest, label, [
       superbox(C2PA_UUID.assertionStore, 'c2pa.assertions', boxes.map((b) => b.box)),
       superbox(C2PA_UUID.claim, 'c2pa.claim.v2', [cborBox(claim)]),
-      superbox(C2PA_UUID.signature, 'c2pa.signature', [cborBox(coseSign1(claim, signer.chain, key))]),
+      superbox(C2PA_UUID.signature, 'c2pa.signature', [cborBox(coseSign1(claim, signer.chain, signer.privateKey, sizeOnly))]),
     ]);
     return superbox(C2PA_UUID.manifestStore, 'c2pa', [manifest]);
   };
@@ -56,12 +56,12 @@ export function textManifestWrapper(text: string, claims: Record<string, unknown
   // Starting from the last output's length, one sizing pass usually settles it.
   let length = lastLength;
   for (let i = 0; i < 4; i++) {
-    const next = wrapperByteLength(build(length, null).length);
+    const next = wrapperByteLength(build(length, true).length);
     if (next === length) break;
     length = next;
   }
   lastLength = length;
-  const wrapper = encodeWrapper(build(length, signer.privateKey));
+  const wrapper = encodeWrapper(build(length, false));
   if (Buffer.byteLength(wrapper) !== length) throw new Error('C2PA text wrapper length did not settle');
   return wrapper;
 }
@@ -72,7 +72,7 @@ export interface TextManifestCheck {
   manifest_label: string;
   /** Conduit's claims, including the JWS manifest. */
   claims: Record<string, unknown>;
-  signer: { subject: string; issuer: string; public_key: KeyObject };
+  signer: { subject: string; issuer: string; algorithm: string; public_key: KeyObject };
   signature_valid: boolean;
   /** Does the text (without the wrapper) still hash to the hard binding? */
   content_matches: boolean;
@@ -103,7 +103,7 @@ export function readTextManifest(text: string): TextManifestCheck | null {
     text: located.text,
     manifest_label: manifest.label,
     claims: assertion(CONDUIT_ASSERTION) ?? {},
-    signer: { subject: cert.subject.replace(/\n/g, ', '), issuer: cert.issuer.replace(/\n/g, ', '), public_key: publicKey },
+    signer: { subject: cert.subject.replace(/\n/g, ', '), issuer: cert.issuer.replace(/\n/g, ', '), algorithm: cose.algorithm, public_key: publicKey },
     signature_valid: cose.verifies(publicKey),
     content_matches: excluded?.start === located.start && excluded.length === located.length && sha256(boundBytes(located.text)).equals(Buffer.from(dataHash.hash)),
   };
