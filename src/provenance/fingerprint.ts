@@ -33,24 +33,82 @@ function mix(h: number, w: number): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-export function fingerprints(text: string): Fingerprint[] {
-  const ws = words(text);
-  if (ws.length < NGRAM) return [];
-  const wordHashes = ws.map((w) => fnv(w.text));
-  const grams: Fingerprint[] = [];
-  for (let i = 0; i + NGRAM <= ws.length; i++) {
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** Reused between calls (single-threaded, never held across an await): no per-call allocation. */
+let gramScratch = new Uint32Array(4096);
+let scratch = { hashes: new Uint32Array(4096), starts: new Uint32Array(4096), ends: new Uint32Array(4096) };
+
+/**
+ * One pass over the text: ASCII words are hashed as they are read (lowercased, no substring); a word with
+ * other characters is folded and hashed like words() does. Same hashes as fnv(fold(word)), without the garbage:
+ * this runs on every response.
+ */
+function wordHashes(text: string): { hashes: Uint32Array; starts: Uint32Array; ends: Uint32Array; count: number } {
+  const cap = (text.length >> 1) + 1;
+  if (scratch.hashes.length < cap) scratch = { hashes: new Uint32Array(cap * 2), starts: new Uint32Array(cap * 2), ends: new Uint32Array(cap * 2) };
+  const { hashes, starts, ends } = scratch;
+  let count = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    // Skip to the next word character.
+    if (!(c < 128 ? (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) : isWordChar(text, i))) {
+      i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+      continue;
+    }
+    const start = i;
     let h = 0x811c9dc5;
-    for (let j = 0; j < NGRAM; j++) h = mix(h, wordHashes[i + j]!);
-    grams.push({ hash: h, start: ws[i]!.start, end: ws[i + NGRAM - 1]!.end });
+    let ascii = true;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c < 128) {
+        if (c >= 65 && c <= 90) c += 32;
+        else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) break;
+        h = Math.imul(h ^ c, 0x01000193);
+        i++;
+      } else {
+        if (!isWordChar(text, i)) break;
+        ascii = false;
+        i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+      }
+    }
+    hashes[count] = ascii ? h >>> 0 : fnv(fold(text.slice(start, i)));
+    starts[count] = start;
+    ends[count] = i;
+    count++;
   }
-  if (grams.length <= WINDOW) return [grams.reduce((a, b) => (b.hash < a.hash ? b : a))];
+  return { hashes, starts, ends, count };
+}
+
+function isWordChar(text: string, i: number): boolean {
+  return WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i)!));
+}
+
+export function fingerprints(text: string): Fingerprint[] {
+  const { hashes, starts, ends, count } = wordHashes(text);
+  if (count < NGRAM) return [];
+  const grams = count - NGRAM + 1;
+  if (gramScratch.length < grams) gramScratch = new Uint32Array(grams * 2);
+  const gramHashes = gramScratch;
+  for (let i = 0; i < grams; i++) {
+    let h = 0x811c9dc5;
+    for (let j = 0; j < NGRAM; j++) h = mix(h, hashes[i + j]!);
+    gramHashes[i] = h;
+  }
+  const at = (g: number): Fingerprint => ({ hash: gramHashes[g]!, start: starts[g]!, end: ends[g + NGRAM - 1]! });
+  if (grams <= WINDOW) {
+    let min = 0;
+    for (let g = 1; g < grams; g++) if (gramHashes[g]! < gramHashes[min]!) min = g;
+    return [at(min)];
+  }
   const picked: Fingerprint[] = [];
   let last = -1;
-  for (let i = 0; i + WINDOW <= grams.length; i++) {
+  for (let i = 0; i + WINDOW <= grams; i++) {
     let min = i;
-    for (let j = i + 1; j < i + WINDOW; j++) if (grams[j]!.hash <= grams[min]!.hash) min = j;
+    for (let j = i + 1; j < i + WINDOW; j++) if (gramHashes[j]! <= gramHashes[min]!) min = j;
     if (min !== last) {
-      picked.push(grams[min]!);
+      picked.push(at(min));
       last = min;
     }
   }
