@@ -43,8 +43,10 @@ export class KeyRing {
     if (!this.keys.some((k) => !k.record.retired_at)) await this.rotate();
   }
 
+  /** The signing key: the newest one not retired. */
   get active(): LoadedKey {
-    return this.keys.filter((k) => !k.record.retired_at).at(-1)!;
+    const last = this.keys.at(-1)!;
+    return last.record.retired_at ? this.keys.filter((k) => !k.record.retired_at).at(-1)! : last;
   }
 
   /** A new signing key; the previous ones retire from signing but keep verifying. */

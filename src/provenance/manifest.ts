@@ -23,9 +23,12 @@ export const MANIFEST_TYPE = 'conduit-provenance+jws';
 
 export const contentHash = (text: string) => createHash('sha256').update(text).digest('base64url');
 
+const headers = new Map<string, string>();
+
 export async function signManifest(claims: ManifestClaims, keys: KeyRing): Promise<string> {
   const kid = keys.active.record.kid;
-  const header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid, typ: MANIFEST_TYPE })).toString('base64url');
+  let header = headers.get(kid);
+  if (!header) headers.set(kid, (header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid, typ: MANIFEST_TYPE })).toString('base64url')));
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   const signature = await keys.signer.sign(kid, `${header}.${payload}`);
   return `${header}.${payload}.${signature}`;
