@@ -43,7 +43,8 @@ export function label(provenance: ProvenanceService): Stage {
     reply.events = (async function* (): AsyncGenerator<StreamEvent[]> {
       // Added chunks carry the vendor's completion id, so SDK stream helpers see one completion.
       let meta: ChunkMeta | undefined;
-      let prefix = disclosure?.notice && disclosure.position === 'prepend' ? `${disclosure.notice}\n\n` : '';
+      const notice = provenance.noticeAround(disclosure);
+      let prefix = notice.before;
       for await (const batch of events) {
         meta ??= chunkMeta(batch);
         if (prefix && prefixFirstDelta(batch, prefix)) prefix = '';
@@ -52,10 +53,8 @@ export function label(provenance: ProvenanceService): Stage {
       meta ??= { id: ctx.requestId, created: Math.floor(Date.now() / 1000), model: ctx.model!.name };
       let text = ctx.outputText ?? '';
       const tail: StreamEvent[] = [];
-      if (disclosure?.notice) {
-        if (disclosure.position === 'append') tail.push(contentChunk(meta, `\n\n${disclosure.notice}`));
-        text = provenance.withNotice(text, disclosure);
-      }
+      if (notice.after) tail.push(contentChunk(meta, notice.after));
+      text = notice.before + text + notice.after;
       const stamp = await sign(ctx, provenance, text);
       // The mark binds one text; a stream of several choices interleaves them, so it gets none.
       if (disclosure?.c2pa_text && !(Number(ctx.body?.n) > 1)) tail.push(contentChunk(meta, provenance.inBandMark(text, stamp)));
@@ -72,11 +71,11 @@ export function label(provenance: ProvenanceService): Stage {
  * it does not know.
  */
 async function* labelResponsesStream(ctx: RequestContext, events: EventStream, provenance: ProvenanceService, disclosure: Disclosure | undefined): AsyncGenerator<StreamEvent[]> {
-  const notice = disclosure?.notice;
+  const notice = provenance.noticeAround(disclosure);
   let signed: { stamp: Stamp; text: string } | undefined;
-  const source = notice || disclosure?.c2pa_text
-    ? rewriteResponsesText(events, notice && disclosure.position === 'prepend' ? `${notice}\n\n` : '', async (base) => {
-        const text = notice && disclosure.position === 'append' ? `${base}\n\n${notice}` : base;
+  const source = disclosure?.notice || disclosure?.c2pa_text
+    ? rewriteResponsesText(events, notice.before, async (base) => {
+        const text = base + notice.after;
         const stamp = await sign(ctx, provenance, text);
         signed = { stamp, text };
         return text.slice(base.length) + (disclosure.c2pa_text ? provenance.inBandMark(text, stamp) : '');

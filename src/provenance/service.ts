@@ -61,10 +61,16 @@ export class ProvenanceService {
     return { manifest, kid, content_sha256, claims: signed };
   }
 
+  /** What goes before and after the text for the organisation's visible notice (empty strings without one). */
+  noticeAround(d: Disclosure | undefined): { before: string; after: string } {
+    if (!d?.notice) return { before: '', after: '' };
+    return d.position === 'prepend' ? { before: `${d.notice}\n\n`, after: '' } : { before: '', after: `\n\n${d.notice}` };
+  }
+
   /** The visible notice, if the organisation configured one, around the text. */
   withNotice(text: string, d: Disclosure | undefined): string {
-    if (!d?.notice) return text;
-    return d.position === 'prepend' ? `${d.notice}\n\n${text}` : `${text}\n\n${d.notice}`;
+    const { before, after } = this.noticeAround(d);
+    return before + text + after;
   }
 
   /**
