@@ -36,7 +36,7 @@ const simulator = await startProcess(['bin/conduit.mjs', 'simulator', '--port', 
 const baseline = await startProcess(['--import', 'tsx', 'bench/baseline-proxy.ts', sim, String(basePort)], {}, /baseline proxy/, join(dir, 'baseline.log'));
 children.push(simulator, baseline);
 // BENCH_PROFILE=1 writes a CPU profile of the gateway to the log folder; BENCH_ONLY=json,64 limits the runs.
-const profile = process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${dir}`] : [];
+const profile = [...(process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${dir}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
 const only = process.env.BENCH_ONLY?.split(',') ?? [];
 const conduit = await startProcess([...profile, 'bin/conduit.mjs', 'start', '--port', String(gwPort), '--data', dir, '--config', configFile], { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info' }, /listening on/, join(dir, 'conduit.log'));
 children.push(conduit);
