@@ -45,19 +45,22 @@ export function label(provenance: ProvenanceService): Stage {
       let meta: ChunkMeta | undefined;
       const notice = provenance.noticeAround(disclosure);
       let prefix = notice.before;
+      // The first choice's text as delivered (not tool-call arguments): what the manifest and mark are about.
+      let text = '';
       for await (const batch of events) {
         meta ??= chunkMeta(batch);
+        for (const e of batch) text += e.text ?? firstChoiceContent(e.chunk);
         if (prefix && prefixFirstDelta(batch, prefix)) prefix = '';
         yield batch;
       }
       meta ??= { id: ctx.requestId, created: Math.floor(Date.now() / 1000), model: ctx.model!.name };
-      let text = ctx.outputText ?? '';
       const tail: StreamEvent[] = [];
-      if (notice.after) tail.push(contentChunk(meta, notice.after));
-      text = notice.before + text + notice.after;
+      // A reply without text (tool calls only) gets no notice or mark: there is nothing to read them beside.
+      const hasText = text.length > 0;
+      if (notice.after && hasText) tail.push(contentChunk(meta, notice.after));
+      if (hasText) text = notice.before + text + notice.after;
       const stamp = await sign(ctx, provenance, text);
-      // The mark binds one text; a stream of several choices interleaves them, so it gets none.
-      if (disclosure?.c2pa_text && !(Number(ctx.body?.n) > 1)) tail.push(contentChunk(meta, provenance.inBandMark(text, stamp)));
+      if (disclosure?.c2pa_text && hasText) tail.push(contentChunk(meta, provenance.inBandMark(text, stamp)));
       tail.push(provenanceEvent(meta, stamp));
       register(ctx, provenance, stamp, text);
       yield tail;
@@ -133,13 +136,19 @@ function chunkMeta(batch: StreamEvent[]): ChunkMeta | undefined {
   return { id: c.id, created: c.created, model: c.model };
 }
 
-/** Puts `prefix` in front of the first choice delta in the batch; false when the batch has none. */
+function firstChoiceContent(chunk: JsonObject | undefined): string {
+  const content = (chunk?.choices as Array<{ index?: number; delta?: { content?: unknown } }> | undefined)?.find((c) => c.index === 0)?.delta?.content;
+  return typeof content === 'string' ? content : '';
+}
+
+/** Puts `prefix` in front of the first text delta in the batch; false when the batch has none. */
 function prefixFirstDelta(batch: StreamEvent[], prefix: string): boolean {
   for (const e of batch) {
+    if (e.text === '') continue;
     const c = e.chunk ?? (JSON.parse(e.data) as JsonObject);
-    const delta = (c.choices as Array<{ index?: number; delta?: { content?: unknown } }> | undefined)?.find((ch) => ch.index === 0)?.delta;
-    if (!delta) continue;
-    delta.content = prefix + (typeof delta.content === 'string' ? delta.content : '');
+    if (firstChoiceContent(c) === '') continue;
+    const delta = (c.choices as Array<{ index: number; delta: { content: string } }>).find((ch) => ch.index === 0)!.delta;
+    delta.content = prefix + delta.content;
     e.chunk = c;
     e.data = JSON.stringify(c);
     if (e.text !== undefined) e.text = delta.content as string;
@@ -166,7 +175,7 @@ function contentChunk(meta: ChunkMeta, content: string): StreamEvent {
 /** Rewrites each chat choice's text, or a Responses API reply's first text part. */
 function rewriteContent(body: JsonObject, f: (text: string) => string): void {
   for (const choice of (body.choices as Array<{ message?: { content?: unknown } }> | undefined) ?? []) {
-    if (typeof choice.message?.content === 'string') choice.message.content = f(choice.message.content);
+    if (typeof choice.message?.content === 'string' && choice.message.content !== '') choice.message.content = f(choice.message.content);
   }
   const part = firstTextPart(body);
   if (typeof part?.text === 'string') part.text = f(part.text);

@@ -60,6 +60,21 @@ describe('marking', () => {
     expect((res as unknown as { provenance: { manifest: string } }).provenance.manifest.split('.')).toHaveLength(3);
   });
 
+  it('adds no notice or mark to a reply that is only tool calls, streamed or not', async () => {
+    const { orgId, key } = await gw.newOrgKey();
+    const tools = [{ type: 'function' as const, function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+    for (const position of ['prepend', 'append']) {
+      await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { notice: 'AI-generated.', position, c2pa_text: true });
+      const params = { model: 'gpt-4o', messages: [{ role: 'user' as const, content: 'Weather in Paris?' }], tools };
+      const json = await gw.client(key).chat.completions.create(params);
+      expect(json.choices[0]!.finish_reason).toBe('tool_calls');
+      expect(json.choices[0]!.message.content ?? '').toBe('');
+      const streamed = await gw.client(key).chat.completions.stream(params).finalChatCompletion();
+      expect(streamed.choices[0]!.message.tool_calls).toHaveLength(1);
+      expect(streamed.choices[0]!.message.content ?? '').toBe('');
+    }
+  });
+
   it('keeps the SDK stream helper working with a notice, an in-band mark and the manifest chunk', async () => {
     const { orgId, key } = await gw.newOrgKey();
     await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { notice: 'AI-generated.', position: 'prepend', c2pa_text: true });
