@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { demoConfig } from './config/demo.ts';
 import { loadConfigFile } from './config/load.ts';
 import type { ConduitConfig } from './config/schema.ts';
+import { loadC2paIssuer } from './provenance/c2pa/issuer-config.ts';
 import { unauthorized } from './errors.ts';
 import { authenticate } from './pipeline/authenticate.ts';
 import { authorize } from './pipeline/authorize.ts';
@@ -77,6 +78,7 @@ export interface Gateway {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const config = options.configFile ? loadConfigFile(options.configFile) : demoConfig();
+  const issuer = loadC2paIssuer(config, options.configFile);
   const store = await openStore(options.dataDir);
   const tenancy = new Tenancy(store.orgs, store.keys);
   const catalogue = new Catalogue(config, createAdapter);
@@ -90,7 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   await pricing.init();
   // Manifest signatures: inline when quiet, on a signing thread under load (off the event loop).
   const signer = new AdaptiveSigner();
-  const keyRing = new KeyRing(store.signingKeys, signer);
+  const keyRing = new KeyRing(store.signingKeys, signer, issuer);
   await keyRing.init();
   const registry = new FingerprintRegistry(store.fingerprints, (err) => app.log.error({ err }, 'fingerprint registration failed'));
   const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, (await store.signingKeys.list())[0]!.private_pem);

@@ -216,6 +216,8 @@ export const configSchema = z
         verify_max_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
         /** Public verify calls allowed per client address per minute. */
         verify_per_minute: z.number().int().min(1).default(60),
+        /** The operator's CA that certifies the signing keys for C2PA manifests (PEM files). */
+        c2pa_issuer: z.object({ certificate_file: z.string().min(1), key_file: z.string().min(1) }).strict().optional(),
       })
       .strict()
       .default(() => ({ retention_days: 365, verify_max_bytes: 1024 * 1024, verify_per_minute: 60 })),

@@ -1,7 +1,7 @@
 // The operator's signing keys (Ed25519): one signs, every key ever used keeps verifying. Rotation adds a key.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { SigningKeyRecord, SigningKeyStore } from '../store/ports.ts';
-import { issueChain, pemToDer } from './c2pa/credentials.ts';
+import { issueChain, pemToDer, type C2paIssuer } from './c2pa/credentials.ts';
 import type { C2paSigner } from './c2pa/text-manifest.ts';
 import { InlineSigner, type Signer } from './signer.ts';
 
@@ -34,12 +34,14 @@ export class KeyRing {
   constructor(
     private readonly store: SigningKeyStore,
     readonly signer: Signer = new InlineSigner(),
+    private readonly issuer?: C2paIssuer,
   ) {}
 
   async init(): Promise<void> {
     this.keys = (await this.store.list()).map(load);
     for (const k of this.keys) this.signer.addKey(k.record.kid, k.record.private_pem);
-    for (const k of this.keys) if (!k.record.cert_chain_pem) await this.certify(k);
+    // Keys made before certificates existed, or certified by another issuer than the configured one.
+    for (const k of this.keys) if (!k.record.cert_chain_pem || (this.issuer && !k.record.cert_chain_pem.includes(this.issuer.chainPem[0]!))) await this.certify(k);
     if (!this.keys.some((k) => !k.record.retired_at)) await this.rotate();
   }
 
@@ -62,7 +64,7 @@ export class KeyRing {
     }
     const kid = thumbprint(x);
     const private_pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    const record: SigningKeyRecord = { kid, created_at: now, retired_at: null, private_pem, cert_chain_pem: (await issueChain(private_pem, kid)).join('') };
+    const record: SigningKeyRecord = { kid, created_at: now, retired_at: null, private_pem, cert_chain_pem: (await issueChain(private_pem, kid, this.issuer)).join('') };
     await this.store.save(record);
     this.signer.addKey(record.kid, record.private_pem);
     const loaded = load(record);
@@ -70,9 +72,8 @@ export class KeyRing {
     return loaded.jwk;
   }
 
-  /** Keys made before certificates existed get theirs on first load. */
   private async certify(k: LoadedKey): Promise<void> {
-    k.record.cert_chain_pem = (await issueChain(k.record.private_pem, k.record.kid)).join('');
+    k.record.cert_chain_pem = (await issueChain(k.record.private_pem, k.record.kid, this.issuer)).join('');
     await this.store.save(k.record);
     Object.assign(k, load(k.record));
   }

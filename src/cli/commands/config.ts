@@ -1,6 +1,7 @@
 // `conduit config check FILE`: validate a configuration without starting anything.
 import type { Command } from 'commander';
 import { ConfigError, loadConfigFile } from '../../config/load.ts';
+import { loadC2paIssuer } from '../../provenance/c2pa/issuer-config.ts';
 
 export function register(program: Command): void {
   program
@@ -11,6 +12,7 @@ export function register(program: Command): void {
     .action((file: string) => {
       try {
         const config = loadConfigFile(file);
+        loadC2paIssuer(config, file);
         console.log(`${file}: OK (${config.regions.length} regions, ${config.vendors.length} vendors, ${config.providers.length} providers, ${config.models.length} models)`);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
