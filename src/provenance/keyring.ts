@@ -85,6 +85,7 @@ export class KeyRing {
 
   /** The key (if any of ours) whose public key this is: how a C2PA signer certificate maps to a kid. */
   kidOf(publicKey: KeyObject): string | undefined {
+    if (publicKey.asymmetricKeyType !== 'ed25519') return undefined;
     const x = (publicKey.export({ format: 'jwk' }) as { x?: string }).x;
     return this.keys.find((k) => k.jwk.x === x)?.record.kid;
   }

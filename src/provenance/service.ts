@@ -117,7 +117,8 @@ export class ProvenanceService {
       throw new GatewayError(400, 'malformed_c2pa_manifest', `The text carries a C2PA text wrapper whose manifest store is damaged: ${(err as Error).message}.`, { param: 'text' });
     }
     if (!found) return undefined;
-    const kid = this.keys.kidOf(found.signer.public_key);
+    // Ours only if one of our keys made a signature that verifies over assertions nobody replaced.
+    const kid = found.signature_valid && found.assertions_intact ? this.keys.kidOf(found.signer.public_key) : undefined;
     return {
       text: found.text,
       report: {
@@ -125,6 +126,7 @@ export class ProvenanceService {
         signer: found.signer.subject,
         algorithm: found.signer.algorithm,
         signature_valid: found.signature_valid,
+        assertions_intact: found.assertions_intact,
         signed_by_this_gateway: kid !== undefined,
         ...(kid ? { kid } : {}),
         content_matches: found.content_matches,

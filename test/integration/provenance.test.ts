@@ -101,7 +101,7 @@ describe('marking', () => {
     // The public verify endpoint reads the C2PA manifest too: signed by one of this gateway's keys (see the JWKS).
     const keySet = (await fetch(`${gw.url}/.well-known/jwks.json`).then((r) => r.json())) as { keys: Array<{ kid: string; x5c?: string[] }> };
     const verified = await post('/v1/provenance/verify', { text: marked });
-    expect(verified.body.c2pa).toMatchObject({ signature_valid: true, signed_by_this_gateway: true, content_matches: true });
+    expect(verified.body.c2pa).toMatchObject({ signature_valid: true, assertions_intact: true, signed_by_this_gateway: true, content_matches: true });
     expect(keySet.keys.find((k) => k.kid === verified.body.c2pa.kid)?.x5c).toHaveLength(2);
     expect((await post('/v1/provenance/verify', { text: marked.replace('KI', 'Ki') })).body.c2pa.content_matches).toBe(false);
     // A valid manifest from someone else's key verifies, and is not this gateway's.
@@ -109,6 +109,10 @@ describe('marking', () => {
     const chain = (await issueChain(foreign.export({ format: 'pem', type: 'pkcs8' }).toString(), 'someone-else')).map(pemToDer);
     const theirs = `Their text.${textManifestWrapper('Their text.', { by: 'them' }, { privateKey: foreign, chain }, '1.0')}`;
     expect((await post('/v1/provenance/verify', { text: theirs })).body.c2pa).toMatchObject({ algorithm: 'ES256', signature_valid: true, signed_by_this_gateway: false, content_matches: true });
+    // Presenting this gateway's certificate without its key: the signature fails, so it is not ours.
+    const ourChain = keySet.keys.find((k) => k.kid === verified.body.c2pa.kid)!.x5c!.map((c) => Buffer.from(c, 'base64'));
+    const forged = `Forged.${textManifestWrapper('Forged.', { model: 'gpt-4o' }, { privateKey: generateKeyPairSync('ed25519').privateKey, chain: ourChain }, '1.0')}`;
+    expect((await post('/v1/provenance/verify', { text: forged })).body.c2pa).toMatchObject({ signature_valid: false, signed_by_this_gateway: false });
     const stream = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: long }], stream: true });
     let streamed = '';
     for await (const chunk of stream) streamed += chunk.choices[0]?.delta.content ?? '';

@@ -37,7 +37,7 @@ export function register(program: Command): void {
         console.log(`the text carries a damaged C2PA manifest: ${(err as Error).message}`);
       }
       if (inBand) {
-        console.log(`C2PA manifest ${inBand.manifest_label} signed by "${inBand.signer.subject}": signature ${inBand.signature_valid ? 'valid' : 'INVALID'}; text ${inBand.content_matches ? 'matches its hard binding' : 'was changed since it was signed'}`);
+        console.log(`C2PA manifest ${inBand.manifest_label} signed by "${inBand.signer.subject}": signature ${inBand.signature_valid ? 'valid' : 'INVALID'}${inBand.assertions_intact ? '' : ', assertions ALTERED'}; text ${inBand.content_matches ? 'matches its hard binding' : 'was changed since it was signed'}`);
       }
       const text = inBand?.text ?? content;
       const carried = typeof inBand?.claims.manifest === 'string' ? inBand.claims.manifest : undefined;

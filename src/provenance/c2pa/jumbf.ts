@@ -2,7 +2,8 @@
 // size, a 4-byte type and a payload; a superbox ("jumb") holds a description box ("jumd": content-type UUID,
 // toggles, label) followed by content boxes ("cbor", "json", or more superboxes).
 
-export type JumbfNode = { superbox: { uuid: Buffer; label: string; children: JumbfNode[] } } | { box: { type: string; payload: Buffer } };
+/** A superbox keeps its payload (description and content boxes): what C2PA hashed URIs are computed over. */
+export type JumbfNode = { superbox: { uuid: Buffer; label: string; children: JumbfNode[]; payload: Buffer } } | { box: { type: string; payload: Buffer } };
 
 /** C2PA's content-type UUIDs: a four-character code followed by the ISO suffix. */
 export const C2PA_UUID = {
@@ -48,7 +49,7 @@ export function parseBoxes(bytes: Buffer, depth = 0): JumbfNode[] {
       if (!description || !('box' in description) || description.box.type !== 'jumd' || description.box.payload.length < 17) throw new Error('JUMBF superbox without a description box');
       const d = description.box.payload;
       const label = d[16]! & 0x02 ? d.toString('utf8', 17, d.indexOf(0, 17) === -1 ? d.length : d.indexOf(0, 17)) : '';
-      nodes.push({ superbox: { uuid: d.subarray(0, 16), label, children } });
+      nodes.push({ superbox: { uuid: d.subarray(0, 16), label, children, payload } });
     } else {
       nodes.push({ box: { type, payload } });
     }

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { c2paTs } from '../../../test/helpers/c2pa-reader.ts';
 import { issueChain, pemToDer } from './credentials.ts';
 import { readTextManifest, textManifestWrapper, type C2paSigner } from './text-manifest.ts';
-import { locateWrapper } from './text-wrapper.ts';
+import { encodeWrapper, locateWrapper } from './text-wrapper.ts';
 
 let signer: C2paSigner;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ describe('C2PA text manifest', () => {
       expect(store.manifests).toHaveLength(1);
       expect(store.manifests[0]!.claim!.claimGeneratorName).toBe('Conduit');
       const ours = readTextManifest(marked)!;
-      expect(ours).toMatchObject({ text, signature_valid: true, content_matches: true, claims });
+      expect(ours).toMatchObject({ text, signature_valid: true, assertions_intact: true, content_matches: true, claims });
     });
   }
 
@@ -40,6 +40,17 @@ describe('C2PA text manifest', () => {
     const forged = text + textManifestWrapper(text, claims, { ...signer, privateKey: other }, '0.1.0');
     expect((await c2paTs(forged)).errors.join()).toMatch(/claimSignature\.mismatch/);
     expect(readTextManifest(forged)!.signature_valid).toBe(false);
+  });
+
+  it('notices an assertion altered under a valid signature', async () => {
+    const text = 'Served by model gpt-4o.';
+    const marked = text + textManifestWrapper(text, claims, signer, '0.1.0');
+    const store = Buffer.from(locateWrapper(marked)!.store);
+    const at = store.indexOf('gpt-4o');
+    store.write('gpt-5o', at, 'latin1');
+    const altered = text + encodeWrapper(store);
+    expect((await c2paTs(altered)).errors.join()).toMatch(/assertion\.hashedURI\.mismatch/);
+    expect(readTextManifest(altered)).toMatchObject({ signature_valid: true, assertions_intact: false, claims: { model: 'gpt-5o' } });
   });
 
   it('reads and verifies a manifest signed with ECDSA P-256 (ES256), as trust-listed CAs issue', async () => {

@@ -3,9 +3,9 @@
 // binding (SHA-256 of the NFC text, excluding the wrapper's own byte range), and Conduit's claims with the JWS
 // manifest; a c2pa.claim.v2 naming them by hashed URI; and a COSE_Sign1 claim signature with the signer's
 // certificate chain. Any C2PA validator can read it; Conduit's key ring verifies it.
-import { createHash, createPublicKey, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { coseSign1, cbor, readCoseSign1 } from './cose.ts';
-import { C2PA_UUID, cborBox, contentOf, findSuperbox, parseBoxes, superbox } from './jumbf.ts';
+import { C2PA_UUID, cborBox, contentOf, findSuperbox, parseBoxes, superbox, type JumbfNode } from './jumbf.ts';
 import { encodeWrapper, locateWrapper, wrapperByteLength } from './text-wrapper.ts';
 
 export const CONDUIT_ASSERTION = 'com.conduit.provenance';
@@ -70,12 +70,31 @@ export interface TextManifestCheck {
   /** The text with the wrapper removed. */
   text: string;
   manifest_label: string;
-  /** Conduit's claims, including the JWS manifest. */
+  /** Conduit's claims (trust them only when the signature is valid and the assertions intact). */
   claims: Record<string, unknown>;
   signer: { subject: string; issuer: string; algorithm: string; public_key: KeyObject };
   signature_valid: boolean;
+  /** Every assertion hashes to what the signed claim records (none replaced or altered). */
+  assertions_intact: boolean;
   /** Does the text (without the wrapper) still hash to the hard binding? */
   content_matches: boolean;
+}
+
+/**
+ * Do the assertions still hash to what the signed claim says? Without this, a valid signature would vouch for
+ * assertions (the hard binding, the claims) that someone replaced.
+ */
+function assertionsIntact(claimBytes: Buffer, manifest: { label: string; children: JumbfNode[] }): boolean {
+  const claim = cbor.decode(claimBytes) as { created_assertions?: Array<{ url?: unknown; hash?: unknown }> };
+  const referenced = claim.created_assertions ?? [];
+  const store = findSuperbox(manifest.children, ['c2pa.assertions']);
+  const boxes = store?.children.flatMap((n) => ('superbox' in n ? [n.superbox] : [])) ?? [];
+  if (referenced.length === 0 || referenced.length !== boxes.length) return false;
+  return referenced.every(({ url, hash }) => {
+    const name = typeof url === 'string' ? url.slice(url.lastIndexOf('/') + 1) : '';
+    const box = boxes.find((b) => b.label === name);
+    return box !== undefined && hash instanceof Uint8Array && sha256(box.payload).equals(Buffer.from(hash));
+  });
 }
 
 /** Reads and checks the manifest store a text carries; null when it carries none. Throws on a damaged one. */
@@ -97,14 +116,15 @@ export function readTextManifest(text: string): TextManifestCheck | null {
   if (!dataHash?.hash) throw new Error('the manifest has no c2pa.hash.data hard binding');
   const cose = readCoseSign1(signatureBytes, claimBytes);
   const cert = new X509Certificate(cose.chain[0]!);
-  const publicKey = createPublicKey(cert.publicKey.export({ format: 'pem', type: 'spki' }));
   const excluded = dataHash.exclusions?.[0];
+  const oneLine = (name: string) => name.replace(/\n/g, ', ');
   return {
     text: located.text,
     manifest_label: manifest.label,
     claims: assertion(CONDUIT_ASSERTION) ?? {},
-    signer: { subject: cert.subject.replace(/\n/g, ', '), issuer: cert.issuer.replace(/\n/g, ', '), algorithm: cose.algorithm, public_key: publicKey },
-    signature_valid: cose.verifies(publicKey),
+    signer: { subject: oneLine(cert.subject), issuer: oneLine(cert.issuer), algorithm: cose.algorithm, public_key: cert.publicKey },
+    signature_valid: cose.verifies(cert.publicKey),
+    assertions_intact: assertionsIntact(claimBytes, manifest),
     content_matches: excluded?.start === located.start && excluded.length === located.length && sha256(boundBytes(located.text)).equals(Buffer.from(dataHash.hash)),
   };
 }
