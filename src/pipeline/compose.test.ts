@@ -24,7 +24,7 @@ describe('pipeline runner', () => {
     const seen: number[] = [];
     c.deferred.push(() => void seen.push(1), () => { throw new Error('x'); }, async () => void seen.push(3));
     const errors: unknown[] = [];
-    await runDeferred(c, (e) => errors.push(e));
+    await runDeferred(c.deferred, (e) => errors.push(e));
     expect(seen).toEqual([3, 1]);
     expect(errors).toHaveLength(1);
   });

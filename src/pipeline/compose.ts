@@ -12,11 +12,11 @@ export function compose(stages: readonly Stage[]): (ctx: RequestContext) => Prom
   };
 }
 
-/** Runs deferred work in reverse order of registration; one failing does not stop the others. */
-export async function runDeferred(ctx: Pick<RequestContext, 'deferred'>, onError: (err: unknown) => void): Promise<void> {
-  for (let i = ctx.deferred.length - 1; i >= 0; i--) {
+/** Runs deferred work (ctx.deferred or ctx.afterDelivery) last registered first; one failing does not stop the others. */
+export async function runDeferred(work: RequestContext['deferred'], onError: (err: unknown) => void): Promise<void> {
+  for (let i = work.length - 1; i >= 0; i--) {
     try {
-      const pending = ctx.deferred[i]!();
+      const pending = work[i]!();
       if (pending) await pending;
     } catch (err) {
       onError(err);

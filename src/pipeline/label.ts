@@ -136,8 +136,10 @@ function chunkMeta(batch: StreamEvent[]): ChunkMeta | undefined {
   return { id: c.id, created: c.created, model: c.model };
 }
 
+const firstChoiceDelta = (chunk: JsonObject | undefined) => (chunk?.choices as Array<{ index?: number; delta?: { content?: unknown } }> | undefined)?.find((c) => c.index === 0)?.delta;
+
 function firstChoiceContent(chunk: JsonObject | undefined): string {
-  const content = (chunk?.choices as Array<{ index?: number; delta?: { content?: unknown } }> | undefined)?.find((c) => c.index === 0)?.delta?.content;
+  const content = firstChoiceDelta(chunk)?.content;
   return typeof content === 'string' ? content : '';
 }
 
@@ -146,12 +148,13 @@ function prefixFirstDelta(batch: StreamEvent[], prefix: string): boolean {
   for (const e of batch) {
     if (e.text === '') continue;
     const c = e.chunk ?? (JSON.parse(e.data) as JsonObject);
-    if (firstChoiceContent(c) === '') continue;
-    const delta = (c.choices as Array<{ index: number; delta: { content: string } }>).find((ch) => ch.index === 0)!.delta;
-    delta.content = prefix + delta.content;
+    const delta = firstChoiceDelta(c);
+    if (typeof delta?.content !== 'string' || delta.content === '') continue;
+    const content = prefix + delta.content;
+    delta.content = content;
     e.chunk = c;
     e.data = JSON.stringify(c);
-    if (e.text !== undefined) e.text = delta.content as string;
+    if (e.text !== undefined) e.text = content;
     return true;
   }
   return false;

@@ -12,20 +12,11 @@ export interface Fingerprint {
   end: number;
 }
 
-/** Lowercase words without diacritics or punctuation, with their character offsets in the original. */
-export function words(text: string): Array<{ text: string; start: number; end: number }> {
-  const out: Array<{ text: string; start: number; end: number }> = [];
-  const re = /[\p{L}\p{N}]+/gu;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ text: fold(m[0]), start: m.index, end: m.index + m[0].length });
-  return out;
-}
-
 /** Lowercase, diacritics removed (only non-ASCII words pay for Unicode normalisation). */
-function fold(word: string): string {
+export function fold(word: string): string {
   for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) > 127) return word.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   return word.toLowerCase();
 }
-
 
 /** Mixes word hashes into an n-gram hash without building the n-gram string. */
 function mix(h: number, w: number): number {
@@ -40,7 +31,7 @@ let scratch = { hashes: new Uint32Array(4096), starts: new Uint32Array(4096), en
 
 /**
  * One pass over the text: ASCII words are hashed as they are read (lowercased, no substring); a word with
- * other characters is folded and hashed like words() does. Same hashes as fnv(fold(word)), without the garbage:
+ * other characters is folded, then hashed. Same hashes as fnv(fold(word)) for each [\p{L}\p{N}]+ run, without the garbage:
  * this runs on every response.
  */
 function wordHashes(text: string): { hashes: Uint32Array; starts: Uint32Array; ends: Uint32Array; count: number } {

@@ -1,7 +1,7 @@
 // The operator's signing keys (Ed25519): one signs, every key ever used keeps verifying. Rotation adds a key.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { SigningKeyRecord, SigningKeyStore } from '../store/ports.ts';
-import { issueChain, pemToDer, type C2paIssuer } from './c2pa/credentials.ts';
+import { issueChain, pemCertificates, pemToDer, type C2paIssuer } from './c2pa/credentials.ts';
 import type { C2paSigner } from './c2pa/text-manifest.ts';
 import { InlineSigner, type Signer } from './signer.ts';
 
@@ -102,7 +102,8 @@ export class KeyRing {
 function load(record: SigningKeyRecord): LoadedKey {
   const privateKey = createPrivateKey(record.private_pem);
   const x = (createPublicKey(privateKey).export({ format: 'jwk' }) as { x: string }).x;
-  const chain = record.cert_chain_pem?.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)?.map(pemToDer);
+  const certificates = pemCertificates(record.cert_chain_pem ?? '');
+  const chain = certificates.length > 0 ? certificates.map(pemToDer) : undefined;
   return {
     record,
     privateKey,

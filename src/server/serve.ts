@@ -32,7 +32,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, request: Fasti
     deferred: [],
     afterDelivery: [],
   };
-  const afterDelivery = () => runDeferred({ deferred: ctx.afterDelivery }, logError);
+  const afterDelivery = () => runDeferred(ctx.afterDelivery, logError);
   try {
     const input = surface.input(request.body);
     Object.assign(ctx, { rawBody: input.body, bodyText: input.keepText ? request.bodyText : undefined });
@@ -40,7 +40,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, request: Fasti
   } catch (err) {
     const error = toGatewayError(err);
     ctx.status = error.status;
-    await runDeferred(ctx, logError);
+    await runDeferred(ctx.deferred, logError);
     if (error.status >= 500) request.log.error({ code: error.code }, error.message);
     reply.code(error.status).headers({ ...ctx.headers, ...error.headers }).type('application/json').send(surface.errorBody(error));
     await afterDelivery();
@@ -49,7 +49,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, request: Fasti
   const result = ctx.reply!;
   if (result.kind === 'json') {
     ctx.status = 200;
-    await runDeferred(ctx, logError);
+    await runDeferred(ctx.deferred, logError);
     reply.code(200).headers(ctx.headers).type('application/json').send(surface.json(ctx, result.body, result.text));
     await afterDelivery();
     return;
@@ -64,7 +64,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, request: Fasti
     ctx.status = error.status;
     if (!res.destroyed) res.write(surface.streamError(error));
   }
-  await runDeferred(ctx, logError);
+  await runDeferred(ctx.deferred, logError);
   if (!res.destroyed) res.end(surface.streamEnd || undefined);
   await afterDelivery();
 }

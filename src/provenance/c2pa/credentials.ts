@@ -80,7 +80,7 @@ export async function issueChain(privatePem: string, kid: string, issuer?: C2paI
 
 /** Reads an issuer from PEM texts, checking that it can issue: a CA certificate whose key is the one given. */
 export function parseIssuer(certificatesPem: string, keyPem: string): C2paIssuer {
-  const chainPem = certificatesPem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  const chainPem = pemCertificates(certificatesPem);
   if (chainPem.length === 0) throw new Error('no PEM certificate found');
   let key;
   try {
@@ -95,5 +95,8 @@ export function parseIssuer(certificatesPem: string, keyPem: string): C2paIssuer
   if (new Date(cert.validTo) <= new Date()) throw new Error(`the CA certificate expired on ${cert.validTo}`);
   return { chainPem, keyPem };
 }
+
+/** The PEM certificate blocks in a text, in order. */
+export const pemCertificates = (text: string): string[] => text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
 
 export const pemToDer = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
