@@ -1,7 +1,7 @@
 // Deployments that speak Anthropic's Messages API: OpenAI chat in, Messages upstream, OpenAI chat back out.
 import type { ProviderConfig } from '../../config/schema.ts';
 import { sseDataBatches } from '../../protocols/sse-reader.ts';
-import { HttpUpstream, readJson } from '../http-upstream.ts';
+import { HttpUpstream } from '../http-upstream.ts';
 import { UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
 import { chatToAnthropic } from './request.ts';
 import { AnthropicEventsToChunks, anthropicToChat } from './response.ts';
@@ -20,14 +20,13 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   async chat(req: UpstreamRequest): Promise<JsonResult> {
-    const body = await this.http.post('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: false, ...(req.endUser ? { user: req.endUser } : {}) }, req.model)), req.signal);
-    const { value } = await readJson(body, this.config.id);
+    const { value } = await this.http.postJson('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: false, ...(req.endUser ? { user: req.endUser } : {}) }, req.model)), req.signal);
     if (value.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('protocol', `${this.config.id}: reply is not a message`);
     return anthropicToChat(value, req.model);
   }
 
   async chatStream(req: UpstreamRequest): Promise<EventStream> {
-    const body = await this.http.post('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: true, ...(req.endUser ? { user: req.endUser } : {}) }, req.model)), req.signal);
+    const body = await this.http.postStream('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: true, ...(req.endUser ? { user: req.endUser } : {}) }, req.model)), req.signal);
     return translate(body, new AnthropicEventsToChunks(req.model), this.config.id);
   }
 

@@ -2,7 +2,7 @@
 // keep-alive undici connection pool. Azure reuses this with its own URL and auth (see ../azure).
 import type { ProviderConfig } from '../../config/schema.ts';
 import { scanContentDelta } from '../../protocols/openai/chunk-scan.ts';
-import { HttpUpstream, readJson } from '../http-upstream.ts';
+import { HttpUpstream } from '../http-upstream.ts';
 import { sseDataBatches } from '../../protocols/sse-reader.ts';
 import { responsesUsageFrom, UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
 
@@ -56,7 +56,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async chat(req: UpstreamRequest): Promise<JsonResult> {
-    const { value, text } = await readJson(await this.send('chat/completions', req, this.withEndUser(req)), this.config.id);
+    const { value, text } = await this.sendJson('chat/completions', req, this.withEndUser(req));
     if (!Array.isArray(value.choices)) throw new UpstreamError('protocol', `${this.config.id}: reply has no choices`);
     return { body: value, text, usage: usageFrom(value.usage) };
   }
@@ -70,7 +70,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async responses(req: UpstreamRequest): Promise<JsonResult> {
-    const { value, text } = await readJson(await this.send('responses', req, req.body), this.config.id);
+    const { value, text } = await this.sendJson('responses', req, req.body);
     if (!Array.isArray(value.output)) throw new UpstreamError('protocol', `${this.config.id}: reply has no output`);
     return { body: value, text, usage: responsesUsageFrom(value.usage) };
   }
@@ -80,7 +80,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async embeddings(req: UpstreamRequest): Promise<JsonResult> {
-    const { value, text } = await readJson(await this.send('embeddings', req, req.body), this.config.id);
+    const { value, text } = await this.sendJson('embeddings', req, req.body);
     if (!Array.isArray(value.data)) throw new UpstreamError('protocol', `${this.config.id}: reply has no data`);
     return { body: value, text, usage: usageFrom({ completion_tokens: 0, ...(value.usage as JsonObject) }) };
   }
@@ -94,9 +94,14 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     return this.http.close();
   }
 
+  private sendJson(operation: Operation, req: UpstreamRequest, payload: JsonObject): Promise<{ value: JsonObject; text: string }> {
+    const { path, headers } = this.dialect.target(operation, req);
+    return this.http.postJson(path, headers, payload === req.body && req.bodyText ? req.bodyText : JSON.stringify(payload), req.signal);
+  }
+
   private send(operation: Operation, req: UpstreamRequest, payload: JsonObject): Promise<AsyncIterable<Buffer>> {
     const { path, headers } = this.dialect.target(operation, req);
-    return this.http.post(path, headers, payload === req.body && req.bodyText ? req.bodyText : JSON.stringify(payload), req.signal);
+    return this.http.postStream(path, headers, payload === req.body && req.bodyText ? req.bodyText : JSON.stringify(payload), req.signal);
   }
 }
 
