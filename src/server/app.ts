@@ -1,4 +1,5 @@
 // HTTP assembly: the Fastify instance with the data plane, the admin API and one error handler for all.
+import { createServer } from 'node:http';
 import pino from 'pino';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 
@@ -29,11 +30,15 @@ import { adminTenancyRoutes } from './routes/admin-tenancy.ts';
 import type { Router } from '../routing/router.ts';
 import type { ConduitConfig } from '../config/schema.ts';
 import type { ExperimentBook } from '../routing/experiments.ts';
-import { dataPlaneRoutes, newRequestId, type DataPlaneDeps } from './routes/data-plane.ts';
+import { dataPlaneRoutes, type DataPlaneDeps } from './routes/data-plane.ts';
+import { dataPlaneFastPath } from './data-plane-http.ts';
+import { newRequestId } from './request-id.ts';
+import type { Pipeline } from './serve.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
 import type { UsageStore } from '../store/ports.ts';
 
 export interface AppDeps extends DataPlaneDeps {
+  pipeline: Pipeline;
   tenancy: Tenancy;
   usage: UsageStore;
   router: Router;
@@ -66,7 +71,17 @@ function accessLogger(level: string): FastifyBaseLogger {
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const logger = accessLogger(deps.logLevel);
+  let closing = false;
+  const fastPath = dataPlaneFastPath({ pipeline: deps.pipeline, bodyLimitBytes: deps.bodyLimitBytes, trustProxy: deps.config.server.trust_proxy, log: logger, closing: () => closing });
   const app = Fastify({
+    // The data plane's POST endpoints are served on node:http directly; Fastify gets everything else.
+    serverFactory: (fastify) => {
+      const server = createServer((req, res) => {
+        if (!fastPath(req, res)) fastify(req, res);
+      });
+      server.keepAliveTimeout = 72_000;
+      return server;
+    },
     loggerInstance: logger,
     // One access-log line per request, written by our onResponse hook, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -94,6 +109,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJson);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
 
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();

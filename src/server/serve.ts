@@ -1,32 +1,45 @@
 // Runs one data-plane request through the pipeline and delivers the reply (JSON or a stream) in the client's
 // wire protocol. Deferred work (the usage event) completes before the client sees the end of the reply; work
 // that can wait (abuse features, fingerprints, shadow traffic) runs once the reply is on its way.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
 import { runDeferred } from '../pipeline/compose.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import { toGatewayError as upstreamToGatewayError } from '../routing/upstream-errors.ts';
+import { accessLog, sendError } from './data-plane-http.ts';
 import { pipeEvents, writeSseHead } from './deliver.ts';
 import { toGatewayError } from './errors.ts';
 import type { Surface } from './surface.ts';
 
 export type Pipeline = (ctx: RequestContext) => Promise<void>;
 
-export async function serve(pipeline: Pipeline, surface: Surface, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/** One HTTP request/response on the data plane. */
+export interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  /** performance.now() when the request arrived. */
+  receivedAt: number;
+  clientIp: string;
+  log: FastifyBaseLogger;
+}
+
+export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exchange, body: unknown, bodyText: string, bodyBytes: number): Promise<void> {
+  const { req, res } = exchange;
   const abort = new AbortController();
-  const res = reply.raw;
-  res.on('close', () => {
+  res.once('close', () => {
     if (!res.writableFinished) abort.abort();
   });
-  const logError = (e: unknown) => request.log.error(e);
+  const logError = (err: unknown) => exchange.log.error({ err, reqId: exchange.requestId });
   const ctx: RequestContext = {
-    requestId: request.id,
+    requestId: exchange.requestId,
     endpoint: surface.endpoint,
     receivedAt: new Date(),
-    startedAt: performance.now(),
-    clientIp: request.ip,
-    authorization: request.headers.authorization ?? (request.headers['x-api-key'] as string | undefined),
+    startedAt: exchange.receivedAt,
+    clientIp: exchange.clientIp,
+    authorization: req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined),
     rawBody: undefined,
-    bodyBytes: Number(request.headers['content-length'] ?? 0),
+    bodyBytes,
     signal: abort.signal,
     headers: {},
     deferred: [],
@@ -34,15 +47,14 @@ export async function serve(pipeline: Pipeline, surface: Surface, request: Fasti
   };
   const afterDelivery = () => runDeferred(ctx.afterDelivery, logError);
   try {
-    const input = surface.input(request.body);
-    Object.assign(ctx, { rawBody: input.body, bodyText: input.keepText ? request.bodyText : undefined });
+    const input = surface.input(body);
+    Object.assign(ctx, { rawBody: input.body, bodyText: input.keepText ? bodyText : undefined });
     await pipeline(ctx);
   } catch (err) {
     const error = toGatewayError(err);
     ctx.status = error.status;
     await runDeferred(ctx.deferred, logError);
-    if (error.status >= 500) request.log.error({ code: error.code }, error.message);
-    reply.code(error.status).headers({ ...ctx.headers, ...error.headers }).type('application/json').send(surface.errorBody(error));
+    sendError(exchange, surface, error, ctx.headers);
     await afterDelivery();
     return;
   }
@@ -50,11 +62,16 @@ export async function serve(pipeline: Pipeline, surface: Surface, request: Fasti
   if (result.kind === 'json') {
     ctx.status = 200;
     await runDeferred(ctx.deferred, logError);
-    reply.code(200).headers(ctx.headers).type('application/json').send(surface.json(ctx, result.body, result.text));
+    const text = surface.json(ctx, result.body, result.text);
+    ctx.headers['x-request-id'] = ctx.requestId;
+    ctx.headers['content-type'] = 'application/json; charset=utf-8';
+    ctx.headers['content-length'] = String(Buffer.byteLength(text));
+    res.writeHead(200, ctx.headers);
+    res.end(text);
+    accessLog(exchange, 200);
     await afterDelivery();
     return;
   }
-  reply.hijack();
   writeSseHead(res, { ...ctx.headers, 'x-request-id': ctx.requestId });
   try {
     await pipeEvents(res, surface.stream(ctx, result.events));
@@ -66,5 +83,6 @@ export async function serve(pipeline: Pipeline, surface: Surface, request: Fasti
   }
   await runDeferred(ctx.deferred, logError);
   if (!res.destroyed) res.end(surface.streamEnd || undefined);
+  accessLog(exchange, ctx.status);
   await afterDelivery();
 }
