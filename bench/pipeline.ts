@@ -1,7 +1,9 @@
 // `npm run bench:pipeline`: the gateway's own CPU per request, without sockets or other processes: requests
-// injected into the app (Fastify + the full pipeline) with the in-process simulator as the upstream, on a
+// injected into the HTTP server's request listener (the full pipeline) with the in-process simulator as the upstream, on a
 // config like `npm run bench`'s. Steadier than throughput on a shared machine, so it is the figure to watch
 // when changing the request path. Prints µs of CPU (user + system) per request, median of 5 rounds.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import inject from 'light-my-request';
 import { startGateway } from '../src/main.ts';
 import { tempDir, writeConfig } from '../test/helpers/gateway.ts';
 
@@ -28,7 +30,9 @@ await admin('PUT', `/orgs/${org.id}/limits`, { budget: { monthly: '100000000', h
 
 const messages = [{ role: 'user', content: 'Summarise the benefits of connection pooling in two sentences.' }];
 const bodies = { json: JSON.stringify({ model: 'gpt-4o', messages }), stream: JSON.stringify({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } }) };
-const send = (payload: string) => gw.app.inject({ method: 'POST', url: '/v1/chat/completions', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload });
+// The data plane is served by the HTTP server's own request listener (not Fastify's router): inject into that.
+const listener = gw.app.server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+const send = (payload: string) => inject(listener, { method: 'POST', url: '/v1/chat/completions', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload });
 
 for (const [mode, payload] of Object.entries(bodies)) {
   for (let i = 0; i < 500; i++) await send(payload);
