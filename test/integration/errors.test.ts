@@ -81,6 +81,32 @@ describe('client errors', () => {
     expect(err.code).toBe('request_too_large');
   });
 
+  it('413 for a chunked body that grows over the limit, and the gateway keeps serving', async () => {
+    // No Content-Length: the limit is enforced while the body streams in.
+    const chunk = new TextEncoder().encode('x'.repeat(16 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 8) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+    expect(((await res.json()) as any).error.code).toBe('request_too_large');
+    expect((await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages })).choices[0]!.message.content).toBeTruthy();
+  });
+
+  it('400 invalid_json for a body that is not JSON, with the request id', async () => {
+    const res = await fetch(`${gw.url}/v1/chat/completions?api-version=1`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{"model": "gpt-4o", "messages": [' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+    const err = ((await res.json()) as any).error;
+    expect(err.code).toBe('invalid_json');
+    expect(err.message).toMatch(/could not parse the JSON body/);
+  });
+
   it('404 in OpenAI shape for unknown URLs', async () => {
     const res = await fetch(`${gw.url}/v1/nothing-here`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(404);
