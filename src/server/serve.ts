@@ -81,6 +81,8 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
     ctx.status = error.status;
     if (!res.destroyed) res.write(surface.streamError(error));
   }
+  // Hold what is still unsent (the closing chunk) until the usage event is durable, then end: one write, not two.
+  res.cork();
   await runDeferred(ctx.deferred, logError);
   if (!res.destroyed) res.end(surface.streamEnd || undefined);
   accessLog(exchange, ctx.status);
