@@ -49,6 +49,11 @@ export class HttpUpstream {
   close(): Promise<void> {
     return this.pool.close();
   }
+
+  /** Closes at once, abandoning requests in flight. */
+  destroy(): Promise<void> {
+    return this.pool.destroy();
+  }
 }
 
 export function parseJsonReply(text: string, provider: string): { value: JsonObject; text: string } {
