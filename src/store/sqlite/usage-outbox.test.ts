@@ -25,6 +25,19 @@ describe('usage outbox', () => {
     outbox.close();
   });
 
+  it('writes a lone event at once, and the events that follow in the same turn together', async () => {
+    const file = join(tempDir(), 'outbox.jsonl');
+    const outbox = new UsageOutbox(file, () => {}, { loadEveryMs: 60_000, loadAtCount: 1000 });
+    const ids = () => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).request_id);
+    const first = outbox.record(event('a'));
+    expect(ids()).toEqual(['a']);
+    const rest = [outbox.record(event('b')), outbox.record(event('c'))];
+    expect(ids()).toEqual(['a']);
+    await Promise.all([first, ...rest]);
+    expect(ids()).toEqual(['a', 'b', 'c']);
+    outbox.close();
+  });
+
   it('replays what a crashed process left, skipping a torn last line', async () => {
     const file = join(tempDir(), 'outbox.jsonl');
     const first = new UsageOutbox(file, () => {}, { loadEveryMs: 60_000, loadAtCount: 1000 });

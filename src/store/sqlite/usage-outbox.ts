@@ -15,6 +15,8 @@ export class UsageOutbox {
   private readonly fd: number;
   private pending: Pending[] = [];
   private scheduled = false;
+  /** An event was written in this event-loop turn. */
+  private wroteThisTurn = false;
   /** Written to the file, not yet in the database. */
   private unloaded: UsageEvent[] = [];
   private readonly timer: NodeJS.Timeout;
@@ -37,10 +39,14 @@ export class UsageOutbox {
     return new Promise((resolve, reject) => {
       this.pending.push({ line: `${JSON.stringify(event)}\n`, resolve, reject });
       this.unloaded.push(event);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      if (this.scheduled) return;
+      this.scheduled = true;
+      if (this.wroteThisTurn) return void setImmediate(() => this.flush());
+      // The first event of a turn is written at once: a lone request does not wait a loop turn for its write.
+      // Events that follow in the same turn (load) share the next write.
+      this.wroteThisTurn = true;
+      setImmediate(() => (this.wroteThisTurn = false));
+      this.flush();
     });
   }
 
