@@ -1,6 +1,8 @@
 // `npm run bench`: Conduit's full pipeline against a bare Node reverse proxy, both in front of the same
 // simulator process (zero added latency), at concurrency 1 and 64, JSON and streaming. Prints req/s, p50,
-// p99 and the Conduit/baseline ratios. BENCH_SECONDS sets the length of each run (default 5).
+// p99 and the Conduit/baseline ratios. BENCH_SECONDS sets the length of each run (default 5). A reference
+// proxy that does nothing but buffer, sign every reply and pass it on (bench/signing-floor-proxy.ts) shows what
+// the provenance contract alone costs on this machine.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,7 @@ const children: ChildProcess[] = [];
 const stopAll = () => children.forEach((c) => c.kill('SIGKILL'));
 process.on('exit', stopAll);
 
-const [simPort, basePort, gwPort] = [await freePort(), await freePort(), await freePort()];
+const [simPort, basePort, floorPort, gwPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
 const sim = `http://127.0.0.1:${simPort}`;
 const dir = mkdtempSync(join(tmpdir(), 'conduit-bench-'));
 const configFile = join(dir, 'bench.yaml');
@@ -34,7 +36,9 @@ writeFileSync(
 console.log(`Logs in ${dir}. Starting simulator :${simPort}, baseline proxy :${basePort}, Conduit :${gwPort} (each ${seconds}s per run)`);
 const simulator = await startProcess(['bin/conduit.mjs', 'simulator', '--port', String(simPort)], {}, /listening/, join(dir, 'simulator.log'));
 const baseline = await startProcess(['--import', 'tsx', 'bench/baseline-proxy.ts', sim, String(basePort)], {}, /baseline proxy/, join(dir, 'baseline.log'));
-children.push(simulator, baseline);
+// A reference, not a bar: the least a gateway that signs every reply (#7) can cost here.
+const floor = await startProcess(['--import', 'tsx', 'bench/signing-floor-proxy.ts', sim, String(floorPort)], {}, /signing floor proxy/, join(dir, 'floor.log'));
+children.push(simulator, baseline, floor);
 // BENCH_PROFILE=1 writes a CPU profile of the gateway to the log folder; BENCH_ONLY=json,64 limits the runs.
 const profile = [...(process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${dir}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
 const only = process.env.BENCH_ONLY?.split(',') ?? [];
@@ -62,6 +66,7 @@ const bodies = {
 const targets = {
   simulator: { url: `${sim}/v1/chat/completions`, headers: {}, pid: simulator.pid! },
   baseline: { url: `http://127.0.0.1:${basePort}/v1/chat/completions`, headers: {}, pid: baseline.pid! },
+  floor: { url: `http://127.0.0.1:${floorPort}/v1/chat/completions`, headers: {}, pid: floor.pid! },
   conduit: { url: `${gw}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pid: conduit.pid! },
 };
 
@@ -118,6 +123,9 @@ for (const mode of ['json', 'stream']) {
   console.log(
     `${mode.padEnd(6)} throughput c=64: ${tput.toFixed(2)}x baseline (bar >= 0.90)   added p50 c=1: ${added.toFixed(3)} ms over the simulator (bar < 0.25; bare proxy adds ${baseAdded.toFixed(3)} ms)`,
   );
+  const floorTput = find('floor', mode, 64)!.rps / find('baseline', mode, 64)!.rps;
+  const floorAdded = find('floor', mode, 1)!.p50 - find('simulator', mode, 1)!.p50;
+  console.log(`${''.padEnd(6)} reference, a bare proxy that signs every reply (Ed25519): ${floorTput.toFixed(2)}x baseline, adds ${floorAdded.toFixed(3)} ms at c=1`);
 }
 stopAll();
 process.exit(0);
