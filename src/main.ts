@@ -25,6 +25,7 @@ import { HealthChecker } from './routing/health-checker.ts';
 import { shadow } from './pipeline/shadow.ts';
 import { Router } from './routing/router.ts';
 import { buildApp } from './server/app.ts';
+import { bearerToken } from './tenancy/api-keys.ts';
 import type { Store } from './store/ports.ts';
 import { Tenancy } from './tenancy/tenancy.ts';
 import { AuditLog } from './audit/audit-log.ts';
@@ -133,7 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     catalogue,
     pipeline,
     principalOf: async (authorization) => {
-      const secret = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
+      const secret = bearerToken(authorization);
       const principal = secret ? await tenancy.authenticate(secret) : undefined;
       if (!principal) throw unauthorized('Incorrect API key provided, or the key was revoked.');
       return principal;

@@ -9,7 +9,7 @@ import { backoffMs, sleep } from '../routing/backoff.ts';
 import type { ExperimentBook } from '../routing/experiments.ts';
 import type { HealthBook } from '../routing/health.ts';
 import type { Attempt } from '../routing/router.ts';
-import { isRetryable, toGatewayError } from '../routing/upstream-errors.ts';
+import { fromUpstreamFailure, isRetryable } from '../routing/upstream-errors.ts';
 import type { RequestContext, Stage } from './context.ts';
 import { meterStream } from './meter-stream.ts';
 import { replyText } from '../protocols/openai/reply-text.ts';
@@ -57,7 +57,7 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
       }
     }
     ctx.model = requested;
-    const error = toGatewayError(lastError, requested.name);
+    const error = fromUpstreamFailure(lastError, requested.name);
     if (retryAfterMs !== undefined && error.status === 503) error.headers['retry-after'] ??= String(Math.ceil(retryAfterMs / 1000));
     throw error;
   };

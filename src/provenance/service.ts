@@ -1,6 +1,7 @@
 // Provenance for every completion: a signed manifest, the AI-generated disclosure, an optional in-band mark,
 // and registration in the fingerprint registry so anyone can later ask "did this come through Conduit?".
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { GatewayError } from '../errors.ts';
 import { readTextManifest, textManifestWrapper } from './c2pa/text-manifest.ts';
@@ -8,7 +9,7 @@ import type { KeyRing } from './keyring.ts';
 import { contentHash, signManifest, verifyManifest, type ManifestClaims } from './manifest.ts';
 import type { FingerprintRegistry } from './registry.ts';
 
-const GENERATOR_VERSION = '0.1.0';
+const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export const disclosureSchema = z
   .object({

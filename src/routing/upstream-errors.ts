@@ -10,7 +10,8 @@ export function isRetryable(err: UpstreamError): boolean {
   return true;
 }
 
-export function toGatewayError(err: unknown, model: string): GatewayError {
+/** An upstream failure (or anything thrown while calling one) as the error the client gets. */
+export function fromUpstreamFailure(err: unknown, model: string): GatewayError {
   if (err instanceof GatewayError) return err;
   if (!(err instanceof UpstreamError)) return new GatewayError(502, 'upstream_error', `The upstream for '${model}' failed unexpectedly.`);
   switch (err.kind) {

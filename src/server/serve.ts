@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { runDeferred } from '../pipeline/compose.ts';
 import type { RequestContext } from '../pipeline/context.ts';
-import { toGatewayError as upstreamToGatewayError } from '../routing/upstream-errors.ts';
+import { fromUpstreamFailure } from '../routing/upstream-errors.ts';
 import { accessLog, sendError } from './data-plane-http.ts';
 import { pipeEvents, writeSseHead } from './deliver.ts';
 import { toGatewayError } from './errors.ts';
@@ -77,7 +77,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
     await pipeEvents(res, surface.stream(ctx, result.events));
     ctx.status = abort.signal.aborted ? 499 : 200;
   } catch (err) {
-    const error = upstreamToGatewayError(err, ctx.model!.name);
+    const error = fromUpstreamFailure(err, ctx.model!.name);
     ctx.status = error.status;
     if (!res.destroyed) res.write(surface.streamError(error));
   }

@@ -13,6 +13,11 @@ export function generateSecret(): string {
   return out;
 }
 
+/** The token of an `Authorization: Bearer TOKEN` header ('' without one). */
+export function bearerToken(header: string | undefined): string {
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
+}
+
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }

@@ -138,6 +138,10 @@ describe('detection', () => {
     expect(anonymous.body.matches[0].matched_spans[0].start).toBeGreaterThan(40);
     const owner = await post('/v1/provenance/verify', { text: output }, key);
     expect(owner.body.matches[0].manifest.split('.')).toHaveLength(3);
+    // The operator (admin token) sees manifests too; a token that is merely close does not.
+    expect((await post('/v1/provenance/verify', { text: output }, gw.adminToken)).body.matches[0].manifest.split('.')).toHaveLength(3);
+    const near = await post('/v1/provenance/verify', { text: output }, `${gw.adminToken.slice(0, -1)}x`);
+    expect(near.body.matches[0]).not.toHaveProperty('manifest');
     const unrelated = await post('/v1/provenance/verify', { text: 'The quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat by the door.' });
     expect(unrelated.body).toMatchObject({ match: false, confidence: 0 });
   });

@@ -6,6 +6,8 @@ import { GatewayError, notFound } from '../../errors.ts';
 import { disclosureSchema, type ProvenanceService } from '../../provenance/service.ts';
 import type { RateLimits } from '../../ratelimit/limiter.ts';
 import type { Tenancy } from '../../tenancy/tenancy.ts';
+import { bearerToken } from '../../tenancy/api-keys.ts';
+import { adminTokenCheck } from '../admin-auth.ts';
 import { parseInput } from '../validate.ts';
 
 export interface ProvenanceDeps {
@@ -17,6 +19,7 @@ export interface ProvenanceDeps {
 }
 
 export function publicProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDeps): void {
+  const isAdminToken = adminTokenCheck(deps.adminToken);
   const { provenance, tenancy } = deps;
   app.get('/.well-known/jwks.json', async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300');
@@ -33,9 +36,9 @@ export function publicProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDep
     await limited(request.ip);
     const body = (request.body ?? {}) as { text?: unknown };
     // Manifests (which name the request) are shown to their own customer and to operators only.
-    const auth = request.headers.authorization?.startsWith('Bearer ') ? request.headers.authorization.slice(7).trim() : '';
-    const principal = auth && auth !== deps.adminToken ? await tenancy.authenticate(auth) : undefined;
-    const isAdmin = auth !== '' && auth === deps.adminToken;
+    const auth = bearerToken(request.headers.authorization);
+    const isAdmin = isAdminToken(auth);
+    const principal = auth && !isAdmin ? await tenancy.authenticate(auth) : undefined;
     return provenance.verifyText(body.text, (orgId) => isAdmin || principal?.org.id === orgId);
   });
 
