@@ -2,7 +2,7 @@
 // implementation must equal the definition (fnv1a of each folded [\p{L}\p{N}]+ word, 5-grams mixed, winnowed).
 import { describe, expect, it } from 'vitest';
 import { fnv1a } from '../util/fnv.ts';
-import { fingerprints, fold, NGRAM, WINDOW, type Fingerprint } from './fingerprint.ts';
+import { fingerprintHashes, fingerprints, fold, NGRAM, WINDOW, type Fingerprint } from './fingerprint.ts';
 import { pseudoText } from './text-corpus.ts';
 
 function definition(text: string): Fingerprint[] {
@@ -32,6 +32,10 @@ describe('fingerprints', () => {
   it('equal their definition on ASCII, accented, non-Latin, emoji and astral-plane text', () => {
     const texts = ['', 'one two three four', 'one two three four five', 'Ünïcödé café naïve — “quoted” 日本語 テキスト 🎉 emoji𝒳 mixed ÀB12c ß İstanbul ǅ Ⅻ ١٢٣ word end'];
     for (let i = 0; i < 500; i++) texts.push(pseudoText(i, 1 + (i % 20)) + (i % 3 ? ' Éléphant—Ça va? Nº 5, ½ über' : ''));
-    for (const text of texts) expect(fingerprints(text)).toEqual(definition(text));
+    for (const text of texts) {
+      expect(fingerprints(text)).toEqual(definition(text));
+      // What registration stores: the same hashes, distinct and ascending.
+      expect(fingerprintHashes(text)).toEqual([...new Set(definition(text).map((f) => f.hash))].sort((a, b) => a - b));
+    }
   });
 });

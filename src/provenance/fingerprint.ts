@@ -76,9 +76,11 @@ function isWordChar(text: string, i: number): boolean {
   return WORD_CHAR.test(String.fromCodePoint(text.codePointAt(i)!));
 }
 
-export function fingerprints(text: string): Fingerprint[] {
+/** Indices of the n-grams winnowing keeps, into `gramScratch` (valid until the next call). */
+function winnow(text: string): { grams: Uint32Array; starts: Uint32Array; ends: Uint32Array; picked: number[] } {
   const { hashes, starts, ends, count } = wordHashes(text);
-  if (count < NGRAM) return [];
+  const picked: number[] = [];
+  if (count < NGRAM) return { grams: gramScratch, starts, ends, picked };
   const grams = count - NGRAM + 1;
   if (gramScratch.length < grams) gramScratch = new Uint32Array(grams * 2);
   const gramHashes = gramScratch;
@@ -87,21 +89,36 @@ export function fingerprints(text: string): Fingerprint[] {
     for (let j = 0; j < NGRAM; j++) h = mix(h, hashes[i + j]!);
     gramHashes[i] = h;
   }
-  const at = (g: number): Fingerprint => ({ hash: gramHashes[g]!, start: starts[g]!, end: ends[g + NGRAM - 1]! });
   if (grams <= WINDOW) {
     let min = 0;
     for (let g = 1; g < grams; g++) if (gramHashes[g]! < gramHashes[min]!) min = g;
-    return [at(min)];
+    picked.push(min);
+    return { grams: gramHashes, starts, ends, picked };
   }
-  const picked: Fingerprint[] = [];
   let last = -1;
   for (let i = 0; i + WINDOW <= grams; i++) {
     let min = i;
     for (let j = i + 1; j < i + WINDOW; j++) if (gramHashes[j]! <= gramHashes[min]!) min = j;
     if (min !== last) {
-      picked.push(at(min));
+      picked.push(min);
       last = min;
     }
   }
-  return picked;
+  return { grams: gramHashes, starts, ends, picked };
+}
+
+export function fingerprints(text: string): Fingerprint[] {
+  const { grams, starts, ends, picked } = winnow(text);
+  return picked.map((g) => ({ hash: grams[g]!, start: starts[g]!, end: ends[g + NGRAM - 1]! }));
+}
+
+/** The distinct fingerprint hashes of a text, ascending: what registration stores (no spans, no objects). */
+export function fingerprintHashes(text: string): number[] {
+  const { grams, picked } = winnow(text);
+  const sorted = new Uint32Array(picked.length);
+  for (let i = 0; i < picked.length; i++) sorted[i] = grams[picked[i]!]!;
+  sorted.sort();
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
+  return out;
 }

@@ -1,7 +1,7 @@
 // The fingerprint registry: every output is recorded as winnowed fingerprints (never its text) and can later
 // be recognised in a text, even edited, reordered or embedded in a longer document.
 import type { FingerprintStore, OutputRecord, RegisteredOutput } from '../store/ports.ts';
-import { fingerprints } from './fingerprint.ts';
+import { fingerprintHashes, fingerprints } from './fingerprint.ts';
 
 /** A match needs this many shared fingerprints... */
 const MIN_SHARED = 4;
@@ -29,7 +29,7 @@ export class FingerprintRegistry {
 
   /** Queues an output for registration; written in batches off the request path. */
   register(output: Omit<RegisteredOutput, 'fingerprints'>, text: string): void {
-    const hashes = [...new Set(fingerprints(text).map((f) => f.hash))];
+    const hashes = fingerprintHashes(text);
     if (hashes.length === 0) return;
     this.queue.push({ ...output, fingerprints: hashes });
     if (!this.scheduled) {
