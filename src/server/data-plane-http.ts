@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { GatewayError } from '../errors.ts';
 import { newRequestId } from './request-id.ts';
-import { serve, type Pipeline, type Exchange } from './serve.ts';
+import { sendError, type Exchange } from './exchange.ts';
+import { serve, type Pipeline } from './serve.ts';
 import { anthropicSurface, openaiSurface, type Surface } from './surface.ts';
 
 export interface FastPathDeps {
@@ -88,20 +89,6 @@ function receive(req: IncomingMessage, res: ServerResponse, surface: Surface, de
 }
 
 const tooLarge = (limit: number) => new GatewayError(413, 'request_too_large', `The request body is larger than the ${limit} byte limit.`);
-
-export function sendError(exchange: Exchange, surface: Surface, err: GatewayError, headers?: Record<string, string>): void {
-  const { res } = exchange;
-  if (err.status >= 500) exchange.log.error({ reqId: exchange.requestId, code: err.code }, err.message);
-  const body = JSON.stringify(surface.errorBody(err));
-  res.writeHead(err.status, { ...headers, ...err.headers, 'x-request-id': exchange.requestId, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-  accessLog(exchange, err.status);
-}
-
-export function accessLog(exchange: Exchange, status: number): void {
-  const { req, log } = exchange;
-  log.info({ reqId: exchange.requestId, method: req.method, url: req.url, status, ms: Math.round(performance.now() - exchange.receivedAt) }, 'request');
-}
 
 /** With trust_proxy, the client is the first address in X-Forwarded-For (as Fastify's trustProxy: true reads it). */
 function clientIp(req: IncomingMessage, trustProxy: boolean): string {

@@ -1,28 +1,15 @@
 // Runs one data-plane request through the pipeline and delivers the reply (JSON or a stream) in the client's
 // wire protocol. Deferred work (the usage event) completes before the client sees the end of the reply; work
 // that can wait (abuse features, fingerprints, shadow traffic) runs once the reply is on its way.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger } from 'fastify';
 import { runDeferred } from '../pipeline/compose.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import { fromUpstreamFailure } from '../routing/upstream-errors.ts';
-import { accessLog, sendError } from './data-plane-http.ts';
+import { accessLog, sendError, type Exchange } from './exchange.ts';
 import { pipeEvents, writeSseHead } from './deliver.ts';
 import { toGatewayError } from './errors.ts';
 import type { Surface } from './surface.ts';
 
 export type Pipeline = (ctx: RequestContext) => Promise<void>;
-
-/** One HTTP request/response on the data plane. */
-export interface Exchange {
-  req: IncomingMessage;
-  res: ServerResponse;
-  requestId: string;
-  /** performance.now() when the request arrived. */
-  receivedAt: number;
-  clientIp: string;
-  log: FastifyBaseLogger;
-}
 
 export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exchange, body: unknown, bodyText: string, bodyBytes: number): Promise<void> {
   const { req, res } = exchange;
