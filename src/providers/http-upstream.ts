@@ -56,7 +56,7 @@ export class HttpUpstream {
   }
 }
 
-export function parseJsonReply(text: string, provider: string): { value: JsonObject; text: string } {
+function parseJsonReply(text: string, provider: string): { value: JsonObject; text: string } {
   try {
     const value = JSON.parse(text) as unknown;
     if (value && typeof value === 'object' && !Array.isArray(value)) return { value: value as JsonObject, text };

@@ -65,7 +65,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     // Always ask for usage, so no stream is ever recorded as zero tokens; the caller drops the usage chunk
     // again when its client did not ask for it.
     const streamOptions = { ...((req.body.stream_options as JsonObject | undefined) ?? {}), include_usage: true };
-    const body = await this.send('chat/completions', req, { ...this.withEndUser(req), stream: true, stream_options: streamOptions });
+    const body = await this.sendStream('chat/completions', req, { ...this.withEndUser(req), stream: true, stream_options: streamOptions });
     return events(body, this.config.id, chatProtocol);
   }
 
@@ -76,7 +76,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async responsesStream(req: UpstreamRequest): Promise<EventStream> {
-    return events(await this.send('responses', req, { ...req.body, stream: true }), this.config.id, responsesProtocol);
+    return events(await this.sendStream('responses', req, { ...req.body, stream: true }), this.config.id, responsesProtocol);
   }
 
   async embeddings(req: UpstreamRequest): Promise<JsonResult> {
@@ -95,13 +95,18 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   private sendJson(operation: Operation, req: UpstreamRequest, payload: JsonObject): Promise<{ value: JsonObject; text: string }> {
-    const { path, headers } = this.dialect.target(operation, req);
-    return this.http.postJson(path, headers, payload === req.body && req.bodyText ? req.bodyText : JSON.stringify(payload), req.signal);
+    const { path, headers, body } = this.call(operation, req, payload);
+    return this.http.postJson(path, headers, body, req.signal);
   }
 
-  private send(operation: Operation, req: UpstreamRequest, payload: JsonObject): Promise<AsyncIterable<Buffer>> {
-    const { path, headers } = this.dialect.target(operation, req);
-    return this.http.postStream(path, headers, payload === req.body && req.bodyText ? req.bodyText : JSON.stringify(payload), req.signal);
+  private sendStream(operation: Operation, req: UpstreamRequest, payload: JsonObject): Promise<AsyncIterable<Buffer>> {
+    const { path, headers, body } = this.call(operation, req, payload);
+    return this.http.postStream(path, headers, body, req.signal);
+  }
+
+  /** Where and how to send `payload`: its JSON text is the client's own when the body is unchanged. */
+  private call(operation: Operation, req: UpstreamRequest, payload: JsonObject): UpstreamTarget & { body: string } {
+    return { ...this.dialect.target(operation, req), body: payload === req.body && req.bodyText ? req.bodyText : JSON.stringify(payload) };
   }
 }
 
