@@ -52,6 +52,11 @@ function typeForStatus(status: number): ErrorType {
 export const invalidRequest = (message: string, param: string | null = null, code = 'invalid_request') =>
   new GatewayError(400, code, message, { param });
 
+/** A body that is not JSON; `detail` is the parser's own message. */
+export const invalidJson = (detail: string) => new GatewayError(400, 'invalid_json', `We could not parse the JSON body of your request: ${detail}`);
+
+export const requestTooLarge = (limitBytes: number | string) => new GatewayError(413, 'request_too_large', `The request body is larger than the ${limitBytes} byte limit.`);
+
 export const notFound = (message: string, code = 'not_found', param: string | null = null) =>
   new GatewayError(404, code, message, { param });
 

@@ -3,13 +3,7 @@ import { createServer } from 'node:http';
 import pino from 'pino';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The request body's JSON text, as received. */
-    bodyText?: string;
-  }
-}
-import { GatewayError } from '../errors.ts';
+import { GatewayError, invalidJson } from '../errors.ts';
 import { adminGuard } from './admin-auth.ts';
 import { actorOf } from './actor.ts';
 import { sendError, toGatewayError } from './errors.ts';
@@ -93,17 +87,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     forceCloseConnections: true,
   });
 
-  // JSON whatever the declared content type (curl users often forget the header). The text is kept so an
-  // unchanged body can go upstream without being serialised again.
-  app.decorateRequest('bodyText', undefined);
-  const parseJson = (req: FastifyRequest, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+  // JSON whatever the declared content type (curl users often forget the header).
+  const parseJson = (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
     const text = body as string;
     try {
-      const value = text === '' ? undefined : JSON.parse(text);
-      req.bodyText = text;
-      done(null, value);
+      done(null, text === '' ? undefined : JSON.parse(text));
     } catch (err) {
-      done(new GatewayError(400, 'invalid_json', `We could not parse the JSON body of your request: ${(err as Error).message}`), undefined);
+      done(invalidJson((err as Error).message), undefined);
     }
   };
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJson);

@@ -3,7 +3,7 @@
 // request to the pipeline. Everything else (models, admin, provenance, health) stays on Fastify.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { GatewayError } from '../errors.ts';
+import { GatewayError, invalidJson, requestTooLarge } from '../errors.ts';
 import { newRequestId } from './request-id.ts';
 import { sendError, type Exchange } from './exchange.ts';
 import { serve, type Pipeline } from './serve.ts';
@@ -56,7 +56,7 @@ function receive(req: IncomingMessage, res: ServerResponse, surface: Surface, de
   };
   if (deps.closing()) return refuse(new GatewayError(503, 'server_shutting_down', 'The server is shutting down; retry on another instance.'));
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > deps.bodyLimitBytes) return refuse(tooLarge(deps.bodyLimitBytes));
+  if (declared > deps.bodyLimitBytes) return refuse(requestTooLarge(deps.bodyLimitBytes));
 
   const chunks: Buffer[] = [];
   let size = 0;
@@ -65,7 +65,7 @@ function receive(req: IncomingMessage, res: ServerResponse, surface: Surface, de
     if (size > deps.bodyLimitBytes) {
       req.off('data', onData);
       req.off('end', onEnd);
-      return refuse(tooLarge(deps.bodyLimitBytes));
+      return refuse(requestTooLarge(deps.bodyLimitBytes));
     }
     chunks.push(chunk);
   };
@@ -75,7 +75,7 @@ function receive(req: IncomingMessage, res: ServerResponse, surface: Surface, de
     try {
       body = text === '' ? undefined : JSON.parse(text);
     } catch (err) {
-      return sendError(exchange, surface, new GatewayError(400, 'invalid_json', `We could not parse the JSON body of your request: ${(err as Error).message}`));
+      return sendError(exchange, surface, invalidJson((err as Error).message));
     }
     serve(deps.pipeline, surface, exchange, body, text, size).catch((err: unknown) => {
       deps.log.error({ err, reqId: exchange.requestId }, 'data-plane request failed');
@@ -87,8 +87,6 @@ function receive(req: IncomingMessage, res: ServerResponse, surface: Surface, de
   req.on('end', onEnd);
   req.on('error', () => res.destroy());
 }
-
-const tooLarge = (limit: number) => new GatewayError(413, 'request_too_large', `The request body is larger than the ${limit} byte limit.`);
 
 /** With trust_proxy, the client is the first address in X-Forwarded-For (as Fastify's trustProxy: true reads it). */
 function clientIp(req: IncomingMessage, trustProxy: boolean): string {

@@ -1,12 +1,12 @@
 // The one place that turns any error into an OpenAI-style error response. Never a stack trace.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError } from '../errors.ts';
+import { GatewayError, invalidJson, requestTooLarge } from '../errors.ts';
 
 /** Fastify's own errors (body parsing, size limits, content types) as GatewayErrors. */
 export function fromFastifyError(err: FastifyError): GatewayError | undefined {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayError(413, 'request_too_large', `The request body is larger than the ${err.message.match(/\d+/)?.[0] ?? 'configured'} byte limit.`);
+      return requestTooLarge(err.message.match(/\d+/)?.[0] ?? 'configured');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new GatewayError(415, 'unsupported_media_type', 'Send the request body as JSON with Content-Type: application/json.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -15,7 +15,7 @@ export function fromFastifyError(err: FastifyError): GatewayError | undefined {
       return new GatewayError(400, 'invalid_body', 'The Content-Length header does not match the body.');
   }
   if (err.statusCode === 400 && (err instanceof SyntaxError || /JSON/i.test(err.message))) {
-    return new GatewayError(400, 'invalid_json', `We could not parse the JSON body of your request: ${err.message}`);
+    return invalidJson(err.message);
   }
   if (err.validation) return new GatewayError(400, 'invalid_request', err.message);
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new GatewayError(err.statusCode, 'invalid_request', err.message);
