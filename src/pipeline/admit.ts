@@ -28,7 +28,7 @@ async function admitLimited(ctx: RequestContext, org: Org, key: ApiKeyRecord, li
 
   const specs = limitSpecs(org, key, model);
   if (specs.length > 0) {
-    const outcome = await limits.admit(specs, promptTokens + maxCompletion);
+    const outcome = limits.admit(specs, promptTokens + maxCompletion);
     if (!outcome.ok) {
       throw new GatewayError(429, 'rate_limit_exceeded', outcome.message, { headers: { ...outcome.headers, 'retry-after': String(outcome.retryAfterSeconds) } });
     }

@@ -1,6 +1,6 @@
-// Request, token and concurrency limits per key, organisation and model, on rate-limiter-flexible's
-// in-memory limiters (RateLimiterRedis takes their place in a cluster). Reports OpenAI's x-ratelimit-* headers.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+// Request, token and concurrency limits per key, organisation and model, on in-process one-minute windows.
+// Synchronous: admitting a request costs a few Map lookups. Reports OpenAI's x-ratelimit-* headers.
+import { FixedWindows } from './windows.ts';
 
 export interface LimitSpec {
   /** Stable name of the scope, e.g. "org:abc" or "org:abc|model:gpt-4o". */
@@ -22,59 +22,51 @@ export function openaiDuration(ms: number): string {
 }
 
 export class RateLimits {
-  private readonly limiters = new Map<string, RateLimiterMemory>();
+  /** One set of windows per kind: a scope's request count and token count are separate budgets. */
+  private readonly windows: Record<'req' | 'tok', FixedWindows>;
   private readonly inFlight = new Map<string, number>();
 
-  private limiter(kind: 'req' | 'tok', points: number): RateLimiterMemory {
-    const key = `${kind}:${points}`;
-    let limiter = this.limiters.get(key);
-    if (!limiter) {
-      limiter = new RateLimiterMemory({ points, duration: 60, keyPrefix: key });
-      this.limiters.set(key, limiter);
-    }
-    return limiter;
+  constructor(now: () => number = Date.now) {
+    this.windows = { req: new FixedWindows(60_000, now), tok: new FixedWindows(60_000, now) };
   }
 
   /** Admits a request against every applicable limit, or says which one it hit and when to retry. */
-  async admit(specs: readonly LimitSpec[], estimatedTokens: number): Promise<LimitOutcome> {
+  admit(specs: readonly LimitSpec[], estimatedTokens: number): LimitOutcome {
     const headers: Record<string, string> = {};
-    const consumed: Array<() => void> = [];
+    const undo: Array<() => void> = [];
     const tokenScopes: LimitSpec[] = [];
-    const undo = () => consumed.forEach((u) => u());
-    let tightestRequests: { limit: number; remaining: number; reset: number } | undefined;
-    let tightestTokens: { limit: number; remaining: number; reset: number } | undefined;
+    let tightestRequests: WindowView | undefined;
+    let tightestTokens: WindowView | undefined;
     for (const spec of specs) {
       if (spec.concurrent !== undefined) {
         const n = this.inFlight.get(spec.scope) ?? 0;
         if (n >= spec.concurrent) {
-          undo();
+          for (const u of undo) u();
           return { ok: false, headers, retryAfterSeconds: 1, message: `Too many concurrent requests for ${spec.scope} (limit ${spec.concurrent}).` };
         }
         this.inFlight.set(spec.scope, n + 1);
-        consumed.push(() => this.inFlight.set(spec.scope, (this.inFlight.get(spec.scope) ?? 1) - 1));
+        undo.push(() => this.inFlight.set(spec.scope, (this.inFlight.get(spec.scope) ?? 1) - 1));
       }
-      for (const [kind, points, cost] of [
-        ['req', spec.requestsPerMinute, 1],
-        ['tok', spec.tokensPerMinute, estimatedTokens],
-      ] as const) {
-        if (points === undefined) continue;
-        const limiter = this.limiter(kind, points);
-        try {
-          const res = await limiter.consume(spec.scope, Math.min(cost, points));
-          consumed.push(() => void limiter.reward(spec.scope, Math.min(cost, points)).catch(() => undefined));
-          const view = { limit: points, remaining: res.remainingPoints, reset: res.msBeforeNext };
-          if (kind === 'req' && (!tightestRequests || view.remaining < tightestRequests.remaining)) tightestRequests = view;
-          if (kind === 'tok') {
-            tokenScopes.push(spec);
-            if (!tightestTokens || view.remaining < tightestTokens.remaining) tightestTokens = view;
-          }
-        } catch (err) {
-          if (!(err instanceof RateLimiterRes)) throw err;
-          undo();
-          const view = { limit: points, remaining: 0, reset: err.msBeforeNext };
+      for (const kind of KINDS) {
+        const limit = kind === 'req' ? spec.requestsPerMinute : spec.tokensPerMinute;
+        if (limit === undefined) continue;
+        // A request larger than the whole limit counts as the whole limit, so it can pass in an empty window.
+        const cost = Math.min(kind === 'req' ? 1 : estimatedTokens, limit);
+        const windows = this.windows[kind];
+        const { used, msLeft } = windows.add(spec.scope, cost);
+        undo.push(() => windows.remove(spec.scope, cost));
+        if (used > limit) {
+          for (const u of undo) u();
+          const view = { limit, remaining: 0, reset: msLeft };
           setHeaders(headers, kind === 'req' ? view : tightestRequests, kind === 'tok' ? view : tightestTokens);
-          const what = kind === 'req' ? `${points} requests per minute` : `${points} tokens per minute`;
-          return { ok: false, headers, retryAfterSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)), message: `Rate limit reached for ${spec.scope}: ${what}. Retry after ${openaiDuration(err.msBeforeNext)}.` };
+          const what = kind === 'req' ? `${limit} requests per minute` : `${limit} tokens per minute`;
+          return { ok: false, headers, retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)), message: `Rate limit reached for ${spec.scope}: ${what}. Retry after ${openaiDuration(msLeft)}.` };
+        }
+        const view = { limit, remaining: limit - used, reset: msLeft };
+        if (kind === 'req' && (!tightestRequests || view.remaining < tightestRequests.remaining)) tightestRequests = view;
+        if (kind === 'tok') {
+          tokenScopes.push(spec);
+          if (!tightestTokens || view.remaining < tightestTokens.remaining) tightestTokens = view;
         }
       }
     }
@@ -92,16 +84,23 @@ export class RateLimits {
         // Settle the token estimate against what was actually used.
         const delta = actualTokens - estimatedTokens;
         for (const spec of tokenScopes) {
-          const limiter = this.limiter('tok', spec.tokensPerMinute!);
-          if (delta > 0) void limiter.penalty(spec.scope, delta).catch(() => undefined);
-          else if (delta < 0) void limiter.reward(spec.scope, -delta).catch(() => undefined);
+          if (delta > 0) this.windows.tok.add(spec.scope, delta);
+          else if (delta < 0) this.windows.tok.remove(spec.scope, -delta);
         }
       },
     };
   }
 }
 
-function setHeaders(headers: Record<string, string>, requests?: { limit: number; remaining: number; reset: number }, tokens?: { limit: number; remaining: number; reset: number }): void {
+const KINDS = ['req', 'tok'] as const;
+
+interface WindowView {
+  limit: number;
+  remaining: number;
+  reset: number;
+}
+
+function setHeaders(headers: Record<string, string>, requests?: WindowView, tokens?: WindowView): void {
   if (requests) {
     headers['x-ratelimit-limit-requests'] = String(requests.limit);
     headers['x-ratelimit-remaining-requests'] = String(Math.max(0, requests.remaining));

@@ -26,14 +26,14 @@ export function publicProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDep
     return provenance.keys.jwks();
   });
 
-  const limited = async (ip: string) => {
-    const outcome = await deps.limits.admit([{ scope: `verify:${ip}`, requestsPerMinute: deps.verifyPerMinute }], 0);
+  const limited = (ip: string) => {
+    const outcome = deps.limits.admit([{ scope: `verify:${ip}`, requestsPerMinute: deps.verifyPerMinute }], 0);
     if (!outcome.ok) throw new GatewayError(429, 'rate_limit_exceeded', outcome.message, { headers: { ...outcome.headers, 'retry-after': String(outcome.retryAfterSeconds) } });
     outcome.release(0);
   };
 
   app.post('/v1/provenance/verify', async (request) => {
-    await limited(request.ip);
+    limited(request.ip);
     const body = (request.body ?? {}) as { text?: unknown };
     // Manifests (which name the request) are shown to their own customer and to operators only.
     const auth = bearerToken(request.headers.authorization);
@@ -43,7 +43,7 @@ export function publicProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDep
   });
 
   app.post('/v1/provenance/verify-manifest', async (request) => {
-    await limited(request.ip);
+    limited(request.ip);
     const body = (request.body ?? {}) as { manifest?: unknown; text?: unknown };
     return provenance.verifyManifest(body.manifest, body.text);
   });

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { RateLimits } from './limiter.ts';
+
+describe('RateLimits', () => {
+  const clock = () => {
+    let t = 1_000_000;
+    return { now: () => t, advance: (ms: number) => (t += ms) };
+  };
+
+  it('admits up to the request limit in a window, then refuses until the window closes', () => {
+    const c = clock();
+    const limits = new RateLimits(c.now);
+    const spec = [{ scope: 'key:k', requestsPerMinute: 2 }];
+    expect(limits.admit(spec, 0).ok).toBe(true);
+    c.advance(10_000);
+    const second = limits.admit(spec, 0);
+    expect(second.ok && second.headers['x-ratelimit-remaining-requests']).toBe('0');
+    const refused = limits.admit(spec, 0);
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    // The window opened at the first request: 50 s of it are left.
+    expect(refused.retryAfterSeconds).toBe(50);
+    expect(refused.headers['x-ratelimit-reset-requests']).toBe('50s');
+    c.advance(50_000);
+    expect(limits.admit(spec, 0).ok).toBe(true);
+  });
+
+  it('settles a token estimate against the tokens actually used', () => {
+    const c = clock();
+    const limits = new RateLimits(c.now);
+    const spec = [{ scope: 'org:o', tokensPerMinute: 1000 }];
+    const first = limits.admit(spec, 900);
+    expect(first.ok).toBe(true);
+    // The estimate leaves no room for another 900...
+    expect(limits.admit(spec, 900).ok).toBe(false);
+    // ...but the request used only 100 tokens, which frees the rest.
+    if (first.ok) first.release(100);
+    const next = limits.admit(spec, 900);
+    expect(next.ok && next.headers['x-ratelimit-remaining-tokens']).toBe('0');
+  });
+
+  it('a refused request takes back what it counted against the other limits', () => {
+    const limits = new RateLimits(clock().now);
+    const specs = [
+      { scope: 'key:k', requestsPerMinute: 10 },
+      { scope: 'org:o', requestsPerMinute: 1 },
+    ];
+    expect(limits.admit(specs, 0).ok).toBe(true);
+    expect(limits.admit(specs, 0).ok).toBe(false);
+    const alone = limits.admit([{ scope: 'key:k', requestsPerMinute: 10 }], 0);
+    // Two admitted-or-tried requests before, but only one counted against the key.
+    expect(alone.ok && alone.headers['x-ratelimit-remaining-requests']).toBe('8');
+  });
+
+  it('caps concurrency and frees the slot on release', () => {
+    const limits = new RateLimits(clock().now);
+    const spec = [{ scope: 'key:k', concurrent: 1 }];
+    const first = limits.admit(spec, 0);
+    expect(limits.admit(spec, 0).ok).toBe(false);
+    if (first.ok) first.release(0);
+    expect(limits.admit(spec, 0).ok).toBe(true);
+  });
+});
