@@ -1,7 +1,7 @@
 // The typed per-request context every stage reads and writes.
 import type { CatalogueModel, Deployment } from '../routing/catalogue.ts';
 import type { Attempt } from '../routing/router.ts';
-import type { EventStream, JsonObject, Usage } from '../providers/types.ts';
+import type { CancelSignal, EventStream, JsonObject, Usage } from '../providers/types.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
 
 export type Endpoint = 'chat' | 'embeddings' | 'responses';
@@ -21,7 +21,7 @@ export interface RequestContext {
   /** The request body's exact JSON text. */
   readonly bodyText?: string;
   /** Aborted when the client disconnects. */
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
 
   principal?: Principal;
   /** The validated request body. */

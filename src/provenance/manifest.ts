@@ -1,7 +1,7 @@
 // Provenance manifests: signed claims about a generated output, as a compact JWS (EdDSA / Ed25519).
 // Signing uses node:crypto directly (one signature per response, on the request path: about 20 µs, a quarter
 // of jose's async signing); verification uses jose, which also proves the tokens are standard JWS.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { compactVerify, errors as joseErrors, importJWK } from 'jose';
 import { GatewayError } from '../errors.ts';
 import type { KeyRing } from './keyring.ts';
@@ -21,7 +21,7 @@ export interface ManifestClaims {
 
 export const MANIFEST_TYPE = 'conduit-provenance+jws';
 
-export const contentHash = (text: string) => createHash('sha256').update(text).digest('base64url');
+export const contentHash = (text: string) => hash('sha256', text, 'base64url');
 
 const headers = new Map<string, string>();
 

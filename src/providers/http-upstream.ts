@@ -2,7 +2,7 @@
 // reading JSON bodies, and turning transport failures into UpstreamError.
 import { Pool } from 'undici';
 import type { ProviderConfig } from '../config/schema.ts';
-import { UpstreamError, type JsonObject } from './types.ts';
+import { UpstreamError, type CancelSignal, type JsonObject } from './types.ts';
 import { UpstreamExchange } from './upstream-exchange.ts';
 
 export class HttpUpstream {
@@ -24,16 +24,16 @@ export class HttpUpstream {
   }
 
   /** POSTs to base_url + path and reads the whole reply; resolves with its JSON once a 2xx reply is in, else throws UpstreamError. */
-  async postJson(path: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<{ value: JsonObject; text: string }> {
+  async postJson(path: string, headers: Record<string, string>, body: string, signal: CancelSignal): Promise<{ value: JsonObject; text: string }> {
     return parseJsonReply((await this.exchange(path, headers, body, signal, false)) as string, this.config.id);
   }
 
   /** POSTs to base_url + path; resolves with the body's chunks as they arrive once a 2xx status is in, else throws UpstreamError. */
-  async postStream(path: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
+  async postStream(path: string, headers: Record<string, string>, body: string, signal: CancelSignal): Promise<AsyncIterable<Buffer>> {
     return (await this.exchange(path, headers, body, signal, true)) as AsyncIterable<Buffer>;
   }
 
-  private exchange(path: string, headers: Record<string, string>, body: string, signal: AbortSignal, streaming: boolean): Promise<string | AsyncIterable<Buffer>> {
+  private exchange(path: string, headers: Record<string, string>, body: string, signal: CancelSignal, streaming: boolean): Promise<string | AsyncIterable<Buffer>> {
     const exchange = new UpstreamExchange(this.config.id, signal, this.config.timeouts.total_ms, streaming);
     this.pool.dispatch({ method: 'POST', path: `${this.basePath}${path}`, headers, body }, exchange);
     return exchange.result;

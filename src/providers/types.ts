@@ -12,6 +12,17 @@ export interface Usage {
   reasoning_tokens: number;
 }
 
+/**
+ * Cancellation as an upstream call sees it: has the caller gone, and tell me when it goes. AbortSignal fits it;
+ * so does the data plane's cheaper ClientGone (an AbortSignal per request is an EventTarget and its
+ * listener bookkeeping, paid on every call to hear about the rare client that leaves).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface UpstreamRequest {
   /** The client's request body with `model` replaced by the vendor's model name. */
   body: JsonObject;
@@ -21,7 +32,7 @@ export interface UpstreamRequest {
   model: string;
   /** Azure deployment name, when the deployment needs one. */
   azureDeployment?: string;
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Stable pseudonymous end-customer id to pass on to the vendor's abuse monitoring. */
   endUser?: string;
 }

@@ -1,6 +1,6 @@
 // Transport failures and vendor statuses as UpstreamError, the one error the router knows how to retry.
 import { errors as undiciErrors } from 'undici';
-import { UpstreamError } from './types.ts';
+import { UpstreamError, type CancelSignal } from './types.ts';
 
 export function retryAfterMs(value: string | string[] | undefined): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
@@ -11,7 +11,7 @@ export function retryAfterMs(value: string | string[] | undefined): number | und
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
-export function toUpstreamError(err: unknown, provider: string, clientSignal: AbortSignal, phase: 'request' | 'body' = 'request'): UpstreamError {
+export function toUpstreamError(err: unknown, provider: string, clientSignal: CancelSignal, phase: 'request' | 'body' = 'request'): UpstreamError {
   if (err instanceof UpstreamError) return err;
   if (clientSignal.aborted) return new UpstreamError('aborted', `${provider}: client went away`);
   const e = err as { code?: string; name?: string; message?: string };

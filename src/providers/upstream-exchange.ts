@@ -2,7 +2,7 @@
 // into an array: no Readable stream and no AbortController per call, which halves the transport's CPU per
 // request against `pool.request()` (see `npm run bench`). Deadline and client abort cancel it.
 import type { Dispatcher } from 'undici';
-import { UpstreamError, type JsonObject } from './types.ts';
+import { UpstreamError, type CancelSignal, type JsonObject } from './types.ts';
 import { retryAfterMs, toUpstreamError } from './upstream-errors.ts';
 
 /** Chunks buffered before a stream's upstream is paused (the client reads slower than the vendor writes). */
@@ -29,7 +29,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly provider: string,
-    private readonly clientSignal: AbortSignal,
+    private readonly clientSignal: CancelSignal,
     totalMs: number,
     private readonly streaming: boolean,
   ) {

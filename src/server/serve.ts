@@ -5,6 +5,7 @@ import { runDeferred } from '../pipeline/compose.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import { fromUpstreamFailure } from '../routing/upstream-errors.ts';
 import { accessLog, sendError, type Exchange } from './exchange.ts';
+import { ClientGone } from './client-gone.ts';
 import { pipeEvents, writeSseHead } from './deliver.ts';
 import { toGatewayError } from './errors.ts';
 import type { Surface } from './surface.ts';
@@ -13,9 +14,9 @@ export type Pipeline = (ctx: RequestContext) => Promise<void>;
 
 export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exchange, body: unknown, bodyText: string, bodyBytes: number): Promise<void> {
   const { req, res } = exchange;
-  const abort = new AbortController();
+  const clientGone = new ClientGone();
   res.once('close', () => {
-    if (!res.writableFinished) abort.abort();
+    if (!res.writableFinished) clientGone.abort();
   });
   const logError = (err: unknown) => exchange.log.error({ err, reqId: exchange.requestId });
   const ctx: RequestContext = {
@@ -27,7 +28,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
     authorization: req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined),
     rawBody: undefined,
     bodyBytes,
-    signal: abort.signal,
+    signal: clientGone,
     headers: {},
     deferred: [],
     afterDelivery: [],
@@ -62,7 +63,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
   writeSseHead(res, { ...ctx.headers, 'x-request-id': ctx.requestId });
   try {
     await pipeEvents(res, surface.stream(ctx, result.events));
-    ctx.status = abort.signal.aborted ? 499 : 200;
+    ctx.status = clientGone.aborted ? 499 : 200;
   } catch (err) {
     const error = fromUpstreamFailure(err, ctx.model!.name);
     ctx.status = error.status;

@@ -1,5 +1,5 @@
 // API key secrets: random, prefixed, stored only as a sha256 hash, compared in constant time.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const KEY_PREFIX = 'sk-cdt-';
 
@@ -19,7 +19,7 @@ export function bearerToken(header: string | undefined): string {
 }
 
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export function hashesEqual(a: string, b: string): boolean {

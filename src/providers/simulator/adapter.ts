@@ -1,6 +1,6 @@
 // The SIMULATOR in-process: the embedded demo's upstream. Same replies and faults as the HTTP server, no socket.
 import type { ProviderConfig } from '../../config/schema.ts';
-import { responsesUsageFrom, UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
+import { responsesUsageFrom, UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest, type CancelSignal } from '../types.ts';
 import { FaultDice, simulatorFaultsSchema, sleep } from './faults.ts';
 import { chatChunks, chatCompletion, embeddingsResponse, planChat } from './replies.ts';
 import { planResponse, responseEvents, responseObject } from './responses-api.ts';
@@ -48,7 +48,7 @@ export class InProcessSimulator implements ProviderAdapter {
   }
 
   /** Yields events with the configured token timing, cutting or corrupting the stream when the dice say so. */
-  private play(chunks: JsonObject[], fault: string, signal: AbortSignal, toEvent: (chunk: JsonObject) => StreamEvent): EventStream {
+  private play(chunks: JsonObject[], fault: string, signal: CancelSignal, toEvent: (chunk: JsonObject) => StreamEvent): EventStream {
     const { token_delay_ms } = this.dice.faults;
     const id = this.config.id;
     return (async function* (): AsyncGenerator<StreamEvent[]> {
@@ -70,7 +70,7 @@ export class InProcessSimulator implements ProviderAdapter {
 
   async close(): Promise<void> {}
 
-  private async misbehave(signal: AbortSignal, stream: boolean) {
+  private async misbehave(signal: CancelSignal, stream: boolean) {
     const fault = this.dice.roll();
     await sleep(this.dice.faults.first_byte_ms, signal);
     if (signal.aborted) throw new UpstreamError('aborted', `${this.config.id}: client went away`);

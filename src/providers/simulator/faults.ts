@@ -1,6 +1,7 @@
 // How the SIMULATOR misbehaves on purpose, so failure handling has a real peer to fail against.
 import { z } from 'zod';
 import { prng } from './generate.ts';
+import type { CancelSignal } from '../types.ts';
 
 export const simulatorFaultsSchema = z
   .object({
@@ -55,7 +56,7 @@ export class FaultDice {
   }
 }
 
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+export const sleep = (ms: number, signal?: CancelSignal): Promise<void> =>
   new Promise((resolve) => {
     if (ms <= 0) return resolve();
     const timer = setTimeout(resolve, ms);
