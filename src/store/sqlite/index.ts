@@ -16,6 +16,7 @@ export async function openSqliteStore(dataDir: string): Promise<Store & { usage:
   const file = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'conduit.sqlite');
   const { db, raw } = openSqlite(file);
   await migrate(db);
+  const fingerprints = new SqlFingerprintStore(raw, file);
   const usage = new SqlUsageStore(db, raw, dataDir === ':memory:' ? join(mkdtempSync(join(tmpdir(), 'conduit-')), 'usage-outbox.jsonl') : join(dataDir, 'usage-outbox.jsonl'));
   return {
     orgs: new SqlOrgStore(db),
@@ -25,11 +26,12 @@ export async function openSqliteStore(dataDir: string): Promise<Store & { usage:
     ledger: new SqlLedgerStore(raw, () => usage.loadPending()),
     priceBooks: new SqlVersionedStore(db, 'price_books', 'book'),
     signingKeys: new SqlSigningKeyStore(db),
-    fingerprints: new SqlFingerprintStore(raw),
+    fingerprints,
     vetting: new SqlVettingStore(db),
     policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),
     async close() {
       usage.close();
+      await fingerprints.close();
       await db.destroy();
     },
   };

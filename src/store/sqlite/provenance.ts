@@ -1,7 +1,10 @@
 // Signing keys and the fingerprint registry in SQLite. Fingerprints live in a WITHOUT ROWID table keyed by
-// (hash, output id): a verify is a few index lookups, whatever the number of registered outputs.
+// (hash, output id): a verify is a few index lookups, whatever the number of registered outputs. Reads run
+// here; writes on the fingerprint writer thread (see fingerprint-writes.mjs).
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { FingerprintWriterThread } from './fingerprint-thread.ts';
+import { fingerprintWrites, type OutputRow } from './fingerprint-writes.mjs';
 import { indexedSubset, type FingerprintStore, type OutputRecord, type RegisteredOutput, type SigningKeyRecord, type SigningKeyStore } from '../ports.ts';
 
 export class SqlSigningKeyStore implements SigningKeyStore {
@@ -17,36 +20,40 @@ export class SqlSigningKeyStore implements SigningKeyStore {
 }
 
 export class SqlFingerprintStore implements FingerprintStore {
-  private readonly insertOutput: Database.Statement;
-  /** Multi-row inserts by row count: one statement per output instead of one per fingerprint. */
-  private readonly insertRows = new Map<number, Database.Statement>();
-  private readonly registerBatch: (outputs: RegisteredOutput[]) => void;
+  /** On a file database, writes go to the writer thread; an in-memory one only this connection can see. */
+  private readonly writes: { register(rows: OutputRow[]): Promise<void>; purge(before: string): Promise<number>; close(): Promise<void> };
 
-  constructor(private readonly raw: Database.Database) {
-    this.insertOutput = raw.prepare('insert into provenance_outputs (request_id, org_id, created_at, manifest, fingerprint_count, fingerprints) values (?, ?, ?, ?, ?, ?)');
-    this.registerBatch = raw.transaction((outputs: RegisteredOutput[]) => {
-      for (const o of outputs) {
-        const set = Buffer.from(Uint32Array.from(o.fingerprints).buffer);
-        const id = Number(this.insertOutput.run(o.request_id, o.org_id, o.created_at, o.manifest, o.fingerprints.length, set).lastInsertRowid);
-        const indexed = indexedSubset(o.fingerprints);
-        const params: number[] = [];
-        for (const h of indexed) params.push(h, id);
-        this.rowsStatement(indexed.length).run(...params);
-      }
-    });
-  }
-
-  private rowsStatement(rows: number): Database.Statement {
-    let stmt = this.insertRows.get(rows);
-    if (!stmt) {
-      stmt = this.raw.prepare(`insert or ignore into provenance_fingerprints (hash, output_id) values ${Array.from({ length: rows }, () => '(?, ?)').join(', ')}`);
-      this.insertRows.set(rows, stmt);
+  constructor(
+    private readonly raw: Database.Database,
+    file: string,
+  ) {
+    if (file !== ':memory:') this.writes = new FingerprintWriterThread(file);
+    else {
+      const inline = fingerprintWrites(raw);
+      this.writes = { register: async (rows) => inline.register(rows), purge: async (before) => inline.purge(before), close: async () => undefined };
     }
-    return stmt;
   }
 
-  async register(outputs: RegisteredOutput[]): Promise<void> {
-    this.registerBatch(outputs);
+  register(outputs: RegisteredOutput[]): Promise<void> {
+    return this.writes.register(
+      outputs.map((o) => ({
+        request_id: o.request_id,
+        org_id: o.org_id,
+        created_at: o.created_at,
+        manifest: o.manifest,
+        count: o.fingerprints.length,
+        set: new Uint8Array(Uint32Array.from(o.fingerprints).buffer),
+        indexed: indexedSubset(o.fingerprints),
+      })),
+    );
+  }
+
+  purge(before: string): Promise<number> {
+    return this.writes.purge(before);
+  }
+
+  close(): Promise<void> {
+    return this.writes.close();
   }
 
   async lookup(hashes: number[]): Promise<Array<{ hash: number; output_id: number }>> {
@@ -65,13 +72,6 @@ export class SqlFingerprintStore implements FingerprintStore {
       const blob = r.fingerprints;
       return { ...r, fingerprints: blob ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : new Uint32Array(0) };
     });
-  }
-
-  async purge(before: string): Promise<number> {
-    return this.raw.transaction(() => {
-      this.raw.prepare('delete from provenance_fingerprints where output_id in (select id from provenance_outputs where created_at < ?)').run(before);
-      return this.raw.prepare('delete from provenance_outputs where created_at < ?').run(before).changes;
-    })();
   }
 
   async stats(): Promise<{ outputs: number; fingerprints: number }> {
