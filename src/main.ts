@@ -80,7 +80,9 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const config = options.configFile ? loadConfigFile(options.configFile) : demoConfig();
   const issuer = loadC2paIssuer(config, options.configFile);
-  const store = await openStore(options.dataDir);
+  // Background store writes that failed (retried; nothing is lost) go to the log once there is one.
+  let logStoreError = (err: unknown) => console.error(err);
+  const store = await openStore(options.dataDir, (err) => logStoreError(err));
   const tenancy = new Tenancy(store.orgs, store.keys);
   const catalogue = new Catalogue(config, createAdapter);
   const audit = new AuditLog(store.audit);
@@ -159,6 +161,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info',
   });
 
+  logStoreError = (err) => app.log.error({ err }, 'background store write failed');
   const demoKey = config.demo.seed ? await seedDemo(tenancy, options.dataDir) : undefined;
   await app.listen({ port: options.port ?? config.server.port, host: options.host ?? config.server.host });
   const { port } = app.server.address() as AddressInfo;
@@ -199,10 +202,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-async function openStore(dataDir: string): Promise<Store> {
+async function openStore(dataDir: string, onError: (err: unknown) => void): Promise<Store> {
   // Dynamic import: the embedded default never loads cluster drivers, and vice versa.
   const { openSqliteStore } = await import('./store/sqlite/index.ts');
-  return openSqliteStore(dataDir);
+  return openSqliteStore(dataDir, onError);
 }
 
 /** The generated admin token is kept in the data folder so the CLI on the same machine can find it. */

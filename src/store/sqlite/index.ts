@@ -11,13 +11,18 @@ import { SqlFingerprintStore, SqlSigningKeyStore } from './provenance.ts';
 import { SqlKeyStore, SqlOrgStore } from './tenancy.ts';
 import { SqlVettingStore } from './vetting.ts';
 import { SqlUsageStore } from './usage.ts';
+import { WriterThread } from './writer-thread.ts';
 
-export async function openSqliteStore(dataDir: string): Promise<Store & { usage: SqlUsageStore }> {
+/** `onError` hears about background writes that failed (they are retried, and nothing is lost). */
+export async function openSqliteStore(dataDir: string, onError: (err: unknown) => void = (err) => console.error(err)): Promise<Store & { usage: SqlUsageStore }> {
   const file = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'conduit.sqlite');
   const { db, raw } = openSqlite(file);
   await migrate(db);
-  const fingerprints = new SqlFingerprintStore(raw, file);
-  const usage = new SqlUsageStore(db, raw, dataDir === ':memory:' ? join(mkdtempSync(join(tmpdir(), 'conduit-')), 'usage-outbox.jsonl') : join(dataDir, 'usage-outbox.jsonl'));
+  // Bulk writes run on a thread of their own; an in-memory database is visible to this connection only.
+  const writer = file === ':memory:' ? undefined : new WriterThread(file);
+  const fingerprints = new SqlFingerprintStore(raw, writer);
+  const outboxFile = dataDir === ':memory:' ? join(mkdtempSync(join(tmpdir(), 'conduit-')), 'usage-outbox.jsonl') : join(dataDir, 'usage-outbox.jsonl');
+  const usage = new SqlUsageStore(db, raw, outboxFile, writer, onError);
   return {
     orgs: new SqlOrgStore(db),
     keys: new SqlKeyStore(db),
@@ -30,8 +35,8 @@ export async function openSqliteStore(dataDir: string): Promise<Store & { usage:
     vetting: new SqlVettingStore(db),
     policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),
     async close() {
-      usage.close();
-      await fingerprints.close();
+      await usage.close();
+      await writer?.close();
       await db.destroy();
     },
   };

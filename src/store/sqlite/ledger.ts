@@ -8,11 +8,11 @@ const COLUMN: Record<string, string> = Object.fromEntries(LEDGER_DIMENSIONS.map(
 export class SqlLedgerStore implements LedgerStore {
   constructor(
     private readonly raw: Database.Database,
-    private readonly beforeRead: () => void,
+    private readonly beforeRead: () => Promise<void>,
   ) {}
 
   async aggregate(q: LedgerQuery): Promise<LedgerRow[]> {
-    this.beforeRead();
+    await this.beforeRead();
     const dims = q.group_by.map((d) => `${COLUMN[d]} as ${d}`);
     const where: string[] = [];
     const params: unknown[] = [];
@@ -38,7 +38,7 @@ export class SqlLedgerStore implements LedgerStore {
   }
 
   async spent(orgId: string, from: string, keyId?: string): Promise<bigint> {
-    this.beforeRead();
+    await this.beforeRead();
     const row = this.raw
       .prepare(`select coalesce(sum(price_micros), 0) as spent from usage_events where org_id = ? and ts >= ?${keyId ? ' and key_id = ?' : ''}`)
       .safeIntegers(true)

@@ -1,9 +1,9 @@
 // Signing keys and the fingerprint registry in SQLite. Fingerprints live in a WITHOUT ROWID table keyed by
 // (hash, output id): a verify is a few index lookups, whatever the number of registered outputs. Reads run
-// here; writes on the fingerprint writer thread (see fingerprint-writes.mjs).
+// here; writes on the SQLite writer thread (see fingerprint-writes.mjs and writer.mjs).
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { FingerprintWriterThread } from './fingerprint-thread.ts';
+import type { WriterThread } from './writer-thread.ts';
 import { fingerprintWrites, type OutputRow } from './fingerprint-writes.mjs';
 import { indexedSubset, type FingerprintStore, type OutputRecord, type RegisteredOutput, type SigningKeyRecord, type SigningKeyStore } from '../ports.ts';
 
@@ -20,22 +20,22 @@ export class SqlSigningKeyStore implements SigningKeyStore {
 }
 
 export class SqlFingerprintStore implements FingerprintStore {
-  /** On a file database, writes go to the writer thread; an in-memory one only this connection can see. */
-  private readonly writes: { register(rows: OutputRow[]): Promise<void>; purge(before: string): Promise<number>; close(): Promise<void> };
+  private readonly writes: { register(rows: OutputRow[]): Promise<unknown>; purge(before: string): Promise<number> };
 
+  /** Writes go to the writer thread when there is one (a file database), else inline on this connection. */
   constructor(
     private readonly raw: Database.Database,
-    file: string,
+    writer: WriterThread | undefined,
   ) {
-    if (file !== ':memory:') this.writes = new FingerprintWriterThread(file);
+    if (writer) this.writes = { register: (rows) => writer.registerFingerprints(rows), purge: (before) => writer.purgeFingerprints(before) };
     else {
       const inline = fingerprintWrites(raw);
-      this.writes = { register: async (rows) => inline.register(rows), purge: async (before) => inline.purge(before), close: async () => undefined };
+      this.writes = { register: async (rows) => inline.register(rows), purge: async (before) => inline.purge(before) };
     }
   }
 
-  register(outputs: RegisteredOutput[]): Promise<void> {
-    return this.writes.register(
+  async register(outputs: RegisteredOutput[]): Promise<void> {
+    await this.writes.register(
       outputs.map((o) => ({
         request_id: o.request_id,
         org_id: o.org_id,
@@ -50,10 +50,6 @@ export class SqlFingerprintStore implements FingerprintStore {
 
   purge(before: string): Promise<number> {
     return this.writes.purge(before);
-  }
-
-  close(): Promise<void> {
-    return this.writes.close();
   }
 
   async lookup(hashes: number[]): Promise<Array<{ hash: number; output_id: number }>> {

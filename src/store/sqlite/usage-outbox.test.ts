@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/gateway.ts';
@@ -10,46 +10,100 @@ const event = (id: string): UsageEvent => ({
   prompt_tokens: 1, completion_tokens: 2, cached_tokens: 0, reasoning_tokens: 0, estimated: false, status: 200, latency_ms: 1,
   cost_micros: 10, list_price_micros: 20, price_micros: 18, customer_country: 'DE',
 });
+const quiet = { loadEveryMs: 60_000, loadAtCount: 1000 };
+const idsIn = (file: string) => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).request_id);
 
 describe('usage outbox', () => {
   it('has an event on disk when record() resolves, and loads it into the database later', async () => {
-    const file = join(tempDir(), 'outbox.jsonl');
+    const dir = tempDir();
+    const file = join(dir, 'outbox.jsonl');
     const loaded: string[] = [];
-    const outbox = new UsageOutbox(file, (events) => loaded.push(...events.map((e) => e.request_id)), { loadEveryMs: 60_000, loadAtCount: 1000 });
+    const outbox = new UsageOutbox(file, (events) => void loaded.push(...events.map((e) => e.request_id)), quiet);
     await Promise.all([outbox.record(event('a')), outbox.record(event('b'))]);
-    expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).request_id)).toEqual(['a', 'b']);
+    expect(idsIn(file)).toEqual(['a', 'b']);
     expect(loaded).toEqual([]);
-    outbox.loadNow();
+    await outbox.loadNow();
     expect(loaded).toEqual(['a', 'b']);
+    // Loaded events leave no file behind.
+    expect(readdirSync(dir)).toEqual(['outbox.jsonl']);
     expect(readFileSync(file, 'utf8')).toBe('');
-    outbox.close();
+    await outbox.close();
+  });
+
+  it('keeps events arriving during a slow load, and deletes a segment only once its load committed', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'outbox.jsonl');
+    let commit!: () => void;
+    const loads: string[][] = [];
+    const outbox = new UsageOutbox(file, (events) => {
+      loads.push(events.map((e) => e.request_id));
+      return new Promise<void>((r) => (commit = r));
+    }, quiet);
+    await outbox.record(event('a'));
+    const loaded = outbox.loadNow();
+    await outbox.record(event('b'));
+    // 'a' waits in its segment until the database has it; 'b' is in the new file.
+    expect(readdirSync(dir)).toHaveLength(2);
+    expect(idsIn(file)).toEqual(['b']);
+    commit();
+    await loaded;
+    expect(readdirSync(dir)).toEqual(['outbox.jsonl']);
+    const rest = outbox.close();
+    commit();
+    await rest;
+    expect(loads).toEqual([['a'], ['b']]);
+  });
+
+  it('tries a failed load again with the next one, keeping its segment until then', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'outbox.jsonl');
+    let fail = true;
+    const loaded: string[] = [];
+    const errors: unknown[] = [];
+    const outbox = new UsageOutbox(file, async (events) => {
+      if (fail) throw new Error('database is locked');
+      loaded.push(...events.map((e) => e.request_id));
+    }, quiet, (err) => errors.push(err));
+    await outbox.record(event('a'));
+    await outbox.loadNow();
+    expect(errors).toHaveLength(1);
+    expect(readdirSync(dir)).toHaveLength(2);
+    fail = false;
+    await outbox.record(event('b'));
+    await outbox.loadNow();
+    expect(loaded).toEqual(['a', 'b']);
+    expect(readdirSync(dir)).toEqual(['outbox.jsonl']);
+    await outbox.close();
   });
 
   it('writes a lone event at once, and the events that follow in the same turn together', async () => {
     const file = join(tempDir(), 'outbox.jsonl');
-    const outbox = new UsageOutbox(file, () => {}, { loadEveryMs: 60_000, loadAtCount: 1000 });
-    const ids = () => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).request_id);
+    const outbox = new UsageOutbox(file, () => {}, quiet);
     const first = outbox.record(event('a'));
-    expect(ids()).toEqual(['a']);
+    expect(idsIn(file)).toEqual(['a']);
     const rest = [outbox.record(event('b')), outbox.record(event('c'))];
-    expect(ids()).toEqual(['a']);
+    expect(idsIn(file)).toEqual(['a']);
     await Promise.all([first, ...rest]);
-    expect(ids()).toEqual(['a', 'b', 'c']);
-    outbox.close();
+    expect(idsIn(file)).toEqual(['a', 'b', 'c']);
+    await outbox.close();
   });
 
-  it('replays what a crashed process left, skipping a torn last line', async () => {
-    const file = join(tempDir(), 'outbox.jsonl');
-    const first = new UsageOutbox(file, () => {}, { loadEveryMs: 60_000, loadAtCount: 1000 });
+  it('replays what a crashed process left (its file and a segment it had set aside), skipping a torn last line', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'outbox.jsonl');
+    const first = new UsageOutbox(file, () => {}, quiet);
     await first.record(event('x'));
     await first.record(event('y'));
-    // Simulate a crash: the process dies without loading (no close()), and a write was torn.
-    const { appendFileSync } = await import('node:fs');
+    // Simulate a crash: the process dies without loading (no close()), with a torn write, and with a segment
+    // whose load never committed.
     appendFileSync(file, '{"request_id":"z","ts"');
+    writeFileSync(`${file}.old-1`, `${JSON.stringify(event('w'))}\n`);
     const replayed: string[] = [];
-    const second = new UsageOutbox(file, (events) => replayed.push(...events.map((e) => e.request_id)));
-    expect(replayed).toEqual(['x', 'y']);
+    const second = new UsageOutbox(file, (events) => void replayed.push(...events.map((e) => e.request_id)));
+    await second.loadNow();
+    expect(replayed.sort()).toEqual(['w', 'x', 'y']);
+    expect(readdirSync(dir)).toEqual(['outbox.jsonl']);
     expect(readFileSync(file, 'utf8')).toBe('');
-    second.close();
+    await second.close();
   });
 });

@@ -1,8 +1,11 @@
 // The durable local outbox for usage events. A request's event is appended to a file (one write per event-loop
 // turn for every event recorded in it) before its response completes: once write() returns, a killed process
-// loses nothing. Events move from the file into SQLite in large batches off the request path, and the file is
-// replayed at start-up, idempotently by request id, so a crash between the two neither loses nor doubles a bill.
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+// loses nothing. Events move from the file into SQLite in large batches off the request path: the file is set
+// aside as a segment, its events are inserted (on the writer thread), and only then is the segment deleted.
+// Segments and the file are replayed at start-up, idempotently by request id, so a crash at any point neither
+// loses nor doubles a bill.
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { UsageEvent } from '../ports.ts';
 
 interface Pending {
@@ -11,26 +14,35 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** Inserts events into the database (idempotent by request id); may complete later, on another thread. */
+export type LoadEvents = (events: UsageEvent[]) => void | Promise<unknown>;
+
 export class UsageOutbox {
-  private readonly fd: number;
+  private fd: number;
   private pending: Pending[] = [];
   private scheduled = false;
   /** An event was written in this event-loop turn. */
   private wroteThisTurn = false;
-  /** Written to the file, not yet in the database. */
+  /** Written to the file, not yet handed to the database. */
   private unloaded: UsageEvent[] = [];
+  /** Loads handed to the database and not yet committed. */
+  private loading: Promise<void> = Promise.resolve();
+  /** Loads that failed: their segments stay on disk, and their events are tried again with the next load. */
+  private retry: { segments: string[]; events: UsageEvent[] } = { segments: [], events: [] };
+  /** Names this process's segments apart from any a previous process left. */
+  private readonly run = `${Date.now().toString(36)}-${process.pid}`;
+  private segments = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    file: string,
-    /** Inserts events into the database in one transaction (idempotent by request id). */
-    private readonly load: (events: UsageEvent[]) => void,
+    private readonly file: string,
+    private readonly load: LoadEvents,
     private readonly options: { loadEveryMs: number; loadAtCount: number } = { loadEveryMs: 200, loadAtCount: 2000 },
+    private readonly onError: (err: unknown) => void = () => {},
   ) {
-    if (existsSync(file)) this.replay(readFileSync(file, 'utf8'));
+    this.replay();
     this.fd = openSync(file, 'a');
-    ftruncateSync(this.fd, 0);
-    this.timer = setInterval(() => this.loadNow(), options.loadEveryMs);
+    this.timer = setInterval(() => void this.loadNow(), options.loadEveryMs);
     this.timer.unref();
   }
 
@@ -64,38 +76,76 @@ export class UsageOutbox {
       return;
     }
     for (const p of batch) p.resolve();
-    if (this.unloaded.length >= this.options.loadAtCount) this.loadNow();
+    if (this.unloaded.length >= this.options.loadAtCount) void this.loadNow();
   }
 
-  /** Moves every written event into the database, then empties the file. Call before reading usage. */
-  loadNow(): void {
+  /** Hands every written event to the database; resolves once all of them are in it. Call before reading usage. */
+  loadNow(): Promise<void> {
     if (this.pending.length > 0) this.flush();
-    if (this.unloaded.length === 0) return;
-    const events = this.unloaded;
-    this.load(events);
-    this.unloaded = [];
-    // Everything in the file is now in the database (writes and loads share this thread).
-    ftruncateSync(this.fd, 0);
+    if (this.unloaded.length > 0 || this.retry.events.length > 0) {
+      const segments = this.retry.segments;
+      const events = this.retry.events.concat(this.unloaded);
+      this.retry = { segments: [], events: [] };
+      if (this.unloaded.length > 0) {
+        this.unloaded = [];
+        // Set the file's events aside as a segment and start a new file: events keep arriving while these load.
+        const segment = `${this.file}.${this.run}-${++this.segments}`;
+        closeSync(this.fd);
+        renameSync(this.file, segment);
+        this.fd = openSync(this.file, 'a');
+        segments.push(segment);
+      }
+      this.loading = Promise.all([this.loading, this.loadSegments(segments, events)]).then(() => undefined);
+    }
+    return this.loading;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     clearInterval(this.timer);
-    this.loadNow();
+    await this.loadNow();
     closeSync(this.fd);
   }
 
-  private replay(text: string): void {
-    const events: UsageEvent[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        events.push(JSON.parse(line) as UsageEvent);
-      } catch {
-        // A torn last line: its write never completed, so neither did its response.
-      }
+  /** Loads the events, then deletes their segments; on failure both wait for the next load (or start-up). */
+  private async loadSegments(segments: string[], events: UsageEvent[]): Promise<void> {
+    try {
+      await this.load(events);
+    } catch (err) {
+      this.onError(err);
+      this.retry.segments.push(...segments);
+      this.retry.events.push(...events);
+      return;
     }
-    if (events.length > 0) this.load(events);
+    for (const s of segments) unlinkSync(s);
   }
+
+  /** What a previous process left: segments it had set aside and its last file. */
+  private replay(): void {
+    const dir = dirname(this.file);
+    const prefix = `${basename(this.file)}.`;
+    const leftovers = readdirSync(dir).filter((f) => f.startsWith(prefix)).map((f) => join(dir, f));
+    if (existsSync(this.file)) {
+      const segment = `${this.file}.${this.run}-0`;
+      renameSync(this.file, segment);
+      leftovers.push(segment);
+    }
+    const events: UsageEvent[] = [];
+    for (const segment of leftovers) events.push(...parseLines(readFileSync(segment, 'utf8')));
+    if (leftovers.length > 0) this.loading = this.loadSegments(leftovers, events);
+  }
+}
+
+function parseLines(text: string): UsageEvent[] {
+  const events: UsageEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      events.push(JSON.parse(line) as UsageEvent);
+    } catch {
+      // A torn last line: its write never completed, so neither did its response.
+    }
+  }
+  return events;
 }
 
 function writeAll(fd: number, text: string): void {

@@ -1,36 +1,25 @@
-// Usage events: made durable by the outbox (usage-outbox.ts) and loaded into SQLite in large batches with a
-// prepared better-sqlite3 statement; reads go through Kysely like every other query.
+// Usage events: made durable by the outbox (usage-outbox.ts) and loaded into SQLite in large batches on the
+// writer thread (usage-writes.mjs); reads go through Kysely like every other query.
 import type Database from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { UsageEvent, UsageStore, UsageTotals } from '../ports.ts';
 import { UsageOutbox } from './usage-outbox.ts';
-
-const COLUMNS = [
-  'request_id', 'ts', 'org_id', 'key_id', 'endpoint', 'model', 'vendor', 'deployment', 'region',
-  'prompt_tokens', 'completion_tokens', 'cached_tokens', 'reasoning_tokens', 'estimated', 'status', 'latency_ms',
-  'cost_micros', 'list_price_micros', 'price_micros', 'customer_country',
-] as const;
+import { usageWrites } from './usage-writes.mjs';
+import type { WriterThread } from './writer-thread.ts';
 
 export class SqlUsageStore implements UsageStore {
   private readonly outbox: UsageOutbox;
 
+  /** Loads go to the writer thread when there is one (a file database), else inline on this connection. */
   constructor(
     private readonly db: Kysely<any>,
     raw: Database.Database,
     outboxFile: string,
+    writer: WriterThread | undefined,
+    onError: (err: unknown) => void,
   ) {
-    const insert = raw.prepare(
-      `insert into usage_events (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')}) on conflict (request_id) do nothing`,
-    );
-    // Positional parameters: binding a named object costs several times more per row.
-    const insertBatch = raw.transaction((events: UsageEvent[]) => {
-      for (const e of events) {
-        insert.run(e.request_id, e.ts, e.org_id, e.key_id, e.endpoint, e.model, e.vendor, e.deployment, e.region,
-          e.prompt_tokens, e.completion_tokens, e.cached_tokens, e.reasoning_tokens, e.estimated ? 1 : 0, e.status, e.latency_ms,
-          e.cost_micros, e.list_price_micros, e.price_micros, e.customer_country);
-      }
-    });
-    this.outbox = new UsageOutbox(outboxFile, (events) => insertBatch(events));
+    const insert = writer ? (events: UsageEvent[]) => writer.insertUsage(events) : usageWrites(raw);
+    this.outbox = new UsageOutbox(outboxFile, insert, undefined, onError);
   }
 
   record(event: UsageEvent): Promise<void> {
@@ -38,16 +27,16 @@ export class SqlUsageStore implements UsageStore {
   }
 
   /** Moves events still in the outbox into the table (before reading it). */
-  loadPending(): void {
-    this.outbox.loadNow();
+  loadPending(): Promise<void> {
+    return this.outbox.loadNow();
   }
 
-  close(): void {
-    this.outbox.close();
+  close(): Promise<void> {
+    return this.outbox.close();
   }
 
   async totals(orgId: string, range: { from?: string; to?: string }): Promise<UsageTotals> {
-    this.outbox.loadNow();
+    await this.outbox.loadNow();
     let query = this.db
       .selectFrom('usage_events')
       .select([
@@ -65,7 +54,7 @@ export class SqlUsageStore implements UsageStore {
   }
 
   async list(orgId: string, range: { from?: string; to?: string; limit?: number }): Promise<UsageEvent[]> {
-    this.outbox.loadNow();
+    await this.outbox.loadNow();
     let query = this.db.selectFrom('usage_events').selectAll().where('org_id', '=', orgId);
     if (range.from) query = query.where('ts', '>=', range.from);
     if (range.to) query = query.where('ts', '<', range.to);

@@ -1,11 +1,13 @@
-// The gateway's side of the fingerprint writer thread: hands it batches of rows and resolves when they are
+// The gateway's side of the SQLite writer thread (writer.mjs): hands it batches and resolves once they are
 // committed. Writes stay in order (one thread, one connection, messages handled one at a time).
 import { Worker } from 'node:worker_threads';
+import type { UsageEvent } from '../ports.ts';
 import type { OutputRow } from './fingerprint-writes.mjs';
 
 type Waiter = { resolve: (result: number) => void; reject: (err: Error) => void };
+type Op = { op: 'usage'; arg: UsageEvent[] } | { op: 'fingerprints'; arg: OutputRow[] } | { op: 'purgeFingerprints'; arg: string };
 
-export class FingerprintWriterThread {
+export class WriterThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Waiter>();
   private next = 0;
@@ -14,12 +16,12 @@ export class FingerprintWriterThread {
   private last: Promise<unknown> = Promise.resolve();
 
   constructor(file: string) {
-    this.worker = new Worker(new URL('./fingerprint-writer.mjs', import.meta.url), { workerData: { file } });
+    this.worker = new Worker(new URL('./writer.mjs', import.meta.url), { workerData: { file } });
     this.worker.unref();
     this.worker.on('message', (m: { id: number; result?: number; error?: string }) => {
       const waiter = this.pending.get(m.id)!;
       this.pending.delete(m.id);
-      if (m.error !== undefined) waiter.reject(new Error(`fingerprint writer: ${m.error}`));
+      if (m.error !== undefined) waiter.reject(new Error(`SQLite writer: ${m.error}`));
       else waiter.resolve(m.result!);
     });
     const fail = (err: Error) => {
@@ -28,15 +30,19 @@ export class FingerprintWriterThread {
       this.pending.clear();
     };
     this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`fingerprint writer thread exited (code ${code})`)));
+    this.worker.on('exit', (code) => fail(new Error(`SQLite writer thread exited (code ${code})`)));
   }
 
-  register(rows: OutputRow[]): Promise<void> {
-    return this.send({ rows }).then(() => undefined);
+  insertUsage(events: UsageEvent[]): Promise<number> {
+    return this.send({ op: 'usage', arg: events });
   }
 
-  purge(before: string): Promise<number> {
-    return this.send({ purge: before });
+  registerFingerprints(rows: OutputRow[]): Promise<number> {
+    return this.send({ op: 'fingerprints', arg: rows });
+  }
+
+  purgeFingerprints(before: string): Promise<number> {
+    return this.send({ op: 'purgeFingerprints', arg: before });
   }
 
   /** Waits for writes in flight, then stops the thread. */
@@ -45,7 +51,7 @@ export class FingerprintWriterThread {
     await this.worker.terminate();
   }
 
-  private send(message: { rows: OutputRow[] } | { purge: string }): Promise<number> {
+  private send(message: Op): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     const reply = new Promise<number>((resolve, reject) => {
       const id = ++this.next;

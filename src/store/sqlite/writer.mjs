@@ -1,0 +1,29 @@
+// The SQLite writer thread: the embedded store's bulk writes (usage events from the outbox, fingerprint
+// registrations, retention purges) on a connection of its own, so their transactions never run on the
+// gateway's event loop. One thread, one connection: these writes never wait for each other's lock. Plain
+// JavaScript, started without the TypeScript loader.
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import { fingerprintWrites } from './fingerprint-writes.mjs';
+import { usageWrites } from './usage-writes.mjs';
+
+const db = new Database(workerData.file);
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 5000');
+db.pragma('cache_size = -65536');
+const fingerprints = fingerprintWrites(db);
+const insertUsage = usageWrites(db);
+
+const ops = {
+  usage: (events) => (insertUsage(events), events.length),
+  fingerprints: (rows) => (fingerprints.register(rows), rows.length),
+  purgeFingerprints: (before) => fingerprints.purge(before),
+};
+
+parentPort.on('message', ({ id, op, arg }) => {
+  try {
+    parentPort.postMessage({ id, result: ops[op](arg) });
+  } catch (err) {
+    parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+  }
+});
