@@ -11,14 +11,23 @@ const event = (id: string): UsageEvent => ({
   cost_micros: 10, list_price_micros: 20, price_micros: 18, customer_country: 'DE',
 });
 const quiet = { loadEveryMs: 60_000, loadAtCount: 1000 };
-const idsIn = (file: string) => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l).request_id);
+/** Request ids in JSON lines, skipping a torn line as the database load does. */
+const ids = (lines: string): string[] =>
+  lines.split('\n').flatMap((l) => {
+    try {
+      return [JSON.parse(l).request_id as string];
+    } catch {
+      return [];
+    }
+  });
+const idsIn = (file: string) => ids(readFileSync(file, 'utf8'));
 
 describe('usage outbox', () => {
   it('has an event on disk when record() resolves, and loads it into the database later', async () => {
     const dir = tempDir();
     const file = join(dir, 'outbox.jsonl');
     const loaded: string[] = [];
-    const outbox = new UsageOutbox(file, (events) => void loaded.push(...events.map((e) => e.request_id)), quiet);
+    const outbox = new UsageOutbox(file, (lines) => void loaded.push(...ids(lines)), quiet);
     await Promise.all([outbox.record(event('a')), outbox.record(event('b'))]);
     expect(idsIn(file)).toEqual(['a', 'b']);
     expect(loaded).toEqual([]);
@@ -35,8 +44,8 @@ describe('usage outbox', () => {
     const file = join(dir, 'outbox.jsonl');
     let commit!: () => void;
     const loads: string[][] = [];
-    const outbox = new UsageOutbox(file, (events) => {
-      loads.push(events.map((e) => e.request_id));
+    const outbox = new UsageOutbox(file, (lines) => {
+      loads.push(ids(lines));
       return new Promise<void>((r) => (commit = r));
     }, quiet);
     await outbox.record(event('a'));
@@ -60,9 +69,9 @@ describe('usage outbox', () => {
     let fail = true;
     const loaded: string[] = [];
     const errors: unknown[] = [];
-    const outbox = new UsageOutbox(file, async (events) => {
+    const outbox = new UsageOutbox(file, async (lines) => {
       if (fail) throw new Error('database is locked');
-      loaded.push(...events.map((e) => e.request_id));
+      loaded.push(...ids(lines));
     }, quiet, (err) => errors.push(err));
     await outbox.record(event('a'));
     await outbox.loadNow();
@@ -99,7 +108,7 @@ describe('usage outbox', () => {
     appendFileSync(file, '{"request_id":"z","ts"');
     writeFileSync(`${file}.old-1`, `${JSON.stringify(event('w'))}\n`);
     const replayed: string[] = [];
-    const second = new UsageOutbox(file, (events) => void replayed.push(...events.map((e) => e.request_id)));
+    const second = new UsageOutbox(file, (lines) => void replayed.push(...ids(lines)));
     await second.loadNow();
     expect(replayed.sort()).toEqual(['w', 'x', 'y']);
     expect(readdirSync(dir)).toEqual(['outbox.jsonl']);

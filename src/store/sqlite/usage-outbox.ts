@@ -14,8 +14,12 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-/** Inserts events into the database (idempotent by request id); may complete later, on another thread. */
-export type LoadEvents = (events: UsageEvent[]) => void | Promise<unknown>;
+/**
+ * Inserts events, given as the outbox's own JSON lines, into the database (idempotent by request id); may
+ * complete later, on another thread. Lines travel as one string: another thread gets it by a copy, where
+ * event objects would be serialised field by field.
+ */
+export type LoadEvents = (jsonLines: string) => unknown;
 
 export class UsageOutbox {
   private fd: number;
@@ -23,12 +27,13 @@ export class UsageOutbox {
   private scheduled = false;
   /** An event was written in this event-loop turn. */
   private wroteThisTurn = false;
-  /** Written to the file, not yet handed to the database. */
-  private unloaded: UsageEvent[] = [];
+  /** Written to the file, not yet handed to the database: the file's text since the last load. */
+  private unloaded = '';
   /** Loads handed to the database and not yet committed. */
   private loading: Promise<void> = Promise.resolve();
   /** Loads that failed: their segments stay on disk, and their events are tried again with the next load. */
-  private retry: { segments: string[]; events: UsageEvent[] } = { segments: [], events: [] };
+  private retry = { segments: [] as string[], lines: '' };
+  private unloadedCount = 0;
   /** Names this process's segments apart from any a previous process left. */
   private readonly run = `${Date.now().toString(36)}-${process.pid}`;
   private segments = 0;
@@ -50,7 +55,6 @@ export class UsageOutbox {
   record(event: UsageEvent): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ line: `${JSON.stringify(event)}\n`, resolve, reject });
-      this.unloaded.push(event);
       if (this.scheduled) return;
       this.scheduled = true;
       if (this.wroteThisTurn) return void setImmediate(() => this.flush());
@@ -75,19 +79,22 @@ export class UsageOutbox {
       for (const p of batch) p.reject(err as Error);
       return;
     }
+    this.unloaded += text;
+    this.unloadedCount += batch.length;
     for (const p of batch) p.resolve();
-    if (this.unloaded.length >= this.options.loadAtCount) void this.loadNow();
+    if (this.unloadedCount >= this.options.loadAtCount) void this.loadNow();
   }
 
   /** Hands every written event to the database; resolves once all of them are in it. Call before reading usage. */
   loadNow(): Promise<void> {
     if (this.pending.length > 0) this.flush();
-    if (this.unloaded.length > 0 || this.retry.events.length > 0) {
+    if (this.unloaded !== '' || this.retry.lines !== '') {
       const segments = this.retry.segments;
-      const events = this.retry.events.concat(this.unloaded);
-      this.retry = { segments: [], events: [] };
-      if (this.unloaded.length > 0) {
-        this.unloaded = [];
+      const lines = this.retry.lines + this.unloaded;
+      this.retry = { segments: [], lines: '' };
+      if (this.unloaded !== '') {
+        this.unloaded = '';
+        this.unloadedCount = 0;
         // Set the file's events aside as a segment and start a new file: events keep arriving while these load.
         const segment = `${this.file}.${this.run}-${++this.segments}`;
         closeSync(this.fd);
@@ -95,7 +102,7 @@ export class UsageOutbox {
         this.fd = openSync(this.file, 'a');
         segments.push(segment);
       }
-      this.loading = Promise.all([this.loading, this.loadSegments(segments, events)]).then(() => undefined);
+      this.loading = Promise.all([this.loading, this.loadSegments(segments, lines)]).then(() => undefined);
     }
     return this.loading;
   }
@@ -107,13 +114,13 @@ export class UsageOutbox {
   }
 
   /** Loads the events, then deletes their segments; on failure both wait for the next load (or start-up). */
-  private async loadSegments(segments: string[], events: UsageEvent[]): Promise<void> {
+  private async loadSegments(segments: string[], lines: string): Promise<void> {
     try {
-      await this.load(events);
+      await this.load(lines);
     } catch (err) {
       this.onError(err);
       this.retry.segments.push(...segments);
-      this.retry.events.push(...events);
+      this.retry.lines += lines;
       return;
     }
     for (const s of segments) unlinkSync(s);
@@ -129,23 +136,14 @@ export class UsageOutbox {
       renameSync(this.file, segment);
       leftovers.push(segment);
     }
-    const events: UsageEvent[] = [];
-    for (const segment of leftovers) events.push(...parseLines(readFileSync(segment, 'utf8')));
-    if (leftovers.length > 0) this.loading = this.loadSegments(leftovers, events);
-  }
-}
-
-function parseLines(text: string): UsageEvent[] {
-  const events: UsageEvent[] = [];
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    try {
-      events.push(JSON.parse(line) as UsageEvent);
-    } catch {
-      // A torn last line: its write never completed, so neither did its response.
+    let lines = '';
+    for (const segment of leftovers) {
+      const text = readFileSync(segment, 'utf8');
+      // A torn last line (its write never completed, so neither did its response) must not join the next one.
+      lines += text === '' || text.endsWith('\n') ? text : `${text}\n`;
     }
+    if (leftovers.length > 0) this.loading = this.loadSegments(leftovers, lines);
   }
-  return events;
 }
 
 function writeAll(fd: number, text: string): void {

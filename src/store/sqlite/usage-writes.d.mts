@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { UsageEvent } from '../ports.ts';
 
-/** Inserts events in one transaction; events already there (by request id) are skipped. */
-export function usageWrites(db: Database.Database): (events: UsageEvent[]) => void;
+/**
+ * Inserts the events in an outbox's JSON lines in one transaction and returns how many there were; events
+ * already there (by request id) and torn lines are skipped.
+ */
+export function usageWrites(db: Database.Database): (jsonLines: string) => number;

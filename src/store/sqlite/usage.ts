@@ -18,7 +18,7 @@ export class SqlUsageStore implements UsageStore {
     writer: WriterThread | undefined,
     onError: (err: unknown) => void,
   ) {
-    const insert = writer ? (events: UsageEvent[]) => writer.insertUsage(events) : usageWrites(raw);
+    const insert = writer ? (jsonLines: string) => writer.insertUsage(jsonLines) : usageWrites(raw);
     this.outbox = new UsageOutbox(outboxFile, insert, undefined, onError);
   }
 

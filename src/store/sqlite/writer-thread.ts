@@ -1,11 +1,10 @@
 // The gateway's side of the SQLite writer thread (writer.mjs): hands it batches and resolves once they are
 // committed. Writes stay in order (one thread, one connection, messages handled one at a time).
 import { Worker } from 'node:worker_threads';
-import type { UsageEvent } from '../ports.ts';
 import type { OutputRow } from './fingerprint-writes.mjs';
 
 type Waiter = { resolve: (result: number) => void; reject: (err: Error) => void };
-type Op = { op: 'usage'; arg: UsageEvent[] } | { op: 'fingerprints'; arg: OutputRow[] } | { op: 'purgeFingerprints'; arg: string };
+type Op = { op: 'usage'; arg: string } | { op: 'fingerprints'; arg: OutputRow[] } | { op: 'purgeFingerprints'; arg: string };
 
 export class WriterThread {
   private readonly worker: Worker;
@@ -33,8 +32,9 @@ export class WriterThread {
     this.worker.on('exit', (code) => fail(new Error(`SQLite writer thread exited (code ${code})`)));
   }
 
-  insertUsage(events: UsageEvent[]): Promise<number> {
-    return this.send({ op: 'usage', arg: events });
+  /** Inserts the events in an outbox's JSON lines. */
+  insertUsage(jsonLines: string): Promise<number> {
+    return this.send({ op: 'usage', arg: jsonLines });
   }
 
   registerFingerprints(rows: OutputRow[]): Promise<number> {

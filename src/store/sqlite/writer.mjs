@@ -15,7 +15,7 @@ const fingerprints = fingerprintWrites(db);
 const insertUsage = usageWrites(db);
 
 const ops = {
-  usage: (events) => (insertUsage(events), events.length),
+  usage: (jsonLines) => insertUsage(jsonLines),
   fingerprints: (rows) => (fingerprints.register(rows), rows.length),
   purgeFingerprints: (before) => fingerprints.purge(before),
 };

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import type { UsageEvent } from '../ports.ts';
+import { migrate, openSqlite } from './db.ts';
+import { usageWrites } from './usage-writes.mjs';
+
+const event = (id: string): UsageEvent => ({
+  request_id: id, ts: '2026-11-25T00:00:00.000Z', org_id: 'org', key_id: 'key', endpoint: 'chat', model: 'm', vendor: 'v', deployment: 'd', region: 'r',
+  prompt_tokens: 1, completion_tokens: 2, cached_tokens: 0, reasoning_tokens: 0, estimated: true, status: 200, latency_ms: 1,
+  cost_micros: 10, list_price_micros: 20, price_micros: 18, customer_country: 'DE',
+});
+
+describe('usage writes', () => {
+  it('inserts the events of outbox lines once each, skipping a torn line', async () => {
+    const { db, raw } = openSqlite(':memory:');
+    await migrate(db);
+    const insert = usageWrites(raw);
+    const line = (id: string) => `${JSON.stringify(event(id))}\n`;
+    insert(line('a') + line('b') + '{"request_id":"c","ts"\n');
+    // A replay of the same lines (a crash between commit and deleting the segment) adds nothing.
+    insert(line('a') + line('b'));
+    const rows = raw.prepare('select request_id, estimated, price_micros from usage_events order by request_id').all();
+    expect(rows).toEqual([
+      { request_id: 'a', estimated: 1, price_micros: 18 },
+      { request_id: 'b', estimated: 1, price_micros: 18 },
+    ]);
+    await db.destroy();
+  });
+});
