@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Entry point for `conduit` and `npm start`: runs the TypeScript sources through tsx's loader.
-import { register } from 'tsx/esm/api';
+// Entry point for `conduit` and `npm start`: compiles the TypeScript sources as they load (./ts-loader.mjs)
+// and runs the CLI. Stack traces point into the sources.
+import { register } from 'node:module';
 
-register();
+process.setSourceMapsEnabled(true);
+register('./ts-loader.mjs', import.meta.url);
 await import('../src/cli/main.ts');
