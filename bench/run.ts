@@ -1,6 +1,7 @@
 // `npm run bench`: Conduit's full pipeline against a bare Node reverse proxy, both in front of the same
 // simulator process (zero added latency), at concurrency 1 and 64, JSON and streaming. Prints req/s, p50,
-// p99 and the Conduit/baseline ratios. BENCH_SECONDS sets the length of each run (default 5). A reference
+// p99 and the Conduit/baseline ratios: medians of BENCH_ROUNDS rounds (default 3) of BENCH_SECONDS each
+// (default 3), the targets taking turns, after BENCH_WARMUP seconds (default 2) of warm-up each. A reference
 // proxy that does nothing but buffer, sign every reply and pass it on (bench/signing-floor-proxy.ts) shows what
 // the provenance contract alone costs on this machine.
 import type { ChildProcess } from 'node:child_process';
@@ -11,7 +12,9 @@ import { stringify } from 'yaml';
 import { load, type LoadResult } from './load.ts';
 import { freePort, startProcess, waitHttp } from './processes.ts';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const warmup = Number(process.env.BENCH_WARMUP ?? 2);
 const children: ChildProcess[] = [];
 const stopAll = () => children.forEach((c) => c.kill('SIGKILL'));
 process.on('exit', stopAll);
@@ -33,7 +36,7 @@ writeFileSync(
   }),
 );
 
-console.log(`Logs in ${dir}. Starting simulator :${simPort}, baseline proxy :${basePort}, Conduit :${gwPort} (each ${seconds}s per run)`);
+console.log(`Logs in ${dir}. Starting simulator :${simPort}, baseline proxy :${basePort}, Conduit :${gwPort} (${warmup}s warm-up, then ${rounds} rounds of ${seconds}s each)`);
 const simulator = await startProcess(['bin/conduit.mjs', 'simulator', '--port', String(simPort)], {}, /listening/, join(dir, 'simulator.log'));
 const baseline = await startProcess(['--import', 'tsx', 'bench/baseline-proxy.ts', sim, String(basePort)], {}, /baseline proxy/, join(dir, 'baseline.log'));
 // A reference, not a bar: the least a gateway that signs every reply (#7) can cost here.
@@ -90,20 +93,38 @@ function cpuMs(pid: number): number {
 
 type Row = { target: string; mode: string; c: number; cpuPerRequest: number } & LoadResult;
 const rows: Row[] = [];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 for (const mode of ['json', 'stream'] as const) {
   for (const c of [1, 64]) {
     const modeFilter: string[] = only.filter((o) => o === 'json' || o === 'stream');
     const cFilter: string[] = only.filter((o) => o === '1' || o === '64');
     if ((modeFilter.length && !modeFilter.includes(mode)) || (cFilter.length && !cFilter.includes(String(c)))) continue;
-    for (const [target, t] of Object.entries(targets)) {
-      if (process.env.BENCH_PROFILE && target !== 'conduit') continue;
-      // Warm up connections and JIT, then measure.
-      await load({ ...t, body: bodies[mode], connections: c, seconds: 1 });
-      const cpu0 = cpuMs(t.pid);
-      const r = await load({ ...t, body: bodies[mode], connections: c, seconds });
-      const cpuPerRequest = (cpuMs(t.pid) - cpu0) / r.requests;
-      rows.push({ target, mode, c, cpuPerRequest, ...r });
-      console.log(`${mode.padEnd(6)} c=${String(c).padEnd(3)} ${target.padEnd(9)} ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms  CPU ${(cpuPerRequest * 1000).toFixed(0).padStart(4)} µs/req  errors ${r.errors + r.non2xx}`);
+    const active = Object.entries(targets).filter(([target]) => !process.env.BENCH_PROFILE || target === 'conduit');
+    // Warm up connections and JIT, then measure in rounds that take turns, so a noisy stretch of the
+    // machine's time falls on every target alike; each figure is the median of its rounds.
+    for (const [, t] of active) await load({ ...t, body: bodies[mode], connections: c, seconds: warmup });
+    const runs = new Map<string, Array<LoadResult & { cpuPerRequest: number }>>();
+    for (let round = 0; round < rounds; round++) {
+      for (const [target, t] of active) {
+        const cpu0 = cpuMs(t.pid);
+        const r = await load({ ...t, body: bodies[mode], connections: c, seconds });
+        runs.set(target, [...(runs.get(target) ?? []), { ...r, cpuPerRequest: (cpuMs(t.pid) - cpu0) / r.requests }]);
+      }
+    }
+    for (const [target, rs] of runs) {
+      const row: Row = {
+        target, mode, c,
+        rps: median(rs.map((r) => r.rps)),
+        p50: median(rs.map((r) => r.p50)),
+        p99: median(rs.map((r) => r.p99)),
+        cpuPerRequest: median(rs.map((r) => r.cpuPerRequest)),
+        errors: rs.reduce((n, r) => n + r.errors, 0),
+        non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
+        requests: rs.reduce((n, r) => n + r.requests, 0),
+      };
+      rows.push(row);
+      const spread = rs.map((r) => r.rps.toFixed(0)).join('/');
+      console.log(`${mode.padEnd(6)} c=${String(c).padEnd(3)} ${target.padEnd(9)} ${row.rps.toFixed(0).padStart(7)} req/s (rounds ${spread})  p50 ${row.p50.toFixed(3)} ms  p99 ${row.p99.toFixed(3)} ms  CPU ${(row.cpuPerRequest * 1000).toFixed(0).padStart(4)} µs/req  errors ${row.errors + row.non2xx}`);
     }
   }
 }
