@@ -1,10 +1,11 @@
 // Provenance manifests: signed claims about a generated output, as a compact JWS (EdDSA / Ed25519).
-// Signing uses node:crypto directly (one signature per response, on the request path: about 20 µs, a quarter
-// of jose's async signing); verification uses jose, which also proves the tokens are standard JWS.
-import { hash } from 'node:crypto';
+// Signing uses node:crypto directly (manifest-signing.mjs: one signature per response, a quarter of jose's
+// async signing), through the key ring's signer; verification uses jose, which also proves the tokens are
+// standard JWS.
 import { compactVerify, errors as joseErrors, importJWK } from 'jose';
 import { GatewayError } from '../errors.ts';
 import type { KeyRing } from './keyring.ts';
+import { contentHash } from './manifest-signing.mjs';
 
 export interface ManifestClaims {
   generator: 'Conduit';
@@ -19,20 +20,7 @@ export interface ManifestClaims {
   content_sha256: string;
 }
 
-export const MANIFEST_TYPE = 'conduit-provenance+jws';
-
-export const contentHash = (text: string) => hash('sha256', text, 'base64url');
-
-const headers = new Map<string, string>();
-
-export async function signManifest(claims: ManifestClaims, keys: KeyRing): Promise<string> {
-  const kid = keys.active.record.kid;
-  let header = headers.get(kid);
-  if (!header) headers.set(kid, (header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid, typ: MANIFEST_TYPE })).toString('base64url')));
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const signature = await keys.signer.sign(kid, `${header}.${payload}`);
-  return `${header}.${payload}.${signature}`;
-}
+export { contentHash, MANIFEST_TYPE } from './manifest-signing.mjs';
 
 export interface ManifestCheck {
   valid: true;

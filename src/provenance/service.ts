@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { GatewayError } from '../errors.ts';
 import { readTextManifest, textManifestWrapper } from './c2pa/text-manifest.ts';
 import type { KeyRing } from './keyring.ts';
-import { contentHash, signManifest, verifyManifest, type ManifestClaims } from './manifest.ts';
+import { contentHash, verifyManifest, type ManifestClaims } from './manifest.ts';
 import type { FingerprintRegistry } from './registry.ts';
 
 const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -54,12 +54,12 @@ export class ProvenanceService {
   }
 
   async stamp(text: string, claims: Omit<ManifestClaims, 'generator' | 'ai_generated' | 'content_sha256' | 'customer' | 'created'> & { orgId: string }): Promise<Stamp> {
-    const content_sha256 = contentHash(text);
     const { orgId, ...rest } = claims;
     const kid = this.keys.active.record.kid;
-    const signed: ManifestClaims = { generator: 'Conduit', ai_generated: true, ...rest, customer: this.customerPseudonym(orgId), created: new Date().toISOString(), content_sha256 };
-    const manifest = await signManifest(signed, this.keys);
-    return { manifest, kid, content_sha256, claims: signed };
+    const unhashed = { generator: 'Conduit' as const, ai_generated: true as const, ...rest, customer: this.customerPseudonym(orgId), created: new Date().toISOString() };
+    // The text's hash is taken where the signature is made (on the signing thread under load).
+    const { manifest, content_sha256 } = await this.keys.signer.sign(kid, JSON.stringify(unhashed), text);
+    return { manifest, kid, content_sha256, claims: { ...unhashed, content_sha256 } };
   }
 
   /** What goes before and after the text for the organisation's visible notice (empty strings without one). */

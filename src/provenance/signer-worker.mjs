@@ -1,8 +1,9 @@
-// Signing thread: Ed25519 signatures for manifests, off the gateway's event loop. Plain JavaScript on purpose:
-// it needs nothing but node:crypto, so it starts without the TypeScript loader. Jobs come as "kid input"
-// lines; signatures go back as lines in the same order.
-import { createPrivateKey, sign } from 'node:crypto';
+// Signing thread: provenance manifests (content hash, JWS payload, Ed25519 signature) off the gateway's event
+// loop. Plain JavaScript on purpose: it starts without the TypeScript loader. Jobs come as a flat array of
+// [kid, claims JSON, text] triples; results go back as "manifest content_sha256" lines in the same order.
+import { createPrivateKey } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { signManifest } from './manifest-signing.mjs';
 
 const keys = new Map();
 parentPort.on('message', (message) => {
@@ -10,11 +11,11 @@ parentPort.on('message', (message) => {
     for (const [kid, pem] of message.keys) keys.set(kid, createPrivateKey(pem));
     return;
   }
+  const jobs = message.jobs;
   let out = '';
-  for (const job of message.jobs.split('\n')) {
-    const space = job.indexOf(' ');
-    const signature = sign(null, Buffer.from(job.slice(space + 1)), keys.get(job.slice(0, space))).toString('base64url');
-    out += out === '' ? signature : `\n${signature}`;
+  for (let i = 0; i < jobs.length; i += 3) {
+    const { manifest, content_sha256 } = signManifest(keys.get(jobs[i]), jobs[i], jobs[i + 1], jobs[i + 2]);
+    out += `${out === '' ? '' : '\n'}${manifest} ${content_sha256}`;
   }
   parentPort.postMessage({ id: message.id, out });
 });
