@@ -5,9 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { transform } from 'esbuild';
+import { stop, transform } from 'esbuild';
 
 const { compilerOptions } = JSON.parse(readFileSync(new URL('../tsconfig.json', import.meta.url), 'utf8'));
+
+// esbuild compiles in a child process of its own; once modules stop loading, let it go (a later load starts
+// it again) rather than keep a process beside the gateway for its whole life.
+let idle;
+const stopWhenIdle = () => {
+  clearTimeout(idle);
+  idle = setTimeout(() => void stop(), 1000);
+  idle.unref();
+};
 
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return nextLoad(url, context);
@@ -20,5 +29,6 @@ export async function load(url, context, nextLoad) {
     sourcefile: file,
     tsconfigRaw: { compilerOptions },
   });
+  stopWhenIdle();
   return { format: 'module', source: code, shortCircuit: true };
 }
