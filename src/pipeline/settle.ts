@@ -14,9 +14,14 @@ export function settle(usage: UsageStore, pricing: PricingService): Stage {
   };
 }
 
-export function pricedEvent(ctx: RequestContext, pricing: PricingService, overrides: Partial<UsageEvent> = {}): UsageEvent {
-  const base = { ...usageEvent(ctx), ...overrides };
-  return { ...base, ...pricing.charge(base, ctx.principal!.org) };
+export function pricedEvent(ctx: RequestContext, pricing: PricingService, overrides?: Partial<UsageEvent>): UsageEvent {
+  const event = usageEvent(ctx);
+  if (overrides) Object.assign(event, overrides);
+  const charges = pricing.charge(event, ctx.principal!.org);
+  event.cost_micros = charges.cost_micros;
+  event.list_price_micros = charges.list_price_micros;
+  event.price_micros = charges.price_micros;
+  return event;
 }
 
 function usageEvent(ctx: RequestContext): UsageEvent {

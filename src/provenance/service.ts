@@ -54,9 +54,18 @@ export class ProvenanceService {
   }
 
   async stamp(text: string, claims: Omit<ManifestClaims, 'generator' | 'ai_generated' | 'content_sha256' | 'customer' | 'created'> & { orgId: string }): Promise<Stamp> {
-    const { orgId, ...rest } = claims;
     const kid = this.keys.active.record.kid;
-    const unhashed = { generator: 'Conduit' as const, ai_generated: true as const, ...rest, customer: this.customerPseudonym(orgId), created: new Date().toISOString() };
+    // Field by field (not spread), in the manifest's order: one object shape, built once per response.
+    const unhashed = {
+      generator: 'Conduit' as const,
+      ai_generated: true as const,
+      vendor: claims.vendor,
+      model: claims.model,
+      region: claims.region,
+      request_id: claims.request_id,
+      customer: this.customerPseudonym(claims.orgId),
+      created: new Date().toISOString(),
+    };
     // The text's hash is taken where the signature is made (on the signing thread under load).
     const { manifest, content_sha256 } = await this.keys.signer.sign(kid, JSON.stringify(unhashed), text);
     return { manifest, kid, content_sha256, claims: { ...unhashed, content_sha256 } };
