@@ -1,6 +1,7 @@
 // HTTP assembly: the Fastify instance with the data plane, the admin API and one error handler for all.
 import { createServer } from 'node:http';
 import pino from 'pino';
+import { accessLogTo, type AccessLog } from './access-log.ts';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 
 import { GatewayError, invalidJson } from '../errors.ts';
@@ -57,16 +58,17 @@ export interface AppDeps extends DataPlaneDeps {
  * costs the request no write syscall. Writing each line synchronously to a pipe blocked the event loop for as
  * long as the reader took: the largest single cost per request in the benchmark.
  */
-function accessLogger(level: string): FastifyBaseLogger {
+function accessLogger(level: string): { logger: FastifyBaseLogger; access: AccessLog } {
   const destination = pino.destination({ dest: 1, sync: false, minLength: 8192 });
   setInterval(() => destination.flush(), 100).unref();
-  return pino({ level }, destination);
+  const logger = pino({ level }, destination);
+  return { logger, access: accessLogTo(logger, (line) => destination.write(line)) };
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
-  const logger = accessLogger(deps.logLevel);
+  const { logger, access } = accessLogger(deps.logLevel);
   let closing = false;
-  const fastPath = dataPlaneFastPath({ pipeline: deps.pipeline, bodyLimitBytes: deps.bodyLimitBytes, trustProxy: deps.config.server.trust_proxy, log: logger, closing: () => closing });
+  const fastPath = dataPlaneFastPath({ pipeline: deps.pipeline, bodyLimitBytes: deps.bodyLimitBytes, trustProxy: deps.config.server.trust_proxy, log: logger, access, closing: () => closing });
   const app = Fastify({
     // The data plane's POST endpoints are served on node:http directly; Fastify gets everything else.
     serverFactory: (fastify) => {

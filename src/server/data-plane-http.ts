@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { GatewayError, invalidJson, requestTooLarge } from '../errors.ts';
+import type { AccessLog } from './access-log.ts';
 import { newRequestId } from './request-id.ts';
 import { sendError, type Exchange } from './exchange.ts';
 import { serve, type Pipeline } from './serve.ts';
@@ -14,6 +15,7 @@ export interface FastPathDeps {
   bodyLimitBytes: number;
   trustProxy: boolean;
   log: FastifyBaseLogger;
+  access: AccessLog;
   /** True once the server is shutting down: new requests get 503. */
   closing: () => boolean;
 }
@@ -47,6 +49,7 @@ function receive(req: IncomingMessage, res: ServerResponse, surface: Surface, de
     receivedAt: performance.now(),
     clientIp: clientIp(req, deps.trustProxy),
     log: deps.log,
+    access: deps.access,
   };
   const refuse = (err: GatewayError) => {
     // The rest of the body is not read: close the connection rather than parse it as the next request.

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GatewayError } from '../errors.ts';
+import type { AccessLog } from './access-log.ts';
 import type { Surface } from './surface.ts';
 
 /** One HTTP request/response on the data plane. */
@@ -14,6 +15,7 @@ export interface Exchange {
   receivedAt: number;
   clientIp: string;
   log: FastifyBaseLogger;
+  access: AccessLog;
 }
 
 export function sendError(exchange: Exchange, surface: Surface, err: GatewayError, headers?: Record<string, string>): void {
@@ -26,6 +28,5 @@ export function sendError(exchange: Exchange, surface: Surface, err: GatewayErro
 }
 
 export function accessLog(exchange: Exchange, status: number): void {
-  const { req, log } = exchange;
-  log.info({ reqId: exchange.requestId, method: req.method, url: req.url, status, ms: Math.round(performance.now() - exchange.receivedAt) }, 'request');
+  exchange.access(exchange.requestId, exchange.req.method!, exchange.req.url!, status, Math.round(performance.now() - exchange.receivedAt));
 }
