@@ -4,14 +4,14 @@
 import type { ConduitConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors.ts';
 import { countPromptTokens } from '../metering/delivered-tokens.ts';
-import { UpstreamError, type EventStream, type StreamEvent, type UpstreamRequest } from '../providers/types.ts';
+import { UpstreamError, type EventStream, type UpstreamRequest } from '../providers/types.ts';
 import { backoffMs, sleep } from '../routing/backoff.ts';
 import type { ExperimentBook } from '../routing/experiments.ts';
 import type { HealthBook } from '../routing/health.ts';
 import type { Attempt } from '../routing/router.ts';
 import { fromUpstreamFailure, isRetryable } from '../routing/upstream-errors.ts';
 import type { RequestContext, Stage } from './context.ts';
-import { meterStream } from './meter-stream.ts';
+import { meterStream, type StartedStream } from './meter-stream.ts';
 import { replyText } from '../protocols/openai/reply-text.ts';
 
 export function forward(health: HealthBook, retry: ConduitConfig['routing']['retry'], experiments: ExperimentBook, endUserOf: (orgId: string) => string, random: () => number = Math.random): Stage {
@@ -109,16 +109,7 @@ async function send(ctx: RequestContext, { deployment }: Attempt, endUser: strin
 }
 
 /** Waits for the first event, so failures before any byte reaches the client can still fail over. */
-async function firstEventIn(events: EventStream): Promise<EventStream> {
+async function firstEventIn(events: EventStream): Promise<StartedStream> {
   const iterator = events[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  return (async function* (): AsyncGenerator<StreamEvent[]> {
-    try {
-      if (first.done) return;
-      yield first.value;
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-    } finally {
-      await iterator.return?.();
-    }
-  })();
+  return { iterator, first: await iterator.next() };
 }

@@ -2,13 +2,20 @@
 // drops the usage chunk if the client did not ask for it, and, when the stream ends without usage (cut,
 // aborted), estimates from what was actually delivered.
 import { countPromptTokens, countTextTokens } from '../metering/delivered-tokens.ts';
-import type { EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
+import type { JsonObject, StreamEvent } from '../providers/types.ts';
 import type { RequestContext } from './context.ts';
 
-export async function* meterStream(ctx: RequestContext, events: EventStream): AsyncGenerator<StreamEvent[]> {
+/** A stream whose first batch has already arrived (forward waits for it before committing to a deployment). */
+export interface StartedStream {
+  iterator: AsyncIterator<StreamEvent[]>;
+  first: IteratorResult<StreamEvent[]>;
+}
+
+export async function* meterStream(ctx: RequestContext, { iterator, first }: StartedStream): AsyncGenerator<StreamEvent[]> {
   let delivered = '';
   try {
-    for await (const batch of events) {
+    for (let next = first; !next.done; next = await iterator.next()) {
+      const batch = next.value;
       const out: StreamEvent[] = [];
       for (const event of batch) {
         if (event.text !== undefined) {
@@ -34,6 +41,9 @@ export async function* meterStream(ctx: RequestContext, events: EventStream): As
       if (out.length > 0) yield out;
     }
   } finally {
+    // A client that left early ends this loop first: close the vendor's stream too. Its failure to close
+    // must not cost the books.
+    await iterator.return?.()?.catch(() => undefined);
     ctx.outputText = delivered;
     if (!ctx.usage) {
       // Cut short or unreported: bill what reached the client, counted by our tokenizer.
