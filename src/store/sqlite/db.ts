@@ -4,17 +4,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { migrations } from '../migrations.ts';
+import { tuneConnection } from './connection.mjs';
 
 export function openSqlite(file: string): { db: Kysely<any>; raw: Database.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new Database(file);
-  raw.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode: a committed transaction survives a killed process (only power loss can drop the last ones).
-  raw.pragma('synchronous = NORMAL');
-  raw.pragma('busy_timeout = 5000');
-  raw.pragma('foreign_keys = ON');
-  // A bigger page cache keeps the fingerprint index's hot pages in memory (default is 2 MB).
-  raw.pragma('cache_size = -65536');
+  tuneConnection(raw);
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: raw }) });
   return { db, raw };
 }

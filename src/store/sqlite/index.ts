@@ -11,7 +11,7 @@ import { SqlFingerprintStore, SqlSigningKeyStore } from './provenance.ts';
 import { SqlKeyStore, SqlOrgStore } from './tenancy.ts';
 import { SqlVettingStore } from './vetting.ts';
 import { SqlUsageStore } from './usage.ts';
-import { WriterThread } from './writer-thread.ts';
+import { inlineWrites, WriterThread } from './writer-thread.ts';
 
 /** `onError` hears about background writes that failed (they are retried, and nothing is lost). */
 export async function openSqliteStore(dataDir: string, onError: (err: unknown) => void = (err) => console.error(err)): Promise<Store & { usage: SqlUsageStore }> {
@@ -19,10 +19,10 @@ export async function openSqliteStore(dataDir: string, onError: (err: unknown) =
   const { db, raw } = openSqlite(file);
   await migrate(db);
   // Bulk writes run on a thread of their own; an in-memory database is visible to this connection only.
-  const writer = file === ':memory:' ? undefined : new WriterThread(file);
-  const fingerprints = new SqlFingerprintStore(raw, writer);
+  const writes = file === ':memory:' ? inlineWrites(raw) : new WriterThread(file);
+  const fingerprints = new SqlFingerprintStore(raw, writes);
   const outboxFile = dataDir === ':memory:' ? join(mkdtempSync(join(tmpdir(), 'conduit-')), 'usage-outbox.jsonl') : join(dataDir, 'usage-outbox.jsonl');
-  const usage = new SqlUsageStore(db, raw, outboxFile, writer, onError);
+  const usage = new SqlUsageStore(db, outboxFile, writes, onError);
   return {
     orgs: new SqlOrgStore(db),
     keys: new SqlKeyStore(db),
@@ -36,7 +36,7 @@ export async function openSqliteStore(dataDir: string, onError: (err: unknown) =
     policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),
     async close() {
       await usage.close();
-      await writer?.close();
+      await writes.close();
       await db.destroy();
     },
   };

@@ -3,8 +3,7 @@
 // here; writes on the SQLite writer thread (see fingerprint-writes.mjs and writer.mjs).
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { WriterThread } from './writer-thread.ts';
-import { fingerprintWrites, type OutputRow } from './fingerprint-writes.mjs';
+import type { BulkWrites } from './writer-thread.ts';
 import { indexedSubset, type FingerprintStore, type OutputRecord, type RegisteredOutput, type SigningKeyRecord, type SigningKeyStore } from '../ports.ts';
 
 export class SqlSigningKeyStore implements SigningKeyStore {
@@ -20,22 +19,13 @@ export class SqlSigningKeyStore implements SigningKeyStore {
 }
 
 export class SqlFingerprintStore implements FingerprintStore {
-  private readonly writes: { register(rows: OutputRow[]): Promise<unknown>; purge(before: string): Promise<number> };
-
-  /** Writes go to the writer thread when there is one (a file database), else inline on this connection. */
   constructor(
     private readonly raw: Database.Database,
-    writer: WriterThread | undefined,
-  ) {
-    if (writer) this.writes = { register: (rows) => writer.registerFingerprints(rows), purge: (before) => writer.purgeFingerprints(before) };
-    else {
-      const inline = fingerprintWrites(raw);
-      this.writes = { register: async (rows) => inline.register(rows), purge: async (before) => inline.purge(before) };
-    }
-  }
+    private readonly writes: BulkWrites,
+  ) {}
 
   async register(outputs: RegisteredOutput[]): Promise<void> {
-    await this.writes.register(
+    await this.writes.registerFingerprints(
       outputs.map((o) => ({
         request_id: o.request_id,
         org_id: o.org_id,
@@ -49,7 +39,7 @@ export class SqlFingerprintStore implements FingerprintStore {
   }
 
   purge(before: string): Promise<number> {
-    return this.writes.purge(before);
+    return this.writes.purgeFingerprints(before);
   }
 
   async lookup(hashes: number[]): Promise<Array<{ hash: number; output_id: number }>> {

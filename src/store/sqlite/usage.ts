@@ -1,25 +1,20 @@
 // Usage events: made durable by the outbox (usage-outbox.ts) and loaded into SQLite in large batches on the
 // writer thread (usage-writes.mjs); reads go through Kysely like every other query.
-import type Database from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { UsageEvent, UsageStore, UsageTotals } from '../ports.ts';
 import { UsageOutbox } from './usage-outbox.ts';
-import { usageWrites } from './usage-writes.mjs';
-import type { WriterThread } from './writer-thread.ts';
+import type { BulkWrites } from './writer-thread.ts';
 
 export class SqlUsageStore implements UsageStore {
   private readonly outbox: UsageOutbox;
 
-  /** Loads go to the writer thread when there is one (a file database), else inline on this connection. */
   constructor(
     private readonly db: Kysely<any>,
-    raw: Database.Database,
     outboxFile: string,
-    writer: WriterThread | undefined,
+    writes: BulkWrites,
     onError: (err: unknown) => void,
   ) {
-    const insert = writer ? (jsonLines: string) => writer.insertUsage(jsonLines) : usageWrites(raw);
-    this.outbox = new UsageOutbox(outboxFile, insert, undefined, onError);
+    this.outbox = new UsageOutbox(outboxFile, (jsonLines) => writes.insertUsage(jsonLines), undefined, onError);
   }
 
   record(event: UsageEvent): Promise<void> {

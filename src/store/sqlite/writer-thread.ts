@@ -1,12 +1,36 @@
-// The gateway's side of the SQLite writer thread (writer.mjs): hands it batches and resolves once they are
-// committed. Writes stay in order (one thread, one connection, messages handled one at a time).
+// The embedded store's bulk writes (usage events from the outbox, fingerprint registrations, retention
+// purges): on the SQLite writer thread (writer.mjs) for a file database, or inline on the gateway's own
+// connection for an in-memory one, which no other thread can open. Either way they resolve once committed.
+import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
-import type { OutputRow } from './fingerprint-writes.mjs';
+import { fingerprintWrites, type OutputRow } from './fingerprint-writes.mjs';
+import { usageWrites } from './usage-writes.mjs';
+
+export interface BulkWrites {
+  /** Inserts the events in an outbox's JSON lines; resolves to how many there were. */
+  insertUsage(jsonLines: string): Promise<number>;
+  registerFingerprints(rows: OutputRow[]): Promise<number>;
+  purgeFingerprints(before: string): Promise<number>;
+  /** Waits for writes in flight, then stops. */
+  close(): Promise<void>;
+}
+
+export function inlineWrites(raw: Database.Database): BulkWrites {
+  const fingerprints = fingerprintWrites(raw);
+  const insertUsage = usageWrites(raw);
+  return {
+    insertUsage: async (jsonLines) => insertUsage(jsonLines),
+    registerFingerprints: async (rows) => (fingerprints.register(rows), rows.length),
+    purgeFingerprints: async (before) => fingerprints.purge(before),
+    close: async () => undefined,
+  };
+}
 
 type Waiter = { resolve: (result: number) => void; reject: (err: Error) => void };
 type Op = { op: 'usage'; arg: string } | { op: 'fingerprints'; arg: OutputRow[] } | { op: 'purgeFingerprints'; arg: string };
 
-export class WriterThread {
+/** Writes stay in order: one thread, one connection, messages handled one at a time. */
+export class WriterThread implements BulkWrites {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Waiter>();
   private next = 0;
@@ -32,7 +56,6 @@ export class WriterThread {
     this.worker.on('exit', (code) => fail(new Error(`SQLite writer thread exited (code ${code})`)));
   }
 
-  /** Inserts the events in an outbox's JSON lines. */
   insertUsage(jsonLines: string): Promise<number> {
     return this.send({ op: 'usage', arg: jsonLines });
   }
@@ -45,7 +68,6 @@ export class WriterThread {
     return this.send({ op: 'purgeFingerprints', arg: before });
   }
 
-  /** Waits for writes in flight, then stops the thread. */
   async close(): Promise<void> {
     await this.last;
     await this.worker.terminate();

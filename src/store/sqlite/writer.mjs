@@ -4,13 +4,12 @@
 // JavaScript, started without the TypeScript loader.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { tuneConnection } from './connection.mjs';
 import { fingerprintWrites } from './fingerprint-writes.mjs';
 import { usageWrites } from './usage-writes.mjs';
 
 const db = new Database(workerData.file);
-db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = 5000');
-db.pragma('cache_size = -65536');
+tuneConnection(db);
 const fingerprints = fingerprintWrites(db);
 const insertUsage = usageWrites(db);
 
