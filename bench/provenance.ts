@@ -58,7 +58,7 @@ t = performance.now();
 const random = prng(5);
 const batch = [];
 for (let i = 0; i < OUTPUTS - real.length; i++) {
-  batch.push({ request_id: `req_${i}`, org_id: 'org_bulk', created_at: '2026-11-01T00:00:00.000Z', manifest: 'x'.repeat(300), fingerprints: Array.from({ length: perOutput }, () => Math.floor(random() * 2 ** 32)) });
+  batch.push({ request_id: `req_${i}`, org_id: 'org_bulk', created_at: '2026-11-01T00:00:00.000Z', manifest: 'x'.repeat(300), fingerprints: Uint32Array.from({ length: perOutput }, () => Math.floor(random() * 2 ** 32)).sort() });
   if (batch.length === 5000) {
     await store.fingerprints.register(batch.splice(0));
     if (i % 100_000 < 5000) process.stderr.write(`\rregistering: ${Math.round((i / OUTPUTS) * 100)}%`);

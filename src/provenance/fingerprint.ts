@@ -113,12 +113,12 @@ export function fingerprints(text: string): Fingerprint[] {
 }
 
 /** The distinct fingerprint hashes of a text, ascending: what registration stores (no spans, no objects). */
-export function fingerprintHashes(text: string): number[] {
+export function fingerprintHashes(text: string): Uint32Array {
   const { grams, picked } = winnow(text);
   const sorted = new Uint32Array(picked.length);
   for (let i = 0; i < picked.length; i++) sorted[i] = grams[picked[i]!]!;
   sorted.sort();
-  const out: number[] = [];
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
-  return out;
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i]!;
+  return distinct === sorted.length ? sorted : sorted.slice(0, distinct);
 }

@@ -17,10 +17,10 @@ export interface TextMatch {
 }
 
 /**
- * Outputs are written in large batches: each output adds up to eight random-key index rows, and every commit
- * rewrites each index page it touched, so small batches rewrite the same pages over and over (1 KB outputs,
- * fingerprinting included: 66 µs per output in batches of 100, 41 µs in batches of 2,000). A verify flushes
- * first, so it always sees every output served; a crash loses at most a second of fingerprints (never billing).
+ * Outputs are written in large batches: each output adds up to eight index rows at random hashes, and every
+ * commit rewrites each index page it touched, so small batches rewrite the same pages over and over. A verify
+ * flushes first, so it always sees every output served; a crash loses at most a second of fingerprints (never
+ * billing).
  */
 const FLUSH_EVERY_MS = 1000;
 const FLUSH_AT_COUNT = 2000;

@@ -236,8 +236,9 @@ export interface RegisteredOutput {
   org_id: string;
   created_at: string;
   manifest: string;
-  /** Winnowed fingerprint hashes of the text (never the text). */
-  fingerprints: number[];
+  /** Winnowed fingerprint hashes of the text (never the text), ascending and distinct. A typed array, not
+   * numbers in an array: outputs wait in memory for their batch, and most hashes would be heap objects. */
+  fingerprints: Uint32Array;
 }
 
 export interface OutputRecord {
@@ -254,8 +255,8 @@ export interface OutputRecord {
 /** Hashes per output kept in the lookup index (its smallest ones): enough to find it, cheap to write. */
 export const INDEXED_FINGERPRINTS = 8;
 
-export function indexedSubset(fingerprints: readonly number[]): number[] {
-  return [...fingerprints].sort((a, b) => a - b).slice(0, INDEXED_FINGERPRINTS);
+export function indexedSubset(fingerprints: ArrayLike<number>): number[] {
+  return Array.from(Uint32Array.from(fingerprints).sort().subarray(0, INDEXED_FINGERPRINTS));
 }
 
 export interface FingerprintStore {

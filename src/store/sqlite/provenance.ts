@@ -1,6 +1,7 @@
-// Signing keys and the fingerprint registry in SQLite. Fingerprints live in a WITHOUT ROWID table keyed by
-// (hash, output id): a verify is a few index lookups, whatever the number of registered outputs. Reads run
-// here; writes on the SQLite writer thread (see fingerprint-writes.mjs and writer.mjs).
+// Signing keys and the fingerprint registry in SQLite. Fingerprints live in WITHOUT ROWID tables keyed by
+// (hash, output id) and, for the newest outputs, by generation first (see fingerprint-writes.mjs): a verify is
+// a few index lookups whatever the number of registered outputs. Reads run here; writes on the SQLite writer
+// thread (see writer.mjs).
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { BulkWrites } from './writer-thread.ts';
@@ -32,7 +33,7 @@ export class SqlFingerprintStore implements FingerprintStore {
         created_at: o.created_at,
         manifest: o.manifest,
         count: o.fingerprints.length,
-        set: new Uint8Array(Uint32Array.from(o.fingerprints).buffer),
+        set: new Uint8Array(o.fingerprints.buffer, o.fingerprints.byteOffset, o.fingerprints.byteLength),
         indexed: indexedSubset(o.fingerprints),
       })),
     );
@@ -42,11 +43,21 @@ export class SqlFingerprintStore implements FingerprintStore {
     return this.writes.purgeFingerprints(before);
   }
 
+  /** The hash-keyed index in one query, then each recent generation (see fingerprint-writes.mjs). */
   async lookup(hashes: number[]): Promise<Array<{ hash: number; output_id: number }>> {
+    // Two queries: SQLite reads min() or max() alone off the index, but both together by scanning the table.
+    const recent = {
+      first: this.raw.prepare('select min(generation) from provenance_fingerprints_recent').pluck().get() as number | null,
+      last: this.raw.prepare('select max(generation) from provenance_fingerprints_recent').pluck().get() as number | null,
+    };
     const out: Array<{ hash: number; output_id: number }> = [];
     for (let i = 0; i < hashes.length; i += 500) {
       const chunk = hashes.slice(i, i + 500);
-      out.push(...(this.raw.prepare(`select hash, output_id from provenance_fingerprints where hash in (${chunk.map(() => '?').join(',')})`).all(...chunk) as Array<{ hash: number; output_id: number }>));
+      const list = chunk.map(() => '?').join(',');
+      out.push(...(this.raw.prepare(`select hash, output_id from provenance_fingerprints where hash in (${list})`).all(...chunk) as Array<{ hash: number; output_id: number }>));
+      if (recent.first === null || recent.last === null) continue;
+      const probe = this.raw.prepare(`select hash, output_id from provenance_fingerprints_recent where generation = ? and hash in (${list})`);
+      for (let g = recent.first; g <= recent.last; g++) out.push(...(probe.all(g, ...chunk) as Array<{ hash: number; output_id: number }>));
     }
     return out;
   }
@@ -62,7 +73,7 @@ export class SqlFingerprintStore implements FingerprintStore {
 
   async stats(): Promise<{ outputs: number; fingerprints: number }> {
     const o = this.raw.prepare('select count(*) as n from provenance_outputs').get() as { n: number };
-    const f = this.raw.prepare('select count(*) as n from provenance_fingerprints').get() as { n: number };
+    const f = this.raw.prepare('select (select count(*) from provenance_fingerprints) + (select count(*) from provenance_fingerprints_recent) as n').get() as { n: number };
     return { outputs: o.n, fingerprints: f.n };
   }
 }
