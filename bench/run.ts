@@ -1,7 +1,8 @@
 // `npm run bench`: Conduit's full pipeline against a bare Node reverse proxy, both in front of the same
 // simulator process (zero added latency), at concurrency 1 and 64, JSON and streaming. Prints req/s, p50,
-// p99 and the Conduit/baseline ratios: medians of BENCH_ROUNDS rounds (default 3) of BENCH_SECONDS each
-// (default 3), the targets taking turns, after BENCH_WARMUP seconds (default 2) of warm-up each. A reference
+// p99 and the Conduit/baseline ratios: medians of BENCH_ROUNDS rounds (default 5) of BENCH_SECONDS each
+// (default 3), the targets taking turns, after BENCH_WARMUP seconds (default 2) of warm-up each; the throughput
+// ratio is the median of each round's own Conduit/baseline ratio. A reference
 // proxy that does nothing but buffer, sign every reply and pass it on (bench/signing-floor-proxy.ts) shows what
 // the provenance contract alone costs on this machine.
 import type { ChildProcess } from 'node:child_process';
@@ -13,7 +14,7 @@ import { load, type LoadResult } from './load.ts';
 import { freePort, startProcess, waitHttp } from './processes.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const warmup = Number(process.env.BENCH_WARMUP ?? 2);
 const children: ChildProcess[] = [];
 const stopAll = () => children.forEach((c) => c.kill('SIGKILL'));
@@ -91,7 +92,7 @@ function cpuMs(pid: number): number {
   }
 }
 
-type Row = { target: string; mode: string; c: number; cpuPerRequest: number } & LoadResult;
+type Row = { target: string; mode: string; c: number; cpuPerRequest: number; roundRps: number[] } & LoadResult;
 const rows: Row[] = [];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 for (const mode of ['json', 'stream'] as const) {
@@ -121,6 +122,7 @@ for (const mode of ['json', 'stream'] as const) {
         errors: rs.reduce((n, r) => n + r.errors, 0),
         non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
         requests: rs.reduce((n, r) => n + r.requests, 0),
+        roundRps: rs.map((r) => r.rps),
       };
       rows.push(row);
       const spread = rs.map((r) => r.rps.toFixed(0)).join('/');
@@ -138,13 +140,20 @@ const find = (target: string, mode: string, c: number) => rows.find((r) => r.tar
 console.log('\nConduit vs baseline');
 for (const mode of ['json', 'stream']) {
   if (!find('baseline', mode, 64) || !find('baseline', mode, 1)) continue;
-  const tput = find('conduit', mode, 64)!.rps / find('baseline', mode, 64)!.rps;
+  // Each round measured every target back to back: the ratio within a round compares like with like, and the
+  // median of those ratios is steadier than a ratio of medians taken from different moments of a noisy machine.
+  const pairedRatios = (target: string) => {
+    const rs = find(target, mode, 64)!.roundRps;
+    return rs.map((r, i) => r / find('baseline', mode, 64)!.roundRps[i]!);
+  };
+  const ratios = pairedRatios('conduit');
+  const tput = median(ratios);
   const added = find('conduit', mode, 1)!.p50 - find('simulator', mode, 1)!.p50;
   const baseAdded = find('baseline', mode, 1)!.p50 - find('simulator', mode, 1)!.p50;
   console.log(
-    `${mode.padEnd(6)} throughput c=64: ${tput.toFixed(2)}x baseline (bar >= 0.90)   added p50 c=1: ${added.toFixed(3)} ms over the simulator (bar < 0.25; bare proxy adds ${baseAdded.toFixed(3)} ms)`,
+    `${mode.padEnd(6)} throughput c=64: ${tput.toFixed(2)}x baseline (bar >= 0.90; rounds ${ratios.map((r) => r.toFixed(2)).join('/')})   added p50 c=1: ${added.toFixed(3)} ms over the simulator (bar < 0.25; bare proxy adds ${baseAdded.toFixed(3)} ms)`,
   );
-  const floorTput = find('floor', mode, 64)!.rps / find('baseline', mode, 64)!.rps;
+  const floorTput = median(pairedRatios('floor'));
   const floorAdded = find('floor', mode, 1)!.p50 - find('simulator', mode, 1)!.p50;
   console.log(`${''.padEnd(6)} reference, a bare proxy that signs every reply (Ed25519): ${floorTput.toFixed(2)}x baseline, adds ${floorAdded.toFixed(3)} ms at c=1`);
 }
