@@ -6,6 +6,7 @@ import type { BudgetCounter, BudgetScope } from '../metering/budgets.ts';
 import type { PricingService } from '../metering/pricing.ts';
 import type { LimitSpec, RateLimits } from '../ratelimit/limiter.ts';
 import type { ApiKeyRecord, Org } from '../store/ports.ts';
+import type { Principal } from '../tenancy/tenancy.ts';
 import type { RequestContext, Stage } from './context.ts';
 
 /** Completion tokens assumed for reservations when a request sets no max_tokens. */
@@ -26,7 +27,7 @@ async function admitLimited(ctx: RequestContext, org: Org, key: ApiKeyRecord, li
   const maxCompletion = Number(body.max_completion_tokens ?? body.max_tokens ?? body.max_output_tokens ?? DEFAULT_MAX_COMPLETION) * n;
   const model = ctx.model!.name;
 
-  const specs = limitSpecs(org, key, model);
+  const { specs, scopes } = planFor(ctx.principal!, model);
   if (specs.length > 0) {
     const outcome = limits.admit(specs, promptTokens + maxCompletion);
     if (!outcome.ok) {
@@ -36,9 +37,6 @@ async function admitLimited(ctx: RequestContext, org: Org, key: ApiKeyRecord, li
     ctx.deferred.push(() => outcome.release((ctx.usage?.prompt_tokens ?? 0) + (ctx.usage?.completion_tokens ?? 0)));
   }
 
-  const scopes: BudgetScope[] = [];
-  if (org.limits?.budget) scopes.push({ id: `org:${org.id}`, limitMicros: BigInt(org.limits.budget.monthly_micros), hard: org.limits.budget.hard });
-  if (key.limits?.budget) scopes.push({ id: `key:${org.id}:${key.id}`, limitMicros: BigInt(key.limits.budget.monthly_micros), hard: key.limits.budget.hard });
   if (scopes.length === 0) return;
   const amount = pricing.upperBound(org, model, ctx.receivedAt.toISOString(), promptTokens, maxCompletion);
   const held: BudgetScope[] = [];
@@ -56,6 +54,32 @@ async function admitLimited(ctx: RequestContext, org: Org, key: ApiKeyRecord, li
   ctx.deferred.unshift(() => {
     for (const s of held) budgets.settle(s, amount, BigInt(ctx.charges?.price_micros ?? 0));
   });
+}
+
+interface AdmitPlan {
+  specs: LimitSpec[];
+  scopes: BudgetScope[];
+}
+
+/**
+ * The limits and budgets that apply to a principal and model, worked out once: a principal object is replaced
+ * whenever its organisation or key changes (see Tenancy), so a plan never outlives the settings it was made from.
+ */
+const plans = new WeakMap<Principal, Map<string, AdmitPlan>>();
+
+function planFor(principal: Principal, model: string): AdmitPlan {
+  let byModel = plans.get(principal);
+  if (!byModel) plans.set(principal, (byModel = new Map()));
+  let plan = byModel.get(model);
+  if (!plan) byModel.set(model, (plan = { specs: limitSpecs(principal.org, principal.key, model), scopes: budgetScopes(principal.org, principal.key) }));
+  return plan;
+}
+
+function budgetScopes(org: Org, key: ApiKeyRecord): BudgetScope[] {
+  const scopes: BudgetScope[] = [];
+  if (org.limits?.budget) scopes.push({ id: `org:${org.id}`, limitMicros: BigInt(org.limits.budget.monthly_micros), hard: org.limits.budget.hard });
+  if (key.limits?.budget) scopes.push({ id: `key:${org.id}:${key.id}`, limitMicros: BigInt(key.limits.budget.monthly_micros), hard: key.limits.budget.hard });
+  return scopes;
 }
 
 function limitSpecs(org: Org, key: ApiKeyRecord, model: string): LimitSpec[] {

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { accessLogTo } from './access-log.ts';
+import { accessLogTo, batchedPerTurn } from './access-log.ts';
 
 describe('access log', () => {
   it('writes the line pino would write for the same fields, and nothing above info level', () => {
@@ -19,5 +19,17 @@ describe('access log', () => {
     logger.level = 'warn';
     accessLogTo(logger, (line) => lines.push(line))('req_2', 'POST', url, 200, 1);
     expect(lines).toHaveLength(2);
+  });
+
+  it('hands the lines of one event-loop turn to the destination as one write, in order, after the turn', async () => {
+    const writes: string[] = [];
+    const line = batchedPerTurn((text) => writes.push(text));
+    line('a\n');
+    line('b\n');
+    expect(writes).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    line('c\n');
+    await new Promise((r) => setImmediate(r));
+    expect(writes).toEqual(['a\nb\n', 'c\n']);
   });
 });

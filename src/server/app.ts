@@ -1,7 +1,7 @@
 // HTTP assembly: the Fastify instance with the data plane, the admin API and one error handler for all.
 import { createServer } from 'node:http';
 import pino from 'pino';
-import { accessLogTo, type AccessLog } from './access-log.ts';
+import { accessLogTo, batchedPerTurn, type AccessLog } from './access-log.ts';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 
 import { GatewayError, invalidJson } from '../errors.ts';
@@ -62,7 +62,7 @@ function accessLogger(level: string): { logger: FastifyBaseLogger; access: Acces
   const destination = pino.destination({ dest: 1, sync: false, minLength: 8192 });
   setInterval(() => destination.flush(), 100).unref();
   const logger = pino({ level }, destination);
-  return { logger, access: accessLogTo(logger, (line) => destination.write(line)) };
+  return { logger, access: accessLogTo(logger, batchedPerTurn((text) => destination.write(text))) };
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {

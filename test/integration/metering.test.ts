@@ -123,6 +123,17 @@ describe('rate limits', () => {
     expect(err.headers!.get('x-ratelimit-remaining-requests')).toBe('0');
   });
 
+  it('take a changed limit at once, for a key already in use', async () => {
+    const { orgId, key } = await gw.newOrgKey();
+    await gw.admin('PUT', `/orgs/${orgId}/limits`, { requests_per_minute: 1 });
+    const client = gw.client(key);
+    await client.chat.completions.create({ model: 'gpt-4o', messages: msg });
+    await expect(client.chat.completions.create({ model: 'gpt-4o', messages: msg })).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    await gw.admin('PUT', `/orgs/${orgId}/limits`, { requests_per_minute: 10 });
+    const { response } = await client.chat.completions.create({ model: 'gpt-4o', messages: msg }).withResponse();
+    expect(response.headers.get('x-ratelimit-limit-requests')).toBe('10');
+  });
+
   it('limit concurrent requests per key', async () => {
     const { orgId, key, keyId } = await gw.newOrgKey();
     await gw.admin('PUT', `/orgs/${orgId}/keys/${keyId}/limits`, { concurrent: 2 });
