@@ -52,10 +52,6 @@ export function extract(r: TrafficRecord): RequestFeatures {
   const n = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
   const perSample = completion / n;
   const singleTurn = assistantTurns === 0;
-  const lower = lastUser.toLowerCase();
-  const seen = new Set<number>();
-  for (const m of lower.matchAll(WORD)) seen.add(hash(m[0]));
-  const opening = lower.replace(/\d+/g, '#').split(/\s+/, 4).join(' ');
   const t = Date.parse(r.ts);
   return {
     t,
@@ -67,10 +63,53 @@ export function extract(r: TrafficRecord): RequestFeatures {
     logprobs: body.logprobs === true || typeof body.top_logprobs === 'number',
     multiSample: n > 1,
     reasoning: typeof body.reasoning_effort === 'string' || REASONING_MODEL.test(String(body.model ?? '')),
-    words: Uint32Array.from(seen),
-    templateKey: hash(opening),
+    words: wordHashes(lastUser),
+    templateKey: hash(opening(lastUser)),
     promptKey: hash(lastUser),
     historyKeys: userTexts.slice(-9, -1).map(hash),
     assistantTurns,
   };
+}
+
+/** Hashes of the distinct lowercased words (WORD) of a text. ASCII text, the common case, is read in one pass. */
+export function wordHashes(text: string): Uint32Array {
+  const seen = new Set<number>();
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let c = text.charCodeAt(i);
+    if (c > 127) return wordHashesOf(text);
+    if (!isAsciiLetter(c)) {
+      i++;
+      continue;
+    }
+    // A word: a letter, then letters, apostrophes and hyphens; four characters at least.
+    const start = i;
+    let h = 0x811c9dc5;
+    while (i < n) {
+      c = text.charCodeAt(i);
+      if (c > 127) return wordHashesOf(text);
+      if (!isAsciiLetter(c) && c !== 39 && c !== 45) break;
+      h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 0x01000193);
+      i++;
+    }
+    if (i - start >= 4) seen.add(h >>> 0);
+  }
+  return Uint32Array.from(seen);
+}
+
+function wordHashesOf(text: string): Uint32Array {
+  const seen = new Set<number>();
+  for (const m of text.toLowerCase().matchAll(WORD)) seen.add(hash(m[0]));
+  return Uint32Array.from(seen);
+}
+
+const isAsciiLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+
+/** The prompt's first four words, digits masked: read from its head when four words end there. */
+export function opening(text: string): string {
+  const head = text.length > 256 ? text.slice(0, 256) : text;
+  // A fifth word begun in the head means the first four are whole in it.
+  const source = head === text || head.split(/\s+/, 5).length === 5 ? head : text;
+  return source.toLowerCase().replace(/\d+/g, '#').split(/\s+/, 4).join(' ');
 }
