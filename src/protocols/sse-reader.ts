@@ -38,6 +38,11 @@ function eventEnd(buffer: string, from: number): number {
 }
 
 function dataOf(block: string): string | null {
+  // The usual event is one `data:` line: no split.
+  if (block.indexOf('\n') === -1) {
+    if (!block.startsWith('data:')) return null;
+    return block.charCodeAt(5) === 32 ? block.slice(6) : block.slice(5);
+  }
   let data: string | null = null;
   for (const line of block.split(/\r?\n/)) {
     if (!line.startsWith('data:')) continue;
