@@ -17,7 +17,4 @@ export interface FingerprintWrites {
   purge(before: string): number;
 }
 
-/** A generation is 2^GENERATION_BITS consecutive output ids. */
-export const GENERATION_BITS: number;
-
 export function fingerprintWrites(db: Database.Database): FingerprintWrites;

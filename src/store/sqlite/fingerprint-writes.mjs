@@ -9,7 +9,7 @@
 // cost more the more were registered (about 100 µs at 400k outputs; 25 µs this way).
 
 /** A generation is 2^14 consecutive output ids. */
-export const GENERATION_BITS = 14;
+const GENERATION_BITS = 14;
 /** Generations kept in the recent table before they move: bigger moves rewrite the big table's pages less often. */
 const MERGE_AFTER = 4;
 
