@@ -255,8 +255,9 @@ export interface OutputRecord {
 /** Hashes per output kept in the lookup index (its smallest ones): enough to find it, cheap to write. */
 export const INDEXED_FINGERPRINTS = 8;
 
-export function indexedSubset(fingerprints: ArrayLike<number>): number[] {
-  return Array.from(Uint32Array.from(fingerprints).sort().subarray(0, INDEXED_FINGERPRINTS));
+/** The smallest hashes of an output's set: its first ones, the set being ascending (RegisteredOutput). */
+export function indexedSubset(fingerprints: Uint32Array): number[] {
+  return Array.from(fingerprints.subarray(0, INDEXED_FINGERPRINTS));
 }
 
 export interface FingerprintStore {
