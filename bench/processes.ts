@@ -1,6 +1,6 @@
 // Child processes for the benchmark: each server runs in its own process, as it would in production.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export async function freePort(): Promise<number> {
@@ -48,4 +48,22 @@ export async function waitHttp(url: string): Promise<void> {
     }
   }
   throw new Error(`${url} did not come up`);
+}
+
+/** CPU time (user + system) a process has used, in ms, from /proc: the cost per request whatever the noise. */
+export function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    if (process.env.BENCH_THREADS) {
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const name = f.slice(f.indexOf('(') + 1, f.indexOf(')'));
+        const x = f.split(') ')[1]!.split(' ');
+        console.log(`   thread ${tid} ${name}: user ${Number(x[11]) * 10} ms, sys ${Number(x[12]) * 10} ms`);
+      }
+    }
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
 }

@@ -6,12 +6,12 @@
 // proxy that does nothing but buffer, sign every reply and pass it on (bench/signing-floor-proxy.ts) shows what
 // the provenance contract alone costs on this machine.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { load, type LoadResult } from './load.ts';
-import { freePort, startProcess, waitHttp } from './processes.ts';
+import { benchBodies, startGateway } from './gateway.ts';
+import { cpuMs, freePort, startProcess } from './processes.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -25,20 +25,6 @@ process.on('exit', stopAll);
 const [simPort, basePort, floorPort, gwPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
 const sim = `http://127.0.0.1:${simPort}`;
 const dir = mkdtempSync(join(tmpdir(), 'conduit-bench-'));
-const configFile = join(dir, 'bench.yaml');
-writeFileSync(
-  configFile,
-  stringify({
-    regions: [{ id: 'us-east', country: 'US' }],
-    vendors: [{ id: 'openai' }],
-    providers: [{ id: 'sim-bench', vendor: 'openai', type: 'simulator', region: 'us-east', base_url: `${sim}/v1`, models: [{ model: 'gpt-4o' }], max_connections: 256 }],
-    models: [{ name: 'gpt-4o', vendor: 'openai' }],
-    // Full pipeline: a policy to evaluate and prices to charge on both legs.
-    policy: { rules: [{ id: 'no-cn-serving', effect: 'deny', reason: 'no serving from CN', when: { region_country: ['CN'] } }] },
-    pricing: { currency: 'USD', versions: [{ effective_from: '2026-01-01', vendor_costs: [{ deployment: 'sim-bench', input: '2.50', output: '10.00' }], list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }] }] },
-  }),
-);
-
 console.log(`Logs in ${dir}. Starting simulator :${simPort}, baseline proxy :${basePort}, Conduit :${gwPort} (${warmup}s warm-up, then ${rounds} rounds of ${seconds}s each)`);
 const simulator = await startProcess(['bin/conduit.mjs', 'simulator', '--port', String(simPort)], {}, /listening/, join(dir, 'simulator.log'));
 const baseline = await startProcess(['--import', 'tsx', 'bench/baseline-proxy.ts', sim, String(basePort)], {}, /baseline proxy/, join(dir, 'baseline.log'));
@@ -48,51 +34,15 @@ children.push(simulator, baseline, floor);
 // BENCH_PROFILE=1 writes a CPU profile of the gateway to the log folder; BENCH_ONLY=json,64 limits the runs.
 const profile = [...(process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${dir}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
 const only = process.env.BENCH_ONLY?.split(',') ?? [];
-const conduit = await startProcess([...profile, 'bin/conduit.mjs', 'start', '--port', String(gwPort), '--data', dir, '--config', configFile], { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info' }, /listening on/, join(dir, 'conduit.log'));
+const gateway = await startGateway({ root: '.', port: gwPort, dir, sim, nodeFlags: profile, log: join(dir, 'conduit.log') });
+const conduit = gateway.process;
 children.push(conduit);
-const gw = `http://127.0.0.1:${gwPort}`;
-await waitHttp(`${gw}/healthz`);
-
-const admin = (path: string, body: unknown) =>
-  fetch(`${gw}/admin/v1${path}`, { method: 'POST', headers: { authorization: 'Bearer bench', 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, string>>);
-const org = await admin('/orgs', { name: 'Bench Org', country: 'US', tier: 'strategic' });
-const { key } = await admin(`/orgs/${org.id}/keys`, { name: 'bench' });
-// Budgets and rate limits on (set high enough never to refuse), so their cost is in the figures.
-await fetch(`${gw}/admin/v1/orgs/${org.id}/limits`, {
-  method: 'PUT',
-  headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
-  body: JSON.stringify({ budget: { monthly: '100000000', hard: true }, requests_per_minute: 100_000_000, tokens_per_minute: 2_000_000_000, concurrent: 10_000 }),
-});
-
-const messages = [{ role: 'user', content: 'Summarise the benefits of connection pooling in two sentences.' }];
-const bodies = {
-  json: JSON.stringify({ model: 'gpt-4o', messages }),
-  stream: JSON.stringify({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } }),
-};
 const targets = {
   simulator: { url: `${sim}/v1/chat/completions`, headers: {}, pid: simulator.pid! },
   baseline: { url: `http://127.0.0.1:${basePort}/v1/chat/completions`, headers: {}, pid: baseline.pid! },
   floor: { url: `http://127.0.0.1:${floorPort}/v1/chat/completions`, headers: {}, pid: floor.pid! },
-  conduit: { url: `${gw}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pid: conduit.pid! },
+  conduit: { url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${gateway.key}` }, pid: conduit.pid! },
 };
-
-/** CPU time (user + system) a process has used, in ms, from /proc: the cost per request whatever the noise. */
-function cpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    if (process.env.BENCH_THREADS) {
-      for (const tid of readdirSync(`/proc/${pid}/task`)) {
-        const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = f.slice(f.indexOf('(') + 1, f.indexOf(')'));
-        const x = f.split(') ')[1]!.split(' ');
-        console.log(`   thread ${tid} ${name}: user ${Number(x[11]) * 10} ms, sys ${Number(x[12]) * 10} ms`);
-      }
-    }
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 type Row = { target: string; mode: string; c: number; cpuPerRequest: number; roundRps: number[] } & LoadResult;
 const rows: Row[] = [];
@@ -105,12 +55,12 @@ for (const mode of ['json', 'stream'] as const) {
     const active = Object.entries(targets).filter(([target]) => !process.env.BENCH_PROFILE || target === 'conduit');
     // Warm up connections and JIT, then measure in rounds that take turns, so a noisy stretch of the
     // machine's time falls on every target alike; each figure is the median of its rounds.
-    for (const [, t] of active) await load({ ...t, body: bodies[mode], connections: c, seconds: warmup });
+    for (const [, t] of active) await load({ ...t, body: benchBodies[mode], connections: c, seconds: warmup });
     const runs = new Map<string, Array<LoadResult & { cpuPerRequest: number }>>();
     for (let round = 0; round < rounds; round++) {
       for (const [target, t] of active) {
         const cpu0 = cpuMs(t.pid);
-        const r = await load({ ...t, body: bodies[mode], connections: c, seconds });
+        const r = await load({ ...t, body: benchBodies[mode], connections: c, seconds });
         runs.set(target, [...(runs.get(target) ?? []), { ...r, cpuPerRequest: (cpuMs(t.pid) - cpu0) / r.requests }]);
       }
     }
