@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../errors.ts';
 import { compose, runDeferred } from './compose.ts';
 import type { RequestContext } from './context.ts';
 
@@ -27,5 +28,17 @@ describe('pipeline runner', () => {
     await runDeferred(c.deferred, (e) => errors.push(e));
     expect(seen).toEqual([3, 1]);
     expect(errors).toHaveLength(1);
+  });
+
+  it('reports the first GatewayError thrown by deferred work as a refusal of the reply, other failures only to the log', async () => {
+    const c = ctx();
+    const refusal = new GatewayError(503, 'usage_not_recorded', 'not recorded');
+    c.deferred.push(() => { throw refusal; }, () => { throw new Error('release failed'); });
+    const errors: unknown[] = [];
+    expect(await runDeferred(c.deferred, (e) => errors.push(e))).toBe(refusal);
+    expect(errors).toHaveLength(2);
+    const quiet = ctx();
+    quiet.deferred.push(() => { throw new Error('release failed'); });
+    expect(await runDeferred(quiet.deferred, () => {})).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
 // Stage: once the reply is delivered (or failed), price it on both legs and write its usage event (the ledger
-// entry); durable before the response completes.
+// entry); durable before the response completes. An event that cannot be made durable (a full disk, the
+// event stream down) refuses the reply: nothing reaches a client complete without its bill on record.
+import { GatewayError } from '../errors.ts';
 import type { PricingService } from '../metering/pricing.ts';
 import type { UsageEvent, UsageStore } from '../store/ports.ts';
 import type { RequestContext, Stage } from './context.ts';
@@ -9,9 +11,18 @@ export function settle(usage: UsageStore, pricing: PricingService): Stage {
     ctx.deferred.push(() => {
       const event = pricedEvent(ctx, pricing);
       ctx.charges = event;
-      return usage.record(event);
+      return usage.record(event).catch((err: unknown) => {
+        throw new UsageNotRecorded(err);
+      });
     });
   };
+}
+
+/** The reply is withheld: its usage event could not be recorded. */
+export class UsageNotRecorded extends GatewayError {
+  constructor(readonly reason: unknown) {
+    super(503, 'usage_not_recorded', 'The request could not be recorded for billing, so its reply was withheld; retry shortly.');
+  }
 }
 
 export function pricedEvent(ctx: RequestContext, pricing: PricingService, overrides?: Partial<UsageEvent>): UsageEvent {

@@ -49,7 +49,12 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
   const result = ctx.reply!;
   if (result.kind === 'json') {
     ctx.status = 200;
-    await runDeferred(ctx.deferred, logError);
+    const refusal = await runDeferred(ctx.deferred, logError);
+    if (refusal) {
+      // Not delivered, so not registered as delivered either: the work after delivery is skipped.
+      ctx.status = refusal.status;
+      return sendError(exchange, surface, refusal);
+    }
     const text = surface.json(ctx, result.body, result.text);
     ctx.headers['x-request-id'] = ctx.requestId;
     ctx.headers['content-type'] = 'application/json; charset=utf-8';
@@ -71,7 +76,13 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
   }
   // Hold what is still unsent (the closing chunk) until the usage event is durable, then end: one write, not two.
   res.cork();
-  await runDeferred(ctx.deferred, logError);
+  const refusal = await runDeferred(ctx.deferred, logError);
+  if (refusal) {
+    // What was streamed is out, but the stream does not end complete: it ends with the error instead.
+    ctx.status = refusal.status;
+    if (!res.destroyed) res.end(surface.streamError(refusal));
+    return accessLog(exchange, ctx.status);
+  }
   if (!res.destroyed) res.end(surface.streamEnd || undefined);
   accessLog(exchange, ctx.status);
   await afterDelivery();

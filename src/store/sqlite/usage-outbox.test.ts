@@ -1,4 +1,5 @@
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/gateway.ts';
@@ -114,5 +115,29 @@ describe('usage outbox', () => {
     expect(readdirSync(dir)).toEqual(['outbox.jsonl']);
     expect(readFileSync(file, 'utf8')).toBe('');
     await second.close();
+  });
+
+  it('refuses the events of a write the disk cut short, and keeps the next events whole', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'outbox.jsonl');
+    const loaded: string[] = [];
+    const outbox = new UsageOutbox(file, (lines) => void loaded.push(...ids(lines)), quiet);
+    await outbox.record(event('a'));
+    // A file-size limit on this (forked) test process stands in for a full disk: the next write gets part of
+    // its line onto the file, then fails (EFBIG) as a write to a full disk fails with ENOSPC.
+    const limit = (soft: string) => execFileSync('prlimit', ['--pid', String(process.pid), `--fsize=${soft}:unlimited`]);
+    limit(String(statSync(file).size + 100));
+    try {
+      await expect(outbox.record(event('b'))).rejects.toThrow(/EFBIG/);
+    } finally {
+      limit('unlimited');
+    }
+    expect(statSync(file).size).toBeGreaterThan(readFileSync(file, 'utf8').indexOf('\n') + 1);
+    await outbox.record(event('c'));
+    // 'b' is a torn line of its own; 'c', written after it, is whole.
+    expect(idsIn(file)).toEqual(['a', 'c']);
+    await outbox.loadNow();
+    expect(loaded).toEqual(['a', 'c']);
+    await outbox.close();
   });
 });

@@ -37,6 +37,8 @@ export class UsageOutbox {
   /** Names this process's segments apart from any a previous process left. */
   private readonly run = `${Date.now().toString(36)}-${process.pid}`;
   private segments = 0;
+  /** A write failed part-way: the file may end in the middle of a line, which the next write must not extend. */
+  private torn = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -71,14 +73,17 @@ export class UsageOutbox {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    let text = '';
+    let text = this.torn ? '\n' : '';
     for (const p of batch) text += p.line;
     try {
       writeAll(this.fd, text);
     } catch (err) {
+      // Those events are not durable, so their replies are refused; what did reach the file is a torn line.
+      this.torn = true;
       for (const p of batch) p.reject(err as Error);
       return;
     }
+    this.torn = false;
     this.unloaded += text;
     this.unloadedCount += batch.length;
     for (const p of batch) p.resolve();
