@@ -3,7 +3,8 @@
 // stretch of this shared machine falls on both alike. Prints each round's throughput ratio (working tree / REV)
 // and CPU per request, then their medians: the way to tell whether a change made the gateway cheaper when
 // whole `npm run bench` runs swing by ±20% between them. BENCH_ONLY (json|stream, 1|64; default json,64),
-// BENCH_ROUNDS (default 8), BENCH_SECONDS (3) and BENCH_WARMUP (5) as for `npm run bench`.
+// BENCH_ROUNDS (default 8), BENCH_SECONDS (3) and BENCH_WARMUP (5) as for `npm run bench`; AB_TREE_NODE_FLAGS gives
+// the working tree's gateway node flags of its own.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,8 @@ const sim = `http://127.0.0.1:${simPort}`;
 children.push(await startProcess(['bin/conduit.mjs', 'simulator', '--port', String(simPort)], {}, /listening/, join(dir, 'simulator.log')));
 const gateways = {
   [rev]: await startGateway({ root: revRoot, port: await freePort(), dir: mkdtempSync(join(dir, 'rev-')), sim, log: join(dir, 'rev.log') }),
-  'working tree': await startGateway({ root: '.', port: await freePort(), dir: mkdtempSync(join(dir, 'tree-')), sim, log: join(dir, 'tree.log') }),
+  // AB_TREE_NODE_FLAGS: node flags for the working tree's gateway only (trying V8 flags against the same code).
+  'working tree': await startGateway({ root: '.', port: await freePort(), dir: mkdtempSync(join(dir, 'tree-')), sim, log: join(dir, 'tree.log'), nodeFlags: process.env.AB_TREE_NODE_FLAGS?.split(' ').filter(Boolean) }),
 };
 for (const g of Object.values(gateways)) children.push(g.process);
 console.log(`${mode} c=${connections}: working tree vs ${rev}; ${warmup}s warm-up each, ${rounds} rounds of ${seconds}s (logs in ${dir})`);

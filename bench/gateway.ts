@@ -13,6 +13,9 @@ export interface BenchGateway {
   key: string;
 }
 
+/** The node flags `npm start` and the `conduit` bin run the gateway with (see bin/conduit.mjs). */
+export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 /** Starts `bin/conduit.mjs` found under `root` (the checkout, or an exported revision) in front of `sim`. */
 export async function startGateway(opts: { root: string; port: number; dir: string; sim: string; nodeFlags?: string[]; log: string }): Promise<BenchGateway> {
   const configFile = join(opts.dir, 'bench.yaml');
@@ -27,7 +30,7 @@ export async function startGateway(opts: { root: string; port: number; dir: stri
       pricing: { currency: 'USD', versions: [{ effective_from: '2026-01-01', vendor_costs: [{ deployment: 'sim-bench', input: '2.50', output: '10.00' }], list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }] }] },
     }),
   );
-  const args = [...(opts.nodeFlags ?? []), join(opts.root, 'bin/conduit.mjs'), 'start', '--port', String(opts.port), '--data', opts.dir, '--config', configFile];
+  const args = [...GATEWAY_NODE_FLAGS, ...(opts.nodeFlags ?? []), join(opts.root, 'bin/conduit.mjs'), 'start', '--port', String(opts.port), '--data', opts.dir, '--config', configFile];
   const child = await startProcess(args, { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info' }, /listening on/, opts.log);
   const url = `http://127.0.0.1:${opts.port}`;
   await waitHttp(`${url}/healthz`);
