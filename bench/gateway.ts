@@ -17,7 +17,7 @@ export interface BenchGateway {
 export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=32'];
 
 /** Starts `bin/conduit.mjs` found under `root` (the checkout, or an exported revision) in front of `sim`. */
-export async function startGateway(opts: { root: string; port: number; dir: string; sim: string; nodeFlags?: string[]; log: string }): Promise<BenchGateway> {
+export async function startGateway(opts: { root: string; port: number; dir: string; sim: string; nodeFlags?: string[]; env?: Record<string, string>; log: string }): Promise<BenchGateway> {
   const configFile = join(opts.dir, 'bench.yaml');
   writeFileSync(
     configFile,
@@ -31,7 +31,7 @@ export async function startGateway(opts: { root: string; port: number; dir: stri
     }),
   );
   const args = [...GATEWAY_NODE_FLAGS, ...(opts.nodeFlags ?? []), join(opts.root, 'bin/conduit.mjs'), 'start', '--port', String(opts.port), '--data', opts.dir, '--config', configFile];
-  const child = await startProcess(args, { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info' }, /listening on/, opts.log);
+  const child = await startProcess(args, { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info', ...opts.env }, /listening on/, opts.log);
   const url = `http://127.0.0.1:${opts.port}`;
   await waitHttp(`${url}/healthz`);
   const admin = (method: string, path: string, body: unknown) =>

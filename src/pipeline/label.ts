@@ -1,7 +1,7 @@
 // Stage: mark the output as AI-generated. Every completion gets a signed manifest (header and body field for
 // JSON replies, a final chunk for streams), the x-ai-generated header, the organisation's visible notice and
 // in-band mark if it asked for them, and a place in the fingerprint registry. Runs after forward.
-import type { EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
+import type { EventBatch, EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
 import { disclosureSchema, type Disclosure, type ProvenanceService, type Stamp } from '../provenance/service.ts';
 import type { Reply, RequestContext, Stage } from './context.ts';
 import { replyText as textOf } from '../protocols/openai/reply-text.ts';
@@ -40,18 +40,24 @@ export function label(provenance: ProvenanceService): Stage {
       reply.events = labelResponsesStream(ctx, events, provenance, disclosure);
       return;
     }
-    reply.events = (async function* (): AsyncGenerator<StreamEvent[]> {
+    reply.events = (async function* (): AsyncGenerator<EventBatch> {
       // Added chunks carry the vendor's completion id, so SDK stream helpers see one completion.
       let meta: ChunkMeta | undefined;
       const notice = provenance.noticeAround(disclosure);
       let prefix = notice.before;
       // The first choice's text as delivered (not tool-call arguments): what the manifest and mark are about.
       let text = '';
+      // The batch that ends the stream leaves together with what is added at the end (notice, mark, manifest):
+      // one write instead of two. It waits for the signature only, never for the vendor.
+      let last: EventBatch | undefined;
       for await (const batch of events) {
+        if (last) yield last; // a batch after the "last" one: keep the order
+        last = undefined;
         meta ??= chunkMeta(batch);
         for (const e of batch) text += e.text ?? firstChoiceContent(e.chunk);
         if (prefix && prefixFirstDelta(batch, prefix)) prefix = '';
-        yield batch;
+        if (batch.ends) last = batch;
+        else yield batch;
       }
       meta ??= { id: ctx.requestId, created: Math.floor(Date.now() / 1000), model: ctx.model!.name };
       const tail: StreamEvent[] = [];
@@ -63,7 +69,7 @@ export function label(provenance: ProvenanceService): Stage {
       if (disclosure?.c2pa_text && hasText) tail.push(contentChunk(meta, provenance.inBandMark(text, stamp)));
       tail.push(provenanceEvent(meta, stamp));
       register(ctx, provenance, stamp, text);
-      yield tail;
+      yield last ? [...last, ...tail] : tail;
     })();
   };
 }
@@ -85,21 +91,29 @@ async function* labelResponsesStream(ctx: RequestContext, events: EventStream, p
       })
     : events;
   let terminal: StreamEvent | undefined;
+  // As for chat streams: the batch that ends the stream leaves with the terminal event, in one write.
+  let last: StreamEvent[] = [];
   for await (const batch of source) {
+    if (last.length > 0) yield last;
+    last = [];
     const out: StreamEvent[] = [];
     for (const e of batch) {
       if (TERMINAL.has(String(e.chunk?.type))) terminal = e;
       else out.push(e);
     }
-    if (out.length > 0) yield out;
+    if ((batch as EventBatch).ends) last = out;
+    else if (out.length > 0) yield out;
   }
   // Without a notice or mark, or when the stream was cut before its text was done: sign what was delivered.
   signed ??= { text: ctx.outputText ?? '', stamp: await sign(ctx, provenance, ctx.outputText ?? '') };
   register(ctx, provenance, signed.stamp, signed.text);
-  if (!terminal) return;
+  if (!terminal) {
+    if (last.length > 0) yield last;
+    return;
+  }
   (terminal.chunk!.response as JsonObject).provenance = provenanceField(signed.stamp);
   terminal.data = JSON.stringify(terminal.chunk);
-  yield [terminal];
+  yield [...last, terminal];
 }
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);

@@ -2,21 +2,22 @@
 // drops the usage chunk if the client did not ask for it, and, when the stream ends without usage (cut,
 // aborted), estimates from what was actually delivered.
 import { countPromptTokens, countTextTokens } from '../metering/delivered-tokens.ts';
-import type { JsonObject, StreamEvent } from '../providers/types.ts';
+import type { EventBatch, JsonObject } from '../providers/types.ts';
 import type { RequestContext } from './context.ts';
 
 /** A stream whose first batch has already arrived (forward waits for it before committing to a deployment). */
 export interface StartedStream {
-  iterator: AsyncIterator<StreamEvent[]>;
-  first: IteratorResult<StreamEvent[]>;
+  iterator: AsyncIterator<EventBatch>;
+  first: IteratorResult<EventBatch>;
 }
 
-export async function* meterStream(ctx: RequestContext, { iterator, first }: StartedStream): AsyncGenerator<StreamEvent[]> {
+export async function* meterStream(ctx: RequestContext, { iterator, first }: StartedStream): AsyncGenerator<EventBatch> {
   let delivered = '';
   try {
     for (let next = first; !next.done; next = await iterator.next()) {
       const batch = next.value;
-      const out: StreamEvent[] = [];
+      const out: EventBatch = [];
+      if (batch.ends) out.ends = true;
       for (const event of batch) {
         if (event.text !== undefined) {
           delivered += event.text;

@@ -59,10 +59,17 @@ export interface StreamEvent {
 }
 
 /**
- * Iterating yields the events that arrived together (one network read), in order, as soon as they arrive;
- * batching them keeps the per-event cost of a stream low. The iterator throws UpstreamError when the stream breaks.
+ * Events that arrived together (one network read). `ends` marks the batch that holds the stream's terminal event
+ * (chat's [DONE], the Responses API's response.completed): nothing follows it, so what the gateway adds at the
+ * end may leave with it in one write.
  */
-export type EventStream = AsyncIterable<StreamEvent[]>;
+export type EventBatch = StreamEvent[] & { ends?: boolean };
+
+/**
+ * Iterating yields the events that arrived together, in order, as soon as they arrive; batching them keeps the
+ * per-event cost of a stream low. The iterator throws UpstreamError when the stream breaks.
+ */
+export type EventStream = AsyncIterable<EventBatch>;
 
 export interface ProviderAdapter {
   readonly config: ProviderConfig;

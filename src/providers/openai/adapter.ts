@@ -4,7 +4,7 @@ import type { ProviderConfig } from '../../config/schema.ts';
 import { scanContentDelta } from '../../protocols/openai/chunk-scan.ts';
 import { HttpUpstream } from '../http-upstream.ts';
 import { sseDataBatches } from '../../protocols/sse-reader.ts';
-import { responsesUsageFrom, UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
+import { responsesUsageFrom, UpstreamError, usageFrom, type EventBatch, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
 
 export type Operation = 'chat/completions' | 'embeddings' | 'responses';
 
@@ -110,12 +110,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 }
 
-async function* events(body: AsyncIterable<Buffer>, provider: string, protocol: StreamProtocol): AsyncGenerator<StreamEvent[]> {
+async function* events(body: AsyncIterable<Buffer>, provider: string, protocol: StreamProtocol): AsyncGenerator<EventBatch> {
   let done = false;
   // Read to the end even after the final event: abandoning an undici body early destroys its connection.
   for await (const datas of sseDataBatches(body)) {
     if (done) continue;
-    const batch: StreamEvent[] = [];
+    const batch: EventBatch = [];
     for (const data of datas) {
       if (protocol.sentinel && data === '[DONE]') {
         done = true;
@@ -139,6 +139,7 @@ async function* events(body: AsyncIterable<Buffer>, provider: string, protocol: 
         break;
       }
     }
+    if (done) batch.ends = true;
     if (batch.length > 0) yield batch;
   }
   if (!done) throw new UpstreamError('protocol', `${provider}: stream ended before it was complete`);

@@ -1,0 +1,101 @@
+// The label stage on chat streams: batches pass through as they arrive, and the batch that ends the stream
+// leaves together with the manifest chunk (one write), never before the vendor sent it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventBatch, EventStream, StreamEvent } from '../providers/types.ts';
+import { KeyRing } from '../provenance/keyring.ts';
+import { verifyManifest } from '../provenance/manifest.ts';
+import { FingerprintRegistry } from '../provenance/registry.ts';
+import { ProvenanceService } from '../provenance/service.ts';
+import type { Store } from '../store/ports.ts';
+import { openSqliteStore } from '../store/sqlite/index.ts';
+import type { RequestContext } from './context.ts';
+import { label } from './label.ts';
+
+let store: Store;
+let provenance: ProvenanceService;
+beforeAll(async () => {
+  store = await openSqliteStore(':memory:');
+  const keys = new KeyRing(store.signingKeys);
+  await keys.init();
+  provenance = new ProvenanceService(keys, new FingerprintRegistry(store.fingerprints, (err) => { throw err; }), 65_536, 'label-test');
+});
+afterAll(() => store.close());
+
+const chunk = (content: string): StreamEvent => ({
+  data: JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content } }] }),
+  text: content,
+  usage: null,
+});
+
+/** A stream whose second batch arrives only when `release` is called. */
+function gatedStream(second: EventBatch): { events: EventStream; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const events = (async function* () {
+    yield [chunk('Hello'), chunk(' there')];
+    await gate;
+    yield second;
+  })();
+  return { events, release };
+}
+
+function context(events: EventStream): RequestContext {
+  return {
+    requestId: 'req_label_test',
+    endpoint: 'chat',
+    receivedAt: new Date(),
+    startedAt: performance.now(),
+    clientIp: '127.0.0.1',
+    authorization: undefined,
+    rawBody: undefined,
+    bodyBytes: 0,
+    signal: { aborted: false, addEventListener() {}, removeEventListener() {} },
+    principal: { org: { id: 'org_1', disclosure: null }, key: { id: 'key_1' } } as unknown as RequestContext['principal'],
+    body: { model: 'gpt-4o', messages: [] },
+    model: { name: 'gpt-4o' } as RequestContext['model'],
+    deployment: { vendor: 'openai', region: { id: 'us-east' } } as RequestContext['deployment'],
+    reply: { kind: 'stream', events },
+    headers: {},
+    deferred: [],
+    afterDelivery: [],
+  };
+}
+
+async function labelled(events: EventStream) {
+  const ctx = context(events);
+  await label(provenance)(ctx);
+  return (ctx.reply as { events: EventStream }).events[Symbol.asyncIterator]();
+}
+
+const manifestOf = (batch: StreamEvent[]) => (JSON.parse(batch.at(-1)!.data) as { provenance?: { manifest: string } }).provenance?.manifest;
+
+describe('label on chat streams', () => {
+  it('passes a batch on before the next one arrives, and sends the batch that ends the stream with the manifest', async () => {
+    const last: EventBatch = Object.assign([chunk('!')], { ends: true });
+    const { events, release } = gatedStream(last);
+    const out = await labelled(events);
+
+    const first = await out.next();
+    expect((first.value as StreamEvent[]).map((e) => e.text)).toEqual(['Hello', ' there']);
+
+    release();
+    const second = (await out.next()).value as StreamEvent[];
+    expect(second).toHaveLength(2);
+    expect(second[0]!.text).toBe('!');
+    const manifest = manifestOf(second);
+    expect(manifest).toBeTypeOf('string');
+    expect(await verifyManifest(manifest!, provenance.keys, 'Hello there!')).toMatchObject({ valid: true, content_matches: true });
+    expect((await out.next()).done).toBe(true);
+  });
+
+  it('without an end mark, the manifest follows in a batch of its own', async () => {
+    const { events, release } = gatedStream([chunk('!')]);
+    const out = await labelled(events);
+    await out.next();
+    release();
+    expect(((await out.next()).value as StreamEvent[]).map((e) => e.text)).toEqual(['!']);
+    const tail = (await out.next()).value as StreamEvent[];
+    expect(tail).toHaveLength(1);
+    expect(manifestOf(tail)).toBeTypeOf('string');
+  });
+});
