@@ -4,7 +4,8 @@
 // and CPU per request, then their medians: the way to tell whether a change made the gateway cheaper when
 // whole `npm run bench` runs swing by ±20% between them. BENCH_ONLY (json|stream, 1|64; default json,64),
 // BENCH_ROUNDS (default 8), BENCH_SECONDS (3) and BENCH_WARMUP (5) as for `npm run bench`; AB_TREE_NODE_FLAGS gives
-// the working tree's gateway node flags of its own, AB_TREE_ENV=NAME=value an environment variable (ablations).
+// the working tree's gateway node flags of its own, AB_TREE_ENV=NAME=value an environment variable (ablations),
+// AB_REV_ENV the same for the revision's.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,10 +37,15 @@ const dir = mkdtempSync(join(tmpdir(), 'conduit-ab-'));
 const simPort = await freePort();
 const sim = `http://127.0.0.1:${simPort}`;
 children.push(await startProcess(['bin/conduit.mjs', 'simulator', '--port', String(simPort)], {}, /listening/, join(dir, 'simulator.log')));
+/** `NAME=value` as an environment for one gateway. */
+const envOf = (spec: string | undefined): Record<string, string> | undefined => {
+  const at = spec?.indexOf('=') ?? -1;
+  return spec && at > 0 ? { [spec.slice(0, at)]: spec.slice(at + 1) } : undefined;
+};
 const gateways = {
-  [rev]: await startGateway({ root: revRoot, port: await freePort(), dir: mkdtempSync(join(dir, 'rev-')), sim, log: join(dir, 'rev.log') }),
+  [rev]: await startGateway({ root: revRoot, port: await freePort(), dir: mkdtempSync(join(dir, 'rev-')), sim, log: join(dir, 'rev.log'), env: envOf(process.env.AB_REV_ENV) }),
   // AB_TREE_NODE_FLAGS: node flags for the working tree's gateway only (trying V8 flags against the same code).
-  'working tree': await startGateway({ root: '.', port: await freePort(), dir: mkdtempSync(join(dir, 'tree-')), sim, log: join(dir, 'tree.log'), nodeFlags: process.env.AB_TREE_NODE_FLAGS?.split(' ').filter(Boolean), env: process.env.AB_TREE_ENV ? Object.fromEntries([process.env.AB_TREE_ENV.split('=') as [string, string]]) : undefined }),
+  'working tree': await startGateway({ root: '.', port: await freePort(), dir: mkdtempSync(join(dir, 'tree-')), sim, log: join(dir, 'tree.log'), nodeFlags: process.env.AB_TREE_NODE_FLAGS?.split(' ').filter(Boolean), env: envOf(process.env.AB_TREE_ENV) }),
 };
 for (const g of Object.values(gateways)) children.push(g.process);
 console.log(`${mode} c=${connections}: working tree vs ${rev}; ${warmup}s warm-up each, ${rounds} rounds of ${seconds}s (logs in ${dir})`);
