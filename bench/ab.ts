@@ -44,7 +44,6 @@ const envOf = (spec: string | undefined): Record<string, string> | undefined => 
 };
 const gateways = {
   [rev]: await startGateway({ root: revRoot, port: await freePort(), dir: mkdtempSync(join(dir, 'rev-')), sim, log: join(dir, 'rev.log'), env: envOf(process.env.AB_REV_ENV) }),
-  // AB_TREE_NODE_FLAGS: node flags for the working tree's gateway only (trying V8 flags against the same code).
   'working tree': await startGateway({ root: '.', port: await freePort(), dir: mkdtempSync(join(dir, 'tree-')), sim, log: join(dir, 'tree.log'), nodeFlags: process.env.AB_TREE_NODE_FLAGS?.split(' ').filter(Boolean), env: envOf(process.env.AB_TREE_ENV) }),
 };
 for (const g of Object.values(gateways)) children.push(g.process);

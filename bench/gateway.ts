@@ -2,7 +2,7 @@
 // organisation with a key, and budgets and rate limits set high enough never to refuse, so that their cost
 // is in the figures.
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startProcess, waitHttp } from './processes.ts';
@@ -13,8 +13,11 @@ export interface BenchGateway {
   key: string;
 }
 
-/** The node flags `npm start` and the `conduit` bin run the gateway with (see bin/conduit.mjs). */
-export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=32'];
+/** The node flags on the first line of `bin/conduit.mjs` under `root`: what `npm start` and `conduit` run with. */
+function binNodeFlags(root: string): string[] {
+  const shebang = readFileSync(join(root, 'bin/conduit.mjs'), 'utf8').split('\n', 1)[0]!;
+  return shebang.slice(shebang.indexOf(' node') + ' node'.length).split(' ').filter(Boolean);
+}
 
 /** Starts `bin/conduit.mjs` found under `root` (the checkout, or an exported revision) in front of `sim`. */
 export async function startGateway(opts: { root: string; port: number; dir: string; sim: string; nodeFlags?: string[]; env?: Record<string, string>; log: string }): Promise<BenchGateway> {
@@ -30,7 +33,7 @@ export async function startGateway(opts: { root: string; port: number; dir: stri
       pricing: { currency: 'USD', versions: [{ effective_from: '2026-01-01', vendor_costs: [{ deployment: 'sim-bench', input: '2.50', output: '10.00' }], list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }] }] },
     }),
   );
-  const args = [...GATEWAY_NODE_FLAGS, ...(opts.nodeFlags ?? []), join(opts.root, 'bin/conduit.mjs'), 'start', '--port', String(opts.port), '--data', opts.dir, '--config', configFile];
+  const args = [...binNodeFlags(opts.root), ...(opts.nodeFlags ?? []), join(opts.root, 'bin/conduit.mjs'), 'start', '--port', String(opts.port), '--data', opts.dir, '--config', configFile];
   const child = await startProcess(args, { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info', ...opts.env }, /listening on/, opts.log);
   const url = `http://127.0.0.1:${opts.port}`;
   await waitHttp(`${url}/healthz`);

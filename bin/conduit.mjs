@@ -3,7 +3,8 @@
 // and runs the CLI. Stack traces point into the sources. A request's objects live as long as its upstream call
 // (milliseconds to minutes), longer than V8's default young generation keeps them under load, so they were
 // promoted and collected by full GCs: a 32 MB semi-space lets them die young (interleaved A/B at c=64:
-// streams +12% throughput, 10% less CPU per request; JSON +3%). `npm start` passes the same flag.
+// streams +12% throughput, 10% less CPU per request; JSON +3%). `npm start` runs this file, and the bench reads
+// its flags from this line.
 import { register } from 'node:module';
 
 process.setSourceMapsEnabled(true);

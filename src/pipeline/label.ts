@@ -82,7 +82,7 @@ export function label(provenance: ProvenanceService): Stage {
 async function* labelResponsesStream(ctx: RequestContext, events: EventStream, provenance: ProvenanceService, disclosure: Disclosure | undefined): AsyncGenerator<StreamEvent[]> {
   const notice = provenance.noticeAround(disclosure);
   let signed: { stamp: Stamp; text: string } | undefined;
-  const source = disclosure?.notice || disclosure?.c2pa_text
+  const source: EventStream = disclosure?.notice || disclosure?.c2pa_text
     ? rewriteResponsesText(events, notice.before, async (base) => {
         const text = base + notice.after;
         const stamp = await sign(ctx, provenance, text);
@@ -101,7 +101,7 @@ async function* labelResponsesStream(ctx: RequestContext, events: EventStream, p
       if (TERMINAL.has(String(e.chunk?.type))) terminal = e;
       else out.push(e);
     }
-    if ((batch as EventBatch).ends) last = out;
+    if (batch.ends) last = out;
     else if (out.length > 0) yield out;
   }
   // Without a notice or mark, or when the stream was cut before its text was done: sign what was delivered.
