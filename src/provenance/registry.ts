@@ -40,7 +40,7 @@ export class FingerprintRegistry {
   register(output: Omit<RegisteredOutput, 'fingerprints'>, text: string): void {
     const hashes = fingerprintHashes(text);
     if (hashes.length === 0) return;
-    this.queue.push({ ...output, fingerprints: hashes });
+    this.queue.push({ request_id: output.request_id, org_id: output.org_id, created_at: output.created_at, manifest: output.manifest, fingerprints: hashes });
     if (this.queue.length >= FLUSH_AT_COUNT) return void this.flush();
     if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
