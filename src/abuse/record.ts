@@ -20,9 +20,9 @@ export interface OrgInfo {
   tier?: string;
 }
 
-export function liveRecord(input: { ts: Date; orgId: string; keyId: string; ip: string; body: JsonObject; promptTokens: number; completionTokens: number }): TrafficRecord {
+export function liveRecord(input: { ts: string; orgId: string; keyId: string; ip: string; body: JsonObject; promptTokens: number; completionTokens: number }): TrafficRecord {
   return {
-    ts: input.ts.toISOString(),
+    ts: input.ts,
     org: input.orgId,
     key: input.keyId,
     ip: input.ip,

@@ -54,8 +54,20 @@ export class InProcessBudgets implements BudgetCounter {
     return (await this.state(scope.id)).spent;
   }
 
+  /** The month the last call fell in, and its bounds in ms: formatted once a month, not on every request. */
+  private month = { id: '', from: 0, to: -1 };
+
+  private currentMonth(): string {
+    const t = this.now().getTime();
+    if (t < this.month.from || t >= this.month.to) {
+      const d = new Date(t);
+      this.month = { id: monthOf(d), from: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), to: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) };
+    }
+    return this.month.id;
+  }
+
   private async state(id: string): Promise<State> {
-    const month = monthOf(this.now());
+    const month = this.currentMonth();
     const current = this.states.get(id);
     if (current && current.month === month) return current;
     let pending = this.loading.get(`${id}|${month}`);

@@ -10,6 +10,8 @@ export interface RequestContext {
   readonly requestId: string;
   readonly endpoint: Endpoint;
   readonly receivedAt: Date;
+  /** receivedAt in ISO 8601, worked out once: the usage event, the budget's price version and the registry all need it. */
+  readonly receivedIso: string;
   /** performance.now() at arrival, for latency. */
   readonly startedAt: number;
   readonly clientIp: string;

@@ -44,6 +44,7 @@ function context(events: EventStream): RequestContext {
     requestId: 'req_label_test',
     endpoint: 'chat',
     receivedAt: new Date(),
+    receivedIso: new Date().toISOString(),
     startedAt: performance.now(),
     clientIp: '127.0.0.1',
     authorization: undefined,

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { GatewayError } from '../errors.ts';
+import { isoTime } from '../util/clock.ts';
 import { readTextManifest, textManifestWrapper } from './c2pa/text-manifest.ts';
 import type { KeyRing } from './keyring.ts';
 import { contentHash, verifyManifest, type ManifestClaims } from './manifest.ts';
@@ -64,7 +65,7 @@ export class ProvenanceService {
       region: claims.region,
       request_id: claims.request_id,
       customer: this.customerPseudonym(claims.orgId),
-      created: new Date().toISOString(),
+      created: isoTime(Date.now()),
     };
     // The text's hash is taken where the signature is made (on the signing thread under load).
     const { manifest, content_sha256 } = await this.keys.signer.sign(kid, JSON.stringify(signed), text);

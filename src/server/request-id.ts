@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hexTime } from '../util/clock.ts';
 
 /**
  * `req_` and 32 hex digits: the time in ms (12 digits), then 80 random bits. Ids made later sort later, so
@@ -7,5 +8,5 @@ import { randomUUID } from 'node:crypto';
  */
 export const newRequestId = (): string => {
   const u = randomUUID();
-  return `req_${Date.now().toString(16).padStart(12, '0')}${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(24, 32)}`;
+  return `req_${hexTime(Date.now())}${u.slice(0, 8)}${u.slice(9, 13)}${u.slice(24, 32)}`;
 };

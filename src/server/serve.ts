@@ -2,6 +2,7 @@
 // wire protocol. Deferred work (the usage event) completes before the client sees the end of the reply; work
 // that can wait (abuse features, fingerprints, shadow traffic) runs once the reply is on its way.
 import { runDeferred } from '../pipeline/compose.ts';
+import { isoTime } from '../util/clock.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import { fromUpstreamFailure } from '../routing/upstream-errors.ts';
 import { accessLog, sendError, type Exchange } from './exchange.ts';
@@ -19,10 +20,12 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
     if (!res.writableFinished) clientGone.abort();
   });
   const logError = (err: unknown) => exchange.log.error({ err, reqId: exchange.requestId });
+  const now = Date.now();
   const ctx: RequestContext = {
     requestId: exchange.requestId,
     endpoint: surface.endpoint,
-    receivedAt: new Date(),
+    receivedAt: new Date(now),
+    receivedIso: isoTime(now),
     startedAt: exchange.receivedAt,
     clientIp: exchange.clientIp,
     authorization: req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined),
