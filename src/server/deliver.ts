@@ -3,7 +3,12 @@ import type { ServerResponse } from 'node:http';
 import type { EventStream } from '../providers/types.ts';
 
 export function writeSseHead(res: ServerResponse, headers: Record<string, string>): void {
-  res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  // Added to the stage's own header object: spreading it into a new one takes V8's slow path per request.
+  headers['content-type'] = 'text/event-stream; charset=utf-8';
+  headers['cache-control'] = 'no-cache';
+  headers.connection = 'keep-alive';
+  headers['x-accel-buffering'] = 'no';
+  res.writeHead(200, headers);
 }
 
 /**

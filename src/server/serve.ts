@@ -68,7 +68,8 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
     await afterDelivery();
     return;
   }
-  writeSseHead(res, { ...ctx.headers, 'x-request-id': ctx.requestId });
+  ctx.headers['x-request-id'] = ctx.requestId;
+  writeSseHead(res, ctx.headers);
   try {
     await pipeEvents(res, surface.stream(ctx, result.events));
     ctx.status = clientGone.aborted ? 499 : 200;
