@@ -55,7 +55,7 @@ export function extract(r: TrafficRecord): RequestFeatures {
   const t = Date.parse(r.ts);
   return {
     t,
-    hour: Math.floor(t / 3_600_000) % 24, // UTC hour, without a Date object
+    hour: new Date(t).getUTCHours(),
     singleTurn,
     promptTokens: prompt,
     completionTokens: completion,

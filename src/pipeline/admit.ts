@@ -38,7 +38,7 @@ async function admitLimited(ctx: RequestContext, org: Org, key: ApiKeyRecord, li
   }
 
   if (scopes.length === 0) return;
-  const amount = pricing.upperBound(org, model, ctx.receivedIso, promptTokens, maxCompletion);
+  const amount = pricing.upperBound(org, model, ctx.receivedAt, promptTokens, maxCompletion);
   const held: BudgetScope[] = [];
   for (const scope of scopes) {
     const r = await budgets.reserve(scope, amount);

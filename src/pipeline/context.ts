@@ -9,9 +9,8 @@ export type Endpoint = 'chat' | 'embeddings' | 'responses';
 export interface RequestContext {
   readonly requestId: string;
   readonly endpoint: Endpoint;
-  readonly receivedAt: Date;
-  /** receivedAt in ISO 8601, worked out once: the usage event, the budget's price version and the registry all need it. */
-  readonly receivedIso: string;
+  /** Arrival time in ISO 8601, formatted once: the usage event, the price version, the registry and the abuse record use it. */
+  readonly receivedAt: string;
   /** performance.now() at arrival, for latency. */
   readonly startedAt: number;
   readonly clientIp: string;

@@ -43,8 +43,7 @@ function context(events: EventStream): RequestContext {
   return {
     requestId: 'req_label_test',
     endpoint: 'chat',
-    receivedAt: new Date(),
-    receivedIso: new Date().toISOString(),
+    receivedAt: new Date().toISOString(),
     startedAt: performance.now(),
     clientIp: '127.0.0.1',
     authorization: undefined,

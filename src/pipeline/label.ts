@@ -137,7 +137,7 @@ function sign(ctx: RequestContext, provenance: ProvenanceService, text: string):
 }
 
 function register(ctx: RequestContext, provenance: ProvenanceService, stamp: Stamp, text: string): void {
-  ctx.afterDelivery.push(() => provenance.registry.register({ request_id: ctx.requestId, org_id: ctx.principal!.org.id, created_at: ctx.receivedIso, manifest: stamp.manifest }, text));
+  ctx.afterDelivery.push(() => provenance.registry.register({ request_id: ctx.requestId, org_id: ctx.principal!.org.id, created_at: ctx.receivedAt, manifest: stamp.manifest }, text));
 }
 
 type ChunkMeta = { id: unknown; created: unknown; model: unknown };

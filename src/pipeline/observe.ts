@@ -9,7 +9,7 @@ export function observe(monitor: AbuseMonitor): Stage {
     ctx.afterDelivery.push(() => {
       if (!ctx.usage) return;
       monitor.observe(
-        liveRecord({ ts: ctx.receivedIso, orgId: ctx.principal!.org.id, keyId: ctx.principal!.key.id, ip: ctx.clientIp, body: ctx.body!, promptTokens: ctx.usage.prompt_tokens, completionTokens: ctx.usage.completion_tokens }),
+        liveRecord({ ts: ctx.receivedAt, orgId: ctx.principal!.org.id, keyId: ctx.principal!.key.id, ip: ctx.clientIp, body: ctx.body!, promptTokens: ctx.usage.prompt_tokens, completionTokens: ctx.usage.completion_tokens }),
       );
     });
   };

@@ -40,7 +40,7 @@ function usageEvent(ctx: RequestContext): UsageEvent {
   const d = ctx.deployment!;
   return {
     request_id: ctx.requestId,
-    ts: ctx.receivedIso,
+    ts: ctx.receivedAt,
     org_id: ctx.principal!.org.id,
     key_id: ctx.principal!.key.id,
     endpoint: ctx.endpoint,

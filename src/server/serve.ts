@@ -20,12 +20,10 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
     if (!res.writableFinished) clientGone.abort();
   });
   const logError = (err: unknown) => exchange.log.error({ err, reqId: exchange.requestId });
-  const now = Date.now();
   const ctx: RequestContext = {
     requestId: exchange.requestId,
     endpoint: surface.endpoint,
-    receivedAt: new Date(now),
-    receivedIso: isoTime(now),
+    receivedAt: isoTime(Date.now()),
     startedAt: exchange.receivedAt,
     clientIp: exchange.clientIp,
     authorization: req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined),
