@@ -40,38 +40,47 @@ export function label(provenance: ProvenanceService): Stage {
       reply.events = labelResponsesStream(ctx, events, provenance, disclosure);
       return;
     }
-    reply.events = (async function* (): AsyncGenerator<EventBatch> {
-      // Added chunks carry the vendor's completion id, so SDK stream helpers see one completion.
-      let meta: ChunkMeta | undefined;
-      const notice = provenance.noticeAround(disclosure);
-      let prefix = notice.before;
-      // The first choice's text as delivered (not tool-call arguments): what the manifest and mark are about.
-      let text = '';
-      // The batch that ends the stream leaves together with what is added at the end (notice, mark, manifest):
-      // one write instead of two. It waits for the signature only, never for the vendor.
-      let last: EventBatch | undefined;
-      for await (const batch of events) {
-        if (last) yield last; // a batch after the "last" one: keep the order
-        last = undefined;
-        meta ??= chunkMeta(batch);
-        for (const e of batch) text += e.text ?? firstChoiceContent(e.chunk);
-        if (prefix && prefixFirstDelta(batch, prefix)) prefix = '';
-        if (batch.ends) last = batch;
-        else yield batch;
-      }
-      meta ??= { id: ctx.requestId, created: Math.floor(Date.now() / 1000), model: ctx.model!.name };
-      const tail: StreamEvent[] = [];
-      // A reply without text (tool calls only) gets no notice or mark: there is nothing to read them beside.
-      const hasText = text.length > 0;
-      if (notice.after && hasText) tail.push(contentChunk(meta, notice.after));
-      if (hasText) text = notice.before + text + notice.after;
-      const stamp = await sign(ctx, provenance, text);
-      if (disclosure?.c2pa_text && hasText) tail.push(contentChunk(meta, provenance.inBandMark(text, stamp)));
-      tail.push(provenanceEvent(meta, stamp));
-      register(ctx, provenance, stamp, text);
-      yield last ? [...last, ...tail] : tail;
-    })();
+    reply.events = labelChatStream(ctx, events, provenance, disclosure);
   };
+}
+
+/** A chat stream: the notice around the first choice's text, then the mark and the manifest as chunks of their own. */
+async function* labelChatStream(ctx: RequestContext, events: EventStream, provenance: ProvenanceService, disclosure: Disclosure | undefined): AsyncGenerator<EventBatch> {
+  const notice = provenance.noticeAround(disclosure);
+  let prefix = notice.before;
+  // The first choice's text as delivered (not tool-call arguments): what the manifest and mark are about.
+  let text = '';
+  // Added chunks carry the vendor's completion id, so SDK stream helpers see one completion. It is read from a
+  // chunk parsed anyway (the usage chunk, as a rule), else from the first.
+  let first: StreamEvent | undefined;
+  let parsed: JsonObject | undefined;
+  // The batch that ends the stream leaves together with what is added at the end (notice, mark, manifest):
+  // one write instead of two. It waits for the signature only, never for the vendor.
+  let last: EventBatch | undefined;
+  for await (const batch of events) {
+    if (last) yield last; // a batch after the "last" one: keep the order
+    last = undefined;
+    for (const e of batch) {
+      text += e.text ?? firstChoiceContent(e.chunk);
+      first ??= e;
+      if (!parsed && e.chunk?.id) parsed = e.chunk;
+    }
+    if (prefix && prefixFirstDelta(batch, prefix)) prefix = '';
+    if (batch.ends) last = batch;
+    else yield batch;
+  }
+  const meta = chunkMeta(parsed ?? (first && (first.chunk ?? (JSON.parse(first.data) as JsonObject)))) ?? { id: ctx.requestId, created: Math.floor(Date.now() / 1000), model: ctx.model!.name };
+  const tail: EventBatch = last ?? [];
+  // A reply without text (tool calls only) gets no notice or mark: there is nothing to read them beside.
+  const hasText = text.length > 0;
+  if (notice.after && hasText) tail.push(contentChunk(meta, notice.after));
+  if (hasText) text = notice.before + text + notice.after;
+  const stamp = await sign(ctx, provenance, text);
+  if (disclosure?.c2pa_text && hasText) tail.push(contentChunk(meta, provenance.inBandMark(text, stamp)));
+  tail.push(provenanceEvent(meta, stamp));
+  register(ctx, provenance, stamp, text);
+  tail.ends = true;
+  yield tail;
 }
 
 /**
@@ -113,7 +122,10 @@ async function* labelResponsesStream(ctx: RequestContext, events: EventStream, p
   }
   (terminal.chunk!.response as JsonObject).provenance = provenanceField(signed.stamp);
   terminal.data = JSON.stringify(terminal.chunk);
-  yield [...last, terminal];
+  const end: EventBatch = last;
+  end.push(terminal);
+  end.ends = true;
+  yield end;
 }
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
@@ -143,11 +155,8 @@ function register(ctx: RequestContext, provenance: ProvenanceService, stamp: Sta
 type ChunkMeta = { id: unknown; created: unknown; model: unknown };
 
 /** The completion id, time and model of the vendor's chunks. */
-function chunkMeta(batch: StreamEvent[]): ChunkMeta | undefined {
-  const first = batch[0];
-  if (!first) return undefined;
-  const c = first.chunk ?? (JSON.parse(first.data) as JsonObject);
-  return { id: c.id, created: c.created, model: c.model };
+function chunkMeta(c: JsonObject | undefined): ChunkMeta | undefined {
+  return c && { id: c.id, created: c.created, model: c.model };
 }
 
 const firstChoiceDelta = (chunk: JsonObject | undefined) => (chunk?.choices as Array<{ index?: number; delta?: { content?: unknown } }> | undefined)?.find((c) => c.index === 0)?.delta;

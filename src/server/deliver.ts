@@ -13,15 +13,30 @@ export function writeSseHead(res: ServerResponse, headers: Record<string, string
 
 /**
  * Resolves when everything was written, or rejects with the stream's own error. Events that arrived together
- * (one network read upstream) leave in one write, at once; nothing waits for more.
+ * (one network read upstream) leave in one write, at once; nothing waits for more. The batch that ends the
+ * stream is the exception: its frames are returned unwritten, to leave with the stream's end in one write.
  */
-export async function pipeEvents(res: ServerResponse, events: EventStream): Promise<void> {
-  for await (const batch of events) {
-    if (res.destroyed) return;
-    let frames = '';
-    for (const event of batch) frames += event.event ? `event: ${event.event}\ndata: ${event.data}\n\n` : `data: ${event.data}\n\n`;
-    if (!res.write(frames)) await drained(res);
+export async function pipeEvents(res: ServerResponse, events: EventStream): Promise<string> {
+  let held = '';
+  try {
+    for await (const batch of events) {
+      if (res.destroyed) return '';
+      if (held !== '') {
+        // A batch after the one marked as the end: keep the order.
+        if (!res.write(held)) await drained(res);
+        held = '';
+      }
+      let frames = '';
+      for (const event of batch) frames += event.event ? `event: ${event.event}\ndata: ${event.data}\n\n` : `data: ${event.data}\n\n`;
+      if (batch.ends) held = frames;
+      else if (!res.write(frames)) await drained(res);
+    }
+  } catch (err) {
+    // What arrived before the failure is delivered, as it would have been without the hold.
+    if (held !== '' && !res.destroyed) res.write(held);
+    throw err;
   }
+  return held;
 }
 
 function drained(res: ServerResponse): Promise<void> {

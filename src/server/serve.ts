@@ -68,24 +68,27 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
   }
   ctx.headers['x-request-id'] = ctx.requestId;
   writeSseHead(res, ctx.headers);
+  // The stream's last events, held to leave with its end.
+  let held = '';
   try {
-    await pipeEvents(res, surface.stream(ctx, result.events));
+    held = await pipeEvents(res, surface.stream(ctx, result.events));
     ctx.status = clientGone.aborted ? 499 : 200;
   } catch (err) {
     const error = fromUpstreamFailure(err, ctx.model!.name);
     ctx.status = error.status;
     if (!res.destroyed) res.write(surface.streamError(error));
   }
-  // Hold what is still unsent (the closing chunk) until the usage event is durable, then end: one write, not two.
+  // Hold what is still unsent (the last events and the closing chunk) until the usage event is durable, then
+  // end: one write, not two.
   res.cork();
   const refusal = await runDeferred(ctx.deferred, logError);
   if (refusal) {
     // What was streamed is out, but the stream does not end complete: it ends with the error instead.
     ctx.status = refusal.status;
-    if (!res.destroyed) res.end(surface.streamError(refusal));
+    if (!res.destroyed) res.end(held + surface.streamError(refusal));
     return accessLog(exchange, ctx.status);
   }
-  if (!res.destroyed) res.end(surface.streamEnd || undefined);
+  if (!res.destroyed) res.end(held + surface.streamEnd || undefined);
   accessLog(exchange, ctx.status);
   await afterDelivery();
 }

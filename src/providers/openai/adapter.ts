@@ -63,9 +63,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
   async chatStream(req: UpstreamRequest): Promise<EventStream> {
     // Always ask for usage, so no stream is ever recorded as zero tokens; the caller drops the usage chunk
-    // again when its client did not ask for it.
-    const streamOptions = { ...((req.body.stream_options as JsonObject | undefined) ?? {}), include_usage: true };
-    const body = await this.sendStream('chat/completions', req, { ...this.withEndUser(req), stream: true, stream_options: streamOptions });
+    // again when its client did not ask for it. A client that asked for it already is sent its own JSON text.
+    const payload = this.withEndUser(req);
+    const options = payload.stream_options as JsonObject | undefined;
+    const asked = payload.stream === true && options?.include_usage === true;
+    const body = await this.sendStream('chat/completions', req, asked ? payload : { ...payload, stream: true, stream_options: { ...options, include_usage: true } });
     return events(body, this.config.id, chatProtocol);
   }
 

@@ -49,17 +49,7 @@ export class InProcessSimulator implements ProviderAdapter {
 
   /** Yields events with the configured token timing, cutting or corrupting the stream when the dice say so. */
   private play(chunks: JsonObject[], fault: string, signal: CancelSignal, toEvent: (chunk: JsonObject) => StreamEvent): EventStream {
-    const { token_delay_ms } = this.dice.faults;
-    const id = this.config.id;
-    return (async function* (): AsyncGenerator<StreamEvent[]> {
-      for (let i = 0; i < chunks.length; i++) {
-        if (signal.aborted) throw new UpstreamError('aborted', `${id}: client went away`);
-        if (fault === 'truncate' && i === chunks.length >> 1) throw new UpstreamError('protocol', `${id}: stream ended before it was complete`);
-        if (fault === 'malformed' && i === 2) throw new UpstreamError('protocol', `${id}: stream carried an event that is not valid JSON`);
-        if (token_delay_ms > 0 && i > 0) await sleep(token_delay_ms, signal);
-        yield [toEvent(chunks[i]!)];
-      }
-    })();
+    return played(chunks, fault, signal, toEvent, this.dice.faults.token_delay_ms, this.config.id);
   }
 
   async embeddings(req: UpstreamRequest): Promise<JsonResult> {
@@ -82,5 +72,17 @@ export class InProcessSimulator implements ProviderAdapter {
     }
     if (fault === 'malformed' && !stream) throw new UpstreamError('protocol', `${this.config.id}: reply is not valid JSON`);
     return fault;
+  }
+}
+
+// A module-level generator: one created inside a method would be a new function per stream, and V8 builds
+// each new generator function its own prototype and map (kept alive long after the stream).
+async function* played(chunks: JsonObject[], fault: string, signal: CancelSignal, toEvent: (chunk: JsonObject) => StreamEvent, tokenDelayMs: number, id: string): AsyncGenerator<StreamEvent[]> {
+  for (let i = 0; i < chunks.length; i++) {
+    if (signal.aborted) throw new UpstreamError('aborted', `${id}: client went away`);
+    if (fault === 'truncate' && i === chunks.length >> 1) throw new UpstreamError('protocol', `${id}: stream ended before it was complete`);
+    if (fault === 'malformed' && i === 2) throw new UpstreamError('protocol', `${id}: stream carried an event that is not valid JSON`);
+    if (tokenDelayMs > 0 && i > 0) await sleep(tokenDelayMs, signal);
+    yield [toEvent(chunks[i]!)];
   }
 }
