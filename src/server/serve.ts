@@ -88,7 +88,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
     if (!res.destroyed) res.end(held + surface.streamError(refusal));
     return accessLog(exchange, ctx.status);
   }
-  if (!res.destroyed) res.end(held + surface.streamEnd || undefined);
+  if (!res.destroyed) res.end((held + surface.streamEnd) || undefined);
   accessLog(exchange, ctx.status);
   await afterDelivery();
 }
