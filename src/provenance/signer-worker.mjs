@@ -1,14 +1,14 @@
 // Signing thread: provenance manifests (content hash, JWS payload, Ed25519 signature) off the gateway's event
 // loop. Plain JavaScript on purpose: it starts without the TypeScript loader. Jobs come as a flat array of
 // [kid, claims JSON, text] triples; results go back as "manifest content_sha256" lines in the same order.
-import { createPrivateKey } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { ed25519SigningKey } from './ed25519.mjs';
 import { signManifest } from './manifest-signing.mjs';
 
 const keys = new Map();
 parentPort.on('message', (message) => {
   if (message.keys) {
-    for (const [kid, pem] of message.keys) keys.set(kid, createPrivateKey(pem));
+    for (const [kid, pem] of message.keys) keys.set(kid, ed25519SigningKey(pem));
     return;
   }
   const jobs = message.jobs;

@@ -1,8 +1,8 @@
 // Who signs provenance manifests (hashing the text, encoding the claims, the Ed25519 signature: about 45 µs
 // of CPU on every response here): inline on the event loop, or on a signing thread that takes all the
 // manifests requested in one event-loop turn as one message.
-import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { ed25519SigningKey, type Ed25519SigningKey } from './ed25519.mjs';
 import { signManifest } from './manifest-signing.mjs';
 
 export interface SignedManifest {
@@ -18,9 +18,9 @@ export interface Signer {
 }
 
 export class InlineSigner implements Signer {
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly keys = new Map<string, Ed25519SigningKey>();
   addKey(kid: string, pem: string): void {
-    this.keys.set(kid, createPrivateKey(pem));
+    this.keys.set(kid, ed25519SigningKey(pem));
   }
   async sign(kid: string, claimsJson: string, text: string): Promise<SignedManifest> {
     return signManifest(this.keys.get(kid)!, kid, claimsJson, text);
