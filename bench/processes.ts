@@ -1,6 +1,6 @@
 // Child processes for the benchmark: each server runs in its own process, as it would in production.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export async function freePort(): Promise<number> {
@@ -13,29 +13,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a server process; once it is ready, its output goes to logFile so reading it costs the load generator nothing. */
+/**
+ * Starts a server process writing its output straight to logFile, and resolves once that shows `ready`. The
+ * load generator never reads a server's output: piping it through this process (a gateway writes an access
+ * line per request) would spend the load generator's CPU on the target's logging.
+ */
 export async function startProcess(args: string[], env: Record<string, string>, ready: RegExp, logFile: string): Promise<ChildProcess> {
-  const child = spawn('node', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${out}`)), 30_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        child.stdout!.off('data', onData);
-        child.stderr!.off('data', onData);
-        const log = createWriteStream(logFile);
-        child.stdout!.pipe(log);
-        child.stderr!.pipe(log);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${out}`)));
-  });
-  return child;
+  const fd = openSync(logFile, 'w');
+  const child = spawn('node', args, { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
+  for (const started = Date.now(); ; await new Promise((r) => setTimeout(r, 50))) {
+    const out = readFileSync(logFile, 'utf8');
+    if (ready.test(out)) return child;
+    if (exited !== undefined) throw new Error(`${args.join(' ')} exited with ${exited}:\n${out}`);
+    if (Date.now() - started > 30_000) {
+      child.kill('SIGKILL');
+      throw new Error(`${args.join(' ')} did not start:\n${out}`);
+    }
+  }
 }
 
 export async function waitHttp(url: string): Promise<void> {
