@@ -32,18 +32,22 @@ export function fingerprintWrites(db) {
   const moveRows = db.prepare('insert or ignore into provenance_fingerprints (hash, output_id) select hash, output_id from provenance_fingerprints_recent where generation < ? order by hash, output_id');
   const dropRecent = db.prepare('delete from provenance_fingerprints_recent where generation < ?');
 
-  /** Returns the last output id written. */
-  const registerChunk = db.transaction((rows) => {
+  /** Writes outputs [from, to) of the batch; returns the last output id written. */
+  const registerChunk = db.transaction((batch, lines, starts, from, to) => {
     let id = 0;
-    for (const o of rows) {
-      // A Buffer arrives from another thread as a plain Uint8Array, which SQLite would not bind as a blob.
-      const set = Buffer.isBuffer(o.set) ? o.set : Buffer.from(o.set.buffer, o.set.byteOffset, o.set.byteLength);
-      id = Number(insertOutput.run(o.request_id, o.org_id, o.created_at, o.manifest, o.count, set).lastInsertRowid);
-      if (o.indexed.length === 0) continue;
+    for (let i = from; i < to; i++) {
+      const fields = lines[i].split('\t');
+      if (fields.length !== 4) throw new Error(`fingerprint batch: output ${i} has ${fields.length} fields, not 4`);
+      const count = batch.counts[i];
+      const set = batch.hashes.subarray(starts[i], starts[i] + count);
+      // A view of the hashes' bytes (SQLite binds a Buffer as a blob): no copy.
+      id = Number(insertOutput.run(fields[0], fields[1], fields[2], fields[3], count, Buffer.from(set.buffer, set.byteOffset, set.byteLength)).lastInsertRowid);
+      const indexed = Math.min(count, batch.indexed);
+      if (indexed === 0) continue;
       const generation = id >>> GENERATION_BITS;
       const params = [];
-      for (const h of o.indexed) params.push(generation, h, id);
-      rowsStatement(o.indexed.length).run(...params);
+      for (let k = 0; k < indexed; k++) params.push(generation, set[k], id);
+      rowsStatement(indexed).run(...params);
     }
     return id;
   });
@@ -58,12 +62,17 @@ export function fingerprintWrites(db) {
     return db.prepare('delete from provenance_outputs where created_at < ?').run(before).changes;
   });
   return {
-    register(rows) {
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        const current = registerChunk(rows.slice(i, i + CHUNK)) >>> GENERATION_BITS;
+    register(batch) {
+      const lines = batch.lines.split('\n');
+      if (lines.length !== batch.counts.length) throw new Error(`fingerprint batch: ${lines.length} outputs, ${batch.counts.length} counts`);
+      const starts = new Uint32Array(lines.length);
+      for (let i = 1; i < lines.length; i++) starts[i] = starts[i - 1] + batch.counts[i - 1];
+      for (let i = 0; i < lines.length; i += CHUNK) {
+        const current = registerChunk(batch, lines, starts, i, Math.min(lines.length, i + CHUNK)) >>> GENERATION_BITS;
         const oldest = oldestRecent.get();
         if (oldest !== null && current - oldest >= MERGE_AFTER) moveFilledGenerations(current);
       }
+      return lines.length;
     },
     purge,
   };

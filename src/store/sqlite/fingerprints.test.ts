@@ -54,4 +54,21 @@ describe('SQLite fingerprint store', () => {
     expect(await store.fingerprints.lookup([1_050_000, 1_089_999])).toHaveLength(2);
     await store.close();
   });
+
+  it('stores each output with its own fingerprints and manifest when a batch mixes sizes, and refuses a field that would split a line', async () => {
+    const store = await openSqliteStore(tempDir('conduit-fp-mixed-'));
+    const sets = [[], [7], Array.from({ length: 20 }, (_, k) => 100 + k), [5, 6]];
+    await store.fingerprints.register(sets.map((set, i) => output(i, '2026-11-01T00:00:00.000Z', set)));
+    const hits = await store.fingerprints.lookup([7, 100, 107, 119, 6]);
+    // Only each set's eight smallest hashes are indexed: 119 is in the set, not in the index.
+    expect(hits.map((h) => h.hash).sort((a, b) => a - b)).toEqual([6, 7, 100, 107]);
+    const found = await store.fingerprints.outputs(hits.map((h) => h.output_id));
+    const byRequest = new Map(found.map((o) => [o.request_id, o]));
+    expect([...byRequest.get('req_2')!.fingerprints]).toEqual(sets[2]);
+    expect(byRequest.get('req_3')).toMatchObject({ manifest: 'manifest-3', fingerprint_count: 2 });
+    expect(await store.fingerprints.stats()).toEqual({ outputs: 4, fingerprints: 1 + 8 + 2 });
+    await expect(store.fingerprints.register([{ ...output(9, '2026-11-01T00:00:00.000Z', [1]), manifest: 'a\tb' }])).rejects.toThrow(/output 0 has 5 fields, not 4/);
+    expect(await store.fingerprints.stats()).toEqual({ outputs: 4, fingerprints: 11 });
+    await store.close();
+  });
 });

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { BulkWrites } from './writer-thread.ts';
-import { indexedSubset, type FingerprintStore, type OutputRecord, type RegisteredOutput, type SigningKeyRecord, type SigningKeyStore } from '../ports.ts';
+import { INDEXED_FINGERPRINTS, type FingerprintStore, type OutputRecord, type RegisteredOutput, type SigningKeyRecord, type SigningKeyStore } from '../ports.ts';
 
 export class SqlSigningKeyStore implements SigningKeyStore {
   constructor(private readonly db: Kysely<any>) {}
@@ -26,17 +26,19 @@ export class SqlFingerprintStore implements FingerprintStore {
   ) {}
 
   async register(outputs: RegisteredOutput[]): Promise<void> {
-    await this.writes.registerFingerprints(
-      outputs.map((o) => ({
-        request_id: o.request_id,
-        org_id: o.org_id,
-        created_at: o.created_at,
-        manifest: o.manifest,
-        count: o.fingerprints.length,
-        set: new Uint8Array(o.fingerprints.buffer, o.fingerprints.byteOffset, o.fingerprints.byteLength),
-        indexed: indexedSubset(o.fingerprints),
-      })),
-    );
+    if (outputs.length === 0) return;
+    const counts = new Uint32Array(outputs.length);
+    let total = 0;
+    for (let i = 0; i < outputs.length; i++) total += counts[i] = outputs[i]!.fingerprints.length;
+    const hashes = new Uint32Array(total);
+    let lines = '';
+    for (let i = 0, at = 0; i < outputs.length; i++) {
+      const o = outputs[i]!;
+      hashes.set(o.fingerprints, at);
+      at += o.fingerprints.length;
+      lines += `${i === 0 ? '' : '\n'}${o.request_id}\t${o.org_id}\t${o.created_at}\t${o.manifest}`;
+    }
+    await this.writes.registerFingerprints({ lines, hashes, counts, indexed: INDEXED_FINGERPRINTS });
   }
 
   purge(before: string): Promise<number> {

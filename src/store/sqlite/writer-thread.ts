@@ -3,13 +3,13 @@
 // connection for an in-memory one, which no other thread can open. Either way they resolve once committed.
 import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
-import { fingerprintWrites, type OutputRow } from './fingerprint-writes.mjs';
+import { fingerprintWrites, type OutputBatch } from './fingerprint-writes.mjs';
 import { usageWrites } from './usage-writes.mjs';
 
 export interface BulkWrites {
   /** Inserts the events in an outbox's JSON lines; resolves to how many there were. */
   insertUsage(jsonLines: string): Promise<number>;
-  registerFingerprints(rows: OutputRow[]): Promise<number>;
+  registerFingerprints(batch: OutputBatch): Promise<number>;
   purgeFingerprints(before: string): Promise<number>;
   /** Waits for writes in flight, then stops. */
   close(): Promise<void>;
@@ -20,14 +20,14 @@ export function inlineWrites(raw: Database.Database): BulkWrites {
   const insertUsage = usageWrites(raw);
   return {
     insertUsage: async (jsonLines) => insertUsage(jsonLines),
-    registerFingerprints: async (rows) => (fingerprints.register(rows), rows.length),
+    registerFingerprints: async (batch) => fingerprints.register(batch),
     purgeFingerprints: async (before) => fingerprints.purge(before),
     close: async () => undefined,
   };
 }
 
 type Waiter = { resolve: (result: number) => void; reject: (err: Error) => void };
-type Op = { op: 'usage'; arg: string } | { op: 'fingerprints'; arg: OutputRow[] } | { op: 'purgeFingerprints'; arg: string };
+type Op = { op: 'usage'; arg: string } | { op: 'fingerprints'; arg: OutputBatch } | { op: 'purgeFingerprints'; arg: string };
 
 /** Writes stay in order: one thread, one connection, messages handled one at a time. */
 export class WriterThread implements BulkWrites {
@@ -60,8 +60,8 @@ export class WriterThread implements BulkWrites {
     return this.send({ op: 'usage', arg: jsonLines });
   }
 
-  registerFingerprints(rows: OutputRow[]): Promise<number> {
-    return this.send({ op: 'fingerprints', arg: rows });
+  registerFingerprints(batch: OutputBatch): Promise<number> {
+    return this.send({ op: 'fingerprints', arg: batch });
   }
 
   purgeFingerprints(before: string): Promise<number> {

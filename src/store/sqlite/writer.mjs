@@ -15,7 +15,7 @@ const insertUsage = usageWrites(db);
 
 const ops = {
   usage: (jsonLines) => insertUsage(jsonLines),
-  fingerprints: (rows) => (fingerprints.register(rows), rows.length),
+  fingerprints: (batch) => fingerprints.register(batch),
   purgeFingerprints: (before) => fingerprints.purge(before),
 };
 
