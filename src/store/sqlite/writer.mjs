@@ -3,20 +3,16 @@
 // gateway's event loop. One thread, one connection: these writes never wait for each other's lock. Plain
 // JavaScript, started without the TypeScript loader.
 import Database from 'better-sqlite3';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { tuneConnection } from './connection.mjs';
 import { fingerprintWrites } from './fingerprint-writes.mjs';
 import { usageWrites } from './usage-writes.mjs';
+import { lowerThisThreadPriority } from '../../util/thread-priority.mjs';
 
-// Below the request path (nice 10; on Linux this sets this thread alone): nothing here is waited for by a
-// response (usage events are durable in the outbox before it completes), so it takes the time the event loop
-// leaves idle first. At 10, not 19: under sustained load it still gets a share, and keeps up.
-try {
-  setPriority(10);
-} catch {
-  // Not permitted here: the writes run at normal priority.
-}
+// Below the request path (nice 10): nothing here is waited for by a response (usage events are durable in the
+// outbox before it completes), so it takes the time the event loop leaves idle first. At 10, not 19: under
+// sustained load it still gets a share, and keeps up.
+lowerThisThreadPriority(10);
 
 const db = new Database(workerData.file);
 tuneConnection(db);

@@ -1,0 +1,12 @@
+// Lowering a worker thread's scheduling priority, for threads whose work no response waits for. Plain
+// JavaScript, for workers started without the TypeScript loader.
+import { setPriority } from 'node:os';
+
+/** Sets the calling thread's nice value (on Linux, setpriority on the caller applies to that thread alone). */
+export function lowerThisThreadPriority(nice) {
+  try {
+    setPriority(nice);
+  } catch {
+    // Not permitted here: the thread keeps normal priority and its work still gets done.
+  }
+}
