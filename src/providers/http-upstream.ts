@@ -1,25 +1,25 @@
-// HTTP plumbing shared by adapters: a pooled keep-alive undici connection pool per deployment, deadlines,
-// reading JSON bodies, and turning transport failures into UpstreamError.
-import { Pool } from 'undici';
+// HTTP plumbing shared by adapters: a pooled keep-alive HTTP/1.1 connection pool per deployment (./http1),
+// deadlines, reading JSON bodies, and turning transport failures into UpstreamError.
 import type { ProviderConfig } from '../config/schema.ts';
+import { Http1Pool, type HttpRequest } from './http1/pool.ts';
+import { toUpstreamError } from './upstream-errors.ts';
 import { UpstreamError, type CancelSignal, type JsonObject } from './types.ts';
 import { UpstreamExchange } from './upstream-exchange.ts';
 
 export class HttpUpstream {
-  private readonly pool: Pool;
+  private readonly pool: Http1Pool;
   private readonly basePath: string;
 
   constructor(private readonly config: ProviderConfig) {
     const { timeouts } = config;
     const url = new URL(config.base_url!);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, {
+    this.pool = new Http1Pool(url, {
       connections: config.max_connections,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      connectTimeout: timeouts.connect_ms,
-      headersTimeout: timeouts.first_byte_ms,
-      bodyTimeout: timeouts.idle_ms,
+      keepAliveMs: 30_000,
+      connectTimeoutMs: timeouts.connect_ms,
+      headersTimeoutMs: timeouts.first_byte_ms,
+      bodyTimeoutMs: timeouts.idle_ms,
     });
   }
 
@@ -34,16 +34,24 @@ export class HttpUpstream {
   }
 
   private exchange(path: string, headers: Record<string, string>, body: string, signal: CancelSignal, streaming: boolean): Promise<string | AsyncIterable<Buffer>> {
+    return this.send({ method: 'POST', path: `${this.basePath}${path}`, headers, body }, signal, streaming);
+  }
+
+  private send(request: HttpRequest, signal: CancelSignal, streaming: boolean): Promise<string | AsyncIterable<Buffer>> {
     const exchange = new UpstreamExchange(this.config.id, signal, this.config.timeouts.total_ms, streaming);
-    this.pool.dispatch({ method: 'POST', path: `${this.basePath}${path}`, headers, body }, exchange);
+    try {
+      exchange.attach(this.pool.dispatch(request, exchange));
+    } catch (err) {
+      exchange.abandon();
+      return Promise.reject(toUpstreamError(err, this.config.id, signal));
+    }
     return exchange.result;
   }
 
-  /** GET for active health checks. */
+  /** GET for active health checks: any 2xx reply passes, whatever its body. */
   async probe(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<void> {
-    const res = await this.pool.request({ method: 'GET', path: `${this.basePath}${path}`, headers, signal });
-    await res.body.dump();
-    if (res.statusCode >= 300) throw new UpstreamError('status', `${this.config.id}: health check answered ${res.statusCode}`, res.statusCode);
+    const { 'content-type': _json, ...rest } = headers;
+    await this.send({ method: 'GET', path: `${this.basePath}${path}`, headers: rest }, signal, false);
   }
 
   close(): Promise<void> {

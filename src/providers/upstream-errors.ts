@@ -1,5 +1,5 @@
 // Transport failures and vendor statuses as UpstreamError, the one error the router knows how to retry.
-import { errors as undiciErrors } from 'undici';
+import { TransportError } from './http1/pool.ts';
 import { UpstreamError, type CancelSignal } from './types.ts';
 
 export function retryAfterMs(value: string | string[] | undefined): number | undefined {
@@ -15,12 +15,15 @@ export function toUpstreamError(err: unknown, provider: string, clientSignal: Ca
   if (err instanceof UpstreamError) return err;
   if (clientSignal.aborted) return new UpstreamError('aborted', `${provider}: client went away`);
   const e = err as { code?: string; name?: string; message?: string };
-  if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError || e.name === 'TimeoutError' || e.name === 'AbortError') {
-    return new UpstreamError('timeout', `${provider}: timed out (${e.code ?? e.name})`);
+  const code = e instanceof TransportError ? e.code : undefined;
+  if (code === 'HEADERS_TIMEOUT' || code === 'BODY_TIMEOUT' || e.name === 'TimeoutError' || e.name === 'AbortError') {
+    return new UpstreamError('timeout', `${provider}: timed out (${code ?? e.name})`);
   }
-  if (e instanceof undiciErrors.ConnectTimeoutError || e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') {
-    return new UpstreamError('connect', `${provider}: cannot connect (${e.code ?? e.name})`);
+  const socketCode = e instanceof TransportError ? e.socketCode : e.code;
+  if (code === 'CONNECT_TIMEOUT' || code === 'CONNECT_FAILED' || socketCode === 'ECONNREFUSED' || socketCode === 'ENOTFOUND' || socketCode === 'EHOSTUNREACH') {
+    return new UpstreamError('connect', `${provider}: cannot connect (${socketCode ?? code ?? e.name})`);
   }
-  if (phase === 'body') return new UpstreamError('protocol', `${provider}: connection lost mid-response (${e.code ?? e.message ?? 'unknown'})`);
-  return new UpstreamError('connect', `${provider}: connection failed (${e.code ?? e.message ?? 'unknown'})`);
+  if (code === 'PROTOCOL') return new UpstreamError('protocol', `${provider}: ${e.message}`);
+  if (phase === 'body') return new UpstreamError('protocol', `${provider}: connection lost mid-response (${socketCode ?? e.message ?? 'unknown'})`);
+  return new UpstreamError('connect', `${provider}: connection failed (${socketCode ?? e.message ?? 'unknown'})`);
 }

@@ -1,17 +1,17 @@
-// One request/response exchange with an upstream, on undici's dispatch API. It reads the body as raw chunks
-// into an array: no Readable stream and no AbortController per call, which halves the transport's CPU per
-// request against `pool.request()` (see `npm run bench`). Deadline and client abort cancel it.
-import type { Dispatcher } from 'undici';
+// One request/response exchange with an upstream, on our HTTP/1.1 pool (./http1). It reads the body as raw
+// chunks into an array: no Readable stream and no AbortController per call. Deadline and client abort cancel it.
+import type { Call, ResponseHandler } from './http1/pool.ts';
+import type { ResponseHeaders } from './http1/response-parser.ts';
 import { UpstreamError, type CancelSignal, type JsonObject } from './types.ts';
 import { retryAfterMs, toUpstreamError } from './upstream-errors.ts';
 
 /** Chunks buffered before a stream's upstream is paused (the client reads slower than the vendor writes). */
 const HIGH_WATER_CHUNKS = 64;
 
-export class UpstreamExchange implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | undefined;
+export class UpstreamExchange implements ResponseHandler {
+  private call: Call | undefined;
   private status = 0;
-  private retryAfter: string | string[] | undefined;
+  private retryAfter: string | undefined;
   private parts: Buffer[] = [];
   private ended = false;
   private failure: UpstreamError | undefined;
@@ -37,25 +37,31 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     clientSignal.addEventListener('abort', this.onClientAbort);
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.abortReason) controller.abort(this.abortReason);
+  /** The request was never sent: drop the deadline and the client listener. */
+  abandon(): void {
+    this.done();
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  /** The pool's handle on the request, once dispatched. */
+  attach(call: Call): void {
+    this.call = call;
+    if (this.abortReason) call.abort(this.abortReason);
+  }
+
+  onHead(statusCode: number, headers: ResponseHeaders): void {
     this.status = statusCode;
     this.retryAfter = headers['retry-after'];
     if (this.streaming && statusCode < 400) this.settle(this.chunks());
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): void {
     this.parts.push(chunk);
     if (!this.streaming || this.status >= 400) return;
-    if (this.parts.length >= HIGH_WATER_CHUNKS) controller.pause();
+    if (this.parts.length >= HIGH_WATER_CHUNKS) this.call?.pause();
     this.wakeReader();
   }
 
-  onResponseEnd(): void {
+  onEnd(): void {
     this.done();
     this.ended = true;
     if (this.status >= 400) return this.fail(this.statusError());
@@ -63,7 +69,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.wakeReader();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+  onError(err: Error): void {
     this.done();
     this.fail(toUpstreamError(err, this.provider, this.clientSignal, this.status ? 'body' : 'request'));
   }
@@ -72,7 +78,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private readonly onClientAbort = () => this.abort(new DOMException('client went away', 'AbortError'));
 
   private abort(reason: Error): void {
-    if (this.controller) return this.controller.abort(reason);
+    if (this.call) return this.call.abort(reason);
     // Still queued for a connection: fail now; the request is cancelled when it would start.
     this.abortReason = reason;
     this.done();
@@ -128,7 +134,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
         if (this.parts.length > 0) {
           const parts = this.parts;
           this.parts = [];
-          if (this.controller?.paused) this.controller.resume();
+          if (this.call?.paused) this.call.resume();
           // What arrived together (one network read may hold several HTTP chunks) is read together.
           yield parts.length === 1 ? parts[0]! : Buffer.concat(parts);
           continue;

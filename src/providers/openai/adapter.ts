@@ -116,7 +116,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
 async function* events(body: AsyncIterable<Buffer>, provider: string, protocol: StreamProtocol): AsyncGenerator<EventBatch> {
   let done = false;
-  // Read to the end even after the final event: abandoning an undici body early destroys its connection.
+  // Read to the end even after the final event: abandoning a reply early closes its keep-alive connection.
   for await (const datas of sseDataBatches(body)) {
     if (done) continue;
     const batch: EventBatch = [];
