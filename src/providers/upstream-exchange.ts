@@ -50,7 +50,7 @@ export class UpstreamExchange implements ResponseHandler {
 
   onHead(statusCode: number, headers: ResponseHeaders): void {
     this.status = statusCode;
-    this.retryAfter = headers['retry-after'];
+    if (statusCode >= 400) this.retryAfter = headers.get('retry-after');
     if (this.streaming && statusCode < 400) this.settle(this.chunks());
   }
 

@@ -6,6 +6,7 @@ import net from 'node:net';
 import * as x509 from '@peculiar/x509';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Http1Pool, TransportError, type PoolOptions, type ResponseHandler } from './pool.ts';
+import { ResponseHeaders } from './response-parser.ts';
 
 const closers: Array<() => void> = [];
 afterEach(() => closers.splice(0).forEach((close) => close()));
@@ -47,9 +48,9 @@ function pool(url: URL, extra: Partial<PoolOptions> = {}) {
 
 /** One request's outcome: status, headers and body, or the error. */
 function request(p: Http1Pool, path = '/', body: string | undefined = '{}', headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, string>; body: string }>((resolve, reject) => {
+  return new Promise<{ status: number; headers: ResponseHeaders; body: string }>((resolve, reject) => {
     let status = 0;
-    let head: Record<string, string> = {};
+    let head = new ResponseHeaders('');
     const chunks: Buffer[] = [];
     const handler: ResponseHandler = {
       onHead: (s, h) => ((status = s), (head = h)),

@@ -3,7 +3,34 @@
 // views of the socket's own chunks, never copied. Strict where leniency would let a reply be misread: a bad
 // length, a folded header or a malformed chunk size fails the response instead of guessing.
 
-export type ResponseHeaders = Record<string, string>;
+/**
+ * A reply's header fields, read from its head text when asked for: a proxy reads one or two of them, and
+ * building an object of every field (a property store and a string internalised per field) cost more than
+ * parsing the rest of the reply.
+ */
+export class ResponseHeaders {
+  constructor(
+    /** The head without its status line: `name: value` lines separated by CRLF. */
+    private readonly fields: string,
+  ) {}
+
+  /** The field's value (several fields of one name joined with ", "), or undefined. */
+  get(name: string): string | undefined {
+    const wanted = name.toLowerCase();
+    let found: string | undefined;
+    for (let pos = 0; pos < this.fields.length; ) {
+      let eol = this.fields.indexOf('\r\n', pos);
+      if (eol === -1) eol = this.fields.length;
+      const colon = this.fields.indexOf(':', pos);
+      if (colon - pos === wanted.length && this.fields.slice(pos, colon).toLowerCase() === wanted) {
+        const value = this.fields.slice(colon + 1, eol).trim();
+        found = found === undefined ? value : `${found}, ${value}`;
+      }
+      pos = eol + 2;
+    }
+    return found;
+  }
+}
 
 export interface ResponseSink {
   /** `reusable`: whether the connection may carry another request once this response is complete. */
@@ -29,10 +56,8 @@ const enum State {
 const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_LINE_BYTES = 8 * 1024;
 const LF = 10;
-const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: |$)/;
 const DIGITS = /^\d{1,15}$/;
 const HEX = /^[0-9a-fA-F]{1,12}$/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export class ResponseParser {
   private state = State.Head;
@@ -169,38 +194,49 @@ export class ResponseParser {
 
   /** Reads the head and says whether the response is already complete (it has no body). */
   private parseHead(text: string): boolean {
-    const lines = text.split('\r\n');
-    const statusLine = STATUS_LINE.exec(lines[0]!);
-    if (!statusLine) throw new ResponseParseError(`bad status line ${JSON.stringify(lines[0]!.slice(0, 40))}`);
-    const http10 = statusLine[1] === '0';
-    const status = Number(statusLine[2]);
-    const headers: ResponseHeaders = Object.create(null) as ResponseHeaders;
+    let eol = text.indexOf('\r\n');
+    if (eol === -1) eol = text.length;
+    const minor = statusLineVersion(text, eol);
+    const status = minor === -1 ? -1 : Number(text.slice(9, 12));
+    if (status === -1) throw new ResponseParseError(`bad status line ${JSON.stringify(text.slice(0, Math.min(eol, 40)))}`);
+    const fieldsStart = Math.min(eol + 2, text.length);
     let length: string | undefined;
     let chunked = false;
     let encoded = false;
     let connection = '';
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      const name = colon > 0 ? line.slice(0, colon).toLowerCase() : '';
-      if (!TOKEN.test(name)) throw new ResponseParseError(`bad header line ${JSON.stringify(line.slice(0, 40))}`);
-      const value = line.slice(colon + 1).trim();
+    let keepAlive: string | undefined;
+    for (let pos = fieldsStart; pos < text.length; pos = eol + 2) {
+      eol = text.indexOf('\r\n', pos);
+      if (eol === -1) eol = text.length;
+      const colon = text.indexOf(':', pos);
+      const lf = text.indexOf('\n', pos);
+      if (colon <= pos || colon > eol || (lf !== -1 && lf < eol) || !isToken(text, pos, colon)) {
+        throw new ResponseParseError(`bad header line ${JSON.stringify(text.slice(pos, Math.min(eol, pos + 40)))}`);
+      }
+      // Only the fields that frame the reply are read here; by their length first, to compare few names.
+      const size = colon - pos;
+      if (size !== 10 && size !== 14 && size !== 17) continue;
+      const name = text.slice(pos, colon).toLowerCase();
+      const value = (): string => text.slice(colon + 1, eol).trim();
       if (name === 'content-length') {
-        if (!DIGITS.test(value) || (length !== undefined && length !== value)) throw new ResponseParseError(`bad content-length ${JSON.stringify(value.slice(0, 20))}`);
-        length = value;
+        const v = value();
+        if (!DIGITS.test(v) || (length !== undefined && length !== v)) throw new ResponseParseError(`bad content-length ${JSON.stringify(v.slice(0, 20))}`);
+        length = v;
       } else if (name === 'transfer-encoding') {
         encoded = true;
-        chunked = value.toLowerCase().endsWith('chunked');
+        chunked = value().toLowerCase().endsWith('chunked');
       } else if (name === 'connection') {
-        connection = value.toLowerCase();
+        connection = value().toLowerCase();
+      } else if (name === 'keep-alive') {
+        keepAlive = value();
       }
-      headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
     }
+    const headers = new ResponseHeaders(text.slice(fieldsStart));
     // 1xx (100 Continue, 103 Early Hints) come before the real response: read on.
     if (status < 200) return false;
-    let reusable = http10 ? /\bkeep-alive\b/.test(connection) : !/\bclose\b/.test(connection);
+    let reusable = minor === 0 ? /\bkeep-alive\b/.test(connection) : !/\bclose\b/.test(connection);
     if (status === 204 || status === 304) {
-      this.sink.onHead(status, headers, reusable, keepAliveHint(headers));
+      this.sink.onHead(status, headers, reusable, keepAliveHint(keepAlive));
       return true;
     }
     if (encoded) {
@@ -215,14 +251,35 @@ export class ResponseParser {
       this.state = State.UntilClose;
       reusable = false;
     }
-    this.sink.onHead(status, headers, reusable, keepAliveHint(headers));
+    this.sink.onHead(status, headers, reusable, keepAliveHint(keepAlive));
     return this.state === State.Length && this.remaining === 0;
   }
 }
 
+/** `HTTP/1.x NNN` at the start of the status line (ending at `eol`): x, or -1 when it is not one. */
+function statusLineVersion(text: string, eol: number): number {
+  if (eol < 12 || !text.startsWith('HTTP/1.')) return -1;
+  const minor = text.charCodeAt(7) - 48;
+  if ((minor !== 0 && minor !== 1) || text.charCodeAt(8) !== 32) return -1;
+  for (let i = 9; i < 12; i++) if (text.charCodeAt(i) < 48 || text.charCodeAt(i) > 57) return -1;
+  return eol === 12 || text.charCodeAt(12) === 32 ? minor : -1;
+}
+
+/** RFC 9110 token characters, by char code. */
+const TOKEN_CHARS = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_CHARS[c.charCodeAt(0)] = 1;
+
+function isToken(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127 || TOKEN_CHARS[c] === 0) return false;
+  }
+  return true;
+}
+
+
 /** The server's `Keep-Alive: timeout=N`, in milliseconds. */
-function keepAliveHint(headers: ResponseHeaders): number | undefined {
-  const value = headers['keep-alive'];
+function keepAliveHint(value: string | undefined): number | undefined {
   const m = value ? /timeout=(\d+)/i.exec(value) : null;
   return m ? Number(m[1]) * 1000 : undefined;
 }
