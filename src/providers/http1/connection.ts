@@ -55,7 +55,9 @@ export class Connection implements ResponseSink {
       this.socket.setTimeout(this.pool.options.headersTimeoutMs);
       this.socket.ref();
     }
+    // The previous reply may have ended while its reader had the socket paused.
     if (call.paused) this.socket.pause();
+    else if (this.socket.isPaused()) this.socket.resume();
     this.socket.write(call.wire);
   }
 

@@ -146,6 +146,19 @@ describe('Http1Pool', () => {
     expect(errors.map((e) => e.message)).toEqual(['client left (waiting)', 'client left (active)']);
   });
 
+  it('hands a connection on unpaused when a reply ended while its reader had paused it', async () => {
+    const chunked = `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${'3\r\nabc\r\n'.repeat(70)}0\r\n\r\n`;
+    const { url, stats } = await rawServer((_req, socket) => socket.write(chunked));
+    const p = pool(url, { connections: 1, headersTimeoutMs: 1_000 });
+    const first = new Promise<void>((resolve, reject) => {
+      const call = p.dispatch({ method: 'GET', path: '/', headers: {} }, { onHead: () => {}, onData: () => call.pause(), onEnd: resolve, onError: reject });
+    });
+    const second = request(p, '/', undefined);
+    await first;
+    expect((await second).body).toBe('abc'.repeat(70));
+    expect(stats.connections).toBe(1);
+  });
+
   it('refuses a header that would break the request apart', async () => {
     const { url } = await rawServer(() => {});
     expect(() => pool(url).dispatch({ method: 'GET', path: '/', headers: { 'x-a': 'ok\r\nx-injected: 1' } }, {} as ResponseHandler)).toThrow(TransportError);
