@@ -4,7 +4,8 @@
 // (default 3), the targets taking turns, after BENCH_WARMUP seconds (default 5) of warm-up each; the throughput
 // ratio is the median of each round's own Conduit/baseline ratio. A reference
 // proxy that does nothing but buffer, sign every reply and pass it on (bench/signing-floor-proxy.ts) shows what
-// the provenance contract alone costs on this machine.
+// the provenance contract alone costs on this machine; at concurrency 1, a TCP relay that knows no HTTP
+// (bench/tcp-relay.ts) shows what the extra hop alone costs.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ const children: ChildProcess[] = [];
 const stopAll = () => children.forEach((c) => c.kill('SIGKILL'));
 process.on('exit', stopAll);
 
-const [simPort, basePort, floorPort, gwPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+const [simPort, basePort, floorPort, relayPort, gwPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
 const sim = `http://127.0.0.1:${simPort}`;
 const dir = mkdtempSync(join(tmpdir(), 'conduit-bench-'));
 console.log(`Logs in ${dir}. Starting simulator :${simPort}, baseline proxy :${basePort}, Conduit :${gwPort} (${warmup}s warm-up, then ${rounds} rounds of ${seconds}s each)`);
@@ -30,7 +31,9 @@ const simulator = await startProcess(['bin/conduit.mjs', 'simulator', '--port', 
 const baseline = await startProcess(['--import', 'tsx', 'bench/baseline-proxy.ts', sim, String(basePort)], {}, /baseline proxy/, join(dir, 'baseline.log'));
 // A reference, not a bar: the least a gateway that signs every reply (#7) can cost here.
 const floor = await startProcess(['--import', 'tsx', 'bench/signing-floor-proxy.ts', sim, String(floorPort)], {}, /signing floor proxy/, join(dir, 'floor.log'));
-children.push(simulator, baseline, floor);
+// A reference for the c=1 bar: the hop alone, with no HTTP work.
+const relay = await startProcess(['--import', 'tsx', 'bench/tcp-relay.ts', sim, String(relayPort)], {}, /tcp relay/, join(dir, 'relay.log'));
+children.push(simulator, baseline, floor, relay);
 // BENCH_PROFILE=1 writes a CPU profile of the gateway to the log folder; BENCH_ONLY=json,64 limits the runs.
 const profile = [...(process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${dir}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
 const only = process.env.BENCH_ONLY?.split(',') ?? [];
@@ -41,6 +44,7 @@ const targets = {
   simulator: { url: `${sim}/v1/chat/completions`, headers: {}, pid: simulator.pid! },
   baseline: { url: `http://127.0.0.1:${basePort}/v1/chat/completions`, headers: {}, pid: baseline.pid! },
   floor: { url: `http://127.0.0.1:${floorPort}/v1/chat/completions`, headers: {}, pid: floor.pid! },
+  relay: { url: `http://127.0.0.1:${relayPort}/v1/chat/completions`, headers: {}, pid: relay.pid! },
   conduit: { url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${gateway.key}` }, pid: conduit.pid! },
 };
 
@@ -52,7 +56,8 @@ for (const mode of ['json', 'stream'] as const) {
     const modeFilter: string[] = only.filter((o) => o === 'json' || o === 'stream');
     const cFilter: string[] = only.filter((o) => o === '1' || o === '64');
     if ((modeFilter.length && !modeFilter.includes(mode)) || (cFilter.length && !cFilter.includes(String(c)))) continue;
-    const active = Object.entries(targets).filter(([target]) => !process.env.BENCH_PROFILE || target === 'conduit');
+    // The relay is a latency reference: at c=64 it would only make the run longer.
+    const active = Object.entries(targets).filter(([target]) => (!process.env.BENCH_PROFILE || target === 'conduit') && (target !== 'relay' || c === 1));
     // Warm up connections and JIT, then measure in rounds that take turns, so a noisy stretch of the
     // machine's time falls on every target alike; each figure is the median of its rounds.
     for (const [, t] of active) await load({ ...t, body: benchBodies[mode], connections: c, seconds: warmup });
@@ -108,6 +113,8 @@ for (const mode of ['json', 'stream']) {
   const floorTput = median(pairedRatios('floor'));
   const floorAdded = find('floor', mode, 1)!.p50 - find('simulator', mode, 1)!.p50;
   console.log(`${''.padEnd(6)} reference, a bare proxy that signs every reply (Ed25519): ${floorTput.toFixed(2)}x baseline, adds ${floorAdded.toFixed(3)} ms at c=1`);
+  const relayAdded = find('relay', mode, 1)!.p50 - find('simulator', mode, 1)!.p50;
+  console.log(`${''.padEnd(6)} reference, a TCP relay that knows no HTTP (the extra hop alone): adds ${relayAdded.toFixed(3)} ms at c=1`);
 }
 stopAll();
 process.exit(0);
