@@ -162,6 +162,7 @@ describe('Http1Pool', () => {
   it('refuses a header that would break the request apart', async () => {
     const { url } = await rawServer(() => {});
     expect(() => pool(url).dispatch({ method: 'GET', path: '/', headers: { 'x-a': 'ok\r\nx-injected: 1' } }, {} as ResponseHandler)).toThrow(TransportError);
+    expect(() => pool(url).dispatch({ method: 'GET', path: '/a HTTP/1.1\r\nx-injected: 1', headers: {} }, {} as ResponseHandler)).toThrow('cannot be sent');
   });
 
   it('talks https, checking the certificate against the CA it is given', async () => {

@@ -74,6 +74,7 @@ export class Call {
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_VALUE_BAD = /[\r\n\0]/;
+const PATH_BAD = /[\s\0]/;
 
 export class Http1Pool {
   private readonly idle: Connection[] = [];
@@ -110,6 +111,7 @@ export class Http1Pool {
   }
 
   private serialise(request: HttpRequest): string {
+    if (!request.path.startsWith('/') || PATH_BAD.test(request.path)) throw new TransportError('INVALID_REQUEST', `path ${JSON.stringify(request.path.slice(0, 80))} cannot be sent`);
     let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n`;
     for (const name in request.headers) {
       const value = request.headers[name]!;
