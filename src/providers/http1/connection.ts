@@ -24,6 +24,8 @@ export class Connection implements ResponseSink {
   private reusable = false;
   private keepAliveMs: number;
   private socketError: (Error & { code?: string }) | undefined;
+  /** Requests this connection has carried, the current one included. */
+  private carried = 0;
 
   constructor(
     private readonly pool: Http1Pool,
@@ -47,6 +49,7 @@ export class Connection implements ResponseSink {
   }
 
   start(call: Call): void {
+    this.carried++;
     this.call = call;
     call.connection = this;
     this.parser.reset();
@@ -123,8 +126,24 @@ export class Connection implements ResponseSink {
     }
   };
 
+  /**
+   * A kept-alive connection the server closed just as a request went out on it (its idle timeout raced our
+   * reuse, or it dropped idle connections without saying): no byte of a reply came, so the server did not take
+   * the request up. It is sent once more on a new connection instead of failing as the upstream's fault.
+   */
+  private closedWhileIdle(): boolean {
+    const call = this.call;
+    if (!call || call.resent || this.carried < 2 || this.parser.started) return false;
+    this.call = undefined;
+    call.connection = undefined;
+    call.resent = true;
+    this.socket.destroy();
+    this.pool.resend(call);
+    return true;
+  }
+
   private readonly onEnd = () => {
-    if (!this.call) return;
+    if (!this.call || this.closedWhileIdle()) return;
     try {
       this.parser.finish();
     } catch (err) {
@@ -145,7 +164,7 @@ export class Connection implements ResponseSink {
   };
 
   private readonly onClose = () => {
-    if (this.call) {
+    if (this.call && !this.closedWhileIdle()) {
       const code = this.socketError?.code;
       if (!this.connected) this.fail(new TransportError('CONNECT_FAILED', `cannot connect (${code ?? this.socketError?.message ?? 'closed'})`, code));
       else this.fail(new TransportError('CLOSED', this.parser.started ? 'connection lost mid-response' : 'connection closed before a response', code));

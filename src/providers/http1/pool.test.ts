@@ -102,6 +102,34 @@ describe('Http1Pool', () => {
     expect(stats.connections).toBe(3);
   });
 
+  it('sends a request again, once, when a kept-alive connection closes under it before any reply', async () => {
+    let n = 0;
+    const { url, stats } = await rawServer((_req, socket) => {
+      n++;
+      // The second request arrives as the server drops the connection (an idle timeout racing the reuse).
+      if (n === 2) return void socket.destroy();
+      socket.write(reply(`answer ${n}`));
+    });
+    const p = pool(url, { connections: 1 });
+    expect((await request(p)).body).toBe('answer 1');
+    expect((await request(p)).body).toBe('answer 3');
+    expect(stats.connections).toBe(2);
+
+    // A server that answers once and then drops every request: one more try on a new connection, and a new
+    // connection's failure is the upstream's.
+    let answered = false;
+    const { url: flaky, stats: flakyStats } = await rawServer((_req, socket) => {
+      if (answered) return void socket.destroy();
+      answered = true;
+      socket.write(reply('first'));
+    });
+    const q = pool(flaky, { connections: 1 });
+    await request(q);
+    const err = (await request(q).catch((e: unknown) => e)) as TransportError;
+    expect([err.code, err.message]).toEqual(['CLOSED', 'connection closed before a response']);
+    expect(flakyStats.connections).toBe(2);
+  });
+
   it("drops an idle connection before the server's announced keep-alive timeout", async () => {
     const { url, stats } = await rawServer((_req, socket) => socket.write(reply('ok', 'keep-alive: timeout=1\r\n')));
     const p = pool(url);

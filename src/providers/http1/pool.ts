@@ -45,6 +45,8 @@ export class Call {
   connection: Connection | undefined;
   done = false;
   paused = false;
+  /** Sent again once already, after a kept-alive connection closed under it. */
+  resent = false;
 
   constructor(
     private readonly pool: Http1Pool,
@@ -156,6 +158,12 @@ export class Http1Pool {
     const next = this.queue.shift();
     if (next) this.connect().start(next);
     else if (this.closing && this.open.size === 0) this.drained?.();
+  }
+
+  /** Sends a call again, first in line: its connection closed before any reply came (see Connection). */
+  resend(call: Call): void {
+    // The closing connection still counts as open until its socket's close event, which starts this call.
+    this.queue.unshift(call);
   }
 
   dequeue(call: Call): void {
