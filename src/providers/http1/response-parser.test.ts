@@ -53,6 +53,15 @@ describe('ResponseParser', () => {
     for (const pieces of splits(wire)) expect(parse(pieces)).toMatchObject({ status: 200, reusable: true, body: 'hello data: 1\n\nxy', complete: true });
   });
 
+  it('limits the trailers of each reply, not of every reply a connection carried', () => {
+    const parser = new ResponseParser({ onHead: () => {}, onBody: () => {}, onComplete: () => {} });
+    const reply = Buffer.from(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-Trace: ${'t'.repeat(40_000)}\r\n\r\n`);
+    for (let i = 0; i < 3; i++) {
+      parser.reset();
+      expect(() => parser.execute(reply)).not.toThrow();
+    }
+  });
+
   it('skips 1xx interim replies and reads the final one', () => {
     const r = parse([Buffer.from('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok')]);
     expect(r).toMatchObject({ status: 201, body: 'ok', complete: true });

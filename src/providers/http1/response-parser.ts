@@ -73,6 +73,7 @@ export class ResponseParser {
     this.state = State.Head;
     this.partialHead = undefined;
     this.partialLine = '';
+    this.trailerBytes = 0;
   }
 
   /** True once any byte of the current response has arrived. */
