@@ -20,6 +20,10 @@ beforeAll(async () => {
       res.writeHead(429, { 'retry-after': '7', 'content-type': 'application/json' });
       return res.end(JSON.stringify({ error: { message: 'slow down' } }));
     }
+    if (req.url === '/v1/moved') {
+      res.writeHead(302, { location: '/elsewhere' });
+      return res.end();
+    }
     if (req.url === '/v1/hang') return; // never answers
     if (req.url === '/v1/stream') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -84,6 +88,14 @@ describe('HttpUpstream', () => {
     expect(err.status).toBe(429);
     expect(err.retryAfterMs).toBe(7000);
     expect(err.body).toEqual({ error: { message: 'slow down' } });
+  });
+
+  it('passes a health check on a 2xx reply only', async () => {
+    await expect(upstream().probe('/json', headers, never)).resolves.toBeUndefined();
+    const moved = (await upstream().probe('/moved', headers, never).catch((e: unknown) => e)) as UpstreamError;
+    expect([moved.kind, moved.status]).toEqual(['status', 302]);
+    const limited = (await upstream().probe('/limited', headers, never).catch((e: unknown) => e)) as UpstreamError;
+    expect(limited.status).toBe(429);
   });
 
   it('gives up at the total deadline', async () => {

@@ -2,7 +2,6 @@
 // deadlines, reading JSON bodies, and turning transport failures into UpstreamError.
 import type { ProviderConfig } from '../config/schema.ts';
 import { Http1Pool, type HttpRequest } from './http1/pool.ts';
-import { toUpstreamError } from './upstream-errors.ts';
 import { UpstreamError, type CancelSignal, type JsonObject } from './types.ts';
 import { UpstreamExchange } from './upstream-exchange.ts';
 
@@ -34,24 +33,25 @@ export class HttpUpstream {
   }
 
   private exchange(path: string, headers: Record<string, string>, body: string, signal: CancelSignal, streaming: boolean): Promise<string | AsyncIterable<Buffer>> {
-    return this.send({ method: 'POST', path: `${this.basePath}${path}`, headers, body }, signal, streaming);
+    return this.send({ method: 'POST', path: `${this.basePath}${path}`, headers, body }, signal, streaming).result;
   }
 
-  private send(request: HttpRequest, signal: CancelSignal, streaming: boolean): Promise<string | AsyncIterable<Buffer>> {
+  private send(request: HttpRequest, signal: CancelSignal, streaming: boolean): UpstreamExchange {
     const exchange = new UpstreamExchange(this.config.id, signal, this.config.timeouts.total_ms, streaming);
     try {
       exchange.attach(this.pool.dispatch(request, exchange));
     } catch (err) {
-      exchange.abandon();
-      return Promise.reject(toUpstreamError(err, this.config.id, signal));
+      // A request the pool cannot send at all fails like any other: through the exchange.
+      exchange.onError(err as Error);
     }
-    return exchange.result;
+    return exchange;
   }
 
-  /** GET for active health checks: any 2xx reply passes, whatever its body. */
+  /** GET for active health checks: a 2xx reply passes, whatever its body. */
   async probe(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<void> {
-    const { 'content-type': _json, ...rest } = headers;
-    await this.send({ method: 'GET', path: `${this.basePath}${path}`, headers: rest }, signal, false);
+    const exchange = this.send({ method: 'GET', path: `${this.basePath}${path}`, headers }, signal, false);
+    await exchange.result;
+    if (exchange.statusCode >= 300) throw new UpstreamError('status', `${this.config.id}: health check answered ${exchange.statusCode}`, exchange.statusCode);
   }
 
   close(): Promise<void> {

@@ -15,11 +15,12 @@ export function toUpstreamError(err: unknown, provider: string, clientSignal: Ca
   if (err instanceof UpstreamError) return err;
   if (clientSignal.aborted) return new UpstreamError('aborted', `${provider}: client went away`);
   const e = err as { code?: string; name?: string; message?: string };
-  const code = e instanceof TransportError ? e.code : undefined;
+  const transport = e instanceof TransportError ? e : undefined;
+  const code = transport?.code;
   if (code === 'HEADERS_TIMEOUT' || code === 'BODY_TIMEOUT' || e.name === 'TimeoutError' || e.name === 'AbortError') {
     return new UpstreamError('timeout', `${provider}: timed out (${code ?? e.name})`);
   }
-  const socketCode = e instanceof TransportError ? e.socketCode : e.code;
+  const socketCode = transport ? transport.socketCode : e.code;
   if (code === 'CONNECT_TIMEOUT' || code === 'CONNECT_FAILED' || socketCode === 'ECONNREFUSED' || socketCode === 'ENOTFOUND' || socketCode === 'EHOSTUNREACH') {
     return new UpstreamError('connect', `${provider}: cannot connect (${socketCode ?? code ?? e.name})`);
   }

@@ -15,7 +15,6 @@ export class UpstreamExchange implements ResponseHandler {
   private parts: Buffer[] = [];
   private ended = false;
   private failure: UpstreamError | undefined;
-  private abortReason: Error | undefined;
   private settled = false;
   private wake: (() => void) | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -37,15 +36,14 @@ export class UpstreamExchange implements ResponseHandler {
     clientSignal.addEventListener('abort', this.onClientAbort);
   }
 
-  /** The request was never sent: drop the deadline and the client listener. */
-  abandon(): void {
-    this.done();
-  }
-
-  /** The pool's handle on the request, once dispatched. */
+  /** The pool's handle on the request, given as dispatch returns: no deadline or abort can come before it. */
   attach(call: Call): void {
     this.call = call;
-    if (this.abortReason) call.abort(this.abortReason);
+  }
+
+  /** The reply's status, once its head arrived. */
+  get statusCode(): number {
+    return this.status;
   }
 
   onHead(statusCode: number, headers: ResponseHeaders): void {
@@ -77,12 +75,9 @@ export class UpstreamExchange implements ResponseHandler {
   private readonly onDeadline = () => this.abort(new DOMException('total timeout', 'TimeoutError'));
   private readonly onClientAbort = () => this.abort(new DOMException('client went away', 'AbortError'));
 
+  /** The pool ends the call, waiting or under way, with `reason`, which comes back through onError. */
   private abort(reason: Error): void {
-    if (this.call) return this.call.abort(reason);
-    // Still queued for a connection: fail now; the request is cancelled when it would start.
-    this.abortReason = reason;
-    this.done();
-    this.fail(toUpstreamError(reason, this.provider, this.clientSignal));
+    this.call?.abort(reason);
   }
 
   private done(): void {
