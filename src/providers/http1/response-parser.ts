@@ -2,6 +2,7 @@
 // Content-Length, chunked transfer coding, or read until the connection closes. Body bytes are handed on as
 // views of the socket's own chunks, never copied. Strict where leniency would let a reply be misread: a bad
 // length, a folded header or a malformed chunk size fails the response instead of guessing.
+import { isToken } from './token.ts';
 
 /**
  * A reply's header fields, read from its head text when asked for: a proxy reads one or two of them, and
@@ -218,42 +219,45 @@ export class ResponseParser {
       const size = colon - pos;
       if (size !== 10 && size !== 14 && size !== 17) continue;
       const name = text.slice(pos, colon).toLowerCase();
-      const value = (): string => text.slice(colon + 1, eol).trim();
+      const value = text.slice(colon + 1, eol).trim();
       if (name === 'content-length') {
-        const v = value();
-        if (!DIGITS.test(v) || (length !== undefined && length !== v)) throw new ResponseParseError(`bad content-length ${JSON.stringify(v.slice(0, 20))}`);
-        length = v;
+        if (!DIGITS.test(value) || (length !== undefined && length !== value)) throw new ResponseParseError(`bad content-length ${JSON.stringify(value.slice(0, 20))}`);
+        length = value;
       } else if (name === 'transfer-encoding') {
         encoded = true;
-        chunked = value().toLowerCase().endsWith('chunked');
+        chunked = value.toLowerCase().endsWith('chunked');
       } else if (name === 'connection') {
-        connection = value().toLowerCase();
+        connection = value.toLowerCase();
       } else if (name === 'keep-alive') {
-        keepAlive = value();
+        keepAlive = value;
       }
     }
     const headers = new ResponseHeaders(text.slice(fieldsStart));
     // 1xx (100 Continue, 103 Early Hints) come before the real response: read on.
     if (status < 200) return false;
     let reusable = minor === 0 ? /\bkeep-alive\b/.test(connection) : !/\bclose\b/.test(connection);
-    if (status === 204 || status === 304) {
-      this.sink.onHead(status, headers, reusable, keepAliveHint(keepAlive));
-      return true;
-    }
+    // 204 and 304 have no body, whatever their fields say.
+    const bodyless = status === 204 || status === 304;
+    if (!bodyless && !this.frameBody(encoded, chunked, length)) reusable = false;
+    this.sink.onHead(status, headers, reusable, keepAliveHint(keepAlive));
+    return bodyless || (this.state === State.Length && this.remaining === 0);
+  }
+
+  /** Sets how the body is read; says whether the connection can carry another request after such a body. */
+  private frameBody(encoded: boolean, chunked: boolean, length: string | undefined): boolean {
     if (encoded) {
-      // Transfer-Encoding overrides Content-Length (RFC 9112 6.3), and such a connection is not reused.
-      if (length !== undefined) reusable = false;
+      // Transfer-Encoding overrides Content-Length (RFC 9112 6.3); a reply that had both, or a coding other
+      // than chunked (read until close), leaves a connection not to be reused.
       this.state = chunked ? State.ChunkSize : State.UntilClose;
-      if (!chunked) reusable = false;
-    } else if (length !== undefined) {
+      return length === undefined && chunked;
+    }
+    if (length !== undefined) {
       this.remaining = Number(length);
       this.state = State.Length;
-    } else {
-      this.state = State.UntilClose;
-      reusable = false;
+      return true;
     }
-    this.sink.onHead(status, headers, reusable, keepAliveHint(keepAlive));
-    return this.state === State.Length && this.remaining === 0;
+    this.state = State.UntilClose;
+    return false;
   }
 }
 
@@ -265,19 +269,6 @@ function statusLineVersion(text: string, eol: number): number {
   for (let i = 9; i < 12; i++) if (text.charCodeAt(i) < 48 || text.charCodeAt(i) > 57) return -1;
   return eol === 12 || text.charCodeAt(12) === 32 ? minor : -1;
 }
-
-/** RFC 9110 token characters, by char code. */
-const TOKEN_CHARS = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_CHARS[c.charCodeAt(0)] = 1;
-
-function isToken(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 127 || TOKEN_CHARS[c] === 0) return false;
-  }
-  return true;
-}
-
 
 /** The server's `Keep-Alive: timeout=N`, in milliseconds. */
 function keepAliveHint(value: string | undefined): number | undefined {
