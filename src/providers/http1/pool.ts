@@ -6,7 +6,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { Connection } from './connection.ts';
-import { isToken } from './token.ts';
+import { isToken } from '../../http1/token.ts';
 import { TransportError } from './transport-error.ts';
 import type { ResponseHeaders } from './response-parser.ts';
 

@@ -2,7 +2,8 @@
 // Content-Length, chunked transfer coding, or read until the connection closes. Body bytes are handed on as
 // views of the socket's own chunks, never copied. Strict where leniency would let a reply be misread: a bad
 // length, a folded header or a malformed chunk size fails the response instead of guessing.
-import { isToken } from './token.ts';
+import { Framing, HttpParseError, MessageParser, type BodySink } from '../../http1/message-parser.ts';
+import { isToken } from '../../http1/token.ts';
 
 /**
  * A reply's header fields, read from its head text when asked for: a proxy reads one or two of them, and
@@ -33,169 +34,23 @@ export class ResponseHeaders {
   }
 }
 
-export interface ResponseSink {
+export interface ResponseSink extends BodySink {
   /** `reusable`: whether the connection may carry another request once this response is complete. */
   onHead(status: number, headers: ResponseHeaders, reusable: boolean, keepAliveMs: number | undefined): void;
-  onBody(chunk: Buffer): void;
-  /** `trailing`: bytes arrived after the response's end, which a connection without pipelining never expects. */
-  onComplete(trailing: boolean): void;
 }
 
-export class ResponseParseError extends Error {}
-
-const enum State {
-  Head,
-  Length,
-  ChunkSize,
-  ChunkData,
-  ChunkEnd,
-  Trailers,
-  UntilClose,
-  Done,
-}
+export class ResponseParseError extends HttpParseError {}
 
 const MAX_HEAD_BYTES = 64 * 1024;
-const MAX_LINE_BYTES = 8 * 1024;
-const LF = 10;
 const DIGITS = /^\d{1,15}$/;
-const HEX = /^[0-9a-fA-F]{1,12}$/;
 
-export class ResponseParser {
-  private state = State.Head;
-  private partialHead: Buffer | undefined;
-  private partialLine = '';
-  private remaining = 0;
-  private trailerBytes = 0;
-
-  constructor(private readonly sink: ResponseSink) {}
-
-  /** Starts on the next response (the connection carries a new request). */
-  reset(): void {
-    this.state = State.Head;
-    this.partialHead = undefined;
-    this.partialLine = '';
-    this.trailerBytes = 0;
+export class ResponseParser extends MessageParser {
+  constructor(private readonly sink: ResponseSink) {
+    super(sink, 'response', MAX_HEAD_BYTES, (message) => new ResponseParseError(message));
   }
 
-  /** True once any byte of the current response has arrived. */
-  get started(): boolean {
-    return this.state !== State.Head || this.partialHead !== undefined;
-  }
-
-  execute(chunk: Buffer): void {
-    let pos = 0;
-    while (pos < chunk.length) {
-      switch (this.state) {
-        case State.Head:
-          pos = this.head(chunk, pos);
-          break;
-        case State.Length: {
-          const n = Math.min(this.remaining, chunk.length - pos);
-          this.sink.onBody(pos === 0 && n === chunk.length ? chunk : chunk.subarray(pos, pos + n));
-          pos += n;
-          this.remaining -= n;
-          if (this.remaining === 0) this.complete(pos < chunk.length);
-          break;
-        }
-        case State.ChunkSize: {
-          const line = this.line(chunk, pos);
-          if (line === undefined) return;
-          pos = this.lineEnd;
-          const size = line.split(';', 1)[0]!.trim();
-          if (!HEX.test(size)) throw new ResponseParseError(`bad chunk size ${JSON.stringify(size.slice(0, 20))}`);
-          this.remaining = parseInt(size, 16);
-          this.state = this.remaining === 0 ? State.Trailers : State.ChunkData;
-          break;
-        }
-        case State.ChunkData: {
-          const n = Math.min(this.remaining, chunk.length - pos);
-          this.sink.onBody(chunk.subarray(pos, pos + n));
-          pos += n;
-          this.remaining -= n;
-          if (this.remaining === 0) this.state = State.ChunkEnd;
-          break;
-        }
-        case State.ChunkEnd: {
-          const line = this.line(chunk, pos);
-          if (line === undefined) return;
-          if (line !== '') throw new ResponseParseError('chunk data longer than its size');
-          pos = this.lineEnd;
-          this.state = State.ChunkSize;
-          break;
-        }
-        case State.Trailers: {
-          const line = this.line(chunk, pos);
-          if (line === undefined) return;
-          pos = this.lineEnd;
-          this.trailerBytes += line.length;
-          if (this.trailerBytes > MAX_HEAD_BYTES) throw new ResponseParseError('trailers too large');
-          if (line === '') this.complete(pos < chunk.length);
-          break;
-        }
-        case State.UntilClose:
-          this.sink.onBody(pos === 0 ? chunk : chunk.subarray(pos));
-          return;
-        case State.Done:
-          // The sink learnt of these bytes through onComplete(trailing); nothing more to read.
-          return;
-      }
-    }
-  }
-
-  /** The connection closed: completes a body read until close, else says what was cut short. */
-  finish(): void {
-    if (this.state === State.UntilClose) return this.complete(false);
-    if (this.state === State.Done) return;
-    throw new ResponseParseError(this.started ? 'connection closed mid-response' : 'connection closed before a response');
-  }
-
-  private complete(trailing: boolean): void {
-    this.state = State.Done;
-    this.sink.onComplete(trailing);
-  }
-
-  private lineEnd = 0;
-
-  /** The line starting at `pos` without its CRLF (its end in `lineEnd`), or undefined when it continues in the next chunk. */
-  private line(chunk: Buffer, pos: number): string | undefined {
-    const lf = chunk.indexOf(LF, pos);
-    if (lf === -1) {
-      this.partialLine += chunk.toString('latin1', pos);
-      if (this.partialLine.length > MAX_LINE_BYTES) throw new ResponseParseError('line too long');
-      return undefined;
-    }
-    let line = chunk.toString('latin1', pos, lf);
-    if (this.partialLine) {
-      line = this.partialLine + line;
-      this.partialLine = '';
-    }
-    if (!line.endsWith('\r')) throw new ResponseParseError('line not ended by CRLF');
-    this.lineEnd = lf + 1;
-    return line.slice(0, -1);
-  }
-
-  private head(chunk: Buffer, pos: number): number {
-    let buf = pos === 0 ? chunk : chunk.subarray(pos);
-    if (this.partialHead) {
-      buf = Buffer.concat([this.partialHead, buf]);
-      this.partialHead = undefined;
-    }
-    const end = buf.indexOf('\r\n\r\n');
-    if (end === -1) {
-      if (buf.length > MAX_HEAD_BYTES) throw new ResponseParseError('response head too large');
-      this.partialHead = buf;
-      return chunk.length;
-    }
-    if (end > MAX_HEAD_BYTES) throw new ResponseParseError('response head too large');
-    const bodyless = this.parseHead(buf.toString('latin1', 0, end));
-    // Where the body starts in `chunk`: the head may have begun in an earlier chunk.
-    const next = chunk.length - (buf.length - (end + 4));
-    if (bodyless) this.complete(next < chunk.length);
-    return next;
-  }
-
-  /** Reads the head and says whether the response is already complete (it has no body). */
-  private parseHead(text: string): boolean {
+  /** Reads the head and frames the body; a 1xx head is skipped (the real one follows). */
+  protected parseHead(text: string): void {
     let eol = text.indexOf('\r\n');
     if (eol === -1) eol = text.length;
     const minor = statusLineVersion(text, eol);
@@ -234,13 +89,13 @@ export class ResponseParser {
     }
     const headers = new ResponseHeaders(text.slice(fieldsStart));
     // 1xx (100 Continue, 103 Early Hints) come before the real response: read on.
-    if (status < 200) return false;
+    if (status < 200) return;
     let reusable = minor === 0 ? /\bkeep-alive\b/.test(connection) : !/\bclose\b/.test(connection);
     // 204 and 304 have no body, whatever their fields say.
     const bodyless = status === 204 || status === 304;
-    if (!bodyless && !this.frameBody(encoded, chunked, length)) reusable = false;
+    if (bodyless) this.frame(Framing.None);
+    else if (!this.frameBody(encoded, chunked, length)) reusable = false;
     this.sink.onHead(status, headers, reusable, keepAliveHint(keepAlive));
-    return bodyless || (this.state === State.Length && this.remaining === 0);
   }
 
   /** Sets how the body is read; says whether the connection can carry another request after such a body. */
@@ -248,15 +103,14 @@ export class ResponseParser {
     if (encoded) {
       // Transfer-Encoding overrides Content-Length (RFC 9112 6.3); a reply that had both, or a coding other
       // than chunked (read until close), leaves a connection not to be reused.
-      this.state = chunked ? State.ChunkSize : State.UntilClose;
+      this.frame(chunked ? Framing.Chunked : Framing.UntilClose);
       return length === undefined && chunked;
     }
     if (length !== undefined) {
-      this.remaining = Number(length);
-      this.state = State.Length;
+      this.frame(Framing.Length, Number(length));
       return true;
     }
-    this.state = State.UntilClose;
+    this.frame(Framing.UntilClose);
     return false;
   }
 }

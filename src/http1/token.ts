@@ -1,4 +1,4 @@
-// RFC 9110 tokens (header field names): checked by char code, for the request we write and the reply we read.
+// RFC 9110 tokens (header field names and methods): checked by char code, for what the upstream client writes and reads and what the data-plane server reads.
 
 const TOKEN_CHARS = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN_CHARS[c.charCodeAt(0)] = 1;
