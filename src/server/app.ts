@@ -26,7 +26,8 @@ import type { Router } from '../routing/router.ts';
 import type { ConduitConfig } from '../config/schema.ts';
 import type { ExperimentBook } from '../routing/experiments.ts';
 import { dataPlaneRoutes, type DataPlaneDeps } from './routes/data-plane.ts';
-import { dataPlaneFastPath } from './data-plane-http.ts';
+import { dataPlaneFastPath, dataPlaneHandler } from './data-plane-http.ts';
+import { DataPlaneServer } from './http1/server.ts';
 import { newRequestId } from './request-id.ts';
 import type { Pipeline } from './serve.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
@@ -65,17 +66,23 @@ function accessLogger(level: string): { logger: FastifyBaseLogger; access: Acces
   return { logger, access: accessLogTo(logger, batchedPerTurn((text) => destination.write(text))) };
 }
 
+const KEEP_ALIVE_MS = 72_000;
+
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { logger, access } = accessLogger(deps.logLevel);
   let closing = false;
-  const fastPath = dataPlaneFastPath({ pipeline: deps.pipeline, bodyLimitBytes: deps.bodyLimitBytes, trustProxy: deps.config.server.trust_proxy, log: logger, access, closing: () => closing });
+  const fastPathDeps = { pipeline: deps.pipeline, bodyLimitBytes: deps.bodyLimitBytes, trustProxy: deps.config.server.trust_proxy, log: logger, access, closing: () => closing };
+  const fastPath = dataPlaneFastPath(fastPathDeps);
+  let dataPlane: DataPlaneServer | undefined;
   const app = Fastify({
-    // The data plane's POST endpoints are served on node:http directly; Fastify gets everything else.
+    // The data plane's POST endpoints are served by our own HTTP/1.1 server in front of node:http (./http1), and
+    // on node:http directly on a connection it took over; Fastify gets everything else.
     serverFactory: (fastify) => {
       const server = createServer((req, res) => {
         if (!fastPath(req, res)) fastify(req, res);
       });
-      server.keepAliveTimeout = 72_000;
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      dataPlane = new DataPlaneServer(server, dataPlaneHandler(fastPathDeps), { keepAliveMs: KEEP_ALIVE_MS, requestTimeoutMs: server.requestTimeout || 300_000 });
       return server;
     },
     loggerInstance: logger,
@@ -103,6 +110,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.addHook('preClose', (done) => {
     closing = true;
+    // As forceCloseConnections does for node:http's connections, right after this hook.
+    dataPlane?.destroyAll();
     done();
   });
   app.addHook('onRequest', (request, reply, done) => {

@@ -1,8 +1,8 @@
 // Writes a stream to the client as server-sent events, chunk by chunk as they arrive, respecting backpressure.
-import type { ServerResponse } from 'node:http';
 import type { EventStream } from '../providers/types.ts';
+import type { ReplyChannel } from './exchange.ts';
 
-export function writeSseHead(res: ServerResponse, headers: Record<string, string>): void {
+export function writeSseHead(res: ReplyChannel, headers: Record<string, string>): void {
   // Added to the stage's own header object: spreading it into a new one takes V8's slow path per request.
   headers['content-type'] = 'text/event-stream; charset=utf-8';
   headers['cache-control'] = 'no-cache';
@@ -16,7 +16,7 @@ export function writeSseHead(res: ServerResponse, headers: Record<string, string
  * (one network read upstream) leave in one write, at once; nothing waits for more. The batch that ends the
  * stream is the exception: its frames are returned unwritten, to leave with the stream's end in one write.
  */
-export async function pipeEvents(res: ServerResponse, events: EventStream): Promise<string> {
+export async function pipeEvents(res: ReplyChannel, events: EventStream): Promise<string> {
   let held = '';
   try {
     for await (const batch of events) {
@@ -39,7 +39,7 @@ export async function pipeEvents(res: ServerResponse, events: EventStream): Prom
   return held;
 }
 
-function drained(res: ServerResponse): Promise<void> {
+function drained(res: ReplyChannel): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

@@ -1,15 +1,45 @@
 // One data-plane HTTP exchange, and the two ways it ends outside the pipeline's reply: an error and the
 // access-log line.
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GatewayError } from '../errors.ts';
 import type { AccessLog } from './access-log.ts';
 import type { Surface } from './surface.ts';
 
+/** A request's header fields by lower-case name: node:http's IncomingHttpHeaders or the data-plane server's own. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+/** The first value of a header field. */
+export function headerValue(headers: RequestHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return typeof value === 'string' ? value : value?.[0];
+}
+
+/**
+ * Where a data-plane reply is written: the part of node:http's ServerResponse the data plane uses, which the
+ * data-plane server's own reply (./http1/reply.ts) offers too.
+ */
+export interface ReplyChannel {
+  readonly destroyed: boolean;
+  readonly writableFinished: boolean;
+  readonly headersSent: boolean;
+  writeHead(status: number, headers: Readonly<Record<string, string | number | undefined>>): unknown;
+  /** False when the client's buffer is full: wait for 'drain'. */
+  write(text: string): boolean;
+  end(text?: string): unknown;
+  cork(): void;
+  setHeader(name: string, value: string): unknown;
+  destroy(): unknown;
+  on(event: 'drain' | 'close', listener: () => void): unknown;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  off(event: 'drain' | 'close', listener: () => void): unknown;
+}
+
 /** One HTTP request/response on the data plane. */
 export interface Exchange {
-  req: IncomingMessage;
-  res: ServerResponse;
+  method: string;
+  url: string;
+  headers: RequestHeaders;
+  res: ReplyChannel;
   requestId: string;
   /** performance.now() when the request arrived. */
   receivedAt: number;
@@ -28,5 +58,5 @@ export function sendError(exchange: Exchange, surface: Surface, err: GatewayErro
 }
 
 export function accessLog(exchange: Exchange, status: number): void {
-  exchange.access(exchange.requestId, exchange.req.method!, exchange.req.url!, status, Math.round(performance.now() - exchange.receivedAt));
+  exchange.access(exchange.requestId, exchange.method, exchange.url, status, Math.round(performance.now() - exchange.receivedAt));
 }

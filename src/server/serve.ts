@@ -5,7 +5,7 @@ import { runDeferred } from '../pipeline/compose.ts';
 import { isoTime } from '../util/clock.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import { fromUpstreamFailure } from '../routing/upstream-errors.ts';
-import { accessLog, sendError, type Exchange } from './exchange.ts';
+import { accessLog, headerValue, sendError, type Exchange } from './exchange.ts';
 import { ClientGone } from './client-gone.ts';
 import { pipeEvents, writeSseHead } from './deliver.ts';
 import { toGatewayError } from './errors.ts';
@@ -14,7 +14,7 @@ import type { Surface } from './surface.ts';
 export type Pipeline = (ctx: RequestContext) => Promise<void>;
 
 export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exchange, body: unknown, bodyText: string, bodyBytes: number): Promise<void> {
-  const { req, res } = exchange;
+  const { res } = exchange;
   const clientGone = new ClientGone();
   res.once('close', () => {
     if (!res.writableFinished) clientGone.abort();
@@ -26,7 +26,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
     receivedAt: isoTime(Date.now()),
     startedAt: exchange.receivedAt,
     clientIp: exchange.clientIp,
-    authorization: req.headers.authorization ?? (req.headers['x-api-key'] as string | undefined),
+    authorization: headerValue(exchange.headers, 'authorization') ?? headerValue(exchange.headers, 'x-api-key'),
     rawBody: undefined,
     bodyBytes,
     signal: clientGone,
