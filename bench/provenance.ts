@@ -9,7 +9,8 @@ import { NoncePool } from '../src/provenance/nonce-pool.ts';
 import { InlineSigner } from '../src/provenance/signer.ts';
 import { FingerprintRegistry } from '../src/provenance/registry.ts';
 import { ProvenanceService } from '../src/provenance/service.ts';
-import { prng, pseudoText, replaceWords } from '../src/provenance/text-corpus.ts';
+import { pseudoText, replaceWords } from '../src/provenance/text-corpus.ts';
+import { prng } from '../src/util/prng.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { tempDir } from '../test/helpers/gateway.ts';
 

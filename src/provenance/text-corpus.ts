@@ -1,15 +1,7 @@
 // Deterministic pseudo-English for robustness measurements: a few thousand invented words in sentences.
-let vocabulary: string[] | undefined;
+import { prng } from '../util/prng.ts';
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+let vocabulary: string[] | undefined;
 
 function words(): string[] {
   if (!vocabulary) {

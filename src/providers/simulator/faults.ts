@@ -1,6 +1,6 @@
 // How the SIMULATOR misbehaves on purpose, so failure handling has a real peer to fail against.
 import { z } from 'zod';
-import { prng } from './generate.ts';
+import { prng } from '../../util/prng.ts';
 import type { CancelSignal } from '../types.ts';
 
 export const simulatorFaultsSchema = z

@@ -1,5 +1,6 @@
 // The SIMULATOR's text engine: deterministic, OpenAI-shaped replies for demos and tests. No model runs here.
 import { createHash } from 'node:crypto';
+import { prng } from '../../util/prng.ts';
 import type { JsonObject } from '../types.ts';
 
 const WORDS = (
@@ -8,18 +9,6 @@ const WORDS = (
   'number field order user service region vendor price cost margin policy rule report stream chunk response latency ' +
   'simulated reply text sentence because therefore however also then so while when where what how why'
 ).split(' ');
-
-/** Mulberry32: a small, fast, seedable PRNG, so the same request always gets the same reply. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function seedOf(text: string): number {
   return createHash('sha1').update(text).digest().readUInt32LE(0);

@@ -1,7 +1,8 @@
 // The SIMULATOR's OpenAI-shaped replies (chat, chunks, embeddings), shared by the in-process adapter and
 // the HTTP server so both behave identically.
 import type { JsonObject } from '../types.ts';
-import { contentText, countTokens, embed, isReasoningModel, pickTool, prng, promptTokens, replyPieces, seedOf, toolArguments } from './generate.ts';
+import { contentText, countTokens, embed, isReasoningModel, pickTool, promptTokens, replyPieces, seedOf, toolArguments } from './generate.ts';
+import { prng } from '../../util/prng.ts';
 
 export const SIMULATOR_FINGERPRINT = 'conduit-simulator';
 

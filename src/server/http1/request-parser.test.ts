@@ -1,6 +1,7 @@
 // The data-plane server's request parser on bytes as a client sends them: whole, split anywhere, chunked, and
 // the malformed and ambiguous requests it must refuse (with the status that says why) rather than guess at.
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../util/prng.ts';
 import { RequestParseError, RequestParser, type RequestHead } from './request-parser.ts';
 
 function parse(pieces: Buffer[], accept = true) {
@@ -94,6 +95,48 @@ describe('RequestParser', () => {
       ['POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n', 400],
     ];
     for (const [wire, status] of cases) expect(refusal(wire), JSON.stringify(wire.slice(0, 70))).toBe(status);
+  });
+
+  it('reads mangled bytes the same however they are split: the same requests, or the same refusal, never another error', () => {
+    // Self-consistency is what smuggling needs to fail: one byte stream is one reading, whatever the reads.
+    const seeds = [
+      'POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Length: 11\r\n\r\n{"a":"bcd"}',
+      'POST /v1/embeddings HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3;x=y\r\nefg\r\n0\r\nT: 1\r\n\r\n',
+      'GET /v1/models HTTP/1.0\r\nConnection: keep-alive\r\n\r\nPOST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi',
+    ].map((wire) => Buffer.from(wire));
+    const alphabet = Buffer.from('\r\n :;0123456789abcdefABCDEF-\t\u0000\u007f\u00ffPOST/HTTP1.chunked');
+    const reading = (pieces: Buffer[]): string => {
+      try {
+        const got = parse(pieces);
+        // Bytes a request did not use are the next request's: what counts is where the first request ended.
+        let consumed = 0;
+        for (const [i, used] of got.used.entries()) {
+          consumed += used;
+          if (used < pieces[i]!.length) break;
+        }
+        return JSON.stringify({ heads: got.heads, text: got.text, complete: got.complete, consumed });
+      } catch (err) {
+        if (err instanceof RequestParseError) return `refused ${err.status}`;
+        throw err;
+      }
+    };
+    const random = prng(2026);
+    const pick = (n: number) => Math.floor(random() * n);
+    for (let round = 0; round < 3000; round++) {
+      let bytes = Buffer.from(seeds[round % seeds.length]!);
+      for (let edits = 1 + pick(3); edits > 0; edits--) {
+        const at = pick(bytes.length);
+        const byte = Buffer.of(alphabet[pick(alphabet.length)]!);
+        const op = pick(3);
+        if (op === 0) bytes[at] = byte[0]!;
+        else if (op === 1) bytes = Buffer.concat([bytes.subarray(0, at), byte, bytes.subarray(at)]);
+        else bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
+      }
+      const whole = reading([bytes]);
+      const cuts = [pick(bytes.length), pick(bytes.length)].sort((a, b) => a - b);
+      const split = reading([bytes.subarray(0, cuts[0]), bytes.subarray(cuts[0], cuts[1]), bytes.subarray(cuts[1])]);
+      expect(split, JSON.stringify(bytes.toString('latin1'))).toBe(whole);
+    }
   });
 
   it('does not let a field named __proto__ change the fields object', () => {
