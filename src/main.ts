@@ -193,9 +193,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     async close() {
       healthChecker.stop();
       clearInterval(retention);
+      // First, so that requests under way finish with the signer, registry and store they need.
+      await app.close();
       await registry.flush();
       await signer.close();
-      await app.close();
       await catalogue.close();
       await store.close();
     },

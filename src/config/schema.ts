@@ -191,9 +191,11 @@ export const configSchema = z
         body_limit_bytes: z.number().int().positive().default(4 * 1024 * 1024),
         /** Behind a load balancer: take the client address from X-Forwarded-For. */
         trust_proxy: z.boolean().default(false),
+        /** On shutdown, how long requests under way may take to finish before they are cut. */
+        shutdown_grace_ms: z.number().int().min(0).max(3_600_000).default(30_000),
       })
       .strict()
-      .default(() => ({ host: '127.0.0.1', port: 8080, body_limit_bytes: 4 * 1024 * 1024, trust_proxy: false })),
+      .default(() => ({ host: '127.0.0.1', port: 8080, body_limit_bytes: 4 * 1024 * 1024, trust_proxy: false, shutdown_grace_ms: 30_000 })),
     regions: z.array(regionSchema).min(1),
     vendors: z.array(vendorSchema).min(1),
     providers: z.array(providerSchema).min(1),

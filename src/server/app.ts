@@ -79,6 +79,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // on node:http directly on a connection it took over; Fastify gets everything else.
     serverFactory: (fastify) => {
       const server = createServer((req, res) => {
+        // node:http closes only the connections idle when the shutdown begins: one whose reply was under way
+        // then is closed once that reply is done.
+        res.once('finish', () => closing && setImmediate(() => server.closeIdleConnections()));
         if (!fastPath(req, res)) fastify(req, res);
       });
       server.keepAliveTimeout = KEEP_ALIVE_MS;
@@ -93,7 +96,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     genReqId: newRequestId,
     requestIdHeader: false,
     return503OnClosing: true,
-    forceCloseConnections: true,
+    // A graceful close: idle connections close at once, requests under way finish (within the grace below).
+    forceCloseConnections: 'idle',
   });
 
   // JSON whatever the declared content type (curl users often forget the header).
@@ -108,10 +112,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJson);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
 
+  let grace: NodeJS.Timeout | undefined;
   app.addHook('preClose', (done) => {
     closing = true;
-    // As forceCloseConnections does for node:http's connections, right after this hook.
-    dataPlane?.destroyAll();
+    // As forceCloseConnections: 'idle' does for node:http's connections, right after this hook; what is still
+    // under way when the grace runs out is cut (its usage is recorded as a client that went away).
+    dataPlane?.drain();
+    grace = setTimeout(() => {
+      dataPlane?.destroyAll();
+      app.server.closeAllConnections();
+    }, deps.config.server.shutdown_grace_ms);
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    clearTimeout(grace);
     done();
   });
   app.addHook('onRequest', (request, reply, done) => {

@@ -21,12 +21,17 @@ export function register(program: Command): void {
           host: opts.host,
           announce: (line) => console.log(line),
         });
+        let stopping = false;
         const stop = async () => {
+          // A second signal does not wait for requests under way.
+          if (stopping) process.exit(1);
+          stopping = true;
+          console.log('Shutting down: finishing requests under way (a second Ctrl-C stops at once)');
           await gateway.close();
           process.exit(0);
         };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
       } catch (err) {
         if (err instanceof ConfigError) {
           console.error(err.message);

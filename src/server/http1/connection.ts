@@ -53,6 +53,8 @@ export class ServerConnection implements RequestSink {
   private heldBytes = 0;
   private reply: ServerReply | undefined;
   private deadline: NodeJS.Timeout | undefined;
+  /** The server is shutting down: no request after the one under way. */
+  private draining = false;
 
   constructor(
     readonly socket: Socket,
@@ -66,6 +68,16 @@ export class ServerConnection implements RequestSink {
     socket.on('timeout', this.onTimeout);
     socket.on('error', this.onError);
     socket.once('close', this.onClose);
+  }
+
+  /** Closes the connection now if it is idle, else once the request under way (or arriving) has its reply. */
+  drain(): void {
+    if (this.draining || this.phase === Phase.Gone) return;
+    this.draining = true;
+    if (this.phase === Phase.Reading && !this.parser.started && this.held.length === 0) {
+      this.phase = Phase.Gone;
+      this.socket.end();
+    } else this.reply?.setHeader('connection', 'close');
   }
 
   onHead(head: RequestHead): boolean {
@@ -129,7 +141,7 @@ export class ServerConnection implements RequestSink {
     const body = this.body.length === 1 ? this.body[0]! : Buffer.concat(this.body);
     const request: ServerRequest = Object.assign(head, { body, remoteAddress: this.socket.remoteAddress ?? '' });
     this.next();
-    const reply = (this.reply = new ServerReply(this.socket, head.keepAlive, head.minor, Math.round(this.options.keepAliveMs / 1000), this.onReplyDone));
+    const reply = (this.reply = new ServerReply(this.socket, head.keepAlive && !this.draining, head.minor, Math.round(this.options.keepAliveMs / 1000), this.onReplyDone));
     this.handler.handle(request, reply);
   }
 
@@ -146,7 +158,7 @@ export class ServerConnection implements RequestSink {
   private readonly onReplyDone = (reusable: boolean) => {
     if (this.phase === Phase.Gone) return;
     this.reply = undefined;
-    if (!reusable) {
+    if (!reusable || this.draining) {
       this.phase = Phase.Gone;
       this.socket.end();
       return;

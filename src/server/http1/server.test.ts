@@ -9,6 +9,8 @@ import type { ServerReply } from './reply.ts';
 import { DataPlaneServer } from './server.ts';
 
 const closers: Array<() => void> = [];
+/** The data-plane server start() made last. */
+let dataPlane: DataPlaneServer;
 afterEach(() => closers.splice(0).forEach((close) => close()));
 
 interface Reply {
@@ -18,7 +20,7 @@ interface Reply {
 }
 
 /** A node:http server answering `node <METHOD> <url>`, with the data-plane server serving POST /own and /stream. */
-async function start(opts: { bodyLimit?: number; keepAliveMs?: number; requestTimeoutMs?: number; onReply?: (reply: ServerReply) => void } = {}) {
+async function start(opts: { streamMs?: number; bodyLimit?: number; keepAliveMs?: number; requestTimeoutMs?: number; onReply?: (reply: ServerReply) => void } = {}) {
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.end(`node ${req.method} ${req.url}`));
@@ -31,7 +33,7 @@ async function start(opts: { bodyLimit?: number; keepAliveMs?: number; requestTi
       if (request.url === '/stream') {
         reply.writeHead(200, { 'content-type': 'text/event-stream' });
         reply.write('data: 1\n\n');
-        setTimeout(() => (reply.write('data: é\n\n'), reply.end('data: [DONE]\n\n')), 20);
+        setTimeout(() => (reply.write('data: é\n\n'), reply.end('data: [DONE]\n\n')), opts.streamMs ?? 20);
         return;
       }
       const text = `own ${request.body.toString()} ${request.headers['x-n'] ?? ''}`;
@@ -43,7 +45,7 @@ async function start(opts: { bodyLimit?: number; keepAliveMs?: number; requestTi
       reply.end(err.message);
     },
   };
-  new DataPlaneServer(server, handler, { keepAliveMs: opts.keepAliveMs ?? 10_000, requestTimeoutMs: opts.requestTimeoutMs ?? 10_000 });
+  dataPlane = new DataPlaneServer(server, handler, { keepAliveMs: opts.keepAliveMs ?? 10_000, requestTimeoutMs: opts.requestTimeoutMs ?? 10_000 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   closers.push(() => server.close());
   closers.push(() => server.closeAllConnections());
@@ -222,6 +224,30 @@ describe('DataPlaneServer', () => {
     client.socket.destroy();
     expect(await closed).toBe(false);
     expect(reply!.destroyed).toBe(true);
+  });
+
+  it('drains for a shutdown: idle connections close at once, the others after the reply under way, never serving another', async () => {
+    const port = await start({ streamMs: 300 });
+    const idle = await connect(port);
+    idle.socket.write(post('/own', 'a'));
+    await idle.replies(1);
+    const arriving = await connect(port);
+    arriving.socket.write('POST /own HTTP/1.1\r\nhost: t\r\ncontent-length: 4\r\n\r\nha');
+    // A stream under way (it ends 300 ms after it began), a request pipelined behind it.
+    const streaming = await connect(port);
+    streaming.socket.write('POST /stream HTTP/1.1\r\nhost: t\r\ncontent-length: 0\r\n\r\n' + post('/own', 'pipelined'));
+    await new Promise((r) => setTimeout(r, 20));
+    dataPlane.drain();
+    expect(await idle.closedSoon()).toBe(true);
+    arriving.socket.write('lf');
+    const [half] = await arriving.replies(1);
+    expect(half).toMatchObject({ status: 200, body: 'own half ' });
+    expect(half!.headers.get('connection')).toBe('close');
+    expect(await arriving.closedSoon()).toBe(true);
+    const [stream, ...rest] = await streaming.replies(2);
+    expect(stream!.body).toBe('data: 1\n\ndata: é\n\ndata: [DONE]\n\n');
+    expect(rest).toEqual([]);
+    expect(streaming.closed).toBe(true);
   });
 
   it('closes a connection whose request does not arrive whole in time, with 408, and one idle past its keep-alive', async () => {

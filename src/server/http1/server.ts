@@ -32,6 +32,12 @@ export class DataPlaneServer {
     });
   }
 
+  /** For a graceful shutdown: idle connections close now, the others after the reply under way. Connections
+   * handed to node:http are its to close (server.closeIdleConnections()). */
+  drain(): void {
+    for (const c of this.connections) c.drain();
+  }
+
   /** Closes every connection at once, replies in progress included. */
   destroyAll(): void {
     for (const c of this.connections) c.socket.destroy();
