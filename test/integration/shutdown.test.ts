@@ -120,8 +120,10 @@ describe('shutdown', () => {
   it('cuts what is still under way when the grace period runs out', async () => {
     sim.setFaults({ hang_rate: 1 });
     const config = { ...simulatorServerConfig([{ id: 'sim', url: sim.url }]), server: { shutdown_grace_ms: 300 } };
-    const gw = await startTestGateway({ config });
-    const client = gw.client((await gw.newOrgKey()).key);
+    const dataDir = tempDir();
+    const gw = await startTestGateway({ config, dataDir });
+    const { orgId, key } = await gw.newOrgKey();
+    const client = gw.client(key);
     const before = sim.stats.requests;
     const hanging = client.chat.completions.create({ model: 'gpt-4o', messages }).then(
       () => 'answered',
@@ -136,5 +138,12 @@ describe('shutdown', () => {
     expect(took).toBeGreaterThanOrEqual(250);
     expect(took).toBeLessThan(1400);
     sim.setFaults({});
+    // Recorded all the same, as a request whose client went away.
+    const again = await startTestGateway({ config, dataDir });
+    try {
+      expect((await again.admin('GET', `/orgs/${orgId}/usage`)).body).toMatchObject({ requests: 1 });
+    } finally {
+      await again.close();
+    }
   });
 });
