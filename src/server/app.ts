@@ -118,10 +118,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // As forceCloseConnections: 'idle' does for node:http's connections, right after this hook; what is still
     // under way when the grace runs out is cut (its usage is recorded as a client that went away).
     dataPlane?.drain();
-    grace = setTimeout(() => {
-      dataPlane?.destroyAll();
-      app.server.closeAllConnections();
-    }, deps.config.server.shutdown_grace_ms);
+    // destroyAll() closes the connections handed to node:http too.
+    grace = setTimeout(() => dataPlane?.destroyAll(), deps.config.server.shutdown_grace_ms);
     done();
   });
   app.addHook('onClose', (_instance, done) => {
