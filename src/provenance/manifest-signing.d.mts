@@ -6,4 +6,4 @@ export const MANIFEST_TYPE: 'conduit-provenance+jws';
 export function contentHash(text: string): string;
 
 /** The compact JWS over the claims (`claimsJson`: their JSON, without the content hash) and the text's hash. */
-export function signManifest(signingKey: Ed25519SigningKey, kid: string, claimsJson: string, text: string, nonce?: Buffer): { manifest: string; content_sha256: string };
+export function signManifest(signingKey: Ed25519SigningKey, kid: string, claimsJson: string, text: string): { manifest: string; content_sha256: string };

@@ -16,10 +16,10 @@ function protectedHeader(kid) {
   return header;
 }
 
-/** `claimsJson` is the claims object's JSON without the content hash, which is added last; `nonce`, see ed25519.mjs. */
-export function signManifest(signingKey, kid, claimsJson, text, nonce) {
+/** `claimsJson` is the claims object's JSON without the content hash, which is added last. */
+export function signManifest(signingKey, kid, claimsJson, text) {
   const content_sha256 = contentHash(text);
   const payload = Buffer.from(`${claimsJson.slice(0, -1)},"content_sha256":"${content_sha256}"}`).toString('base64url');
   const input = `${protectedHeader(kid)}.${payload}`;
-  return { manifest: `${input}.${signEd25519(signingKey, Buffer.from(input), nonce).toString('base64url')}`, content_sha256 };
+  return { manifest: `${input}.${signEd25519(signingKey, Buffer.from(input)).toString('base64url')}`, content_sha256 };
 }

@@ -1,10 +1,9 @@
 // Who signs provenance manifests (hashing the text, encoding the claims, the Ed25519 signature): inline on the
 // event loop, or on a signing thread that takes all the manifests requested in one event-loop turn as one
-// message. With a nonce made ahead of time (nonce-pool.ts) a manifest costs about 6 µs, without one 18 µs.
+// message. Either way each signature is one whole library call (ed25519.mjs); only the thread differs.
 import { Worker } from 'node:worker_threads';
-import { canPrecomputeNonces, ed25519SigningKey, type Ed25519SigningKey } from './ed25519.mjs';
+import { ed25519SigningKey, type Ed25519SigningKey } from './ed25519.mjs';
 import { signManifest } from './manifest-signing.mjs';
-import { NoncePool } from './nonce-pool.ts';
 
 export interface SignedManifest {
   manifest: string;
@@ -20,26 +19,21 @@ export interface Signer {
 
 export class InlineSigner implements Signer {
   private readonly keys = new Map<string, Ed25519SigningKey>();
-  /** Nonces made ahead of time, when there are any. */
-  constructor(readonly nonces?: NoncePool) {}
   addKey(kid: string, pem: string): void {
     this.keys.set(kid, ed25519SigningKey(pem));
   }
   async sign(kid: string, claimsJson: string, text: string): Promise<SignedManifest> {
-    return signManifest(this.keys.get(kid)!, kid, claimsJson, text, this.nonces?.take());
+    return signManifest(this.keys.get(kid)!, kid, claimsJson, text);
   }
-  async close(): Promise<void> {
-    await this.nonces?.close();
-  }
+  async close(): Promise<void> {}
 }
 
 /**
- * Inline while nonces made ahead of time last (a signature is then cheaper than a thread round trip) or the
- * gateway is quiet (no signature waiting); on the signing thread once signatures queue up without nonces
- * (under load, where the event loop's time is the limit).
+ * Inline while the gateway is quiet (no signature waiting: one signature costs less than a thread round trip);
+ * on the signing thread once signatures queue up (under load, where the event loop's time is the limit).
  */
 export class AdaptiveSigner implements Signer {
-  private readonly inline = new InlineSigner(canPrecomputeNonces ? new NoncePool() : undefined);
+  private readonly inline = new InlineSigner();
   private readonly thread = new ThreadSigner();
   /** Signatures asked for in the current event-loop turn. */
   private thisTurn = 0;
@@ -50,7 +44,6 @@ export class AdaptiveSigner implements Signer {
   }
 
   sign(kid: string, claimsJson: string, text: string): Promise<SignedManifest> {
-    if (this.inline.nonces?.size) return this.inline.sign(kid, claimsJson, text);
     if (this.thisTurn++ === 0) setImmediate(() => (this.thisTurn = 0));
     // Several responses finishing in one turn, or the thread already working: that is load.
     return this.thisTurn > 1 || this.thread.busy ? this.thread.sign(kid, claimsJson, text) : this.inline.sign(kid, claimsJson, text);
