@@ -57,6 +57,8 @@ export const invalidJson = (detail: string) => new GatewayError(400, 'invalid_js
 
 export const requestTooLarge = (limitBytes: number | string) => new GatewayError(413, 'request_too_large', `The request body is larger than the ${limitBytes} byte limit.`);
 
+export const internalError = () => new GatewayError(500, 'internal_error', 'The server had an error while processing your request.');
+
 export const notFound = (message: string, code = 'not_found', param: string | null = null) =>
   new GatewayError(404, code, message, { param });
 

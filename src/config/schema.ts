@@ -193,9 +193,14 @@ export const configSchema = z
         trust_proxy: z.boolean().default(false),
         /** On shutdown, how long requests under way may take to finish before they are cut. */
         shutdown_grace_ms: z.number().int().min(0).max(3_600_000).default(30_000),
+        /** A client must send a request's head within this (node:http's headersTimeout), else 408 and closed. */
+        headers_timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
+        /** ... and the whole request, body included, within this (node:http's requestTimeout). */
+        request_timeout_ms: z.number().int().min(100).max(3_600_000).default(300_000),
       })
       .strict()
-      .default(() => ({ host: '127.0.0.1', port: 8080, body_limit_bytes: 4 * 1024 * 1024, trust_proxy: false, shutdown_grace_ms: 30_000 })),
+      .refine((s) => s.headers_timeout_ms <= s.request_timeout_ms, { message: 'headers_timeout_ms must not exceed request_timeout_ms', path: ['headers_timeout_ms'] })
+      .default(() => ({ host: '127.0.0.1', port: 8080, body_limit_bytes: 4 * 1024 * 1024, trust_proxy: false, shutdown_grace_ms: 30_000, headers_timeout_ms: 60_000, request_timeout_ms: 300_000 })),
     regions: z.array(regionSchema).min(1),
     vendors: z.array(vendorSchema).min(1),
     providers: z.array(providerSchema).min(1),

@@ -2,12 +2,12 @@
 import { createServer } from 'node:http';
 import pino from 'pino';
 import { accessLogTo, batchedPerTurn, type AccessLog } from './access-log.ts';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import { GatewayError, invalidJson } from '../errors.ts';
 import { adminGuard } from './admin-auth.ts';
 import { actorOf } from './actor.ts';
-import { sendError, toGatewayError } from './errors.ts';
+import { toGatewayError, writeError } from './errors.ts';
 import { adminRoutingRoutes } from './routes/admin-routing.ts';
 import { adminGovernanceRoutes } from './routes/admin-governance.ts';
 import { adminMeteringRoutes } from './routes/admin-metering.ts';
@@ -25,16 +25,12 @@ import { adminTenancyRoutes } from './routes/admin-tenancy.ts';
 import type { Router } from '../routing/router.ts';
 import type { ConduitConfig } from '../config/schema.ts';
 import type { ExperimentBook } from '../routing/experiments.ts';
-import { dataPlaneRoutes, type DataPlaneDeps } from './routes/data-plane.ts';
-import { dataPlaneFastPath, dataPlaneHandler } from './data-plane-http.ts';
-import { DataPlaneServer } from './http1/server.ts';
+import { dataPlaneRoutes, surfaceOf, type DataPlaneDeps } from './routes/data-plane.ts';
 import { newRequestId } from './request-id.ts';
-import type { Pipeline } from './serve.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
 import type { UsageStore } from '../store/ports.ts';
 
 export interface AppDeps extends DataPlaneDeps {
-  pipeline: Pipeline;
   tenancy: Tenancy;
   usage: UsageStore;
   router: Router;
@@ -68,34 +64,40 @@ function accessLogger(level: string): { logger: FastifyBaseLogger; access: Acces
 
 const KEEP_ALIVE_MS = 72_000;
 
+const shuttingDown = () => new GatewayError(503, 'server_shutting_down', 'The server is shutting down; retry on another instance.');
+
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { logger, access } = accessLogger(deps.logLevel);
+  const limits = deps.config.server;
   let closing = false;
-  const fastPathDeps = { pipeline: deps.pipeline, bodyLimitBytes: deps.bodyLimitBytes, trustProxy: deps.config.server.trust_proxy, log: logger, access, closing: () => closing };
-  const fastPath = dataPlaneFastPath(fastPathDeps);
-  let dataPlane: DataPlaneServer | undefined;
   const app = Fastify({
-    // The data plane's POST endpoints are served by our own HTTP/1.1 server in front of node:http (./http1), and
-    // on node:http directly on a connection it took over; Fastify gets everything else.
-    serverFactory: (fastify) => {
-      const server = createServer((req, res) => {
-        // node:http closes only the connections idle when the shutdown begins: one whose reply was under way
-        // then is closed once that reply is done.
-        res.once('finish', () => closing && setImmediate(() => server.closeIdleConnections()));
-        if (!fastPath(req, res)) fastify(req, res);
-      });
-      server.keepAliveTimeout = KEEP_ALIVE_MS;
-      dataPlane = new DataPlaneServer(server, dataPlaneHandler(fastPathDeps), { keepAliveMs: KEEP_ALIVE_MS, requestTimeoutMs: server.requestTimeout || 300_000 });
+    serverFactory: (handler) => {
+      const server = createServer(
+        {
+          keepAliveTimeout: KEEP_ALIVE_MS,
+          headersTimeout: limits.headers_timeout_ms,
+          requestTimeout: limits.request_timeout_ms,
+          // How often node looks for connections past those deadlines (its default is 30 s).
+          connectionsCheckingInterval: Math.min(1_000, limits.headers_timeout_ms),
+        },
+        (req, res) => {
+          // node:http closes only the connections idle when the shutdown begins: one whose reply was under way
+          // then is closed once that reply is done.
+          res.once('finish', () => closing && setImmediate(() => server.closeIdleConnections()));
+          handler(req, res);
+        },
+      );
       return server;
     },
     loggerInstance: logger,
-    // One access-log line per request, written by our onResponse hook, instead of Fastify's two.
+    // One access-log line per request, written when its reply closes, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimitBytes,
     trustProxy: deps.config.server.trust_proxy,
     genReqId: newRequestId,
     requestIdHeader: false,
-    return503OnClosing: true,
+    // Requests that arrive while closing get our own OpenAI-shaped 503 (the onRequest hook below).
+    return503OnClosing: false,
     // A graceful close: idle connections close at once, requests under way finish (within the grace below).
     forceCloseConnections: 'idle',
   });
@@ -115,11 +117,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   let grace: NodeJS.Timeout | undefined;
   app.addHook('preClose', (done) => {
     closing = true;
-    // As forceCloseConnections: 'idle' does for node:http's connections, right after this hook; what is still
-    // under way when the grace runs out is cut (its usage is recorded as a client that went away).
-    dataPlane?.drain();
-    // destroyAll() closes the connections handed to node:http too.
-    grace = setTimeout(() => dataPlane?.destroyAll(), deps.config.server.shutdown_grace_ms);
+    // What is still under way when the grace runs out is cut (its usage is recorded as a client that went away).
+    grace = setTimeout(() => app.server.closeAllConnections(), deps.config.server.shutdown_grace_ms);
     done();
   });
   app.addHook('onClose', (_instance, done) => {
@@ -127,18 +126,25 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     done();
   });
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
-    done();
+    const res = reply.raw;
+    // Set on node's response, so that replies the data plane writes itself carry it too.
+    res.setHeader('x-request-id', request.id);
+    res.once('close', () => access(request.id, request.method, request.url, res.writableFinished ? res.statusCode : 499, Math.round(reply.elapsedTime)));
+    if (!closing) return done();
+    res.setHeader('connection', 'close');
+    done(shuttingDown());
   });
 
-  app.setErrorHandler((err, request, reply) => sendError(reply, toGatewayError(err), request));
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new GatewayError(404, 'unknown_url', `Unknown request URL: ${request.method} ${request.url}.`)),
-  );
+  const replyWithError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const error = toGatewayError(err);
+    if (error.status >= 500) request.log.error({ err, code: error.code }, error.message);
+    // A body left unread (too large, or refused before it was read) would be read as the next request: close.
+    if (!request.raw.complete) reply.raw.setHeader('connection', 'close');
+    reply.hijack();
+    writeError(reply.raw, error, surfaceOf(request)?.errorBody);
+  };
+  app.setErrorHandler(replyWithError);
+  app.setNotFoundHandler((request, reply) => replyWithError(new GatewayError(404, 'unknown_url', `Unknown request URL: ${request.method} ${request.url}.`), request, reply));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   dataPlaneRoutes(app, deps);

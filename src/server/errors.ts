@@ -1,6 +1,8 @@
-// The one place that turns any error into an OpenAI-style error response. Never a stack trace.
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError, invalidJson, requestTooLarge } from '../errors.ts';
+// The one place that turns any error into an error response, in the caller's wire format (OpenAI's by default,
+// Anthropic's on its surface). Never a stack trace.
+import type { FastifyError } from 'fastify';
+import { GatewayError, internalError, invalidJson, requestTooLarge } from '../errors.ts';
+import type { ReplyChannel } from './exchange.ts';
 
 /** Fastify's own errors (body parsing, size limits, content types) as GatewayErrors. */
 export function fromFastifyError(err: FastifyError): GatewayError | undefined {
@@ -24,10 +26,16 @@ export function fromFastifyError(err: FastifyError): GatewayError | undefined {
 
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
-  return fromFastifyError(err as FastifyError) ?? new GatewayError(500, 'internal_error', 'The server had an error while processing your request.');
+  return fromFastifyError(err as FastifyError) ?? internalError();
 }
 
-export function sendError(reply: FastifyReply, err: GatewayError, request?: FastifyRequest): FastifyReply {
-  if (err.status >= 500 && request) request.log.error({ code: err.code }, err.message);
-  return reply.code(err.status).headers(err.headers).type('application/json').send(err.toBody());
+/** How an error's body is written: the surface's format, or OpenAI's. */
+export type ErrorFormat = (err: GatewayError) => unknown;
+export const openaiErrorFormat: ErrorFormat = (err) => err.toBody();
+
+/** Writes `err` as the whole reply. `headers` are the stage's own (rate-limit headers and the like). */
+export function writeError(res: ReplyChannel, err: GatewayError, format: ErrorFormat = openaiErrorFormat, headers?: Record<string, string>): void {
+  const body = JSON.stringify(format(err));
+  res.writeHead(err.status, { ...headers, ...err.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }

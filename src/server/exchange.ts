@@ -1,11 +1,11 @@
-// One data-plane HTTP exchange, and the two ways it ends outside the pipeline's reply: an error and the
-// access-log line.
+// One data-plane HTTP exchange as the pipeline's server side sees it: what it needs of the request, and where
+// the reply goes. Independent of the framework that received it.
 import type { FastifyBaseLogger } from 'fastify';
 import type { GatewayError } from '../errors.ts';
-import type { AccessLog } from './access-log.ts';
+import { writeError } from './errors.ts';
 import type { Surface } from './surface.ts';
 
-/** A request's header fields by lower-case name: node:http's IncomingHttpHeaders or the data-plane server's own. */
+/** A request's header fields by lower-case name, as node:http gives them. */
 export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 /** The first value of a header field. */
@@ -14,10 +14,7 @@ export function headerValue(headers: RequestHeaders, name: string): string | und
   return typeof value === 'string' ? value : value?.[0];
 }
 
-/**
- * Where a data-plane reply is written: the part of node:http's ServerResponse the data plane uses, which the
- * data-plane server's own reply (./http1/reply.ts) offers too.
- */
+/** Where a data-plane reply is written: the part of node:http's ServerResponse the data plane uses. */
 export interface ReplyChannel {
   readonly destroyed: boolean;
   readonly writableFinished: boolean;
@@ -36,8 +33,6 @@ export interface ReplyChannel {
 
 /** One HTTP request/response on the data plane. */
 export interface Exchange {
-  method: string;
-  url: string;
   headers: RequestHeaders;
   res: ReplyChannel;
   requestId: string;
@@ -45,18 +40,10 @@ export interface Exchange {
   receivedAt: number;
   clientIp: string;
   log: FastifyBaseLogger;
-  access: AccessLog;
 }
 
+/** Ends the exchange with `err`, in the surface's error format. */
 export function sendError(exchange: Exchange, surface: Surface, err: GatewayError, headers?: Record<string, string>): void {
-  const { res } = exchange;
   if (err.status >= 500) exchange.log.error({ reqId: exchange.requestId, code: err.code }, err.message);
-  const body = JSON.stringify(surface.errorBody(err));
-  res.writeHead(err.status, { ...headers, ...err.headers, 'x-request-id': exchange.requestId, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-  accessLog(exchange, err.status);
-}
-
-export function accessLog(exchange: Exchange, status: number): void {
-  exchange.access(exchange.requestId, exchange.method, exchange.url, status, Math.round(performance.now() - exchange.receivedAt));
+  writeError(exchange.res, err, surface.errorBody, headers);
 }

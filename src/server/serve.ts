@@ -5,7 +5,7 @@ import { runDeferred } from '../pipeline/compose.ts';
 import { isoTime } from '../util/clock.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import { fromUpstreamFailure } from '../routing/upstream-errors.ts';
-import { accessLog, headerValue, sendError, type Exchange } from './exchange.ts';
+import { headerValue, sendError, type Exchange } from './exchange.ts';
 import { ClientGone } from './client-gone.ts';
 import { pipeEvents, writeSseHead } from './deliver.ts';
 import { toGatewayError } from './errors.ts';
@@ -57,16 +57,13 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
       return sendError(exchange, surface, refusal);
     }
     const text = surface.json(ctx, result.body, result.text);
-    ctx.headers['x-request-id'] = ctx.requestId;
     ctx.headers['content-type'] = 'application/json; charset=utf-8';
     ctx.headers['content-length'] = String(Buffer.byteLength(text));
     res.writeHead(200, ctx.headers);
     res.end(text);
-    accessLog(exchange, 200);
     await afterDelivery();
     return;
   }
-  ctx.headers['x-request-id'] = ctx.requestId;
   writeSseHead(res, ctx.headers);
   // The stream's last events, held to leave with its end.
   let held = '';
@@ -86,9 +83,8 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
     // What was streamed is out, but the stream does not end complete: it ends with the error instead.
     ctx.status = refusal.status;
     if (!res.destroyed) res.end(held + surface.streamError(refusal));
-    return accessLog(exchange, ctx.status);
+    return;
   }
   if (!res.destroyed) res.end((held + surface.streamEnd) || undefined);
-  accessLog(exchange, ctx.status);
   await afterDelivery();
 }

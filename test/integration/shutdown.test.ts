@@ -1,10 +1,9 @@
 // Shutting down (SIGTERM, a rolling deploy): requests under way finish and are billed, idle connections close at
 // once, new connections are refused; what outlasts the grace period is cut.
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import OpenAI from 'openai';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResponseParser } from '../../src/providers/http1/response-parser.ts';
 import { startSimulatorServer, type SimulatorServer } from '../../src/providers/simulator/server.ts';
 import { simulatorServerConfig, startTestGateway, tempDir } from '../helpers/gateway.ts';
 
@@ -18,35 +17,15 @@ afterAll(async () => {
   await sim.close();
 });
 
-/** One request on a raw connection; resolves with its reply, read by the upstream client's parser. */
-function exchange(socket: Socket, request: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    let status = 0;
-    const body: Buffer[] = [];
-    const parser = new ResponseParser({
-      onHead: (s) => (status = s),
-      onBody: (chunk) => body.push(chunk),
-      onComplete: () => {
-        socket.off('data', onData);
-        resolve({ status, body: Buffer.concat(body).toString() });
-      },
-    });
-    const onData = (chunk: Buffer) => parser.execute(chunk);
-    socket.on('data', onData);
-    socket.once('error', reject);
-    socket.write(request);
-  });
+/** One connection of its own (undici's Client keeps exactly one), and a promise that it closed. */
+function connection(url: string): { client: Client; closed: Promise<void> } {
+  const client = new Client(url, { pipelining: 1 });
+  return { client, closed: new Promise<void>((resolve) => client.once('disconnect', () => resolve())) };
 }
 
-const post = (path: string, key: string, body: unknown) => {
-  const text = JSON.stringify(body);
-  return `POST ${path} HTTP/1.1\r\nhost: gw\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
-};
-
-async function opened(port: number): Promise<{ socket: Socket; closed: Promise<void> }> {
-  const socket = connect(port, '127.0.0.1');
-  await new Promise((resolve) => socket.once('connect', resolve));
-  return { socket, closed: new Promise<void>((resolve) => socket.once('close', () => resolve())) };
+async function post(client: Client, path: string, key: string, body: unknown): Promise<{ status: number; body: string }> {
+  const reply = await client.request({ method: 'POST', path, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: reply.statusCode, body: await reply.body.text() };
 }
 
 const refused = (port: number) =>
@@ -64,17 +43,16 @@ describe('shutdown', () => {
     const gw = await startTestGateway({ config, dataDir });
     const { orgId, key } = await gw.newOrgKey();
     const port = Number(new URL(gw.url).port);
-    // Connections of its own, so that the SDK's requests are the first on them (the data plane's own server).
-    const client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: key, maxRetries: 0, fetch: undiciFetch as unknown as typeof fetch, fetchOptions: { dispatcher: new Agent() } as object });
+    const client = gw.client(key);
     // An idle kept-alive connection, after a data-plane request.
-    const idle = await opened(port);
-    expect((await exchange(idle.socket, post('/v1/embeddings', key, { model: 'text-embedding-3-small', input: 'x' }))).status).toBe(200);
-    // A connection handed to node:http (its first request was not a data-plane call), with a completion under way.
-    const handedOff = await opened(port);
-    expect((await exchange(handedOff.socket, 'GET /healthz HTTP/1.1\r\nhost: gw\r\n\r\n')).status).toBe(200);
+    const idle = connection(gw.url);
+    expect((await post(idle.client, '/v1/embeddings', key, { model: 'text-embedding-3-small', input: 'x' })).status).toBe(200);
+    // A kept-alive connection that served a request before, with a completion under way.
+    const busy = connection(gw.url);
+    expect((await busy.client.request({ method: 'GET', path: '/healthz' }).then((r) => r.body.text()))).toContain('ok');
 
     const before = sim.stats.requests;
-    const viaNode = exchange(handedOff.socket, post('/v1/chat/completions', key, { model: 'gpt-4o', messages }));
+    const underWay = post(busy.client, '/v1/chat/completions', key, { model: 'gpt-4o', messages });
     const json = client.chat.completions.create({ model: 'gpt-4o', messages });
     const stream = (async () => {
       const s = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } });
@@ -98,14 +76,14 @@ describe('shutdown', () => {
     expect(closed).toBe(false);
     expect(await refused(port)).toBe('ECONNREFUSED');
 
-    const nodeReply = await viaNode;
-    expect(nodeReply.status).toBe(200);
-    expect(JSON.parse(nodeReply.body).choices[0].finish_reason).toBe('stop');
+    const busyReply = await underWay;
+    expect(busyReply.status).toBe(200);
+    expect(JSON.parse(busyReply.body).choices[0].finish_reason).toBe('stop');
     const reply = await json;
     expect(reply.choices[0]!.finish_reason).toBe('stop');
     const streamed = await stream;
     // Each connection closes once its reply is done, and then the gateway has stopped.
-    await handedOff.closed;
+    await busy.closed;
     await closing;
     // Whole: the simulator's reply to this prompt, to its last token, as it gives it when asked directly.
     sim.setFaults({});

@@ -1,16 +1,42 @@
-// OpenAI-compatible model listing. The POST endpoints (chat completions, embeddings, responses, messages) are
-// served on node:http directly: see ../data-plane-http.ts.
-import type { FastifyInstance } from 'fastify';
-import { GatewayError } from '../../errors.ts';
+// The data plane: model listing, and the endpoints customers call on every request (chat completions,
+// embeddings, Responses, Anthropic messages). Each of those is one handler mounted once: Fastify reads the body
+// within the one body limit, it is parsed as JSON once, and the pipeline serves it (../serve.ts), writing the
+// reply (JSON or a stream) on node:http's response.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError, internalError, invalidJson } from '../../errors.ts';
 import type { Catalogue } from '../../routing/catalogue.ts';
 import type { Principal } from '../../tenancy/tenancy.ts';
+import { sendError, type Exchange } from '../exchange.ts';
+import { serve, type Pipeline } from '../serve.ts';
+import { anthropicSurface, openaiSurface, type Surface } from '../surface.ts';
 
 export interface DataPlaneDeps {
+  pipeline: Pipeline;
   catalogue: Catalogue;
   /** Authenticates a request outside the pipeline (for GET /v1/models). */
   principalOf: (authorization: string | undefined) => Promise<Principal>;
   /** Models this principal may use. */
   visibleModels: (principal: Principal) => Catalogue['models'];
+}
+
+const surfaces: ReadonlyArray<[string, Surface]> = [
+  ['/v1/chat/completions', openaiSurface('chat')],
+  ['/v1/embeddings', openaiSurface('embeddings')],
+  ['/v1/responses', openaiSurface('responses')],
+  // Anthropic's Messages API, for customers on the official @anthropic-ai/sdk.
+  ['/v1/messages', anthropicSurface],
+];
+
+/** A data-plane body: its JSON, and its text and size as they arrived (the pipeline may forward the text as is). */
+interface DataPlaneBody {
+  value: unknown;
+  text: string;
+  bytes: number;
+}
+
+/** The surface a route speaks, for errors written outside the pipeline (body too large, not JSON). */
+export function surfaceOf(request: FastifyRequest): Surface | undefined {
+  return (request.routeOptions.config as { surface?: Surface }).surface;
 }
 
 export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void {
@@ -25,7 +51,41 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void
     if (!model) throw new GatewayError(404, 'model_not_found', `The model '${request.params.model}' does not exist or you do not have access to it.`, { param: 'model' });
     return modelObject(model);
   });
+
+  app.register(async (plane) => {
+    // JSON whatever the declared content type (curl users often forget the header), kept as text too.
+    plane.removeAllContentTypeParsers();
+    plane.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+      const text = (body as Buffer).toString('utf8');
+      try {
+        done(null, { value: text === '' ? undefined : JSON.parse(text), text, bytes: (body as Buffer).length } satisfies DataPlaneBody);
+      } catch (err) {
+        done(invalidJson((err as Error).message), undefined);
+      }
+    });
+    for (const [path, surface] of surfaces) {
+      plane.post(path, { config: { surface } }, (request, reply) => handle(deps.pipeline, surface, request, reply));
+    }
+  });
+}
+
+function handle(pipeline: Pipeline, surface: Surface, request: FastifyRequest, reply: FastifyReply): void {
+  // The pipeline writes the reply itself (streams chunk by chunk): Fastify's reply is not used.
+  reply.hijack();
+  const exchange: Exchange = {
+    headers: request.headers,
+    res: reply.raw,
+    requestId: request.id,
+    receivedAt: performance.now() - reply.elapsedTime,
+    clientIp: request.ip,
+    log: request.log,
+  };
+  const body = request.body as DataPlaneBody | undefined;
+  serve(pipeline, surface, exchange, body?.value, body?.text ?? '', body?.bytes ?? 0).catch((err: unknown) => {
+    request.log.error({ err, reqId: request.id }, 'data-plane request failed');
+    if (!reply.raw.headersSent) sendError(exchange, surface, internalError());
+    else reply.raw.destroy();
+  });
 }
 
 const modelObject = (m: Catalogue['models'][number]) => ({ id: m.name, object: 'model', created: m.created, owned_by: m.vendor });
-
