@@ -209,10 +209,19 @@ async function openStore(dataDir: string, onError: (err: unknown) => void): Prom
   return openSqliteStore(dataDir, onError);
 }
 
-/** The generated admin token is kept in the data folder so the CLI on the same machine can find it. */
+/**
+ * The generated admin token is kept in the data folder so the CLI on the same machine can find it, and reused on
+ * the next start with the same folder so an exported CONDUIT_ADMIN_TOKEN keeps working.
+ */
 function generatedAdminToken(dataDir: string): string {
+  const file = dataDir === ':memory:' ? undefined : join(dataDir, 'admin-token');
+  const kept = file && existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (file && /^[\x21-\x7e]{16,}$/.test(kept)) {
+    chmodSync(file, 0o600);
+    return kept;
+  }
   const token = `cdt-admin-${randomBytes(24).toString('base64url')}`;
-  if (dataDir !== ':memory:') writeSecret(join(dataDir, 'admin-token'), token);
+  if (file) writeSecret(file, token);
   return token;
 }
 
