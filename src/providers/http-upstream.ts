@@ -1,24 +1,44 @@
-// HTTP plumbing shared by adapters: a pooled keep-alive HTTP/1.1 connection pool per deployment (./http1),
-// deadlines, reading JSON bodies, and turning transport failures into UpstreamError.
+// HTTP plumbing shared by adapters: a keep-alive undici Pool per deployment (llhttp reads the framing), deadlines,
+// reading JSON bodies, and turning transport failures into UpstreamError. Nothing here sends a request twice:
+// undici's Pool does not retry, and a POST that failed after it went out fails.
+import { Pool } from 'undici';
 import type { ProviderConfig } from '../config/schema.ts';
-import { Http1Pool, type HttpRequest } from './http1/pool.ts';
 import { UpstreamError, type CancelSignal, type JsonObject } from './types.ts';
 import { UpstreamExchange } from './upstream-exchange.ts';
 
+export interface UpstreamTlsOptions {
+  /** PEM of the CA that signed an https upstream's private certificate (the system's CAs otherwise). */
+  ca?: string | Buffer;
+}
+
+interface HttpRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
 export class HttpUpstream {
-  private readonly pool: Http1Pool;
+  private readonly pool: Pool;
   private readonly basePath: string;
 
-  constructor(private readonly config: ProviderConfig) {
+  constructor(
+    private readonly config: ProviderConfig,
+    tls: UpstreamTlsOptions = {},
+  ) {
     const { timeouts } = config;
     const url = new URL(config.base_url!);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Http1Pool(url, {
+    this.pool = new Pool(url.origin, {
       connections: config.max_connections,
-      keepAliveMs: 30_000,
-      connectTimeoutMs: timeouts.connect_ms,
-      headersTimeoutMs: timeouts.first_byte_ms,
-      bodyTimeoutMs: timeouts.idle_ms,
+      // One request per connection at a time: a reply is read to its end before the connection carries another.
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      connectTimeout: timeouts.connect_ms,
+      // A backstop: the exchange holds the first-byte deadline itself, absolute from dispatch.
+      headersTimeout: timeouts.first_byte_ms,
+      bodyTimeout: timeouts.idle_ms,
+      connect: tls.ca === undefined ? undefined : { ca: tls.ca },
     });
   }
 
@@ -37,13 +57,9 @@ export class HttpUpstream {
   }
 
   private send(request: HttpRequest, signal: CancelSignal, streaming: boolean): UpstreamExchange {
-    const exchange = new UpstreamExchange(this.config.id, signal, this.config.timeouts.total_ms, streaming);
-    try {
-      exchange.attach(this.pool.dispatch(request, exchange));
-    } catch (err) {
-      // A request the pool cannot send at all fails like any other: through the exchange.
-      exchange.onError(err as Error);
-    }
+    const exchange = new UpstreamExchange(this.config.id, signal, this.config.timeouts, streaming);
+    // A request the pool refuses (closed, a header that cannot be sent) comes back through onResponseError.
+    this.pool.dispatch(request, exchange);
     return exchange;
   }
 

@@ -1,23 +1,30 @@
-// One request/response exchange with an upstream, on our HTTP/1.1 pool (./http1). It reads the body as raw
-// chunks into an array: no Readable stream and no AbortController per call. Deadline and client abort cancel it.
-import type { Call, ResponseHandler } from './http1/pool.ts';
-import type { ResponseHeaders } from './http1/response-parser.ts';
+// One request/response exchange with an upstream, on undici's dispatch API. It reads the body as raw chunks
+// into an array: no Readable stream and no AbortController per call. The first-byte and total deadlines,
+// and the client going away, abort it through undici's controller.
+import type { Dispatcher } from 'undici';
+import type { Timeouts } from '../config/schema.ts';
 import { UpstreamError, type CancelSignal, type JsonObject } from './types.ts';
 import { retryAfterMs, toUpstreamError } from './upstream-errors.ts';
 
 /** Chunks buffered before a stream's upstream is paused (the client reads slower than the vendor writes). */
 const HIGH_WATER_CHUNKS = 64;
 
-export class UpstreamExchange implements ResponseHandler {
-  private call: Call | undefined;
+type Deadlines = Pick<Timeouts, 'first_byte_ms' | 'total_ms'>;
+
+export class UpstreamExchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  /** The final (>= 200) status, once its head arrived; 1xx replies do not count. */
   private status = 0;
-  private retryAfter: string | undefined;
+  private retryAfter: string | string[] | undefined;
   private parts: Buffer[] = [];
   private ended = false;
   private failure: UpstreamError | undefined;
+  /** Set when the exchange was aborted while still queued for a connection. */
+  private abortReason: Error | undefined;
   private settled = false;
   private wake: (() => void) | undefined;
-  private readonly timer: NodeJS.Timeout;
+  private readonly dispatchedAt = performance.now();
+  private timer: NodeJS.Timeout;
   private resolve!: (value: string | AsyncIterable<Buffer>) => void;
   private reject!: (err: UpstreamError) => void;
   /** Buffered mode: the whole 2xx body's text. Stream mode: the body's chunks, once a 2xx status arrived. */
@@ -29,37 +36,39 @@ export class UpstreamExchange implements ResponseHandler {
   constructor(
     private readonly provider: string,
     private readonly clientSignal: CancelSignal,
-    totalMs: number,
+    private readonly deadlines: Deadlines,
     private readonly streaming: boolean,
   ) {
-    this.timer = setTimeout(this.onDeadline, totalMs);
+    // One timer for both deadlines: first the nearer one, re-armed for the total once the head is in.
+    this.timer = setTimeout(this.onDeadline, Math.min(deadlines.first_byte_ms, deadlines.total_ms));
     clientSignal.addEventListener('abort', this.onClientAbort);
   }
 
-  /** The pool's handle on the request, given as dispatch returns: no deadline or abort can come before it. */
-  attach(call: Call): void {
-    this.call = call;
-  }
-
-  /** The reply's status, once its head arrived. */
+  /** The reply's final status, once its head arrived. */
   get statusCode(): number {
     return this.status;
   }
 
-  onHead(statusCode: number, headers: ResponseHeaders): void {
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.abortReason) controller.abort(this.abortReason);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (statusCode < 200) return; // 1xx: the reply proper is still to come
     this.status = statusCode;
-    if (statusCode >= 400) this.retryAfter = headers.get('retry-after');
+    if (statusCode >= 400) this.retryAfter = headers['retry-after'];
     if (this.streaming && statusCode < 400) this.settle(this.chunks());
   }
 
-  onData(chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.parts.push(chunk);
     if (!this.streaming || this.status >= 400) return;
-    if (this.parts.length >= HIGH_WATER_CHUNKS) this.call?.pause();
+    if (this.parts.length >= HIGH_WATER_CHUNKS) controller.pause();
     this.wakeReader();
   }
 
-  onEnd(): void {
+  onResponseEnd(): void {
     this.done();
     this.ended = true;
     if (this.status >= 400) return this.fail(this.statusError());
@@ -67,17 +76,30 @@ export class UpstreamExchange implements ResponseHandler {
     this.wakeReader();
   }
 
-  onError(err: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
     this.done();
     this.fail(toUpstreamError(err, this.provider, this.clientSignal, this.status ? 'body' : 'request'));
   }
 
-  private readonly onDeadline = () => this.abort(new DOMException('total timeout', 'TimeoutError'));
+  /**
+   * The first-byte deadline is absolute, from dispatch: undici's headersTimeout restarts on every 1xx reply and
+   * starts only once the request is written.
+   */
+  private readonly onDeadline = () => {
+    const elapsed = performance.now() - this.dispatchedAt;
+    const left = this.deadlines.total_ms - elapsed;
+    if (left <= 0) return this.abort(new DOMException('total deadline', 'TimeoutError'));
+    if (this.status === 0) return this.abort(new DOMException('no reply head within the first-byte deadline', 'TimeoutError'));
+    this.timer = setTimeout(this.onDeadline, left);
+  };
+
   private readonly onClientAbort = () => this.abort(new DOMException('client went away', 'AbortError'));
 
-  /** The pool ends the call, waiting or under way, with `reason`, which comes back through onError. */
   private abort(reason: Error): void {
-    this.call?.abort(reason);
+    if (this.controller) return this.controller.abort(reason);
+    // Still queued for a connection: fail now; the request is cancelled, unsent, when it would start.
+    this.abortReason = reason;
+    this.onResponseError(undefined, reason);
   }
 
   private done(): void {
@@ -129,7 +151,7 @@ export class UpstreamExchange implements ResponseHandler {
         if (this.parts.length > 0) {
           const parts = this.parts;
           this.parts = [];
-          if (this.call?.paused) this.call.resume();
+          if (this.controller?.paused) this.controller.resume();
           // What arrived together (one network read may hold several HTTP chunks) is read together.
           yield parts.length === 1 ? parts[0]! : Buffer.concat(parts);
           continue;
