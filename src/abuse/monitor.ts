@@ -27,7 +27,7 @@ export class AbuseMonitor {
   private readonly rank: Record<EnforcementAction, number> = { none: 0, flag: 1, throttle: 2, require_revetting: 3, suspend: 4 };
 
   constructor(
-    private readonly config: AbuseConfig,
+    readonly config: AbuseConfig,
     private readonly tenancy: Tenancy,
     private readonly vetting: VettingService,
     private readonly audit: AuditLog,
@@ -78,7 +78,9 @@ export class AbuseMonitor {
     const org = await this.tenancy.getOrg(v.org);
     if (!org) return;
     if (action === 'throttle') {
-      await this.tenancy.updateOrg(org.id, { limits: { ...(org.limits ?? {}), requests_per_minute: Math.min(org.limits?.requests_per_minute ?? Infinity, this.config.throttle_requests_per_minute) } });
+      // An overlay on the operator's limits, which stay as they were (a reviewer's clear removes the overlay).
+      const rpm = Math.min(org.enforcement?.requests_per_minute ?? Infinity, this.config.throttle_requests_per_minute);
+      await this.tenancy.updateOrg(org.id, { enforcement: { requests_per_minute: rpm, by: 'abuse-detector', at, reason: `distillation score ${v.score}: ${v.reasons[0] ?? 'crossed the throttle threshold'}` } });
     } else if (action === 'suspend' && org.status === 'approved') {
       await this.vetting.suspend(org.id, { actor: 'abuse-detector', reason: `automatic suspension for distillation (score ${v.score}): ${v.reasons[0] ?? ''}` });
     } else if (action === 'require_revetting' && org.status === 'approved') {

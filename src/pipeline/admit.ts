@@ -5,7 +5,7 @@ import { GatewayError } from '../errors.ts';
 import type { BudgetCounter, BudgetScope } from '../metering/budgets.ts';
 import type { PricingService } from '../metering/pricing.ts';
 import type { LimitSpec, RateLimits } from '../ratelimit/limiter.ts';
-import type { ApiKeyRecord, Org } from '../store/ports.ts';
+import type { ApiKeyRecord, LimitsSettings, Org } from '../store/ports.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
 import type { RequestContext, Stage } from './context.ts';
 
@@ -15,7 +15,7 @@ const DEFAULT_MAX_COMPLETION = 4096;
 export function admit(limits: RateLimits, budgets: BudgetCounter, pricing: PricingService): Stage {
   return (ctx) => {
     const { org, key } = ctx.principal!;
-    if (!org.limits && !key.limits) return; // nothing to enforce: no cost on the hot path
+    if (!org.limits && !key.limits && !org.enforcement) return; // nothing to enforce: no cost on the hot path
     return admitLimited(ctx, org, key, limits, budgets, pricing);
   };
 }
@@ -90,7 +90,15 @@ function limitSpecs(org: Org, key: ApiKeyRecord, model: string): LimitSpec[] {
     }
   };
   from(`key:${key.id}`, key.limits ?? undefined);
-  from(`org:${org.id}`, org.limits ?? undefined);
+  from(`org:${org.id}`, withEnforcement(org));
   from(`org:${org.id}|model:${model}`, org.limits?.models?.[model]);
   return specs;
+}
+
+/** The organisation's limits with an abuse throttle laid over them: the tighter request rate binds. */
+function withEnforcement(org: Org): LimitsSettings | undefined {
+  const throttle = org.enforcement?.requests_per_minute;
+  if (throttle === undefined) return org.limits ?? undefined;
+  const own = org.limits?.requests_per_minute;
+  return { ...org.limits, requests_per_minute: own === undefined ? throttle : Math.min(own, throttle) };
 }

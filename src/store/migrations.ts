@@ -176,4 +176,10 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0011_enforcement_overlay': {
+    async up(db: Kysely<any>) {
+      // An abuse throttle lives beside the operator's limits (it used to overwrite them, and clearing lost them).
+      await db.schema.alterTable('orgs').addColumn('enforcement', 'text').execute();
+    },
+  },
 };

@@ -31,8 +31,10 @@ export interface Org {
   ownership: OwnerRecord[] | null;
   /** Negotiated pricing (validated by the metering module): discount, rates, committed spend. */
   pricing: Record<string, unknown> | null;
-  /** Budget and rate limits for the whole organisation. */
+  /** Budget and rate limits for the whole organisation, as the operator set them. */
   limits: LimitsSettings | null;
+  /** Enforcement imposed on top of `limits` (an abuse throttle); clearing it leaves `limits` as they were. */
+  enforcement: EnforcementOverlay | null;
   /** How outputs are disclosed as AI-generated (validated by the provenance module). */
   disclosure: Record<string, unknown> | null;
 }
@@ -44,6 +46,15 @@ export interface LimitsSettings {
   concurrent?: number;
   /** Per-model limits within the organisation. */
   models?: Record<string, { requests_per_minute?: number; tokens_per_minute?: number }>;
+}
+
+export interface EnforcementOverlay {
+  /** The throttle: the organisation's requests per minute are at most this, whatever its limits allow. */
+  requests_per_minute: number;
+  /** Who imposed it (a reviewer, or "abuse-detector"), when, and why. */
+  by: string;
+  at: string;
+  reason: string;
 }
 
 export interface ApiKeyRecord {
@@ -93,7 +104,7 @@ export interface UsageTotals {
   total_tokens: number;
 }
 
-export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing' | 'ownership' | 'pricing' | 'limits' | 'disclosure'>>;
+export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing' | 'ownership' | 'pricing' | 'limits' | 'enforcement' | 'disclosure'>>;
 
 export interface OrgStore {
   createOrg(org: Org): Promise<void>;

@@ -40,6 +40,7 @@ export class Tenancy {
       ownership: input.ownership ?? null,
       pricing: null,
       limits: null,
+      enforcement: null,
       disclosure: null,
     };
     await this.orgs.createOrg(org);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AbuseMonitor } from '../../abuse/monitor.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import { notFound } from '../../errors.ts';
+import type { OrgPatch } from '../../store/ports.ts';
 import type { Tenancy } from '../../tenancy/tenancy.ts';
 import { actorOf } from '../actor.ts';
 import { parseInput } from '../validate.ts';
@@ -29,14 +30,16 @@ export function adminAbuseRoutes(app: FastifyInstance, deps: { abuse: AbuseMonit
     const input = parseInput(z.object({ decision: z.enum(['clear', 'throttle', 'require_revetting', 'suspend']), reason: z.string().trim().min(3), requests_per_minute: z.number().int().positive().optional() }).strict(), request.body);
     const org = await tenancy.getOrg(id);
     if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
-    const patch =
+    // A throttle is an overlay on the operator's limits (Org.enforcement): clearing removes it and nothing else.
+    const actor = actorOf(request);
+    const patch: OrgPatch =
       input.decision === 'clear'
-        ? { status: org.status === 'rejected' ? org.status : ('approved' as const), limits: org.limits ? { ...org.limits, requests_per_minute: undefined } : null }
+        ? { status: org.status === 'rejected' ? org.status : 'approved', enforcement: null }
         : input.decision === 'throttle'
-          ? { limits: { ...(org.limits ?? {}), requests_per_minute: input.requests_per_minute ?? 10 } }
-          : { status: input.decision === 'suspend' ? ('suspended' as const) : ('needs_review' as const) };
+          ? { enforcement: { requests_per_minute: input.requests_per_minute ?? abuse.config.throttle_requests_per_minute, by: actor, at: new Date().toISOString(), reason: input.reason } }
+          : { status: input.decision === 'suspend' ? 'suspended' : 'needs_review' };
     const updated = await tenancy.updateOrg(id, patch);
-    await audit.append({ actor: actorOf(request), action: `abuse.review.${input.decision}`, subject_type: 'org', subject_id: id, reason: input.reason, data: { score: abuse.detector.verdict(id)?.score ?? null } });
+    await audit.append({ actor, action: `abuse.review.${input.decision}`, subject_type: 'org', subject_id: id, reason: input.reason, data: { score: abuse.detector.verdict(id)?.score ?? null, ...(patch.enforcement ? { requests_per_minute: patch.enforcement.requests_per_minute } : {}) } });
     return updated;
   });
 
