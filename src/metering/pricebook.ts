@@ -1,7 +1,15 @@
 // The price book: vendor cost per deployment and list price per model and tier, in versions with effective
 // dates; per-customer overrides (discount, negotiated rates, committed spend). Validated whole or not at all.
+//
+// Rates are per million tokens. A book states the unit of its amounts once, in `amount_unit`: "currency"
+// (the default, and the configuration file's form: decimal currency units, "2.50" is USD 2.50) or "micros"
+// (whole micro-units as the ledger counts them, "2500000"). GET /admin/v1/pricing writes the "micros" form,
+// so what it returns PUT reads back as the same prices.
 import { z } from 'zod';
 import { ISO_4217, parseAmount } from './money.ts';
+
+export const AMOUNT_UNITS = ['currency', 'micros'] as const;
+export type AmountUnit = (typeof AMOUNT_UNITS)[number];
 
 const amount = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const parsed = parseAmount(v);
@@ -12,23 +20,49 @@ const amount = z.union([z.string(), z.number()]).transform((v, ctx) => {
   return parsed;
 });
 
-/** Rates per million tokens. */
-const ratesSchema = z
-  .object({ input: amount, output: amount, cached_input: amount.optional(), reasoning: amount.optional() })
-  .strict();
+const microAmount = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const text = typeof v === 'number' ? (Number.isSafeInteger(v) ? String(v) : 'invalid') : v.trim();
+  if (!/^\d+$/.test(text)) {
+    ctx.addIssue({ code: 'custom', message: `must be a whole number of micro-units (amount_unit is "micros"), got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return BigInt(text);
+});
 
 const day = z.string().date('must be a date (YYYY-MM-DD)');
 
-export const priceVersionSchema = z
-  .object({
-    effective_from: day,
-    /** Exclusive; open-ended when absent. */
-    effective_to: day.optional(),
-    vendor_costs: z.array(ratesSchema.extend({ deployment: z.string().min(1), model: z.string().min(1).optional() }).strict()).default([]),
-    list_prices: z.array(ratesSchema.extend({ model: z.string().min(1), tier: z.enum(['trial', 'verified', 'strategic']).optional() }).strict()).default([]),
-  })
-  .strict()
-  .refine((v) => !v.effective_to || v.effective_to > v.effective_from, { path: ['effective_to'], message: 'must be after effective_from' });
+/** Rates per million tokens, amounts in the given unit. */
+function ratesSchemaOf(money: typeof amount | typeof microAmount) {
+  return z.object({ input: money, output: money, cached_input: money.optional(), reasoning: money.optional() }).strict();
+}
+
+const ratesSchema = ratesSchemaOf(amount);
+
+function priceVersionSchemaOf(money: typeof amount | typeof microAmount) {
+  const rates = ratesSchemaOf(money);
+  return z
+    .object({
+      effective_from: day,
+      /** Exclusive; open-ended when absent. */
+      effective_to: day.optional(),
+      vendor_costs: z.array(rates.extend({ deployment: z.string().min(1), model: z.string().min(1).optional() }).strict()).default([]),
+      list_prices: z.array(rates.extend({ model: z.string().min(1), tier: z.enum(['trial', 'verified', 'strategic']).optional() }).strict()).default([]),
+    })
+    .strict()
+    .refine((v) => !v.effective_to || v.effective_to > v.effective_from, { path: ['effective_to'], message: 'must be after effective_from' });
+}
+
+export const priceVersionSchema = priceVersionSchemaOf(amount);
+
+function bookSchemaOf<U extends AmountUnit>(unit: U, money: typeof amount | typeof microAmount) {
+  return z
+    .object({
+      amount_unit: z.literal(unit),
+      currency: z.string().refine((c) => ISO_4217.has(c), 'must be a known ISO 4217 currency code such as "USD"'),
+      versions: z.array(priceVersionSchemaOf(money)).default([]),
+    })
+    .strict();
+}
 
 export const overrideSchema = z
   .object({
@@ -38,26 +72,38 @@ export const overrideSchema = z
   })
   .strict();
 
-export const priceBookSchema = z
-  .object({
-    currency: z.string().refine((c) => ISO_4217.has(c), 'must be a known ISO 4217 currency code such as "USD"'),
-    versions: z.array(priceVersionSchema).default([]),
-  })
-  .strict()
-  .superRefine((book, ctx) => {
-    const sorted = book.versions.map((v, i) => ({ v, i })).sort((a, b) => a.v.effective_from.localeCompare(b.v.effective_from));
-    for (let k = 1; k < sorted.length; k++) {
-      const prev = sorted[k - 1]!;
-      const cur = sorted[k]!;
-      if (!prev.v.effective_to || prev.v.effective_to > cur.v.effective_from) {
-        ctx.addIssue({ code: 'custom', path: ['versions', cur.i, 'effective_from'], message: `overlaps versions[${prev.i}] (${prev.v.effective_from} to ${prev.v.effective_to ?? 'open-ended'})` });
+/** A book without `amount_unit` is in currency units, as documented before the unit was stated. */
+const withDefaultUnit = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) && !('amount_unit' in v) ? { amount_unit: 'currency', ...v } : v);
+
+export const priceBookSchema = z.preprocess(
+  withDefaultUnit,
+  z
+    .discriminatedUnion('amount_unit', [bookSchemaOf('currency', amount), bookSchemaOf('micros', microAmount)], {
+      error: (issue) => (issue.code === 'invalid_union' ? 'must be "currency" (decimal currency units, the default) or "micros" (whole micro-units)' : undefined),
+    })
+    .superRefine((book, ctx) => {
+      const sorted = book.versions.map((v, i) => ({ v, i })).sort((a, b) => a.v.effective_from.localeCompare(b.v.effective_from));
+      for (let k = 1; k < sorted.length; k++) {
+        const prev = sorted[k - 1]!;
+        const cur = sorted[k]!;
+        if (!prev.v.effective_to || prev.v.effective_to > cur.v.effective_from) {
+          ctx.addIssue({ code: 'custom', path: ['versions', cur.i, 'effective_from'], message: `overlaps versions[${prev.i}] (${prev.v.effective_from} to ${prev.v.effective_to ?? 'open-ended'})` });
+        }
       }
-    }
-  });
+    })
+    // Parsed, every amount is micro-units (bigint) whatever unit the document was written in.
+    .transform(({ currency, versions }) => ({ currency, versions })),
+);
 
 export type PriceBook = z.infer<typeof priceBookSchema>;
 export type PriceOverride = z.infer<typeof overrideSchema>;
 export type Rates = z.infer<typeof ratesSchema>;
+
+/** The book as GET /admin/v1/pricing returns it: amounts as whole micro-unit strings, the unit stated. */
+export function priceBookDocument(book: PriceBook): Record<string, unknown> {
+  const amounts = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
+  return JSON.parse(JSON.stringify({ amount_unit: 'micros' satisfies AmountUnit, currency: book.currency, versions: book.versions }, amounts)) as Record<string, unknown>;
+}
 
 export interface TokenCounts {
   prompt_tokens: number;

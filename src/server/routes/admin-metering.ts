@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { invalidRequest, notFound } from '../../errors.ts';
 import { buildInvoice, invoiceCsv, invoiceHtml } from '../../metering/invoice.ts';
 import { parseAmount } from '../../metering/money.ts';
-import { overrideSchema, priceBookSchema } from '../../metering/pricebook.ts';
+import { overrideSchema, priceBookDocument, priceBookSchema } from '../../metering/pricebook.ts';
 import type { PricingService } from '../../metering/pricing.ts';
 import { parseVendorExport, reconcile } from '../../metering/reconcile.ts';
 import { marginReport, reportDimensions } from '../../metering/report.ts';
@@ -46,7 +46,8 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
 
   app.get('/pricing', async () => {
     const { version, book } = pricing.current;
-    return { version, book: JSON.parse(JSON.stringify(book, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) };
+    // Micro-units, stated in the book's amount_unit: PUT reads this document back as the same prices.
+    return { version, book: priceBookDocument(book) };
   });
   app.put('/pricing', async (request) => {
     const body = parseInput(z.object({ book: z.unknown(), reason: z.string().trim().min(3) }).strict(), request.body);
