@@ -67,12 +67,15 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
   writeSseHead(res, ctx.headers);
   // The stream's last events, held to leave with its end.
   let held = '';
+  // A stream that failed has ended with its error: nothing may follow it that says complete ([DONE]).
+  let failed = false;
   try {
     held = await pipeEvents(res, surface.stream(ctx, result.events));
     ctx.status = clientGone.aborted ? 499 : 200;
   } catch (err) {
     const error = fromUpstreamFailure(err, ctx.model!.name);
     ctx.status = error.status;
+    failed = true;
     if (!res.destroyed) res.write(surface.streamError(error));
   }
   // Hold what is still unsent (the last events and the closing chunk) until the usage event is durable, then
@@ -85,6 +88,6 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
     if (!res.destroyed) res.end(held + surface.streamError(refusal));
     return;
   }
-  if (!res.destroyed) res.end((held + surface.streamEnd) || undefined);
+  if (!res.destroyed) res.end((failed ? held : held + surface.streamEnd) || undefined);
   await afterDelivery();
 }

@@ -156,6 +156,21 @@ describe('upstream failures map to 502/503/504', () => {
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect(err!.message).toMatch(/upstream/i);
   });
+
+  it('a stream cut mid-way ends with its error and no [DONE], which means complete', async () => {
+    sim.setFaults({ truncate_rate: 1 });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', messages, stream: true }),
+    });
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    const frames = text.split('\n\n').filter(Boolean);
+    expect(frames.some((f) => f.includes('"content"'))).toBe(true);
+    expect(JSON.parse(frames.at(-1)!.replace(/^data: /, '')).error.code).toBe('upstream_invalid_response');
+    expect(text).not.toContain('[DONE]');
+  });
 });
 
 describe('keys', () => {
