@@ -27,3 +27,20 @@ describe('sseData', () => {
     expect(out).toEqual(['héllo ✓']);
   });
 });
+
+describe('sseData on the edges of the event-stream format', () => {
+  it('reads CR-only line ends and a blank line made of mixed ends', async () => {
+    expect(await collect(['data: one\r\r', 'data: two\n\r\n', 'data: three\r\n\n'])).toEqual(['one', 'two', 'three']);
+  });
+  it('skips blocks without data and keeps empty data lines', async () => {
+    expect(await collect(['event: ping\n\n', 'id: 7\n\n', 'data:\n\n', 'data\n\n'])).toEqual(['', '']);
+  });
+  it('refuses an event that never ends instead of buffering it without bound', async () => {
+    async function* endless() {
+      for (let i = 0; i < 40; i++) yield Buffer.from(`data: ${'x'.repeat(1024 * 1024)}`);
+    }
+    await expect((async () => {
+      for await (const _ of sseData(endless())) void _;
+    })()).rejects.toThrow();
+  });
+});
