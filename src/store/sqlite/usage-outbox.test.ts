@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/gateway.ts';
 import type { UsageEvent } from '../ports.ts';
@@ -140,4 +140,70 @@ describe('usage outbox', () => {
     expect(loaded).toEqual(['a', 'c']);
     await outbox.close();
   });
+
+  it('reports a file it cannot set aside, loads its events anyway, and sets it aside once it can', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'outbox.jsonl');
+    const loaded: string[] = [];
+    const errors: unknown[] = [];
+    const outbox = new UsageOutbox(file, (lines) => void loaded.push(...ids(lines)), quiet, (err) => errors.push(err));
+    await outbox.record(event('a'));
+    const release = unmovable(file);
+    try {
+      // The storage fault is reported, not thrown (from the load timer it ended the process), and 'a' is not dropped.
+      await outbox.loadNow();
+    } finally {
+      release();
+    }
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/EPERM|EACCES/);
+    expect(loaded).toEqual(['a']);
+    // Still in the file: a crash now replays it, harmlessly (by request id).
+    expect(idsIn(file)).toEqual(['a']);
+    await outbox.record(event('b'));
+    await outbox.loadNow();
+    expect(loaded).toEqual(['a', 'b']);
+    expect(readdirSync(dir)).toEqual(['outbox.jsonl']);
+    await outbox.close();
+  });
+
+  it('from its load timer too: the process lives on, and what was written is loaded once storage recovers', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'outbox.jsonl');
+    let fail = true;
+    const loaded: string[] = [];
+    const errors: unknown[] = [];
+    const outbox = new UsageOutbox(file, async (lines) => {
+      if (fail) throw new Error('database is locked');
+      loaded.push(...ids(lines));
+    }, { loadEveryMs: 10, loadAtCount: 1000 }, (err) => errors.push(err));
+    await outbox.record(event('a'));
+    const release = unmovable(file);
+    try {
+      for (let i = 0; i < 50 && errors.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      release();
+    }
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    fail = false;
+    await outbox.record(event('b'));
+    await outbox.loadNow();
+    expect(loaded.sort()).toEqual(['a', 'b']);
+    await outbox.close();
+    expect(readdirSync(dir)).toEqual(['outbox.jsonl']);
+  });
 });
+
+/**
+ * Makes renaming `file` fail: immutable (chattr +i, as root), else its folder read-only (which root ignores).
+ * Returns the undo.
+ */
+function unmovable(file: string): () => void {
+  try {
+    execFileSync('chattr', ['+i', file], { stdio: 'ignore' });
+    return () => execFileSync('chattr', ['-i', file]);
+  } catch {
+    chmodSync(dirname(file), 0o555);
+    return () => chmodSync(dirname(file), 0o755);
+  }
+}

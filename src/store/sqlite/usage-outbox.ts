@@ -3,7 +3,8 @@
 // loses nothing. Events move from the file into SQLite in large batches off the request path: the file is set
 // aside as a segment, its events are inserted (on the writer thread), and only then is the segment deleted.
 // Segments and the file are replayed at start-up, idempotently by request id, so a crash at any point neither
-// loses nor doubles a bill.
+// loses nor doubles a bill. A storage fault (the file cannot be set aside or a segment deleted, the database
+// cannot be written) is reported and tried again later; it never ends the process nor drops an event.
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { UsageEvent } from '../ports.ts';
@@ -37,6 +38,10 @@ export class UsageOutbox {
   /** Names this process's segments apart from any a previous process left. */
   private readonly run = `${Date.now().toString(36)}-${process.pid}`;
   private segments = 0;
+  /** The file events are appended to: `file`, or a segment when no new file could be opened (see setAside). */
+  private current: string;
+  /** Segments whose events are in the database but which could not be deleted yet. */
+  private undeleted: string[] = [];
   /** A write failed part-way: the file may end in the middle of a line, which the next write must not extend. */
   private torn = false;
   private readonly timer: NodeJS.Timeout;
@@ -48,6 +53,7 @@ export class UsageOutbox {
     private readonly onError: (err: unknown) => void = () => {},
   ) {
     this.replay();
+    this.current = file;
     this.fd = openSync(file, 'a');
     this.timer = setInterval(() => void this.loadNow(), options.loadEveryMs);
     this.timer.unref();
@@ -90,7 +96,10 @@ export class UsageOutbox {
     if (this.unloadedCount >= this.options.loadAtCount) void this.loadNow();
   }
 
-  /** Hands every written event to the database; resolves once all of them are in it. Call before reading usage. */
+  /**
+   * Hands every written event to the database; resolves once all of them are in it, or their load failed (then
+   * they are tried again with the next load). Never rejects. Call before reading usage.
+   */
   loadNow(): Promise<void> {
     if (this.pending.length > 0) this.flush();
     if (this.unloaded !== '' || this.retry.lines !== '') {
@@ -100,16 +109,45 @@ export class UsageOutbox {
       if (this.unloaded !== '') {
         this.unloaded = '';
         this.unloadedCount = 0;
-        // Set the file's events aside as a segment and start a new file: events keep arriving while these load.
-        const segment = `${this.file}.${this.run}-${++this.segments}`;
-        closeSync(this.fd);
-        renameSync(this.file, segment);
-        this.fd = openSync(this.file, 'a');
-        segments.push(segment);
+        const segment = this.setAside();
+        if (segment) segments.push(segment);
       }
       this.loading = Promise.all([this.loading, this.loadSegments(segments, lines)]).then(() => undefined);
     }
     return this.loading;
+  }
+
+  /**
+   * Sets the file's events aside as a segment and starts a new file: events keep arriving while these load.
+   * When the file system refuses (an immutable file, a read-only folder), returns undefined: the events load from
+   * memory all the same and stay in the file, to be set aside with a later load (loading them twice is harmless).
+   */
+  private setAside(): string | undefined {
+    const segment = `${this.file}.${this.run}-${++this.segments}`;
+    try {
+      renameSync(this.current, segment);
+    } catch (err) {
+      this.onError(err);
+      return undefined;
+    }
+    let fd: number;
+    try {
+      fd = openSync(this.file, 'a');
+    } catch (err) {
+      // No new file (out of descriptors, say): go on appending to the one just set aside.
+      this.onError(err);
+      this.current = segment;
+      return undefined;
+    }
+    const old = this.fd;
+    this.fd = fd;
+    this.current = this.file;
+    try {
+      closeSync(old);
+    } catch (err) {
+      this.onError(err);
+    }
+    return segment;
   }
 
   async close(): Promise<void> {
@@ -128,7 +166,18 @@ export class UsageOutbox {
       this.retry.lines += lines;
       return;
     }
-    for (const s of segments) unlinkSync(s);
+    const loaded = this.undeleted.concat(segments);
+    this.undeleted = [];
+    for (const s of loaded) {
+      try {
+        unlinkSync(s);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        // Its events are in the database; a segment left behind is only replayed (harmlessly) at start-up.
+        this.onError(err);
+        this.undeleted.push(s);
+      }
+    }
   }
 
   /** What a previous process left: segments it had set aside and its last file. */
