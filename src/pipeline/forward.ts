@@ -3,7 +3,6 @@
 // as started once its first event arrived; after that it is never retried.
 import type { ConduitConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors.ts';
-import { countPromptTokens } from '../metering/delivered-tokens.ts';
 import { UpstreamError, type EventStream, type UpstreamRequest } from '../providers/types.ts';
 import { backoffMs, sleep } from '../routing/backoff.ts';
 import type { ExperimentBook } from '../routing/experiments.ts';
@@ -11,8 +10,9 @@ import type { HealthBook } from '../routing/health.ts';
 import type { Attempt } from '../routing/router.ts';
 import { fromUpstreamFailure, isRetryable } from '../routing/upstream-errors.ts';
 import type { RequestContext, Stage } from './context.ts';
+import { estimateUsage, usageField } from './estimate-usage.ts';
 import { meterStream, type StartedStream } from './meter-stream.ts';
-import { replyText } from '../protocols/openai/reply-text.ts';
+import { deliveredText, replyText } from '../protocols/openai/reply-text.ts';
 
 export function forward(health: HealthBook, retry: ConduitConfig['routing']['retry'], experiments: ExperimentBook, endUserOf: (orgId: string) => string, random: () => number = Math.random): Stage {
   return async (ctx) => {
@@ -98,9 +98,15 @@ async function send(ctx: RequestContext, { deployment }: Attempt, endUser: strin
   }
   if (ctx.endpoint !== 'chat' || !ctx.stream) {
     const result = ctx.endpoint === 'embeddings' ? await adapter.embeddings(req) : ctx.endpoint === 'responses' ? await adapter.responses!(req) : await adapter.chat(req);
-    ctx.usage = result.usage ?? { prompt_tokens: await countPromptTokens(ctx.body!), completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0 };
-    ctx.usageEstimated = result.usage === null;
-    ctx.reply = { kind: 'json', body: result.body, text: result.text };
+    if (result.usage) {
+      ctx.usage = result.usage;
+      ctx.usageEstimated = false;
+      ctx.reply = { kind: 'json', body: result.body, text: result.text };
+    } else {
+      // No usage from the vendor: bill what the reply delivered, and tell the client the same figures.
+      result.body.usage = usageField(ctx.endpoint, await estimateUsage(ctx, deliveredText(result.body)));
+      ctx.reply = { kind: 'json', body: result.body }; // the vendor's text no longer matches the body
+    }
     ctx.outputText = replyText(result.body);
     return;
   }
