@@ -1,9 +1,11 @@
 // Passes a chat stream through to the client while keeping the books: records the usage the vendor reports,
 // drops the usage chunk if the client did not ask for it, and, when the stream ends without usage (cut,
-// aborted), estimates from what was actually delivered.
-import { countPromptTokens, countTextTokens } from '../metering/delivered-tokens.ts';
-import type { EventBatch, JsonObject } from '../providers/types.ts';
+// aborted, or a vendor that never reports any), estimates from what was actually delivered. A stream that
+// completes without the vendor's usage still tells the client the estimate where it would have read usage:
+// a usage chunk for clients that asked for one, the Responses API's response.usage.
+import type { EventBatch, JsonObject, StreamEvent } from '../providers/types.ts';
 import type { RequestContext } from './context.ts';
+import { estimateUsage, usageField } from './estimate-usage.ts';
 
 /** A stream whose first batch has already arrived (forward waits for it before committing to a deployment). */
 export interface StartedStream {
@@ -13,21 +15,30 @@ export interface StartedStream {
 
 export async function* meterStream(ctx: RequestContext, { iterator, first }: StartedStream): AsyncGenerator<EventBatch> {
   let delivered = '';
+  // Billed but not part of the reply's text (the Responses API's function-call arguments).
+  let deliveredElse = '';
+  // The vendor's completion id, time and model, which an added usage chunk repeats: from a parsed chunk, else the first.
+  let vendorChunk: JsonObject | undefined;
+  let firstData: string | undefined;
   try {
     for (let next = first; !next.done; next = await iterator.next()) {
       const batch = next.value;
       const out: EventBatch = [];
       if (batch.ends) out.ends = true;
       for (const event of batch) {
+        firstData ??= event.data;
         if (event.text !== undefined) {
           delivered += event.text;
           out.push(event);
           continue;
         }
         const chunk = event.chunk ?? {};
+        vendorChunk ??= event.chunk;
         if (event.usage) ctx.usage = event.usage;
         if (ctx.endpoint === 'responses') {
           if (chunk.type === 'response.output_text.delta') delivered += String(chunk.delta ?? '');
+          else if (chunk.type === 'response.function_call_arguments.delta') deliveredElse += String(chunk.delta ?? '');
+          else if (!event.usage && (chunk.type === 'response.completed' || chunk.type === 'response.incomplete')) await withEstimate(ctx, event, delivered + deliveredElse);
           out.push(event);
           continue;
         }
@@ -39,6 +50,17 @@ export async function* meterStream(ctx: RequestContext, { iterator, first }: Sta
         }
         out.push(event);
       }
+      // Nothing follows the batch that ends the stream: what it lacks of usage is estimated now.
+      if (batch.ends && !ctx.usage) await endWithoutUsage(ctx, out, delivered + deliveredElse, vendorChunk ?? firstData);
+      // What was delivered so far, for the stream's interim usage records (interim-usage.ts).
+      ctx.outputText = delivered;
+      if (out.length > 0) yield out;
+    }
+    // The stream's end arrived in a read of its own (an empty batch, never yielded).
+    if (!ctx.usage) {
+      const out: EventBatch = [];
+      out.ends = true;
+      await endWithoutUsage(ctx, out, delivered + deliveredElse, vendorChunk ?? firstData);
       if (out.length > 0) yield out;
     }
   } finally {
@@ -46,12 +68,37 @@ export async function* meterStream(ctx: RequestContext, { iterator, first }: Sta
     // must not cost the books.
     await iterator.return?.()?.catch(() => undefined);
     ctx.outputText = delivered;
-    if (!ctx.usage) {
-      // Cut short or unreported: bill what reached the client, counted by our tokenizer.
-      ctx.usage = { prompt_tokens: await countPromptTokens(ctx.body!), completion_tokens: await countTextTokens(delivered), cached_tokens: 0, reasoning_tokens: 0 };
-      ctx.usageEstimated = true;
-    }
+    // Cut short: bill what reached the client, counted by our tokenizer.
+    if (!ctx.usage) await estimateUsage(ctx, delivered + deliveredElse);
   }
+}
+
+/** A complete stream without the vendor's usage: estimated, and a chat client that asked for usage gets its chunk. */
+async function endWithoutUsage(ctx: RequestContext, out: EventBatch, delivered: string, vendorChunk: JsonObject | string | undefined): Promise<void> {
+  const usage = await estimateUsage(ctx, delivered);
+  if (ctx.endpoint !== 'chat' || !ctx.clientWantsUsage) return;
+  const meta = typeof vendorChunk === 'string' ? parsedOrEmpty(vendorChunk) : (vendorChunk ?? {});
+  const chunk: JsonObject = { id: meta.id ?? ctx.requestId, object: 'chat.completion.chunk', created: meta.created ?? Math.floor(Date.now() / 1000), model: meta.model ?? ctx.model!.name, choices: [], usage: usageField('chat', usage) };
+  out.push({ data: JSON.stringify(chunk), chunk, usage });
+}
+
+/** A chunk read by a scan was never parsed; one that is no JSON object leaves the added chunk to our own id and model. */
+function parsedOrEmpty(data: string): JsonObject {
+  try {
+    const value: unknown = JSON.parse(data);
+    return value && typeof value === 'object' ? (value as JsonObject) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The Responses API's final event, which carries usage, with the estimate in place of the vendor's none. */
+async function withEstimate(ctx: RequestContext, event: StreamEvent, delivered: string): Promise<void> {
+  const usage = await estimateUsage(ctx, delivered);
+  const response = event.chunk!.response as JsonObject | undefined;
+  if (!response || typeof response !== 'object') return;
+  response.usage = usageField('responses', usage);
+  event.data = JSON.stringify(event.chunk);
 }
 
 function deltaText(delta: JsonObject | undefined): string {

@@ -171,3 +171,68 @@ describe('JSON replies from an upstream that reports no usage', () => {
     expect(reply.usage).toEqual({ prompt_tokens: event.prompt_tokens, total_tokens: event.prompt_tokens });
   });
 });
+
+async function collect(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>): Promise<{ text: string; usage: OpenAI.CompletionUsage[] }> {
+  let text = '';
+  const usage: OpenAI.CompletionUsage[] = [];
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+    if (chunk.usage) usage.push(chunk.usage);
+  }
+  return { text, usage };
+}
+
+describe('streams from an upstream that reports no usage', () => {
+  for (const end of ['with its text', 'in a read of its own']) {
+    it(`a client that asked for usage gets a usage chunk carrying the estimate (the stream's end ${end})`, async () => {
+      const asked = end === 'with its text' ? messages : [{ role: 'user' as const, content: LATE_DONE }];
+      const { reply, event } = await billed(async (c) => collect(await c.chat.completions.create({ model: 'gpt-4o', messages: asked, stream: true, stream_options: { include_usage: true } })));
+      expect(reply.text).toBe(REPLY);
+      expect(event.estimated).toBe(true);
+      expect(event.completion_tokens).toBe(replyTokens);
+      expect(reply.usage).toEqual([{ prompt_tokens: event.prompt_tokens, completion_tokens: replyTokens, total_tokens: event.prompt_tokens + replyTokens }]);
+    });
+  }
+
+  it('JSON and streamed replies of the same prompt are billed alike, by the usage endpoint', async () => {
+    const json = await billed((c) => c.chat.completions.create({ model: 'gpt-4o', messages }));
+    const streamed = await billed(async (c) => collect(await c.chat.completions.create({ model: 'gpt-4o', messages, stream: true })));
+    const totals = await Promise.all([json, streamed].map(async (r) => (await gw.admin('GET', `/orgs/${r.orgId}/usage`)).body));
+    for (const t of totals) expect(t).toMatchObject({ requests: 1, completion_tokens: replyTokens });
+    // The client that did not ask for a usage chunk gets none, estimate or not.
+    expect(streamed.reply.usage).toEqual([]);
+    expect(totals[0].prompt_tokens).toBe(totals[1].prompt_tokens);
+    expect(json.event.estimated && streamed.event.estimated).toBe(true);
+    expect(json.event.price_micros).toBeGreaterThan(0);
+    expect(json.event.price_micros).toBe(streamed.event.price_micros);
+    expect(json.event.cost_micros).toBe(streamed.event.cost_micros);
+  });
+
+  it('an Anthropic Messages stream reports what it delivered, never zero tokens', async () => {
+    const json = await billed((_c, key) => asAnthropic(key).messages.create({ model: 'gpt-4o', max_tokens: 100, messages }));
+    const { reply, event } = await billed((_c, key) => asAnthropic(key).messages.stream({ model: 'gpt-4o', max_tokens: 100, messages }).finalMessage());
+    expect(reply.content).toEqual([{ type: 'text', text: REPLY }]);
+    expect(event.estimated).toBe(true);
+    expect(event.completion_tokens).toBe(replyTokens);
+    expect(reply.usage).toMatchObject({ input_tokens: event.prompt_tokens, output_tokens: replyTokens });
+    expect(reply.usage).toMatchObject({ input_tokens: json.reply.usage.input_tokens, output_tokens: json.reply.usage.output_tokens });
+  });
+
+  it('a Responses API stream carries the estimate on response.completed and bills it', async () => {
+    const json = await billed((c) => c.responses.create({ model: 'gpt-4o', input: INPUT }));
+    const { reply, event } = await billed(async (c) => {
+      let text = '';
+      let usage: OpenAI.Responses.ResponseUsage | undefined;
+      for await (const e of await c.responses.create({ model: 'gpt-4o', input: INPUT, stream: true })) {
+        if (e.type === 'response.output_text.delta') text += e.delta;
+        if (e.type === 'response.completed') usage = e.response.usage;
+      }
+      return { text, usage };
+    });
+    expect(reply.text).toBe(REPLY);
+    expect(event.estimated).toBe(true);
+    expect(event.completion_tokens).toBe(replyTokens);
+    expect(reply.usage).toMatchObject({ input_tokens: event.prompt_tokens, output_tokens: replyTokens, total_tokens: event.prompt_tokens + replyTokens });
+    expect(event.prompt_tokens).toBe(json.event.prompt_tokens);
+  });
+});
