@@ -1,6 +1,6 @@
 // Writes a stream to the client as server-sent events, chunk by chunk as they arrive, respecting backpressure.
 import type { EventStream } from '../providers/types.ts';
-import type { ReplyChannel } from './exchange.ts';
+import type { ReplyChannel } from './reply-channel.ts';
 
 export function writeSseHead(res: ReplyChannel, headers: Record<string, string>): void {
   // Added to the stage's own header object: spreading it into a new one takes V8's slow path per request.

@@ -2,7 +2,7 @@
 // Anthropic's on its surface). Never a stack trace.
 import type { FastifyError } from 'fastify';
 import { GatewayError, internalError, invalidJson, requestTooLarge } from '../errors.ts';
-import type { ReplyChannel } from './exchange.ts';
+import type { ReplyChannel } from './reply-channel.ts';
 
 /** Fastify's own errors (body parsing, size limits, content types) as GatewayErrors. */
 export function fromFastifyError(err: FastifyError): GatewayError | undefined {

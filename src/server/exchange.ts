@@ -3,6 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { GatewayError } from '../errors.ts';
 import { writeError } from './errors.ts';
+import type { ReplyChannel } from './reply-channel.ts';
 import type { Surface } from './surface.ts';
 
 /** A request's header fields by lower-case name, as node:http gives them. */
@@ -12,23 +13,6 @@ export type RequestHeaders = Readonly<Record<string, string | string[] | undefin
 export function headerValue(headers: RequestHeaders, name: string): string | undefined {
   const value = headers[name];
   return typeof value === 'string' ? value : value?.[0];
-}
-
-/** Where a data-plane reply is written: the part of node:http's ServerResponse the data plane uses. */
-export interface ReplyChannel {
-  readonly destroyed: boolean;
-  readonly writableFinished: boolean;
-  readonly headersSent: boolean;
-  writeHead(status: number, headers: Readonly<Record<string, string | number | undefined>>): unknown;
-  /** False when the client's buffer is full: wait for 'drain'. */
-  write(text: string): boolean;
-  end(text?: string): unknown;
-  cork(): void;
-  setHeader(name: string, value: string): unknown;
-  destroy(): unknown;
-  on(event: 'drain' | 'close', listener: () => void): unknown;
-  once(event: 'drain' | 'close', listener: () => void): unknown;
-  off(event: 'drain' | 'close', listener: () => void): unknown;
 }
 
 /** One HTTP request/response on the data plane. */
