@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { demoConfig } from './config/demo.ts';
-import { loadConfigFile } from './config/load.ts';
+import { ConfigError, loadConfigFile } from './config/load.ts';
 import type { ConduitConfig } from './config/schema.ts';
 import { loadC2paIssuer } from './provenance/c2pa/issuer-config.ts';
 import { unauthorized } from './errors.ts';
@@ -29,6 +29,8 @@ import { bearerToken } from './tenancy/api-keys.ts';
 import type { Store } from './store/ports.ts';
 import { Tenancy } from './tenancy/tenancy.ts';
 import { AuditLog } from './audit/audit-log.ts';
+import { AuditCheckpoints } from './audit/checkpoints.ts';
+import { CheckpointFile, HttpCheckpointSink } from './audit/checkpoint-sinks.ts';
 import { PolicyService } from './policy/service.ts';
 import { SanctionsBook } from './vetting/sanctions/book.ts';
 import { VettingService } from './vetting/service.ts';
@@ -85,7 +87,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const store = await openStore(options.dataDir, (err) => logStoreError(err));
   const tenancy = new Tenancy(store.orgs, store.keys);
   const catalogue = new Catalogue(config, createAdapter);
-  const audit = new AuditLog(store.audit);
+  // Manifest signatures: inline when quiet, on a signing thread under load (off the event loop).
+  const signer = new AdaptiveSigner();
+  const keyRing = new KeyRing(store.signingKeys, signer, issuer);
+  await keyRing.init();
+  let logAuditError = (err: unknown) => console.error(err);
+  const audit = new AuditLog(store.audit, auditCheckpoints(config, options.configFile ?? 'config', options.dataDir, keyRing, (err) => logAuditError(err)));
   const policy = new PolicyService(config.policy, store.policy, audit, catalogue);
   await policy.init();
   const sanctions = new SanctionsBook(store.vetting);
@@ -93,10 +100,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const vetting = new VettingService(tenancy, store.vetting, audit, sanctions, config.vetting);
   const pricing = new PricingService(config.pricing, store.priceBooks, audit);
   await pricing.init();
-  // Manifest signatures: inline when quiet, on a signing thread under load (off the event loop).
-  const signer = new AdaptiveSigner();
-  const keyRing = new KeyRing(store.signingKeys, signer, issuer);
-  await keyRing.init();
   const registry = new FingerprintRegistry(store.fingerprints, (err) => app.log.error({ err }, 'fingerprint registration failed'));
   const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, (await store.signingKeys.list())[0]!.private_pem);
   const rateLimits = new RateLimits();
@@ -162,6 +165,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   logStoreError = (err) => app.log.error({ err }, 'background store write failed');
+  logAuditError = (err) => app.log.error({ err }, 'audit checkpoint failed');
+  const auditReport = await audit.start();
+  const auditProblem = auditReport.ok ? undefined : `Audit log BROKEN: ${auditReport.problem!.message} (GET /admin/v1/audit/verify)`;
+  if (auditProblem) app.log.error(auditProblem);
   const demoKey = config.demo.seed ? await seedDemo(tenancy, options.dataDir) : undefined;
   await app.listen({ port: options.port ?? config.server.port, host: options.host ?? config.server.host });
   const { port } = app.server.address() as AddressInfo;
@@ -172,6 +179,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     options.announce(`Conduit listening on ${url} (data: ${options.dataDir}; upstream: ${options.configFile ? options.configFile : 'built-in SIMULATOR, demo catalogue'})`);
     if (!options.adminToken && !process.env.CONDUIT_ADMIN_TOKEN) options.announce(`Admin token (generated): ${adminToken}`);
     if (demoKey) options.announce(`Demo organisation API key: ${demoKey}`);
+    if (auditProblem) options.announce(auditProblem);
   }
 
   return {
@@ -195,12 +203,29 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       clearInterval(retention);
       // First, so that requests under way finish with the signer, registry and store they need.
       await app.close();
+      await audit.close();
       await registry.flush();
       await signer.close();
       await catalogue.close();
       await store.close();
     },
   };
+}
+
+/** Signed checkpoints of the audit chain's head: DATA/audit-checkpoints.jsonl (or audit.checkpoint_file), and audit.checkpoint_url. */
+function auditCheckpoints(config: ConduitConfig, source: string, dataDir: string, keyRing: KeyRing, onError: (err: unknown) => void): AuditCheckpoints | undefined {
+  const { checkpoint_file, checkpoint_url, checkpoint_url_token_env, checkpoint_delay_ms } = config.audit;
+  const path = checkpoint_file ?? (dataDir === ':memory:' ? undefined : join(dataDir, 'audit-checkpoints.jsonl'));
+  let file: CheckpointFile | undefined;
+  try {
+    file = path ? new CheckpointFile(path) : undefined;
+  } catch (err) {
+    throw new ConfigError(source, [`audit.checkpoint_file: cannot create the folder of ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+  }
+  const sinks = checkpoint_url ? [new HttpCheckpointSink(checkpoint_url, checkpoint_url_token_env ? process.env[checkpoint_url_token_env] : undefined)] : [];
+  if (!file && sinks.length === 0) return undefined;
+  const keys = { signingKey: () => ({ kid: keyRing.active.record.kid, privateKey: keyRing.active.privateKey }), publicJwk: (kid: string) => keyRing.publicJwk(kid) };
+  return new AuditCheckpoints(keys, file, sinks, checkpoint_delay_ms, onError);
 }
 
 async function openStore(dataDir: string, onError: (err: unknown) => void): Promise<Store> {

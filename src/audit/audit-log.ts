@@ -1,11 +1,16 @@
-// The audit log service: appends are serialised so the chain never forks.
+// The audit log service: appends are serialised so the chain never forks; the head is checkpointed (signed, kept
+// outside the database) shortly after each batch of appends.
 import type { AuditFilter, AuditStore } from '../store/ports.ts';
 import { entryHash, GENESIS, verifyChain, type AuditEntry, type ChainReport, type NewAuditEntry } from './chain.ts';
+import { AuditCheckpoints } from './checkpoints.ts';
 
 export class AuditLog {
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly store: AuditStore) {}
+  constructor(
+    private readonly store: AuditStore,
+    private readonly checkpoints?: AuditCheckpoints,
+  ) {}
 
   append(input: NewAuditEntry): Promise<AuditEntry> {
     const next = this.tail.then(async () => {
@@ -23,6 +28,8 @@ export class AuditLog {
       };
       const full = { ...entry, hash: entryHash(entry) };
       await this.store.append(full);
+      // The head this process wrote, not one read back later: a row deleted since then cannot slip into a checkpoint.
+      this.checkpoints?.appended({ seq: full.seq, hash: full.hash });
       return full;
     });
     this.tail = next.catch(() => undefined);
@@ -33,7 +40,34 @@ export class AuditLog {
     return this.store.list(filter);
   }
 
+  /** The chain on its own, then against the signed checkpoints (truncation, wholesale rewriting). */
   async verify(): Promise<ChainReport> {
-    return verifyChain(await this.store.all());
+    if (!this.checkpoints) return verifyChain(await this.store.all());
+    await this.checkpoints.flush();
+    const loaded = await this.checkpoints.load();
+    const entries = await this.store.all();
+    const report = verifyChain(entries);
+    return report.ok ? AuditCheckpoints.check(entries, report, loaded) : report;
+  }
+
+  /**
+   * At start-up: verifies the log and, if it is intact and reaches past the newest checkpoint (entries appended
+   * just before a stop, or a log older than checkpoints), checkpoints its head. A broken log is not checkpointed.
+   */
+  async start(): Promise<ChainReport> {
+    const report = await this.verify();
+    if (this.checkpoints && report.ok) {
+      const head = await this.store.last();
+      if (head && head.seq > (report.checkpoint?.seq ?? 0)) {
+        this.checkpoints.appended({ seq: head.seq, hash: head.hash });
+        await this.checkpoints.flush();
+      }
+    }
+    return report;
+  }
+
+  /** Writes the pending checkpoint and waits for deliveries under way. */
+  async close(): Promise<void> {
+    await this.checkpoints?.close();
   }
 }

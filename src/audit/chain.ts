@@ -24,8 +24,14 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
 export interface ChainReport {
   ok: boolean;
   entries: number;
-  /** The first entry at which the chain breaks, and why. */
-  problem?: { seq: number; kind: 'altered' | 'removed_or_reordered'; message: string };
+  /**
+   * The first entry at which the chain breaks, and why. Against signed checkpoints (checkpoints.ts): `truncated`
+   * (entries a checkpoint covered are gone from the end), `rewritten` (an entry differs from the one a checkpoint
+   * signed, although the chain is consistent: every hash after it was recomputed), `checkpoint_invalid`.
+   */
+  problem?: { seq: number; kind: 'altered' | 'removed_or_reordered' | 'truncated' | 'rewritten' | 'checkpoint_invalid'; message: string };
+  /** The newest signed checkpoint the chain was checked against (null: none yet, or checkpoints are off). */
+  checkpoint?: { seq: number; hash: string; at: string; kid: string } | null;
 }
 
 export function verifyChain(entries: readonly AuditEntry[]): ChainReport {

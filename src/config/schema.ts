@@ -5,6 +5,7 @@ import { policySchema } from '../policy/schema.ts';
 import { vettingSchema } from '../vetting/schema.ts';
 import { priceBookSchema } from '../metering/pricebook.ts';
 import { abuseConfigSchema } from '../abuse/enforcement.ts';
+import { auditConfigSchema } from '../audit/config.ts';
 
 const id = z
   .string()
@@ -229,6 +230,7 @@ export const configSchema = z
       .strict()
       .default(() => ({ retention_days: 365, verify_max_bytes: 1024 * 1024, verify_per_minute: 60 })),
     vetting: vettingSchema.default(() => vettingSchema.parse({})),
+    audit: auditConfigSchema.default(() => auditConfigSchema.parse({})),
     demo: z
       .object({ seed: z.boolean().default(false) })
       .strict()

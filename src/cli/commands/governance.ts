@@ -80,10 +80,12 @@ export function register(program: Command): void {
     });
 
   const audit = program.command('audit').description('the tamper-evident audit log');
-  withConnection(audit.command('verify').description('check the hash chain; exits 1 if any entry was altered, removed or reordered')).action(async (opts: ConnOpts) => {
-    const res = (await call(opts, 'GET', '/audit/verify')) as { ok: boolean; entries: number; problem?: { message: string } };
-    if (res.ok) console.log(`audit log intact: ${res.entries} entries`);
-    else {
+  withConnection(audit.command('verify').description('check the hash chain and its signed checkpoints; exits 1 if any entry was altered, removed or reordered, or the log was cut short or rewritten')).action(async (opts: ConnOpts) => {
+    const res = (await call(opts, 'GET', '/audit/verify')) as { ok: boolean; entries: number; problem?: { message: string }; checkpoint?: { seq: number; at: string } | null };
+    if (res.ok) {
+      const against = res.checkpoint ? `; matches the signed checkpoint at entry ${res.checkpoint.seq} (${res.checkpoint.at})` : ' (no signed checkpoint yet: removal of the newest entries could not be detected)';
+      console.log(`audit log intact: ${res.entries} entries${against}`);
+    } else {
       console.error(`audit log BROKEN: ${res.problem!.message}`);
       process.exitCode = 1;
     }

@@ -1,0 +1,162 @@
+// Signed checkpoints of the audit chain's head, kept outside the database. The hash chain alone shows an entry
+// altered, removed or reordered in the middle, but not the newest entries removed, nor a chain rewritten
+// wholesale (every hash recomputed) by someone who can write the database. A checkpoint, (seq, hash of the entry
+// at seq) signed with the gateway's Ed25519 key as a compact JWS, pins the chain up to that entry: verification
+// fails if that entry is gone (truncated) or differs (rewritten).
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { CompactSign, compactVerify, type JWK } from 'jose';
+import type { AuditEntry, ChainReport } from './chain.ts';
+import type { CheckpointFile, CheckpointSink } from './checkpoint-sinks.ts';
+
+export const CHECKPOINT_TYPE = 'conduit-audit-checkpoint';
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** One line of the checkpoint file, and the body POSTed to an external sink. `jws` is what counts. */
+export interface Checkpoint extends ChainHead {
+  at: string;
+  kid: string;
+  /** Compact JWS (EdDSA), payload {typ, seq, hash, at}; verifiable with the gateway's /.well-known/jwks.json. */
+  jws: string;
+}
+
+/** The gateway's key ring, as checkpoints need it: the key that signs now, and every key that ever signed. */
+export interface CheckpointKeys {
+  signingKey(): { kid: string; privateKey: KeyObject };
+  publicJwk(kid: string): JWK | undefined;
+}
+
+export interface LoadedCheckpoints {
+  checkpoints: Checkpoint[];
+  /** The first line whose signature does not verify. */
+  invalid?: { seq: number; message: string };
+}
+
+export class AuditCheckpoints {
+  private pending: ChainHead | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly external = new Set<Promise<void>>();
+  private readonly verifyKeys = new Map<string, KeyObject>();
+
+  constructor(
+    private readonly keys: CheckpointKeys,
+    /** The local copy, which verification reads (none: checkpoints only go to the external sinks). */
+    private readonly file: CheckpointFile | undefined,
+    private readonly sinks: readonly CheckpointSink[],
+    private readonly delayMs: number,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /** After an append: the new head is signed within delayMs, on a timer, so no caller waits for it. */
+  appended(head: ChainHead): void {
+    this.pending = head;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch(this.onError);
+    }, this.delayMs);
+    this.timer.unref();
+  }
+
+  /** Signs and writes the newest appended head now (verification and shutdown call it). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const head = this.pending;
+    this.pending = undefined;
+    if (head) {
+      const job = this.writing.then(() => this.write(head));
+      this.writing = job.catch(() => undefined);
+    }
+    await this.writing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await Promise.all(this.external);
+  }
+
+  private async write(head: ChainHead): Promise<void> {
+    const at = new Date().toISOString();
+    const { kid, privateKey } = this.keys.signingKey();
+    const payload = JSON.stringify({ typ: CHECKPOINT_TYPE, seq: head.seq, hash: head.hash, at });
+    const jws = await new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: 'EdDSA', kid, typ: CHECKPOINT_TYPE }).sign(privateKey);
+    const checkpoint: Checkpoint = { seq: head.seq, hash: head.hash, at, kid, jws };
+    await this.file?.write(checkpoint);
+    // An external sink that is slow or down never holds up the local copy or verification.
+    for (const sink of this.sinks) {
+      const sent: Promise<void> = sink
+        .write(checkpoint)
+        .catch((err: unknown) => this.onError(new Error(`audit checkpoint ${head.seq} not delivered to ${sink.name}: ${(err as Error).message}`)))
+        .finally(() => this.external.delete(sent));
+      this.external.add(sent);
+    }
+  }
+
+  /**
+   * Every checkpoint in the file, each checked against the gateway's keys. Read before the entries it is compared
+   * with: a checkpoint is only written once its entry is stored, so none can name an entry the read will miss.
+   */
+  async load(): Promise<LoadedCheckpoints> {
+    if (!this.file) return { checkpoints: [] };
+    const checkpoints: Checkpoint[] = [];
+    for (const { line, value } of await this.file.read()) {
+      if (value === null) continue; // a line cut short by a crash: nothing was signed there
+      const checkpoint = await this.verified(value);
+      if (!checkpoint) return { checkpoints, invalid: { seq: seqOf(value), message: `checkpoint on line ${line} of ${this.file.path} does not verify with any of the gateway's keys: it was altered or forged` } };
+      checkpoints.push(checkpoint);
+    }
+    return { checkpoints };
+  }
+
+  /**
+   * A chain that verified on its own (verifyChain) against the checkpoints: the chain must still hold every entry
+   * a checkpoint signed, unchanged.
+   */
+  static check(entries: readonly AuditEntry[], report: ChainReport, loaded: LoadedCheckpoints): ChainReport {
+    if (loaded.invalid) return { ...report, ok: false, problem: { seq: loaded.invalid.seq, kind: 'checkpoint_invalid', message: loaded.invalid.message } };
+    if (loaded.checkpoints.length === 0) return { ...report, checkpoint: null };
+    const latest = loaded.checkpoints.reduce((a, b) => (b.seq >= a.seq ? b : a));
+    const last = entries.at(-1)?.seq ?? 0;
+    const checkpoint = { seq: latest.seq, hash: latest.hash, at: latest.at, kid: latest.kid };
+    if (latest.seq > last) {
+      const message = `entry ${latest.seq} (signed in the checkpoint of ${latest.at}) is missing: ${last === 0 ? 'every entry was' : `entries ${last + 1} to ${latest.seq} were`} removed from the end of the log`;
+      return { ...report, ok: false, checkpoint, problem: { seq: latest.seq, kind: 'truncated', message } };
+    }
+    const hashes = new Map(entries.map((e) => [e.seq, e.hash]));
+    for (const c of [...loaded.checkpoints].sort((a, b) => a.seq - b.seq)) {
+      if (hashes.get(c.seq) !== c.hash) {
+        const message = `entry ${c.seq} is not the one signed in the checkpoint of ${c.at}: the log was rewritten from there on (its hashes recomputed)`;
+        return { ...report, ok: false, checkpoint, problem: { seq: c.seq, kind: 'rewritten', message } };
+      }
+    }
+    return { ...report, checkpoint };
+  }
+
+  /** The checkpoint a line claims, if its JWS verifies and says the same; otherwise undefined. */
+  private async verified(value: unknown): Promise<Checkpoint | undefined> {
+    const line = value as Partial<Checkpoint>;
+    if (typeof line.jws !== 'string' || typeof line.kid !== 'string') return undefined;
+    const jwk = this.keys.publicJwk(line.kid);
+    if (!jwk) return undefined;
+    let key = this.verifyKeys.get(line.kid);
+    if (!key) this.verifyKeys.set(line.kid, (key = createPublicKey({ key: { ...jwk }, format: 'jwk' })));
+    try {
+      const { payload, protectedHeader } = await compactVerify(line.jws, key, { algorithms: ['EdDSA'] });
+      const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+      const same = protectedHeader.kid === line.kid && claims.typ === CHECKPOINT_TYPE && claims.seq === line.seq && claims.hash === line.hash && claims.at === line.at;
+      return same && Number.isSafeInteger(line.seq) ? (line as Checkpoint) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+const seqOf = (value: unknown) => {
+  const seq = (value as { seq?: unknown }).seq;
+  return typeof seq === 'number' ? seq : 0;
+};
