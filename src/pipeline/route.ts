@@ -1,9 +1,13 @@
 // Stage: which deployments may serve this request, best first: the availability policy (vendor contracts,
 // jurisdictions), the customer's region constraints, capabilities, strategy and health.
 import { GatewayError } from '../errors.ts';
-import { featuresOf, type PolicyService } from '../policy/service.ts';
+import type { Decision } from '../policy/engine.ts';
+import type { Feature } from '../policy/schema.ts';
+import { featureField, featuresOf, NO_FEATURES, type PolicyService } from '../policy/service.ts';
+import type { CatalogueModel, Deployment } from '../routing/catalogue.ts';
 import type { Router } from '../routing/router.ts';
 import { needsOf } from '../routing/router.ts';
+import type { Org } from '../store/ports.ts';
 import type { Stage } from './context.ts';
 
 export function route(router: Router, policy: PolicyService): Stage {
@@ -14,8 +18,8 @@ export function route(router: Router, policy: PolicyService): Stage {
     const features = featuresOf(ctx.body!, needs.streaming, needs.vision);
     const requested = ctx.model!;
     // Each (model, deployment) is decided once per request, whichever check asks first.
-    const decisions = new Map<string, ReturnType<PolicyService['decide']>>();
-    const decide = (model: typeof requested, d: (typeof requested)['deployments'][number]) => {
+    const decisions = new Map<string, Decision>();
+    const decide = (model: CatalogueModel, d: Deployment) => {
       const k = `${model.name}|${d.id}`;
       let decision = decisions.get(k);
       if (!decision) decisions.set(k, (decision = policy.decide(org, model, d, features)));
@@ -23,14 +27,43 @@ export function route(router: Router, policy: PolicyService): Stage {
     };
     const primary = requested.deployments.map((d) => decide(requested, d));
     if (!primary.some((d) => d.allowed)) {
-      const denial = primary.find((d) => !d.allowed)!;
-      throw new GatewayError(403, 'policy_denied', `'${requested.name}' is not available to your organisation: ${denial.reason} (rule ${denial.rule}).`, { param: 'model' });
+      const refused = requested.deployments.map((deployment, i) => ({ model: requested, deployment, decision: primary[i]! }));
+      throw policyDenial(policy, org, refused, ctx.body!, `'${requested.name}' is not available to your organisation`);
     }
     const planned = router.plan(requested, needs, { country: org.country, org: org.routing ?? undefined, key: key.routing ?? undefined });
     ctx.attempts = planned.filter((a) => decide(a.model, a.deployment).allowed);
     if (ctx.attempts.length === 0) {
-      const blocked = planned.map((a) => decide(a.model, a.deployment)).find((d) => !d.allowed)!;
-      throw new GatewayError(403, 'policy_denied', `No deployment of '${requested.name}' you may be served from is allowed: ${blocked.reason} (rule ${blocked.rule}).`, { param: 'model' });
+      const refused = planned.map((a) => ({ model: a.model, deployment: a.deployment, decision: decide(a.model, a.deployment) }));
+      throw policyDenial(policy, org, refused, ctx.body!, `No deployment of '${requested.name}' you may be served from is allowed`);
     }
   };
+}
+
+interface Refusal {
+  model: CatalogueModel;
+  deployment: Deployment;
+  decision: Decision;
+}
+
+/**
+ * Why every deployment the request could go to refused it. When one would serve it but for features the request
+ * asks for (logprobs, tools...), the error names the feature, its rule and the request field; otherwise the model
+ * is not available, and the rule named is one that refuses it whatever the request asks.
+ */
+function policyDenial(policy: PolicyService, org: Org, refused: Refusal[], body: Record<string, unknown>, unavailable: string): GatewayError {
+  for (const { model, deployment, decision } of refused) {
+    if (!decision.features?.length || !policy.decide(org, model, deployment, NO_FEATURES).allowed) continue;
+    return featureDenial(decision.features, decision, model, body);
+  }
+  const first = refused[0]!;
+  const denial = policy.decide(org, first.model, first.deployment, NO_FEATURES);
+  const { reason, rule } = denial.allowed ? first.decision : denial;
+  return new GatewayError(403, 'policy_denied', `${unavailable}: ${reason} (rule ${rule}).`, { param: 'model' });
+}
+
+function featureDenial(features: Feature[], decision: Decision, model: CatalogueModel, body: Record<string, unknown>): GatewayError {
+  const fields = features.map((f) => featureField(f, body));
+  const named = features.map((f, i) => (f === fields[i] ? `'${f}'` : `'${f}' (${fields[i]})`)).join(' and ');
+  const message = `The feature ${named} ${features.length > 1 ? 'are' : 'is'} not available to your organisation on '${model.name}': ${decision.reason} (rule ${decision.rule}).`;
+  return new GatewayError(403, 'policy_denied', message, { param: fields[0]! });
 }

@@ -79,7 +79,8 @@ export class PolicyService {
   }
 }
 
-const NO_FEATURES: ReadonlySet<Feature> = new Set();
+/** A request that asks for no feature a rule can be about. */
+export const NO_FEATURES: ReadonlySet<Feature> = new Set();
 
 /** The features of a request that rules can be about. */
 export function featuresOf(body: Record<string, unknown>, stream: boolean, vision: boolean): Set<Feature> {
@@ -90,4 +91,20 @@ export function featuresOf(body: Record<string, unknown>, stream: boolean, visio
   if (stream) f.add('streaming');
   if (typeof body.n === 'number' && body.n > 1) f.add('multiple_choices');
   return f;
+}
+
+/** The request field that asks for a feature, as the client sent it (for the `param` of a denial). */
+export function featureField(feature: Feature, body: Record<string, unknown>): string {
+  switch (feature) {
+    case 'logprobs':
+      return body.logprobs === true || typeof body.top_logprobs !== 'number' ? 'logprobs' : 'top_logprobs';
+    case 'tools':
+      return 'tools';
+    case 'vision':
+      return Array.isArray(body.messages) ? 'messages' : 'input';
+    case 'streaming':
+      return 'stream';
+    case 'multiple_choices':
+      return 'n';
+  }
 }
