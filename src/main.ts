@@ -35,6 +35,8 @@ import { PolicyService } from './policy/service.ts';
 import { SanctionsBook } from './vetting/sanctions/book.ts';
 import { VettingService } from './vetting/service.ts';
 import { PricingService } from './metering/pricing.ts';
+import { coverageOf, describeGap } from './metering/price-coverage.ts';
+import { requirePrice } from './pipeline/require-price.ts';
 import { InProcessBudgets } from './metering/budgets.ts';
 import { RateLimits } from './ratelimit/limiter.ts';
 import { admit } from './pipeline/admit.ts';
@@ -98,7 +100,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const sanctions = new SanctionsBook(store.vetting);
   await sanctions.init();
   const vetting = new VettingService(tenancy, store.vetting, audit, sanctions, config.vetting);
-  const pricing = new PricingService(config.pricing, store.priceBooks, audit);
+  const pricing = new PricingService(config.pricing, store.priceBooks, audit, coverageOf(config));
   await pricing.init();
   const registry = new FingerprintRegistry(store.fingerprints, (err) => app.log.error({ err }, 'fingerprint registration failed'));
   const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, (await store.signingKeys.list())[0]!.private_pem);
@@ -127,6 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     resolveModel(catalogue),
     authorize,
     route(router, policy),
+    requirePrice(pricing),
     admit(rateLimits, budgets, pricing),
     settle(store.usage, pricing),
     shadow(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
@@ -165,6 +168,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   logStoreError = (err) => app.log.error({ err }, 'background store write failed');
+  // Against the stored price book: what is served but unpriced is refused (model_not_priced), and said here.
+  const unpriced = pricing.gaps().map((gap) => `Not priced: ${describeGap(gap, pricing.currency)}`);
+  for (const line of unpriced) app.log.warn(line);
   logAuditError = (err) => app.log.error({ err }, 'audit checkpoint failed');
   const auditReport = await audit.start();
   const auditProblem = auditReport.ok ? undefined : `Audit log BROKEN: ${auditReport.problem!.message} (GET /admin/v1/audit/verify)`;
@@ -179,6 +185,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     options.announce(`Conduit listening on ${url} (data: ${options.dataDir}; upstream: ${options.configFile ? options.configFile : 'built-in SIMULATOR, demo catalogue'})`);
     if (!options.adminToken && !process.env.CONDUIT_ADMIN_TOKEN) options.announce(`Admin token (generated): ${adminToken}`);
     if (demoKey) options.announce(`Demo organisation API key: ${demoKey}`);
+    for (const line of unpriced) options.announce(line);
     if (auditProblem) options.announce(auditProblem);
   }
 

@@ -80,6 +80,8 @@ export const servedModelSchema = z
     azure_deployment: z.string().min(1).optional(),
     capabilities: capabilitiesSchema.optional(),
     cost_per_mtok: costSchema.optional(),
+    /** This deployment costs nothing per token for this model: its vendor cost is 0, and the price book needs none. */
+    no_vendor_cost: z.boolean().optional(),
   })
   .strict();
 
@@ -180,6 +182,8 @@ export const catalogueModelSchema = z
     /** Features every deployment serving this model must have. */
     requires: z.array(z.enum(['streaming', 'tools', 'vision', 'responses'])).default([]),
     routing: modelRoutingSchema.default(() => modelRoutingSchema.parse({})),
+    /** Customers are never charged for this model (list price and price 0), and the price book needs no list price for it. */
+    free_of_charge: z.boolean().optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@
 // price per model and tier, or the customer's negotiated rates, less its discount). Exact integer money.
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Org, UsageEvent, VersionedStore } from '../store/ports.ts';
+import { NOTHING_SERVED, priceGaps, type PriceCoverage, type PriceGap } from './price-coverage.ts';
 import { chargeFor, overrideSchema, priceBookSchema, PriceIndex, type PriceBook, type PriceOverride, type TokenCounts } from './pricebook.ts';
 
 export interface Charges {
@@ -14,13 +15,19 @@ export class PricingService {
   private index: PriceIndex;
   private version = 1;
   private readonly overrides = new WeakMap<object, PriceOverride>();
+  /** Models the configuration declares free of charge, and "deployment model" pairs it declares of no vendor cost. */
+  private readonly freeModels: Set<string>;
+  private readonly noVendorCost: Set<string>;
 
   constructor(
     initial: PriceBook,
     private readonly store: VersionedStore,
     private readonly audit: AuditLog,
+    private readonly coverage: PriceCoverage = NOTHING_SERVED,
   ) {
     this.index = new PriceIndex(initial);
+    this.freeModels = new Set(coverage.models.filter((m) => m.free).map((m) => m.name));
+    this.noVendorCost = new Set(coverage.served.filter((s) => s.free).map((s) => `${s.deployment} ${s.model}`));
   }
 
   async init(): Promise<void> {
@@ -49,10 +56,25 @@ export class PricingService {
     return version;
   }
 
+  /** What the configuration serves that the price book does not price at `at` (and is not declared free). */
+  gaps(at = new Date().toISOString()): PriceGap[] {
+    return priceGaps(this.coverage, this.index, at);
+  }
+
+  /** The deployment's vendor cost for the model is known (or declared nothing). */
+  costPriced(at: string, deployment: string, model: string): boolean {
+    return this.noVendorCost.has(`${deployment} ${model}`) || this.index.vendorRates(at, deployment, model) !== undefined;
+  }
+
+  /** What this organisation pays for the model is known: a list price for its tier, negotiated rates, or free of charge. */
+  listPriced(at: string, model: string, org: Org): boolean {
+    return this.freeModels.has(model) || this.index.listRates(at, model, org.tier) !== undefined || this.overrideOf(org)?.rates.some((r) => r.model === model) === true;
+  }
+
   charge(event: Pick<UsageEvent, 'ts' | 'deployment' | 'model' | 'endpoint'> & TokenCounts, org: Org): Charges {
-    const vendor = this.index.vendorRates(event.ts, event.deployment, event.model);
+    const vendor = this.noVendorCost.has(`${event.deployment} ${event.model}`) ? undefined : this.index.vendorRates(event.ts, event.deployment, event.model);
     const cost = vendor ? chargeFor(event, vendor) : 0n;
-    if (event.endpoint === 'shadow') return { cost_micros: Number(cost), list_price_micros: 0, price_micros: 0 };
+    if (event.endpoint === 'shadow' || this.freeModels.has(event.model)) return { cost_micros: Number(cost), list_price_micros: 0, price_micros: 0 };
     const listRates = this.index.listRates(event.ts, event.model, org.tier);
     const list = listRates ? chargeFor(event, listRates) : 0n;
     const override = this.overrideOf(org);
@@ -67,6 +89,7 @@ export class PricingService {
 
   /** Upper bound of a request's price, for budget reservations. */
   upperBound(org: Org, model: string, at: string, promptTokens: number, maxCompletionTokens: number): bigint {
+    if (this.freeModels.has(model)) return 0n;
     const listRates = this.index.listRates(at, model, org.tier);
     const negotiated = this.overrideOf(org)?.rates.find((r) => r.model === model);
     const rates = negotiated ?? listRates;

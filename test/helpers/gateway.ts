@@ -26,7 +26,7 @@ export function writeConfig(config: unknown): string {
 export async function startTestGateway(opts: { config?: unknown; dataDir?: string } = {}): Promise<TestGateway> {
   const gateway = await startGateway({
     dataDir: opts.dataDir ?? tempDir(),
-    configFile: opts.config ? writeConfig(opts.config) : undefined,
+    configFile: opts.config ? writeConfig(freeUnlessPriced(opts.config)) : undefined,
     port: 0,
     host: '127.0.0.1',
     adminToken: 'test-admin-token',
@@ -51,6 +51,20 @@ export async function startTestGateway(opts: { config?: unknown; dataDir?: strin
     },
     client: (key: string, o: { maxRetries?: number } = {}) => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: o.maxRetries ?? 0 }),
   });
+}
+
+/**
+ * A test config without a price book serves its models free, said explicitly (free_of_charge, no_vendor_cost):
+ * the gateway refuses what is served unpriced (model_not_priced), and most tests are not about money.
+ */
+function freeUnlessPriced(config: unknown): unknown {
+  const c = config as { pricing?: unknown; models?: Array<Record<string, unknown>>; providers?: Array<{ models?: Array<Record<string, unknown>> }> };
+  if (c.pricing !== undefined || !Array.isArray(c.models) || !Array.isArray(c.providers)) return config;
+  return {
+    ...c,
+    models: c.models.map((m) => ({ free_of_charge: true, ...m })),
+    providers: c.providers.map((p) => ({ ...p, models: p.models?.map((m) => ({ no_vendor_cost: true, ...m })) })),
+  };
 }
 
 /** A one-deployment-per-simulator-server config, for tests that need a real upstream peer over HTTP. */

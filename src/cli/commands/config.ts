@@ -1,6 +1,8 @@
 // `conduit config check FILE`: validate a configuration without starting anything.
 import type { Command } from 'commander';
 import { ConfigError, loadConfigFile } from '../../config/load.ts';
+import { coverageOf, describeGap, priceGaps } from '../../metering/price-coverage.ts';
+import { PriceIndex } from '../../metering/pricebook.ts';
 import { loadC2paIssuer } from '../../provenance/c2pa/issuer-config.ts';
 
 export function register(program: Command): void {
@@ -14,6 +16,9 @@ export function register(program: Command): void {
         const config = loadConfigFile(file);
         loadC2paIssuer(config, file);
         console.log(`${file}: OK (${config.regions.length} regions, ${config.vendors.length} vendors, ${config.providers.length} providers, ${config.models.length} models)`);
+        // Valid, but served without a price: refused at run time (model_not_priced) until priced or declared free.
+        const gaps = priceGaps(coverageOf(config), new PriceIndex(config.pricing), new Date().toISOString());
+        for (const gap of gaps) console.log(`  not priced today: ${describeGap(gap, config.pricing.currency)}`);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         console.error(err.message);
