@@ -27,6 +27,7 @@ import type { ConduitConfig } from '../config/schema.ts';
 import type { ExperimentBook } from '../routing/experiments.ts';
 import { dataPlaneRoutes, surfaceOf, type DataPlaneDeps } from './routes/data-plane.ts';
 import { newRequestId } from './request-id.ts';
+import { VERSION } from '../version.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
 import type { UsageStore } from '../store/ports.ts';
 
@@ -146,7 +147,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setErrorHandler(replyWithError);
   app.setNotFoundHandler((request, reply) => replyWithError(new GatewayError(404, 'unknown_url', `Unknown request URL: ${request.method} ${request.url}.`), request, reply));
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
   dataPlaneRoutes(app, deps);
   const vettingDeps = { vetting: deps.vetting, sanctions: deps.sanctions, vettingConfig: deps.config.vetting };
   publicVettingRoutes(app, vettingDeps);

@@ -1,6 +1,6 @@
 // The `conduit` command as a user runs it.
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, tempDir, writeConfig, type TestGateway } from '../helpers/gateway.ts';
@@ -117,5 +117,12 @@ describe('conduit CLI', () => {
     expect(out.stdout).toMatch(/MATCH/);
     writeFileSync(file, res.choices[0]!.message.content!.replace(/^\S+/, 'Edited'));
     expect((await conduit(['verify', file, '--url', gw.url])).stdout).toMatch(/text was changed since it was signed/);
+  });
+
+  it('--version and GET /healthz tell the version in package.json', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const out = await conduit(['--version']);
+    expect(out).toMatchObject({ code: 0, stdout: `${version}\n` });
+    expect(await (await fetch(`${gw.url}/healthz`)).json()).toEqual({ status: 'ok', version });
   });
 });
