@@ -16,6 +16,7 @@ import { forward } from './pipeline/forward.ts';
 import { parse } from './pipeline/parse.ts';
 import { resolveModel } from './pipeline/resolve-model.ts';
 import { route } from './pipeline/route.ts';
+import { usableModels } from './pipeline/usable-models.ts';
 import { settle } from './pipeline/settle.ts';
 import { createAdapter } from './providers/registry.ts';
 import { Catalogue } from './routing/catalogue.ts';
@@ -147,7 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (!principal) throw unauthorized('Incorrect API key provided, or the key was revoked.');
       return principal;
     },
-    visibleModels: (principal) => policy.allowedModels(principal.org),
+    visibleModels: usableModels(catalogue, router, policy),
     tenancy,
     usage: store.usage,
     router,

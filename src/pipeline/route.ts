@@ -5,38 +5,46 @@ import type { Decision } from '../policy/engine.ts';
 import type { Feature } from '../policy/schema.ts';
 import { featureField, featuresOf, NO_FEATURES, type PolicyService } from '../policy/service.ts';
 import type { CatalogueModel, Deployment } from '../routing/catalogue.ts';
-import type { Router } from '../routing/router.ts';
-import { needsOf } from '../routing/router.ts';
+import { needsOf, type Attempt, type RequestNeeds, type Router } from '../routing/router.ts';
 import type { Org } from '../store/ports.ts';
+import type { Principal } from '../tenancy/tenancy.ts';
 import type { Stage } from './context.ts';
 
 export function route(router: Router, policy: PolicyService): Stage {
   return (ctx) => {
-    const { org, key } = ctx.principal!;
     const needs = needsOf(ctx.body!, ctx.stream === true, ctx.bodyBytes);
     needs.responses = ctx.endpoint === 'responses';
     const features = featuresOf(ctx.body!, needs.streaming, needs.vision);
-    const requested = ctx.model!;
-    // Each (model, deployment) is decided once per request, whichever check asks first.
-    const decisions = new Map<string, Decision>();
-    const decide = (model: CatalogueModel, d: Deployment) => {
-      const k = `${model.name}|${d.id}`;
-      let decision = decisions.get(k);
-      if (!decision) decisions.set(k, (decision = policy.decide(org, model, d, features)));
-      return decision;
-    };
-    const primary = requested.deployments.map((d) => decide(requested, d));
-    if (!primary.some((d) => d.allowed)) {
-      const refused = requested.deployments.map((deployment, i) => ({ model: requested, deployment, decision: primary[i]! }));
-      throw policyDenial(policy, org, refused, ctx.body!, `'${requested.name}' is not available to your organisation`);
-    }
-    const planned = router.plan(requested, needs, { country: org.country, org: org.routing ?? undefined, key: key.routing ?? undefined });
-    ctx.attempts = planned.filter((a) => decide(a.model, a.deployment).allowed);
-    if (ctx.attempts.length === 0) {
-      const refused = planned.map((a) => ({ model: a.model, deployment: a.deployment, decision: decide(a.model, a.deployment) }));
-      throw policyDenial(policy, org, refused, ctx.body!, `No deployment of '${requested.name}' you may be served from is allowed`);
-    }
+    ctx.attempts = plannedAttempts(router, policy, ctx.principal!, ctx.model!, needs, features, ctx.body!);
   };
+}
+
+/**
+ * Where a request for `requested` may go, best first; throws the 403 (or the router's 400) that refuses it. The
+ * route stage asks this for every request, /v1/models for every model (usable-models.ts): one decision for both.
+ */
+export function plannedAttempts(router: Router, policy: PolicyService, principal: Principal, requested: CatalogueModel, needs: RequestNeeds, features: ReadonlySet<Feature>, body: Record<string, unknown>): Attempt[] {
+  const { org, key } = principal;
+  // Each (model, deployment) is decided once per request, whichever check asks first.
+  const decisions = new Map<string, Decision>();
+  const decide = (model: CatalogueModel, d: Deployment) => {
+    const k = `${model.name}|${d.id}`;
+    let decision = decisions.get(k);
+    if (!decision) decisions.set(k, (decision = policy.decide(org, model, d, features)));
+    return decision;
+  };
+  const primary = requested.deployments.map((d) => decide(requested, d));
+  if (!primary.some((d) => d.allowed)) {
+    const refused = requested.deployments.map((deployment, i) => ({ model: requested, deployment, decision: primary[i]! }));
+    throw policyDenial(policy, org, refused, body, `'${requested.name}' is not available to your organisation`);
+  }
+  const planned = router.plan(requested, needs, { country: org.country, org: org.routing ?? undefined, key: key.routing ?? undefined });
+  const attempts = planned.filter((a) => decide(a.model, a.deployment).allowed);
+  if (attempts.length === 0) {
+    const refused = planned.map((a) => ({ model: a.model, deployment: a.deployment, decision: decide(a.model, a.deployment) }));
+    throw policyDenial(policy, org, refused, body, `No deployment of '${requested.name}' you may be served from is allowed`);
+  }
+  return attempts;
 }
 
 interface Refusal {
