@@ -125,4 +125,18 @@ describe('conduit CLI', () => {
     expect(out).toMatchObject({ code: 0, stdout: `${version}\n` });
     expect(await (await fetch(`${gw.url}/healthz`)).json()).toEqual({ status: 'ok', version });
   });
+
+  it('an admin-API verb loads the admin client only, never the gateway', async () => {
+    // A module hook that records every module the CLI resolves (about 2.7 s went into compiling the gateway per call).
+    const record = `${tempDir()}/modules.txt`;
+    const hook = `import { appendFileSync } from 'node:fs'; export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(record)}, r.url + '\\n'); return r; }`;
+    const preload = `${tempDir()}/record.mjs`;
+    writeFileSync(preload, `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`);
+    const listed = await run('node', ['--import', preload, 'bin/conduit.mjs', 'orgs', 'list', '--json'], { env: { ...process.env, CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: gw.adminToken } });
+    expect(JSON.parse(listed.stdout)).toEqual(expect.any(Array));
+    const sources = readFileSync(record, 'utf8').split('\n').filter((url) => url.includes('/src/')).map((url) => url.slice(url.indexOf('/src/') + 1));
+    expect(sources).toContain('src/cli/commands/tenancy.ts');
+    // Nothing of the gateway (src/main.ts, server, pipeline, store...) nor of the other commands.
+    expect(sources.filter((file) => !/^src\/(cli\/(main|admin-client|commands\/(index|tenancy))\.ts|version\.ts)$/.test(file))).toEqual([]);
+  });
 });

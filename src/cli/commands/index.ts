@@ -1,16 +1,29 @@
 import type { Command } from 'commander';
-import { register as config } from './config.ts';
-import { register as governance } from './governance.ts';
-import { register as finance } from './finance.ts';
-import { register as verify } from './verify.ts';
-import { register as abuse } from './abuse.ts';
-import { register as simulator } from './simulator.ts';
-import { register as start } from './start.ts';
-import { register as tenancy } from './tenancy.ts';
 
-// Each entry adds one command (with its subcommands) to the program.
-const registrations: Array<(program: Command) => void> = [start, tenancy, config, simulator, governance, finance, verify, abuse];
+type Registration = (program: Command) => void;
 
-export function registerCommands(program: Command): void {
-  for (const register of registrations) register(program);
+/**
+ * Each module adds the top-level commands it names (with their subcommands). Modules load on demand: `conduit orgs
+ * list` loads the tenancy verbs and the admin client, not the gateway that `start` needs (2-3 s of compiling).
+ */
+export const commandModules: ReadonlyArray<{ commands: readonly string[]; load: () => Promise<{ register: Registration }> }> = [
+  { commands: ['start'], load: () => import('./start.ts') },
+  { commands: ['orgs', 'keys'], load: () => import('./tenancy.ts') },
+  { commands: ['config'], load: () => import('./config.ts') },
+  { commands: ['simulator'], load: () => import('./simulator.ts') },
+  { commands: ['vetting', 'sanctions', 'policy', 'audit'], load: () => import('./governance.ts') },
+  { commands: ['report', 'invoice', 'reconcile'], load: () => import('./finance.ts') },
+  { commands: ['verify'], load: () => import('./verify.ts') },
+  { commands: ['abuse'], load: () => import('./abuse.ts') },
+];
+
+/**
+ * Registers what `args` (the arguments after `conduit`) run: the module of the command named, or every module when
+ * none is named (help, an unknown or misspelt command: commander lists and suggests from all of them).
+ */
+export async function registerCommands(program: Command, args: readonly string[]): Promise<void> {
+  const name = args.find((a) => !a.startsWith('-'));
+  if (name === undefined && args.some((a) => a === '-V' || a === '--version')) return;
+  const named = commandModules.filter((m) => name !== undefined && m.commands.includes(name));
+  for (const module of named.length > 0 ? named : commandModules) (await module.load()).register(program);
 }
