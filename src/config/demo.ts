@@ -39,15 +39,18 @@ export function demoConfig(): Readonly<ConduitConfig> {
         { name: 'deepseek-chat', aliases: ['deepseek-v3'], vendor: 'deepseek' },
         { name: 'deepseek-reasoner', aliases: ['deepseek-r1'], vendor: 'deepseek' },
       ],
-      // The situation this product exists for: vendors' terms per jurisdiction, enforced on every request.
+      // The situation this product exists for: vendors' terms per jurisdiction, enforced on every request. The line
+      // is drawn around a market (China with its special administrative regions), and through ownership: a customer
+      // controlled from there is treated as being there, whatever its address.
       policy: {
         default: 'allow',
+        markets: [{ id: 'greater-china', name: 'China, Hong Kong and Macau', countries: ['CN', 'HK', 'MO'] }],
         rules: [
-          { id: 'anthropic-no-cn-customers', effect: 'deny', reason: "Anthropic's models are not offered to customers incorporated in China", when: { vendor: ['anthropic'], customer_country: ['CN'] } },
-          { id: 'anthropic-no-cn-ownership', effect: 'deny', reason: "Anthropic's models are not offered to customers owned more than 50% from China", when: { vendor: ['anthropic'], owned_from: ['CN'] } },
-          { id: 'openai-cn-verified-only', effect: 'deny', reason: "OpenAI's models are offered to customers incorporated in China only at tier verified or above", when: { vendor: ['openai'], customer_country: ['CN'], tier_below: 'verified' } },
-          { id: 'openai-cn-from-singapore', effect: 'deny', reason: "OpenAI's models are served to customers incorporated in China only from Singapore", when: { vendor: ['openai'], customer_country: ['CN'], region_country_not_in: ['SG'] } },
-          { id: 'no-serving-from-cn', effect: 'deny', reason: 'No model is served from a data centre in China', when: { region_country: ['CN'] } },
+          { id: 'anthropic-no-cn-customers', effect: 'deny', reason: "Anthropic's models are not offered to customers incorporated in China, Hong Kong or Macau", when: { vendor: ['anthropic'], customer_country: ['greater-china'] } },
+          { id: 'anthropic-no-cn-ownership', effect: 'deny', reason: "Anthropic's models are not offered to customers owned more than 50% from China, Hong Kong or Macau", when: { vendor: ['anthropic'], owned_from: ['greater-china'] } },
+          { id: 'openai-cn-verified-only', effect: 'deny', reason: "OpenAI's models are offered to customers in or controlled from China, Hong Kong or Macau only at tier verified or above", when: { vendor: ['openai'], customer_jurisdiction: ['greater-china'], tier_below: 'verified' } },
+          { id: 'openai-cn-from-singapore', effect: 'deny', reason: "OpenAI's models are served to customers in or controlled from China, Hong Kong or Macau only from Singapore", when: { vendor: ['openai'], customer_jurisdiction: ['greater-china'], region_country_not_in: ['SG'] } },
+          { id: 'no-serving-from-cn', effect: 'deny', reason: 'No model is served from a data centre in China, Hong Kong or Macau', when: { region_country: ['greater-china'] } },
           { id: 'no-logprobs-on-trial', effect: 'deny', reason: 'Log probabilities are available from tier verified up', when: { feature: ['logprobs'], tier_below: 'verified' } },
         ],
       },

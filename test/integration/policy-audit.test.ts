@@ -44,9 +44,10 @@ describe('demo policy: vendors\' terms for customers incorporated in China', () 
   });
 
   it('looks through the ownership chain', async () => {
+    // Incorporated outside Greater China (an HK address is itself inside the demo's line): only ownership puts it there.
     const hk = await orgWith({
       name: 'Harbour Holdings Ltd',
-      country: 'HK',
+      country: 'SG',
       tier: 'verified',
       ownership: [
         { name: 'Kowloon Parent Ltd', country: 'HK', share_pct: 60, owners: [{ name: 'Beijing Group', country: 'CN', share_pct: 100 }] },
@@ -54,7 +55,7 @@ describe('demo policy: vendors\' terms for customers incorporated in China', () 
       ],
     });
     expect((await errorOf(hk.client.chat.completions.create({ model: 'claude-sonnet-4', messages: msg })))!.message).toMatch(/anthropic-no-cn-ownership/);
-    const minority = await orgWith({ name: 'Mostly Local Ltd', country: 'HK', tier: 'verified', ownership: [{ name: 'CN fund', country: 'CN', share_pct: 30 }] });
+    const minority = await orgWith({ name: 'Mostly Local Ltd', country: 'SG', tier: 'verified', ownership: [{ name: 'CN fund', country: 'CN', share_pct: 30 }] });
     await minority.client.chat.completions.create({ model: 'claude-sonnet-4', messages: msg });
   });
 
