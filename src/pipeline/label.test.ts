@@ -1,5 +1,6 @@
 // The label stage on chat streams: batches pass through as they arrive, and the batch that ends the stream
 // leaves together with the manifest chunk (one write), never before the vendor sent it.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBatch, EventStream, StreamEvent } from '../providers/types.ts';
 import { KeyRing } from '../provenance/keyring.ts';
@@ -39,10 +40,10 @@ function gatedStream(second: EventBatch): { events: EventStream; release: () => 
   return { events, release };
 }
 
-function context(events: EventStream): RequestContext {
+function context(events: EventStream, endpoint: RequestContext['endpoint'] = 'chat'): RequestContext {
   return {
     requestId: 'req_label_test',
-    endpoint: 'chat',
+    endpoint,
     receivedAt: new Date().toISOString(),
     startedAt: performance.now(),
     clientIp: '127.0.0.1',
@@ -97,5 +98,26 @@ describe('label on chat streams', () => {
     const tail = (await out.next()).value as StreamEvent[];
     expect(tail).toHaveLength(1);
     expect(manifestOf(tail)).toBeTypeOf('string');
+  });
+});
+
+describe('label on Responses API streams', () => {
+  it('binds the function calls the final event states, in the canonical form (not the empty text)', async () => {
+    const call = { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' };
+    const ev = (chunk: Record<string, unknown>): StreamEvent => ({ event: String(chunk.type), data: JSON.stringify(chunk), chunk, usage: null });
+    const events = (async function* () {
+      yield [ev({ type: 'response.created', sequence_number: 0, response: { id: 'resp_1', output: [] } })];
+      yield Object.assign([ev({ type: 'response.completed', sequence_number: 1, response: { id: 'resp_1', status: 'completed', output: [call] } })], { ends: true });
+    })();
+    const ctx = context(events, 'responses');
+    await label(provenance)(ctx);
+    let manifest = '';
+    for await (const batch of (ctx.reply as { events: EventStream }).events) {
+      for (const e of batch) manifest = ((e.chunk?.response as { provenance?: { manifest: string } } | undefined)?.provenance?.manifest) ?? manifest;
+    }
+    const form = '{"content":"","refusal":"","tool_calls":[{"arguments":"{\\"city\\":\\"Paris\\"}","name":"get_weather","type":"function"}]}';
+    const check = await verifyManifest(manifest, provenance.keys, form);
+    expect(check).toMatchObject({ valid: true, content_matches: true });
+    expect(check.claims.content_sha256).toBe(createHash('sha256').update(form).digest('base64url'));
   });
 });

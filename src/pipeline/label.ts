@@ -4,10 +4,9 @@
 import type { EventBatch, EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
 import { disclosureSchema, type Disclosure, type ProvenanceService, type Stamp } from '../provenance/service.ts';
 import type { Reply, RequestContext, Stage } from './context.ts';
-import { replyText as textOf } from '../protocols/openai/reply-text.ts';
+import { canonicalChoice, registeredText, textChoice, type BoundChoice } from '../provenance/output-binding.ts';
+import { jsonOutputs, responsesOutput, scannedChoiceIndex, StreamOutputs } from './reply-outputs.ts';
 import { firstTextPart, rewriteResponsesText } from './responses-text.ts';
-
-const replyText = (body: JsonObject) => textOf(body) ?? '';
 
 const parsedDisclosure = new WeakMap<object, Disclosure>();
 
@@ -44,12 +43,17 @@ export function label(provenance: ProvenanceService): Stage {
   };
 }
 
-/** A chat stream: the notice around the first choice's text, then the mark and the manifest as chunks of their own. */
+/**
+ * A chat stream: the notice around every choice's text, then the marks and the manifest (over every choice, texts and
+ * tool calls) as chunks of their own.
+ */
 async function* labelChatStream(ctx: RequestContext, events: EventStream, provenance: ProvenanceService, disclosure: Disclosure | undefined): AsyncGenerator<EventBatch> {
   const notice = provenance.noticeAround(disclosure);
-  let prefix = notice.before;
-  // The first choice's text as delivered (not tool-call arguments): what the manifest and mark are about.
-  let text = '';
+  const multi = typeof ctx.body?.n === 'number' && ctx.body.n > 1;
+  // Every choice's outputs as delivered: what the manifest, marks and registry are about.
+  const outputs = new StreamOutputs(multi);
+  // Choices whose first text delta already carries the notice.
+  const prefixed = notice.before ? new Set<number>() : undefined;
   // Added chunks carry the vendor's completion id, so SDK stream helpers see one completion. It is read from a
   // chunk parsed anyway (the usage chunk, as a rule), else from the first.
   let first: StreamEvent | undefined;
@@ -61,24 +65,28 @@ async function* labelChatStream(ctx: RequestContext, events: EventStream, proven
     if (last) yield last; // a batch after the "last" one: keep the order
     last = undefined;
     for (const e of batch) {
-      text += e.text ?? firstChoiceContent(e.chunk);
+      outputs.add(e);
       first ??= e;
       if (!parsed && e.chunk?.id) parsed = e.chunk;
     }
-    if (prefix && prefixFirstDelta(batch, prefix)) prefix = '';
+    if (prefixed) prefixFirstDeltas(batch, notice.before, prefixed, multi);
     if (batch.ends) last = batch;
     else yield batch;
   }
   const meta = chunkMeta(parsed ?? (first && (first.chunk ?? (JSON.parse(first.data) as JsonObject)))) ?? { id: ctx.requestId, created: Math.floor(Date.now() / 1000), model: ctx.model!.name };
   const tail: EventBatch = last ?? [];
-  // A reply without text (tool calls only) gets no notice or mark: there is nothing to read them beside.
-  const hasText = text.length > 0;
-  if (notice.after && hasText) tail.push(contentChunk(meta, notice.after));
-  if (hasText) text = notice.before + text + notice.after;
-  const stamp = await sign(ctx, provenance, text);
-  if (disclosure?.c2pa_text && hasText) tail.push(contentChunk(meta, provenance.inBandMark(text, stamp)));
+  const choices = outputs.outputs();
+  // A choice without text (tool calls only) gets no notice or mark: there is nothing to read them beside.
+  for (let i = 0; i < choices.length; i++) {
+    const choice = choices[i]!;
+    if (choice.content.length === 0) continue;
+    if (notice.after) tail.push(contentChunk(meta, notice.after, i));
+    choice.content = notice.before + choice.content + notice.after;
+  }
+  const stamp = await sign(ctx, provenance, choices);
+  if (disclosure?.c2pa_text) for (let i = 0; i < choices.length; i++) if (choices[i]!.content) tail.push(contentChunk(meta, provenance.inBandMark(choices[i]!.content, stamp), i));
   tail.push(provenanceEvent(meta, stamp));
-  register(ctx, provenance, stamp, text);
+  register(ctx, provenance, stamp, choices);
   tail.ends = true;
   yield tail;
 }
@@ -90,12 +98,12 @@ async function* labelChatStream(ctx: RequestContext, events: EventStream, proven
  */
 async function* labelResponsesStream(ctx: RequestContext, events: EventStream, provenance: ProvenanceService, disclosure: Disclosure | undefined): AsyncGenerator<StreamEvent[]> {
   const notice = provenance.noticeAround(disclosure);
-  let signed: { stamp: Stamp; text: string } | undefined;
+  let signed: { stamp: Stamp; output: BoundChoice } | undefined;
   const source: EventStream = disclosure?.notice || disclosure?.c2pa_text
     ? rewriteResponsesText(events, notice.before, async (base) => {
         const text = base + notice.after;
-        const stamp = await sign(ctx, provenance, text);
-        signed = { stamp, text };
+        const stamp = await sign(ctx, provenance, [textChoice(text)]);
+        signed = { stamp, output: textChoice(text) };
         return text.slice(base.length) + (disclosure.c2pa_text ? provenance.inBandMark(text, stamp) : '');
       })
     : events;
@@ -113,9 +121,13 @@ async function* labelResponsesStream(ctx: RequestContext, events: EventStream, p
     if (batch.ends) last = out;
     else if (out.length > 0) yield out;
   }
-  // Without a notice or mark, or when the stream was cut before its text was done: sign what was delivered.
-  signed ??= { text: ctx.outputText ?? '', stamp: await sign(ctx, provenance, ctx.outputText ?? '') };
-  register(ctx, provenance, signed.stamp, signed.text);
+  // The text as signed for the mark (the final event's copy carries the mark itself), else as delivered; refusals
+  // and function calls as the final event states them. Signed again when that is more than the mark was made for.
+  const final = terminal?.chunk?.response as JsonObject | undefined;
+  const stated = Array.isArray(final?.output) ? responsesOutput(final) : undefined;
+  const output: BoundChoice = { content: signed?.output.content ?? ctx.outputText ?? stated?.content ?? '', refusal: stated?.refusal ?? '', tool_calls: stated?.tool_calls ?? [] };
+  if (!signed || canonicalChoice(signed.output) !== canonicalChoice(output)) signed = { stamp: await sign(ctx, provenance, [output]), output };
+  register(ctx, provenance, signed.stamp, [signed.output]);
   if (!terminal) {
     if (last.length > 0) yield last;
     return;
@@ -133,23 +145,27 @@ const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response
 async function labelJson(ctx: RequestContext, reply: Extract<Reply, { kind: 'json' }>, provenance: ProvenanceService, disclosure: Disclosure | undefined): Promise<void> {
   const body = reply.body;
   if (disclosure) rewriteContent(body, (t) => provenance.withNotice(t, disclosure));
-  const text = disclosure ? replyText(body) : (ctx.outputText ?? replyText(body));
-  const stamp = await sign(ctx, provenance, text);
+  const outputs = jsonOutputs(body);
+  const stamp = await sign(ctx, provenance, outputs);
   if (disclosure?.c2pa_text) rewriteContent(body, (t) => t + provenance.inBandMark(t, stamp));
   const field = provenanceField(stamp);
   // Splice the field into the vendor's JSON text when it is unchanged (no re-serialisation of the body).
   reply.text = reply.text && !disclosure ? `${reply.text.slice(0, reply.text.lastIndexOf('}'))},"provenance":${JSON.stringify(field)}}` : undefined;
   body.provenance = field;
   ctx.headers['x-conduit-provenance'] = stamp.manifest;
-  register(ctx, provenance, stamp, text);
+  register(ctx, provenance, stamp, outputs);
 }
 
-function sign(ctx: RequestContext, provenance: ProvenanceService, text: string): Promise<Stamp> {
-  return provenance.stamp(text, { vendor: ctx.deployment!.vendor, model: ctx.model!.name, region: ctx.deployment!.region.id, request_id: ctx.requestId, orgId: ctx.principal!.org.id });
+function sign(ctx: RequestContext, provenance: ProvenanceService, outputs: BoundChoice[]): Promise<Stamp> {
+  return provenance.stampChoices(outputs, { vendor: ctx.deployment!.vendor, model: ctx.model!.name, region: ctx.deployment!.region.id, request_id: ctx.requestId, orgId: ctx.principal!.org.id });
 }
 
-function register(ctx: RequestContext, provenance: ProvenanceService, stamp: Stamp, text: string): void {
-  ctx.afterDelivery.push(() => provenance.registry.register({ request_id: ctx.requestId, org_id: ctx.principal!.org.id, created_at: ctx.receivedAt, manifest: stamp.manifest }, text));
+/** Every choice is registered on its own, so public verify finds any of them whole. */
+function register(ctx: RequestContext, provenance: ProvenanceService, stamp: Stamp, outputs: BoundChoice[]): void {
+  ctx.afterDelivery.push(() => {
+    const output = { request_id: ctx.requestId, org_id: ctx.principal!.org.id, created_at: ctx.receivedAt, manifest: stamp.manifest };
+    for (const choice of outputs) provenance.registry.register(output, registeredText(choice));
+  });
 }
 
 type ChunkMeta = { id: unknown; created: unknown; model: unknown };
@@ -159,28 +175,30 @@ function chunkMeta(c: JsonObject | undefined): ChunkMeta | undefined {
   return c && { id: c.id, created: c.created, model: c.model };
 }
 
-const firstChoiceDelta = (chunk: JsonObject | undefined) => (chunk?.choices as Array<{ index?: number; delta?: { content?: unknown } }> | undefined)?.find((c) => c.index === 0)?.delta;
+type DeltaChoice = { index?: number; delta?: { content?: unknown } };
 
-function firstChoiceContent(chunk: JsonObject | undefined): string {
-  const content = firstChoiceDelta(chunk)?.content;
-  return typeof content === 'string' ? content : '';
-}
-
-/** Puts `prefix` in front of the first text delta in the batch; false when the batch has none. */
-function prefixFirstDelta(batch: StreamEvent[], prefix: string): boolean {
+/** Puts `prefix` in front of each choice's first text delta in the batch, for the choices not in `done` yet. */
+function prefixFirstDeltas(batch: StreamEvent[], prefix: string, done: Set<number>, multi: boolean): void {
   for (const e of batch) {
     if (e.text === '') continue;
+    // A scanned chunk (one choice) is parsed only when its choice still needs the notice.
+    if (e.text !== undefined && done.has(multi ? scannedChoiceIndex(e.data) : 0)) continue;
     const c = e.chunk ?? (JSON.parse(e.data) as JsonObject);
-    const delta = firstChoiceDelta(c);
-    if (typeof delta?.content !== 'string' || delta.content === '') continue;
-    const content = prefix + delta.content;
-    delta.content = content;
+    let changed = false;
+    for (const choice of (c.choices as DeltaChoice[] | undefined) ?? []) {
+      const index = typeof choice?.index === 'number' ? choice.index : 0;
+      const delta = choice?.delta;
+      if (done.has(index) || typeof delta?.content !== 'string' || delta.content === '') continue;
+      const content = prefix + delta.content;
+      delta.content = content;
+      done.add(index);
+      changed = true;
+      if (e.text !== undefined) e.text = content;
+    }
+    if (!changed) continue;
     e.chunk = c;
     e.data = JSON.stringify(c);
-    if (e.text !== undefined) e.text = content;
-    return true;
   }
-  return false;
 }
 
 /** A chat chunk with no choices that carries the manifest, before [DONE]. */
@@ -194,9 +212,9 @@ function event(body: JsonObject): StreamEvent {
   return { data: JSON.stringify(body), chunk: body, usage: null };
 }
 
-function contentChunk(meta: ChunkMeta, content: string): StreamEvent {
+function contentChunk(meta: ChunkMeta, content: string, index: number): StreamEvent {
   // Fields named, not spread from meta: a spread followed by fields takes V8's slow path.
-  return event({ id: meta.id, created: meta.created, model: meta.model, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }] });
+  return event({ id: meta.id, created: meta.created, model: meta.model, object: 'chat.completion.chunk', choices: [{ index, delta: { content }, logprobs: null, finish_reason: null }] });
 }
 
 /** Rewrites each chat choice's text, or a Responses API reply's first text part. */

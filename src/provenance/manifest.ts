@@ -17,6 +17,8 @@ export interface ManifestClaims {
   /** Pseudonymous customer id: stable per organisation, reveals nothing about it. */
   customer: string;
   request_id: string;
+  /** With several choices: each choice's hash, by index (see output-binding.ts); content_sha256 hashes this list. */
+  choices_sha256?: string[];
   content_sha256: string;
 }
 
@@ -26,8 +28,10 @@ export interface ManifestCheck {
   valid: true;
   kid: string;
   claims: ManifestClaims;
-  /** Present when a text was given: does it hash to the manifest's content hash? */
+  /** Present when a text was given: does it hash to the manifest's content hash, or to one choice's? */
   content_matches?: boolean;
+  /** Which choice the text is, when the manifest binds several. */
+  matched_choice?: number;
 }
 
 /** Verifies a manifest's signature (and, given the text, its content hash). Precise errors for bad input. */
@@ -53,5 +57,13 @@ export async function verifyManifest(jws: string, keys: KeyRing, text?: string):
     throw new GatewayError(400, 'malformed_manifest', `The manifest could not be verified: ${(err as Error).message}`, { param: 'manifest' });
   }
   const claims = JSON.parse(Buffer.from(payload).toString('utf8')) as ManifestClaims;
-  return { valid: true, kid: jwk.kid, claims, ...(text !== undefined ? { content_matches: contentHash(text) === claims.content_sha256 } : {}) };
+  return { valid: true, kid: jwk.kid, claims, ...(text !== undefined ? contentCheck(text, claims) : {}) };
+}
+
+/** The text against the whole output's hash, then (several choices) against each choice's. */
+function contentCheck(text: string, claims: ManifestClaims): { content_matches: boolean; matched_choice?: number } {
+  const hash = contentHash(text);
+  if (hash === claims.content_sha256) return { content_matches: true };
+  const choice = Array.isArray(claims.choices_sha256) ? claims.choices_sha256.indexOf(hash) : -1;
+  return choice === -1 ? { content_matches: false } : { content_matches: true, matched_choice: choice };
 }

@@ -8,6 +8,7 @@ import { isoTime } from '../util/clock.ts';
 import { readTextManifest, textManifestWrapper } from './c2pa/text-manifest.ts';
 import type { KeyRing } from './keyring.ts';
 import { contentHash, verifyManifest, type ManifestClaims } from './manifest.ts';
+import { signingInput, textChoice, type BoundChoice } from './output-binding.ts';
 import type { FingerprintRegistry } from './registry.ts';
 
 const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -22,6 +23,8 @@ export const disclosureSchema = z
   })
   .strict();
 export type Disclosure = z.infer<typeof disclosureSchema>;
+
+type StampClaims = Omit<ManifestClaims, 'generator' | 'ai_generated' | 'content_sha256' | 'choices_sha256' | 'customer' | 'created'> & { orgId: string };
 
 export interface Stamp {
   manifest: string;
@@ -54,8 +57,14 @@ export class ProvenanceService {
     return p;
   }
 
-  async stamp(text: string, claims: Omit<ManifestClaims, 'generator' | 'ai_generated' | 'content_sha256' | 'customer' | 'created'> & { orgId: string }): Promise<Stamp> {
+  async stamp(text: string, claims: StampClaims): Promise<Stamp> {
+    return this.stampChoices([textChoice(text)], claims);
+  }
+
+  /** A manifest over every choice of a reply, texts and tool calls, in their canonical form (output-binding.ts). */
+  async stampChoices(choices: readonly BoundChoice[], claims: StampClaims): Promise<Stamp> {
     const kid = this.keys.active.record.kid;
+    const input = signingInput(choices);
     // Field by field (not spread), in the manifest's order: one object shape, built once per response.
     const signed: Omit<ManifestClaims, 'content_sha256'> & { content_sha256?: string } = {
       generator: 'Conduit' as const,
@@ -67,8 +76,9 @@ export class ProvenanceService {
       customer: this.customerPseudonym(claims.orgId),
       created: isoTime(Date.now()),
     };
+    if (input.choices_sha256) signed.choices_sha256 = input.choices_sha256;
     // The text's hash is taken where the signature is made (on the signing thread under load).
-    const { manifest, content_sha256 } = await this.keys.signer.sign(kid, JSON.stringify(signed), text);
+    const { manifest, content_sha256 } = await this.keys.signer.sign(kid, JSON.stringify(signed), input.text);
     // Added to the same object (one map transition), not spread into a new one: V8's slow path on every response.
     signed.content_sha256 = content_sha256;
     return { manifest, kid, content_sha256, claims: signed as ManifestClaims };

@@ -44,7 +44,8 @@ export function register(program: Command): void {
       const manifest = opts.manifest ?? carried;
       if (manifest) {
         const r = await call('/v1/provenance/verify-manifest', { manifest, text });
-        console.log(`manifest ${carried && !opts.manifest ? '(carried in the text) ' : ''}valid: ${r.claims.model}, ${r.claims.created}; text ${r.content_matches ? 'matches' : 'does NOT match'} the signed content`);
+        const which = typeof r.matched_choice === 'number' ? ` (choice ${r.matched_choice} of ${r.claims.choices_sha256.length})` : '';
+        console.log(`manifest ${carried && !opts.manifest ? '(carried in the text) ' : ''}valid: ${r.claims.model}, ${r.claims.created}; text ${r.content_matches ? `matches the signed content${which}` : 'does NOT match the signed content'}`);
       }
       const r = await call('/v1/provenance/verify', { text });
       if (!r.match) {
