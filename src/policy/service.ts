@@ -3,7 +3,7 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Catalogue, CatalogueModel, Deployment } from '../routing/catalogue.ts';
 import type { Org, VersionedStore } from '../store/ports.ts';
-import { PolicyEngine, type Decision } from './engine.ts';
+import { PolicyEngine, type Decision, type Jurisdiction } from './engine.ts';
 import { policySchema, type Feature, type PolicyConfig } from './schema.ts';
 
 export interface DeploymentDecision extends Decision {
@@ -52,12 +52,17 @@ export class PolicyService {
     });
   }
 
+  /** Where the organisation is incorporated and where it is controlled from, as the rules see it. */
+  jurisdictionOf(org: Org, engine = this.engine): Jurisdiction {
+    return engine.jurisdictionOf(org);
+  }
+
   /** The decision for every deployment of a model (optionally one region's), with the rules behind each. */
   explain(org: Org, model: CatalogueModel, region?: string, features: ReadonlySet<Feature> = new Set()) {
     const decisions: DeploymentDecision[] = model.deployments
       .filter((d) => !region || d.region.id === region)
       .map((d) => ({ deployment: d.id, region: d.region.id, region_country: d.region.country, ...this.decide(org, model, d, features) }));
-    return { org: org.id, model: model.name, policy_version: this.engine.version, allowed: decisions.some((d) => d.allowed), decisions };
+    return { org: org.id, model: model.name, policy_version: this.engine.version, allowed: decisions.some((d) => d.allowed), jurisdiction: this.jurisdictionOf(org), decisions };
   }
 
   /** Models the organisation may use from at least one deployment. */
@@ -65,18 +70,51 @@ export class PolicyService {
     return this.catalogue.models.filter((m) => m.deployments.some((d) => this.decide(org, m, d, NO_FEATURES, engine).allowed));
   }
 
-  /** Which organisations would gain or lose which models if `proposed` replaced the current policy. */
+  /**
+   * Which organisations would gain or lose which models if `proposed` replaced the current policy: each change with
+   * where the organisation is controlled from and the rule that decides it under `proposed`.
+   */
   whatIf(proposed: PolicyConfig, orgs: readonly Org[]) {
     const next = new PolicyEngine(proposed, this.engine.version + 1);
-    const changes: Array<{ org: string; org_name: string; model: string; change: 'gained' | 'lost' }> = [];
+    const changes: WhatIfChange[] = [];
     for (const org of orgs) {
       const before = new Set(this.allowedModels(org).map((m) => m.name));
       const after = new Set(this.allowedModels(org, next).map((m) => m.name));
-      for (const m of after) if (!before.has(m)) changes.push({ org: org.id, org_name: org.name, model: m, change: 'gained' });
-      for (const m of before) if (!after.has(m)) changes.push({ org: org.id, org_name: org.name, model: m, change: 'lost' });
+      if (before.size === after.size && [...after].every((m) => before.has(m))) continue;
+      const { controlling_country, controlling_market } = next.jurisdictionOf(org);
+      const change = (model: string, kind: 'gained' | 'lost') => {
+        const { rule, reason } = this.availabilityOf(org, this.catalogue.resolve(model)!, next);
+        changes.push({ org: org.id, org_name: org.name, model, change: kind, controlling_country, controlling_market, rule, reason });
+      };
+      for (const m of after) if (!before.has(m)) change(m, 'gained');
+      for (const m of before) if (!after.has(m)) change(m, 'lost');
     }
     return changes;
   }
+
+  /** The decision that makes a model available (its first allowed deployment's) or not (its first deployment's). */
+  private availabilityOf(org: Org, model: CatalogueModel, engine: PolicyEngine): Decision {
+    let first: Decision | undefined;
+    for (const d of model.deployments) {
+      const decision = this.decide(org, model, d, NO_FEATURES, engine);
+      if (decision.allowed) return decision;
+      first ??= decision;
+    }
+    return first!;
+  }
+}
+
+export interface WhatIfChange {
+  org: string;
+  org_name: string;
+  model: string;
+  change: 'gained' | 'lost';
+  /** Where the organisation is controlled from, under the proposed policy's markets. */
+  controlling_country: string;
+  controlling_market: string;
+  /** What decides the model for the organisation under the proposed policy. */
+  rule: string;
+  reason: string;
 }
 
 /** A request that asks for no feature a rule can be about. */

@@ -84,6 +84,24 @@ describe('demo policy: a customer controlled from Greater China is treated as be
   });
 });
 
+describe('explain and what-if show where control lies', () => {
+  it('explain names the incorporation and the controlling jurisdiction, by country and market', async () => {
+    const sg = await viaHongKong();
+    const res = (await gw.admin('GET', `/policy/explain?org=${sg.id}&model=gpt-4o`)).body;
+    expect(res.jurisdiction).toMatchObject({ incorporated: 'SG', incorporated_market: 'SG', controlling_country: 'CN', controlling_market: 'greater-china', threshold_pct: 50 });
+    expect(res.jurisdiction.controlled_from).toEqual(expect.arrayContaining([{ country: 'CN', share_pct: 60 }, { country: 'HK', share_pct: 60 }]));
+  });
+
+  it('what-if gives each change the customer\'s controlling jurisdiction and the rule that decides it', async () => {
+    const s = await shell();
+    const current = (await gw.admin('GET', '/policy')).body.policy;
+    const proposed = { ...current, rules: current.rules.filter((r: { id: string }) => r.id !== 'openai-cn-verified-only') };
+    const changes = (await gw.admin('POST', '/policy/what-if', { policy: proposed })).body.data;
+    const gained = changes.find((c: { org: string; model: string }) => c.org === s.id && c.model === 'gpt-4o');
+    expect(gained).toMatchObject({ change: 'gained', controlling_country: 'CN', controlling_market: 'greater-china', rule: 'default' });
+  });
+});
+
 describe('markets in the policy', () => {
   it('lets a rule name a market, and rejects an unknown market or a country in two markets by its path', async () => {
     const current = (await gw.admin('GET', '/policy')).body.policy;
