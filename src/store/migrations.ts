@@ -182,4 +182,11 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('orgs').addColumn('enforcement', 'text').execute();
     },
   },
+  '0012_interim_usage': {
+    async up(db: Kysely<any>) {
+      // A stream's interim records (its opening, then what it delivered so far) carry their number here; the
+      // final event, which replaces them, has none. A row still interim is a stream its gateway died serving.
+      await db.schema.alterTable('usage_events').addColumn('interim', 'integer').execute();
+    },
+  },
 };

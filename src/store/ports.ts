@@ -95,6 +95,13 @@ export interface UsageEvent {
   price_micros: number;
   /** The customer's country of incorporation, for revenue by territory. */
   customer_country: string;
+  /**
+   * Set on a stream's interim records: 0 on the one made durable before its first byte, then 1, 2, ... as it
+   * delivers (estimated, what was delivered so far). Absent on the final event. A record replaces one with the same
+   * request id only if that one is interim and numbered lower: the final event replaces them all, and a replay
+   * never goes back.
+   */
+  interim?: number;
 }
 
 export interface UsageTotals {

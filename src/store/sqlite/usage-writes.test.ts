@@ -25,4 +25,23 @@ describe('usage writes', () => {
     ]);
     await db.destroy();
   });
+
+  it("replaces a stream's interim records by later ones and by its final event, never the other way round", async () => {
+    const { db, raw } = openSqlite(':memory:');
+    await migrate(db);
+    const insert = usageWrites(raw);
+    const line = (e: UsageEvent) => `${JSON.stringify(e)}\n`;
+    const at = (interim: number | undefined, completion: number): UsageEvent => ({ ...event('s'), interim, completion_tokens: completion, estimated: interim !== undefined });
+    const row = () => raw.prepare("select interim, completion_tokens, estimated from usage_events where request_id = 's'").get();
+    insert(line(at(0, 0)));
+    insert(line(at(2, 20)) + line(at(1, 10)));
+    expect(row()).toEqual({ interim: 2, completion_tokens: 20, estimated: 1 });
+    insert(line(at(undefined, 25)));
+    expect(row()).toEqual({ interim: null, completion_tokens: 25, estimated: 0 });
+    // A replay of the outbox, in any order, leaves the final event be.
+    insert(line(at(3, 22)) + line(at(0, 0)) + line(at(undefined, 25)));
+    expect(row()).toEqual({ interim: null, completion_tokens: 25, estimated: 0 });
+    expect(raw.prepare('select count(*) as n from usage_events').get()).toEqual({ n: 1 });
+    await db.destroy();
+  });
 });

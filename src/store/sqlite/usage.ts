@@ -54,6 +54,6 @@ export class SqlUsageStore implements UsageStore {
     if (range.from) query = query.where('ts', '>=', range.from);
     if (range.to) query = query.where('ts', '<', range.to);
     const rows = await query.orderBy('ts', 'desc').limit(range.limit ?? 100).execute();
-    return rows.map((row) => ({ ...row, estimated: Boolean(row.estimated) }) as UsageEvent);
+    return rows.map(({ interim, ...row }) => ({ ...row, estimated: Boolean(row.estimated), ...(interim === null ? {} : { interim }) }) as UsageEvent);
   }
 }
