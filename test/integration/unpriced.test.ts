@@ -104,11 +104,17 @@ describe('a model or deployment with no price', () => {
   it('is served once priced through the admin API, without a restart', async () => {
     const { key } = await gw.newOrgKey();
     expect((await chat(key, 'no-list-price')).status).toBe(503);
+    const unpricedModels = (u: Array<{ missing: string; model: string }>) => u.filter((g) => g.missing === 'list_price').map((g) => g.model);
+    expect(unpricedModels((await gw.admin('GET', '/pricing')).body.unpriced)).toEqual(['no-list-price', 'strategic-only']);
     const book = structuredClone(config.pricing) as { versions: Array<{ list_prices: object[] }> };
     book.versions[0]!.list_prices.push({ model: 'no-list-price', ...rates });
-    expect((await gw.admin('PUT', '/pricing', { book, reason: 'price it' })).status).toBe(200);
+    const priced = await gw.admin('PUT', '/pricing', { book, reason: 'price it' });
+    expect(priced.status).toBe(200);
+    expect(unpricedModels(priced.body.unpriced)).toEqual(['strategic-only']);
     expect((await chat(key, 'no-list-price')).status).toBe(200);
-    expect((await gw.admin('PUT', '/pricing', { book: config.pricing, reason: 'back' })).status).toBe(200);
+    // A change that unprices a served model says so in its answer.
+    const back = await gw.admin('PUT', '/pricing', { book: config.pricing, reason: 'back' });
+    expect(back.body.unpriced).toContainEqual({ missing: 'list_price', model: 'no-list-price', tiers: ['trial', 'verified', 'strategic'], path: 'models[1]', message: expect.stringMatching(/^model "no-list-price" has no list price in the USD price book/) });
   });
 });
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { invalidRequest, notFound } from '../../errors.ts';
 import { buildInvoice, invoiceCsv, invoiceHtml } from '../../metering/invoice.ts';
 import { parseAmount } from '../../metering/money.ts';
+import { describeGap } from '../../metering/price-coverage.ts';
 import { overrideSchema, priceBookDocument, priceBookSchema } from '../../metering/pricebook.ts';
 import type { PricingService } from '../../metering/pricing.ts';
 import { parseVendorExport, reconcile } from '../../metering/reconcile.ts';
@@ -44,15 +45,17 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
   const { tenancy, ledger, pricing } = deps;
   const orgOr404 = (id: string) => findOrg(tenancy, id);
 
+  // What is served but not priced today (refused with model_not_priced), so that a change that unprices something says so.
+  const unpriced = () => pricing.gaps().map((gap) => ({ ...gap, message: describeGap(gap, pricing.currency) }));
   app.get('/pricing', async () => {
     const { version, book } = pricing.current;
     // Micro-units, stated in the book's amount_unit: PUT reads this document back as the same prices.
-    return { version, book: priceBookDocument(book) };
+    return { version, book: priceBookDocument(book), unpriced: unpriced() };
   });
   app.put('/pricing', async (request) => {
     const body = parseInput(z.object({ book: z.unknown(), reason: z.string().trim().min(3) }).strict(), request.body);
     const book = parseInput(priceBookSchema, body.book, 'price book');
-    return { version: await pricing.update(body.book, book, actorOf(request), body.reason) };
+    return { version: await pricing.update(body.book, book, actorOf(request), body.reason), unpriced: unpriced() };
   });
 
   app.put('/orgs/:id/pricing', async (request) => {
