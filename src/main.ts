@@ -17,6 +17,7 @@ import { parse } from './pipeline/parse.ts';
 import { resolveModel } from './pipeline/resolve-model.ts';
 import { route } from './pipeline/route.ts';
 import { usableModels } from './pipeline/usable-models.ts';
+import { countInputTokens } from './pipeline/count-tokens.ts';
 import { settle } from './pipeline/settle.ts';
 import { createAdapter } from './providers/registry.ts';
 import { Catalogue } from './routing/catalogue.ts';
@@ -138,10 +139,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     forward(health, config.routing.retry, experiments, endUserOf),
     label(provenance),
   ]);
+  // Anthropic's token count: refused where a call would be (the same first stages), then counted; never billed.
+  const countTokens = compose([authenticate(tenancy), parse, resolveModel(catalogue), authorize, route(router, policy), countInputTokens]);
 
   const app = buildApp({
     catalogue,
     pipeline,
+    countTokens,
     principalOf: async (authorization) => {
       const secret = bearerToken(authorization);
       const principal = secret ? await tenancy.authenticate(secret) : undefined;

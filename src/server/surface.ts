@@ -3,7 +3,7 @@
 import type { GatewayError } from '../errors.ts';
 import type { Endpoint, RequestContext } from '../pipeline/context.ts';
 import { anthropicError, chatToMessage } from '../protocols/anthropic/response.ts';
-import { messagesToChat, validateMessagesRequest } from '../protocols/anthropic/request.ts';
+import { messagesToChat, promptToChat, validateCountTokensRequest, validateMessagesRequest } from '../protocols/anthropic/request.ts';
 import { ChunksToMessageEvents } from '../protocols/anthropic/stream.ts';
 import type { EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
 
@@ -44,6 +44,13 @@ export const anthropicSurface: Surface = {
   stream: (ctx, events) => translated(new ChunksToMessageEvents(String(ctx.body?.model ?? ''), `msg_${ctx.requestId.slice(4)}`), events),
   streamError: (err) => `event: error\ndata: ${JSON.stringify(anthropicError(err))}\n\n`,
   streamEnd: '',
+};
+
+/** Anthropic's POST /v1/messages/count_tokens: the prompt in, `{input_tokens}` out as the pipeline made it. */
+export const anthropicCountTokensSurface: Surface = {
+  ...anthropicSurface,
+  input: (body) => ({ body: promptToChat(validateCountTokensRequest(body)), keepText: false }),
+  json: (_ctx, body) => JSON.stringify(body),
 };
 
 async function* translated(translator: ChunksToMessageEvents, events: EventStream): AsyncGenerator<StreamEvent[]> {

@@ -35,7 +35,7 @@ const queries = ['', '?from=notadate&to=13-13', '?limit=-1&offset=abc', '?model=
 function routes(): Array<[string, string]> {
   const o = `/admin/v1/orgs/${orgId}`;
   return [
-    ['POST', '/v1/chat/completions'], ['POST', '/v1/embeddings'], ['POST', '/v1/responses'], ['POST', '/v1/messages'], ['GET', '/v1/models'],
+    ['POST', '/v1/chat/completions'], ['POST', '/v1/embeddings'], ['POST', '/v1/responses'], ['POST', '/v1/messages'], ['POST', '/v1/messages/count_tokens'], ['GET', '/v1/models'],
     ['POST', '/v1/provenance/verify'], ['POST', '/v1/provenance/verify-manifest'], ['POST', '/v1/applications'],
     ['POST', '/admin/v1/orgs'], ['GET', '/admin/v1/orgs'], ['GET', o], ['GET', '/admin/v1/orgs/org_nope'], ['POST', `${o}/keys`], ['GET', `${o}/keys`],
     ['DELETE', `${o}/keys/key_nope`], ['GET', `${o}/usage`], ['GET', `${o}/application`], ['POST', `${o}/approve`], ['POST', `${o}/screen`],

@@ -46,12 +46,24 @@ export const messagesRequestSchema = z
   })
   .passthrough();
 
+/** POST /v1/messages/count_tokens: the prompt of a Messages request, without what only concerns the reply. */
+export const countTokensRequestSchema = messagesRequestSchema.omit({ max_tokens: true, stop_sequences: true, temperature: true, top_p: true, top_k: true, stream: true, metadata: true });
+
 export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
+export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
 type Block = z.infer<typeof block>;
 
 export function validateMessagesRequest(raw: unknown): MessagesRequest {
+  return validated(messagesRequestSchema, raw);
+}
+
+export function validateCountTokensRequest(raw: unknown): CountTokensRequest {
+  return validated(countTokensRequestSchema, raw);
+}
+
+function validated<T>(schema: z.ZodType<T>, raw: unknown): T {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new GatewayError(400, 'invalid_body', 'The request body must be a JSON object.');
-  const parsed = messagesRequestSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const param = formatPath(issue.path);
@@ -65,6 +77,21 @@ const imagePart = (b: z.infer<typeof imageBlock>) => ({
 
 /** The Anthropic request as an OpenAI chat request (model name unchanged; the pipeline resolves it). */
 export function messagesToChat(req: MessagesRequest): JsonObject {
+  const chat = promptToChat(req);
+  chat.max_tokens = req.max_tokens;
+  if (req.stop_sequences) chat.stop = req.stop_sequences;
+  if (req.temperature !== undefined) chat.temperature = req.temperature;
+  if (req.top_p !== undefined) chat.top_p = req.top_p;
+  if (req.stream) {
+    chat.stream = true;
+    chat.stream_options = { include_usage: true };
+  }
+  if (req.metadata?.user_id) chat.user = req.metadata.user_id;
+  return chat;
+}
+
+/** The prompt of an Anthropic request (system, messages, tools) as an OpenAI chat request: all a token count needs. */
+export function promptToChat(req: CountTokensRequest): JsonObject {
   const messages: JsonObject[] = [];
   const system = typeof req.system === 'string' ? req.system : req.system?.map((b) => b.text).join('\n');
   if (system) messages.push({ role: 'system', content: system });
@@ -93,19 +120,11 @@ export function messagesToChat(req: MessagesRequest): JsonObject {
     const onlyText = parts.every((p) => p.type === 'text');
     messages.push({ role: 'user', content: onlyText ? parts.map((p) => String(p.text)).join('') : parts });
   }
-  const chat: JsonObject = { model: req.model, messages, max_tokens: req.max_tokens };
-  if (req.stop_sequences) chat.stop = req.stop_sequences;
-  if (req.temperature !== undefined) chat.temperature = req.temperature;
-  if (req.top_p !== undefined) chat.top_p = req.top_p;
-  if (req.stream) {
-    chat.stream = true;
-    chat.stream_options = { include_usage: true };
-  }
+  const chat: JsonObject = { model: req.model, messages };
   if (req.tools) chat.tools = req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.input_schema } }));
   if (req.tool_choice) {
     const c = req.tool_choice;
     chat.tool_choice = c.type === 'auto' ? 'auto' : c.type === 'any' ? 'required' : c.type === 'none' ? 'none' : { type: 'function', function: { name: c.name } };
   }
-  if (req.metadata?.user_id) chat.user = req.metadata.user_id;
   return chat;
 }

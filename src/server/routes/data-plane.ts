@@ -1,14 +1,14 @@
 // The data plane: model listing, and the endpoints customers call on every request (chat completions,
-// embeddings, Responses, Anthropic messages). Each of those is one handler mounted once: Fastify reads the body
-// within the one body limit, it is parsed as JSON once, and the pipeline serves it (../serve.ts), writing the
-// reply (JSON or a stream) on node:http's response.
+// embeddings, Responses, Anthropic messages and their token count). Each of those is one handler mounted once:
+// Fastify reads the body within the one body limit, it is parsed as JSON once, and the pipeline serves it
+// (../serve.ts), writing the reply (JSON or a stream) on node:http's response.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, internalError, invalidJson } from '../../errors.ts';
 import type { Catalogue } from '../../routing/catalogue.ts';
 import type { Principal } from '../../tenancy/tenancy.ts';
 import { sendError, type Exchange } from '../exchange.ts';
 import { serve, type Pipeline } from '../serve.ts';
-import { anthropicSurface, openaiSurface, type Surface } from '../surface.ts';
+import { anthropicCountTokensSurface, anthropicSurface, openaiSurface, type Surface } from '../surface.ts';
 
 export interface DataPlaneDeps {
   pipeline: Pipeline;
@@ -17,6 +17,8 @@ export interface DataPlaneDeps {
   principalOf: (authorization: string | undefined) => Promise<Principal>;
   /** Models this principal may use. */
   visibleModels: (principal: Principal) => Catalogue['models'];
+  /** Anthropic's token count: the checks a call gets (authentication, model, policy, regions), then the count. */
+  countTokens: Pipeline;
 }
 
 const surfaces: ReadonlyArray<[string, Surface]> = [
@@ -66,6 +68,8 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void
     for (const [path, surface] of surfaces) {
       plane.post(path, { config: { surface } }, (request, reply) => handle(deps.pipeline, surface, request, reply));
     }
+    const counting = anthropicCountTokensSurface;
+    plane.post('/v1/messages/count_tokens', { config: { surface: counting } }, (request, reply) => handle(deps.countTokens, counting, request, reply));
   });
 }
 
