@@ -57,6 +57,11 @@ export class PolicyService {
     return engine.jurisdictionOf(org);
   }
 
+  /** The market a country is in under the current policy (the country itself when it is in none). */
+  marketOf(country: string): string {
+    return this.engine.marketOf(country);
+  }
+
   /** The decision for every deployment of a model (optionally one region's), with the rules behind each. */
   explain(org: Org, model: CatalogueModel, region?: string, features: ReadonlySet<Feature> = new Set()) {
     const decisions: DeploymentDecision[] = model.deployments

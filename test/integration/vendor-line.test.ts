@@ -2,6 +2,7 @@
 // real application flow, served (or not) through the official SDK, against the embedded demo policy.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UsageEvent } from '../../src/store/ports.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 let gw: TestGateway;
@@ -124,5 +125,39 @@ describe('markets in the policy', () => {
     const twice = await gw.admin('PUT', '/policy', { reason: 'overlap', policy: { ...current, markets: [...current.markets, { id: 'hk-only', countries: ['HK'] }] } });
     expect(twice.status).toBe(400);
     expect(twice.body.error.param).toBe('policy.markets[1].countries[0]');
+  });
+});
+
+describe('revenue by controlling jurisdiction', () => {
+  function event(over: Partial<UsageEvent>): UsageEvent {
+    return {
+      request_id: `req_${Math.random().toString(36).slice(2)}`, ts: '2031-04-10T10:00:00.000Z', org_id: 'org_x', key_id: 'key_x', endpoint: 'chat', model: 'deepseek-chat', vendor: 'deepseek',
+      deployment: 'sim-deepseek-sg', region: 'sg', prompt_tokens: 1000, completion_tokens: 500, cached_tokens: 0, reasoning_tokens: 0, estimated: false, status: 200, latency_ms: 5,
+      cost_micros: 0, list_price_micros: 0, price_micros: 0, customer_country: 'SG', ...over,
+    };
+  }
+
+  it('reports the shell under China and Greater China, while by=territory still says Singapore', async () => {
+    const s = await shell();
+    const local = await onboard({ legal_name: 'Really Local Pte Ltd', country: 'SG', requested_tier: 'trial', ownership: [{ name: 'Founders', country: 'SG', share_pct: 100 }] });
+    await gw.store.usage.record(event({ org_id: s.id, price_micros: 3_000_000, cost_micros: 1_000_000 }));
+    await gw.store.usage.record(event({ org_id: local.id, price_micros: 2_000_000, cost_micros: 500_000 }));
+    await gw.store.usage.record(event({ org_id: 'org_gone', customer_country: 'MO', price_micros: 1_000_000, cost_micros: 100_000 }));
+    await gw.store.usage.record(event({ org_id: s.id, ts: '2031-03-10T10:00:00.000Z', price_micros: 1_500_000, cost_micros: 500_000 }));
+    const by = async (dim: string) => {
+      const res = await gw.admin('GET', `/reports/margin?month=2031-04&by=${dim}`);
+      expect(res.status).toBe(200);
+      return Object.fromEntries(res.body.rows.map((r: { key: string }) => [r.key, r])) as Record<string, { revenue_micros: string; revenue_growth_pct: number | null }>;
+    };
+    const territory = await by('territory');
+    expect(territory.SG!.revenue_micros).toBe('5000000');
+    const controlling = await by('controlling_territory');
+    expect(controlling.CN).toMatchObject({ revenue_micros: '3000000', revenue_growth_pct: 100 });
+    expect(controlling.SG!.revenue_micros).toBe('2000000');
+    expect(controlling.MO!.revenue_micros).toBe('1000000');
+    const market = await by('market');
+    expect(market['greater-china']!.revenue_micros).toBe('4000000');
+    expect(market.SG!.revenue_micros).toBe('2000000');
+    expect((await gw.admin('GET', '/reports/margin?month=2031-04&by=planet')).status).toBe(400);
   });
 });

@@ -9,7 +9,7 @@ export function register(program: Command): void {
   const report = program.command('report').description('finance reports');
   withConnection(report.command('margin').description('revenue, cost and margin for a month, with growth on the month before'))
     .requiredOption('--month <YYYY-MM>', 'the month')
-    .option('--by <dimension>', 'territory | vendor | model | customer | region', 'territory')
+    .option('--by <dimension>', 'territory | vendor | model | customer | region | controlling_territory | market (the last two: where customers are controlled from)', 'territory')
     .option('--json', 'print JSON')
     .action(async (opts: ConnOpts & { month: string; by: string }) => {
       const res = (await adminCall(connection(opts), 'GET', `/reports/margin?${new URLSearchParams({ month: opts.month, by: opts.by })}`)) as Parameters<typeof marginTable>[0] & { currency: string };

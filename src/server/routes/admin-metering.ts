@@ -8,7 +8,8 @@ import { describeGap } from '../../metering/price-coverage.ts';
 import { overrideSchema, priceBookDocument, priceBookSchema } from '../../metering/pricebook.ts';
 import type { PricingService } from '../../metering/pricing.ts';
 import { parseVendorExport, reconcile } from '../../metering/reconcile.ts';
-import { marginReport, reportDimensions } from '../../metering/report.ts';
+import { controlDimensions, marginReport, reportGroupings, type ControlOf } from '../../metering/report.ts';
+import type { PolicyService } from '../../policy/service.ts';
 import { LEDGER_DIMENSIONS, type LedgerStore, type LimitsSettings } from '../../store/ports.ts';
 import { toPublicKey, type Tenancy } from '../../tenancy/tenancy.ts';
 import { actorOf } from '../actor.ts';
@@ -23,10 +24,23 @@ const money = z.union([z.string(), z.number()]).transform((v, ctx) => {
   }
   return Number(parsed);
 });
+const wholeMicros = z.union([z.number(), z.string().regex(/^\d+$/)]).transform((v, ctx) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    ctx.addIssue({ code: 'custom', message: `must be a whole number of micro-units, got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return n;
+});
+/** A budget in currency units (monthly) or, as GET returns it, in whole micro-units (monthly_micros). */
+const budgetSchema = z
+  .object({ monthly: money.optional(), monthly_micros: wholeMicros.optional(), hard: z.boolean().default(true) })
+  .strict()
+  .refine((b) => (b.monthly === undefined) !== (b.monthly_micros === undefined), 'give the monthly budget once: monthly (currency units, such as "1000.00") or monthly_micros (whole micro-units)');
 const perMinute = z.number().int().positive();
 const limitsSchema = z
   .object({
-    budget: z.object({ monthly: money, hard: z.boolean().default(true) }).strict().optional(),
+    budget: budgetSchema.optional(),
     requests_per_minute: perMinute.optional(),
     tokens_per_minute: perMinute.optional(),
     concurrent: perMinute.optional(),
@@ -38,11 +52,11 @@ const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be 
 
 const toSettings = (l: z.infer<typeof limitsSchema>): LimitsSettings => ({
   ...l,
-  budget: l.budget ? { monthly_micros: l.budget.monthly, hard: l.budget.hard } : undefined,
+  budget: l.budget ? { monthly_micros: (l.budget.monthly ?? l.budget.monthly_micros)!, hard: l.budget.hard } : undefined,
 });
 
-export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; ledger: LedgerStore; pricing: PricingService }): void {
-  const { tenancy, ledger, pricing } = deps;
+export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; ledger: LedgerStore; pricing: PricingService; policy: PolicyService }): void {
+  const { tenancy, ledger, pricing, policy } = deps;
   const orgOr404 = (id: string) => findOrg(tenancy, id);
 
   // What is served but not priced today (refused with model_not_priced), so that a change that unprices something says so.
@@ -99,9 +113,18 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
   });
 
   app.get('/reports/margin', async (request) => {
-    const q = parseInput(z.object({ month, by: z.enum(Object.keys(reportDimensions) as [string, ...string[]]).default('territory') }), request.query, 'query');
-    return { currency: pricing.currency, ...(await marginReport(ledger, q.month, q.by as keyof typeof reportDimensions)) };
+    const q = parseInput(z.object({ month, by: z.enum(reportGroupings).default('territory') }), request.query, 'query');
+    return { currency: pricing.currency, ...(await marginReport(ledger, q.month, q.by, (controlDimensions as readonly string[]).includes(q.by) ? await controlOfOrgs() : undefined)) };
   });
+
+  // Where each organisation is controlled from, as recorded now (ownership, and the policy's markets).
+  const controlOfOrgs = async (): Promise<ControlOf> => {
+    const control = new Map((await tenancy.listOrgs()).map((org) => [org.id, policy.jurisdictionOf(org)]));
+    return (orgId, incorporatedIn) => {
+      const j = control.get(orgId);
+      return j ? { country: j.controlling_country, market: j.controlling_market } : { country: incorporatedIn, market: policy.marketOf(incorporatedIn) };
+    };
+  };
 
   app.post('/reconcile', async (request) => {
     const body = parseInput(z.object({ vendor: z.string().min(1), csv: z.string().min(1), tolerance: money.optional() }).strict(), request.body);
