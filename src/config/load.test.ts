@@ -57,6 +57,34 @@ describe('configuration validation', () => {
     );
   });
 
+  it('reports every problem at once (schema, references, files named), each with its path, none as a consequence', () => {
+    const raw = base();
+    raw.regions[0]!.country = 'sg';
+    (raw.providers[0] as { base_url: string }).base_url = 'ftp://nope';
+    raw.providers[0]!.region = 'mars';
+    Object.assign(raw.models[0]!, { routing: { fallback: ['nope'] } });
+    Object.assign(raw, { provenance: { c2pa_issuer: { certificate_file: '/nonexistent/ca.pem', key_file: '/nonexistent/ca.key' } } });
+    expect(problems(raw)).toEqual([
+      'regions[0].country: must be an ISO 3166-1 alpha-2 country code such as "SG"',
+      'providers[0].base_url: must be an http(s) URL',
+      'providers[0].region: unknown region "mars"',
+      'models[0].routing.fallback[0]: unknown model "nope"',
+      'provenance.c2pa_issuer.certificate_file: cannot read /nonexistent/ca.pem (ENOENT)',
+      'provenance.c2pa_issuer.key_file: cannot read /nonexistent/ca.key (ENOENT)',
+    ]);
+    // An entry that fails its schema still counts for the others: the region, the provider and the model each have
+    // their own problem, and none is reported "unknown" or "not served" because of another.
+    const standIns = base();
+    standIns.regions[0]!.country = 'Singapore';
+    standIns.providers = [{ ...standIns.providers[1]!, priority: -1 }] as unknown as typeof standIns.providers;
+    Object.assign(standIns.models[0]!, { kind: 'image' });
+    expect(problems(standIns)).toEqual([
+      'regions[0].country: must be an ISO 3166-1 alpha-2 country code such as "SG"',
+      'providers[0].priority: Too small: expected number to be >=0',
+      'models[0].kind: Invalid option: expected one of "chat"|"embedding"',
+    ]);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const file = `${tempDir()}/bad.yaml`;
     writeFileSync(file, 'regions:\n  - id: sg\n   country: SG\n');

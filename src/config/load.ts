@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type ConduitConfig } from './schema.ts';
-import { crossCheck } from './cross-check.ts';
+import { catalogueModelSchema, configSchema, providerSchema, regionSchema, vendorSchema, type ConduitConfig, type ProviderConfig } from './schema.ts';
+import { crossCheck, type CrossCheckInput } from './cross-check.ts';
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -32,13 +32,58 @@ export function formatZodIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string
   });
 }
 
+/** The configuration, valid and frozen; or a ConfigError listing every problem (schema and cross-checks) at once. */
 export function validateConfig(raw: unknown, source = 'config'): Readonly<ConduitConfig> {
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(source, formatZodIssues(parsed.error.issues));
-  const problems = crossCheck(parsed.data);
-  if (problems.length > 0) throw new ConfigError(source, problems);
-  return deepFreeze(parsed.data);
+  if (parsed.success) {
+    const problems = crossCheck(parsed.data);
+    if (problems.length > 0) throw new ConfigError(source, problems);
+    return deepFreeze(parsed.data);
+  }
+  const salvaged = salvage(raw);
+  throw new ConfigError(source, [...formatZodIssues(parsed.error.issues), ...(salvaged ? crossCheck(salvaged.input, salvaged.unchecked) : [])]);
 }
+
+/**
+ * A configuration that failed its schema, made ready for the cross-checks: each entry of the four lists parsed on
+ * its own, and for an entry that fails, a stand-in holding only what it names (left unchecked). Undefined when a
+ * list itself is missing or not a list: the cross-checks would only echo that problem.
+ */
+function salvage(raw: unknown): { input: CrossCheckInput; unchecked: Set<object> } | undefined {
+  if (!isRecord(raw)) return undefined;
+  const { regions, vendors, providers, models, provenance } = raw;
+  if (!Array.isArray(regions) || !Array.isArray(vendors) || !Array.isArray(providers) || !Array.isArray(models)) return undefined;
+  const unchecked = new Set<object>();
+  const each = <T extends object>(list: unknown[], schema: z.ZodType<T>, standIn: (entry: Record<string, unknown>) => T): T[] =>
+    list.map((entry) => {
+      const one = schema.safeParse(entry);
+      if (one.success) return one.data;
+      const stand = standIn(isRecord(entry) ? entry : {});
+      unchecked.add(stand);
+      return stand;
+    });
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const texts = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const issuer = isRecord(provenance) && isRecord(provenance.c2pa_issuer) ? provenance.c2pa_issuer : {};
+  return {
+    unchecked,
+    input: {
+      regions: each(regions, regionSchema, (e) => ({ id: text(e.id), country: '' })),
+      vendors: each(vendors, vendorSchema, (e) => ({ id: text(e.id) })),
+      models: each(models, catalogueModelSchema, (e) => ({ ...catalogueModelSchema.parse({ name: 'x', vendor: 'x' }), name: text(e.name), aliases: texts(e.aliases), vendor: text(e.vendor) })),
+      providers: each(providers, providerSchema as z.ZodType<ProviderConfig>, (e) => ({
+        ...providerSchema.parse({ id: 'x', vendor: 'x', type: 'simulator', region: 'x', models: [{ model: 'x' }] }),
+        id: text(e.id),
+        region: text(e.region),
+        vendor: text(e.vendor),
+        models: (Array.isArray(e.models) ? e.models : []).filter(isRecord).map((m) => ({ model: text(m.model) })),
+      })),
+      provenance: typeof issuer.certificate_file === 'string' && typeof issuer.key_file === 'string' ? { c2pa_issuer: { certificate_file: issuer.certificate_file, key_file: issuer.key_file } } : undefined,
+    },
+  };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function loadConfigFile(file: string): Readonly<ConduitConfig> {
   let text: string;

@@ -34,6 +34,23 @@ describe('conduit CLI', () => {
     const failed = await conduit(['config', 'check', bad]);
     expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/regions: /);
+    // Four mistakes of three kinds (a field, a reference, a file named) in one run, each with its path.
+    const several = writeConfig({
+      regions: [{ id: 'sg', country: 'sg' }],
+      vendors: [{ id: 'v' }],
+      providers: [{ id: 'p', vendor: 'v', type: 'openai', region: 'mars', base_url: 'ftp://x', models: [{ model: 'm' }] }],
+      models: [{ name: 'm', vendor: 'v' }],
+      provenance: { c2pa_issuer: { certificate_file: `${tempDir()}/ca.pem`, key_file: `${tempDir()}/ca.key` } },
+    });
+    const all = await conduit(['config', 'check', several]);
+    expect(all.code).toBe(2);
+    expect(all.stderr.split('\n').slice(1, -1).map((line) => line.trim().split(':')[0])).toEqual([
+      'regions[0].country',
+      'providers[0].base_url',
+      'providers[0].region',
+      'provenance.c2pa_issuer.certificate_file',
+      'provenance.c2pa_issuer.key_file',
+    ]);
   });
 
   it('orgs and keys verbs talk to the admin API', async () => {
