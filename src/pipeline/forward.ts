@@ -1,10 +1,13 @@
 // Stage: send the request upstream. Fails over along the planned attempts at once, backs off (with jitter,
 // honouring Retry-After) when it comes round again, and stops the moment the client leaves. A stream counts
-// as started once its first event arrived; after that it is never retried.
+// as started once its first event arrived; after that it is never retried. The whole request, retries and
+// back-off included, has the total_ms of the deployment it was first routed to: each attempt gets its own
+// timeouts, cut short by what is left of that.
 import type { ConduitConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors.ts';
-import { UpstreamError, type EventStream, type UpstreamRequest } from '../providers/types.ts';
+import { UpstreamError, type CancelSignal, type EventBatch, type EventStream, type UpstreamRequest } from '../providers/types.ts';
 import { backoffMs, sleep } from '../routing/backoff.ts';
+import { RequestDeadline } from '../routing/deadline.ts';
 import type { ExperimentBook } from '../routing/experiments.ts';
 import type { HealthBook } from '../routing/health.ts';
 import type { Attempt } from '../routing/router.ts';
@@ -18,6 +21,10 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
   return async (ctx) => {
     const attempts = ctx.attempts!;
     const requested = ctx.model!;
+    const deadlineAt = ctx.startedAt + attempts[0]!.deployment.provider.timeouts.total_ms;
+    // The first attempt's own total deadline (from its dispatch, just after arrival) already bounds it; a retry
+    // gets a signal that also fires when the request's time is up. Made only then: nothing per request otherwise.
+    let deadline: RequestDeadline | undefined;
     let lastError: unknown;
     let retryAfterMs: number | undefined;
     for (let i = 0; i < retry.max_attempts; i++) {
@@ -27,16 +34,25 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
         // Came round again: every deployment failed once. Back off before trying them again.
         const waitFor = Math.max(0, health.of(attempt.deployment.id).retryAfterUntil - Date.now());
         if (waitFor > retry.max_retry_after_ms) break;
-        await sleep(backoffMs(round, retry, random, waitFor), ctx.signal);
+        const delay = backoffMs(round, retry, random, waitFor);
+        if (performance.now() + delay >= deadlineAt) break;
+        await sleep(delay, ctx.signal);
       }
       if (ctx.signal.aborted) throw new GatewayError(499, 'client_closed_request', 'The client closed the request.');
+      if (i > 0) {
+        if (performance.now() >= deadlineAt) break;
+        if (!deadline) {
+          const made = (deadline = new RequestDeadline(ctx.signal, deadlineAt));
+          ctx.deferred.push(() => made.dispose());
+        }
+      }
       ctx.deployment = attempt.deployment;
       ctx.model = attempt.model;
       ctx.tries = i + 1;
       const started = performance.now();
       health.of(attempt.deployment.id).breaker.onAttempt();
       try {
-        await send(ctx, attempt, endUserOf(ctx.principal!.org.id));
+        await send(ctx, attempt, endUserOf(ctx.principal!.org.id), deadline);
         const latency = performance.now() - started;
         health.success(attempt.deployment.id, latency);
         recordCanary(ctx, attempt, experiments, true, latency);
@@ -46,6 +62,12 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
         return;
       } catch (err) {
         lastError = err;
+        if (deadline && ranOut(deadline, ctx.signal)) {
+          // Cut by the request's deadline, not by anything the deployment did.
+          lastError = deadlineError(attempt, deadline);
+          health.of(attempt.deployment.id).breaker.release();
+          break;
+        }
         if (!(err instanceof UpstreamError) || !isRetryable(err)) {
           // The vendor answered (it rejected the request itself) or the client left: no mark against the deployment.
           health.of(attempt.deployment.id).breaker.release();
@@ -78,21 +100,24 @@ function recordCanary(ctx: RequestContext, attempt: Attempt, experiments: Experi
   });
 }
 
-async function send(ctx: RequestContext, { deployment }: Attempt, endUser: string): Promise<void> {
+/** `deadline`, on a retry: the request's time left, which also cuts the stream the attempt starts. */
+async function send(ctx: RequestContext, attempt: Attempt, endUser: string, deadline: RequestDeadline | undefined): Promise<void> {
+  const { deployment } = attempt;
   const sameModel = deployment.upstreamModel === ctx.body!.model;
   const req: UpstreamRequest = {
     body: sameModel ? ctx.body! : { ...ctx.body!, model: deployment.upstreamModel },
     bodyText: sameModel ? ctx.bodyText : undefined,
     model: deployment.upstreamModel,
     azureDeployment: deployment.azureDeployment,
-    signal: ctx.signal,
+    signal: deadline ?? ctx.signal,
     endUser,
   };
   const { adapter } = deployment;
+  const timed = (events: EventStream) => (deadline ? untilDeadline(events, attempt, deadline, ctx.signal) : events);
   if (ctx.endpoint === 'responses') {
     if (!adapter.responses || !adapter.responsesStream) throw new UpstreamError('protocol', `${deployment.id} does not speak the Responses API`);
     if (ctx.stream) {
-      ctx.reply = { kind: 'stream', events: meterStream(ctx, await firstEventIn(await adapter.responsesStream(req))) };
+      ctx.reply = { kind: 'stream', events: meterStream(ctx, await firstEventIn(timed(await adapter.responsesStream(req)))) };
       return;
     }
   }
@@ -111,7 +136,23 @@ async function send(ctx: RequestContext, { deployment }: Attempt, endUser: strin
     return;
   }
   const events = await adapter.chatStream(req);
-  ctx.reply = { kind: 'stream', events: meterStream(ctx, await firstEventIn(events)) };
+  ctx.reply = { kind: 'stream', events: meterStream(ctx, await firstEventIn(timed(events))) };
+}
+
+/** The request's deadline fired, and not because the client left (its signal fires the deadline's too). */
+const ranOut = (deadline: RequestDeadline, client: CancelSignal) => deadline.expired && !client.aborted;
+
+function deadlineError({ deployment }: Attempt, deadline: RequestDeadline): UpstreamError {
+  return new UpstreamError('timeout', `${deployment.id}: the request's total deadline (${Math.round(deadline.at)} ms) passed`);
+}
+
+/** A stream a retry started: when the request's deadline cuts it, it fails as the timeout it is. */
+async function* untilDeadline(events: EventStream, attempt: Attempt, deadline: RequestDeadline, client: CancelSignal): AsyncGenerator<EventBatch> {
+  try {
+    yield* events;
+  } catch (err) {
+    throw ranOut(deadline, client) ? deadlineError(attempt, deadline) : err;
+  }
 }
 
 /** Waits for the first event, so failures before any byte reaches the client can still fail over. */

@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatorServer, type SimulatorServer } from '../../src/providers/simulator/server.ts';
 import { simulatorServerConfig, startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { countTextTokens } from '../../src/metering/delivered-tokens.ts';
 
 let a: SimulatorServer;
 let b: SimulatorServer;
@@ -146,5 +147,65 @@ describe('regions', () => {
     await gw.admin('PUT', `/orgs/${orgId}/keys/${keyId}/routing`, { allowed_regions: ['eu-west'] });
     const { response } = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages }).withResponse();
     expect(response.headers.get('x-conduit-region')).toBe('eu-west');
+  });
+});
+
+describe('the request deadline', () => {
+  // Two deployments that take turns failing over; each attempt may wait 1 s for a first byte, the request 2.5 s in all.
+  let slowA: SimulatorServer;
+  let slowB: SimulatorServer;
+  let timed: TestGateway;
+  const totalMs = 2500;
+  beforeAll(async () => {
+    slowA = await startSimulatorServer({ faults: { hang_rate: 1 } });
+    slowB = await startSimulatorServer({ faults: { hang_rate: 1 } });
+    const config = simulatorServerConfig([
+      { id: 'hang-a', url: slowA.url },
+      { id: 'hang-b', url: slowB.url },
+    ]);
+    config.providers.forEach((p, i) => Object.assign(p, { priority: i + 1, timeouts: { connect_ms: 500, first_byte_ms: 1000, idle_ms: 1000, total_ms: totalMs } }));
+    timed = await startTestGateway({ config: { ...config, routing: { retry: { max_attempts: 4, base_delay_ms: 5, max_delay_ms: 20 }, circuit: { consecutive_failures: 100 } } } });
+    // A cut stream is billed by our tokenizer, whose first load takes seconds: not what these timings are about.
+    await countTextTokens('warm');
+  });
+  afterAll(async () => {
+    await timed.close();
+    await slowA.close();
+    await slowB.close();
+  });
+
+  it('bounds the whole request, retries included, not each attempt', async () => {
+    const c = timed.client((await timed.newOrgKey()).key);
+    const started = performance.now();
+    const err = await c.chat.completions.create({ model: 'gpt-4o', messages }).catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    const elapsed = performance.now() - started;
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
+    // Four attempts of 1 s each used to take 4 s and more.
+    expect(elapsed).toBeGreaterThan(totalMs - 100);
+    expect(elapsed).toBeLessThan(totalMs + 400);
+  });
+
+  it('cuts a stream a retry started when the request runs out of time, as a timeout', async () => {
+    // The second deployment answers, slowly: its stream would outlast the request's deadline.
+    slowB.setFaults({ token_delay_ms: 50 });
+    try {
+      const { key } = await timed.newOrgKey();
+      const started = performance.now();
+      const res = await fetch(`${timed.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o', messages, stream: true, max_tokens: 200, simulator_exact_length: true }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-conduit-deployment')).toBe('hang-b');
+      const text = await res.text();
+      const elapsed = performance.now() - started;
+      expect(text).toMatch(/"content"/);
+      expect(JSON.parse(text.trim().split('\n\n').at(-1)!.replace(/^data: /, '')).error.code).toBe('upstream_timeout');
+      expect(elapsed).toBeLessThan(totalMs + 400);
+    } finally {
+      slowB.setFaults({ hang_rate: 1 });
+    }
   });
 });
