@@ -105,7 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const pricing = new PricingService(config.pricing, store.priceBooks, audit, coverageOf(config));
   await pricing.init();
   const registry = new FingerprintRegistry(store.fingerprints, (err) => app.log.error({ err }, 'fingerprint registration failed'));
-  const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, (await store.signingKeys.list())[0]!.private_pem);
+  const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, (await store.signingKeys.list())[0]!.private_pem, config.provenance.disclosure_default);
   const rateLimits = new RateLimits();
   const endUserOf = (orgId: string) => provenance.customerPseudonym(orgId);
   const abuse = new AbuseMonitor(config.abuse, tenancy, vetting, audit, (err) => app.log.error({ err }, 'abuse monitor failed'));

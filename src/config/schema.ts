@@ -5,6 +5,7 @@ import { policySchema } from '../policy/schema.ts';
 import { vettingSchema } from '../vetting/schema.ts';
 import { priceBookSchema } from '../metering/pricebook.ts';
 import { abuseConfigSchema } from '../abuse/enforcement.ts';
+import { disclosureDefaultsSchema } from '../provenance/disclosure.ts';
 import { auditConfigSchema } from '../audit/config.ts';
 
 const id = z
@@ -230,6 +231,8 @@ export const configSchema = z
         verify_per_minute: z.number().int().min(1).default(60),
         /** The operator's CA that certifies the signing keys for C2PA manifests (PEM files). */
         c2pa_issuer: z.object({ certificate_file: z.string().min(1), key_file: z.string().min(1) }).strict().optional(),
+        /** Notice and in-band mark for organisations without a setting of their own, by country (Article 50: the EU). */
+        disclosure_default: disclosureDefaultsSchema.optional(),
       })
       .strict()
       .default(() => ({ retention_days: 365, verify_max_bytes: 1024 * 1024, verify_per_minute: 60 })),

@@ -1,22 +1,13 @@
 // Stage: mark the output as AI-generated. Every completion gets a signed manifest (header and body field for
-// JSON replies, a final chunk for streams), the x-ai-generated header, the organisation's visible notice and
-// in-band mark if it asked for them, and a place in the fingerprint registry. Runs after forward.
+// JSON replies, a final chunk for streams), the x-ai-generated header, a visible notice and in-band mark if the
+// organisation asked for them (or the operator's default for its country does), and a place in the fingerprint
+// registry. Runs after forward.
 import type { EventBatch, EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
-import { disclosureSchema, type Disclosure, type ProvenanceService, type Stamp } from '../provenance/service.ts';
+import type { Disclosure, ProvenanceService, Stamp } from '../provenance/service.ts';
 import type { Reply, RequestContext, Stage } from './context.ts';
 import { canonicalChoice, registeredText, textChoice, type BoundChoice } from '../provenance/output-binding.ts';
 import { jsonOutputs, responsesOutput, scannedChoiceIndex, StreamOutputs } from './reply-outputs.ts';
 import { firstTextPart, rewriteResponsesText } from './responses-text.ts';
-
-const parsedDisclosure = new WeakMap<object, Disclosure>();
-
-function disclosureOf(ctx: RequestContext): Disclosure | undefined {
-  const raw = ctx.principal!.org.disclosure;
-  if (!raw) return undefined;
-  let d = parsedDisclosure.get(raw);
-  if (!d) parsedDisclosure.set(raw, (d = disclosureSchema.parse(raw)));
-  return d;
-}
 
 /**
  * Structured output (JSON mode, a JSON schema) is read by programs, not people: a notice or an in-band mark in
@@ -31,7 +22,7 @@ export function label(provenance: ProvenanceService): Stage {
   return (ctx) => {
     if (ctx.endpoint === 'embeddings' || !ctx.reply) return;
     ctx.headers['x-ai-generated'] = 'true';
-    const disclosure = structuredOutput(ctx.body) ? undefined : disclosureOf(ctx);
+    const disclosure = structuredOutput(ctx.body) ? undefined : provenance.disclosureFor(ctx.principal!.org).disclosure;
     const reply = ctx.reply;
     if (reply.kind === 'json') return labelJson(ctx, reply, provenance, disclosure);
     const events = reply.events;

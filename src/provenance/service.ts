@@ -2,10 +2,10 @@
 // and registration in the fingerprint registry so anyone can later ask "did this come through Conduit?".
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { GatewayError } from '../errors.ts';
 import { isoTime } from '../util/clock.ts';
 import { readTextManifest, textManifestWrapper } from './c2pa/text-manifest.ts';
+import { defaultDisclosure, disclosureSchema, type Disclosure, type DisclosureDefaults, type DisclosureSource } from './disclosure.ts';
 import type { KeyRing } from './keyring.ts';
 import { contentHash, verifyManifest, type ManifestClaims } from './manifest.ts';
 import { signingInput, textChoice, type BoundChoice } from './output-binding.ts';
@@ -13,16 +13,7 @@ import type { FingerprintRegistry } from './registry.ts';
 
 const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-export const disclosureSchema = z
-  .object({
-    /** A visible notice added to every output, in the customer's wording and language. */
-    notice: z.string().trim().min(1).max(500).optional(),
-    position: z.enum(['prepend', 'append']).default('append'),
-    /** Append the manifest to the text as invisible variation selectors (C2PA text wrapper). */
-    c2pa_text: z.boolean().default(false),
-  })
-  .strict();
-export type Disclosure = z.infer<typeof disclosureSchema>;
+export { disclosureSchema, type Disclosure } from './disclosure.ts';
 
 type StampClaims = Omit<ManifestClaims, 'generator' | 'ai_generated' | 'content_sha256' | 'choices_sha256' | 'customer' | 'created'> & { orgId: string };
 
@@ -36,14 +27,31 @@ export interface Stamp {
 export class ProvenanceService {
   private readonly pseudonymKey: Buffer;
   private readonly pseudonyms = new Map<string, string>();
+  /** Organisations' own settings, parsed once per stored object; the defaults, once per country. */
+  private readonly parsedDisclosures = new WeakMap<object, Disclosure>();
+  private readonly defaultsByCountry = new Map<string, { disclosure: Disclosure | undefined; source: DisclosureSource }>();
 
   constructor(
     readonly keys: KeyRing,
     readonly registry: FingerprintRegistry,
     readonly maxVerifyBytes: number,
     secret: string,
+    /** The operator's defaults (config provenance.disclosure_default) for organisations without a setting of their own. */
+    private readonly disclosureDefaults?: DisclosureDefaults,
   ) {
     this.pseudonymKey = Buffer.from(secret);
+  }
+
+  /** The disclosure an organisation's outputs get: its own setting (PUT .../disclosure), else the default for its country. */
+  disclosureFor(org: { country: string; disclosure: Record<string, unknown> | null }): { disclosure: Disclosure | undefined; source: DisclosureSource } {
+    if (org.disclosure) {
+      let d = this.parsedDisclosures.get(org.disclosure);
+      if (!d) this.parsedDisclosures.set(org.disclosure, (d = disclosureSchema.parse(org.disclosure)));
+      return { disclosure: d, source: 'organisation' };
+    }
+    let byCountry = this.defaultsByCountry.get(org.country);
+    if (!byCountry) this.defaultsByCountry.set(org.country, (byCountry = defaultDisclosure(this.disclosureDefaults, org.country)));
+    return byCountry;
   }
 
   /** Stable per organisation, meaningless outside Conduit. */
@@ -128,7 +136,10 @@ export class ProvenanceService {
   verifyManifest(manifest: unknown, text: unknown) {
     if (typeof manifest !== 'string' || manifest.length === 0) throw new GatewayError(400, 'missing_manifest', "Give the manifest (a compact JWS) as 'manifest'.", { param: 'manifest' });
     if (manifest.length > 16_384) throw new GatewayError(413, 'manifest_too_large', 'A manifest is a few hundred bytes; this one is over 16 KB.', { param: 'manifest' });
-    return verifyManifest(manifest, this.keys, text === undefined ? undefined : this.checkText(text));
+    if (text === undefined) return verifyManifest(manifest, this.keys);
+    // A text as delivered carries its in-band mark after the signed content: the manifest is about what it wraps.
+    const checked = this.checkText(text);
+    return verifyManifest(manifest, this.keys, this.checkInBandMark(checked)?.text ?? checked);
   }
 
   /** The C2PA manifest a text carries, checked: signature, signer (one of our keys?) and hard binding. */

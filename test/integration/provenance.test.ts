@@ -24,7 +24,7 @@ const long = 'Write three paragraphs about harbours, tides and the ships that wa
 
 describe('marking', () => {
   it('signs every JSON completion: header, body field, standard JWS over the delivered content', async () => {
-    const { key } = await gw.newOrgKey();
+    const { key } = await gw.newOrgKey({ country: 'US' }); // outside the EU: no default notice or mark
     const { data, response } = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: long }] }).withResponse();
     expect(response.headers.get('x-ai-generated')).toBe('true');
     const manifest = response.headers.get('x-conduit-provenance')!;
@@ -39,7 +39,7 @@ describe('marking', () => {
   });
 
   it('signs streams in a final chunk before [DONE]', async () => {
-    const { key } = await gw.newOrgKey();
+    const { key } = await gw.newOrgKey({ country: 'US' }); // outside the EU: no default notice or mark
     const stream = await gw.client(key).chat.completions.create({ model: 'claude-sonnet-4', messages: [{ role: 'user', content: long }], stream: true });
     let text = '';
     let manifest = '';

@@ -58,4 +58,23 @@ export function adminProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDeps
     if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
     return org.disclosure;
   });
+  // What the organisation's outputs get, and from where: its own setting or the default for its country.
+  app.get('/orgs/:id/disclosure', async (request) => {
+    const { id } = parseInput(z.object({ id: z.string() }), request.params, 'path');
+    const org = await deps.tenancy.getOrg(id);
+    if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+    return effectiveDisclosure(deps.provenance, org);
+  });
+  // Back to the operator's default (provenance.disclosure_default in the config).
+  app.delete('/orgs/:id/disclosure', async (request) => {
+    const { id } = parseInput(z.object({ id: z.string() }), request.params, 'path');
+    const org = await deps.tenancy.updateOrg(id, { disclosure: null });
+    if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+    return effectiveDisclosure(deps.provenance, org);
+  });
+}
+
+function effectiveDisclosure(provenance: ProvenanceService, org: { country: string; disclosure: Record<string, unknown> | null }) {
+  const { disclosure, source } = provenance.disclosureFor(org);
+  return { source, notice: disclosure?.notice ?? null, position: disclosure?.position ?? 'append', c2pa_text: disclosure?.c2pa_text ?? false };
 }
