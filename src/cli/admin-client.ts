@@ -1,10 +1,9 @@
 // The CLI's client of the admin API: it does nothing the HTTP API does not.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
+import { readKept } from './data-folder.ts';
 
 /** Options every admin command takes (see withConnection), plus --json where it prints data. */
-export type ConnOpts = { url: string; token?: string; data: string; json?: boolean; actor?: string };
+export type ConnOpts = { url?: string; token?: string; data: string; json?: boolean; actor?: string };
 
 export interface AdminConnection {
   url: string;
@@ -13,19 +12,23 @@ export interface AdminConnection {
   actor?: string;
 }
 
+const DEFAULT_URL = 'http://127.0.0.1:8080';
+
 /** Adds --url/--token/--data to a command; defaults come from CONDUIT_URL, CONDUIT_ADMIN_TOKEN or the data folder. */
 export function withConnection(command: Command): Command {
   return command
-    .option('--url <url>', 'gateway URL (env CONDUIT_URL)', process.env.CONDUIT_URL ?? 'http://127.0.0.1:8080')
+    .option('--url <url>', `gateway URL (default: env CONDUIT_URL, else the URL the gateway recorded in --data, else ${DEFAULT_URL})`)
     .option('--token <token>', 'admin token (env CONDUIT_ADMIN_TOKEN)')
-    .option('--data <dir>', 'data folder whose generated admin token to use', './data');
+    .option('--data <dir>', "the gateway's data folder: its generated admin token and the URL it listens on", './data');
 }
 
-export function connection(opts: { url: string; token?: string; data: string }): AdminConnection {
-  const tokenFile = join(opts.data, 'admin-token');
-  const token = opts.token ?? process.env.CONDUIT_ADMIN_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
+export function connection(opts: { url?: string; token?: string; data: string }): AdminConnection {
+  const token = opts.token ?? process.env.CONDUIT_ADMIN_TOKEN ?? readKept(opts.data, 'admin-token');
   if (!token) fail('no admin token: pass --token, set CONDUIT_ADMIN_TOKEN, or point --data at the gateway\'s data folder');
-  return { url: opts.url.replace(/\/+$/, ''), token };
+  // `conduit start` records DATA/gateway-url once listening, so --data alone finds a gateway on any port.
+  const recorded = readKept(opts.data, 'gateway-url');
+  const url = opts.url ?? process.env.CONDUIT_URL ?? (recorded && /^https?:\/\//.test(recorded) ? recorded : DEFAULT_URL);
+  return { url: url.replace(/\/+$/, ''), token };
 }
 
 export async function adminCall(conn: AdminConnection, method: string, path: string, body?: unknown): Promise<unknown> {

@@ -1,6 +1,7 @@
 // The `conduit` command as a user runs it.
-import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, tempDir, writeConfig, type TestGateway } from '../helpers/gateway.ts';
@@ -154,6 +155,36 @@ describe('conduit CLI', () => {
     const sources = readFileSync(record, 'utf8').split('\n').filter((url) => url.includes('/src/')).map((url) => url.slice(url.indexOf('/src/') + 1));
     expect(sources).toContain('src/cli/commands/tenancy.ts');
     // Nothing of the gateway (src/main.ts, server, pipeline, store...) nor of the other commands.
-    expect(sources.filter((file) => !/^src\/(cli\/(main|admin-client|commands\/(index|tenancy))\.ts|version\.ts)$/.test(file))).toEqual([]);
+    expect(sources.filter((file) => !/^src\/(cli\/(main|admin-client|data-folder|commands\/(index|tenancy))\.ts|version\.ts)$/.test(file))).toEqual([]);
+  });
+
+  it('--data alone finds the gateway, whatever port `conduit start` listens on', async () => {
+    const data = tempDir();
+    const { CONDUIT_URL: _url, CONDUIT_ADMIN_TOKEN: _token, ...env } = process.env;
+    const gateway = spawn('node', ['bin/conduit.mjs', 'start', '--port', '0', '--data', data], { env: { ...env, CONDUIT_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const listening = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no listening line in 30 s: ${out}`)), 30_000);
+        gateway.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const url = /Conduit listening on (http:\/\/\S+)/.exec(out)?.[1];
+          if (url) {
+            clearTimeout(timer);
+            resolve(url);
+          }
+        });
+        gateway.once('exit', (code) => reject(new Error(`conduit start exited (${code}): ${out}`)));
+      });
+      expect(readFileSync(`${data}/gateway-url`, 'utf8')).toBe(`${listening}\n`);
+      expect(statSync(`${data}/gateway-url`).mode & 0o777).toBe(0o600);
+      const created = await run('node', ['bin/conduit.mjs', 'orgs', 'create', '--name', 'Found By Data', '--country', 'NL', '--data', data, '--json'], { env });
+      const org = JSON.parse(created.stdout) as { id: string };
+      const shown = await run('node', ['bin/conduit.mjs', 'orgs', 'show', org.id, '--data', data], { env });
+      expect(JSON.parse(shown.stdout)).toMatchObject({ name: 'Found By Data', country: 'NL' });
+    } finally {
+      gateway.kill('SIGTERM');
+      await once(gateway, 'exit');
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../config/load.ts';
 import { startGateway } from '../../main.ts';
 import { parsePort } from '../args.ts';
+import { recordGatewayUrl } from '../data-folder.ts';
 
 export function register(program: Command): void {
   program
@@ -14,13 +15,18 @@ export function register(program: Command): void {
     .option('--config <file>', 'configuration file (YAML)')
     .action(async (opts: { port?: number; host?: string; data: string; config?: string }) => {
       try {
+        const announced: string[] = [];
         const gateway = await startGateway({
           dataDir: opts.data,
           configFile: opts.config,
           port: opts.port,
           host: opts.host,
-          announce: (line) => console.log(line),
+          announce: (line) => announced.push(line),
         });
+        // For the CLI on this machine: `--data DIR` alone finds this gateway, whatever port it listens on. Recorded
+        // before the gateway says it listens, so whoever waits for that line finds the file.
+        if (opts.data !== ':memory:') recordGatewayUrl(opts.data, gateway.url);
+        for (const line of announced) console.log(line);
         let stopping = false;
         const stop = async () => {
           // A second signal does not wait for requests under way.
