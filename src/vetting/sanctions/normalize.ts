@@ -25,7 +25,8 @@ export function nameTokens(name: string): string[] {
 
 /**
  * A consonant skeleton that makes common transliteration variants collide (Mohammed / Muhammad → mhmd,
- * Aleksandr / Alexander → alksndr): phonetic folds, doubled letters collapsed, inner vowels dropped.
+ * Aleksandr / Alexander → alksndr, Petroff / Petrov → ptrv): phonetic folds, doubled letters collapsed, inner
+ * vowels dropped.
  */
 const skeletons = new Map<string, string>();
 
@@ -41,6 +42,7 @@ export function skeleton(token: string): string {
 
 function computeSkeleton(token: string): string {
   let s = token
+    .replace(/([oe])ff$/, '$1v')
     .replace(/ph/g, 'f')
     .replace(/kh/g, 'h')
     .replace(/ck/g, 'k')
@@ -68,7 +70,8 @@ export function trigrams(text: string): string[] {
 export function tokenSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   const plain = 1 - levenshtein(a, b) / Math.max(a.length, b.length);
-  if (a.length < 3 || b.length < 3) return plain;
+  // The skeleton scores at most 0.93: only worth computing when the spelling scores less.
+  if (a.length < 3 || b.length < 3 || plain >= 0.93) return plain;
   const sa = skeleton(a);
   const sb = skeleton(b);
   const folded = sa === sb ? 0.93 : 0.93 * (1 - levenshtein(sa, sb) / Math.max(sa.length, sb.length));
@@ -112,22 +115,106 @@ function slowLevenshtein(a: string, b: string): number {
 }
 
 /**
+ * Names where words are joined in one and apart in the other (AEROCARIBBEAN / Aero Caribbean): the pair of words
+ * is joined when together they match a word of the other name, better than either does alone. Undefined when no
+ * pair joins.
+ */
+export function joinSplitWords(a: readonly string[], b: readonly string[]): [readonly string[], readonly string[]] | undefined {
+  const joinedA = joinToward(a, b);
+  const joinedB = joinToward(b, a);
+  return joinedA === a && joinedB === b ? undefined : [joinedA, joinedB];
+}
+
+function joinToward(x: readonly string[], y: readonly string[]): readonly string[] {
+  if (x.length < 2) return x;
+  const out: string[] = [];
+  let joinedAny = false;
+  for (let i = 0; i < x.length; i++) {
+    if (i + 1 < x.length && joinsInto(x[i]!, x[i + 1]!, y)) {
+      out.push(x[i]! + x[i + 1]!);
+      joinedAny = true;
+      i++;
+    } else out.push(x[i]!);
+  }
+  return joinedAny ? out : x;
+}
+
+function joinsInto(first: string, second: string, y: readonly string[]): boolean {
+  const joined = first + second;
+  for (const t of y) {
+    // Cheap tests first: a joined pair starts like the word it stands for and is about as long.
+    if (t.length < 6 || t.charCodeAt(0) !== joined.charCodeAt(0) || Math.abs(t.length - joined.length) > 2 + (joined.length >> 3)) continue;
+    const together = tokenSimilarity(joined, t);
+    if (together >= 0.85 && together > Math.max(tokenSimilarity(first, t), tokenSimilarity(second, t))) return true;
+  }
+  return false;
+}
+
+/**
  * How well two names match, in [0, 1], whatever their word order: each word paired with its best counterpart,
  * weighted by `weight` (by default its length; the screener also weighs rare words above common ones).
  */
 export function nameSimilarity(a: readonly string[], b: readonly string[], weight: (token: string) => number = (t) => t.length): number {
   if (a.length === 0 || b.length === 0) return 0;
-  const direction = (x: readonly string[], y: readonly string[]) => {
-    let weighted = 0;
-    let total = 0;
-    for (const t of x) {
-      let best = 0;
-      for (const u of y) best = Math.max(best, tokenSimilarity(t, u));
-      const w = weight(t);
-      weighted += best * w;
-      total += w;
+  // Each pair of words is compared once, for both directions.
+  const n = a.length * b.length;
+  const sims = n <= pairScores.length ? pairScores : new Float64Array(n);
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) sims[i * b.length + j] = tokenSimilarity(a[i]!, b[j]!);
+  let weighted = 0;
+  let total = 0;
+  for (let i = 0; i < a.length; i++) {
+    let best = 0;
+    for (let j = 0; j < b.length; j++) best = Math.max(best, sims[i * b.length + j]!);
+    const w = weight(a[i]!);
+    weighted += best * w;
+    total += w;
+  }
+  const aToB = weighted / total;
+  weighted = 0;
+  total = 0;
+  for (let j = 0; j < b.length; j++) {
+    let best = 0;
+    for (let i = 0; i < a.length; i++) best = Math.max(best, sims[i * b.length + j]!);
+    const w = weight(b[j]!);
+    weighted += best * w;
+    total += w;
+  }
+  return (aToB + weighted / total) / 2;
+}
+
+const pairScores = new Float64Array(1024);
+
+/** A name with a word missing scores this much of what its words match: below the full name, above the threshold. */
+const PARTIAL_NAME_FACTOR = 0.95;
+
+/**
+ * A person's name with a given name, middle name or patronymic missing on one side (PETROV, Ivan Sergeyevich / Ivan
+ * Petrov): each word of the shorter name must match a different word of the longer one, and when the listed name is
+ * the longer, its `required` words (the surname) must be among them. Scores the shorter name's weighted match, a
+ * little below the full name's; 0 when the names do not fit that pattern.
+ */
+export function partialNameSimilarity(query: readonly string[], listed: readonly string[], required: readonly number[], weight: (token: string) => number = (t) => t.length): number {
+  const listedLonger = listed.length > query.length;
+  const short = listedLonger ? query : listed;
+  const long = listedLonger ? listed : query;
+  if (short.length < 2 || short.length === long.length || long.length > 31) return 0;
+  let used = 0;
+  let weighted = 0;
+  let total = 0;
+  for (const t of short) {
+    let best = 0;
+    let at = -1;
+    for (let j = 0; j < long.length; j++) {
+      if (used & (1 << j)) continue;
+      const s = tokenSimilarity(t, long[j]!);
+      if (s > best) [best, at] = [s, j];
     }
-    return weighted / total;
-  };
-  return (direction(a, b) + direction(b, a)) / 2;
+    if (best < 0.8) return 0;
+    used |= 1 << at;
+    const w = weight(t);
+    weighted += best * w;
+    total += w;
+  }
+  if (listedLonger) for (const r of required) if (!(used & (1 << r))) return 0;
+  return (weighted / total) * PARTIAL_NAME_FACTOR;
 }

@@ -1,7 +1,7 @@
 // Screening names against loaded sanctions lists. A trigram index over every name and alias picks a few
 // candidates per query (no scan of the whole list); each candidate is then scored word by word.
 import type { ListEntry } from './lists.ts';
-import { nameSimilarity, nameTokens, skeleton, trigrams } from './normalize.ts';
+import { joinSplitWords, nameSimilarity, nameTokens, partialNameSimilarity, skeleton, trigrams } from './normalize.ts';
 
 export interface ScreeningHit {
   entry_id: string;
@@ -17,6 +17,8 @@ interface IndexedName {
   entry: ListEntry;
   name: string;
   tokens: string[];
+  /** A person's: the words a shorter name must include (the surname), by position; undefined for entities. */
+  required?: number[];
 }
 
 const CANDIDATES = 30;
@@ -70,7 +72,7 @@ export class SanctionsScreener {
     const best = new Map<string, ScreeningHit>();
     for (const id of candidates) {
       const indexed = this.names[id]!;
-      const score = Math.round(nameSimilarity(tokens, indexed.tokens, this.weight) * 1000) / 1000;
+      const score = Math.round(this.similarity(tokens, indexed) * 1000) / 1000;
       if (score < threshold) continue;
       const prior = best.get(indexed.entry.id);
       if (prior && prior.score >= score) continue;
@@ -87,11 +89,21 @@ export class SanctionsScreener {
     return [...best.values()].sort((a, b) => b.score - a.score);
   }
 
+  /** Word by word, then allowing for words joined or split and, for people, a missing given or middle name. */
+  private similarity(tokens: string[], indexed: IndexedName): number {
+    let score = nameSimilarity(tokens, indexed.tokens, this.weight);
+    if (score >= 1) return score;
+    const joined = joinSplitWords(tokens, indexed.tokens);
+    if (joined) score = Math.max(score, nameSimilarity(joined[0], joined[1], this.weight));
+    if (indexed.required) score = Math.max(score, partialNameSimilarity(tokens, indexed.tokens, indexed.required, this.weight));
+    return score;
+  }
+
   private add(entry: ListEntry, name: string): void {
     const tokens = nameTokens(name);
     if (tokens.length === 0) return;
     const id = this.names.length;
-    this.names.push({ entry, name, tokens });
+    this.names.push({ entry, name, tokens, required: entry.type.toLowerCase() === 'individual' ? surnameAt(name, tokens) : undefined });
     for (const t of new Set(tokens)) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
     for (const g of keysOf(tokens)) {
       let list = this.postings.get(g);
@@ -99,6 +111,17 @@ export class SanctionsScreener {
       list.push(id);
     }
   }
+}
+
+/**
+ * Where a person's surname is among a name's words: before the comma in list order (PETROV, Ivan Sergeyevich);
+ * otherwise the first and the last word, whichever it is (only inner names may be missing).
+ */
+function surnameAt(name: string, tokens: readonly string[]): number[] {
+  const comma = name.indexOf(',');
+  const before = comma > 0 ? nameTokens(name.slice(0, comma)).length : 0;
+  if (before > 0 && before < tokens.length) return Array.from({ length: before }, (_, i) => i);
+  return tokens.length > 1 ? [0, tokens.length - 1] : [0];
 }
 
 /** Index keys: trigrams of each word and of its transliteration skeleton, so variants still share keys. */
