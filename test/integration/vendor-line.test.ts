@@ -1,5 +1,6 @@
 // Issue 24: the vendor's line holds through ownership, not just the address. Customers onboarded through the
 // real application flow, served (or not) through the official SDK, against the embedded demo policy.
+import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageEvent } from '../../src/store/ports.ts';
@@ -8,6 +9,9 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway();
+  // Applicants are screened against a loaded list (with none, they wait for a reviewer).
+  const fixture = (f: string) => readFileSync(new URL(`../fixtures/sanctions/${f}`, import.meta.url), 'utf8');
+  expect((await gw.admin('POST', '/sanctions/lists', { format: 'ofac_sdn', sdn_csv: fixture('sdn.csv'), alt_csv: fixture('alt.csv') })).status).toBe(200);
 });
 afterAll(() => gw.close());
 
