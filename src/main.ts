@@ -180,6 +180,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const auditReport = await audit.start();
   const auditProblem = auditReport.ok ? undefined : `Audit log BROKEN: ${auditReport.problem!.message} (GET /admin/v1/audit/verify)`;
   if (auditProblem) app.log.error(auditProblem);
+  const unscreened = sanctions.loaded ? undefined : 'No sanctions list loaded: self-service applications wait in review until one is (conduit sanctions load, POST /admin/v1/sanctions/lists)';
+  if (unscreened) app.log.warn(unscreened);
   const demoKey = config.demo.seed ? await seedDemo(tenancy, options.dataDir) : undefined;
   await app.listen({ port: options.port ?? config.server.port, host: options.host ?? config.server.host });
   const { port } = app.server.address() as AddressInfo;
@@ -192,6 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (demoKey) options.announce(`Demo organisation API key: ${demoKey}`);
     for (const line of unpriced) options.announce(line);
     if (auditProblem) options.announce(auditProblem);
+    if (unscreened) options.announce(unscreened);
   }
 
   return {

@@ -56,6 +56,8 @@ export class VettingService {
       return { org: (await this.tenancy.getOrg(orgId))!, application: record };
     }
     const review = this.reviewReasons(app, hits);
+    // No hits against no list is no screening: such an applicant waits for a reviewer, who sees the screening a list load re-runs.
+    if (!this.sanctions.loaded) review.unshift('no sanctions list is loaded, so the applicant was not screened');
     if (review.length > 0 || !this.config.auto_approve) {
       await this.setStatus(current, 'needs_review', { actor, reason: review.join('; ') || 'manual approval required' });
     } else {

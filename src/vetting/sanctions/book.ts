@@ -14,6 +14,11 @@ export class SanctionsBook {
     this.rebuild();
   }
 
+  /** Whether any list is loaded: with none, screening finds nothing because it has nothing to look in. */
+  get loaded(): boolean {
+    return this.screener.size > 0;
+  }
+
   versions(): Record<string, number> {
     return Object.fromEntries([...this.lists.values()].map((l) => [l.source, l.version]));
   }
