@@ -8,8 +8,15 @@ export type ErrorType =
   | 'rate_limit_error'
   | 'api_error';
 
+/** One problem with the input: the field it concerns (null for the input as a whole) and what is wrong. */
+export interface ErrorDetail {
+  param: string | null;
+  message: string;
+}
+
 export interface ErrorBody {
-  error: { message: string; type: ErrorType; param: string | null; code: string | null };
+  /** `details` lists every problem when there were several to report (admin input): `param` is the first's field. */
+  error: { message: string; type: ErrorType; param: string | null; code: string | null; details?: ErrorDetail[] };
 }
 
 export class GatewayError extends Error {
@@ -19,12 +26,14 @@ export class GatewayError extends Error {
   readonly param: string | null;
   /** Extra response headers (e.g. Retry-After). */
   readonly headers: Record<string, string>;
+  /** Every problem with the input, when validation found them all at once. */
+  readonly details: ErrorDetail[] | undefined;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    opts: { param?: string | null; type?: ErrorType; headers?: Record<string, string> } = {},
+    opts: { param?: string | null; type?: ErrorType; headers?: Record<string, string>; details?: ErrorDetail[] } = {},
   ) {
     super(message);
     this.name = 'GatewayError';
@@ -33,10 +42,13 @@ export class GatewayError extends Error {
     this.param = opts.param ?? null;
     this.type = opts.type ?? typeForStatus(status);
     this.headers = opts.headers ?? {};
+    this.details = opts.details;
   }
 
   toBody(): ErrorBody {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+    const error: ErrorBody['error'] = { message: this.message, type: this.type, param: this.param, code: this.code };
+    if (this.details) error.details = this.details;
+    return { error };
   }
 }
 

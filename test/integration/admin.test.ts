@@ -41,6 +41,22 @@ describe('admin API', () => {
     expect(notJson.body.error.code).toBe('invalid_json');
   });
 
+  it('lists every problem of a body in one answer: param names the first, details each', async () => {
+    const res = await gw.admin('POST', '/orgs', { country: 'Germany', tier: 'gold' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_request', param: 'name' });
+    expect(res.body.error.details.map((d: { param: string }) => d.param)).toEqual(['name', 'country', 'tier']);
+    for (const d of res.body.error.details as Array<{ param: string; message: string }>) {
+      expect(d.message).not.toBe('');
+      expect(res.body.error.message).toContain(`'${d.param}'`);
+    }
+    // Query strings too, and an unknown field of a strict body is named.
+    const query = await gw.admin('GET', '/audit?from=yesterday&to=never&limit=0');
+    expect(query.body.error.details.map((d: { param: string }) => d.param)).toEqual(['from', 'to', 'limit']);
+    const strict = await gw.admin('PUT', '/policy', { reason: 'x', colour: 'blue' });
+    expect(strict.body.error.details.map((d: { param: string }) => d.param)).toEqual(expect.arrayContaining(['policy', 'reason', 'colour']));
+  });
+
   it('404s for unknown organisations and keys', async () => {
     expect((await gw.admin('GET', '/orgs/org_nope')).body.error.code).toBe('org_not_found');
     expect((await gw.admin('POST', '/orgs/org_nope/keys', {})).status).toBe(404);
