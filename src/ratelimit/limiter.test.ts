@@ -60,4 +60,20 @@ describe('RateLimits', () => {
     if (first.ok) first.release(0);
     expect(limits.admit(spec, 0).ok).toBe(true);
   });
+
+  it('a refusal for concurrency still reports the request and token limits', () => {
+    const limits = new RateLimits(clock().now);
+    const spec = [{ scope: 'org:o', requestsPerMinute: 10, tokensPerMinute: 1000, concurrent: 1 }];
+    expect(limits.admit(spec, 100).ok).toBe(true);
+    const refused = limits.admit(spec, 100);
+    expect(refused.ok).toBe(false);
+    // What the first request counted is left; nothing of the refused one.
+    expect(refused.headers).toMatchObject({
+      'x-ratelimit-limit-requests': '10',
+      'x-ratelimit-remaining-requests': '9',
+      'x-ratelimit-limit-tokens': '1000',
+      'x-ratelimit-remaining-tokens': '900',
+    });
+    expect(refused.headers['x-ratelimit-reset-requests']).toBe('1m0s');
+  });
 });

@@ -22,55 +22,30 @@ export function openaiDuration(ms: number): string {
 }
 
 export class RateLimits {
-  /** One set of windows per kind: a scope's request count and token count are separate budgets. */
-  private readonly windows: Record<'req' | 'tok', FixedWindows>;
+  /** A scope's request count and token count are separate budgets, each in its own windows. */
+  private readonly requests: FixedWindows;
+  private readonly tokens: FixedWindows;
   private readonly inFlight = new Map<string, number>();
 
   constructor(now: () => number = Date.now) {
-    this.windows = { req: new FixedWindows(60_000, now), tok: new FixedWindows(60_000, now) };
+    this.requests = new FixedWindows(60_000, now);
+    this.tokens = new FixedWindows(60_000, now);
   }
 
-  /** Admits a request against every applicable limit, or says which one it hit and when to retry. */
+  /**
+   * Admits a request against every applicable limit, or says which one it hit and when to retry. Either way the
+   * headers describe the tightest request and token limits of `specs` (on a refusal, the limit that was hit).
+   */
   admit(specs: readonly LimitSpec[], estimatedTokens: number): LimitOutcome {
-    const headers: Record<string, string> = {};
-    const undo: Array<() => void> = [];
-    const tokenScopes: LimitSpec[] = [];
-    let tightestRequests: WindowView | undefined;
-    let tightestTokens: WindowView | undefined;
-    for (const spec of specs) {
-      if (spec.concurrent !== undefined) {
-        const n = this.inFlight.get(spec.scope) ?? 0;
-        if (n >= spec.concurrent) {
-          for (const u of undo) u();
-          return { ok: false, headers, retryAfterSeconds: 1, message: `Too many concurrent requests for ${spec.scope} (limit ${spec.concurrent}).` };
-        }
-        this.inFlight.set(spec.scope, n + 1);
-        undo.push(() => this.inFlight.set(spec.scope, (this.inFlight.get(spec.scope) ?? 1) - 1));
-      }
-      for (const kind of KINDS) {
-        const limit = kind === 'req' ? spec.requestsPerMinute : spec.tokensPerMinute;
-        if (limit === undefined) continue;
-        // A request larger than the whole limit counts as the whole limit, so it can pass in an empty window.
-        const cost = Math.min(kind === 'req' ? 1 : estimatedTokens, limit);
-        const windows = this.windows[kind];
-        const { used, msLeft } = windows.add(spec.scope, cost);
-        undo.push(() => windows.remove(spec.scope, cost));
-        if (used > limit) {
-          for (const u of undo) u();
-          const view = { limit, remaining: 0, reset: msLeft };
-          setHeaders(headers, kind === 'req' ? view : tightestRequests, kind === 'tok' ? view : tightestTokens);
-          const what = kind === 'req' ? `${limit} requests per minute` : `${limit} tokens per minute`;
-          return { ok: false, headers, retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)), message: `Rate limit reached for ${spec.scope}: ${what}. Retry after ${openaiDuration(msLeft)}.` };
-        }
-        const view = { limit, remaining: limit - used, reset: msLeft };
-        if (kind === 'req' && (!tightestRequests || view.remaining < tightestRequests.remaining)) tightestRequests = view;
-        if (kind === 'tok') {
-          tokenScopes.push(spec);
-          if (!tightestTokens || view.remaining < tightestTokens.remaining) tightestTokens = view;
-        }
-      }
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      const hit = this.take(spec, estimatedTokens);
+      if (hit === undefined) continue;
+      for (let j = 0; j < i; j++) this.giveBack(specs[j]!, estimatedTokens);
+      return this.refusal(specs, spec, hit);
     }
-    setHeaders(headers, tightestRequests, tightestTokens);
+    const headers: Record<string, string> = {};
+    this.describe(headers, specs);
     let released = false;
     return {
       ok: true,
@@ -78,26 +53,106 @@ export class RateLimits {
       release: (actualTokens: number) => {
         if (released) return;
         released = true;
-        for (const spec of specs) {
-          if (spec.concurrent !== undefined) this.inFlight.set(spec.scope, (this.inFlight.get(spec.scope) ?? 1) - 1);
-        }
-        // Settle the token estimate against what was actually used.
-        const delta = actualTokens - estimatedTokens;
-        for (const spec of tokenScopes) {
-          if (delta > 0) this.windows.tok.add(spec.scope, delta);
-          else if (delta < 0) this.windows.tok.remove(spec.scope, -delta);
-        }
+        this.settle(specs, estimatedTokens, actualTokens);
       },
     };
   }
+
+  /** Counts a request against one spec; if that hits a limit, takes back what it counted there and says which. */
+  private take(spec: LimitSpec, estimatedTokens: number): Hit | undefined {
+    if (spec.concurrent !== undefined) {
+      const n = this.inFlight.get(spec.scope) ?? 0;
+      if (n >= spec.concurrent) return 'concurrent';
+      this.inFlight.set(spec.scope, n + 1);
+    }
+    if (spec.requestsPerMinute !== undefined && this.requests.add(spec.scope, 1).used > spec.requestsPerMinute) {
+      this.requests.remove(spec.scope, 1);
+      this.leave(spec);
+      return 'requests';
+    }
+    if (spec.tokensPerMinute !== undefined) {
+      const cost = countedTokens(spec.tokensPerMinute, estimatedTokens);
+      if (this.tokens.add(spec.scope, cost).used > spec.tokensPerMinute) {
+        this.tokens.remove(spec.scope, cost);
+        if (spec.requestsPerMinute !== undefined) this.requests.remove(spec.scope, 1);
+        this.leave(spec);
+        return 'tokens';
+      }
+    }
+    return undefined;
+  }
+
+  /** Undoes `take` for a spec the request passed, when a later one refused it. */
+  private giveBack(spec: LimitSpec, estimatedTokens: number): void {
+    if (spec.requestsPerMinute !== undefined) this.requests.remove(spec.scope, 1);
+    if (spec.tokensPerMinute !== undefined) this.tokens.remove(spec.scope, countedTokens(spec.tokensPerMinute, estimatedTokens));
+    this.leave(spec);
+  }
+
+  /** Frees a concurrency slot; an idle scope leaves the map. */
+  private leave(spec: LimitSpec): void {
+    if (spec.concurrent === undefined) return;
+    const n = (this.inFlight.get(spec.scope) ?? 1) - 1;
+    if (n > 0) this.inFlight.set(spec.scope, n);
+    else this.inFlight.delete(spec.scope);
+  }
+
+  /** After the request: its slots free, and each token window holds what it used instead of what was counted. */
+  private settle(specs: readonly LimitSpec[], estimatedTokens: number, actualTokens: number): void {
+    for (const spec of specs) {
+      this.leave(spec);
+      if (spec.tokensPerMinute === undefined) continue;
+      const delta = actualTokens - estimatedTokens;
+      if (delta > 0) this.tokens.add(spec.scope, delta);
+      else if (delta < 0) this.tokens.remove(spec.scope, -delta);
+    }
+  }
+
+  private refusal(specs: readonly LimitSpec[], spec: LimitSpec, hit: Hit): LimitOutcome {
+    const headers: Record<string, string> = {};
+    this.describe(headers, specs, hit === 'requests' ? spec : undefined, hit === 'tokens' ? spec : undefined);
+    if (hit === 'concurrent') {
+      return { ok: false, headers, retryAfterSeconds: 1, message: `Too many concurrent requests for ${spec.scope} (limit ${spec.concurrent}).` };
+    }
+    const limit = hit === 'requests' ? spec.requestsPerMinute! : spec.tokensPerMinute!;
+    const { msLeft } = (hit === 'requests' ? this.requests : this.tokens).peek(spec.scope);
+    const what = hit === 'requests' ? `${limit} requests per minute` : `${limit} tokens per minute`;
+    return { ok: false, headers, retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)), message: `Rate limit reached for ${spec.scope}: ${what}. Retry after ${openaiDuration(msLeft)}.` };
+  }
+
+  /**
+   * Writes the x-ratelimit-* headers: per kind, the limit with the least left (or `boundRequests` /
+   * `boundTokens`, the limit a refusal hit). Reads the windows without counting: a few Map lookups.
+   */
+  private describe(headers: Record<string, string>, specs: readonly LimitSpec[], boundRequests?: LimitSpec, boundTokens?: LimitSpec): void {
+    let requests: WindowView | undefined;
+    let tokens: WindowView | undefined;
+    for (const spec of specs) {
+      if (spec.requestsPerMinute !== undefined && (boundRequests === undefined || boundRequests === spec)) {
+        requests = tighter(requests, spec.requestsPerMinute, this.requests.peek(spec.scope));
+      }
+      if (spec.tokensPerMinute !== undefined && (boundTokens === undefined || boundTokens === spec)) {
+        tokens = tighter(tokens, spec.tokensPerMinute, this.tokens.peek(spec.scope));
+      }
+    }
+    setHeaders(headers, requests, tokens);
+  }
 }
 
-const KINDS = ['req', 'tok'] as const;
+type Hit = 'concurrent' | 'requests' | 'tokens';
+
+/** A request larger than a whole token limit counts as the whole limit, so it can pass in an empty window. */
+const countedTokens = (limit: number, estimatedTokens: number) => Math.min(estimatedTokens, limit);
 
 interface WindowView {
   limit: number;
   remaining: number;
   reset: number;
+}
+
+function tighter(current: WindowView | undefined, limit: number, window: { used: number; msLeft: number }): WindowView {
+  const remaining = limit - window.used;
+  return current && current.remaining <= remaining ? current : { limit, remaining, reset: window.msLeft };
 }
 
 function setHeaders(headers: Record<string, string>, requests?: WindowView, tokens?: WindowView): void {

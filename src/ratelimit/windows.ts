@@ -25,6 +25,13 @@ export class FixedWindows {
     return { used: w.used, msLeft: w.closesAt - now };
   }
 
+  /** The scope's current window without counting anything: points used and ms until it closes (0 when none is open). */
+  peek(scope: string): { used: number; msLeft: number } {
+    const now = this.now();
+    const w = this.windows.get(scope);
+    return w && w.closesAt > now ? { used: w.used, msLeft: w.closesAt - now } : { used: 0, msLeft: 0 };
+  }
+
   /** Takes points back (a refund, or a correction of an estimate); never below zero. */
   remove(scope: string, points: number): void {
     const w = this.windows.get(scope);
