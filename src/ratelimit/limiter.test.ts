@@ -76,4 +76,15 @@ describe('RateLimits', () => {
     });
     expect(refused.headers['x-ratelimit-reset-requests']).toBe('1m0s');
   });
+
+  it('a request larger than the token limit gives back only what it counted', () => {
+    const limits = new RateLimits(clock().now);
+    const spec = [{ scope: 'org:o', tokensPerMinute: 1000 }];
+    const big = limits.admit(spec, 5000);
+    expect(big.ok).toBe(true);
+    // It counted as the whole limit (1000), and used 100: 100 stay counted, not 0.
+    if (big.ok) big.release(100);
+    const next = limits.admit(spec, 850);
+    expect(next.ok && next.headers['x-ratelimit-remaining-tokens']).toBe('50');
+  });
 });

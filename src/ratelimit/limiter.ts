@@ -102,7 +102,7 @@ export class RateLimits {
     for (const spec of specs) {
       this.leave(spec);
       if (spec.tokensPerMinute === undefined) continue;
-      const delta = actualTokens - estimatedTokens;
+      const delta = actualTokens - countedTokens(spec.tokensPerMinute, estimatedTokens);
       if (delta > 0) this.tokens.add(spec.scope, delta);
       else if (delta < 0) this.tokens.remove(spec.scope, -delta);
     }
