@@ -5,6 +5,7 @@ import type { Endpoint, RequestContext } from '../pipeline/context.ts';
 import { anthropicError, chatToMessage } from '../protocols/anthropic/response.ts';
 import { messagesToChat, promptToChat, validateCountTokensRequest, validateMessagesRequest } from '../protocols/anthropic/request.ts';
 import { ChunksToMessageEvents } from '../protocols/anthropic/stream.ts';
+import { eventsNamingModel, jsonNamingModel, RESPONSE_OBJECT_EVENTS } from '../protocols/openai/model-field.ts';
 import type { EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
 
 export interface Surface {
@@ -26,8 +27,9 @@ export function openaiSurface(endpoint: Endpoint): Surface {
     endpoint,
     input: (body) => ({ body, keepText: true }),
     errorBody: (err) => err.toBody(),
-    json: (_ctx, body, text) => text ?? JSON.stringify(body),
-    stream: (_ctx, events) => events,
+    // The catalogue's name for the model, not the deployment's or the vendor's.
+    json: (ctx, body, text) => jsonNamingModel(body, text, ctx.model!.name),
+    stream: (ctx, events) => eventsNamingModel(events, ctx.model!.name, responsesApi ? RESPONSE_OBJECT_EVENTS : undefined),
     streamError: (err) =>
       responsesApi
         ? `event: error\ndata: ${JSON.stringify({ type: 'error', code: err.code, message: err.message, param: err.param })}\n\n`
@@ -40,8 +42,8 @@ export const anthropicSurface: Surface = {
   endpoint: 'chat',
   input: (body) => ({ body: messagesToChat(validateMessagesRequest(body)), keepText: false }),
   errorBody: anthropicError,
-  json: (ctx, body) => JSON.stringify(chatToMessage(body, String(ctx.body?.model ?? ''))),
-  stream: (ctx, events) => translated(new ChunksToMessageEvents(String(ctx.body?.model ?? ''), `msg_${ctx.requestId.slice(4)}`), events),
+  json: (ctx, body) => JSON.stringify(chatToMessage(body, ctx.model!.name)),
+  stream: (ctx, events) => translated(new ChunksToMessageEvents(ctx.model!.name, `msg_${ctx.requestId.slice(4)}`), events),
   streamError: (err) => `event: error\ndata: ${JSON.stringify(anthropicError(err))}\n\n`,
   streamEnd: '',
 };
