@@ -1,23 +1,26 @@
 // One error type for everything that reaches a client; src/server/errors.ts turns it into the wire format.
+import { z } from 'zod';
 
-export type ErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'rate_limit_error'
-  | 'api_error';
+export const errorTypes = ['invalid_request_error', 'authentication_error', 'permission_error', 'not_found_error', 'rate_limit_error', 'api_error'] as const;
+export type ErrorType = (typeof errorTypes)[number];
 
 /** One problem with the input: the field it concerns (null for the input as a whole) and what is wrong. */
-export interface ErrorDetail {
-  param: string | null;
-  message: string;
-}
+export const errorDetailSchema = z.object({ param: z.string().nullable(), message: z.string() });
+export type ErrorDetail = z.infer<typeof errorDetailSchema>;
 
-export interface ErrorBody {
-  /** `details` lists every problem when there were several to report (admin input): `param` is the first's field. */
-  error: { message: string; type: ErrorType; param: string | null; code: string | null; details?: ErrorDetail[] };
-}
+/** The OpenAI-shaped error body (the API document's Error schema). */
+export const errorBodySchema = z.object({
+  error: z.object({
+    message: z.string(),
+    type: z.enum(errorTypes),
+    /** The field the error concerns (the first, when several are listed in details). */
+    param: z.string().nullable(),
+    code: z.string().nullable(),
+    /** Every problem, when validation reported several at once (admin input). */
+    details: z.array(errorDetailSchema).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export class GatewayError extends Error {
   readonly status: number;

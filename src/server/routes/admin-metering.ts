@@ -15,6 +15,7 @@ import { toPublicKey, type Tenancy } from '../../tenancy/tenancy.ts';
 import { actorOf } from '../actor.ts';
 import { orgOr404 as findOrg } from '../lookups.ts';
 import { parseInput } from '../validate.ts';
+import { api } from '../api.ts';
 
 const money = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const parsed = parseAmount(v);
@@ -50,6 +51,17 @@ const limitsSchema = z
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month such as 2026-03');
 const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time').transform((v) => new Date(v).toISOString());
 
+const keyLimitsSchema = limitsSchema.omit({ models: true });
+/** The book is kept as sent, then parsed on its own (its problems are named as the price book's). */
+const pricingUpdateSchema = z.object({ book: z.unknown(), reason: z.string().trim().min(3) }).strict();
+const idParams = z.object({ id: z.string() });
+const keyParams = z.object({ id: z.string(), keyId: z.string() });
+const ledgerQuery = z.object({ group_by: z.string().default(''), from: isoDate.optional(), to: isoDate.optional(), org_id: z.string().optional(), vendor: z.string().optional() });
+const invoiceParams = z.object({ id: z.string(), month });
+const invoiceQuery = z.object({ format: z.enum(['json', 'csv', 'html']).default('json') });
+const marginQuery = z.object({ month, by: z.enum(reportGroupings).default('territory') });
+const reconcileSchema = z.object({ vendor: z.string().min(1), csv: z.string().min(1), tolerance: money.optional() }).strict();
+
 const toSettings = (l: z.infer<typeof limitsSchema>): LimitsSettings => ({
   ...l,
   budget: l.budget ? { monthly_micros: (l.budget.monthly ?? l.budget.monthly_micros)!, hard: l.budget.hard } : undefined,
@@ -61,37 +73,37 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
 
   // What is served but not priced today (refused with model_not_priced), so that a change that unprices something says so.
   const unpriced = () => pricing.gaps().map((gap) => ({ ...gap, message: describeGap(gap, pricing.currency) }));
-  app.get('/pricing', async () => {
+  app.get('/pricing', api({ summary: 'The price book in force (amounts in micro-units), and what is served but not priced' }), async () => {
     const { version, book } = pricing.current;
     // Micro-units, stated in the book's amount_unit: PUT reads this document back as the same prices.
     return { version, book: priceBookDocument(book), unpriced: unpriced() };
   });
-  app.put('/pricing', async (request) => {
-    const body = parseInput(z.object({ book: z.unknown(), reason: z.string().trim().min(3) }).strict(), request.body);
+  app.put('/pricing', api({ summary: 'Replace the price book, whole or not at all', body: pricingUpdateSchema.extend({ book: priceBookSchema }) }), async (request) => {
+    const body = parseInput(pricingUpdateSchema, request.body);
     const book = parseInput(priceBookSchema, body.book, 'price book');
     return { version: await pricing.update(body.book, book, actorOf(request), body.reason), unpriced: unpriced() };
   });
 
-  app.put('/orgs/:id/pricing', async (request) => {
-    const org = await orgOr404(parseInput(z.object({ id: z.string() }), request.params, 'path').id);
+  app.put('/orgs/:id/pricing', api({ summary: "An organisation's negotiated prices: discount, rates, commitment", params: idParams, body: overrideSchema }), async (request) => {
+    const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
     parseInput(overrideSchema, request.body);
     return tenancy.updateOrg(org.id, { pricing: request.body as Record<string, unknown> });
   });
 
-  app.put('/orgs/:id/limits', async (request) => {
-    const org = await orgOr404(parseInput(z.object({ id: z.string() }), request.params, 'path').id);
+  app.put('/orgs/:id/limits', api({ summary: "An organisation's budget and rate limits", params: idParams, body: limitsSchema }), async (request) => {
+    const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
     return tenancy.updateOrg(org.id, { limits: toSettings(parseInput(limitsSchema, request.body)) });
   });
-  app.put('/orgs/:id/keys/:keyId/limits', async (request) => {
-    const { id, keyId } = parseInput(z.object({ id: z.string(), keyId: z.string() }), request.params, 'path');
-    const input = parseInput(limitsSchema.omit({ models: true }), request.body);
+  app.put('/orgs/:id/keys/:keyId/limits', api({ summary: "One key's budget and rate limits", params: keyParams, body: keyLimitsSchema }), async (request) => {
+    const { id, keyId } = parseInput(keyParams, request.params, 'path');
+    const input = parseInput(keyLimitsSchema, request.body);
     const key = await tenancy.setKeyLimits(id, keyId, toSettings(input));
     if (!key) throw notFound(`No key '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
     return toPublicKey(key);
   });
 
-  app.get('/ledger', async (request) => {
-    const q = parseInput(z.object({ group_by: z.string().default(''), from: isoDate.optional(), to: isoDate.optional(), org_id: z.string().optional(), vendor: z.string().optional() }), request.query, 'query');
+  app.get('/ledger', api({ summary: 'Usage, cost, price and margin, grouped', querystring: ledgerQuery }), async (request) => {
+    const q = parseInput(ledgerQuery, request.query, 'query');
     const groupBy = q.group_by.split(',').filter(Boolean);
     const bad = groupBy.find((g) => !(LEDGER_DIMENSIONS as readonly string[]).includes(g));
     if (bad) throw invalidRequest(`Cannot group by '${bad}'; choose from ${LEDGER_DIMENSIONS.join(', ')}.`, 'group_by', 'invalid_value');
@@ -102,9 +114,9 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
     };
   });
 
-  app.get('/orgs/:id/invoices/:month', async (request, reply) => {
-    const p = parseInput(z.object({ id: z.string(), month }), request.params, 'path');
-    const { format } = parseInput(z.object({ format: z.enum(['json', 'csv', 'html']).default('json') }), request.query, 'query');
+  app.get('/orgs/:id/invoices/:month', api({ summary: "An organisation's invoice for a month", params: invoiceParams, querystring: invoiceQuery, produces: ['text/csv', 'text/html'] }), async (request, reply) => {
+    const p = parseInput(invoiceParams, request.params, 'path');
+    const { format } = parseInput(invoiceQuery, request.query, 'query');
     const org = await orgOr404(p.id);
     const invoice = await buildInvoice(ledger, org, p.month, pricing.currency, pricing.overrideOf(org));
     if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(invoiceCsv(invoice));
@@ -112,8 +124,8 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
     return invoice;
   });
 
-  app.get('/reports/margin', async (request) => {
-    const q = parseInput(z.object({ month, by: z.enum(reportGroupings).default('territory') }), request.query, 'query');
+  app.get('/reports/margin', api({ summary: 'Revenue, cost and margin for a month, with growth on the month before', querystring: marginQuery }), async (request) => {
+    const q = parseInput(marginQuery, request.query, 'query');
     return { currency: pricing.currency, ...(await marginReport(ledger, q.month, q.by, (controlDimensions as readonly string[]).includes(q.by) ? await controlOfOrgs() : undefined)) };
   });
 
@@ -126,8 +138,8 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
     };
   };
 
-  app.post('/reconcile', async (request) => {
-    const body = parseInput(z.object({ vendor: z.string().min(1), csv: z.string().min(1), tolerance: money.optional() }).strict(), request.body);
+  app.post('/reconcile', api({ summary: "Compare a vendor's usage export (CSV) with the ledger's cost", body: reconcileSchema }), async (request) => {
+    const body = parseInput(reconcileSchema, request.body);
     return reconcile(ledger, body.vendor, parseVendorExport(body.csv), body.tolerance !== undefined ? BigInt(body.tolerance) : undefined);
   });
 }

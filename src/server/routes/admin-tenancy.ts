@@ -5,6 +5,7 @@ import { notFound } from '../../errors.ts';
 import type { UsageStore } from '../../store/ports.ts';
 import { toPublicKey, type Tenancy } from '../../tenancy/tenancy.ts';
 import { parseInput } from '../validate.ts';
+import { api } from '../api.ts';
 import { actorOf } from '../actor.ts';
 import { orgOr404 as findOrg } from '../lookups.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
@@ -20,13 +21,14 @@ const newKeySchema = z.object({ name: z.string().trim().min(1).max(200).optional
 const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time').transform((v) => new Date(v).toISOString());
 const rangeSchema = z.object({ from: isoDate.optional(), to: isoDate.optional() });
 const idParams = z.object({ id: z.string().min(1) });
+const keyParams = z.object({ id: z.string(), keyId: z.string() });
 
 export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; usage: UsageStore; audit: AuditLog }): void {
   const { tenancy, usage, audit } = deps;
 
   const orgOr404 = (id: string) => findOrg(tenancy, id);
 
-  app.post('/orgs', async (request, reply) => {
+  app.post('/orgs', api({ summary: 'Create an organisation, approved at once (unknown fields are ignored)', body: newOrgSchema, status: 201 }), async (request, reply) => {
     const input = parseInput(newOrgSchema, request.body);
     // A known customer onboarded outside the system: approved at once, and recorded like any other decision.
     const org = await tenancy.createOrg(input);
@@ -35,11 +37,11 @@ export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
     return org;
   });
 
-  app.get('/orgs', async () => ({ object: 'list', data: await tenancy.listOrgs() }));
+  app.get('/orgs', api({ summary: 'List organisations' }), async () => ({ object: 'list', data: await tenancy.listOrgs() }));
 
-  app.get('/orgs/:id', async (request) => orgOr404(parseInput(idParams, request.params, 'path').id));
+  app.get('/orgs/:id', api({ summary: 'One organisation', params: idParams }), async (request) => orgOr404(parseInput(idParams, request.params, 'path').id));
 
-  app.post('/orgs/:id/keys', async (request, reply) => {
+  app.post('/orgs/:id/keys', api({ summary: "Create an API key (the answer's key is the secret, shown once)", params: idParams, body: newKeySchema, status: 201 }), async (request, reply) => {
     const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
     const { name } = parseInput(newKeySchema, request.body);
     const { record, secret } = await tenancy.createKey(org.id, name ?? null);
@@ -47,13 +49,13 @@ export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
     return { ...toPublicKey(record), key: secret };
   });
 
-  app.get('/orgs/:id/keys', async (request) => {
+  app.get('/orgs/:id/keys', api({ summary: "An organisation's API keys (never their secrets)", params: idParams }), async (request) => {
     const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
     return { object: 'list', data: (await tenancy.listKeys(org.id)).map(toPublicKey) };
   });
 
-  app.delete('/orgs/:id/keys/:keyId', async (request) => {
-    const { id, keyId } = parseInput(z.object({ id: z.string(), keyId: z.string() }), request.params, 'path');
+  app.delete('/orgs/:id/keys/:keyId', api({ summary: 'Revoke an API key: it stops working at once', params: keyParams, body: null }), async (request) => {
+    const { id, keyId } = parseInput(keyParams, request.params, 'path');
     await orgOr404(id);
     const record = await tenancy.revokeKey(id, keyId);
     if (!record) throw notFound(`No key with id '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
@@ -61,7 +63,7 @@ export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
     return toPublicKey(record);
   });
 
-  app.get('/orgs/:id/usage', async (request) => {
+  app.get('/orgs/:id/usage', api({ summary: "An organisation's usage totals over an optional time range", params: idParams, querystring: rangeSchema }), async (request) => {
     const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
     const range = parseInput(rangeSchema, request.query, 'query');
     return { org_id: org.id, ...range, ...(await usage.totals(org.id, range)) };

@@ -9,6 +9,7 @@ import { applicationSchema, type VettingConfig } from '../../vetting/schema.ts';
 import type { VettingService } from '../../vetting/service.ts';
 import { actorOf } from '../actor.ts';
 import { parseInput } from '../validate.ts';
+import { api } from '../api.ts';
 
 const decisionSchema = z.object({ reason: z.string().trim().min(3, 'must say why (at least 3 characters)').max(2000) });
 const approveSchema = decisionSchema.extend({ tier: z.enum(['trial', 'verified', 'strategic']).optional() });
@@ -17,6 +18,7 @@ const listSchema = z.discriminatedUnion('format', [
   z.object({ format: z.literal('csl'), csv: z.string().min(1) }).strict(),
 ]);
 const params = z.object({ id: z.string().min(1) });
+const screenQuery = z.object({ name: z.string().trim().min(2) });
 
 export interface VettingDeps {
   vetting: VettingService;
@@ -26,7 +28,7 @@ export interface VettingDeps {
 
 /** POST /v1/applications: how a prospective customer applies (no key needed). */
 export function publicVettingRoutes(app: FastifyInstance, deps: VettingDeps): void {
-  app.post('/v1/applications', async (request, reply) => {
+  app.post('/v1/applications', api({ summary: 'Apply to become a customer (no key needed); screened, then approved or queued for review', body: applicationSchema, status: 201, public: true }), async (request, reply) => {
     const input = parseInput(applicationSchema, request.body);
     const { org } = await deps.vetting.submit(input);
     reply.code(201);
@@ -36,35 +38,35 @@ export function publicVettingRoutes(app: FastifyInstance, deps: VettingDeps): vo
 
 export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): void {
   const { vetting, sanctions } = deps;
-  app.get('/vetting/queue', async () => ({ object: 'list', data: await vetting.queue() }));
-  app.get('/orgs/:id/application', async (request) => {
+  app.get('/vetting/queue', api({ summary: 'Organisations waiting for review' }), async () => ({ object: 'list', data: await vetting.queue() }));
+  app.get('/orgs/:id/application', api({ summary: "An organisation's application and latest screening", params }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');
     const application = await vetting.getApplication(id);
     if (!application) throw notFound(`Organisation '${id}' has no application.`, 'application_not_found', 'id');
     return application;
   });
-  app.post('/orgs/:id/approve', async (request) => {
+  app.post('/orgs/:id/approve', api({ summary: 'Approve an organisation (the actor comes from x-conduit-actor)', params, body: approveSchema }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');
     return vetting.approve(id, { ...parseInput(approveSchema, request.body), actor: actorOf(request) });
   });
   for (const verb of ['reject', 'suspend', 'reinstate'] as const) {
-    app.post(`/orgs/:id/${verb}`, async (request) => {
+    app.post(`/orgs/:id/${verb}`, api({ summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} an organisation (the actor comes from x-conduit-actor)`, params, body: decisionSchema }), async (request) => {
       const { id } = parseInput(params, request.params, 'path');
       return vetting[verb](id, { ...parseInput(decisionSchema, request.body), actor: actorOf(request) });
     });
   }
-  app.post('/orgs/:id/screen', async (request) => {
+  app.post('/orgs/:id/screen', api({ summary: 'Screen an organisation against the sanctions lists again', params, body: null }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');
     return vetting.screen(id, actorOf(request));
   });
 
-  app.get('/sanctions/lists', async () => ({ object: 'list', data: sanctions.summary() }));
-  app.get('/sanctions/screen', async (request) => {
-    const { name } = parseInput(z.object({ name: z.string().trim().min(2) }), request.query, 'query');
+  app.get('/sanctions/lists', api({ summary: 'The sanctions lists loaded, with versions' }), async () => ({ object: 'list', data: sanctions.summary() }));
+  app.get('/sanctions/screen', api({ summary: 'Screen a name against the sanctions lists', querystring: screenQuery }), async (request) => {
+    const { name } = parseInput(screenQuery, request.query, 'query');
     return { name, hits: sanctions.screen([name], deps.vettingConfig.sanctions_threshold) };
   });
   /** Loads a new list version, then re-screens every customer and reports new hits. */
-  app.post('/sanctions/lists', async (request) => {
+  app.post('/sanctions/lists', api({ summary: 'Load a new list version (OFAC SDN or the Consolidated Screening List), then re-screen every customer', body: listSchema }), async (request) => {
     const input = parseInput(listSchema, request.body);
     let entries;
     try {
