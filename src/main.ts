@@ -132,7 +132,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     authorize,
     route(router, policy),
     requirePrice(pricing),
-    admit(rateLimits, budgets, pricing),
+    admit(rateLimits, budgets, pricing, config.limits.tiers),
     settle(store.usage, pricing),
     shadow(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
     observe(abuse),

@@ -7,6 +7,7 @@ import { priceBookSchema } from '../metering/pricebook.ts';
 import { abuseConfigSchema } from '../abuse/enforcement.ts';
 import { disclosureDefaultsSchema } from '../provenance/disclosure.ts';
 import { auditConfigSchema } from '../audit/config.ts';
+import { limitsConfigSchema } from '../ratelimit/tiers.ts';
 
 const id = z
   .string()
@@ -221,6 +222,8 @@ export const configSchema = z
       .default(() => ({ strategy: 'priority' as const, retry: retrySchema.parse({}), circuit: circuitSchema.parse({}) })),
     policy: policySchema.default(() => policySchema.parse({})),
     pricing: priceBookSchema.default(() => priceBookSchema.parse({ currency: 'USD' })),
+    /** Rate limits each customer tier gets unless its organisation or key has its own. */
+    limits: limitsConfigSchema.default(() => limitsConfigSchema.parse({})),
     abuse: abuseConfigSchema.default(() => abuseConfigSchema.parse({})),
     provenance: z
       .object({
