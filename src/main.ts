@@ -46,6 +46,7 @@ import { label } from './pipeline/label.ts';
 import { observe } from './pipeline/observe.ts';
 import { AbuseMonitor } from './abuse/monitor.ts';
 import { KeyRing } from './provenance/keyring.ts';
+import { KEK_ENV, KeyEncryptionError, loadKeyEncryptionKey, type KeyEncryption } from './provenance/key-encryption.ts';
 import { AdaptiveSigner } from './provenance/signer.ts';
 import { FingerprintRegistry } from './provenance/registry.ts';
 import { ProvenanceService } from './provenance/service.ts';
@@ -93,8 +94,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const catalogue = new Catalogue(config, createAdapter);
   // Manifest signatures: inline when quiet, on a signing thread under load (off the event loop).
   const signer = new AdaptiveSigner();
-  const keyRing = new KeyRing(store.signingKeys, signer, issuer);
-  await keyRing.init();
+  // Private signing keys are sealed at rest under the key-encryption key (env, else DATA/key-encryption-key).
+  const kek = await sealingKey(options.dataDir, async (encryption) => {
+    const ring = new KeyRing(store.signingKeys, signer, issuer, encryption);
+    await ring.init();
+    return ring;
+  });
+  const keyRing = kek.keyRing;
   let logAuditError = (err: unknown) => console.error(err);
   const audit = new AuditLog(store.audit, auditCheckpoints(config, options.configFile ?? 'config', options.dataDir, keyRing, (err) => logAuditError(err)));
   const policy = new PolicyService(config.policy, store.policy, audit, catalogue);
@@ -105,7 +111,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const pricing = new PricingService(config.pricing, store.priceBooks, audit, coverageOf(config));
   await pricing.init();
   const registry = new FingerprintRegistry(store.fingerprints, (err) => app.log.error({ err }, 'fingerprint registration failed'));
-  const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, (await store.signingKeys.list())[0]!.private_pem, config.provenance.disclosure_default);
+  const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, keyRing.oldestPrivatePem, config.provenance.disclosure_default);
   const rateLimits = new RateLimits();
   const endUserOf = (orgId: string) => provenance.customerPseudonym(orgId);
   const abuse = new AbuseMonitor(config.abuse, tenancy, vetting, audit, (err) => app.log.error({ err }, 'abuse monitor failed'));
@@ -180,6 +186,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const auditReport = await audit.start();
   const auditProblem = auditReport.ok ? undefined : `Audit log BROKEN: ${auditReport.problem!.message} (GET /admin/v1/audit/verify)`;
   if (auditProblem) app.log.error(auditProblem);
+  if (kek.warning) app.log.warn(kek.warning);
   const unscreened = sanctions.loaded ? undefined : 'No sanctions list loaded: self-service applications wait in review until one is (conduit sanctions load, POST /admin/v1/sanctions/lists)';
   if (unscreened) app.log.warn(unscreened);
   const demoKey = config.demo.seed ? await seedDemo(tenancy, options.dataDir) : undefined;
@@ -194,6 +201,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (demoKey) options.announce(`Demo organisation API key: ${demoKey}`);
     for (const line of unpriced) options.announce(line);
     if (auditProblem) options.announce(auditProblem);
+    if (kek.warning) options.announce(`Warning: ${kek.warning}`);
     if (unscreened) options.announce(unscreened);
   }
 
@@ -241,6 +249,17 @@ function auditCheckpoints(config: ConduitConfig, source: string, dataDir: string
   if (!file && sinks.length === 0) return undefined;
   const keys = { signingKey: () => ({ kid: keyRing.active.record.kid, privateKey: keyRing.active.privateKey }), publicJwk: (kid: string) => keyRing.publicJwk(kid) };
   return new AuditCheckpoints(keys, file, sinks, checkpoint_delay_ms, onError);
+}
+
+/** The key ring, opened with the key-encryption key; a KEK that is malformed or does not open the keys stops the start. */
+async function sealingKey(dataDir: string, open: (encryption: KeyEncryption) => Promise<KeyRing>): Promise<{ keyRing: KeyRing; warning?: string }> {
+  try {
+    const { encryption, warning } = loadKeyEncryptionKey(dataDir);
+    return { keyRing: await open(encryption), warning };
+  } catch (err) {
+    if (err instanceof KeyEncryptionError) throw new ConfigError(KEK_ENV, [err.message]);
+    throw err;
+  }
 }
 
 async function openStore(dataDir: string, onError: (err: unknown) => void): Promise<Store> {

@@ -1,8 +1,10 @@
-// The operator's signing keys (Ed25519): one signs, every key ever used keeps verifying. Rotation adds a key.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+// The operator's signing keys (Ed25519): one signs, every key ever used keeps verifying.
+// Rotation adds a key. Private keys are stored sealed under the key-encryption key (key-encryption.ts).
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import type { SigningKeyRecord, SigningKeyStore } from '../store/ports.ts';
 import { issueChain, pemCertificates, pemToDer, type C2paIssuer } from './c2pa/credentials.ts';
 import type { C2paSigner } from './c2pa/text-manifest.ts';
+import { KeyEncryption } from './key-encryption.ts';
 import { InlineSigner, type Signer } from './signer.ts';
 
 export interface PublicJwk {
@@ -18,6 +20,8 @@ export interface PublicJwk {
 
 interface LoadedKey {
   record: SigningKeyRecord;
+  /** The PKCS#8 PEM, in memory only (the record holds it sealed). */
+  privatePem: string;
   privateKey: KeyObject;
   jwk: PublicJwk;
   c2pa?: C2paSigner;
@@ -35,14 +39,31 @@ export class KeyRing {
     private readonly store: SigningKeyStore,
     readonly signer: Signer = new InlineSigner(),
     private readonly issuer?: C2paIssuer,
+    /** Seals private keys at rest; a random one (for in-memory stores and tests) when not given. */
+    private readonly encryption: KeyEncryption = new KeyEncryption(randomBytes(32)),
   ) {}
 
+  /** Loads the keys (sealing any still stored in plain text), certifies them, and makes one if none can sign. */
   async init(): Promise<void> {
-    this.keys = (await this.store.list()).map(load);
-    for (const k of this.keys) this.signer.addKey(k.record.kid, k.record.private_pem);
+    const records = await this.store.list();
+    let sealed = 0;
+    for (const r of records) {
+      if (KeyEncryption.isSealed(r.private_pem)) continue;
+      r.private_pem = this.encryption.seal(r.private_pem, r.kid);
+      await this.store.save(r);
+      sealed++;
+    }
+    if (sealed > 0) await this.store.forgetOverwritten?.();
+    this.keys = records.map((r) => load(r, this.encryption.open(r.private_pem, r.kid)));
+    for (const k of this.keys) this.signer.addKey(k.record.kid, k.privatePem);
     // Keys made before certificates existed, or certified by another issuer than the configured one.
     for (const k of this.keys) if (!k.record.cert_chain_pem || (this.issuer && !k.record.cert_chain_pem.includes(this.issuer.chainPem[0]!))) await this.certify(k);
     if (!this.keys.some((k) => !k.record.retired_at)) await this.rotate();
+  }
+
+  /** The oldest key's PEM: the secret customer pseudonyms have been derived from since the first start. */
+  get oldestPrivatePem(): string {
+    return this.keys[0]!.privatePem;
   }
 
   /** The signing key: the newest one not retired. */
@@ -63,19 +84,19 @@ export class KeyRing {
       }
     }
     const kid = thumbprint(x);
-    const private_pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    const record: SigningKeyRecord = { kid, created_at: now, retired_at: null, private_pem, cert_chain_pem: (await issueChain(private_pem, kid, this.issuer)).join('') };
+    const privatePem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const record: SigningKeyRecord = { kid, created_at: now, retired_at: null, private_pem: this.encryption.seal(privatePem, kid), cert_chain_pem: (await issueChain(privatePem, kid, this.issuer)).join('') };
     await this.store.save(record);
-    this.signer.addKey(record.kid, record.private_pem);
-    const loaded = load(record);
+    this.signer.addKey(record.kid, privatePem);
+    const loaded = load(record, privatePem);
     this.keys.push(loaded);
     return loaded.jwk;
   }
 
   private async certify(k: LoadedKey): Promise<void> {
-    k.record.cert_chain_pem = (await issueChain(k.record.private_pem, k.record.kid, this.issuer)).join('');
+    k.record.cert_chain_pem = (await issueChain(k.privatePem, k.record.kid, this.issuer)).join('');
     await this.store.save(k.record);
-    Object.assign(k, load(k.record));
+    Object.assign(k, load(k.record, k.privatePem));
   }
 
   /** The active key with its certificate chain, for C2PA manifests. */
@@ -99,13 +120,14 @@ export class KeyRing {
   }
 }
 
-function load(record: SigningKeyRecord): LoadedKey {
-  const privateKey = createPrivateKey(record.private_pem);
+function load(record: SigningKeyRecord, privatePem: string): LoadedKey {
+  const privateKey = createPrivateKey(privatePem);
   const x = (createPublicKey(privateKey).export({ format: 'jwk' }) as { x: string }).x;
   const certificates = pemCertificates(record.cert_chain_pem ?? '');
   const chain = certificates.length > 0 ? certificates.map(pemToDer) : undefined;
   return {
     record,
+    privatePem,
     privateKey,
     jwk: { kty: 'OKP', crv: 'Ed25519', x, kid: record.kid, alg: 'EdDSA', use: 'sig', ...(chain ? { x5c: chain.map((c) => c.toString('base64')) } : {}) },
     ...(chain ? { c2pa: { privateKey, chain } } : {}),

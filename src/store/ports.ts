@@ -239,6 +239,8 @@ export interface SigningKeyRecord {
   kid: string;
   created_at: string;
   retired_at: string | null;
+  /** The PKCS#8 private key, sealed (AES-256-GCM under the key-encryption key, see provenance/key-encryption.ts);
+   * rows written before sealing existed hold the PEM itself until the next start seals them. */
   private_pem: string;
   /** PEM certificates, signer first (C2PA requires an X.509 credential); issued when the key is first loaded. */
   cert_chain_pem?: string | null;
@@ -246,7 +248,10 @@ export interface SigningKeyRecord {
 
 export interface SigningKeyStore {
   list(): Promise<SigningKeyRecord[]>;
+  /** Inserts or updates the whole record (private key included); what it overwrites is not left readable in storage. */
   save(key: SigningKeyRecord): Promise<void>;
+  /** Makes overwritten key material unreadable in the storage files now (SQLite: writes the WAL back and empties it). */
+  forgetOverwritten?(): Promise<void>;
 }
 
 export interface RegisteredOutput {

@@ -30,7 +30,7 @@ export async function openSqliteStore(dataDir: string, onError: (err: unknown) =
     audit: new SqlAuditStore(db),
     ledger: new SqlLedgerStore(raw, () => usage.loadPending()),
     priceBooks: new SqlVersionedStore(db, 'price_books', 'book'),
-    signingKeys: new SqlSigningKeyStore(db),
+    signingKeys: new SqlSigningKeyStore(db, raw),
     fingerprints,
     vetting: new SqlVettingStore(db),
     policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),

@@ -8,14 +8,34 @@ import type { BulkWrites } from './writer-thread.ts';
 import { INDEXED_FINGERPRINTS, type FingerprintStore, type OutputRecord, type RegisteredOutput, type SigningKeyRecord, type SigningKeyStore } from '../ports.ts';
 
 export class SqlSigningKeyStore implements SigningKeyStore {
-  constructor(private readonly db: Kysely<any>) {}
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly raw: Database.Database,
+  ) {}
 
   async list(): Promise<SigningKeyRecord[]> {
     return (await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute()) as SigningKeyRecord[];
   }
 
   async save(key: SigningKeyRecord): Promise<void> {
-    await this.db.insertInto('signing_keys').values(key).onConflict((oc) => oc.column('kid').doUpdateSet({ retired_at: key.retired_at, cert_chain_pem: key.cert_chain_pem ?? null })).execute();
+    const upsert = this.raw.prepare(
+      `insert into signing_keys (kid, created_at, retired_at, private_pem, cert_chain_pem) values (?, ?, ?, ?, ?)
+       on conflict (kid) do update set retired_at = excluded.retired_at, private_pem = excluded.private_pem, cert_chain_pem = excluded.cert_chain_pem`,
+    );
+    // secure_delete: the bytes an update frees (a plaintext key being sealed) are zeroed, not left in the file's free space.
+    const before = this.raw.pragma('secure_delete', { simple: true }) as number;
+    this.raw.pragma('secure_delete = ON');
+    try {
+      upsert.run(key.kid, key.created_at, key.retired_at, key.private_pem, key.cert_chain_pem ?? null);
+    } finally {
+      this.raw.pragma(`secure_delete = ${before ? 'ON' : 'OFF'}`);
+    }
+  }
+
+  /** The WAL still holds the pages as they were before: write it back into the database and empty it. */
+  async forgetOverwritten(): Promise<void> {
+    const [result] = this.raw.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (result?.busy) throw new Error('the WAL could not be emptied (a reader held it): overwritten key material may stay in conduit.sqlite-wal until the next checkpoint');
   }
 }
 
