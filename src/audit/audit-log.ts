@@ -2,7 +2,7 @@
 // outside the database) shortly after each batch of appends.
 import type { AuditFilter, AuditStore } from '../store/ports.ts';
 import { entryHash, GENESIS, verifyChain, type AuditEntry, type ChainReport, type NewAuditEntry } from './chain.ts';
-import { AuditCheckpoints } from './checkpoints.ts';
+import type { AuditCheckpoints } from './checkpoints.ts';
 
 export class AuditLog {
   private tail: Promise<unknown> = Promise.resolve();
@@ -47,7 +47,7 @@ export class AuditLog {
     const loaded = await this.checkpoints.load();
     const entries = await this.store.all();
     const report = verifyChain(entries);
-    return report.ok ? AuditCheckpoints.check(entries, report, loaded) : report;
+    return report.ok ? this.checkpoints.check(entries, report, loaded) : report;
   }
 
   /**

@@ -30,9 +30,8 @@ export interface CheckpointKeys {
 }
 
 export interface LoadedCheckpoints {
-  checkpoints: Checkpoint[];
-  /** The first line whose signature does not verify. */
-  invalid?: { seq: number; message: string };
+  /** Each line as read (its signature not yet checked) and where it is in the file. */
+  checkpoints: Array<{ line: number; value: Partial<Checkpoint> }>;
 }
 
 export class AuditCheckpoints {
@@ -98,29 +97,33 @@ export class AuditCheckpoints {
   }
 
   /**
-   * Every checkpoint in the file, each checked against the gateway's keys. Read before the entries it is compared
-   * with: a checkpoint is only written once its entry is stored, so none can name an entry the read will miss.
+   * Every checkpoint in the file. Read before the entries it is compared with: a checkpoint is only written once
+   * its entry is stored, so none can name an entry the read will miss.
    */
   async load(): Promise<LoadedCheckpoints> {
     if (!this.file) return { checkpoints: [] };
-    const checkpoints: Checkpoint[] = [];
+    const checkpoints: LoadedCheckpoints['checkpoints'] = [];
     for (const { line, value } of await this.file.read()) {
       if (value === null) continue; // a line cut short by a crash: nothing was signed there
-      const checkpoint = await this.verified(value);
-      if (!checkpoint) return { checkpoints, invalid: { seq: seqOf(value), message: `checkpoint on line ${line} of ${this.file.path} does not verify with any of the gateway's keys: it was altered or forged` } };
-      checkpoints.push(checkpoint);
+      checkpoints.push({ line, value: value as Partial<Checkpoint> });
     }
     return { checkpoints };
   }
 
   /**
-   * A chain that verified on its own (verifyChain) against the checkpoints: the chain must still hold every entry
-   * a checkpoint signed, unchanged.
+   * A chain that verified on its own (verifyChain) against the checkpoints: it must still hold the entry the newest
+   * one signed, and every entry an older one signed, unchanged. Signatures are checked where they decide something:
+   * the newest checkpoint's, and any that disagrees with the chain (a line that agrees hides nothing, forged or not).
    */
-  static check(entries: readonly AuditEntry[], report: ChainReport, loaded: LoadedCheckpoints): ChainReport {
-    if (loaded.invalid) return { ...report, ok: false, problem: { seq: loaded.invalid.seq, kind: 'checkpoint_invalid', message: loaded.invalid.message } };
+  async check(entries: readonly AuditEntry[], report: ChainReport, loaded: LoadedCheckpoints): Promise<ChainReport> {
     if (loaded.checkpoints.length === 0) return { ...report, checkpoint: null };
-    const latest = loaded.checkpoints.reduce((a, b) => (b.seq >= a.seq ? b : a));
+    const invalid = ({ line, value }: LoadedCheckpoints['checkpoints'][number]): ChainReport => {
+      const message = `the checkpoint on line ${line} of ${this.file!.path} does not verify with any of the gateway's keys: it was altered or forged`;
+      return { ...report, ok: false, checkpoint: null, problem: { seq: typeof value.seq === 'number' ? value.seq : 0, kind: 'checkpoint_invalid', message } };
+    };
+    const latestLine = loaded.checkpoints.reduce((a, b) => ((b.value.seq ?? 0) >= (a.value.seq ?? 0) ? b : a));
+    const latest = await this.verified(latestLine.value);
+    if (!latest) return invalid(latestLine);
     const last = entries.at(-1)?.seq ?? 0;
     const checkpoint = { seq: latest.seq, hash: latest.hash, at: latest.at, kid: latest.kid };
     if (latest.seq > last) {
@@ -128,18 +131,18 @@ export class AuditCheckpoints {
       return { ...report, ok: false, checkpoint, problem: { seq: latest.seq, kind: 'truncated', message } };
     }
     const hashes = new Map(entries.map((e) => [e.seq, e.hash]));
-    for (const c of [...loaded.checkpoints].sort((a, b) => a.seq - b.seq)) {
-      if (hashes.get(c.seq) !== c.hash) {
-        const message = `entry ${c.seq} is not the one signed in the checkpoint of ${c.at}: the log was rewritten from there on (its hashes recomputed)`;
-        return { ...report, ok: false, checkpoint, problem: { seq: c.seq, kind: 'rewritten', message } };
-      }
+    for (const c of [...loaded.checkpoints].sort((a, b) => (a.value.seq ?? 0) - (b.value.seq ?? 0))) {
+      if (typeof c.value.seq === 'number' && hashes.get(c.value.seq) === c.value.hash) continue;
+      const signed = await this.verified(c.value);
+      if (!signed) return invalid(c);
+      const message = `entry ${signed.seq} is not the one signed in the checkpoint of ${signed.at}: the log was rewritten from there on (its hashes recomputed)`;
+      return { ...report, ok: false, checkpoint, problem: { seq: signed.seq, kind: 'rewritten', message } };
     }
     return { ...report, checkpoint };
   }
 
   /** The checkpoint a line claims, if its JWS verifies and says the same; otherwise undefined. */
-  private async verified(value: unknown): Promise<Checkpoint | undefined> {
-    const line = value as Partial<Checkpoint>;
+  private async verified(line: Partial<Checkpoint>): Promise<Checkpoint | undefined> {
     if (typeof line.jws !== 'string' || typeof line.kid !== 'string') return undefined;
     const jwk = this.keys.publicJwk(line.kid);
     if (!jwk) return undefined;
@@ -155,8 +158,3 @@ export class AuditCheckpoints {
     }
   }
 }
-
-const seqOf = (value: unknown) => {
-  const seq = (value as { seq?: unknown }).seq;
-  return typeof seq === 'number' ? seq : 0;
-};
