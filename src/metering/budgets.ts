@@ -25,6 +25,9 @@ interface State {
 
 export const monthOf = (d: Date) => d.toISOString().slice(0, 7);
 
+/** Whole seconds until the next month (UTC) begins, when every budget starts again: a spent budget's Retry-After. */
+export const secondsToNextMonth = (d: Date) => Math.ceil((Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - d.getTime()) / 1000);
+
 export class InProcessBudgets implements BudgetCounter {
   private readonly states = new Map<string, State>();
   private readonly loading = new Map<string, Promise<State>>();

@@ -3,7 +3,7 @@
 // delivery). Limited requests get 429 with Retry-After and OpenAI's x-ratelimit-* headers; admitted ones carry
 // the headers too.
 import { GatewayError } from '../errors.ts';
-import type { BudgetCounter, BudgetScope } from '../metering/budgets.ts';
+import { secondsToNextMonth, type BudgetCounter, type BudgetScope } from '../metering/budgets.ts';
 import type { PricingService } from '../metering/pricing.ts';
 import type { LimitSpec, RateLimits } from '../ratelimit/limiter.ts';
 import { limitSpecs, type TierLimits } from '../ratelimit/tiers.ts';
@@ -61,6 +61,8 @@ async function reserveBudgets(ctx: RequestContext, scopes: readonly BudgetScope[
       for (const s of held) budgets.settle(s, amount, 0n);
       throw new GatewayError(429, 'budget_exceeded', `The monthly budget of ${scope.id.startsWith('org') ? 'your organisation' : 'this API key'} is spent (hard limit). Ask your administrator to raise it.`, {
         type: 'insufficient_quota' as never,
+        // The budget starts again with the month (UTC), unless it is raised sooner.
+        headers: { 'retry-after': String(secondsToNextMonth(new Date())) },
       });
     }
     held.push(scope);

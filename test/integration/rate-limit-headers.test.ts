@@ -124,4 +124,15 @@ describe('on the built-in demo catalogue', () => {
     const tier = gw.config.limits.tiers.verified;
     expect(rateHeaders(response.headers)).toMatchObject({ 'x-ratelimit-limit-requests': String(tier.requests_per_minute), 'x-ratelimit-remaining-requests': String(tier.requests_per_minute - 1), 'x-ratelimit-limit-tokens': String(tier.tokens_per_minute) });
   });
+
+  it('a spent budget answers 429 with Retry-After (when the month turns) and the rate-limit headers', async () => {
+    const { orgId, key } = await gw.newOrgKey({ tier: 'verified' });
+    await gw.admin('PUT', `/orgs/${orgId}/limits`, { budget: { monthly: '0', hard: true } });
+    const err = await refusal(gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: msg }));
+    expect(err.code).toBe('budget_exceeded');
+    const now = new Date();
+    const untilNextMonth = (Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) - now.getTime()) / 1000;
+    expect(Math.abs(Number(err.headers!.get('retry-after')) - untilNextMonth)).toBeLessThan(60);
+    for (const h of RATE_HEADERS) expect(err.headers!.get(h), h).not.toBeNull();
+  });
 });
