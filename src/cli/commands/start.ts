@@ -14,6 +14,8 @@ export function register(program: Command): void {
     .option('--data <dir>', 'data folder for the embedded store', './data')
     .option('--config <file>', 'configuration file (YAML)')
     .action(async (opts: { port?: number; host?: string; data: string; config?: string }) => {
+      // Whatever the gateway creates (database, outbox segments, secrets) is the service user's alone.
+      process.umask(0o077);
       try {
         const announced: string[] = [];
         const gateway = await startGateway({

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../ports.ts';
 import { migrate, openSqlite } from './db.ts';
+import { makeDataFolderPrivate } from './file-modes.ts';
 import { SqlAuditStore } from './audit.ts';
 import { SqlLedgerStore } from './ledger.ts';
 import { SqlVersionedStore } from './versions.ts';
@@ -16,6 +17,7 @@ import { inlineWrites, WriterThread } from './writer-thread.ts';
 /** `onError` hears about background writes that failed (they are retried, and nothing is lost). */
 export async function openSqliteStore(dataDir: string, onError: (err: unknown) => void = (err) => console.error(err)): Promise<Store & { usage: SqlUsageStore }> {
   const file = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'conduit.sqlite');
+  if (file !== ':memory:') for (const problem of makeDataFolderPrivate(dataDir, ['conduit.sqlite', 'usage-outbox.jsonl'])) onError(new Error(problem));
   const { db, raw } = openSqlite(file);
   await migrate(db);
   // Bulk writes run on a thread of their own; an in-memory database is visible to this connection only.

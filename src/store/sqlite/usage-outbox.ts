@@ -54,7 +54,7 @@ export class UsageOutbox {
   ) {
     this.replay();
     this.current = file;
-    this.fd = openSync(file, 'a');
+    this.fd = openSync(file, 'a', 0o600); // usage events are the service user's alone, whatever the umask
     this.timer = setInterval(() => void this.loadNow(), options.loadEveryMs);
     this.timer.unref();
   }
@@ -132,7 +132,7 @@ export class UsageOutbox {
     }
     let fd: number;
     try {
-      fd = openSync(this.file, 'a');
+      fd = openSync(this.file, 'a', 0o600);
     } catch (err) {
       // No new file (out of descriptors, say): go on appending to the one just set aside.
       this.onError(err);
