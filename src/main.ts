@@ -170,7 +170,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     sanctions,
     pricing,
     ledger: store.ledger,
-    provenanceDeps: { provenance, tenancy, limits: rateLimits, verifyPerMinute: config.provenance.verify_per_minute, adminToken },
+    provenanceDeps: { provenance, tenancy, limits: rateLimits, verifyPerMinute: config.provenance.verify_per_minute, adminToken, audit },
     abuse,
     endUserOf,
     adminToken,

@@ -1,6 +1,7 @@
-// The operator's signing keys (Ed25519): one signs, every key ever used keeps verifying.
+// The operator's signing keys (Ed25519): one signs, every key ever used keeps verifying unless it is revoked.
 // Rotation adds a key. Private keys are stored sealed under the key-encryption key (key-encryption.ts).
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { GatewayError } from '../errors.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../store/ports.ts';
 import { issueChain, pemCertificates, pemToDer, type C2paIssuer } from './c2pa/credentials.ts';
 import type { C2paSigner } from './c2pa/text-manifest.ts';
@@ -17,6 +18,15 @@ export interface PublicJwk {
   /** The key's X.509 chain (base64 DER, signer first), as carried in C2PA manifests. */
   x5c?: string[];
 }
+
+/**
+ * A key as the JWKS publishes it. A revoked key stays in the set (its manifests are told apart from forgeries by
+ * unknown keys) with when and why, and with no key operations (`key_ops: []`, no `use`), so that standard JWS
+ * libraries reading the set (jose's JWKS, for one) no longer pick it to verify.
+ */
+export type PublishedJwk = Omit<PublicJwk, 'use'> & { use?: 'sig'; key_ops?: []; revoked_at?: string; revocation_reason?: string };
+
+export type KeyStatus = { status: 'active' | 'retired' } | { status: 'revoked'; revoked_at: string; revocation_reason: string };
 
 interface LoadedKey {
   record: SigningKeyRecord;
@@ -74,13 +84,20 @@ export class KeyRing {
 
   /** A new signing key; the previous ones retire from signing but keep verifying. */
   async rotate(): Promise<PublicJwk> {
+    return (await this.rotateKeys()).key;
+  }
+
+  /** As rotate(), saying which keys it retired (for the audit log). */
+  async rotateKeys(): Promise<{ key: PublicJwk; retired: string[] }> {
     const { privateKey } = generateKeyPairSync('ed25519');
     const x = (createPublicKey(privateKey).export({ format: 'jwk' }) as { x: string }).x;
     const now = new Date().toISOString();
+    const retired: string[] = [];
     for (const k of this.keys) {
       if (!k.record.retired_at) {
         k.record.retired_at = now;
         await this.store.save(k.record);
+        retired.push(k.record.kid);
       }
     }
     const kid = thumbprint(x);
@@ -90,7 +107,30 @@ export class KeyRing {
     this.signer.addKey(record.kid, privatePem);
     const loaded = load(record, privatePem);
     this.keys.push(loaded);
-    return loaded.jwk;
+    return { key: loaded.jwk, retired };
+  }
+
+  /**
+   * Revokes a retired key: the JWKS marks it, and its manifests and C2PA marks no longer count as valid. The signing
+   * key itself cannot be revoked (rotate first: there must always be one to sign with).
+   */
+  async revoke(kid: string, reason: string): Promise<PublishedJwk> {
+    const k = this.keys.find((key) => key.record.kid === kid);
+    if (!k) throw new GatewayError(404, 'unknown_key', `No signing key with id '${kid}' (see /.well-known/jwks.json).`, { param: 'kid' });
+    if (k === this.active) throw new GatewayError(409, 'key_in_use', `Key '${kid}' is the one signing now: rotate first (POST /admin/v1/provenance/keys/rotate), then revoke it.`, { param: 'kid' });
+    if (k.record.revoked_at) throw new GatewayError(409, 'key_already_revoked', `Key '${kid}' was revoked at ${k.record.revoked_at}.`, { param: 'kid' });
+    k.record.revoked_at = new Date().toISOString();
+    k.record.revocation_reason = reason;
+    await this.store.save(k.record);
+    return published(k);
+  }
+
+  /** Whether a key (one of ours) signs, is retired, or was revoked (when, why). */
+  keyStatus(kid: string): KeyStatus | undefined {
+    const k = this.keys.find((key) => key.record.kid === kid);
+    if (!k) return undefined;
+    if (k.record.revoked_at) return { status: 'revoked', revoked_at: k.record.revoked_at, revocation_reason: k.record.revocation_reason ?? '' };
+    return { status: k === this.active ? 'active' : 'retired' };
   }
 
   private async certify(k: LoadedKey): Promise<void> {
@@ -111,13 +151,20 @@ export class KeyRing {
     return this.keys.find((k) => k.jwk.x === x)?.record.kid;
   }
 
-  jwks(): { keys: PublicJwk[] } {
-    return { keys: this.keys.map((k) => k.jwk) };
+  jwks(): { keys: PublishedJwk[] } {
+    return { keys: this.keys.map(published) };
   }
 
+  /** The public key to verify with (revoked or not: callers ask keyStatus). */
   publicJwk(kid: string): PublicJwk | undefined {
     return this.keys.find((k) => k.record.kid === kid)?.jwk;
   }
+}
+
+function published(k: LoadedKey): PublishedJwk {
+  if (!k.record.revoked_at) return k.jwk;
+  const { use: _, ...jwk } = k.jwk;
+  return { ...jwk, key_ops: [], revoked_at: k.record.revoked_at, revocation_reason: k.record.revocation_reason ?? '' };
 }
 
 function load(record: SigningKeyRecord, privatePem: string): LoadedKey {

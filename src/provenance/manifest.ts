@@ -4,7 +4,7 @@
 // standard JWS.
 import { compactVerify, errors as joseErrors, importJWK } from 'jose';
 import { GatewayError } from '../errors.ts';
-import type { KeyRing } from './keyring.ts';
+import type { KeyRing, KeyStatus } from './keyring.ts';
 import { contentHash } from './manifest-signing.mjs';
 
 export interface ManifestClaims {
@@ -25,8 +25,13 @@ export interface ManifestClaims {
 export { contentHash, MANIFEST_TYPE } from './manifest-signing.mjs';
 
 export interface ManifestCheck {
-  valid: true;
+  /** The signature verifies with one of this service's keys, and that key was not revoked. */
+  valid: boolean;
+  /** The signature itself verifies (false never comes back: a bad signature is an error). */
+  signature_valid: true;
   kid: string;
+  /** The signing key's state: active, retired, or revoked (when, why): a revoked key's manifests are not valid. */
+  key: KeyStatus;
   claims: ManifestClaims;
   /** Present when a text was given: does it hash to the manifest's content hash, or to one choice's? */
   content_matches?: boolean;
@@ -57,7 +62,8 @@ export async function verifyManifest(jws: string, keys: KeyRing, text?: string):
     throw new GatewayError(400, 'malformed_manifest', `The manifest could not be verified: ${(err as Error).message}`, { param: 'manifest' });
   }
   const claims = JSON.parse(Buffer.from(payload).toString('utf8')) as ManifestClaims;
-  return { valid: true, kid: jwk.kid, claims, ...(text !== undefined ? contentCheck(text, claims) : {}) };
+  const key = keys.keyStatus(jwk.kid)!;
+  return { valid: key.status !== 'revoked', signature_valid: true, kid: jwk.kid, key, claims, ...(text !== undefined ? contentCheck(text, claims) : {}) };
 }
 
 /** The text against the whole output's hash, then (several choices) against each choice's. */

@@ -162,7 +162,8 @@ export class ProvenanceService {
         signature_valid: found.signature_valid,
         assertions_intact: found.assertions_intact,
         signed_by_this_gateway: kid !== undefined,
-        ...(kid ? { kid } : {}),
+        // A revoked key's marks are ours but no longer to be trusted: the report says so.
+        ...(kid ? { kid, key: this.keys.keyStatus(kid) } : {}),
         content_matches: found.content_matches,
         claims: found.claims,
       },

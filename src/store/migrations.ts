@@ -189,4 +189,11 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('usage_events').addColumn('interim', 'integer').execute();
     },
   },
+  '0014_signing_key_revocation': {
+    async up(db: Kysely<any>) {
+      // A retired signing key can be revoked (compromise, say): when, and why, for the JWKS and verification.
+      await db.schema.alterTable('signing_keys').addColumn('revoked_at', 'text').execute();
+      await db.schema.alterTable('signing_keys').addColumn('revocation_reason', 'text').execute();
+    },
+  },
 };

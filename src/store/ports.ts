@@ -244,6 +244,9 @@ export interface SigningKeyRecord {
   private_pem: string;
   /** PEM certificates, signer first (C2PA requires an X.509 credential); issued when the key is first loaded. */
   cert_chain_pem?: string | null;
+  /** Revoked (a retired key only): its manifests no longer count as valid. */
+  revoked_at?: string | null;
+  revocation_reason?: string | null;
 }
 
 export interface SigningKeyStore {

@@ -1,13 +1,18 @@
-// Signing keys at rest: private keys sealed (AES-256-GCM under a key-encryption key from the environment or
-// DATA/key-encryption-key), plaintext keys of older versions sealed on start without a trace left in the files.
+// Signing keys at rest and over their life: private keys sealed (AES-256-GCM under a key-encryption key from the
+// environment or DATA/key-encryption-key), plaintext keys of older versions sealed on start without a trace left in the
+// files; rotation on the audit record, and revocation that the JWKS, jose, verify-manifest, verify and `conduit verify` see.
+import { execFile } from 'node:child_process';
 import { createHash, createHmac, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { compactVerify, createLocalJWKSet, errors as joseErrors } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.ts';
 
+const run = promisify(execFile);
 const KEK_ENV = 'CONDUIT_KEY_ENCRYPTION_KEY';
 const messages = [{ role: 'user' as const, content: 'Write three paragraphs about harbours, tides and the ships that wait for them.' }];
 
@@ -61,7 +66,7 @@ describe('private keys at rest', () => {
 
     gw = await start(dataDir);
     expect(await jwks(gw)).toEqual(before);
-    expect(await verifyManifest(gw, { manifest })).toMatchObject({ valid: true });
+    expect(await verifyManifest(gw, { manifest })).toMatchObject({ valid: true, key: { status: 'active' } });
     await stop(gw);
 
     process.env[KEK_ENV] = randomBytes(32).toString('base64');
@@ -103,5 +108,54 @@ describe('private keys at rest', () => {
     const bytes = databaseBytes(dataDir);
     expect(bytes.includes(body)).toBe(false);
     expect(bytes.includes('PRIVATE KEY')).toBe(false);
+  });
+});
+
+describe('rotation and revocation', () => {
+  it('rotation is audited with the key ids; a retired key is revoked with a reason, and every verifier is told', async () => {
+    const gw = await start(tempDir());
+    const { orgId, key } = await gw.newOrgKey({ country: 'US' });
+    await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { c2pa_text: true });
+    const old = await signedCompletion(gw, key);
+    const [oldKid] = (await jwks(gw)).keys.map((k) => k.kid as string);
+
+    expect((await gw.admin('POST', `/provenance/keys/${oldKid}/revoke`, { reason: 'too soon' })).body.error.code).toBe('key_in_use');
+    const rotated = await fetch(`${gw.url}/admin/v1/provenance/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${gw.adminToken}`, 'x-conduit-actor': 'ops@example.com' } });
+    const { key: newKey, retired } = (await rotated.json()) as { key: { kid: string }; retired: string[] };
+    expect(retired).toEqual([oldKid]);
+    const rotation = (await gw.admin('GET', '/audit?action=provenance.key_rotated')).body.data;
+    expect(rotation).toEqual([expect.objectContaining({ actor: 'ops@example.com', subject_type: 'signing_key', subject_id: newKey.kid, data: { kid: newKey.kid, retired: [oldKid] } })]);
+
+    expect((await gw.admin('POST', `/provenance/keys/${oldKid}/revoke`, {})).body.error.param).toBe('reason');
+    expect((await gw.admin('POST', '/provenance/keys/nope/revoke', { reason: 'x' })).status).toBe(404);
+    const revoked = await gw.admin('POST', `/provenance/keys/${oldKid}/revoke`, { reason: 'key compromised' });
+    expect(revoked.status).toBe(200);
+    expect((await gw.admin('POST', `/provenance/keys/${oldKid}/revoke`, { reason: 'again' })).body.error.code).toBe('key_already_revoked');
+    const revocation = (await gw.admin('GET', '/audit?action=provenance.key_revoked')).body.data;
+    expect(revocation).toEqual([expect.objectContaining({ subject_id: oldKid, reason: 'key compromised' })]);
+
+    // The JWKS: still listed, with when and why, and no key operations; jose no longer picks it.
+    const set = await jwks(gw);
+    const listed = set.keys.find((k) => k.kid === oldKid)!;
+    expect(listed).toMatchObject({ revoked_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), revocation_reason: 'key compromised', key_ops: [] });
+    expect(listed).not.toHaveProperty('use');
+    await expect(compactVerify(old.manifest, createLocalJWKSet(set as never))).rejects.toBeInstanceOf(joseErrors.JWKSNoMatchingKey);
+    const fresh = await signedCompletion(gw, key);
+    await expect(compactVerify(fresh.manifest, createLocalJWKSet(set as never))).resolves.toBeDefined();
+
+    expect(await verifyManifest(gw, { manifest: old.manifest })).toMatchObject({ valid: false, signature_valid: true, kid: oldKid, key: { status: 'revoked', revocation_reason: 'key compromised', revoked_at: listed.revoked_at } });
+    expect(await verifyManifest(gw, { manifest: fresh.manifest })).toMatchObject({ valid: true, key: { status: 'active' } });
+    const inBand = (await (await fetch(`${gw.url}/v1/provenance/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: old.text }) })).json()) as Record<string, any>;
+    expect(inBand.c2pa).toMatchObject({ signed_by_this_gateway: true, kid: oldKid, key: { status: 'revoked' } });
+
+    // conduit verify says so, and exits non-zero.
+    const file = join(tempDir(), 'manifest.jws');
+    writeFileSync(file, old.manifest);
+    const cli = await run('node', ['bin/conduit.mjs', 'verify', file, '--url', gw.url]).then(
+      (r) => ({ code: 0, stdout: r.stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+    );
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toMatch(new RegExp(`manifest NOT valid: signed by key ${oldKid}, REVOKED at .* \\(key compromised\\)`));
   });
 });

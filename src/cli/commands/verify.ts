@@ -27,6 +27,7 @@ export function register(program: Command): void {
       const trimmed = content.trim();
       if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(trimmed)) {
         const r = await call('/v1/provenance/verify-manifest', { manifest: trimmed });
+        if (revoked(r)) return;
         console.log(`manifest valid (key ${r.kid}): ${r.claims.model} by ${r.claims.vendor}, ${r.claims.created}, request ${r.claims.request_id}`);
         return;
       }
@@ -45,9 +46,13 @@ export function register(program: Command): void {
       if (manifest) {
         const r = await call('/v1/provenance/verify-manifest', { manifest, text });
         const which = typeof r.matched_choice === 'number' ? ` (choice ${r.matched_choice} of ${r.claims.choices_sha256.length})` : '';
-        console.log(`manifest ${carried && !opts.manifest ? '(carried in the text) ' : ''}valid: ${r.claims.model}, ${r.claims.created}; text ${r.content_matches ? `matches the signed content${which}` : 'does NOT match the signed content'}`);
+        if (!revoked(r)) console.log(`manifest ${carried && !opts.manifest ? '(carried in the text) ' : ''}valid: ${r.claims.model}, ${r.claims.created}; text ${r.content_matches ? `matches the signed content${which}` : 'does NOT match the signed content'}`);
       }
       const r = await call('/v1/provenance/verify', { text });
+      if (r.c2pa?.key?.status === 'revoked') {
+        console.log(`the C2PA manifest was signed by key ${r.c2pa.kid}, REVOKED at ${r.c2pa.key.revoked_at} (${r.c2pa.key.revocation_reason}): do not rely on it`);
+        process.exitCode = 1;
+      }
       if (!r.match) {
         console.log('no match: this text was not found among outputs served through this gateway');
         process.exitCode = 1;
@@ -56,4 +61,12 @@ export function register(program: Command): void {
       console.log(`MATCH (confidence ${r.confidence}): ${r.matches.length} registered output(s)`);
       for (const m of r.matches) console.log(`  registered ${m.registered_at}, ${Math.round(m.coverage * 100)}% of its fingerprints found; matched characters ${m.matched_spans.map((s: { start: number; end: number }) => `${s.start}-${s.end}`).join(', ')}`);
     });
+}
+
+/** A manifest signed by a key revoked since: said, and the exit code says it too. */
+function revoked(r: Record<string, any>): boolean {
+  if (r.key?.status !== 'revoked') return false;
+  console.log(`manifest NOT valid: signed by key ${r.kid}, REVOKED at ${r.key.revoked_at} (${r.key.revocation_reason}); it claimed ${r.claims.model}, ${r.claims.created}, request ${r.claims.request_id}`);
+  process.exitCode = 1;
+  return true;
 }

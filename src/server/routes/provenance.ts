@@ -7,6 +7,8 @@ import { disclosureSchema, type ProvenanceService } from '../../provenance/servi
 import type { RateLimits } from '../../ratelimit/limiter.ts';
 import type { Tenancy } from '../../tenancy/tenancy.ts';
 import { bearerToken } from '../../tenancy/api-keys.ts';
+import type { AuditLog } from '../../audit/audit-log.ts';
+import { actorOf } from '../actor.ts';
 import { adminTokenCheck } from '../admin-auth.ts';
 import { parseInput } from '../validate.ts';
 
@@ -16,6 +18,8 @@ export interface ProvenanceDeps {
   limits: RateLimits;
   verifyPerMinute: number;
   adminToken: string;
+  /** Key rotations and revocations are recorded with the key ids. */
+  audit: AuditLog;
 }
 
 export function publicProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDeps): void {
@@ -50,7 +54,18 @@ export function publicProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDep
 }
 
 export function adminProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDeps): void {
-  app.post('/provenance/keys/rotate', async () => ({ key: await deps.provenance.keys.rotate(), jwks: deps.provenance.keys.jwks() }));
+  app.post('/provenance/keys/rotate', async (request) => {
+    const { key, retired } = await deps.provenance.keys.rotateKeys();
+    await deps.audit.append({ actor: actorOf(request), action: 'provenance.key_rotated', subject_type: 'signing_key', subject_id: key.kid, reason: 'signing key rotated', data: { kid: key.kid, retired } });
+    return { key, retired, jwks: deps.provenance.keys.jwks() };
+  });
+  app.post('/provenance/keys/:kid/revoke', async (request) => {
+    const { kid } = parseInput(z.object({ kid: z.string().min(1).max(100) }), request.params, 'path');
+    const { reason } = parseInput(z.object({ reason: z.string().trim().min(1).max(500) }).strict(), request.body);
+    const key = await deps.provenance.keys.revoke(kid, reason);
+    await deps.audit.append({ actor: actorOf(request), action: 'provenance.key_revoked', subject_type: 'signing_key', subject_id: kid, reason, data: { kid, revoked_at: key.revoked_at } });
+    return { key, jwks: deps.provenance.keys.jwks() };
+  });
   app.put('/orgs/:id/disclosure', async (request) => {
     const { id } = parseInput(z.object({ id: z.string() }), request.params, 'path');
     const settings = parseInput(disclosureSchema, request.body);

@@ -19,14 +19,15 @@ export class SqlSigningKeyStore implements SigningKeyStore {
 
   async save(key: SigningKeyRecord): Promise<void> {
     const upsert = this.raw.prepare(
-      `insert into signing_keys (kid, created_at, retired_at, private_pem, cert_chain_pem) values (?, ?, ?, ?, ?)
-       on conflict (kid) do update set retired_at = excluded.retired_at, private_pem = excluded.private_pem, cert_chain_pem = excluded.cert_chain_pem`,
+      `insert into signing_keys (kid, created_at, retired_at, private_pem, cert_chain_pem, revoked_at, revocation_reason) values (?, ?, ?, ?, ?, ?, ?)
+       on conflict (kid) do update set retired_at = excluded.retired_at, private_pem = excluded.private_pem, cert_chain_pem = excluded.cert_chain_pem,
+         revoked_at = excluded.revoked_at, revocation_reason = excluded.revocation_reason`,
     );
     // secure_delete: the bytes an update frees (a plaintext key being sealed) are zeroed, not left in the file's free space.
     const before = this.raw.pragma('secure_delete', { simple: true }) as number;
     this.raw.pragma('secure_delete = ON');
     try {
-      upsert.run(key.kid, key.created_at, key.retired_at, key.private_pem, key.cert_chain_pem ?? null);
+      upsert.run(key.kid, key.created_at, key.retired_at, key.private_pem, key.cert_chain_pem ?? null, key.revoked_at ?? null, key.revocation_reason ?? null);
     } finally {
       this.raw.pragma(`secure_delete = ${before ? 'ON' : 'OFF'}`);
     }
