@@ -3,6 +3,7 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Org, UsageEvent, VersionedStore } from '../store/ports.ts';
 import { NOTHING_SERVED, priceGaps, type PriceCoverage, type PriceGap } from './price-coverage.ts';
+import { overrideDocument, priceBookChanges } from './price-changes.ts';
 import { chargeFor, overrideSchema, priceBookSchema, PriceIndex, type PriceBook, type PriceOverride, type TokenCounts } from './pricebook.ts';
 
 export interface Charges {
@@ -46,11 +47,19 @@ export class PricingService {
     return { version: this.version, book: this.index.book };
   }
 
-  /** Replaces the price book (already validated whole); the change lands in the audit log. */
+  /** Replaces the price book (already validated whole); the change lands in the audit log, each changed price old and new. */
   async update(raw: unknown, book: PriceBook, actor: string, reason: string): Promise<number> {
     const version = this.version + 1;
+    const changes = priceBookChanges(this.index.book, book);
     await this.store.save({ version, created_at: new Date().toISOString(), actor, document: raw as Record<string, unknown> });
-    await this.audit.append({ actor, action: 'pricing.updated', subject_type: 'price_book', subject_id: String(version), reason, data: { currency: book.currency, versions: book.versions.map((v) => v.effective_from) } });
+    await this.audit.append({
+      actor,
+      action: 'pricing.updated',
+      subject_type: 'price_book',
+      subject_id: String(version),
+      reason,
+      data: { currency: book.currency, versions: book.versions.map((v) => v.effective_from), previous_version: this.version, amount_unit: 'micros', changes },
+    });
     this.index = new PriceIndex(book);
     this.version = version;
     return version;
@@ -96,6 +105,12 @@ export class PricingService {
     if (!rates) return 0n;
     const out = rates.reasoning && rates.reasoning > rates.output ? rates.reasoning : rates.output;
     return chargeFor({ prompt_tokens: promptTokens, cached_tokens: 0, completion_tokens: maxCompletionTokens, reasoning_tokens: 0 }, { input: rates.input, output: out });
+  }
+
+  /** A customer's negotiated terms changed (`before` as they were, `after` as now stored): on the record, old and new. */
+  async overrideChanged(orgId: string, before: Org['pricing'], after: Org['pricing'], actor: string, data: Record<string, unknown> = {}): Promise<void> {
+    const parse = (doc: Org['pricing']) => (doc ? overrideSchema.parse(doc) : undefined);
+    await this.audit.append({ actor, action: 'pricing.override_updated', subject_type: 'org', subject_id: orgId, data: { old: overrideDocument(parse(before)), new: overrideDocument(parse(after)), ...data } });
   }
 
   overrideOf(org: Org): PriceOverride | undefined {

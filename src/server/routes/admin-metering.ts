@@ -87,7 +87,9 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
   app.put('/orgs/:id/pricing', api({ summary: "An organisation's negotiated prices: discount, rates, commitment", params: idParams, body: overrideSchema }), async (request) => {
     const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
     parseInput(overrideSchema, request.body);
-    return tenancy.updateOrg(org.id, { pricing: request.body as Record<string, unknown> });
+    const updated = await tenancy.updateOrg(org.id, { pricing: request.body as Record<string, unknown> });
+    await pricing.overrideChanged(org.id, org.pricing, request.body as Record<string, unknown>, actorOf(request));
+    return updated;
   });
 
   app.put('/orgs/:id/limits', api({ summary: "An organisation's budget and rate limits", params: idParams, body: limitsSchema }), async (request) => {
