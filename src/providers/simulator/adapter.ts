@@ -26,13 +26,13 @@ export class InProcessSimulator implements ProviderAdapter {
 
   async responses(req: UpstreamRequest): Promise<JsonResult> {
     await this.misbehave(req.signal, false);
-    const body = responseObject(planResponse(req.body));
+    const body = responseObject(planResponse(this.sized(req.body)));
     return { body, usage: responsesUsageFrom(body.usage) };
   }
 
   async responsesStream(req: UpstreamRequest): Promise<EventStream> {
     const fault = await this.misbehave(req.signal, true);
-    const events = [...responseEvents(planResponse(req.body))];
+    const events = [...responseEvents(planResponse(this.sized(req.body)))];
     return this.play(events, fault, req.signal, (chunk) => ({
       event: chunk.type as string,
       data: JSON.stringify(chunk),
@@ -44,7 +44,7 @@ export class InProcessSimulator implements ProviderAdapter {
   /** With reply_tokens set, every reply has that length (for replaying recorded traffic). */
   private sized(body: JsonObject): JsonObject {
     const n = this.dice.faults.reply_tokens;
-    return n > 0 ? { ...body, max_tokens: n, simulator_exact_length: true } : body;
+    return n > 0 ? { ...body, max_tokens: n, max_output_tokens: n, simulator_exact_length: true } : body;
   }
 
   /** Yields events with the configured token timing, cutting or corrupting the stream when the dice say so. */

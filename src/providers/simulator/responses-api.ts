@@ -14,7 +14,7 @@ function asChatBody(body: JsonObject): JsonObject {
       messages.push({ role: String(item.role ?? 'user'), content });
     }
   }
-  return { model: body.model, messages, max_tokens: body.max_output_tokens };
+  return { model: body.model, messages, max_tokens: body.max_output_tokens, simulator_exact_length: body.simulator_exact_length };
 }
 
 export function planResponse(body: JsonObject): ChatPlan {
