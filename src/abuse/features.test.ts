@@ -1,7 +1,8 @@
 // The feature extractor's fast paths give exactly what their plain definitions give.
 import { describe, expect, it } from 'vitest';
 import { fnv1a } from '../util/fnv.ts';
-import { opening, wordHashes } from './features.ts';
+import { extract, opening, wordHashes } from './features.ts';
+import type { TrafficRecord } from './record.ts';
 
 const WORD = /[\p{L}][\p{L}\p{M}'-]{3,}/gu;
 const wordsByDefinition = (text: string) => new Set([...text.toLowerCase().matchAll(WORD)].map((m) => fnv1a(m[0])));
@@ -34,5 +35,42 @@ describe('request features', () => {
     for (const text of ['', '  lead space 12 items and more', 'one two', long, `Σ${'a'.repeat(260)} b c d e`, randomText(7, ascii, 600), randomText(9, mixed, 600)]) {
       expect(opening(text), text).toBe(openingByDefinition(text));
     }
+  });
+
+  it('read a Responses API request as the chat request it stands for', () => {
+    const record = (request: TrafficRecord['request']): TrafficRecord => ({ ts: '2026-03-02T10:00:00Z', org: 'o', key: 'k', ip: 'a', request, response: { usage: { prompt_tokens: 40, completion_tokens: 900 } } });
+    const { t: _t, ...chat } = extract(
+      record({
+        model: 'm',
+        reasoning_effort: 'high',
+        top_logprobs: 3,
+        messages: [
+          { role: 'system', content: 'Be a tutor.' },
+          { role: 'user', content: 'Explain tidal locking of moons' },
+          { role: 'assistant', content: 'It is...' },
+          { role: 'user', content: [{ type: 'text', text: 'And for planets orbiting dwarfs?' }] },
+        ],
+      }),
+    );
+    const { t: _u, threadKey, ...responses } = extract(
+      record({
+        model: 'm',
+        reasoning: { effort: 'high' },
+        top_logprobs: 3,
+        instructions: 'Be a tutor.',
+        input: [
+          { role: 'user', content: 'Explain tidal locking of moons' },
+          { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'It is...' }] },
+          { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'And for planets orbiting dwarfs?' }] },
+        ],
+      }),
+    );
+    expect(threadKey).toBeUndefined();
+    expect(responses).toEqual({ ...chat, threadKey: undefined, previousKey: undefined });
+    expect(chat).toMatchObject({ singleTurn: false, logprobs: true, reasoning: true, assistantTurns: 1 });
+
+    // A follow-up by reference continues a conversation the vendor stores: not a one-shot prompt.
+    const followUp = extract({ ...record({ model: 'm', input: 'And for planets?', previous_response_id: 'resp_1' }), response: { id: 'resp_2' } });
+    expect(followUp).toMatchObject({ singleTurn: false, previousKey: fnv1a('resp_1'), threadKey: fnv1a('resp_2') });
   });
 });

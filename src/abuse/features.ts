@@ -25,6 +25,10 @@ export interface RequestFeatures {
   /** Hashes of the earlier user messages: a follow-up carries the prompt it follows up. */
   historyKeys: number[];
   assistantTurns: number;
+  /** Hash of the reply's id, for a Responses API request: a follow-up names it as its previous_response_id. */
+  threadKey?: number;
+  /** Hash of the previous_response_id a Responses API request continues (the vendor holds that history). */
+  previousKey?: number;
 }
 
 const REASONING_MODEL = /(^|[-/])(o\d|r1|reason|think)|gpt-5/i;
@@ -39,7 +43,9 @@ function textOf(content: unknown): string {
 
 export function extract(r: TrafficRecord): RequestFeatures {
   const body = r.request;
-  const messages = Array.isArray(body.messages) ? (body.messages as JsonObject[]) : [];
+  // Chat completions (Anthropic's Messages API arrives translated to them), or the Responses API's input.
+  const responses = !Array.isArray(body.messages) && body.input !== undefined;
+  const messages = responses ? responsesMessages(body) : Array.isArray(body.messages) ? (body.messages as JsonObject[]) : [];
   const userTexts: string[] = [];
   let assistantTurns = 0;
   for (const m of messages) {
@@ -51,7 +57,8 @@ export function extract(r: TrafficRecord): RequestFeatures {
   const completion = r.response.usage?.completion_tokens ?? 0;
   const n = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
   const perSample = completion / n;
-  const singleTurn = assistantTurns === 0;
+  const previous = responses && typeof body.previous_response_id === 'string' ? body.previous_response_id : undefined;
+  const singleTurn = assistantTurns === 0 && previous === undefined;
   const t = Date.parse(r.ts);
   return {
     t,
@@ -60,15 +67,42 @@ export function extract(r: TrafficRecord): RequestFeatures {
     promptTokens: prompt,
     completionTokens: completion,
     longAnswer: perSample >= 500 && perSample >= 4 * Math.max(1, prompt),
-    logprobs: body.logprobs === true || typeof body.top_logprobs === 'number',
+    logprobs: body.logprobs === true || typeof body.top_logprobs === 'number' || (Array.isArray(body.include) && body.include.includes('message.output_text.logprobs')),
     multiSample: n > 1,
-    reasoning: typeof body.reasoning_effort === 'string' || REASONING_MODEL.test(String(body.model ?? '')),
+    reasoning: typeof body.reasoning_effort === 'string' || typeof (body.reasoning as JsonObject | null | undefined)?.effort === 'string' || REASONING_MODEL.test(String(body.model ?? '')),
     words: wordHashes(lastUser),
     templateKey: hash(opening(lastUser)),
     promptKey: hash(lastUser),
     historyKeys: userTexts.slice(-9, -1).map(hash),
     assistantTurns,
+    threadKey: responses && typeof r.response.id === 'string' ? hash(r.response.id) : undefined,
+    previousKey: previous === undefined ? undefined : hash(previous),
   };
+}
+
+/**
+ * A Responses API request as chat messages: its instructions, then its input (a string, or items). Items that
+ * record an earlier answer (the model's messages, its tool calls and reasoning, references to stored items)
+ * count as assistant turns, tool results as tool messages.
+ */
+export function responsesMessages(body: JsonObject): JsonObject[] {
+  const messages: JsonObject[] = [];
+  if (typeof body.instructions === 'string') messages.push({ role: 'system', content: body.instructions });
+  const input = body.input;
+  if (typeof input === 'string') messages.push({ role: 'user', content: input });
+  else if (Array.isArray(input)) {
+    for (const item of input as JsonObject[]) {
+      const role = typeof item?.role === 'string' ? item.role : itemRole(String(item?.type));
+      if (role) messages.push({ role, content: item.content });
+    }
+  }
+  return messages;
+}
+
+function itemRole(type: string): string | undefined {
+  if (type.endsWith('_output')) return 'tool';
+  if (type.endsWith('_call') || type === 'reasoning' || type === 'item_reference') return 'assistant';
+  return undefined;
 }
 
 /** Hashes of the distinct lowercased words (WORD) of a text. ASCII text, the common case, is read in one pass. */

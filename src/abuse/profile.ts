@@ -46,6 +46,8 @@ export class OrgProfile {
   private readonly openHarvests = new Set<number>();
   /** Prompts this organisation sent before: a real conversation's history is made of them, a fabricated one is not. */
   private readonly seenPrompts = new Set<number>();
+  /** The prompt each Responses API reply answered, by the reply's id: a follow-up names the reply, not the prompt. */
+  private readonly threads = new Map<number, number>();
   firstTs = 0;
   lastTs = 0;
 
@@ -69,6 +71,17 @@ export class OrgProfile {
     for (const k of f.historyKeys) {
       if (this.seenPrompts.has(k)) continues = true;
       if (this.openHarvests.delete(k)) this.followedUp++;
+    }
+    // A stored conversation the vendor holds (previous_response_id): the request continues it, as one that
+    // carries its history does, and follows up the prompt that reply answered.
+    if (f.previousKey !== undefined) {
+      continues = true;
+      const answered = this.threads.get(f.previousKey);
+      if (answered !== undefined && this.openHarvests.delete(answered)) this.followedUp++;
+    }
+    if (f.threadKey !== undefined) {
+      if (this.threads.size >= 50_000) this.threads.clear();
+      this.threads.set(f.threadKey, f.promptKey);
     }
     if (this.seenPrompts.size >= 100_000) this.seenPrompts.clear();
     this.seenPrompts.add(f.promptKey);

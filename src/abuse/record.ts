@@ -1,5 +1,6 @@
 // One request as the detector sees it: the traffic format of ../shared/traffic (ts, org, key, client ip, the
-// chat request body, the usage), built the same way online (from a live request) and offline (from a file).
+// request body (chat, or the Responses API's), the usage), built the same way online (from a live request) and
+// offline (from a file).
 import type { JsonObject } from '../providers/types.ts';
 
 export interface TrafficRecord {
@@ -8,7 +9,12 @@ export interface TrafficRecord {
   key: string;
   ip: string;
   request: JsonObject;
-  response: { usage?: { prompt_tokens?: number; completion_tokens?: number } | null; finish_reason?: string | null };
+  response: {
+    usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+    finish_reason?: string | null;
+    /** The reply's id (a Responses API follow-up names it in previous_response_id). */
+    id?: string;
+  };
 }
 
 export interface OrgInfo {
@@ -20,13 +26,13 @@ export interface OrgInfo {
   tier?: string;
 }
 
-export function liveRecord(input: { ts: string; orgId: string; keyId: string; ip: string; body: JsonObject; promptTokens: number; completionTokens: number }): TrafficRecord {
+export function liveRecord(input: { ts: string; orgId: string; keyId: string; ip: string; body: JsonObject; promptTokens: number; completionTokens: number; replyId?: string }): TrafficRecord {
   return {
     ts: input.ts,
     org: input.orgId,
     key: input.keyId,
     ip: input.ip,
     request: input.body,
-    response: { usage: { prompt_tokens: input.promptTokens, completion_tokens: input.completionTokens } },
+    response: { usage: { prompt_tokens: input.promptTokens, completion_tokens: input.completionTokens }, id: input.replyId },
   };
 }

@@ -49,6 +49,8 @@ export interface RequestContext {
   charges?: { cost_micros: number; list_price_micros: number; price_micros: number };
   /** The reply's text as delivered (first choice of JSON replies; every delta of a stream), once delivered. */
   outputText?: string;
+  /** A streamed Responses API reply's id, from its response.created event (a follow-up names it in previous_response_id). */
+  replyId?: string;
   /** HTTP status the client got. */
   status?: number;
   /** Work to finish before the reply completes (the usage event, budgets), last registered first. */

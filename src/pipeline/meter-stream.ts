@@ -38,6 +38,7 @@ export async function* meterStream(ctx: RequestContext, { iterator, first }: Sta
         if (ctx.endpoint === 'responses') {
           if (chunk.type === 'response.output_text.delta') delivered += String(chunk.delta ?? '');
           else if (chunk.type === 'response.function_call_arguments.delta') deliveredElse += String(chunk.delta ?? '');
+          else if (chunk.type === 'response.created') ctx.replyId = (chunk.response as JsonObject | undefined)?.id as string | undefined;
           else if (!event.usage && (chunk.type === 'response.completed' || chunk.type === 'response.incomplete')) await withEstimate(ctx, event, delivered + deliveredElse);
           out.push(event);
           continue;
