@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
-import { tempDir } from '../helpers/gateway.ts';
+import { startTestGateway, tempDir } from '../helpers/gateway.ts';
 
 const until = async (check: () => boolean | Promise<boolean>, ms: number) => {
   const end = Date.now() + ms;
@@ -92,5 +92,60 @@ describe('an outbox file that cannot be written or moved', () => {
     const rows = db.prepare('select request_id from usage_events').all() as Array<{ request_id: string }>;
     db.close();
     expect(rows.map((r) => r.request_id).sort()).toEqual(ids.sort());
+  }, 30_000);
+});
+
+describe('a database that cannot take usage events in', () => {
+  it('leaves usage, ledger and budget reads complete (the outbox holds the events), and exact once it recovers', async () => {
+    const dataDir = tempDir();
+    const gw = await startTestGateway({ dataDir });
+    const db = new Database(join(dataDir, 'conduit.sqlite'));
+    try {
+      const { orgId, key } = await gw.newOrgKey();
+      const client = gw.client(key);
+      const messages = [{ role: 'user' as const, content: 'count me' }];
+      await client.chat.completions.create({ model: 'gpt-4o', messages });
+      // From here every load of usage events into the table fails, as on a disk SQLite cannot write.
+      await gw.admin('GET', `/orgs/${orgId}/usage`);
+      for (const op of ['insert', 'update']) db.exec(`create trigger refuse_usage_${op} before ${op} on usage_events begin select raise(abort, 'disk I/O error'); end`);
+      for (let i = 0; i < 6; i++) await client.chat.completions.create({ model: 'gpt-4o', messages });
+      for (let i = 0; i < 2; i++) for await (const _ of await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true })) void _;
+      await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+      const inTable = () => (db.prepare('select count(*) as n from usage_events where org_id = ?').get(orgId) as { n: number }).n;
+      expect(inTable()).toBe(1);
+
+      const read = async () => {
+        const usage = (await gw.admin('GET', `/orgs/${orgId}/usage`)).body;
+        const [ledger] = (await gw.admin('GET', `/ledger?org_id=${orgId}`)).body.data;
+        const byModel = (await gw.admin('GET', `/ledger?org_id=${orgId}&group_by=model,endpoint`)).body.data;
+        const events = await gw.store.usage.list(orgId, {});
+        const spent = await gw.store.ledger.spent(orgId, '2000-01-01T00:00:00.000Z');
+        return { usage, ledger, byModel, events, spent };
+      };
+      const during = await read();
+      expect(during.usage.requests).toBe(10);
+      expect(during.ledger.requests).toBe(10);
+      expect(during.byModel.map((r: { model: string; requests: number }) => [r.model, r.requests])).toEqual([['gpt-4o', 9], ['gpt-4o-mini', 1]]);
+      expect(during.events).toHaveLength(10);
+      // The streams' final events replaced their interim records, in the reads as they will in the table.
+      expect(during.events.filter((e) => e.interim !== undefined)).toEqual([]);
+      const priced = during.events.reduce((sum, e) => sum + BigInt(e.price_micros), 0n);
+      expect(priced).toBeGreaterThan(0n);
+      expect(during.ledger.price_micros).toBe(String(priced));
+      expect(during.spent).toBe(priced);
+      expect(inTable()).toBe(1);
+
+      for (const op of ['insert', 'update']) db.exec(`drop trigger refuse_usage_${op}`);
+      await gw.store.ledger.aggregate({ group_by: [] });
+      expect(inTable()).toBe(10);
+      const after = await read();
+      expect(after.usage).toEqual(during.usage);
+      expect(after.ledger).toEqual(during.ledger);
+      expect(after.byModel).toEqual(during.byModel);
+      expect(after.spent).toBe(priced);
+    } finally {
+      db.close();
+      await gw.close();
+    }
   }, 30_000);
 });

@@ -24,13 +24,13 @@ export async function openSqliteStore(dataDir: string, onError: (err: unknown) =
   const writes = file === ':memory:' ? inlineWrites(raw) : new WriterThread(file);
   const fingerprints = new SqlFingerprintStore(raw, writes);
   const outboxFile = dataDir === ':memory:' ? join(mkdtempSync(join(tmpdir(), 'conduit-')), 'usage-outbox.jsonl') : join(dataDir, 'usage-outbox.jsonl');
-  const usage = new SqlUsageStore(db, outboxFile, writes, onError);
+  const usage = new SqlUsageStore(raw, outboxFile, writes, onError);
   return {
     orgs: new SqlOrgStore(db),
     keys: new SqlKeyStore(db),
     usage,
     audit: new SqlAuditStore(db),
-    ledger: new SqlLedgerStore(raw, () => usage.loadPending()),
+    ledger: new SqlLedgerStore(raw, usage),
     priceBooks: new SqlVersionedStore(db, 'price_books', 'book'),
     signingKeys: new SqlSigningKeyStore(db, raw),
     fingerprints,

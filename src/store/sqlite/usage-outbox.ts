@@ -32,6 +32,8 @@ export class UsageOutbox {
   private unloaded = '';
   /** Loads handed to the database and not yet committed. */
   private loading: Promise<void> = Promise.resolve();
+  /** Their events' lines, until each load commits (or fails, and they join `retry`). */
+  private readonly inFlight = new Set<{ lines: string }>();
   /** Loads that failed: their segments stay on disk, and their events are tried again with the next load. */
   private retry = { segments: [] as string[], lines: '' };
   private unloadedCount = 0;
@@ -150,6 +152,17 @@ export class UsageOutbox {
     return segment;
   }
 
+  /**
+   * Every event durable here and perhaps not yet in the database, as JSON lines: written since the last load, in a
+   * load not yet committed, or in one that failed. Reads add these to the database's (by request id), so that
+   * what a slow or failing database has not taken in is still counted.
+   */
+  pendingLines(): string {
+    let lines = '';
+    for (const load of this.inFlight) lines += load.lines;
+    return lines + this.retry.lines + this.unloaded;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.loadNow();
@@ -158,6 +171,8 @@ export class UsageOutbox {
 
   /** Loads the events, then deletes their segments; on failure both wait for the next load (or start-up). */
   private async loadSegments(segments: string[], lines: string): Promise<void> {
+    const load = { lines };
+    this.inFlight.add(load);
     try {
       await this.load(lines);
     } catch (err) {
@@ -165,6 +180,8 @@ export class UsageOutbox {
       this.retry.segments.push(...segments);
       this.retry.lines += lines;
       return;
+    } finally {
+      this.inFlight.delete(load);
     }
     const loaded = this.undeleted.concat(segments);
     this.undeleted = [];

@@ -1,7 +1,9 @@
 // Usage events: made durable by the outbox (usage-outbox.ts) and loaded into SQLite in large batches on the
-// writer thread (usage-writes.mjs); reads go through Kysely like every other query.
-import { sql, type Kysely } from 'kysely';
+// writer thread (usage-writes.mjs). Reads count what the outbox holds and the table does not yet (pending-usage.ts):
+// a database that is slow or failing to take events in makes reads late to disk, never short.
+import type Database from 'better-sqlite3';
 import type { UsageEvent, UsageStore, UsageTotals } from '../ports.ts';
+import { fromRow, inRange, NO_CHANGE, pendingChange, pendingEvents, type PendingChange, type UsageRow } from './pending-usage.ts';
 import { UsageOutbox } from './usage-outbox.ts';
 import type { BulkWrites } from './writer-thread.ts';
 
@@ -9,7 +11,7 @@ export class SqlUsageStore implements UsageStore {
   private readonly outbox: UsageOutbox;
 
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly raw: Database.Database,
     outboxFile: string,
     writes: BulkWrites,
     onError: (err: unknown) => void,
@@ -26,34 +28,67 @@ export class SqlUsageStore implements UsageStore {
     return this.outbox.loadNow();
   }
 
+  /**
+   * Runs `read` in one read transaction, with what the pending events its filter selects change against that same
+   * snapshot of the table (call after loadPending).
+   */
+  readWithPending<T>(selects: (e: UsageEvent) => boolean, read: (change: PendingChange) => T): T {
+    const pending = pendingEvents(this.outbox.pendingLines(), selects);
+    if (pending.length === 0) return read(NO_CHANGE);
+    return this.raw.transaction(() => read(pendingChange(this.raw, pending)))();
+  }
+
   close(): Promise<void> {
     return this.outbox.close();
   }
 
   async totals(orgId: string, range: { from?: string; to?: string }): Promise<UsageTotals> {
     await this.outbox.loadNow();
-    let query = this.db
-      .selectFrom('usage_events')
-      .select([
-        sql<number>`count(*)`.as('requests'),
-        sql<number>`coalesce(sum(prompt_tokens), 0)`.as('prompt_tokens'),
-        sql<number>`coalesce(sum(completion_tokens), 0)`.as('completion_tokens'),
-      ])
-      .where('org_id', '=', orgId);
-    if (range.from) query = query.where('ts', '>=', range.from);
-    if (range.to) query = query.where('ts', '<', range.to);
-    const row = await query.executeTakeFirstOrThrow();
-    const prompt = Number(row.prompt_tokens);
-    const completion = Number(row.completion_tokens);
-    return { requests: Number(row.requests), prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+    const { where, params } = filter(orgId, range);
+    return this.readWithPending(
+      (e) => e.org_id === orgId && inRange(e.ts, range),
+      (change) => {
+        const row = this.raw
+          .prepare(`select count(*) as requests, coalesce(sum(prompt_tokens), 0) as prompt_tokens, coalesce(sum(completion_tokens), 0) as completion_tokens from usage_events where ${where}`)
+          .get(...params) as { requests: number; prompt_tokens: number; completion_tokens: number };
+        let { requests, prompt_tokens: prompt, completion_tokens: completion } = row;
+        for (const [events, sign] of [[change.added, 1], [change.replaced, -1]] as const) {
+          for (const e of events) {
+            requests += sign;
+            prompt += sign * e.prompt_tokens;
+            completion += sign * e.completion_tokens;
+          }
+        }
+        return { requests, prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+      },
+    );
   }
 
   async list(orgId: string, range: { from?: string; to?: string; limit?: number }): Promise<UsageEvent[]> {
     await this.outbox.loadNow();
-    let query = this.db.selectFrom('usage_events').selectAll().where('org_id', '=', orgId);
-    if (range.from) query = query.where('ts', '>=', range.from);
-    if (range.to) query = query.where('ts', '<', range.to);
-    const rows = await query.orderBy('ts', 'desc').limit(range.limit ?? 100).execute();
-    return rows.map(({ interim, ...row }) => ({ ...row, estimated: Boolean(row.estimated), ...(interim === null ? {} : { interim }) }) as UsageEvent);
+    const { where, params } = filter(orgId, range);
+    const limit = range.limit ?? 100;
+    return this.readWithPending(
+      (e) => e.org_id === orgId && inRange(e.ts, range),
+      (change) => {
+        // As many more rows as pending events may replace, so that the limit is still filled.
+        const rows = this.raw.prepare(`select * from usage_events where ${where} order by ts desc limit ?`).all(...params, limit + change.replaced.length) as UsageRow[];
+        let events = rows.map(fromRow);
+        if (change.added.length > 0) {
+          const replaced = new Set(change.replaced.map((e) => e.request_id));
+          events = events.filter((e) => !replaced.has(e.request_id)).concat(change.added);
+          events.sort((a, b) => (a.ts < b.ts ? 1 : a.ts > b.ts ? -1 : 0));
+        }
+        return events.slice(0, limit);
+      },
+    );
   }
+}
+
+function filter(orgId: string, range: { from?: string; to?: string }): { where: string; params: string[] } {
+  const where = ['org_id = ?'];
+  const params = [orgId];
+  if (range.from) where.push('ts >= ?') && params.push(range.from);
+  if (range.to) where.push('ts < ?') && params.push(range.to);
+  return { where: where.join(' and '), params };
 }
