@@ -52,3 +52,47 @@ describe('abuse review and the operator\'s limits', () => {
     expect(cleared.body.limits).toEqual({ requests_per_minute: 1000 });
   });
 });
+
+// Issue 24: `clear` lifts what abuse enforcement imposed and nothing more; it never approves an organisation that
+// vetting holds (a sanctions hit in review, a compliance suspension).
+describe('abuse review and vetting', () => {
+  const sdn = '9001,"RED STAR MARITIME TRADING CO.","-0- ","FICTIONAL-1","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","Invented entity for tests."\n';
+  const apply = async (legal_name: string) => {
+    const res = await fetch(`${gw!.url}/v1/applications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ legal_name, country: 'PA', registration_number: 'PA-1', address: '1 Harbour Street, Panama', incorporated_on: '2010-01-01', intended_use: 'Customer-support summarisation', expected_monthly_volume_usd: 1000 }),
+    });
+    return ((await res.json()) as { org_id: string; status: string });
+  };
+  const review = (id: string, decision: string) => gw!.admin('POST', `/abuse/orgs/${id}/review`, { decision, reason: 'reviewed the evidence' });
+
+  it('clear leaves an applicant held for a sanctions hit in review', async () => {
+    gw ??= await startTestGateway({ dataDir });
+    expect((await gw.admin('POST', '/sanctions/lists', { format: 'ofac_sdn', sdn_csv: sdn })).status).toBe(200);
+    const held = await apply('Red Star Maritime Trading Ltd');
+    expect(held.status).toBe('needs_review');
+    const cleared = await review(held.org_id, 'clear');
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.status).toBe('needs_review');
+    // Nor can abuse enforcement move it somewhere a vetting verb would then approve from.
+    expect((await review(held.org_id, 'suspend')).status).toBe(409);
+    expect((await gw.admin('GET', `/orgs/${held.org_id}`)).body.status).toBe('needs_review');
+  });
+
+  it('clear does not lift a compliance suspension, and lifts its own', async () => {
+    gw ??= await startTestGateway({ dataDir });
+    const { orgId } = await gw.newOrgKey({ name: 'Suspended By Compliance Ltd' });
+    expect((await gw.admin('POST', `/orgs/${orgId}/suspend`, { reason: 'ownership documents withdrawn' })).body.status).toBe('suspended');
+    expect((await review(orgId, 'clear')).body.status).toBe('suspended');
+    expect((await review(orgId, 'require_revetting')).status).toBe(409);
+
+    const other = await gw.newOrgKey({ name: 'Suspended For Abuse Ltd' });
+    expect((await review(other.orgId, 'require_revetting')).body.status).toBe('needs_review');
+    expect((await review(other.orgId, 'suspend')).body.status).toBe('suspended');
+    const cleared = await review(other.orgId, 'clear');
+    expect(cleared.body.status).toBe('approved');
+    const trail = (await gw.admin('GET', `/audit?subject_id=${other.orgId}&action=abuse.review.clear`)).body.data;
+    expect(trail[0].data).toMatchObject({ from: 'suspended', to: 'approved' });
+  });
+});

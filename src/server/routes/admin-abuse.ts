@@ -3,13 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AbuseMonitor } from '../../abuse/monitor.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
-import { notFound } from '../../errors.ts';
-import type { OrgPatch } from '../../store/ports.ts';
+import { abuseHold, statusAfterClear } from '../../abuse/enforcement.ts';
+import { GatewayError, notFound } from '../../errors.ts';
+import type { OrgPatch, OrgStatus } from '../../store/ports.ts';
 import type { Tenancy } from '../../tenancy/tenancy.ts';
 import { actorOf } from '../actor.ts';
 import { parseInput } from '../validate.ts';
 import { api } from '../api.ts';
 
+/** Entries of an organisation's audit trail read to tell an abuse hold from a vetting one (newest first). */
+const TRAIL_LIMIT = 1000;
 const riskQuery = z.object({ flagged: z.enum(['true', 'false']).optional() });
 const idParams = z.object({ id: z.string() });
 const reviewSchema = z
@@ -37,16 +40,30 @@ export function adminAbuseRoutes(app: FastifyInstance, deps: { abuse: AbuseMonit
     const input = parseInput(reviewSchema, request.body);
     const org = await tenancy.getOrg(id);
     if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
-    // A throttle is an overlay on the operator's limits (Org.enforcement): clearing removes it and nothing else.
+    // A throttle is an overlay on the operator's limits (Org.enforcement): clearing removes it, and gives back only a
+    // status abuse enforcement itself took away; what vetting or compliance holds stays held.
     const actor = actorOf(request);
-    const patch: OrgPatch =
-      input.decision === 'clear'
-        ? { status: org.status === 'rejected' ? org.status : 'approved', enforcement: null }
-        : input.decision === 'throttle'
-          ? { enforcement: { requests_per_minute: input.requests_per_minute ?? abuse.config.throttle_requests_per_minute, by: actor, at: new Date().toISOString(), reason: input.reason } }
-          : { status: input.decision === 'suspend' ? 'suspended' : 'needs_review' };
+    const trail = input.decision === 'throttle' ? [] : await audit.list({ subject_id: id, limit: TRAIL_LIMIT });
+    let patch: OrgPatch;
+    let change: { from: string; to: string; restores?: string } | undefined;
+    if (input.decision === 'clear') {
+      const to = statusAfterClear(org.status, trail) as OrgStatus | undefined;
+      patch = to ? { status: to, enforcement: null } : { enforcement: null };
+      if (to) change = { from: org.status, to };
+    } else if (input.decision === 'throttle') {
+      patch = { enforcement: { requests_per_minute: input.requests_per_minute ?? abuse.config.throttle_requests_per_minute, by: actor, at: new Date().toISOString(), reason: input.reason } };
+    } else {
+      // Only a served organisation can be held for abuse (or one already held for it, escalated): holding one that
+      // vetting has not approved would let a vetting verb (reinstate, approve) or a later clear approve it.
+      const to: OrgStatus = input.decision === 'suspend' ? 'suspended' : 'needs_review';
+      const from = org.status === 'approved' ? 'approved' : abuseHold(org.status, trail)?.from;
+      if (from !== 'approved') throw new GatewayError(409, 'invalid_transition', `Cannot ${input.decision === 'suspend' ? 'suspend' : 'require re-vetting of'} organisation ${id} for abuse: it is ${org.status}, held by vetting or compliance, not served; their decision comes first.`);
+      patch = { status: to };
+      // `restores`: what a clear gives back, also after an escalation (re-vetting, then suspension).
+      change = { from: org.status, to, restores: from };
+    }
     const updated = await tenancy.updateOrg(id, patch);
-    await audit.append({ actor, action: `abuse.review.${input.decision}`, subject_type: 'org', subject_id: id, reason: input.reason, data: { score: abuse.detector.verdict(id)?.score ?? null, ...(patch.enforcement ? { requests_per_minute: patch.enforcement.requests_per_minute } : {}) } });
+    await audit.append({ actor, action: `abuse.review.${input.decision}`, subject_type: 'org', subject_id: id, reason: input.reason, data: { score: abuse.detector.verdict(id)?.score ?? null, ...(patch.enforcement ? { requests_per_minute: patch.enforcement.requests_per_minute } : {}), ...change } });
     return updated;
   });
 
