@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { simulatorFaultsSchema } from '../providers/simulator/faults.ts';
 import { policySchema } from '../policy/schema.ts';
 import { vettingSchema } from '../vetting/schema.ts';
-import { priceBookSchema } from '../metering/pricebook.ts';
+import { pricingConfigSchema } from '../metering/pricebook.ts';
 import { abuseConfigSchema } from '../abuse/enforcement.ts';
 import { disclosureDefaultsSchema } from '../provenance/disclosure.ts';
 import { auditConfigSchema } from '../audit/config.ts';
@@ -221,7 +221,8 @@ export const configSchema = z
       .strict()
       .default(() => ({ strategy: 'priority' as const, retry: retrySchema.parse({}), circuit: circuitSchema.parse({}) })),
     policy: policySchema.default(() => policySchema.parse({})),
-    pricing: priceBookSchema.default(() => priceBookSchema.parse({ currency: 'USD' })),
+    /** The initial price book, and what a price below cost gets (below_cost: warn, the default, or refuse). */
+    pricing: pricingConfigSchema.default(() => pricingConfigSchema.parse({ currency: 'USD' })),
     /** Rate limits each customer tier gets unless its organisation or key has its own. */
     limits: limitsConfigSchema.default(() => limitsConfigSchema.parse({})),
     abuse: abuseConfigSchema.default(() => abuseConfigSchema.parse({})),

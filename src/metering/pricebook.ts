@@ -75,24 +75,41 @@ export const overrideSchema = z
 /** A book without `amount_unit` is in currency units, as documented before the unit was stated. */
 const withDefaultUnit = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) && !('amount_unit' in v) ? { amount_unit: 'currency', ...v } : v);
 
+/** Versions may not overlap: each one's problem named at its effective_from. */
+function noOverlaps(book: { versions: Array<{ effective_from: string; effective_to?: string }> }, ctx: z.RefinementCtx): void {
+  const sorted = book.versions.map((v, i) => ({ v, i })).sort((a, b) => a.v.effective_from.localeCompare(b.v.effective_from));
+  for (let k = 1; k < sorted.length; k++) {
+    const prev = sorted[k - 1]!;
+    const cur = sorted[k]!;
+    if (!prev.v.effective_to || prev.v.effective_to > cur.v.effective_from) {
+      ctx.addIssue({ code: 'custom', path: ['versions', cur.i, 'effective_from'], message: `overlaps versions[${prev.i}] (${prev.v.effective_from} to ${prev.v.effective_to ?? 'open-ended'})` });
+    }
+  }
+}
+
+const unitError = { error: (issue: { code?: string }) => (issue.code === 'invalid_union' ? 'must be "currency" (decimal currency units, the default) or "micros" (whole micro-units)' : undefined) };
+
 export const priceBookSchema = z.preprocess(
   withDefaultUnit,
   z
-    .discriminatedUnion('amount_unit', [bookSchemaOf('currency', amount), bookSchemaOf('micros', microAmount)], {
-      error: (issue) => (issue.code === 'invalid_union' ? 'must be "currency" (decimal currency units, the default) or "micros" (whole micro-units)' : undefined),
-    })
-    .superRefine((book, ctx) => {
-      const sorted = book.versions.map((v, i) => ({ v, i })).sort((a, b) => a.v.effective_from.localeCompare(b.v.effective_from));
-      for (let k = 1; k < sorted.length; k++) {
-        const prev = sorted[k - 1]!;
-        const cur = sorted[k]!;
-        if (!prev.v.effective_to || prev.v.effective_to > cur.v.effective_from) {
-          ctx.addIssue({ code: 'custom', path: ['versions', cur.i, 'effective_from'], message: `overlaps versions[${prev.i}] (${prev.v.effective_from} to ${prev.v.effective_to ?? 'open-ended'})` });
-        }
-      }
-    })
+    .discriminatedUnion('amount_unit', [bookSchemaOf('currency', amount), bookSchemaOf('micros', microAmount)], unitError)
+    .superRefine(noOverlaps)
     // Parsed, every amount is micro-units (bigint) whatever unit the document was written in.
     .transform(({ currency, versions }) => ({ currency, versions })),
+);
+
+/** What a price or discount below the vendor cost gets: a warning (in the answer, the log and the audit entry), or refused. */
+export const BELOW_COST_MODES = ['warn', 'refuse'] as const;
+export type BelowCostMode = (typeof BELOW_COST_MODES)[number];
+
+/** The configuration's `pricing`: the initial price book, and `below_cost` (a setting of the gateway, never of a stored book). */
+const belowCost = { below_cost: z.enum(BELOW_COST_MODES).default('warn') };
+export const pricingConfigSchema = z.preprocess(
+  withDefaultUnit,
+  z
+    .discriminatedUnion('amount_unit', [bookSchemaOf('currency', amount).extend(belowCost), bookSchemaOf('micros', microAmount).extend(belowCost)], unitError)
+    .superRefine(noOverlaps)
+    .transform(({ currency, versions, below_cost }) => ({ currency, versions, below_cost })),
 );
 
 export type PriceBook = z.infer<typeof priceBookSchema>;

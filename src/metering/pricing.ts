@@ -4,7 +4,8 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Org, UsageEvent, VersionedStore } from '../store/ports.ts';
 import { NOTHING_SERVED, priceGaps, type PriceCoverage, type PriceGap } from './price-coverage.ts';
 import { overrideDocument, priceBookChanges } from './price-changes.ts';
-import { chargeFor, overrideSchema, priceBookSchema, PriceIndex, type PriceBook, type PriceOverride, type TokenCounts } from './pricebook.ts';
+import { customerPricesBelowCost, listPricesBelowCost, type BelowCost } from './below-cost.ts';
+import { chargeFor, overrideSchema, priceBookSchema, PriceIndex, type BelowCostMode, type PriceBook, type PriceOverride, type TokenCounts } from './pricebook.ts';
 
 export interface Charges {
   cost_micros: number;
@@ -19,14 +20,17 @@ export class PricingService {
   /** Models the configuration declares free of charge, and "deployment model" pairs it declares of no vendor cost. */
   private readonly freeModels: Set<string>;
   private readonly noVendorCost: Set<string>;
+  /** pricing.below_cost in the configuration: what a price or discount below cost gets. */
+  readonly belowCostMode: BelowCostMode;
 
   constructor(
-    initial: PriceBook,
+    initial: PriceBook & { below_cost?: BelowCostMode },
     private readonly store: VersionedStore,
     private readonly audit: AuditLog,
     private readonly coverage: PriceCoverage = NOTHING_SERVED,
   ) {
     this.index = new PriceIndex(initial);
+    this.belowCostMode = initial.below_cost ?? 'warn';
     this.freeModels = new Set(coverage.models.filter((m) => m.free).map((m) => m.name));
     this.noVendorCost = new Set(coverage.served.filter((s) => s.free).map((s) => `${s.deployment} ${s.model}`));
   }
@@ -48,7 +52,7 @@ export class PricingService {
   }
 
   /** Replaces the price book (already validated whole); the change lands in the audit log, each changed price old and new. */
-  async update(raw: unknown, book: PriceBook, actor: string, reason: string): Promise<number> {
+  async update(raw: unknown, book: PriceBook, actor: string, reason: string, data: Record<string, unknown> = {}): Promise<number> {
     const version = this.version + 1;
     const changes = priceBookChanges(this.index.book, book);
     await this.store.save({ version, created_at: new Date().toISOString(), actor, document: raw as Record<string, unknown> });
@@ -58,11 +62,21 @@ export class PricingService {
       subject_type: 'price_book',
       subject_id: String(version),
       reason,
-      data: { currency: book.currency, versions: book.versions.map((v) => v.effective_from), previous_version: this.version, amount_unit: 'micros', changes },
+      data: { currency: book.currency, versions: book.versions.map((v) => v.effective_from), previous_version: this.version, amount_unit: 'micros', changes, ...data },
     });
     this.index = new PriceIndex(book);
     this.version = version;
     return version;
+  }
+
+  /** List prices of `book` (the one in force by default) below the vendor cost of a deployment serving their model. */
+  listPricesBelowCost(book: PriceBook = this.index.book, today = new Date().toISOString().slice(0, 10)): BelowCost[] {
+    return listPricesBelowCost(book, this.coverage, today);
+  }
+
+  /** What a customer of this tier would pay below cost under these negotiated terms, against the book in force. */
+  customerPricesBelowCost(override: PriceOverride, tier: Org['tier'], today = new Date().toISOString().slice(0, 10)): BelowCost[] {
+    return customerPricesBelowCost(this.index.book, this.coverage, today, override, tier);
   }
 
   /** What the configuration serves that the price book does not price at `at` (and is not declared free). */

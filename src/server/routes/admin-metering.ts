@@ -1,7 +1,8 @@
 // Admin API for finance: prices, limits and budgets, the ledger, invoices, margin reports, reconciliation.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { invalidRequest, notFound } from '../../errors.ts';
+import { GatewayError, invalidRequest, notFound } from '../../errors.ts';
+import type { BelowCost } from '../../metering/below-cost.ts';
 import { buildInvoice, invoiceCsv, invoiceHtml } from '../../metering/invoice.ts';
 import { parseAmount } from '../../metering/money.ts';
 import { describeGap } from '../../metering/price-coverage.ts';
@@ -62,6 +63,13 @@ const invoiceQuery = z.object({ format: z.enum(['json', 'csv', 'html']).default(
 const marginQuery = z.object({ month, by: z.enum(reportGroupings).default('territory') });
 const reconcileSchema = z.object({ vendor: z.string().min(1), csv: z.string().min(1), tolerance: money.optional() }).strict();
 
+/** 422 price_below_cost: each price below cost, its field named (within the body's `within` field, when given). */
+function belowCostRefused(found: BelowCost[], within: string | null): GatewayError {
+  const details = found.map((f) => ({ param: within ? `${within}.${f.param}` : f.param, message: f.message }));
+  const more = found.length > 1 ? ` (and ${found.length - 1} more, in details)` : '';
+  return new GatewayError(422, 'price_below_cost', `Refused because pricing.below_cost is "refuse": ${found[0]!.message}${more}.`, { param: details[0]!.param, details });
+}
+
 const toSettings = (l: z.infer<typeof limitsSchema>): LimitsSettings => ({
   ...l,
   budget: l.budget ? { monthly_micros: (l.budget.monthly ?? l.budget.monthly_micros)!, hard: l.budget.hard } : undefined,
@@ -73,6 +81,12 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
 
   // What is served but not priced today (refused with model_not_priced), so that a change that unprices something says so.
   const unpriced = () => pricing.gaps().map((gap) => ({ ...gap, message: describeGap(gap, pricing.currency) }));
+  // Prices below cost are refused (pricing.below_cost: refuse) or answered, logged and audited as a warning (warn).
+  const guardCost = (found: BelowCost[], within: string | null, log: FastifyBaseLogger): BelowCost[] => {
+    if (found.length > 0 && pricing.belowCostMode === 'refuse') throw belowCostRefused(found, within);
+    for (const f of found) log.warn({ below_cost: f }, `price below cost: ${f.message}`);
+    return found;
+  };
   app.get('/pricing', api({ summary: 'The price book in force (amounts in micro-units), and what is served but not priced' }), async () => {
     const { version, book } = pricing.current;
     // Micro-units, stated in the book's amount_unit: PUT reads this document back as the same prices.
@@ -81,15 +95,16 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
   app.put('/pricing', api({ summary: 'Replace the price book, whole or not at all', body: pricingUpdateSchema.extend({ book: priceBookSchema }) }), async (request) => {
     const body = parseInput(pricingUpdateSchema, request.body);
     const book = parseInput(priceBookSchema, body.book, 'price book');
-    return { version: await pricing.update(body.book, book, actorOf(request), body.reason), unpriced: unpriced() };
+    const belowCost = guardCost(pricing.listPricesBelowCost(book), 'book', request.log);
+    return { version: await pricing.update(body.book, book, actorOf(request), body.reason, { below_cost: belowCost }), unpriced: unpriced(), below_cost: belowCost };
   });
 
   app.put('/orgs/:id/pricing', api({ summary: "An organisation's negotiated prices: discount, rates, commitment", params: idParams, body: overrideSchema }), async (request) => {
     const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
-    parseInput(overrideSchema, request.body);
+    const belowCost = guardCost(pricing.customerPricesBelowCost(parseInput(overrideSchema, request.body), org.tier), null, request.log);
     const updated = await tenancy.updateOrg(org.id, { pricing: request.body as Record<string, unknown> });
-    await pricing.overrideChanged(org.id, org.pricing, request.body as Record<string, unknown>, actorOf(request));
-    return updated;
+    await pricing.overrideChanged(org.id, org.pricing, request.body as Record<string, unknown>, actorOf(request), { below_cost: belowCost });
+    return { ...updated, below_cost: belowCost };
   });
 
   app.put('/orgs/:id/limits', api({ summary: "An organisation's budget and rate limits", params: idParams, body: limitsSchema }), async (request) => {
