@@ -18,7 +18,6 @@ export function establishedGaps(app: Application, config: VettingConfig): string
 /** Unmet requirements for holding `tier` ([] when eligible). */
 export function tierGaps(app: Application, tier: 'trial' | 'verified' | 'strategic', config: VettingConfig): string[] {
   const req = config.tiers[tier];
-  if (!req) return [];
   const gaps: string[] = [];
   if (req.established) gaps.push(...establishedGaps(app, config).map((g) => `not established: ${g}`));
   if (req.min_years !== undefined && yearsSince(app.incorporated_on) < req.min_years) gaps.push(`tier ${tier} needs ${req.min_years} years since incorporation`);

@@ -5,13 +5,15 @@ import type { Owner } from '../policy/ownership.ts';
 const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "DE"');
 const tier = z.enum(['trial', 'verified', 'strategic']);
 
+// Every tier needs an established customer unless the configuration says otherwise (`established: false`).
 const tierRequirementSchema = z
   .object({
-    established: z.boolean().default(false),
+    established: z.boolean().default(true),
     min_years: z.number().min(0).optional(),
     min_monthly_volume_usd: z.number().min(0).optional(),
   })
   .strict();
+const TIER_DEFAULTS = { trial: { established: true }, verified: { established: true }, strategic: { established: true, min_years: 5 } };
 
 export const vettingSchema = z
   .object({
@@ -26,9 +28,13 @@ export const vettingSchema = z
       .default(() => ({ min_years: 2, require_registration_number: true, require_website: false })),
     /** What each tier requires of an approved customer. */
     tiers: z
-      .object({ trial: tierRequirementSchema.optional(), verified: tierRequirementSchema.optional(), strategic: tierRequirementSchema.optional() })
+      .object({
+        trial: tierRequirementSchema.default(() => ({ ...TIER_DEFAULTS.trial })),
+        verified: tierRequirementSchema.default(() => ({ ...TIER_DEFAULTS.verified })),
+        strategic: tierRequirementSchema.default(() => ({ ...TIER_DEFAULTS.strategic })),
+      })
       .strict()
-      .default(() => ({ verified: { established: true }, strategic: { established: true, min_years: 5 } })),
+      .default(() => structuredClone(TIER_DEFAULTS)),
     /** Jurisdictions whose customers need enhanced due diligence: a second, different approver. */
     edd_countries: z.array(country).default([]),
     /** Sanctions hits at or above this score send an application to review. */

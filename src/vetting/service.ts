@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { GatewayError, notFound } from '../errors.ts';
 import type { ApplicationRecord, Org, OrgStatus, Tier, VettingStore } from '../store/ports.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
-import { establishedGaps, tierGaps } from './eligibility.ts';
+import { tierGaps } from './eligibility.ts';
 import type { SanctionsBook } from './sanctions/book.ts';
 import type { ScreeningHit } from './sanctions/screener.ts';
 import type { Application, VettingConfig } from './schema.ts';
@@ -142,7 +142,6 @@ export class VettingService {
     if (this.config.edd_countries.includes(app.country)) reasons.push(`enhanced due diligence required for ${app.country}`);
     const gaps = tierGaps(app, app.requested_tier, this.config);
     if (gaps.length > 0) reasons.push(`requested tier ${app.requested_tier}: ${gaps.join(', ')}`);
-    if (app.requested_tier === 'trial' && establishedGaps(app, this.config).length > 0 && this.config.tiers.trial?.established) reasons.push('not established');
     return reasons;
   }
 

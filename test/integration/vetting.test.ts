@@ -82,13 +82,16 @@ describe('self-service onboarding', () => {
     expect(second.body.status).toBe('approved');
   });
 
-  it('holds tiers to the configured rules', async () => {
+  it('holds tiers to the configured rules: by default every tier needs an established customer', async () => {
     const res = await apply(application({ legal_name: 'Fresh Start GmbH', country: 'DE', incorporated_on: new Date(Date.now() - 200 * 86400_000).toISOString().slice(0, 10) }));
     expect(res.body.status).toBe('needs_review');
     const strategic = await decide(res.body.org_id, 'approve', { reason: 'big customer', tier: 'strategic' });
     expect(strategic.status).toBe(422);
     expect(strategic.body.error.message).toMatch(/not established/);
-    expect((await decide(res.body.org_id, 'approve', { reason: 'small start', tier: 'trial' })).body).toMatchObject({ status: 'approved', tier: 'trial' });
+    const trial = await decide(res.body.org_id, 'approve', { reason: 'small start', tier: 'trial' });
+    expect(trial.status).toBe(422);
+    expect(trial.body.error.message).toMatch(/not established/);
+    expect((await decide(res.body.org_id, 'reject', { reason: 'not established yet' })).body.status).toBe('rejected');
   });
 
   it('suspends at once and reinstates', async () => {
