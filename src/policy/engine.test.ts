@@ -35,6 +35,21 @@ describe('markets in rules', () => {
   });
 });
 
+describe('rules by vendor', () => {
+  it('runs only the rules a request\'s vendor can match, in their order', () => {
+    const engine = engineOf({
+      rules: [
+        { id: 'trial-anything', effect: 'deny', reason: 'x', when: { tier_in: ['verified'] } },
+        { id: 'openai-only', effect: 'deny', reason: 'y', when: { vendor: ['openai', 'azure'] } },
+        { id: 'allow-all', effect: 'allow', reason: 'z', when: {} },
+      ],
+    });
+    expect(engine.evaluate(subject('DE'))).toMatchObject({ rule: 'trial-anything', matched: ['trial-anything', 'openai-only', 'allow-all'] });
+    expect(engine.evaluate({ ...subject('DE'), vendor: 'azure' }).matched).toEqual(['trial-anything', 'openai-only', 'allow-all']);
+    expect(engine.evaluate({ ...subject('DE'), vendor: 'deepseek' }).matched).toEqual(['trial-anything', 'allow-all']);
+  });
+});
+
 describe('customer_jurisdiction', () => {
   const engine = engineOf({
     markets,
