@@ -172,8 +172,8 @@ export interface ApplicationRecord {
   submitted_at: string;
   /** The application as submitted (validated by the vetting module). */
   data: Record<string, unknown>;
-  /** The latest screening: hits and when. */
-  screening: { screened_at: string; list_versions: Record<string, number>; hits: Array<Record<string, unknown>> } | null;
+  /** The latest screening: hits and when, against which list versions, at which threshold, of how many names. */
+  screening: { screened_at: string; list_versions: Record<string, number>; threshold?: number; names_screened?: number; hits: Array<Record<string, unknown>> } | null;
   /** Approvers so far (enhanced due diligence needs two). */
   approvals: Array<{ actor: string; at: string; tier: string }>;
 }

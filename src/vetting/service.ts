@@ -4,10 +4,12 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { GatewayError, notFound } from '../errors.ts';
 import type { ApplicationRecord, Org, OrgStatus, Tier, VettingStore } from '../store/ports.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
+import { assess, describeAssessment, describeHits, describeSanctions, reviewReasons, sanctionsFinding, type SanctionsFinding, type SubjectHit } from './assessment.ts';
 import { tierGaps } from './eligibility.ts';
 import type { SanctionsBook } from './sanctions/book.ts';
 import type { ScreeningHit } from './sanctions/screener.ts';
 import type { Application, VettingConfig } from './schema.ts';
+import { subjectsOf, type ScreeningSubject } from './subjects.ts';
 
 const TRANSITIONS: Record<string, OrgStatus[]> = {
   screen: ['applied', 'screening', 'needs_review', 'approved', 'suspended'],
@@ -45,26 +47,23 @@ export class VettingService {
     const { org, record } = await this.load(orgId, 'screen');
     const app = record.data as unknown as Application;
     if (org.status === 'applied') await this.setStatus(org, 'screening', { actor, reason: 'screening started' });
-    const hits = this.sanctions.screen(namesOf(app, org), this.config.sanctions_threshold);
-    record.screening = { screened_at: new Date().toISOString(), list_versions: this.sanctions.versions(), hits: hits as unknown as Array<Record<string, unknown>> };
-    await this.store.saveApplication(record);
-    await this.audit.append({ actor, action: 'vetting.screened', subject_type: 'org', subject_id: org.id, data: { hits: hits.map((h) => ({ entry_id: h.entry_id, score: h.score })), list_versions: record.screening.list_versions } });
+    const finding = await this.screenRecord(record, subjectsOf({ names: [app.legal_name, org.name], ownership: app.ownership }), actor);
     const current = (await this.tenancy.getOrg(orgId))!;
     if (current.status !== 'screening') {
       // A customer already decided on: a new hit sends an approved one back to review, nothing else changes.
-      if (hits.length > 0 && current.status === 'approved') await this.setStatus(current, 'needs_review', { actor, reason: `sanctions hit on re-screening: ${describe(hits)}` });
+      if (finding.hits.length > 0 && current.status === 'approved') await this.setStatus(current, 'needs_review', { actor, reason: `sanctions hit on re-screening: ${describeHits(finding.hits)}` });
       return { org: (await this.tenancy.getOrg(orgId))!, application: record };
     }
-    const review = this.reviewReasons(app, hits);
+    const checks = assess(app, app.requested_tier, finding, this.config);
     // No hits against no list is no screening: such an applicant waits for a reviewer, who sees the screening a list load re-runs.
-    if (!this.sanctions.loaded) review.unshift('no sanctions list is loaded, so the applicant was not screened');
+    const review = reviewReasons(checks);
     if (review.length > 0 || !this.config.auto_approve) {
-      await this.setStatus(current, 'needs_review', { actor, reason: review.join('; ') || 'manual approval required' });
+      await this.setStatus(current, 'needs_review', { actor, reason: review.join('; ') || 'automatic approval is off (vetting.auto_approve: false): a reviewer decides' }, { checks });
     } else {
       await this.tenancy.updateOrg(orgId, { tier: app.requested_tier });
       record.approvals.push({ actor: 'system', at: new Date().toISOString(), tier: app.requested_tier });
       await this.store.saveApplication(record);
-      await this.setStatus(current, 'approved', { actor: 'system', reason: `automatically approved at tier ${app.requested_tier}: established, no sanctions hits` });
+      await this.setStatus(current, 'approved', { actor: 'system', reason: `automatically approved at tier ${app.requested_tier}: ${describeAssessment(checks)}` }, { tier: app.requested_tier, checks });
     }
     return { org: (await this.tenancy.getOrg(orgId))!, application: record };
   }
@@ -75,6 +74,8 @@ export class VettingService {
     const tier = input.tier ?? app.requested_tier;
     const gaps = tierGaps(app, tier, this.config);
     if (gaps.length > 0) throw new GatewayError(422, 'tier_not_eligible', `Organisation ${orgId} cannot hold tier ${tier}: ${gaps.join('; ')}.`, { param: 'tier' });
+    // What the approver approved over: the latest screening and the rules at this tier.
+    const checks = assess(app, tier, findingOf(record), this.config);
     if (this.needsSecondApprover(org)) {
       const prior = record.approvals.filter((a) => a.actor !== 'system');
       if (prior.some((a) => a.actor === input.actor)) {
@@ -83,12 +84,12 @@ export class VettingService {
       record.approvals.push({ actor: input.actor, at: new Date().toISOString(), tier });
       await this.store.saveApplication(record);
       if (prior.length === 0) {
-        await this.audit.append({ actor: input.actor, action: 'vetting.first_approval', subject_type: 'org', subject_id: orgId, reason: input.reason, data: { tier } });
+        await this.audit.append({ actor: input.actor, action: 'vetting.first_approval', subject_type: 'org', subject_id: orgId, reason: input.reason, data: { tier, checks } });
         return org;
       }
     }
     await this.tenancy.updateOrg(orgId, { tier });
-    return this.setStatus(org, 'approved', input, { tier });
+    return this.setStatus(org, 'approved', input, { tier, checks });
   }
 
   async reject(orgId: string, input: Decision): Promise<Org> {
@@ -130,19 +131,29 @@ export class VettingService {
       const hits = this.sanctions.screen([org.name], this.config.sanctions_threshold);
       if (hits.length > 0) {
         report.push({ org_id: org.id, name: org.name, new_hits: hits });
-        if (org.status === 'approved') await this.setStatus(org, 'needs_review', { actor, reason: `sanctions hit on re-screening: ${describe(hits)}` });
+        if (org.status === 'approved') await this.setStatus(org, 'needs_review', { actor, reason: `sanctions hit on re-screening: ${describeHits(hits)}` });
       }
     }
     return report;
   }
 
-  private reviewReasons(app: Application, hits: ScreeningHit[]): string[] {
-    const reasons: string[] = [];
-    if (hits.length > 0) reasons.push(`possible sanctions match: ${describe(hits)}`);
-    if (this.config.edd_countries.includes(app.country)) reasons.push(`enhanced due diligence required for ${app.country}`);
-    const gaps = tierGaps(app, app.requested_tier, this.config);
-    if (gaps.length > 0) reasons.push(`requested tier ${app.requested_tier}: ${gaps.join(', ')}`);
-    return reasons;
+  /** Screens the subjects, stores the screening on the record and audits what it found. */
+  private async screenRecord(record: ApplicationRecord, subjects: ScreeningSubject[], actor: string): Promise<SanctionsFinding> {
+    const threshold = this.config.sanctions_threshold;
+    const hits = this.sanctions.screenSubjects(subjects, threshold);
+    const listVersions = this.sanctions.versions();
+    record.screening = { screened_at: new Date().toISOString(), list_versions: listVersions, threshold, names_screened: subjects.length, hits: hits as unknown as Array<Record<string, unknown>> };
+    await this.store.saveApplication(record);
+    const finding = sanctionsFinding(hits, listVersions, subjects.length, threshold);
+    await this.audit.append({
+      actor,
+      action: 'vetting.screened',
+      subject_type: 'org',
+      subject_id: record.org_id,
+      reason: describeSanctions(finding),
+      data: { hits: hits.map((h) => ({ entry_id: h.entry_id, score: h.score, subject: h.subject })), list_versions: listVersions, lists_loaded: finding.ran, names_screened: subjects.length, threshold },
+    });
+    return finding;
   }
 
   private needsSecondApprover(org: Org): boolean {
@@ -170,16 +181,9 @@ export class VettingService {
   }
 }
 
-function namesOf(app: Application, org: Org): string[] {
-  const names = new Set([app.legal_name, org.name]);
-  const walk = (owners: Application['ownership']) => {
-    for (const o of owners) {
-      names.add(o.name);
-      if (o.owners) walk(o.owners);
-    }
-  };
-  walk(app.ownership);
-  return [...names];
+/** The latest screening stored on a record, as a finding (records screened before names were counted say 0). */
+function findingOf(record: ApplicationRecord): SanctionsFinding {
+  const s = record.screening;
+  if (!s) return { ran: false, list_versions: {}, threshold: 0, names_screened: 0, hits: [] };
+  return sanctionsFinding(s.hits as unknown as SubjectHit[], s.list_versions, s.names_screened ?? 0, s.threshold ?? 0);
 }
-
-const describe = (hits: ScreeningHit[]) => hits.slice(0, 3).map((h) => `${h.listed_name} (${h.source} ${h.entry_id}, score ${h.score})`).join('; ');

@@ -42,6 +42,56 @@ describe('default rules', () => {
     expect(approve.status).toBe(422);
     expect(approve.body.error.code).toBe('tier_not_eligible');
   });
+
+  it('the audit entries say which checks ran, against which list versions, and what they found', async () => {
+    const res = await apply(gw, issueApplicant({ legal_name: 'Established Clean Ltd', registration_number: 'GB-9', incorporated_on: '2012-05-01', ownership: [{ name: 'Jane Founder', country: 'GB', share_pct: 100 }] }));
+    expect(res.status).toBe('approved');
+    const entries = await trail(gw, res.org_id);
+    const screened = entries.find((e) => e.action === 'vetting.screened')!;
+    expect(screened.data).toMatchObject({ list_versions: { ofac_sdn: 1 }, lists_loaded: true, names_screened: 2, threshold: 0.85, hits: [] });
+    const approved = entries.find((e) => e.action === 'vetting.approved')!;
+    expect(approved.reason).toMatch(/sanctions: 2 names screened against ofac_sdn v1 at threshold 0\.85, no hits/);
+    expect(approved.reason).toMatch(/established \(required for tier trial\): met/);
+    expect(approved.data.checks).toMatchObject({
+      tier: 'trial',
+      sanctions: { ran: true, list_versions: { ofac_sdn: 1 }, names_screened: 2, hits: [] },
+      established: { required: true, met: true, gaps: [] },
+      tier_requirements: { met: true },
+      enhanced_due_diligence: { required: false },
+    });
+
+    // A hit through an owner names the owner it matched; the review entry carries the same checks.
+    const held = await apply(gw, issueApplicant({ legal_name: 'Harbour Holdings Ltd', registration_number: 'GB-10', incorporated_on: '2012-05-01', ownership: [{ name: 'Red Star Maritime Trading', country: 'PA', share_pct: 100 }] }));
+    expect(held.status).toBe('needs_review');
+    const review = (await trail(gw, held.org_id)).find((e) => e.action === 'vetting.needs_review')!;
+    expect(review.reason).toMatch(/possible sanctions match: Red Star Maritime Trading ~ RED STAR MARITIME TRADING CO\./);
+    expect(review.data.checks.sanctions.hits[0]).toMatchObject({ entry_id: 'OFAC-SDN:9001', subject: { name: 'Red Star Maritime Trading', role: 'owner' } });
+    // A reviewer's approval records what it approved over.
+    const approval = await gw.admin('POST', `/orgs/${held.org_id}/approve`, { reason: 'different company, checked the register', tier: 'trial' });
+    expect(approval.body.status).toBe('approved');
+    const decided = (await trail(gw, held.org_id)).find((e) => e.action === 'vetting.approved')!;
+    expect(decided.data.checks.sanctions.hits).toHaveLength(1);
+  });
+});
+
+describe('no list loaded', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+  });
+  afterAll(() => gw.close());
+
+  it('says the applicant was not screened, never that it had no hits', async () => {
+    const res = await apply(gw, issueApplicant({ registration_number: 'GB-1', incorporated_on: '2012-05-01' }));
+    expect(res.status).toBe('needs_review');
+    const review = (await trail(gw, res.org_id)).find((e) => e.action === 'vetting.needs_review')!;
+    expect(review.reason).toMatch(/no sanctions list is loaded/);
+    expect(review.data.checks.sanctions).toMatchObject({ ran: false, list_versions: {}, hits: [] });
+    const approval = await gw.admin('POST', `/orgs/${res.org_id}/approve`, { reason: 'known customer, screened by hand', tier: 'trial' });
+    const decided = (await trail(gw, res.org_id)).find((e) => e.action === 'vetting.approved')!;
+    expect(approval.body.status).toBe('approved');
+    expect(decided.data.checks.sanctions.ran).toBe(false);
+  });
 });
 
 describe('a configuration that lets trial customers be young', () => {

@@ -1,6 +1,7 @@
 // The loaded sanctions lists (one current version per source) and the screener over all of them.
 import type { SanctionsListRecord, VettingStore } from '../../store/ports.ts';
 import type { ListEntry } from './lists.ts';
+import type { ScreeningSubject } from '../subjects.ts';
 import { SanctionsScreener, type ScreeningHit } from './screener.ts';
 
 export class SanctionsBook {
@@ -37,11 +38,16 @@ export class SanctionsBook {
   }
 
   screen(names: readonly string[], threshold: number): ScreeningHit[] {
-    const best = new Map<string, ScreeningHit>();
-    for (const name of names) {
-      for (const hit of this.screener.screen(name, threshold)) {
+    return this.screenSubjects(names.map((name) => ({ name, role: 'organisation' as const })), threshold).map(({ subject: _subject, ...hit }) => hit);
+  }
+
+  /** Hits for several subjects, one per list entry (its best match), each naming the subject it matched. */
+  screenSubjects<S extends ScreeningSubject>(subjects: readonly S[], threshold: number): Array<ScreeningHit & { subject: S }> {
+    const best = new Map<string, ScreeningHit & { subject: S }>();
+    for (const subject of subjects) {
+      for (const hit of this.screener.screen(subject.name, threshold)) {
         const prior = best.get(hit.entry_id);
-        if (!prior || prior.score < hit.score) best.set(hit.entry_id, { ...hit, matched_name: `${name} ~ ${hit.matched_name}` });
+        if (!prior || prior.score < hit.score) best.set(hit.entry_id, { ...hit, matched_name: `${subject.name} ~ ${hit.matched_name}`, subject });
       }
     }
     return [...best.values()].sort((a, b) => b.score - a.score);

@@ -1,0 +1,94 @@
+// What vetting checked and found, as data for the audit log and in words for its reason. Each statement is derived
+// from a check that ran: nothing is called "established" or "clean" that was not checked and found so.
+import type { Tier } from '../store/ports.ts';
+import { establishedGaps, tierGaps, yearsSince } from './eligibility.ts';
+import type { ScreeningHit } from './sanctions/screener.ts';
+import type { Application, VettingConfig } from './schema.ts';
+import type { ScreeningSubject } from './subjects.ts';
+
+export type SubjectHit = ScreeningHit & { subject: ScreeningSubject };
+
+/** A sanctions screening: against which list versions, of how many names, and what it found. */
+export interface SanctionsFinding {
+  /** False when no list was loaded: then nothing was screened and `hits` says nothing. */
+  ran: boolean;
+  list_versions: Record<string, number>;
+  threshold: number;
+  names_screened: number;
+  hits: Array<{ entry_id: string; source: string; listed_name: string; score: number; subject: ScreeningSubject }>;
+}
+
+export interface Assessment {
+  tier: Tier;
+  sanctions: SanctionsFinding;
+  /** The configured meaning of "established", whether this tier requires it, and whether the applicant meets it. */
+  established: { required: boolean; met: boolean; gaps: string[]; incorporated_years_ago: number };
+  /** All of the tier's requirements (established included when required). */
+  tier_requirements: { met: boolean; gaps: string[] };
+  enhanced_due_diligence: { required: boolean; reasons: string[] };
+}
+
+export function sanctionsFinding(hits: readonly SubjectHit[], listVersions: Record<string, number>, names: number, threshold: number): SanctionsFinding {
+  return {
+    ran: Object.keys(listVersions).length > 0,
+    list_versions: listVersions,
+    threshold,
+    names_screened: names,
+    hits: hits.map((h) => ({ entry_id: h.entry_id, source: h.source, listed_name: h.listed_name, score: h.score, subject: h.subject })),
+  };
+}
+
+export function assess(app: Application, tier: Tier, sanctions: SanctionsFinding, config: VettingConfig): Assessment {
+  const gaps = establishedGaps(app, config);
+  const tierGapList = tierGaps(app, tier, config);
+  const edd = config.edd_countries.includes(app.country) ? [`incorporated in ${app.country}, an enhanced-due-diligence jurisdiction`] : [];
+  return {
+    tier,
+    sanctions,
+    established: { required: config.tiers[tier].established, met: gaps.length === 0, gaps, incorporated_years_ago: Math.round(yearsSince(app.incorporated_on) * 10) / 10 },
+    tier_requirements: { met: tierGapList.length === 0, gaps: tierGapList },
+    enhanced_due_diligence: { required: edd.length > 0, reasons: edd },
+  };
+}
+
+/** Why an assessment cannot be approved without a reviewer ([] when it can). */
+export function reviewReasons(a: Assessment): string[] {
+  const reasons: string[] = [];
+  if (!a.sanctions.ran) reasons.push('no sanctions list is loaded, so the applicant was not screened');
+  if (a.sanctions.hits.length > 0) reasons.push(`possible sanctions match: ${describeHits(a.sanctions.hits)}`);
+  for (const r of a.enhanced_due_diligence.reasons) reasons.push(`enhanced due diligence required: ${r}`);
+  if (a.tier_requirements.gaps.length > 0) reasons.push(`requested tier ${a.tier}: ${a.tier_requirements.gaps.join(', ')}`);
+  return reasons;
+}
+
+/** The assessment in words, each clause a check and its result. */
+export function describeAssessment(a: Assessment): string {
+  return [describeSanctions(a.sanctions), describeEstablished(a), describeTier(a), describeEdd(a)].join('; ');
+}
+
+export function describeSanctions(s: SanctionsFinding): string {
+  if (!s.ran) return 'sanctions: not screened, no list loaded';
+  const lists = Object.entries(s.list_versions).map(([source, version]) => `${source} v${version}`).join(', ');
+  const found = s.hits.length === 0 ? 'no hits' : `${s.hits.length} possible match${s.hits.length === 1 ? '' : 'es'} (${describeHits(s.hits)})`;
+  return `sanctions: ${s.names_screened} name${s.names_screened === 1 ? '' : 's'} screened against ${lists} at threshold ${s.threshold}, ${found}`;
+}
+
+function describeEstablished(a: Assessment): string {
+  const e = a.established;
+  const result = e.met ? 'met' : `not met (${e.gaps.join(', ')})`;
+  return e.required ? `established (required for tier ${a.tier}): ${result}` : `established (not required for tier ${a.tier}): ${result}`;
+}
+
+function describeTier(a: Assessment): string {
+  return a.tier_requirements.met ? `tier ${a.tier} requirements: met` : `tier ${a.tier} requirements: not met (${a.tier_requirements.gaps.join(', ')})`;
+}
+
+function describeEdd(a: Assessment): string {
+  return a.enhanced_due_diligence.required ? `enhanced due diligence: required (${a.enhanced_due_diligence.reasons.join(', ')})` : 'enhanced due diligence: not required';
+}
+
+export const describeHits = (hits: ReadonlyArray<{ listed_name: string; source: string; entry_id: string; score: number; subject?: { name: string } }>) =>
+  hits
+    .slice(0, 3)
+    .map((h) => `${h.subject ? `${h.subject.name} ~ ` : ''}${h.listed_name} (${h.source} ${h.entry_id}, score ${h.score})`)
+    .join('; ');
