@@ -86,6 +86,7 @@ describe('conduit CLI', () => {
     const explain = await conduit(['policy', 'explain', '--org', cn.body.id, '--model', 'gpt-4o'], env);
     expect(explain.stdout).toMatch(/ALLOWED/);
     expect(explain.stdout).toMatch(/us-east\s+deny\s+openai-cn-from-singapore/);
+    expect(explain.stdout).toMatch(/Incorporated in CN; controlled from CN \(market greater-china\)/);
     const suspended = await conduit(['vetting', 'suspend', cn.body.id, '--reason', 'review'], env);
     expect(suspended.stdout).toMatch(/suspended/);
     const trail = await gw.admin('GET', `/audit?subject_id=${cn.body.id}`);
@@ -104,6 +105,9 @@ describe('conduit CLI', () => {
     expect(out.stdout).toMatch(/Margin by territory/);
     expect(out.stdout).toMatch(/^JP\s+\d+\s+[\d.,]+/m);
     expect(out.stdout).toMatch(/^TOTAL/m);
+    const byMarket = await conduit(['report', 'margin', '--month', month, '--by', 'market'], env);
+    expect(byMarket.stdout).toMatch(/Margin by market/);
+    expect(byMarket.stdout).toMatch(/^JP\s+\d+\s+[\d.,]+/m);
     const bad = await conduit(['report', 'margin', '--month', 'March'], env);
     expect(bad.code).toBe(1);
   });

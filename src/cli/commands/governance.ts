@@ -73,9 +73,19 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: ConnOpts & { org: string; model: string; region?: string }) => {
       const q = new URLSearchParams({ org: opts.org, model: opts.model, ...(opts.region ? { region: opts.region } : {}) });
-      const res = (await call(opts, 'GET', `/policy/explain?${q}`)) as { allowed: boolean; policy_version: number; decisions: Array<{ deployment: string; region: string; allowed: boolean; rule: string; reason: string }> };
+      const res = (await call(opts, 'GET', `/policy/explain?${q}`)) as {
+        allowed: boolean;
+        policy_version: number;
+        jurisdiction: { incorporated: string; controlling_country: string; controlling_market: string };
+        decisions: Array<{ deployment: string; region: string; allowed: boolean; rule: string; reason: string }>;
+      };
+      const j = res.jurisdiction;
       print(res, opts.json === true, () =>
-        [`${opts.model} for ${opts.org}: ${res.allowed ? 'ALLOWED' : 'DENIED'} (policy version ${res.policy_version})`, renderTable(['DEPLOYMENT', 'REGION', 'DECISION', 'RULE', 'REASON'], res.decisions.map((d) => [d.deployment, d.region, d.allowed ? 'allow' : 'deny', d.rule, d.reason]))].join('\n'),
+        [
+          `${opts.model} for ${opts.org}: ${res.allowed ? 'ALLOWED' : 'DENIED'} (policy version ${res.policy_version})`,
+          `Incorporated in ${j.incorporated}; controlled from ${j.controlling_country} (market ${j.controlling_market})`,
+          renderTable(['DEPLOYMENT', 'REGION', 'DECISION', 'RULE', 'REASON'], res.decisions.map((d) => [d.deployment, d.region, d.allowed ? 'allow' : 'deny', d.rule, d.reason])),
+        ].join('\n'),
       );
     });
 
