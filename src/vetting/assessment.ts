@@ -3,7 +3,7 @@
 import type { Tier } from '../store/ports.ts';
 import { establishedGaps, tierGaps, yearsSince } from './eligibility.ts';
 import type { ScreeningHit } from './sanctions/screener.ts';
-import type { Application, VettingConfig } from './schema.ts';
+import { isOperatorSubmission, type Submission, type VettingConfig } from './schema.ts';
 import type { ScreeningSubject } from './subjects.ts';
 
 export type SubjectHit = ScreeningHit & { subject: ScreeningSubject };
@@ -19,12 +19,14 @@ export interface SanctionsFinding {
 }
 
 export interface Assessment {
+  /** An application, or an organisation an operator created (onboarded outside Conduit: the operator chose its tier). */
+  origin: 'application' | 'operator';
   tier: Tier;
   sanctions: SanctionsFinding;
-  /** The configured meaning of "established", whether this tier requires it, and whether the applicant meets it. */
-  established: { required: boolean; met: boolean; gaps: string[]; incorporated_years_ago: number };
-  /** All of the tier's requirements (established included when required). */
-  tier_requirements: { met: boolean; gaps: string[] };
+  /** The configured meaning of "established", whether this tier requires it, and whether the applicant meets it; null when not assessed. */
+  established: { required: boolean; met: boolean; gaps: string[]; incorporated_years_ago: number } | null;
+  /** All of the tier's requirements (established included when required); null when not assessed. */
+  tier_requirements: { met: boolean; gaps: string[] } | null;
   enhanced_due_diligence: { required: boolean; reasons: string[] };
 }
 
@@ -38,16 +40,19 @@ export function sanctionsFinding(hits: readonly SubjectHit[], listVersions: Reco
   };
 }
 
-export function assess(app: Application, tier: Tier, sanctions: SanctionsFinding, config: VettingConfig): Assessment {
-  const gaps = establishedGaps(app, config);
-  const tierGapList = tierGaps(app, tier, config);
-  const edd = config.edd_countries.includes(app.country) ? [`incorporated in ${app.country}, an enhanced-due-diligence jurisdiction`] : [];
+export function assess(submission: Submission, tier: Tier, sanctions: SanctionsFinding, config: VettingConfig): Assessment {
+  const edd = config.edd_countries.includes(submission.country) ? [`incorporated in ${submission.country}, an enhanced-due-diligence jurisdiction`] : [];
+  const enhanced_due_diligence = { required: edd.length > 0, reasons: edd };
+  if (isOperatorSubmission(submission)) return { origin: 'operator', tier, sanctions, established: null, tier_requirements: null, enhanced_due_diligence };
+  const gaps = establishedGaps(submission, config);
+  const tierGapList = tierGaps(submission, tier, config);
   return {
+    origin: 'application',
     tier,
     sanctions,
-    established: { required: config.tiers[tier].established, met: gaps.length === 0, gaps, incorporated_years_ago: Math.round(yearsSince(app.incorporated_on) * 10) / 10 },
+    established: { required: config.tiers[tier].established, met: gaps.length === 0, gaps, incorporated_years_ago: Math.round(yearsSince(submission.incorporated_on) * 10) / 10 },
     tier_requirements: { met: tierGapList.length === 0, gaps: tierGapList },
-    enhanced_due_diligence: { required: edd.length > 0, reasons: edd },
+    enhanced_due_diligence,
   };
 }
 
@@ -57,12 +62,13 @@ export function reviewReasons(a: Assessment): string[] {
   if (!a.sanctions.ran) reasons.push('no sanctions list is loaded, so the applicant was not screened');
   if (a.sanctions.hits.length > 0) reasons.push(`possible sanctions match: ${describeHits(a.sanctions.hits)}`);
   for (const r of a.enhanced_due_diligence.reasons) reasons.push(`enhanced due diligence required: ${r}`);
-  if (a.tier_requirements.gaps.length > 0) reasons.push(`requested tier ${a.tier}: ${a.tier_requirements.gaps.join(', ')}`);
+  if (a.tier_requirements && a.tier_requirements.gaps.length > 0) reasons.push(`requested tier ${a.tier}: ${a.tier_requirements.gaps.join(', ')}`);
   return reasons;
 }
 
 /** The assessment in words, each clause a check and its result. */
 export function describeAssessment(a: Assessment): string {
+  if (a.origin === 'operator') return [describeSanctions(a.sanctions), `established and tier ${a.tier} requirements: not assessed (created by an operator, onboarded outside Conduit)`, describeEdd(a)].join('; ');
   return [describeSanctions(a.sanctions), describeEstablished(a), describeTier(a), describeEdd(a)].join('; ');
 }
 
@@ -75,11 +81,13 @@ export function describeSanctions(s: SanctionsFinding): string {
 
 function describeEstablished(a: Assessment): string {
   const e = a.established;
+  if (!e) return 'established: not assessed';
   const result = e.met ? 'met' : `not met (${e.gaps.join(', ')})`;
   return e.required ? `established (required for tier ${a.tier}): ${result}` : `established (not required for tier ${a.tier}): ${result}`;
 }
 
 function describeTier(a: Assessment): string {
+  if (!a.tier_requirements) return `tier ${a.tier} requirements: not assessed`;
   return a.tier_requirements.met ? `tier ${a.tier} requirements: met` : `tier ${a.tier} requirements: not met (${a.tier_requirements.gaps.join(', ')})`;
 }
 

@@ -57,6 +57,12 @@ const ownerSchema: z.ZodType<Owner> = z.lazy(() =>
     .strict(),
 );
 
+/** Owners with their shares, parents nested: applications and operator-created organisations alike. */
+export const ownershipSchema = z.array(ownerSchema).superRefine((owners, ctx) => {
+  const total = owners.reduce((sum, o) => sum + o.share_pct, 0);
+  if (total > 100.0001) ctx.addIssue({ code: 'custom', message: `shares add up to ${total}%, more than 100%` });
+});
+
 export const applicationSchema = z
   .object({
     legal_name: z.string().trim().min(2).max(300),
@@ -65,16 +71,27 @@ export const applicationSchema = z
     address: z.string().trim().min(5).max(500),
     website: z.string().url().optional(),
     incorporated_on: z.string().date('must be a date (YYYY-MM-DD)'),
-    ownership: z.array(ownerSchema).default([]),
+    ownership: ownershipSchema.default([]),
     intended_use: z.string().trim().min(10).max(2000),
     expected_monthly_volume_usd: z.number().min(0),
     requested_tier: tier.default('trial'),
   })
   .strict()
   .superRefine((a, ctx) => {
-    const total = a.ownership.reduce((sum, o) => sum + o.share_pct, 0);
-    if (total > 100.0001) ctx.addIssue({ code: 'custom', path: ['ownership'], message: `shares add up to ${total}%, more than 100%` });
     if (Date.parse(a.incorporated_on) > Date.now()) ctx.addIssue({ code: 'custom', path: ['incorporated_on'], message: 'is in the future' });
   });
 
 export type Application = z.infer<typeof applicationSchema>;
+
+/** What an operator gave when it created an organisation itself (POST /admin/v1/orgs): its application record. */
+export interface OperatorSubmission {
+  origin: 'operator';
+  name: string;
+  country: string;
+  tier: z.infer<typeof tier>;
+  ownership: Owner[];
+}
+
+export type Submission = Application | OperatorSubmission;
+
+export const isOperatorSubmission = (s: Submission | Record<string, unknown>): s is OperatorSubmission => (s as { origin?: unknown }).origin === 'operator';

@@ -8,7 +8,8 @@ import { assess, describeAssessment, describeHits, describeSanctions, reviewReas
 import { tierGaps } from './eligibility.ts';
 import type { SanctionsBook } from './sanctions/book.ts';
 import type { ScreeningHit } from './sanctions/screener.ts';
-import type { Application, VettingConfig } from './schema.ts';
+import { isOperatorSubmission, type Application, type OperatorSubmission, type Submission, type VettingConfig } from './schema.ts';
+import type { Owner } from '../policy/ownership.ts';
 import { subjectsOf, type ScreeningSubject } from './subjects.ts';
 
 const TRANSITIONS: Record<string, OrgStatus[]> = {
@@ -18,6 +19,11 @@ const TRANSITIONS: Record<string, OrgStatus[]> = {
   suspend: ['approved'],
   reinstate: ['suspended'],
 };
+
+interface Screening {
+  hits: SubjectHit[];
+  finding: SanctionsFinding;
+}
 
 export interface Decision {
   actor: string;
@@ -42,14 +48,32 @@ export class VettingService {
     return this.screen(org.id, 'system');
   }
 
+  /**
+   * An organisation an operator creates (onboarded outside Conduit) is screened with its owners like any applicant:
+   * nothing found, it is approved at the operator's tier as before; a hit sends it to review.
+   */
+  async createByOperator(input: { name: string; country: string; tier?: Tier; ownership?: Owner[] }, actor: string): Promise<Org> {
+    const submission: OperatorSubmission = { origin: 'operator', name: input.name, country: input.country, tier: input.tier ?? 'trial', ownership: input.ownership ?? [] };
+    const screening = this.screenNow(subjectsOf({ names: [submission.name], ownership: submission.ownership }));
+    const held = screening.hits.length > 0;
+    const org = await this.tenancy.createOrg({ name: submission.name, country: submission.country, tier: submission.tier, ...(input.ownership ? { ownership: submission.ownership } : {}) }, held ? 'needs_review' : 'approved');
+    const record: ApplicationRecord = { org_id: org.id, submitted_at: org.created_at, data: submission as unknown as Record<string, unknown>, screening: null, approvals: held ? [] : [{ actor, at: org.created_at, tier: submission.tier }] };
+    const checks = assess(submission, submission.tier, screening.finding, this.config);
+    const outcome = held ? 'held for review' : `approved at tier ${submission.tier}`;
+    await this.audit.append({ actor, action: 'org.created', subject_type: 'org', subject_id: org.id, reason: `created by an operator (onboarded outside Conduit), ${outcome}: ${describeAssessment(checks)}`, data: { name: org.name, country: org.country, tier: org.tier, status: org.status, checks } });
+    await this.recordScreening(record, screening, actor);
+    if (held) await this.audit.append({ actor, action: 'vetting.needs_review', subject_type: 'org', subject_id: org.id, reason: reviewReasons(checks).join('; '), data: { from: null, to: 'needs_review', checks } });
+    return org;
+  }
+
   /** Screens an organisation's names against the current lists and decides what follows. */
   async screen(orgId: string, actor: string): Promise<{ org: Org; application: ApplicationRecord }> {
     const { org, record } = await this.load(orgId, 'screen');
-    const app = record.data as unknown as Application;
+    const app = record.data as unknown as Submission;
     if (org.status === 'applied') await this.setStatus(org, 'screening', { actor, reason: 'screening started' });
-    const finding = await this.screenRecord(record, subjectsOf({ names: [app.legal_name, org.name], ownership: app.ownership }), actor);
+    const finding = await this.screenRecord(record, subjectsOfSubmission(app, org), actor);
     const current = (await this.tenancy.getOrg(orgId))!;
-    if (current.status !== 'screening') {
+    if (current.status !== 'screening' || isOperatorSubmission(app)) {
       // A customer already decided on: a new hit sends an approved one back to review, nothing else changes.
       if (finding.hits.length > 0 && current.status === 'approved') await this.setStatus(current, 'needs_review', { actor, reason: `sanctions hit on re-screening: ${describeHits(finding.hits)}` });
       return { org: (await this.tenancy.getOrg(orgId))!, application: record };
@@ -70,9 +94,10 @@ export class VettingService {
 
   async approve(orgId: string, input: Decision & { tier?: Tier }): Promise<Org> {
     const { org, record } = await this.load(orgId, 'approve');
-    const app = record.data as unknown as Application;
-    const tier = input.tier ?? app.requested_tier;
-    const gaps = tierGaps(app, tier, this.config);
+    const app = record.data as unknown as Submission;
+    const tier = input.tier ?? (isOperatorSubmission(app) ? app.tier : app.requested_tier);
+    // An operator-created customer's tier is the operator's call (its application data was never collected).
+    const gaps = isOperatorSubmission(app) ? [] : tierGaps(app, tier, this.config);
     if (gaps.length > 0) throw new GatewayError(422, 'tier_not_eligible', `Organisation ${orgId} cannot hold tier ${tier}: ${gaps.join('; ')}.`, { param: 'tier' });
     // What the approver approved over: the latest screening and the rules at this tier.
     const checks = assess(app, tier, findingOf(record), this.config);
@@ -123,12 +148,13 @@ export class VettingService {
       const before = new Set((record.screening?.hits ?? []).map((h) => String(h.entry_id)));
       const { application } = await this.screen(record.org_id, actor);
       const fresh = ((application.screening?.hits ?? []) as unknown as ScreeningHit[]).filter((h) => !before.has(h.entry_id));
-      if (fresh.length > 0) report.push({ org_id: record.org_id, name: String(record.data.legal_name), new_hits: fresh });
+      const data = record.data as unknown as Submission;
+      if (fresh.length > 0) report.push({ org_id: record.org_id, name: isOperatorSubmission(data) ? data.name : data.legal_name, new_hits: fresh });
     }
     for (const org of await this.tenancy.listOrgs()) {
       if (await this.store.getApplication(org.id)) continue;
-      // Operator-created customers have no application: screen their name alone.
-      const hits = this.sanctions.screen([org.name], this.config.sanctions_threshold);
+      // Operator-created before they were screened at creation: no record, so their name and owners alone.
+      const hits = this.sanctions.screen(subjectsOf({ names: [org.name], ownership: org.ownership }).map((s) => s.name), this.config.sanctions_threshold);
       if (hits.length > 0) {
         report.push({ org_id: org.id, name: org.name, new_hits: hits });
         if (org.status === 'approved') await this.setStatus(org, 'needs_review', { actor, reason: `sanctions hit on re-screening: ${describeHits(hits)}` });
@@ -139,19 +165,26 @@ export class VettingService {
 
   /** Screens the subjects, stores the screening on the record and audits what it found. */
   private async screenRecord(record: ApplicationRecord, subjects: ScreeningSubject[], actor: string): Promise<SanctionsFinding> {
+    return this.recordScreening(record, this.screenNow(subjects), actor);
+  }
+
+  private screenNow(subjects: ScreeningSubject[]): Screening {
     const threshold = this.config.sanctions_threshold;
     const hits = this.sanctions.screenSubjects(subjects, threshold);
-    const listVersions = this.sanctions.versions();
-    record.screening = { screened_at: new Date().toISOString(), list_versions: listVersions, threshold, names_screened: subjects.length, hits: hits as unknown as Array<Record<string, unknown>> };
+    return { hits, finding: sanctionsFinding(hits, this.sanctions.versions(), subjects.length, threshold) };
+  }
+
+  private async recordScreening(record: ApplicationRecord, { hits, finding }: Screening, actor: string): Promise<SanctionsFinding> {
+    const { list_versions, threshold, names_screened } = finding;
+    record.screening = { screened_at: new Date().toISOString(), list_versions, threshold, names_screened, hits: hits as unknown as Array<Record<string, unknown>> };
     await this.store.saveApplication(record);
-    const finding = sanctionsFinding(hits, listVersions, subjects.length, threshold);
     await this.audit.append({
       actor,
       action: 'vetting.screened',
       subject_type: 'org',
       subject_id: record.org_id,
       reason: describeSanctions(finding),
-      data: { hits: hits.map((h) => ({ entry_id: h.entry_id, score: h.score, subject: h.subject })), list_versions: listVersions, lists_loaded: finding.ran, names_screened: subjects.length, threshold },
+      data: { hits: hits.map((h) => ({ entry_id: h.entry_id, score: h.score, subject: h.subject })), list_versions, lists_loaded: finding.ran, names_screened, threshold },
     });
     return finding;
   }
@@ -179,6 +212,10 @@ export class VettingService {
     await this.audit.append({ actor: decision.actor, action: `vetting.${status}`, subject_type: 'org', subject_id: org.id, reason: decision.reason, data: { from: org.status, to: status, ...data } });
     return updated;
   }
+}
+
+function subjectsOfSubmission(s: Submission, org: Org): ScreeningSubject[] {
+  return subjectsOf({ names: [isOperatorSubmission(s) ? s.name : s.legal_name, org.name], ownership: s.ownership });
 }
 
 /** The latest screening stored on a record, as a finding (records screened before names were counted say 0). */

@@ -9,6 +9,8 @@ import { api } from '../api.ts';
 import { actorOf } from '../actor.ts';
 import { orgOr404 as findOrg } from '../lookups.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
+import { ownershipSchema } from '../../vetting/schema.ts';
+import type { VettingService } from '../../vetting/service.ts';
 
 const tierSchema = z.enum(['trial', 'verified', 'strategic']);
 // Unknown fields are ignored (zod strips them) so that clients written today keep working.
@@ -16,6 +18,8 @@ const newOrgSchema = z.object({
   name: z.string().trim().min(1, 'must be a non-empty string').max(200),
   country: z.string().regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "DE"').transform((c) => c.toUpperCase()),
   tier: tierSchema.optional(),
+  /** Owners with their shares, as in applications: screened with the organisation, and kept for ownership look-through. */
+  ownership: ownershipSchema.optional(),
 });
 const newKeySchema = z.object({ name: z.string().trim().min(1).max(200).optional() });
 const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time').transform((v) => new Date(v).toISOString());
@@ -23,16 +27,15 @@ const rangeSchema = z.object({ from: isoDate.optional(), to: isoDate.optional() 
 const idParams = z.object({ id: z.string().min(1) });
 const keyParams = z.object({ id: z.string(), keyId: z.string() });
 
-export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; usage: UsageStore; audit: AuditLog }): void {
-  const { tenancy, usage, audit } = deps;
+export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; usage: UsageStore; audit: AuditLog; vetting: VettingService }): void {
+  const { tenancy, usage, audit, vetting } = deps;
 
   const orgOr404 = (id: string) => findOrg(tenancy, id);
 
-  app.post('/orgs', api({ summary: 'Create an organisation, approved at once (unknown fields are ignored)', body: newOrgSchema, status: 201 }), async (request, reply) => {
+  app.post('/orgs', api({ summary: 'Create an organisation: screened with its owners, approved at once unless a sanctions hit sends it to review (unknown fields are ignored)', body: newOrgSchema, status: 201 }), async (request, reply) => {
     const input = parseInput(newOrgSchema, request.body);
-    // A known customer onboarded outside the system: approved at once, and recorded like any other decision.
-    const org = await tenancy.createOrg(input);
-    await audit.append({ actor: actorOf(request), action: 'org.created', subject_type: 'org', subject_id: org.id, reason: 'created by an operator (onboarded outside Conduit)', data: { name: org.name, country: org.country, tier: org.tier, status: org.status } });
+    // A known customer onboarded outside the system: screened like any other, and the decision recorded like any other.
+    const org = await vetting.createByOperator(input, actorOf(request));
     reply.code(201);
     return org;
   });
