@@ -4,6 +4,7 @@ import { simulatorFaultsSchema } from '../providers/simulator/faults.ts';
 import { policySchema } from '../policy/schema.ts';
 import { vettingSchema } from '../vetting/schema.ts';
 import { pricingConfigSchema } from '../metering/pricebook.ts';
+import { invoicingConfigSchema } from '../metering/tax.ts';
 import { abuseConfigSchema } from '../abuse/enforcement.ts';
 import { disclosureDefaultsSchema } from '../provenance/disclosure.ts';
 import { auditConfigSchema } from '../audit/config.ts';
@@ -223,6 +224,8 @@ export const configSchema = z
     policy: policySchema.default(() => policySchema.parse({})),
     /** The initial price book, and what a price below cost gets (below_cost: warn, the default, or refuse). */
     pricing: pricingConfigSchema.default(() => pricingConfigSchema.parse({ currency: 'USD' })),
+    /** Invoices: the seller, payment terms, tax rules by the customer's country. */
+    invoicing: invoicingConfigSchema.default(() => invoicingConfigSchema.parse({})),
     /** Rate limits each customer tier gets unless its organisation or key has its own. */
     limits: limitsConfigSchema.default(() => limitsConfigSchema.parse({})),
     abuse: abuseConfigSchema.default(() => abuseConfigSchema.parse({})),
