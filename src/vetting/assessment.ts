@@ -2,11 +2,11 @@
 // from a check that ran: nothing is called "established" or "clean" that was not checked and found so.
 import type { Tier } from '../store/ports.ts';
 import { establishedGaps, tierGaps, yearsSince } from './eligibility.ts';
-import type { ScreeningHit } from './sanctions/screener.ts';
+import type { SubjectHit } from './sanctions/book.ts';
+import { politicallyExposed } from './kyb.ts';
 import { isOperatorSubmission, type Submission, type VettingConfig } from './schema.ts';
-import type { ScreeningSubject } from './subjects.ts';
+import type { SubjectRole } from './subjects.ts';
 
-export type SubjectHit = ScreeningHit & { subject: ScreeningSubject };
 
 /** A sanctions screening: against which list versions, of how many names, and what it found. */
 export interface SanctionsFinding {
@@ -15,7 +15,7 @@ export interface SanctionsFinding {
   list_versions: Record<string, number>;
   threshold: number;
   names_screened: number;
-  hits: Array<{ entry_id: string; source: string; listed_name: string; score: number; subject: ScreeningSubject }>;
+  hits: Array<{ entry_id: string; source: string; listed_name: string; score: number; subject: { name: string; role: SubjectRole }; date_of_birth_check?: 'consistent' | 'differs' }>;
 }
 
 export interface Assessment {
@@ -28,6 +28,8 @@ export interface Assessment {
   /** All of the tier's requirements (established included when required); null when not assessed. */
   tier_requirements: { met: boolean; gaps: string[] } | null;
   enhanced_due_diligence: { required: boolean; reasons: string[] };
+  /** What the applicant declared about the people behind it and the documents backing it (as declared, not verified). */
+  declarations: { beneficial_owners: number; directors: number; documents: string[]; politically_exposed: string[] };
 }
 
 export function sanctionsFinding(hits: readonly SubjectHit[], listVersions: Record<string, number>, names: number, threshold: number): SanctionsFinding {
@@ -36,14 +38,21 @@ export function sanctionsFinding(hits: readonly SubjectHit[], listVersions: Reco
     list_versions: listVersions,
     threshold,
     names_screened: names,
-    hits: hits.map((h) => ({ entry_id: h.entry_id, source: h.source, listed_name: h.listed_name, score: h.score, subject: h.subject })),
+    hits: hits.map((h) => ({ entry_id: h.entry_id, source: h.source, listed_name: h.listed_name, score: h.score, subject: h.subject, ...(h.date_of_birth_check ? { date_of_birth_check: h.date_of_birth_check } : {}) })),
   };
 }
 
 export function assess(submission: Submission, tier: Tier, sanctions: SanctionsFinding, config: VettingConfig): Assessment {
   const edd = config.edd_countries.includes(submission.country) ? [`incorporated in ${submission.country}, an enhanced-due-diligence jurisdiction`] : [];
+  for (const p of politicallyExposed(submission)) edd.push(`${p.name} (${p.role.replace('_', ' ')}) is a politically exposed person${p.details ? `: ${p.details}` : ''}`);
   const enhanced_due_diligence = { required: edd.length > 0, reasons: edd };
-  if (isOperatorSubmission(submission)) return { origin: 'operator', tier, sanctions, established: null, tier_requirements: null, enhanced_due_diligence };
+  const declarations = {
+    beneficial_owners: submission.beneficial_owners?.length ?? 0,
+    directors: submission.directors?.length ?? 0,
+    documents: (submission.documents ?? []).map((d) => d.kind),
+    politically_exposed: politicallyExposed(submission).map((p) => p.name),
+  };
+  if (isOperatorSubmission(submission)) return { origin: 'operator', tier, sanctions, established: null, tier_requirements: null, enhanced_due_diligence, declarations };
   const gaps = establishedGaps(submission, config);
   const tierGapList = tierGaps(submission, tier, config);
   return {
@@ -53,6 +62,7 @@ export function assess(submission: Submission, tier: Tier, sanctions: SanctionsF
     established: { required: config.tiers[tier].established, met: gaps.length === 0, gaps, incorporated_years_ago: Math.round(yearsSince(submission.incorporated_on) * 10) / 10 },
     tier_requirements: { met: tierGapList.length === 0, gaps: tierGapList },
     enhanced_due_diligence,
+    declarations,
   };
 }
 
@@ -68,8 +78,8 @@ export function reviewReasons(a: Assessment): string[] {
 
 /** The assessment in words, each clause a check and its result. */
 export function describeAssessment(a: Assessment): string {
-  if (a.origin === 'operator') return [describeSanctions(a.sanctions), `established and tier ${a.tier} requirements: not assessed (created by an operator, onboarded outside Conduit)`, describeEdd(a)].join('; ');
-  return [describeSanctions(a.sanctions), describeEstablished(a), describeTier(a), describeEdd(a)].join('; ');
+  if (a.origin === 'operator') return [describeSanctions(a.sanctions), `established and tier ${a.tier} requirements: not assessed (created by an operator, onboarded outside Conduit)`, describeEdd(a), describeDeclarations(a)].join('; ');
+  return [describeSanctions(a.sanctions), describeEstablished(a), describeTier(a), describeEdd(a), describeDeclarations(a)].join('; ');
 }
 
 export function describeSanctions(s: SanctionsFinding): string {
@@ -93,6 +103,12 @@ function describeTier(a: Assessment): string {
 
 function describeEdd(a: Assessment): string {
   return a.enhanced_due_diligence.required ? `enhanced due diligence: required (${a.enhanced_due_diligence.reasons.join(', ')})` : 'enhanced due diligence: not required';
+}
+
+function describeDeclarations(a: Assessment): string {
+  const d = a.declarations;
+  const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
+  return `declared: ${n(d.beneficial_owners, 'beneficial owner')}, ${n(d.directors, 'director')}, ${n(d.documents.length, 'document reference')}`;
 }
 
 export const describeHits = (hits: ReadonlyArray<{ listed_name: string; source: string; entry_id: string; score: number; subject?: { name: string } }>) =>

@@ -1,6 +1,7 @@
 // Vetting configuration and the application a business customer submits.
 import { z } from 'zod';
 import type { Owner } from '../policy/ownership.ts';
+import { kybFields, type KybDeclarations } from './kyb.ts';
 
 const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "DE"');
 const tier = z.enum(['trial', 'verified', 'strategic']);
@@ -75,6 +76,7 @@ export const applicationSchema = z
     intended_use: z.string().trim().min(10).max(2000),
     expected_monthly_volume_usd: z.number().min(0),
     requested_tier: tier.default('trial'),
+    ...kybFields,
   })
   .strict()
   .superRefine((a, ctx) => {
@@ -84,7 +86,7 @@ export const applicationSchema = z
 export type Application = z.infer<typeof applicationSchema>;
 
 /** What an operator gave when it created an organisation itself (POST /admin/v1/orgs): its application record. */
-export interface OperatorSubmission {
+export interface OperatorSubmission extends KybDeclarations {
   origin: 'operator';
   name: string;
   country: string;

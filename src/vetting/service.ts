@@ -4,12 +4,13 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { GatewayError, notFound } from '../errors.ts';
 import type { ApplicationRecord, Org, OrgStatus, Tier, VettingStore } from '../store/ports.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
-import { assess, describeAssessment, describeHits, describeSanctions, reviewReasons, sanctionsFinding, type SanctionsFinding, type SubjectHit } from './assessment.ts';
+import { assess, describeAssessment, describeHits, describeSanctions, reviewReasons, sanctionsFinding, type SanctionsFinding } from './assessment.ts';
 import { tierGaps } from './eligibility.ts';
-import type { SanctionsBook } from './sanctions/book.ts';
+import type { SanctionsBook, SubjectHit } from './sanctions/book.ts';
 import type { ScreeningHit } from './sanctions/screener.ts';
 import { isOperatorSubmission, type Application, type OperatorSubmission, type Submission, type VettingConfig } from './schema.ts';
 import type { Owner } from '../policy/ownership.ts';
+import type { KybDeclarations } from './kyb.ts';
 import { subjectsOf, type ScreeningSubject } from './subjects.ts';
 
 const TRANSITIONS: Record<string, OrgStatus[]> = {
@@ -52,9 +53,18 @@ export class VettingService {
    * An organisation an operator creates (onboarded outside Conduit) is screened with its owners like any applicant:
    * nothing found, it is approved at the operator's tier as before; a hit sends it to review.
    */
-  async createByOperator(input: { name: string; country: string; tier?: Tier; ownership?: Owner[] }, actor: string): Promise<Org> {
-    const submission: OperatorSubmission = { origin: 'operator', name: input.name, country: input.country, tier: input.tier ?? 'trial', ownership: input.ownership ?? [] };
-    const screening = this.screenNow(subjectsOf({ names: [submission.name], ownership: submission.ownership }));
+  async createByOperator(input: { name: string; country: string; tier?: Tier; ownership?: Owner[] } & KybDeclarations, actor: string): Promise<Org> {
+    const submission: OperatorSubmission = {
+      origin: 'operator',
+      name: input.name,
+      country: input.country,
+      tier: input.tier ?? 'trial',
+      ownership: input.ownership ?? [],
+      beneficial_owners: input.beneficial_owners ?? [],
+      directors: input.directors ?? [],
+      documents: input.documents ?? [],
+    };
+    const screening = this.screenNow(subjectsOf({ ...submission, names: [submission.name] }));
     const held = screening.hits.length > 0;
     const org = await this.tenancy.createOrg({ name: submission.name, country: submission.country, tier: submission.tier, ...(input.ownership ? { ownership: submission.ownership } : {}) }, held ? 'needs_review' : 'approved');
     const record: ApplicationRecord = { org_id: org.id, submitted_at: org.created_at, data: submission as unknown as Record<string, unknown>, screening: null, approvals: held ? [] : [{ actor, at: org.created_at, tier: submission.tier }] };
@@ -101,7 +111,7 @@ export class VettingService {
     if (gaps.length > 0) throw new GatewayError(422, 'tier_not_eligible', `Organisation ${orgId} cannot hold tier ${tier}: ${gaps.join('; ')}.`, { param: 'tier' });
     // What the approver approved over: the latest screening and the rules at this tier.
     const checks = assess(app, tier, findingOf(record), this.config);
-    if (this.needsSecondApprover(org)) {
+    if (checks.enhanced_due_diligence.required) {
       const prior = record.approvals.filter((a) => a.actor !== 'system');
       if (prior.some((a) => a.actor === input.actor)) {
         throw new GatewayError(409, 'second_approver_required', `Enhanced due diligence: ${input.actor} already approved ${orgId}; a different approver must confirm.`);
@@ -189,10 +199,6 @@ export class VettingService {
     return finding;
   }
 
-  private needsSecondApprover(org: Org): boolean {
-    return this.config.edd_countries.includes(org.country);
-  }
-
   private async load(orgId: string, verb: keyof typeof TRANSITIONS) {
     const org = await this.orgIn(orgId, verb);
     const record = await this.store.getApplication(orgId);
@@ -215,7 +221,7 @@ export class VettingService {
 }
 
 function subjectsOfSubmission(s: Submission, org: Org): ScreeningSubject[] {
-  return subjectsOf({ names: [isOperatorSubmission(s) ? s.name : s.legal_name, org.name], ownership: s.ownership });
+  return subjectsOf({ ...s, names: [isOperatorSubmission(s) ? s.name : s.legal_name, org.name] });
 }
 
 /** The latest screening stored on a record, as a finding (records screened before names were counted say 0). */

@@ -9,6 +9,7 @@ import { api } from '../api.ts';
 import { actorOf } from '../actor.ts';
 import { orgOr404 as findOrg } from '../lookups.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
+import { kybFields } from '../../vetting/kyb.ts';
 import { ownershipSchema } from '../../vetting/schema.ts';
 import type { VettingService } from '../../vetting/service.ts';
 
@@ -20,6 +21,8 @@ const newOrgSchema = z.object({
   tier: tierSchema.optional(),
   /** Owners with their shares, as in applications: screened with the organisation, and kept for ownership look-through. */
   ownership: ownershipSchema.optional(),
+  /** The people behind it and document references, as in applications: the people are screened too. */
+  ...kybFields,
 });
 const newKeySchema = z.object({ name: z.string().trim().min(1).max(200).optional() });
 const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time').transform((v) => new Date(v).toISOString());

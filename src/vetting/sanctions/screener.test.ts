@@ -21,6 +21,13 @@ describe('sanctions lists', () => {
     expect(qvs.source).toMatch(/Entity List/);
   });
 
+  it('read a listed person\'s dates of birth from OFAC remarks and the CSL column', () => {
+    const sdn = parseOfacSdn(Buffer.from('7001,"DOE, John","individual","TEST","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","DOB 12 Jan 1965; alt. DOB 1966; POB Nowhere."\n'));
+    expect(sdn[0]!.dates_of_birth).toEqual(['12 Jan 1965', '1966']);
+    const csl = parseConsolidatedList(Buffer.from('_id,source,name,alt_names,type,dates_of_birth\nx1,SDN,"DOE, Jane",,Individual,1970-02-03; 1971\nx2,SDN,ACME,,Entity,\n'));
+    expect(csl.map((e) => e.dates_of_birth)).toEqual([['1970-02-03', '1971'], undefined]);
+  });
+
   it('reject malformed files with the line, loading nothing', () => {
     expect(() => parseOfacSdn(Buffer.from('1,"A","b"\n'))).toThrow(/sdn.csv, line 1: expected 12 columns/);
     expect(() => parseOfacSdn(Buffer.from('9001,"TRUNCATED NAME, -0- \n'))).toThrow(/never closed/);

@@ -11,6 +11,8 @@ export interface ScreeningHit {
   score: number;
   programs: string;
   type: string;
+  /** A listed person's dates of birth, when the list gives them. */
+  dates_of_birth?: string[];
 }
 
 interface IndexedName {
@@ -84,6 +86,7 @@ export class SanctionsScreener {
         score,
         programs: indexed.entry.programs,
         type: indexed.entry.type,
+        ...(indexed.entry.dates_of_birth ? { dates_of_birth: indexed.entry.dates_of_birth } : {}),
       });
     }
     return [...best.values()].sort((a, b) => b.score - a.score);
