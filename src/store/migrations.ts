@@ -196,4 +196,30 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('signing_keys').addColumn('revocation_reason', 'text').execute();
     },
   },
+  '0016_invoicing': {
+    async up(db: Kysely<any>) {
+      // Issued invoices and credit notes, stored whole as issued (never updated); the numbering sequences they draw
+      // from, advanced in the same transaction as the document is stored (no gaps); customers' billing details.
+      await db.schema
+        .createTable('issued_documents')
+        .addColumn('number', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('month', 'text', (c) => c.notNull())
+        .addColumn('issued_at', 'text', (c) => c.notNull())
+        .addColumn('invoice_number', 'text')
+        .addColumn('document', 'text', (c) => c.notNull())
+        .execute();
+      // One invoice per organisation and month (credit notes carry their invoice's number instead).
+      await db.schema.createIndex('issued_invoices_org_month').on('issued_documents').columns(['org_id', 'month']).unique().where(sql.ref('kind'), '=', 'invoice').execute();
+      await db.schema.createIndex('issued_documents_invoice').on('issued_documents').column('invoice_number').execute();
+      await db.schema.createTable('document_sequences').addColumn('series', 'text', (c) => c.primaryKey()).addColumn('last_value', 'integer', (c) => c.notNull()).execute();
+      await db.schema
+        .createTable('billing_profiles')
+        .addColumn('org_id', 'text', (c) => c.primaryKey())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('profile', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

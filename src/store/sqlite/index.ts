@@ -6,6 +6,7 @@ import type { Store } from '../ports.ts';
 import { migrate, openSqlite } from './db.ts';
 import { makeDataFolderPrivate } from './file-modes.ts';
 import { SqlAuditStore } from './audit.ts';
+import { SqlBillingStore } from './billing.ts';
 import { SqlLedgerStore } from './ledger.ts';
 import { SqlVersionedStore } from './versions.ts';
 import { SqlFingerprintStore, SqlSigningKeyStore } from './provenance.ts';
@@ -31,6 +32,7 @@ export async function openSqliteStore(dataDir: string, onError: (err: unknown) =
     usage,
     audit: new SqlAuditStore(db),
     ledger: new SqlLedgerStore(raw, usage),
+    billing: new SqlBillingStore(raw),
     priceBooks: new SqlVersionedStore(db, 'price_books', 'book'),
     signingKeys: new SqlSigningKeyStore(db, raw),
     fingerprints,
