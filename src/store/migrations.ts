@@ -222,4 +222,10 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0017_application_kyb': {
+    async up(db: Kysely<any>) {
+      // Know-your-business follow-up of an application, as JSON: risk level, next review date, reviewers' notes.
+      await db.schema.alterTable('applications').addColumn('kyb', 'text').execute();
+    },
+  },
 };

@@ -176,6 +176,8 @@ export interface ApplicationRecord {
   screening: { screened_at: string; list_versions: Record<string, number>; threshold?: number; names_screened?: number; hits: Array<Record<string, unknown>> } | null;
   /** Approvers so far (enhanced due diligence needs two). */
   approvals: Array<{ actor: string; at: string; tier: string }>;
+  /** Know-your-business follow-up: risk level, next review date, reviewers' notes (validated by the vetting module). */
+  kyb?: Record<string, unknown> | null;
 }
 
 export interface SanctionsListRecord {

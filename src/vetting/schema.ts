@@ -42,6 +42,12 @@ export const vettingSchema = z
     sanctions_threshold: z.number().gt(0).max(1).default(0.85),
     /** Approve clean, established applicants at the tier they asked for without a reviewer. */
     auto_approve: z.boolean().default(true),
+    /** Months from an approval to the customer's next periodic review, by risk level: the higher the risk, the sooner. */
+    review_interval_months: z
+      .object({ low: z.number().int().min(1).max(120).default(36), medium: z.number().int().min(1).max(120).default(12), high: z.number().int().min(1).max(120).default(6) })
+      .strict()
+      .refine((m) => m.high <= m.medium && m.medium <= m.low, { message: 'a higher risk is reviewed sooner: high <= medium <= low' })
+      .default(() => ({ low: 36, medium: 12, high: 6 })),
   })
   .strict();
 

@@ -4,8 +4,9 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { GatewayError, notFound } from '../errors.ts';
 import type { ApplicationRecord, Org, OrgStatus, Tier, VettingStore } from '../store/ports.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
-import { assess, describeAssessment, describeHits, describeSanctions, reviewReasons, sanctionsFinding, type SanctionsFinding } from './assessment.ts';
+import { assess, type Assessment, describeAssessment, describeHits, describeSanctions, reviewReasons, sanctionsFinding, type SanctionsFinding } from './assessment.ts';
 import { tierGaps } from './eligibility.ts';
+import { followUpOf, reviewDate, riskOf, type RiskLevel } from './follow-up.ts';
 import type { SanctionsBook, SubjectHit } from './sanctions/book.ts';
 import type { ScreeningHit } from './sanctions/screener.ts';
 import { isOperatorSubmission, type Application, type OperatorSubmission, type Submission, type VettingConfig } from './schema.ts';
@@ -19,6 +20,7 @@ const TRANSITIONS: Record<string, OrgStatus[]> = {
   reject: ['applied', 'screening', 'needs_review'],
   suspend: ['approved'],
   reinstate: ['suspended'],
+  review: ['approved'],
 };
 
 interface Screening {
@@ -69,8 +71,9 @@ export class VettingService {
     const org = await this.tenancy.createOrg({ name: submission.name, country: submission.country, tier: submission.tier, ...(input.ownership ? { ownership: submission.ownership } : {}) }, held ? 'needs_review' : 'approved');
     const record: ApplicationRecord = { org_id: org.id, submitted_at: org.created_at, data: submission as unknown as Record<string, unknown>, screening: null, approvals: held ? [] : [{ actor, at: org.created_at, tier: submission.tier }] };
     const checks = assess(submission, submission.tier, screening.finding, this.config);
+    const review = held ? {} : this.scheduleReview(record, checks);
     const outcome = held ? 'held for review' : `approved at tier ${submission.tier}`;
-    await this.audit.append({ actor, action: 'org.created', subject_type: 'org', subject_id: org.id, reason: `created by an operator (onboarded outside Conduit), ${outcome}: ${describeAssessment(checks)}`, data: { name: org.name, country: org.country, tier: org.tier, status: org.status, checks } });
+    await this.audit.append({ actor, action: 'org.created', subject_type: 'org', subject_id: org.id, reason: `created by an operator (onboarded outside Conduit), ${outcome}: ${describeAssessment(checks)}`, data: { name: org.name, country: org.country, tier: org.tier, status: org.status, checks, ...review } });
     await this.recordScreening(record, screening, actor);
     if (held) await this.audit.append({ actor, action: 'vetting.needs_review', subject_type: 'org', subject_id: org.id, reason: reviewReasons(checks).join('; '), data: { from: null, to: 'needs_review', checks } });
     return org;
@@ -96,8 +99,9 @@ export class VettingService {
     } else {
       await this.tenancy.updateOrg(orgId, { tier: app.requested_tier });
       record.approvals.push({ actor: 'system', at: new Date().toISOString(), tier: app.requested_tier });
+      const review = this.scheduleReview(record, checks);
       await this.store.saveApplication(record);
-      await this.setStatus(current, 'approved', { actor: 'system', reason: `automatically approved at tier ${app.requested_tier}: ${describeAssessment(checks)}` }, { tier: app.requested_tier, checks });
+      await this.setStatus(current, 'approved', { actor: 'system', reason: `automatically approved at tier ${app.requested_tier}: ${describeAssessment(checks)}` }, { tier: app.requested_tier, checks, ...review });
     }
     return { org: (await this.tenancy.getOrg(orgId))!, application: record };
   }
@@ -124,7 +128,9 @@ export class VettingService {
       }
     }
     await this.tenancy.updateOrg(orgId, { tier });
-    return this.setStatus(org, 'approved', input, { tier, checks });
+    const review = this.scheduleReview(record, checks);
+    await this.store.saveApplication(record);
+    return this.setStatus(org, 'approved', input, { tier, checks, ...review });
   }
 
   async reject(orgId: string, input: Decision): Promise<Org> {
@@ -149,6 +155,37 @@ export class VettingService {
     return this.store.getApplication(orgId);
   }
 
+  /** Approved customers whose periodic review falls on or before `dueBy` (YYYY-MM-DD), soonest first. */
+  async reviewsDue(dueBy: string) {
+    const orgs = new Map((await this.tenancy.listOrgs()).map((o) => [o.id, o]));
+    const due = [];
+    for (const record of await this.store.listApplications()) {
+      const org = orgs.get(record.org_id);
+      const followUp = followUpOf(record);
+      if (org?.status !== 'approved' || !followUp.next_review_on || followUp.next_review_on > dueBy) continue;
+      due.push({ org_id: org.id, name: org.name, country: org.country, tier: org.tier, risk: followUp.risk, next_review_on: followUp.next_review_on, last_reviewed_at: followUp.last_reviewed_at });
+    }
+    return due.sort((a, b) => a.next_review_on.localeCompare(b.next_review_on));
+  }
+
+  /**
+   * A periodic review: screens the customer again (a hit sends it to review, as any re-screening does) and, if it
+   * stays approved, assesses its risk afresh and sets the next review date from today.
+   */
+  async periodicReview(orgId: string, input: Decision): Promise<{ org: Org; application: ApplicationRecord }> {
+    await this.load(orgId, 'review');
+    const { org, application: record } = await this.screen(orgId, input.actor);
+    if (org.status !== 'approved') return { org, application: record };
+    const app = record.data as unknown as Submission;
+    const checks = assess(app, org.tier, findingOf(record), this.config);
+    const review = this.scheduleReview(record, checks);
+    const followUp = followUpOf(record);
+    record.kyb = { ...followUp, last_reviewed_at: new Date().toISOString() };
+    await this.store.saveApplication(record);
+    await this.audit.append({ actor: input.actor, action: 'vetting.periodic_review', subject_type: 'org', subject_id: orgId, reason: `${input.reason} (${describeAssessment(checks)})`, data: { tier: org.tier, checks, ...review } });
+    return { org, application: record };
+  }
+
   /** After a list changes: screens every customer again and reports the hits that are new. */
   async rescreenAll(actor: string): Promise<Array<{ org_id: string; name: string; new_hits: ScreeningHit[] }>> {
     const report = [];
@@ -171,6 +208,16 @@ export class VettingService {
       }
     }
     return report;
+  }
+
+  /** Sets the record's risk level and next review date (from today) for an approval; the caller saves the record. */
+  private scheduleReview(record: ApplicationRecord, checks: Assessment): { risk_level: RiskLevel; risk_factors: string[]; next_review_on: string } {
+    const followUp = followUpOf(record);
+    const risk = riskOf(checks, followUp.adverse_media);
+    const now = new Date();
+    const next = reviewDate(now, risk.level, this.config);
+    record.kyb = { ...followUp, risk: { ...risk, assessed_at: now.toISOString() }, next_review_on: next };
+    return { risk_level: risk.level, risk_factors: risk.factors, next_review_on: next };
   }
 
   /** Screens the subjects, stores the screening on the record and audits what it found. */

@@ -19,6 +19,7 @@ const listSchema = z.discriminatedUnion('format', [
 ]);
 const params = z.object({ id: z.string().min(1) });
 const screenQuery = z.object({ name: z.string().trim().min(2) });
+const dueQuery = z.object({ due_by: z.string().date('must be a date (YYYY-MM-DD)').optional() });
 
 export interface VettingDeps {
   vetting: VettingService;
@@ -55,6 +56,14 @@ export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): voi
       return vetting[verb](id, { ...parseInput(decisionSchema, request.body), actor: actorOf(request) });
     });
   }
+  app.get('/vetting/reviews', api({ summary: 'Approved customers due a periodic review by a date (default today), soonest first', querystring: dueQuery }), async (request) => {
+    const { due_by } = parseInput(dueQuery, request.query, 'query');
+    return { object: 'list', due_by: due_by ?? new Date().toISOString().slice(0, 10), data: await vetting.reviewsDue(due_by ?? new Date().toISOString().slice(0, 10)) };
+  });
+  app.post('/orgs/:id/periodic-review', api({ summary: 'Record a periodic review: screen again, reassess the risk, set the next review date (the actor comes from x-conduit-actor)', params, body: decisionSchema }), async (request) => {
+    const { id } = parseInput(params, request.params, 'path');
+    return vetting.periodicReview(id, { ...parseInput(decisionSchema, request.body), actor: actorOf(request) });
+  });
   app.post('/orgs/:id/screen', api({ summary: 'Screen an organisation against the sanctions lists again', params, body: null }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');
     return vetting.screen(id, actorOf(request));

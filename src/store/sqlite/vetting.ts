@@ -8,14 +8,15 @@ const application = (row: Record<string, unknown>): ApplicationRecord => ({
   data: JSON.parse(String(row.data)),
   screening: row.screening ? JSON.parse(String(row.screening)) : null,
   approvals: JSON.parse(String(row.approvals)),
+  kyb: row.kyb ? JSON.parse(String(row.kyb)) : null,
 });
 
 export class SqlVettingStore implements VettingStore {
   constructor(private readonly db: Kysely<any>) {}
 
   async saveApplication(r: ApplicationRecord): Promise<void> {
-    const row = { org_id: r.org_id, submitted_at: r.submitted_at, data: JSON.stringify(r.data), screening: r.screening ? JSON.stringify(r.screening) : null, approvals: JSON.stringify(r.approvals) };
-    await this.db.insertInto('applications').values(row).onConflict((oc) => oc.column('org_id').doUpdateSet({ data: row.data, screening: row.screening, approvals: row.approvals })).execute();
+    const row = { org_id: r.org_id, submitted_at: r.submitted_at, data: JSON.stringify(r.data), screening: r.screening ? JSON.stringify(r.screening) : null, approvals: JSON.stringify(r.approvals), kyb: r.kyb ? JSON.stringify(r.kyb) : null };
+    await this.db.insertInto('applications').values(row).onConflict((oc) => oc.column('org_id').doUpdateSet({ data: row.data, screening: row.screening, approvals: row.approvals, kyb: row.kyb })).execute();
   }
 
   async getApplication(orgId: string): Promise<ApplicationRecord | undefined> {
