@@ -37,6 +37,7 @@ import { PolicyService } from './policy/service.ts';
 import { SanctionsBook } from './vetting/sanctions/book.ts';
 import { VettingService } from './vetting/service.ts';
 import { PricingService } from './metering/pricing.ts';
+import { InvoicingService } from './metering/invoicing.ts';
 import { coverageOf, describeGap } from './metering/price-coverage.ts';
 import { requirePrice } from './pipeline/require-price.ts';
 import { InProcessBudgets } from './metering/budgets.ts';
@@ -110,6 +111,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const vetting = new VettingService(tenancy, store.vetting, audit, sanctions, config.vetting);
   const pricing = new PricingService(config.pricing, store.priceBooks, audit, coverageOf(config));
   await pricing.init();
+  const invoicing = new InvoicingService(store.ledger, store.billing, pricing, config.invoicing, audit);
   const registry = new FingerprintRegistry(store.fingerprints, (err) => app.log.error({ err }, 'fingerprint registration failed'));
   const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, keyRing.oldestPrivatePem, config.provenance.disclosure_default);
   const rateLimits = new RateLimits();
@@ -170,6 +172,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     sanctions,
     pricing,
     ledger: store.ledger,
+    invoicing,
     provenanceDeps: { provenance, tenancy, limits: rateLimits, verifyPerMinute: config.provenance.verify_per_minute, adminToken, audit },
     abuse,
     endUserOf,

@@ -11,10 +11,12 @@ import { toGatewayError, writeError } from './errors.ts';
 import { adminRoutingRoutes } from './routes/admin-routing.ts';
 import { adminGovernanceRoutes } from './routes/admin-governance.ts';
 import { adminMeteringRoutes } from './routes/admin-metering.ts';
+import { adminInvoicingRoutes } from './routes/admin-invoicing.ts';
 import { adminProvenanceRoutes, publicProvenanceRoutes, type ProvenanceDeps } from './routes/provenance.ts';
 import { adminAbuseRoutes } from './routes/admin-abuse.ts';
 import type { AbuseMonitor } from '../abuse/monitor.ts';
 import type { PricingService } from '../metering/pricing.ts';
+import type { InvoicingService } from '../metering/invoicing.ts';
 import type { LedgerStore } from '../store/ports.ts';
 import { adminVettingRoutes, publicVettingRoutes } from './routes/admin-vetting.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
@@ -43,6 +45,7 @@ export interface AppDeps extends DataPlaneDeps {
   sanctions: SanctionsBook;
   pricing: PricingService;
   ledger: LedgerStore;
+  invoicing: InvoicingService;
   provenanceDeps: ProvenanceDeps;
   abuse: AbuseMonitor;
   endUserOf: (orgId: string) => string;
@@ -165,6 +168,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       adminVettingRoutes(admin, vettingDeps);
       adminGovernanceRoutes(admin, deps);
       adminMeteringRoutes(admin, deps);
+      adminInvoicingRoutes(admin, deps);
       adminProvenanceRoutes(admin, deps.provenanceDeps);
       adminAbuseRoutes(admin, deps);
     },

@@ -12,7 +12,7 @@ export const commandModules: ReadonlyArray<{ commands: readonly string[]; load: 
   { commands: ['config'], load: () => import('./config.ts') },
   { commands: ['simulator'], load: () => import('./simulator.ts') },
   { commands: ['vetting', 'sanctions', 'policy', 'audit'], load: () => import('./governance.ts') },
-  { commands: ['report', 'invoice', 'reconcile'], load: () => import('./finance.ts') },
+  { commands: ['report', 'invoice', 'billing', 'reconcile'], load: () => import('./finance.ts') },
   { commands: ['verify'], load: () => import('./verify.ts') },
   { commands: ['abuse'], load: () => import('./abuse.ts') },
 ];

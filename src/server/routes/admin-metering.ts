@@ -1,9 +1,8 @@
-// Admin API for finance: prices, limits and budgets, the ledger, invoices, margin reports, reconciliation.
+// Admin API for finance: prices, limits and budgets, the ledger, margin reports, reconciliation (invoices: admin-invoicing.ts).
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { GatewayError, invalidRequest, notFound } from '../../errors.ts';
 import type { BelowCost } from '../../metering/below-cost.ts';
-import { buildInvoice, invoiceCsv, invoiceHtml } from '../../metering/invoice.ts';
 import { parseAmount } from '../../metering/money.ts';
 import { describeGap } from '../../metering/price-coverage.ts';
 import { overrideSchema, priceBookDocument, priceBookSchema } from '../../metering/pricebook.ts';
@@ -58,8 +57,6 @@ const pricingUpdateSchema = z.object({ book: z.unknown(), reason: z.string().tri
 const idParams = z.object({ id: z.string() });
 const keyParams = z.object({ id: z.string(), keyId: z.string() });
 const ledgerQuery = z.object({ group_by: z.string().default(''), from: isoDate.optional(), to: isoDate.optional(), org_id: z.string().optional(), vendor: z.string().optional() });
-const invoiceParams = z.object({ id: z.string(), month });
-const invoiceQuery = z.object({ format: z.enum(['json', 'csv', 'html']).default('json') });
 const marginQuery = z.object({ month, by: z.enum(reportGroupings).default('territory') });
 const reconcileSchema = z.object({ vendor: z.string().min(1), csv: z.string().min(1), tolerance: money.optional() }).strict();
 
@@ -129,16 +126,6 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
       currency: pricing.currency,
       data: rows.map((r) => ({ ...r.group, requests: r.requests, prompt_tokens: r.prompt_tokens, completion_tokens: r.completion_tokens, cost_micros: r.cost_micros.toString(), list_price_micros: r.list_price_micros.toString(), price_micros: r.price_micros.toString(), margin_micros: (r.price_micros - r.cost_micros).toString() })),
     };
-  });
-
-  app.get('/orgs/:id/invoices/:month', api({ summary: "An organisation's invoice for a month", params: invoiceParams, querystring: invoiceQuery, produces: ['text/csv', 'text/html'] }), async (request, reply) => {
-    const p = parseInput(invoiceParams, request.params, 'path');
-    const { format } = parseInput(invoiceQuery, request.query, 'query');
-    const org = await orgOr404(p.id);
-    const invoice = await buildInvoice(ledger, org, p.month, pricing.currency, pricing.overrideOf(org));
-    if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(invoiceCsv(invoice));
-    if (format === 'html') return reply.type('text/html; charset=utf-8').send(invoiceHtml(invoice));
-    return invoice;
   });
 
   app.get('/reports/margin', api({ summary: 'Revenue, cost and margin for a month, with growth on the month before', querystring: marginQuery }), async (request) => {
