@@ -78,3 +78,13 @@ export function politicallyExposed(d: KybDeclarations): Array<{ name: string; ro
     ...(d.directors ?? []).filter((p) => p.pep).map((p) => ({ name: p.name, role: 'director' as const, ...(p.pep_details ? { details: p.pep_details } : {}) })),
   ];
 }
+
+/** A reviewer's adverse-media note on a customer (what was reported, how serious, where). */
+export const adverseMediaSchema = z
+  .object({
+    summary: z.string().trim().min(10, 'must say what was reported (at least 10 characters)').max(2000),
+    severity: z.enum(['low', 'medium', 'high']),
+    source_url: z.string().url().max(2000).optional(),
+    published_on: pastDate.optional(),
+  })
+  .strict();

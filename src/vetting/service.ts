@@ -6,7 +6,8 @@ import type { ApplicationRecord, Org, OrgStatus, Tier, VettingStore } from '../s
 import type { Tenancy } from '../tenancy/tenancy.ts';
 import { assess, type Assessment, describeAssessment, describeHits, describeSanctions, reviewReasons, sanctionsFinding, type SanctionsFinding } from './assessment.ts';
 import { tierGaps } from './eligibility.ts';
-import { followUpOf, reviewDate, riskOf, type RiskLevel } from './follow-up.ts';
+import { followUpOf, reviewDate, riskOf, type AdverseMediaNote, type RiskLevel } from './follow-up.ts';
+import { newId } from '../tenancy/api-keys.ts';
 import type { SanctionsBook, SubjectHit } from './sanctions/book.ts';
 import type { ScreeningHit } from './sanctions/screener.ts';
 import { isOperatorSubmission, type Application, type OperatorSubmission, type Submission, type VettingConfig } from './schema.ts';
@@ -21,6 +22,7 @@ const TRANSITIONS: Record<string, OrgStatus[]> = {
   suspend: ['approved'],
   reinstate: ['suspended'],
   review: ['approved'],
+  note: ['applied', 'screening', 'approved', 'needs_review', 'rejected', 'suspended'],
 };
 
 interface Screening {
@@ -166,6 +168,29 @@ export class VettingService {
       due.push({ org_id: org.id, name: org.name, country: org.country, tier: org.tier, risk: followUp.risk, next_review_on: followUp.next_review_on, last_reviewed_at: followUp.last_reviewed_at });
     }
     return due.sort((a, b) => a.next_review_on.localeCompare(b.next_review_on));
+  }
+
+  /**
+   * A reviewer's adverse-media note. On an approved customer it is weighed at once: a risk it raises brings the next
+   * review forward (never back); others' risk is assessed when they are approved, the note included.
+   */
+  async addAdverseMedia(orgId: string, input: Omit<AdverseMediaNote, 'id' | 'actor' | 'at'>, actor: string) {
+    const { org, record } = await this.load(orgId, 'note');
+    const note: AdverseMediaNote = { id: newId('media'), ...input, actor, at: new Date().toISOString() };
+    const followUp = followUpOf(record);
+    followUp.adverse_media.push(note);
+    const previous = followUp.risk?.level ?? null;
+    if (org.status === 'approved') {
+      const risk = riskOf(assess(record.data as unknown as Submission, org.tier, findingOf(record), this.config), followUp.adverse_media);
+      const sooner = reviewDate(new Date(), risk.level, this.config);
+      followUp.risk = { ...risk, assessed_at: note.at };
+      if (!followUp.next_review_on || sooner < followUp.next_review_on) followUp.next_review_on = sooner;
+    }
+    record.kyb = { ...followUp };
+    await this.store.saveApplication(record);
+    const outcome = { risk_level: followUp.risk?.level ?? null, previous_risk_level: previous, next_review_on: followUp.next_review_on };
+    await this.audit.append({ actor, action: 'vetting.adverse_media_noted', subject_type: 'org', subject_id: orgId, reason: `${input.severity} adverse media: ${input.summary}`, data: { note_id: note.id, severity: note.severity, ...(note.source_url ? { source_url: note.source_url } : {}), ...outcome } });
+    return { ...note, ...outcome };
   }
 
   /**

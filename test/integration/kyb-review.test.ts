@@ -101,3 +101,37 @@ describe('configured intervals', () => {
     }
   });
 });
+
+describe('adverse media', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await start();
+  });
+  afterAll(() => gw.close());
+
+  it('a reviewer attaches a note; a serious one raises the risk and brings the review forward', async () => {
+    const org = await apply(gw, application({ legal_name: 'Press Coverage OU' }));
+    expect(org.status).toBe('approved');
+    const minor = await as(gw, 'dana', `/orgs/${org.org_id}/adverse-media`, { summary: 'Late filing of annual accounts reported in local press', severity: 'low', source_url: 'https://news.example/late-filing', published_on: '2025-11-02' });
+    expect(minor.status).toBe(201);
+    expect(minor.body).toMatchObject({ severity: 'low', actor: 'dana', risk_level: 'low' });
+    expect(minor.body.next_review_on.slice(0, 7)).toBe(monthFromNow(36));
+
+    const serious = await as(gw, 'dana', `/orgs/${org.org_id}/adverse-media`, { summary: 'Named in an investigation into resale of model outputs', severity: 'high', source_url: 'https://news.example/investigation' });
+    expect(serious.body).toMatchObject({ severity: 'high', risk_level: 'high' });
+    expect(serious.body.next_review_on.slice(0, 7)).toBe(monthFromNow(6));
+    const record = (await gw.admin('GET', `/orgs/${org.org_id}/application`)).body;
+    expect(record.kyb.adverse_media.map((m: { severity: string }) => m.severity)).toEqual(['low', 'high']);
+    expect(record.kyb.risk.factors.join(' ')).toMatch(/adverse media \(high\): Named in an investigation/);
+    const entry = (await gw.admin('GET', `/audit?subject_id=${org.org_id}&action=vetting.adverse_media_noted`)).body.data[0];
+    expect(entry).toMatchObject({ actor: 'dana', data: { severity: 'high', risk_level: 'high', previous_risk_level: 'low' } });
+  });
+
+  it('validates the note and the organisation', async () => {
+    const org = await apply(gw, application({ legal_name: 'Validated Notes OU' }));
+    const bad = await as(gw, 'dana', `/orgs/${org.org_id}/adverse-media`, { summary: 'x', severity: 'dire', source_url: 'not a url' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { param: string }) => d.param)).toEqual(['summary', 'severity', 'source_url']);
+    expect((await as(gw, 'dana', '/orgs/org_nope/adverse-media', { summary: 'Something reported', severity: 'low' })).status).toBe(404);
+  });
+});

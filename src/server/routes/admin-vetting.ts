@@ -5,6 +5,7 @@ import { GatewayError, notFound } from '../../errors.ts';
 import { ListFileError } from '../../formats/csv.ts';
 import { parseConsolidatedList, parseOfacSdn } from '../../vetting/sanctions/lists.ts';
 import type { SanctionsBook } from '../../vetting/sanctions/book.ts';
+import { adverseMediaSchema } from '../../vetting/kyb.ts';
 import { applicationSchema, type VettingConfig } from '../../vetting/schema.ts';
 import type { VettingService } from '../../vetting/service.ts';
 import { actorOf } from '../actor.ts';
@@ -63,6 +64,12 @@ export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): voi
   app.post('/orgs/:id/periodic-review', api({ summary: 'Record a periodic review: screen again, reassess the risk, set the next review date (the actor comes from x-conduit-actor)', params, body: decisionSchema }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');
     return vetting.periodicReview(id, { ...parseInput(decisionSchema, request.body), actor: actorOf(request) });
+  });
+  app.post('/orgs/:id/adverse-media', api({ summary: 'Attach an adverse-media note to an organisation (weighed in its risk level; the actor comes from x-conduit-actor)', params, body: adverseMediaSchema, status: 201 }), async (request, reply) => {
+    const { id } = parseInput(params, request.params, 'path');
+    const note = await vetting.addAdverseMedia(id, parseInput(adverseMediaSchema, request.body), actorOf(request));
+    reply.code(201);
+    return note;
   });
   app.post('/orgs/:id/screen', api({ summary: 'Screen an organisation against the sanctions lists again', params, body: null }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');
