@@ -109,12 +109,15 @@ export function usageFrom(value: unknown): Usage | null {
     completion_tokens?: unknown;
     prompt_tokens_details?: { cached_tokens?: unknown } | null;
     completion_tokens_details?: { reasoning_tokens?: unknown } | null;
+    /** DeepSeek's name for cached prompt tokens (its API reference has no prompt_tokens_details). */
+    prompt_cache_hit_tokens?: unknown;
   };
   if (typeof u.prompt_tokens !== 'number' || typeof u.completion_tokens !== 'number') return null;
+  const cached = u.prompt_tokens_details?.cached_tokens;
   return {
     prompt_tokens: u.prompt_tokens,
     completion_tokens: u.completion_tokens,
-    cached_tokens: num(u.prompt_tokens_details?.cached_tokens),
+    cached_tokens: num(typeof cached === 'number' ? cached : u.prompt_cache_hit_tokens),
     reasoning_tokens: num(u.completion_tokens_details?.reasoning_tokens),
   };
 }
