@@ -46,6 +46,7 @@ import { admit } from './pipeline/admit.ts';
 import { label } from './pipeline/label.ts';
 import { observe } from './pipeline/observe.ts';
 import { AbuseMonitor } from './abuse/monitor.ts';
+import { Pseudonyms } from './abuse/pseudonyms.ts';
 import { KeyRing } from './provenance/keyring.ts';
 import { KEK_ENV, KeyEncryptionError, loadKeyEncryptionKey, type KeyEncryption } from './provenance/key-encryption.ts';
 import { AdaptiveSigner } from './provenance/signer.ts';
@@ -116,7 +117,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, keyRing.oldestPrivatePem, config.provenance.disclosure_default);
   const rateLimits = new RateLimits();
   const endUserOf = (orgId: string) => provenance.customerPseudonym(orgId);
-  const abuse = new AbuseMonitor(config.abuse, tenancy, vetting, audit, (err) => app.log.error({ err }, 'abuse monitor failed'));
+  // Profiles and alerts are stored; client addresses only as keyed hashes (keyed like customer pseudonyms).
+  const abuse = new AbuseMonitor(config.abuse, tenancy, vetting, audit, (err) => app.log.error({ err }, 'abuse monitor failed'), { store: store.abuse, pseudonyms: new Pseudonyms(keyRing.oldestPrivatePem) });
   const retention = setInterval(() => {
     const before = new Date(Date.now() - config.provenance.retention_days * 86_400_000).toISOString();
     void store.fingerprints.purge(before).catch((err) => app.log.error({ err }, 'fingerprint retention purge failed'));
@@ -187,6 +189,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   for (const line of unpriced) app.log.warn(line);
   logAuditError = (err) => app.log.error({ err }, 'audit checkpoint failed');
   const auditReport = await audit.start();
+  await abuse.start();
   const auditProblem = auditReport.ok ? undefined : `Audit log BROKEN: ${auditReport.problem!.message} (GET /admin/v1/audit/verify)`;
   if (auditProblem) app.log.error(auditProblem);
   if (kek.warning) app.log.warn(kek.warning);
@@ -229,6 +232,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       clearInterval(retention);
       // First, so that requests under way finish with the signer, registry and store they need.
       await app.close();
+      // Before the audit log and store close: the last snapshot, and actions on what was still queued.
+      await abuse.close();
       await audit.close();
       await registry.flush();
       await signer.close();

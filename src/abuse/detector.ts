@@ -3,9 +3,9 @@
 // profiles, re-scores as evidence arrives, and remembers when each organisation was first flagged.
 import { isFresh, similarNames, UnionFind } from './campaigns.ts';
 import { extract, type RequestFeatures } from './features.ts';
-import { OrgProfile } from './profile.ts';
+import { OrgProfile, type ProfileState } from './profile.ts';
 import type { OrgInfo, TrafficRecord } from './record.ts';
-import { assess } from './score.ts';
+import { assess, type Assessment } from './score.ts';
 
 export interface Verdict {
   org: string;
@@ -23,9 +23,34 @@ export interface DetectorOptions {
 
 interface OrgState {
   profile: OrgProfile;
-  own: { score: number; reasons: string[] };
-  campaign: { score: number; reasons: string[] } | null;
+  own: Assessment;
+  campaign: Assessment | null;
   firstFlaggedAt: string | null;
+  /** The client addresses under which ipOrgs lists the organisation (to rebuild it from a snapshot). */
+  linkedIps: string[];
+}
+
+/** An organisation's state as data, for a snapshot; `root` names its campaign's root (itself when alone). */
+export interface OrgSnapshot {
+  org: string;
+  profile: ProfileState;
+  own: Assessment;
+  campaign: Assessment | null;
+  firstFlaggedAt: string | null;
+  root: string;
+  linkedIps: string[];
+}
+
+export interface CampaignSnapshot {
+  root: string;
+  profile: ProfileState;
+}
+
+/** What changed since the last snapshot, and the campaigns merged into others since. */
+export interface DetectorChanges {
+  orgs: OrgSnapshot[];
+  campaigns: CampaignSnapshot[];
+  droppedCampaigns: string[];
 }
 
 export class Detector {
@@ -37,6 +62,10 @@ export class Detector {
   /** Members of each linked group, by its root (kept up to date on every union: no scan per request). */
   private readonly groups = new Map<string, string[]>();
   private readonly options: DetectorOptions;
+  /** Changed since the last takeChanges(): organisations, campaign roots, and roots merged away. */
+  private readonly dirtyOrgs = new Set<string>();
+  private readonly dirtyCampaigns = new Set<string>();
+  private readonly droppedCampaigns = new Set<string>();
 
   constructor(options: Partial<DetectorOptions> = {}) {
     this.options = { flagThreshold: 0.5, ...options };
@@ -57,6 +86,8 @@ export class Detector {
     const root = this.links.find(record.org);
     const campaign = this.members(root).length > 1 ? this.campaignProfile(root) : undefined;
     campaign?.add(f, record.ip, record.key);
+    this.dirtyOrgs.add(record.org);
+    if (campaign) this.dirtyCampaigns.add(root);
     const n = state.profile.requests;
     if (n < 100 ? n % 5 === 0 : n % 20 === 0) state.own = assess(state.profile);
     if (campaign && campaign.requests % 10 === 0) this.assessCampaign(root, campaign);
@@ -109,10 +140,61 @@ export class Detector {
     };
   }
 
+  /** An organisation's profile, and how many organisations (up to 50) each of its client addresses served. */
+  evidence(org: string): { profile: OrgProfile; addresses: Array<{ address: string; organisations: number }> } | undefined {
+    const s = this.orgs.get(org);
+    if (!s) return undefined;
+    return { profile: s.profile, addresses: [...s.profile.ips].map((address) => ({ address, organisations: this.ipOrgs.get(address)?.size ?? 1 })) };
+  }
+
+  /** The state changed since the last call, for a snapshot (organisations, campaigns, campaigns merged away). */
+  takeChanges(): DetectorChanges {
+    const orgs = [...this.dirtyOrgs].map((org): OrgSnapshot => {
+      const s = this.orgs.get(org)!;
+      return { org, profile: s.profile.state(), own: s.own, campaign: s.campaign, firstFlaggedAt: s.firstFlaggedAt, root: this.links.find(org), linkedIps: s.linkedIps.slice() };
+    });
+    const campaigns = [...this.dirtyCampaigns].filter((root) => this.campaigns.has(root)).map((root) => ({ root, profile: this.campaigns.get(root)!.state() }));
+    const droppedCampaigns = [...this.droppedCampaigns].filter((root) => !this.campaigns.has(root));
+    this.dirtyOrgs.clear();
+    this.dirtyCampaigns.clear();
+    this.droppedCampaigns.clear();
+    return { orgs, campaigns, droppedCampaigns };
+  }
+
+  /** Marks a snapshot's changes as changed again (writing them failed): the next snapshot writes them. */
+  unsaved(changes: DetectorChanges): void {
+    for (const o of changes.orgs) this.dirtyOrgs.add(o.org);
+    for (const c of changes.campaigns) this.dirtyCampaigns.add(c.root);
+    for (const root of changes.droppedCampaigns) this.droppedCampaigns.add(root);
+  }
+
+  /** Takes up where a snapshot left off (into a detector that has seen nothing yet). */
+  restore(orgs: OrgSnapshot[], campaigns: CampaignSnapshot[]): void {
+    for (const o of orgs) {
+      this.orgs.set(o.org, { profile: OrgProfile.fromState(o.org, o.profile), own: o.own, campaign: o.campaign, firstFlaggedAt: o.firstFlaggedAt, linkedIps: o.linkedIps.slice() });
+      for (const ip of o.linkedIps) {
+        let set = this.ipOrgs.get(ip);
+        if (!set) this.ipOrgs.set(ip, (set = new Set()));
+        set.add(o.org);
+      }
+    }
+    // A campaign's root is its least member (UnionFind), so joining each member to it rebuilds the same groups.
+    for (const o of orgs) if (o.root !== o.org && this.orgs.has(o.root)) this.links.union(o.org, o.root);
+    const byRoot = new Map<string, string[]>();
+    for (const o of orgs) {
+      const root = this.links.find(o.org);
+      const members = byRoot.get(root);
+      if (members) members.push(o.org);
+      else byRoot.set(root, [o.org]);
+    }
+    for (const [root, members] of byRoot) if (members.length > 1) this.groups.set(root, members);
+    for (const c of campaigns) if (this.groups.has(c.root)) this.campaigns.set(c.root, OrgProfile.fromState(c.root, c.profile));
+  }
+
   private state(org: string): OrgState {
     let s = this.orgs.get(org);
     if (!s) {
-      s = { profile: new OrgProfile(org), own: { score: 0, reasons: [] }, campaign: null, firstFlaggedAt: null };
+      s = { profile: new OrgProfile(org), own: { score: 0, reasons: [] }, campaign: null, firstFlaggedAt: null, linkedIps: [] };
       this.orgs.set(org, s);
     }
     return s;
@@ -124,6 +206,7 @@ export class Detector {
     if (!set) this.ipOrgs.set(ip, (set = new Set()));
     if (set.has(org) || set.size >= 50) return;
     set.add(org);
+    this.orgs.get(org)!.linkedIps.push(ip);
     const mine = this.info.get(org);
     for (const other of set) {
       if (other === org) continue;
@@ -135,6 +218,7 @@ export class Detector {
       if (a === b) continue;
       this.links.union(org, other);
       const merged = this.links.find(org);
+      for (const m of [...this.members(a), ...this.members(b)]) this.dirtyOrgs.add(m);
       this.groups.set(merged, [...this.members(a), ...this.members(b)]);
       this.groups.delete(merged === a ? b : a);
       this.mergeCampaigns(a, b);
@@ -158,13 +242,18 @@ export class Detector {
     this.campaigns.delete(a);
     this.campaigns.delete(b);
     this.campaigns.set(root, merged);
+    this.droppedCampaigns.add(root === a ? b : a);
+    this.dirtyCampaigns.add(root);
   }
 
   private assessCampaign(root: string, profile: OrgProfile): void {
     const members = this.members(root);
     const a = assess(profile);
     const reasons = a.score > 0.2 ? [`member of a campaign of ${members.length} organisations sharing client addresses and registered recently or under similar names; together: ${a.reasons.join('; ')}`] : [];
-    for (const m of members) this.orgs.get(m)!.campaign = { score: a.score, reasons };
+    for (const m of members) {
+      this.orgs.get(m)!.campaign = { score: a.score, reasons };
+      this.dirtyOrgs.add(m);
+    }
   }
 
   private checkFlag(org: string, ts: string): void {
@@ -175,6 +264,7 @@ export class Detector {
       if (s.firstFlaggedAt !== null) continue;
       if (Math.max(s.own.score, s.campaign?.score ?? 0) >= this.options.flagThreshold) {
         s.firstFlaggedAt = ts;
+        this.dirtyOrgs.add(m);
         this.options.onAlert?.(this.verdict(m)!);
       }
     }

@@ -1,12 +1,17 @@
 // The detector online: the gateway hands over each finished request (after its reply was delivered), the
 // detector scores it in the background, and crossing a threshold triggers the graded action, on the record.
+// With storage, what it learnt survives a restart: alerts are stored as they are raised, and the profiles that
+// changed are snapshotted every minute and at close (on the store's writer thread, never per request).
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { AbuseStore, Org } from '../store/ports.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
 import type { VettingService } from '../vetting/service.ts';
-import { Detector, type Verdict } from './detector.ts';
+import { Detector, type CampaignSnapshot, type OrgSnapshot, type Verdict } from './detector.ts';
 import { actionFor, type AbuseConfig, type EnforcementAction } from './enforcement.ts';
 import { extract } from './features.ts';
+import type { Pseudonyms } from './pseudonyms.ts';
 import type { TrafficRecord } from './record.ts';
+import { packCampaign, packOrg, unpack } from './snapshot.ts';
 
 export interface Alert {
   at: string;
@@ -17,6 +22,14 @@ export interface Alert {
   campaign: string | null;
 }
 
+export interface MonitorStorage {
+  store: AbuseStore;
+  /** Client addresses are kept (and reported) only as these keyed hashes. */
+  pseudonyms: Pseudonyms;
+  /** How often the profiles that changed are written (default a minute); close() writes them too. */
+  snapshotMs?: number;
+}
+
 export class AbuseMonitor {
   readonly detector: Detector;
   readonly alerts: Alert[] = [];
@@ -25,6 +38,10 @@ export class AbuseMonitor {
   private scheduled = false;
   private readonly known = new Set<string>();
   private readonly rank: Record<EnforcementAction, number> = { none: 0, flag: 1, throttle: 2, require_revetting: 3, suspend: 4 };
+  /** Drains run one after another, so a snapshot or close sees every record queued before it. */
+  private draining: Promise<void> = Promise.resolve();
+  private saving: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly config: AbuseConfig,
@@ -32,8 +49,63 @@ export class AbuseMonitor {
     private readonly vetting: VettingService,
     private readonly audit: AuditLog,
     private readonly onError: (err: unknown) => void,
+    private readonly storage?: MonitorStorage,
   ) {
     this.detector = new Detector({ flagThreshold: config.flag_threshold });
+  }
+
+  /** Takes up where the stored profiles and alerts left off, then snapshots periodically. */
+  async start(): Promise<void> {
+    if (!this.storage) return;
+    const orgs: OrgSnapshot[] = [];
+    const campaigns: CampaignSnapshot[] = [];
+    let unread = 0;
+    for (const record of await this.storage.store.profiles()) {
+      const r = unpack(record);
+      if (!r) unread++;
+      else if (r.kind === 'campaign') campaigns.push(r.snapshot);
+      else {
+        orgs.push(r.snapshot);
+        this.raiseActed(r.snapshot.org, r.snapshot.action);
+      }
+    }
+    if (unread > 0) this.onError(new Error(`${unread} stored distillation profiles are of another format and were not read: those profiles start afresh`));
+    this.detector.restore(orgs, campaigns);
+    // An alert stored after the last snapshot still counts: the action it records is not taken twice.
+    for (const a of await this.storage.store.alerts()) {
+      this.alerts.push({ at: a.at, org: a.org, score: a.score, action: a.action as EnforcementAction, reasons: a.reasons, campaign: a.campaign });
+      this.raiseActed(a.org, a.action as EnforcementAction);
+    }
+    // Registration data, for linking the restored organisations to others that later share their addresses.
+    const restored = new Set(orgs.map((o) => o.org));
+    for (const org of await this.tenancy.listOrgs()) if (restored.has(org.id)) this.learn(org);
+    this.timer = setInterval(() => void this.snapshot().catch(this.onError), this.storage.snapshotMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  /** Writes the profiles that changed since the last snapshot (after processing what is queued). */
+  snapshot(): Promise<void> {
+    const next = this.saving.then(async () => {
+      await this.drain();
+      if (!this.storage) return;
+      const changes = this.detector.takeChanges();
+      const at = new Date().toISOString();
+      const records = [...changes.orgs.map((o) => packOrg({ ...o, action: this.acted.get(o.org) ?? 'none' }, at)), ...changes.campaigns.map((c) => packCampaign(c, at))];
+      try {
+        await this.storage.store.saveProfiles(records, changes.droppedCampaigns.map((subject) => ({ kind: 'campaign' as const, subject })));
+      } catch (err) {
+        this.detector.unsaved(changes);
+        throw err;
+      }
+    });
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Stops snapshotting, after a last snapshot of everything observed. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.snapshot();
   }
 
   /** Called per request, off the request path: only queues. */
@@ -46,16 +118,23 @@ export class AbuseMonitor {
   }
 
   /** Processes everything queued (the tests and the risk endpoint call it to see up-to-date verdicts). */
-  async drain(): Promise<void> {
+  drain(): Promise<void> {
+    const next = this.draining.then(() => this.drainQueued());
+    this.draining = next.catch(() => undefined);
+    return next;
+  }
+
+  private async drainQueued(): Promise<void> {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
     for (const record of batch) {
       if (!this.known.has(record.org)) {
-        this.known.add(record.org);
         const org = await this.tenancy.getOrg(record.org);
-        if (org) this.detector.addOrgInfo({ org: org.id, name: org.name, country: org.country, registered_at: org.created_at, tier: org.tier });
+        if (org) this.learn(org);
+        else this.known.add(record.org);
       }
+      if (this.storage) record.ip = this.storage.pseudonyms.address(record.ip);
       this.detector.observeFeatures(record, extract(record));
       const v = this.detector.verdict(record.org);
       if (v) await this.enforce(v);
@@ -66,13 +145,24 @@ export class AbuseMonitor {
     return this.detector.verdicts(false).sort((a, b) => b.score - a.score);
   }
 
+  private learn(org: Org): void {
+    this.known.add(org.id);
+    this.detector.addOrgInfo({ org: org.id, name: org.name, country: org.country, registered_at: org.created_at, tier: org.tier });
+  }
+
+  private raiseActed(org: string, action: EnforcementAction): void {
+    if (this.rank[action] > this.rank[this.acted.get(org) ?? 'none']) this.acted.set(org, action);
+  }
+
   private async enforce(v: Verdict): Promise<void> {
     const action = actionFor(v.score, this.config);
     const previous = this.acted.get(v.org) ?? 'none';
     if (this.rank[action] <= this.rank[previous]) return;
     this.acted.set(v.org, action);
     const at = new Date().toISOString();
-    this.alerts.push({ at, org: v.org, score: v.score, action, reasons: v.reasons, campaign: v.campaign });
+    const alert: Alert = { at, org: v.org, score: v.score, action, reasons: v.reasons, campaign: v.campaign };
+    this.alerts.push(alert);
+    await this.storage?.store.appendAlert(alert).catch(this.onError);
     const evidence = { score: v.score, reasons: v.reasons, campaign: v.campaign };
     await this.audit.append({ actor: 'abuse-detector', action: `abuse.${action}`, subject_type: 'org', subject_id: v.org, reason: v.reasons[0] ?? 'distillation score crossed a threshold', data: evidence });
     const org = await this.tenancy.getOrg(v.org);

@@ -25,6 +25,22 @@ export class WordCounts {
   }
 }
 
+/** The plain counters of a profile, as a snapshot keeps them. */
+const COUNTERS = ['requests', 'singleTurn', 'harvest', 'logprobs', 'multiSample', 'reasoning', 'completionTokens', 'promptTokens', 'followedUp', 'firstTs', 'lastTs'] as const;
+/** The hashed sketches of a profile: maps as [hash, count] pairs, sets as their members. */
+export const SKETCHES = ['harvestWords', 'logprobWords', 'templates', 'openHarvests', 'seenPrompts', 'threads'] as const;
+
+/** A profile as data (for a snapshot that outlives the process): counters, and its sketches as 32-bit numbers. */
+export interface ProfileState {
+  counters: Record<(typeof COUNTERS)[number] | 'harvestDocs' | 'logprobDocs', number>;
+  hours: number[];
+  harvestHours: number[];
+  /** Client addresses (pseudonymised online) and API key ids, at most 64 of each. */
+  ips: string[];
+  keys: string[];
+  sketches: Record<(typeof SKETCHES)[number], Uint32Array>;
+}
+
 export class OrgProfile {
   requests = 0;
   singleTurn = 0;
@@ -52,6 +68,44 @@ export class OrgProfile {
   lastTs = 0;
 
   constructor(readonly org: string) {}
+
+  state(): ProfileState {
+    const counters = { harvestDocs: this.harvestWords.docs, logprobDocs: this.logprobWords.docs } as ProfileState['counters'];
+    for (const k of COUNTERS) counters[k] = this[k];
+    return {
+      counters,
+      hours: Array.from(this.hours),
+      harvestHours: Array.from(this.harvestHours),
+      ips: [...this.ips],
+      keys: [...this.keys],
+      sketches: {
+        harvestWords: pairs(this.harvestWords.counts),
+        logprobWords: pairs(this.logprobWords.counts),
+        templates: pairs(this.templates),
+        openHarvests: Uint32Array.from(this.openHarvests),
+        seenPrompts: Uint32Array.from(this.seenPrompts),
+        threads: pairs(this.threads),
+      },
+    };
+  }
+
+  static fromState(org: string, s: ProfileState): OrgProfile {
+    const p = new OrgProfile(org);
+    for (const k of COUNTERS) p[k] = s.counters[k];
+    p.harvestWords.docs = s.counters.harvestDocs;
+    p.logprobWords.docs = s.counters.logprobDocs;
+    p.hours.set(s.hours);
+    p.harvestHours.set(s.harvestHours);
+    for (const ip of s.ips) p.ips.add(ip);
+    for (const key of s.keys) p.keys.add(key);
+    unpair(s.sketches.harvestWords, p.harvestWords.counts);
+    unpair(s.sketches.logprobWords, p.logprobWords.counts);
+    unpair(s.sketches.templates, p.templates);
+    unpair(s.sketches.threads, p.threads);
+    for (const k of s.sketches.openHarvests) p.openHarvests.add(k);
+    for (const k of s.sketches.seenPrompts) p.seenPrompts.add(k);
+    return p;
+  }
 
   add(f: RequestFeatures, ip: string, key: string): void {
     if (this.requests === 0) this.firstTs = f.t;
@@ -96,6 +150,20 @@ export class OrgProfile {
     if (this.ips.size < 64) this.ips.add(ip);
     if (this.keys.size < 64) this.keys.add(key);
   }
+}
+
+function pairs(map: Map<number, number>): Uint32Array {
+  const out = new Uint32Array(map.size * 2);
+  let i = 0;
+  for (const [k, v] of map) {
+    out[i++] = k;
+    out[i++] = v;
+  }
+  return out;
+}
+
+function unpair(from: Uint32Array, to: Map<number, number>): void {
+  for (let i = 0; i + 1 < from.length; i += 2) to.set(from[i]!, from[i + 1]!);
 }
 
 /** How evenly requests spread over the 24 hours of the day: 1 = the same every hour (a script), lower = a working day. */

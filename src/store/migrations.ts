@@ -228,4 +228,30 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('applications').addColumn('kyb', 'text').execute();
     },
   },
+  '0018_abuse_state': {
+    async up(db: Kysely<any>) {
+      // The distillation detector's profiles (counters as JSON, hashed sketches as a blob: no text), snapshotted
+      // periodically and at shutdown, and its alerts as they are raised: an organisation's history outlives a deploy.
+      await db.schema
+        .createTable('abuse_profiles')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('sketch', 'blob', (c) => c.notNull())
+        .addPrimaryKeyConstraint('abuse_profiles_pk', ['kind', 'subject'])
+        .modifyEnd(sql`without rowid`)
+        .execute();
+      await db.schema
+        .createTable('abuse_alerts')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('score', 'real', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('reasons', 'text', (c) => c.notNull())
+        .addColumn('campaign', 'text')
+        .execute();
+    },
+  },
 };

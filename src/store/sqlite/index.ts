@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Store } from '../ports.ts';
 import { migrate, openSqlite } from './db.ts';
 import { makeDataFolderPrivate } from './file-modes.ts';
+import { SqlAbuseStore } from './abuse.ts';
 import { SqlAuditStore } from './audit.ts';
 import { SqlBillingStore } from './billing.ts';
 import { SqlLedgerStore } from './ledger.ts';
@@ -27,6 +28,7 @@ export async function openSqliteStore(dataDir: string, onError: (err: unknown) =
   const outboxFile = dataDir === ':memory:' ? join(mkdtempSync(join(tmpdir(), 'conduit-')), 'usage-outbox.jsonl') : join(dataDir, 'usage-outbox.jsonl');
   const usage = new SqlUsageStore(raw, outboxFile, writes, onError);
   return {
+    abuse: new SqlAbuseStore(raw, writes),
     orgs: new SqlOrgStore(db),
     keys: new SqlKeyStore(db),
     usage,

@@ -1,8 +1,10 @@
 // The embedded store's bulk writes (usage events from the outbox, fingerprint registrations, retention
-// purges): on the SQLite writer thread (writer.mjs) for a file database, or inline on the gateway's own
-// connection for an in-memory one, which no other thread can open. Either way they resolve once committed.
+// purges, the distillation detector's snapshots): on the SQLite writer thread (writer.mjs) for a file
+// database, or inline on the gateway's own connection for an in-memory one, which no other thread can open.
+// Either way they resolve once committed.
 import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
+import { abuseWrites, type AbuseProfileBatch } from './abuse-writes.mjs';
 import { fingerprintWrites, type OutputBatch } from './fingerprint-writes.mjs';
 import { usageWrites } from './usage-writes.mjs';
 
@@ -11,6 +13,8 @@ export interface BulkWrites {
   insertUsage(jsonLines: string): Promise<number>;
   registerFingerprints(batch: OutputBatch): Promise<number>;
   purgeFingerprints(before: string): Promise<number>;
+  /** Writes a snapshot of the distillation detector's profiles; resolves to how many. */
+  saveAbuseProfiles(batch: AbuseProfileBatch): Promise<number>;
   /** Waits for writes in flight, then stops. */
   close(): Promise<void>;
 }
@@ -18,16 +22,18 @@ export interface BulkWrites {
 export function inlineWrites(raw: Database.Database): BulkWrites {
   const fingerprints = fingerprintWrites(raw);
   const insertUsage = usageWrites(raw);
+  const saveAbuseProfiles = abuseWrites(raw);
   return {
     insertUsage: async (jsonLines) => insertUsage(jsonLines),
     registerFingerprints: async (batch) => fingerprints.register(batch),
     purgeFingerprints: async (before) => fingerprints.purge(before),
+    saveAbuseProfiles: async (batch) => saveAbuseProfiles(batch),
     close: async () => undefined,
   };
 }
 
 type Waiter = { resolve: (result: number) => void; reject: (err: Error) => void };
-type Op = { op: 'usage'; arg: string } | { op: 'fingerprints'; arg: OutputBatch } | { op: 'purgeFingerprints'; arg: string };
+type Op = { op: 'usage'; arg: string } | { op: 'fingerprints'; arg: OutputBatch } | { op: 'purgeFingerprints'; arg: string } | { op: 'abuseProfiles'; arg: AbuseProfileBatch };
 
 /** Writes stay in order: one thread, one connection, messages handled one at a time. */
 export class WriterThread implements BulkWrites {
@@ -66,6 +72,10 @@ export class WriterThread implements BulkWrites {
 
   purgeFingerprints(before: string): Promise<number> {
     return this.send({ op: 'purgeFingerprints', arg: before });
+  }
+
+  saveAbuseProfiles(batch: AbuseProfileBatch): Promise<number> {
+    return this.send({ op: 'abuseProfiles', arg: batch });
   }
 
   async close(): Promise<void> {

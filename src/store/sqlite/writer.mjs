@@ -1,10 +1,11 @@
 // The SQLite writer thread: the embedded store's bulk writes (usage events from the outbox, fingerprint
-// registrations, retention purges) on a connection of its own, so their transactions never run on the
-// gateway's event loop. One thread, one connection: these writes never wait for each other's lock. Plain
-// JavaScript, started without the TypeScript loader.
+// registrations, retention purges, the distillation detector's snapshots) on a connection of its own, so their
+// transactions never run on the gateway's event loop. One thread, one connection: these writes never wait for
+// each other's lock. Plain JavaScript, started without the TypeScript loader.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { tuneConnection } from './connection.mjs';
+import { abuseWrites } from './abuse-writes.mjs';
 import { fingerprintWrites } from './fingerprint-writes.mjs';
 import { usageWrites } from './usage-writes.mjs';
 import { lowerThisThreadPriority } from '../../util/thread-priority.mjs';
@@ -18,11 +19,13 @@ const db = new Database(workerData.file);
 tuneConnection(db);
 const fingerprints = fingerprintWrites(db);
 const insertUsage = usageWrites(db);
+const saveAbuseProfiles = abuseWrites(db);
 
 const ops = {
   usage: (jsonLines) => insertUsage(jsonLines),
   fingerprints: (batch) => fingerprints.register(batch),
   purgeFingerprints: (before) => fingerprints.purge(before),
+  abuseProfiles: (batch) => saveAbuseProfiles(batch),
 };
 
 parentPort.on('message', ({ id, op, arg }) => {
