@@ -19,6 +19,7 @@ import { route } from './pipeline/route.ts';
 import { usableModels } from './pipeline/usable-models.ts';
 import { countInputTokens } from './pipeline/count-tokens.ts';
 import { settle } from './pipeline/settle.ts';
+import { InterimUsage } from './pipeline/interim-usage.ts';
 import { createAdapter } from './providers/registry.ts';
 import { Catalogue } from './routing/catalogue.ts';
 import { ExperimentBook } from './routing/experiments.ts';
@@ -129,6 +130,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const [, orgId, keyId] = scope.split(':') as [string, string, string | undefined];
     return store.ledger.spent(orgId, monthStart, keyId);
   });
+  // Streams' interim usage records: durable before their first byte, then what they delivered, about once a second.
+  const interim = new InterimUsage(store.usage, pricing, (err) => logStoreError(err));
   const health = new HealthBook(config.routing.circuit);
   const router = new Router(catalogue, health, config.routing);
   const experiments = new ExperimentBook();
@@ -143,7 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     route(router, policy),
     requirePrice(pricing),
     admit(rateLimits, budgets, pricing, config.limits.tiers),
-    settle(store.usage, pricing),
+    settle(store.usage, pricing, interim),
     shadow(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
     observe(abuse),
     forward(health, config.routing.retry, experiments, endUserOf),
@@ -232,6 +235,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       clearInterval(retention);
       // First, so that requests under way finish with the signer, registry and store they need.
       await app.close();
+      await interim.close();
       // Before the audit log and store close: the last snapshot, and actions on what was still queued.
       await abuse.close();
       await audit.close();

@@ -47,12 +47,14 @@ export interface RequestContext {
   usageEstimated?: boolean;
   /** The priced usage event's money, once settled. */
   charges?: { cost_micros: number; list_price_micros: number; price_micros: number };
-  /** The reply's text as delivered (first choice of JSON replies; every delta of a stream), once delivered. */
+  /** The reply's text as delivered (first choice of JSON replies; every delta of a stream): a stream's grows as it is delivered. */
   outputText?: string;
   /** A streamed Responses API reply's id, from its response.created event (a follow-up names it in previous_response_id). */
   replyId?: string;
   /** HTTP status the client got. */
   status?: number;
+  /** Work to finish before a stream's first byte reaches the client (its interim usage record); failing refuses it. */
+  beforeStream?: () => Promise<void>;
   /** Work to finish before the reply completes (the usage event, budgets), last registered first. */
   deferred: Array<() => void | Promise<void>>;
   /** Work that can wait until the client has its reply (abuse features, fingerprints, shadow traffic). */

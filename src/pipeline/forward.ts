@@ -117,7 +117,7 @@ async function send(ctx: RequestContext, attempt: Attempt, endUser: string, dead
   if (ctx.endpoint === 'responses') {
     if (!adapter.responses || !adapter.responsesStream) throw new UpstreamError('protocol', `${deployment.id} does not speak the Responses API`);
     if (ctx.stream) {
-      ctx.reply = { kind: 'stream', events: meterStream(ctx, await firstEventIn(timed(await adapter.responsesStream(req)))) };
+      ctx.reply = { kind: 'stream', events: meterStream(ctx, await firstEventIn(ctx, timed(await adapter.responsesStream(req)))) };
       return;
     }
   }
@@ -136,7 +136,7 @@ async function send(ctx: RequestContext, attempt: Attempt, endUser: string, dead
     return;
   }
   const events = await adapter.chatStream(req);
-  ctx.reply = { kind: 'stream', events: meterStream(ctx, await firstEventIn(timed(events))) };
+  ctx.reply = { kind: 'stream', events: meterStream(ctx, await firstEventIn(ctx, timed(events))) };
 }
 
 /** The request's deadline fired, and not because the client left (its signal fires the deadline's too). */
@@ -155,8 +155,21 @@ async function* untilDeadline(events: EventStream, attempt: Attempt, deadline: R
   }
 }
 
-/** Waits for the first event, so failures before any byte reaches the client can still fail over. */
-async function firstEventIn(events: EventStream): Promise<StartedStream> {
+/**
+ * Waits for the first event, so failures before any byte reaches the client can still fail over. Then the
+ * stream's interim usage record is made durable (ctx.beforeStream); when it cannot be, the vendor's stream is
+ * closed and the request refused, before anything was served.
+ */
+async function firstEventIn(ctx: RequestContext, events: EventStream): Promise<StartedStream> {
   const iterator = events[Symbol.asyncIterator]();
-  return { iterator, first: await iterator.next() };
+  const started = { iterator, first: await iterator.next() };
+  if (ctx.beforeStream) {
+    try {
+      await ctx.beforeStream();
+    } catch (err) {
+      await iterator.return?.()?.catch(() => undefined);
+      throw err;
+    }
+  }
+  return started;
 }

@@ -1,17 +1,29 @@
 // Stage: once the reply is delivered (or failed), price it on both legs and write its usage event (the ledger
 // entry); durable before the response completes. An event that cannot be made durable (a full disk, the
-// event stream down) refuses the reply: nothing reaches a client complete without its bill on record.
+// event stream down) refuses the reply: nothing reaches a client complete without its bill on record. A stream
+// also has an interim record durable before its first byte (interim-usage.ts), so one that cannot be billed is
+// refused before anything is served; its final event replaces the interim ones.
 import { GatewayError } from '../errors.ts';
 import type { PricingService } from '../metering/pricing.ts';
 import type { UsageEvent, UsageStore } from '../store/ports.ts';
 import type { RequestContext, Stage } from './context.ts';
+import type { InterimUsage } from './interim-usage.ts';
 
-export function settle(usage: UsageStore, pricing: PricingService): Stage {
+export function settle(usage: UsageStore, pricing: PricingService, interim?: InterimUsage): Stage {
   return (ctx) => {
+    if (ctx.stream && interim) {
+      ctx.beforeStream = () =>
+        interim.open(ctx).catch((err: unknown) => {
+          throw new UsageNotRecorded(err);
+        });
+    }
     ctx.deferred.push(() => {
+      const opened = interim?.ended(ctx) === true;
       const event = pricedEvent(ctx, pricing);
       ctx.charges = event;
       return usage.record(event).catch((err: unknown) => {
+        // What was streamed is out and billed by its interim record so far: the final event follows when it can.
+        if (opened) interim!.settleLater(event);
         throw new UsageNotRecorded(err);
       });
     });

@@ -50,20 +50,21 @@ describe('a full disk', () => {
     expect((refused as APIError).status).toBe(503);
     expect((refused as APIError).code).toBe('usage_not_recorded');
 
-    // A stream has sent its text as it came, but it ends with the error instead of ending complete.
+    // A stream is refused the same way, before anything is served: its opening record could not be made durable.
     const streamed: string[] = [];
-    const cut = await withFullDisk(orgId, async () => {
-      const stream = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true });
+    const refusedStream = await withFullDisk(orgId, async () => {
       try {
+        const stream = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true });
         for await (const chunk of stream) streamed.push(chunk.choices[0]?.delta?.content ?? '');
       } catch (err) {
         return err;
       }
       return undefined;
     });
-    expect(streamed.join('')).not.toBe('');
-    expect(cut).toBeInstanceOf(APIError);
-    expect((cut as APIError).message).toMatch(/recorded for billing/);
+    expect(refusedStream).toBeInstanceOf(APIError);
+    expect((refusedStream as APIError).status).toBe(503);
+    expect((refusedStream as APIError).code).toBe('usage_not_recorded');
+    expect(streamed).toEqual([]);
 
     // Space again: the next requests are served and recorded whole, next to the torn line the failures left.
     await client.chat.completions.create({ model: 'gpt-4o', messages });
@@ -71,5 +72,44 @@ describe('a full disk', () => {
     for await (const _ of stream) void _;
     const usage = await gw.admin('GET', `/orgs/${orgId}/usage`);
     expect(usage.body.requests).toBe(3);
+  });
+});
+
+describe('a disk that fills while a stream is under way', () => {
+  it('ends the stream with the error (no [DONE]), and bills what was delivered once there is space again', async () => {
+    const { orgId, key } = await gw.newOrgKey();
+    sim.setFaults({ token_delay_ms: 5 });
+    try {
+      const res = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o', messages, stream: true }),
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      let text = new TextDecoder().decode((await reader.read()).value);
+      await withFullDisk(orgId, async () => {
+        for (let i = 0; i < 1000; i++) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          text += new TextDecoder().decode(value);
+        }
+      });
+      expect(text).toMatch(/"content"/);
+      expect(text).toMatch(/recorded for billing/);
+      expect(text).not.toContain('[DONE]');
+    } finally {
+      sim.setFaults({});
+    }
+    // The final event, refused then, is recorded once it can be (within a few of the interim records' ticks).
+    let events = await gw.store.usage.list(orgId, {});
+    for (let i = 0; i < 100 && events[0]?.interim !== undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      events = await gw.store.usage.list(orgId, {});
+    }
+    expect(events).toHaveLength(1);
+    expect(events[0]!.interim).toBeUndefined();
+    expect(events[0]!.estimated).toBe(false);
+    expect(events[0]!.completion_tokens).toBeGreaterThan(0);
   });
 });

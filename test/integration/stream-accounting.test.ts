@@ -24,9 +24,10 @@ async function scenario(run: (client: OpenAI) => Promise<string>): Promise<{ eve
   const { orgId, key } = await gw.newOrgKey();
   const before = sim.stats.completion_tokens_sent;
   const delivered = await run(gw.client(key));
-  // The usage event lands after delivery (an aborted stream's only after the abort reaches the gateway).
+  // The usage event lands after delivery (an aborted stream's only after the abort reaches the gateway); until
+  // then a stream has an interim record.
   let [event] = await gw.store.usage.list(orgId, {});
-  for (let i = 0; i < 50 && !event; i++) {
+  for (let i = 0; i < 50 && (!event || event.interim !== undefined); i++) {
     await new Promise((r) => setTimeout(r, 20));
     [event] = await gw.store.usage.list(orgId, {});
   }

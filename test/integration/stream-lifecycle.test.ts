@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatorServer, type SimulatorServer } from '../../src/providers/simulator/server.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
-import { simulatorServerConfig, startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.ts';
+import { simulatorServerConfig, startTestGateway, tempDir, writeConfig, type TestGateway } from '../helpers/gateway.ts';
 
 let sim: SimulatorServer;
 let gw: TestGateway;
@@ -49,7 +49,8 @@ describe('client disconnect', () => {
     }
     expect(received).toBe(3);
 
-    expect(await until(async () => (await gw.store.usage.list(orgId, {})).length === 1)).toBe(true);
+    // Its final event, which replaces the interim record it had from its first byte.
+    expect(await until(async () => (await gw.store.usage.list(orgId, {})).filter((e) => e.interim === undefined).length === 1)).toBe(true);
     const [event] = await gw.store.usage.list(orgId, {});
     expect(event!.status).toBe(499);
     expect(event!.estimated).toBe(true);
@@ -95,4 +96,94 @@ describe('durability', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+});
+
+describe('streams under way when the gateway dies', () => {
+  it('are billed after a restart for about what they delivered, marked estimated, and a replay bills them once', async () => {
+    const slow = await startSimulatorServer({ faults: { token_delay_ms: 20 } });
+    const dataDir = tempDir();
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const base = simulatorServerConfig([{ id: 'sim', url: slow.url }]);
+    base.providers[0]!.timeouts.total_ms = 60_000;
+    const config = {
+      ...base,
+      pricing: {
+        currency: 'USD',
+        versions: [{ effective_from: '2026-01-01', vendor_costs: [{ deployment: 'sim', input: '2.50', output: '10.00' }], list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }] }],
+      },
+    };
+    const child = spawn('node', ['bin/conduit.mjs', 'start', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--config', writeConfig(config)], {
+      env: { ...process.env, CONDUIT_ADMIN_TOKEN: 'kill-test', CONDUIT_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const readers: Array<Promise<void>> = [];
+    try {
+      let out = '';
+      child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+      expect(await until(async () => /listening/.test(out), 15_000)).toBe(true);
+      const admin = async (path: string, body: unknown) =>
+        (await fetch(`http://127.0.0.1:${port}/admin/v1${path}`, { method: 'POST', headers: { authorization: 'Bearer kill-test', 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<{ id: string; key: string }>;
+      const org = await admin('/orgs', { name: 'Cut Ltd', country: 'DE', tier: 'verified' });
+      const { key } = await admin(`/orgs/${org.id}/keys`, { name: 'k' });
+      const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: key, maxRetries: 0 });
+      const chunks = Array.from({ length: 8 }, () => 0);
+      for (let i = 0; i < 8; i++) {
+        // 400 tokens, 20 ms apart: each stream is still under way when the gateway dies.
+        const body = { model: 'gpt-4o', messages: [{ role: 'user' as const, content: `tell me a long story ${i}` }], stream: true as const, max_tokens: 400, simulator_exact_length: true };
+        const stream = await client.chat.completions.create(body);
+        readers.push((async () => {
+          try {
+            for await (const chunk of stream) if (chunk.choices[0]?.delta.content) chunks[i]!++;
+          } catch {
+            // the gateway dies under it
+          }
+        })());
+      }
+      // Each stream has delivered a dozen chunks or more, and an interim record (about once a second) followed.
+      const interimRows = () => {
+        const db = new Database(join(dataDir, 'conduit.sqlite'), { readonly: true });
+        try {
+          return (db.prepare('select count(*) as n from usage_events where interim >= 1 and completion_tokens >= 12').get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      };
+      expect(await until(async () => chunks.every((n) => n >= 12) && interimRows() === 8, 15_000)).toBe(true);
+      // The first records waited for the tokenizer to load (on its own thread); later ones are a second apart.
+      await new Promise((r) => setTimeout(r, 1500));
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      const delivered = [...chunks];
+      await Promise.all(readers);
+      // The next start replays the outbox; a second replay (or start) changes nothing.
+      await (await openSqliteStore(dataDir)).close();
+      const read = () => {
+        const db = new Database(join(dataDir, 'conduit.sqlite'), { readonly: true });
+        const rows = db.prepare('select * from usage_events order by completion_tokens').all() as Array<Record<string, number | string | null>>;
+        db.close();
+        return rows;
+      };
+      const rows = read();
+      expect(rows).toHaveLength(8);
+      for (const row of rows) {
+        expect(row.estimated).toBe(1);
+        expect(row.interim).toBeGreaterThanOrEqual(1);
+        // What was delivered by the last interim record (at most a second before the kill).
+        expect(row.completion_tokens).toBeGreaterThanOrEqual(12);
+        expect(row.prompt_tokens).toBeGreaterThan(0);
+        expect(Number(row.price_micros)).toBeGreaterThan(0);
+      }
+      // About what was delivered: our tokenizer counts the simulator's words a little differently than it does (as
+      // for any stream cut short), and the last record is up to a second or so older than the kill (50 tokens a
+      // second a stream).
+      const billed = rows.reduce((sum, r) => sum + Number(r.completion_tokens), 0);
+      expect(billed).toBeLessThanOrEqual(slow.stats.completion_tokens_sent * 1.5);
+      expect(billed).toBeGreaterThanOrEqual(delivered.reduce((sum, n) => sum + n, 0) - 8 * 75);
+      await (await openSqliteStore(dataDir)).close();
+      expect(read()).toEqual(rows);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await slow.close();
+    }
+  }, 40_000);
 });
