@@ -1,6 +1,8 @@
 // Azure OpenAI: OpenAI's wire format at deployment URLs, with `api-version` and an `api-key` header.
 import type { ProviderConfig } from '../../config/schema.ts';
 import { OpenAICompatibleAdapter, type OpenAIDialect } from '../openai/adapter.ts';
+import type { EventStream, JsonResult, UpstreamRequest } from '../types.ts';
+import { contentFilterRefusal } from './content-filter.ts';
 
 export function azureDialect(config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): OpenAIDialect {
   const key = config.api_key_env ? env[config.api_key_env] : undefined;
@@ -15,4 +17,29 @@ export function azureDialect(config: ProviderConfig, env: NodeJS.ProcessEnv = pr
   };
 }
 
-export const createAzureAdapter = (config: ProviderConfig) => new OpenAICompatibleAdapter(config, azureDialect(config));
+/** The shared OpenAI-compatible adapter, with Azure's content-filter refusals made plain to the client. */
+export class AzureOpenAIAdapter extends OpenAICompatibleAdapter {
+  override chat(req: UpstreamRequest): Promise<JsonResult> {
+    return super.chat(req).catch(refused('messages'));
+  }
+
+  override chatStream(req: UpstreamRequest): Promise<EventStream> {
+    return super.chatStream(req).catch(refused('messages'));
+  }
+
+  override responses(req: UpstreamRequest): Promise<JsonResult> {
+    return super.responses(req).catch(refused('input'));
+  }
+
+  override responsesStream(req: UpstreamRequest): Promise<EventStream> {
+    return super.responsesStream(req).catch(refused('input'));
+  }
+}
+
+const refused =
+  (param: 'messages' | 'input') =>
+  (err: unknown): never => {
+    throw contentFilterRefusal(err, param);
+  };
+
+export const createAzureAdapter = (config: ProviderConfig) => new AzureOpenAIAdapter(config, azureDialect(config));
