@@ -4,6 +4,7 @@ import type { Tier } from '../store/ports.ts';
 import { establishedGaps, tierGaps, yearsSince } from './eligibility.ts';
 import type { SubjectHit } from './sanctions/book.ts';
 import { politicallyExposed } from './kyb.ts';
+import { licenceRequired } from './licence.ts';
 import { isOperatorSubmission, type Submission, type VettingConfig } from './schema.ts';
 import type { SubjectRole } from './subjects.ts';
 
@@ -15,7 +16,7 @@ export interface SanctionsFinding {
   list_versions: Record<string, number>;
   threshold: number;
   names_screened: number;
-  hits: Array<{ entry_id: string; source: string; listed_name: string; score: number; subject: { name: string; role: SubjectRole }; date_of_birth_check?: 'consistent' | 'differs' }>;
+  hits: Array<{ entry_id: string; source: string; listed_name: string; score: number; subject: { name: string; role: SubjectRole }; date_of_birth_check?: 'consistent' | 'differs'; licence_required?: true }>;
 }
 
 export interface Assessment {
@@ -38,7 +39,7 @@ export function sanctionsFinding(hits: readonly SubjectHit[], listVersions: Reco
     list_versions: listVersions,
     threshold,
     names_screened: names,
-    hits: hits.map((h) => ({ entry_id: h.entry_id, source: h.source, listed_name: h.listed_name, score: h.score, subject: h.subject, ...(h.date_of_birth_check ? { date_of_birth_check: h.date_of_birth_check } : {}) })),
+    hits: hits.map((h) => ({ entry_id: h.entry_id, source: h.source, listed_name: h.listed_name, score: h.score, subject: h.subject, ...(h.date_of_birth_check ? { date_of_birth_check: h.date_of_birth_check } : {}), ...(licenceRequired(h) ? { licence_required: true as const } : {}) })),
   };
 }
 
@@ -71,6 +72,8 @@ export function reviewReasons(a: Assessment): string[] {
   const reasons: string[] = [];
   if (!a.sanctions.ran) reasons.push('no sanctions list is loaded, so the applicant was not screened');
   if (a.sanctions.hits.length > 0) reasons.push(`possible sanctions match: ${describeHits(a.sanctions.hits)}`);
+  const exportControl = a.sanctions.hits.filter((h) => h.licence_required).map((h) => h.entry_id);
+  if (exportControl.length > 0) reasons.push(`export-control list match (${exportControl.join(', ')}): a licence decision needed before approval`);
   for (const r of a.enhanced_due_diligence.reasons) reasons.push(`enhanced due diligence required: ${r}`);
   if (a.tier_requirements && a.tier_requirements.gaps.length > 0) reasons.push(`requested tier ${a.tier}: ${a.tier_requirements.gaps.join(', ')}`);
   return reasons;

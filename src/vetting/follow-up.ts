@@ -1,5 +1,5 @@
-// Know-your-business follow-up of a customer: its risk level and when it is next reviewed (higher risk, sooner), and
-// the adverse-media notes reviewers attach.
+// Know-your-business follow-up of a customer: its risk level and when it is next reviewed (higher risk, sooner),
+// the adverse-media notes reviewers attach, and licence decisions on export-control hits.
 import type { ApplicationRecord } from '../store/ports.ts';
 import type { Assessment } from './assessment.ts';
 import type { VettingConfig } from './schema.ts';
@@ -16,17 +16,28 @@ export interface AdverseMediaNote {
   at: string;
 }
 
+export interface LicenceDecision {
+  decision: 'granted' | 'denied' | 'not_required';
+  reference?: string;
+  reason: string;
+  /** The export-control list entries it covers: those hit when it was recorded. */
+  entry_ids: string[];
+  actor: string;
+  at: string;
+}
+
 export interface FollowUp {
   risk: { level: RiskLevel; factors: string[]; assessed_at: string } | null;
   /** The date (YYYY-MM-DD) by which an approved customer is reviewed again. */
   next_review_on: string | null;
   last_reviewed_at: string | null;
   adverse_media: AdverseMediaNote[];
+  licence_decisions: LicenceDecision[];
 }
 
 export function followUpOf(record: ApplicationRecord): FollowUp {
   const stored = (record.kyb ?? {}) as Partial<FollowUp>;
-  return { risk: stored.risk ?? null, next_review_on: stored.next_review_on ?? null, last_reviewed_at: stored.last_reviewed_at ?? null, adverse_media: stored.adverse_media ?? [] };
+  return { risk: stored.risk ?? null, next_review_on: stored.next_review_on ?? null, last_reviewed_at: stored.last_reviewed_at ?? null, adverse_media: stored.adverse_media ?? [], licence_decisions: stored.licence_decisions ?? [] };
 }
 
 const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };

@@ -6,7 +6,8 @@ import type { ApplicationRecord, Org, OrgStatus, Tier, VettingStore } from '../s
 import type { Tenancy } from '../tenancy/tenancy.ts';
 import { assess, type Assessment, describeAssessment, describeHits, describeSanctions, reviewReasons, sanctionsFinding, type SanctionsFinding } from './assessment.ts';
 import { tierGaps } from './eligibility.ts';
-import { followUpOf, reviewDate, riskOf, type AdverseMediaNote, type RiskLevel } from './follow-up.ts';
+import { followUpOf, reviewDate, riskOf, type AdverseMediaNote, type LicenceDecision, type RiskLevel } from './follow-up.ts';
+import { licenceRequired, licencesFor, type LicenceInput } from './licence.ts';
 import { newId } from '../tenancy/api-keys.ts';
 import type { SanctionsBook, SubjectHit } from './sanctions/book.ts';
 import type { ScreeningHit } from './sanctions/screener.ts';
@@ -117,6 +118,8 @@ export class VettingService {
     if (gaps.length > 0) throw new GatewayError(422, 'tier_not_eligible', `Organisation ${orgId} cannot hold tier ${tier}: ${gaps.join('; ')}.`, { param: 'tier' });
     // What the approver approved over: the latest screening and the rules at this tier.
     const checks = assess(app, tier, findingOf(record), this.config);
+    const exportControl = checks.sanctions.hits.filter((h) => h.licence_required).map((h) => h.entry_id);
+    const licences = exportControl.length > 0 ? licencesFor(orgId, exportControl, followUpOf(record).licence_decisions) : [];
     if (checks.enhanced_due_diligence.required) {
       const prior = record.approvals.filter((a) => a.actor !== 'system');
       if (prior.some((a) => a.actor === input.actor)) {
@@ -132,7 +135,8 @@ export class VettingService {
     await this.tenancy.updateOrg(orgId, { tier });
     const review = this.scheduleReview(record, checks);
     await this.store.saveApplication(record);
-    return this.setStatus(org, 'approved', input, { tier, checks, ...review });
+    const licence = licences.length === 1 ? { licence: licences[0] } : licences.length > 1 ? { licences } : {};
+    return this.setStatus(org, 'approved', input, { tier, checks, ...review, ...licence });
   }
 
   async reject(orgId: string, input: Decision): Promise<Org> {
@@ -191,6 +195,20 @@ export class VettingService {
     const outcome = { risk_level: followUp.risk?.level ?? null, previous_risk_level: previous, next_review_on: followUp.next_review_on };
     await this.audit.append({ actor, action: 'vetting.adverse_media_noted', subject_type: 'org', subject_id: orgId, reason: `${input.severity} adverse media: ${input.summary}`, data: { note_id: note.id, severity: note.severity, ...(note.source_url ? { source_url: note.source_url } : {}), ...outcome } });
     return { ...note, ...outcome };
+  }
+
+  /** Records a licence decision on the export-control entries the organisation's latest screening hit. */
+  async recordLicence(orgId: string, input: LicenceInput, actor: string): Promise<LicenceDecision> {
+    const { record } = await this.load(orgId, 'note');
+    const entryIds = findingOf(record).hits.filter((h) => licenceRequired(h)).map((h) => h.entry_id);
+    if (entryIds.length === 0) throw new GatewayError(409, 'no_export_control_hit', `Organisation ${orgId}'s latest screening has no hit on an export-control list that calls for a licence.`);
+    const decision: LicenceDecision = { decision: input.decision, ...(input.reference ? { reference: input.reference } : {}), reason: input.reason, entry_ids: entryIds, actor, at: new Date().toISOString() };
+    const followUp = followUpOf(record);
+    followUp.licence_decisions.push(decision);
+    record.kyb = { ...followUp };
+    await this.store.saveApplication(record);
+    await this.audit.append({ actor, action: 'vetting.licence_decision', subject_type: 'org', subject_id: orgId, reason: input.reason, data: { decision: decision.decision, reference: decision.reference ?? null, entry_ids: entryIds } });
+    return decision;
   }
 
   /**

@@ -6,6 +6,7 @@ import { ListFileError } from '../../formats/csv.ts';
 import { parseConsolidatedList, parseOfacSdn } from '../../vetting/sanctions/lists.ts';
 import type { SanctionsBook } from '../../vetting/sanctions/book.ts';
 import { adverseMediaSchema } from '../../vetting/kyb.ts';
+import { licenceDecisionSchema } from '../../vetting/licence.ts';
 import { applicationSchema, type VettingConfig } from '../../vetting/schema.ts';
 import type { VettingService } from '../../vetting/service.ts';
 import { actorOf } from '../actor.ts';
@@ -70,6 +71,12 @@ export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): voi
     const note = await vetting.addAdverseMedia(id, parseInput(adverseMediaSchema, request.body), actorOf(request));
     reply.code(201);
     return note;
+  });
+  app.post('/applications/:id/licence', api({ summary: "Record a licence decision on an organisation's export-control hits (BIS Entity List); the id is the organisation's", params, body: licenceDecisionSchema, status: 201 }), async (request, reply) => {
+    const { id } = parseInput(params, request.params, 'path');
+    const decision = await vetting.recordLicence(id, parseInput(licenceDecisionSchema, request.body), actorOf(request));
+    reply.code(201);
+    return decision;
   });
   app.post('/orgs/:id/screen', api({ summary: 'Screen an organisation against the sanctions lists again', params, body: null }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');

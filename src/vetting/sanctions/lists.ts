@@ -12,6 +12,9 @@ export interface ListEntry {
   programs: string;
   /** A listed person's dates of birth as the list gives them ("1965-09-22", "22 Sep 1965", "circa 1965"). */
   dates_of_birth?: string[];
+  /** What the list says an export to this party needs (the CSL's license_requirement and license_policy). */
+  license_requirement?: string;
+  license_policy?: string;
 }
 
 /** "DOB 12 Jan 1965; DOB 1966; POB Moscow" in OFAC remarks: the dates of birth. */
@@ -70,6 +73,8 @@ export function parseConsolidatedList(bytes: Uint8Array, file = 'consolidated.cs
       type: at('type') >= 0 ? fields[at('type')]!.trim() : 'entity',
       programs: at('programs') >= 0 ? fields[at('programs')]!.trim() : '',
       ...(dates.length > 0 ? { dates_of_birth: dates } : {}),
+      ...(optional('license_requirement') ? { license_requirement: optional('license_requirement') } : {}),
+      ...(optional('license_policy') ? { license_policy: optional('license_policy') } : {}),
     });
   }
   if (entries.length === 0) throw new ListFileError(file, null, 'has no entries');

@@ -13,6 +13,9 @@ export interface ScreeningHit {
   type: string;
   /** A listed person's dates of birth, when the list gives them. */
   dates_of_birth?: string[];
+  /** What an export to the listed party needs, when the list says (BIS Entity List: a licence). */
+  license_requirement?: string;
+  license_policy?: string;
 }
 
 interface IndexedName {
@@ -87,6 +90,8 @@ export class SanctionsScreener {
         programs: indexed.entry.programs,
         type: indexed.entry.type,
         ...(indexed.entry.dates_of_birth ? { dates_of_birth: indexed.entry.dates_of_birth } : {}),
+        ...(indexed.entry.license_requirement ? { license_requirement: indexed.entry.license_requirement } : {}),
+        ...(indexed.entry.license_policy ? { license_policy: indexed.entry.license_policy } : {}),
       });
     }
     return [...best.values()].sort((a, b) => b.score - a.score);
