@@ -139,6 +139,29 @@ describe('Azure OpenAI chat completions', () => {
 });
 
 describe('Azure OpenAI Responses API', () => {
+  it('is served at /openai/responses with api-version, the deployment named as the model', async () => {
+    vendor.play({ file: 'azure/responses.json' });
+    const { client, orgId } = await customer();
+    const reply = await client.responses.create({ model: 'gpt-4o', input: 'This is a test.' });
+    expect(reply.output_text).toBe('Great! How can I help you today?');
+    const sent = vendor.last();
+    expect(sent.url).toBe(`/openai/responses?api-version=${API_VERSION}`);
+    expect(sent.headers['api-key']).toBe('azure-test-key');
+    expect(sent.body.model).toBe('gpt-4o-prod');
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ prompt_tokens: 20, completion_tokens: 11, estimated: false, endpoint: 'responses' });
+  });
+
+  it('streams from the same endpoint (Azure sends the Responses API events OpenAI documents)', async () => {
+    vendor.play({ file: 'openai/responses-stream.sse' });
+    const { client, orgId } = await customer();
+    let completed = false;
+    for await (const e of await client.responses.create({ model: 'gpt-4o', input: 'This is a test.', stream: true })) if (e.type === 'response.completed') completed = true;
+    expect(completed).toBe(true);
+    expect(vendor.last().url).toBe(`/openai/responses?api-version=${API_VERSION}`);
+    expect(vendor.last().body).toMatchObject({ model: 'gpt-4o-prod', stream: true });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ prompt_tokens: 2048, cached_tokens: 1536, estimated: false });
+  });
+
   it('a prompt the filter refused is a 400 content_filter naming input', async () => {
     vendor.play({ file: 'azure/error-content-filter.json', status: 400 });
     const { client } = await customer();

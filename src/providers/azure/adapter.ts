@@ -11,7 +11,8 @@ export function azureDialect(config: ProviderConfig, env: NodeJS.ProcessEnv = pr
   const version = encodeURIComponent(config.api_version!);
   return {
     target: (operation, req) => ({
-      path: `/openai/deployments/${encodeURIComponent(req.azureDeployment ?? req.model)}/${operation}?api-version=${version}`,
+      // Chat and embeddings are served per deployment; the Responses API once per resource (the model names the deployment).
+      path: operation === 'responses' ? `/openai/responses?api-version=${version}` : `/openai/deployments/${encodeURIComponent(req.azureDeployment ?? req.model)}/${operation}?api-version=${version}`,
       headers,
     }),
   };
@@ -28,12 +29,18 @@ export class AzureOpenAIAdapter extends OpenAICompatibleAdapter {
   }
 
   override responses(req: UpstreamRequest): Promise<JsonResult> {
-    return super.responses(req).catch(refused('input'));
+    return super.responses(deploymentAsModel(req)).catch(refused('input'));
   }
 
   override responsesStream(req: UpstreamRequest): Promise<EventStream> {
-    return super.responsesStream(req).catch(refused('input'));
+    return super.responsesStream(deploymentAsModel(req)).catch(refused('input'));
   }
+}
+
+/** Azure's Responses API takes the deployment's name as the model. */
+function deploymentAsModel(req: UpstreamRequest): UpstreamRequest {
+  const model = req.azureDeployment ?? req.model;
+  return req.body.model === model ? req : { ...req, body: { ...req.body, model }, bodyText: undefined };
 }
 
 const refused =
