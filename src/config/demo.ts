@@ -54,7 +54,8 @@ export function demoConfig(): Readonly<ConduitConfig> {
           { id: 'no-logprobs-on-trial', effect: 'deny', reason: 'Log probabilities are available from tier verified up', when: { feature: ['logprobs'], tier_below: 'verified' } },
         ],
       },
-      vetting: { edd_countries: ['RU', 'BY', 'IR', 'MM', 'VE'] },
+      // Enhanced due diligence where sanctions programmes bite, and in China, which the vendors' rules above single out.
+      vetting: { edd_countries: ['RU', 'BY', 'IR', 'MM', 'VE', 'CN'] },
       // Demo prices in USD per million tokens: what the vendors cost us, and what customers pay.
       pricing: {
         currency: 'USD',

@@ -74,6 +74,24 @@ describe('default rules', () => {
   });
 });
 
+describe('the demo configuration', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+    expect((await gw.admin('POST', '/sanctions/lists', { format: 'ofac_sdn', sdn_csv: SDN })).status).toBe(200);
+  });
+  afterAll(() => gw.close());
+
+  it('calls for enhanced due diligence in China, which its vendor rules single out: review and two approvers', async () => {
+    const res = await apply(gw, issueApplicant({ legal_name: 'Pearl River Data Ltd', country: 'CN', registration_number: 'CN-77', incorporated_on: '2012-05-01', ownership: [{ name: 'Li Wei', country: 'CN', share_pct: 100 }] }));
+    expect(res.status).toBe('needs_review');
+    const review = (await trail(gw, res.org_id)).find((e) => e.action === 'vetting.needs_review')!;
+    expect(review.reason).toMatch(/enhanced due diligence required: incorporated in CN/);
+    const first = await fetch(`${gw.url}/admin/v1/orgs/${res.org_id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json', 'x-conduit-actor': 'alice' }, body: JSON.stringify({ reason: 'documents checked' }) });
+    expect(((await first.json()) as { status: string }).status).toBe('needs_review');
+  });
+});
+
 describe('no list loaded', () => {
   let gw: TestGateway;
   beforeAll(async () => {
