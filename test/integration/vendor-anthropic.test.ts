@@ -1,0 +1,119 @@
+// Issue 23, vendor fidelity: an `anthropic` deployment against Anthropic's own Messages API replies
+// (test/fixtures/vendors/anthropic, see SOURCES.md there): thinking blocks (signature_delta in streams), tool_use
+// (input_json_delta), usage with cache writes and reads, and an overloaded_error, before a stream and in the middle
+// of one. Customers on both sides: the openai SDK (chat completions) and @anthropic-ai/sdk (POST /v1/messages).
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { finalUsageEvent, startVendorReplay, type VendorReplay } from '../helpers/vendor-replay.ts';
+
+const KEY_ENV = 'CONDUIT_TEST_ANTHROPIC_KEY';
+let vendor: VendorReplay;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  process.env[KEY_ENV] = 'sk-ant-test';
+  vendor = await startVendorReplay();
+  gw = await startTestGateway({
+    config: {
+      regions: [{ id: 'eu-west', country: 'IE' }],
+      vendors: [{ id: 'anthropic' }],
+      providers: [
+        {
+          id: 'claude-eu',
+          vendor: 'anthropic',
+          type: 'anthropic',
+          region: 'eu-west',
+          base_url: `${vendor.url}/v1`,
+          api_key_env: KEY_ENV,
+          models: [{ model: 'claude-sonnet-4', upstream: 'claude-sonnet-4-20250514' }],
+          timeouts: { connect_ms: 1000, first_byte_ms: 2000, idle_ms: 2000, total_ms: 5000 },
+        },
+      ],
+      models: [{ name: 'claude-sonnet-4', vendor: 'anthropic' }],
+      pricing: {
+        currency: 'USD',
+        versions: [
+          {
+            effective_from: '2025-01-01',
+            // Per million tokens; thinking is output, at the output rate.
+            vendor_costs: [{ deployment: 'claude-eu', model: 'claude-sonnet-4', input: '3.00', cached_input: '0.30', output: '15.00' }],
+            list_prices: [{ model: 'claude-sonnet-4', input: '3.60', cached_input: '0.36', output: '18.00' }],
+          },
+        ],
+      },
+      routing: { retry: { max_attempts: 1 } },
+    },
+  });
+});
+afterAll(async () => {
+  await gw?.close();
+  await vendor?.close();
+  delete process.env[KEY_ENV];
+});
+
+const messages = [{ role: 'user' as const, content: 'What is the weather like in Paris?' }];
+const tools = [{ type: 'function' as const, function: { name: 'get_weather', description: 'Get the current weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } } }];
+const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+
+async function customer(): Promise<{ openai: OpenAI; anthropic: Anthropic; orgId: string }> {
+  const { orgId, key } = await gw.newOrgKey();
+  return { openai: gw.client(key), anthropic: new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0 }), orgId };
+}
+
+// The thinking + tool_use reply: input_tokens 58 (uncached), cache_creation_input_tokens 512 (written at the input
+// rate: the price book has no cache-write rate), cache_read_input_tokens 2048; output 120, of which 64 thinking.
+// Prompt tokens 58 + 512 + 2048 = 2618, 2048 of them cached.
+// Cost:  570 x 3.00 + 2048 x 0.30 + 120 x 15.00 = 4124.4 micro-USD -> 4124.
+// Price: 570 x 3.60 + 2048 x 0.36 + 120 x 18.00 = 4949.28 -> 4949.
+const CACHED_TOKENS = { prompt_tokens: 2618, cached_tokens: 2048, completion_tokens: 120 };
+const CACHED_CHARGES = { cost_micros: 4124, price_micros: 4949 };
+const TEXT = "I'll check the current weather in Paris for you.";
+
+describe('Anthropic Messages replies, to OpenAI chat clients', () => {
+  it('a JSON reply with thinking, text and tool_use: the text and the tool call, cache reads priced as cached', async () => {
+    vendor.play({ file: 'anthropic/message-thinking-tool-use.json' });
+    const { openai, orgId } = await customer();
+    const reply = await openai.chat.completions.create({ model: 'claude-sonnet-4', messages, tools });
+    const sent = vendor.last();
+    expect(sent.url).toBe('/v1/messages');
+    expect(sent.headers['x-api-key']).toBe('sk-ant-test');
+    expect(sent.headers['anthropic-version']).toBe('2023-06-01');
+    expect(sent.body).toMatchObject({ model: 'claude-sonnet-4-20250514', messages: [{ role: 'user' }] });
+    const choice = reply.choices[0]!;
+    expect(choice.message.content).toBe(TEXT);
+    expect(choice.finish_reason).toBe('tool_calls');
+    const call = choice.message.tool_calls![0]!;
+    expect(call.type === 'function' && [call.id, call.function.name, JSON.parse(call.function.arguments)]).toEqual(['toolu_01NRLabsLyVHZPKxbKvkfSMn', 'get_weather', { location: 'Paris' }]);
+    expect(reply.usage).toMatchObject({ prompt_tokens: 2618, completion_tokens: 120, prompt_tokens_details: { cached_tokens: 2048 } });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...CACHED_TOKENS, ...CACHED_CHARGES, estimated: false });
+  });
+
+  it("the SDK's own tool_use stream: text, then the call assembled from input_json_delta", async () => {
+    vendor.play({ file: 'anthropic/stream-tool-use.sse' });
+    const { openai, orgId } = await customer();
+    const final = await openai.chat.completions.stream({ model: 'claude-sonnet-4', messages, tools, stream_options: { include_usage: true } }).finalChatCompletion();
+    const choice = final.choices[0]!;
+    expect(choice.message.content).toBe(TEXT);
+    expect(choice.finish_reason).toBe('tool_calls');
+    const call = choice.message.tool_calls![0]!;
+    expect(call.type === 'function' && [call.id, call.function.name, JSON.parse(call.function.arguments)]).toEqual(['toolu_01NRLabsLyVHZPKxbKvkfSMn', 'get_weather', { location: 'Paris' }]);
+    expect(final.usage).toMatchObject({ prompt_tokens: 377, completion_tokens: 65 });
+    expect(vendor.last().body.stream).toBe(true);
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ prompt_tokens: 377, completion_tokens: 65, estimated: false });
+  });
+
+  it('a stream with thinking (and its signature_delta), text and tool_use, with cache reads and writes', async () => {
+    vendor.play({ file: 'anthropic/stream-thinking-tool-use-cached.sse' });
+    const { openai, orgId } = await customer();
+    const final = await openai.chat.completions.stream({ model: 'claude-sonnet-4', messages, tools, stream_options: { include_usage: true } }).finalChatCompletion();
+    const choice = final.choices[0]!;
+    expect(choice.message.content).toBe(TEXT);
+    const call = choice.message.tool_calls![0]!;
+    expect(call.type === 'function' && JSON.parse(call.function.arguments)).toEqual({ location: 'Paris' });
+    expect(final.usage).toMatchObject({ prompt_tokens: 2618, completion_tokens: 120, prompt_tokens_details: { cached_tokens: 2048 } });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...CACHED_TOKENS, ...CACHED_CHARGES, estimated: false });
+  });
+
+});
