@@ -116,4 +116,22 @@ describe('Anthropic Messages replies, to OpenAI chat clients', () => {
     expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...CACHED_TOKENS, ...CACHED_CHARGES, estimated: false });
   });
 
+  it('a stream that reports no usage at all (the documentation\'s thinking example) is estimated, never billed zero', async () => {
+    vendor.play({ file: 'anthropic/stream-thinking.sse' });
+    const { openai, orgId } = await customer();
+    const stream = await openai.chat.completions.create({ model: 'claude-sonnet-4', messages: [{ role: 'user', content: 'What is 27 * 453?' }], stream: true, stream_options: { include_usage: true } });
+    let text = '';
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe('27 * 453 = 12,231');
+    const event = await finalUsageEvent(gw.store, orgId);
+    expect(event.estimated).toBe(true);
+    expect(event.prompt_tokens).toBeGreaterThan(0);
+    expect(event.completion_tokens).toBeGreaterThan(0);
+    expect(event.price_micros).toBeGreaterThan(0);
+    expect(usage).toMatchObject({ prompt_tokens: event.prompt_tokens, completion_tokens: event.completion_tokens });
+  });
 });

@@ -91,7 +91,8 @@ export class AnthropicEventsToChunks {
       }
       case 'message_stop': {
         this.finished = true;
-        this.usage = anthropicUsage({ ...(this.input ?? { input_tokens: 0 }), output_tokens: this.output });
+        // A stream that reported no usage has none (it is estimated from what was delivered), never zero tokens.
+        this.usage = this.input ? anthropicUsage({ ...this.input, output_tokens: this.output }) : null;
         if (!this.usage) return [];
         return [{ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: openaiUsage(this.usage) }];
       }
