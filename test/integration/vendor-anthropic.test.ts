@@ -116,6 +116,20 @@ describe('Anthropic Messages replies, to OpenAI chat clients', () => {
     expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...CACHED_TOKENS, ...CACHED_CHARGES, estimated: false });
   });
 
+  it('thinking tokens (usage.output_tokens_details) are read as reasoning tokens, JSON and streamed', async () => {
+    vendor.play({ file: 'anthropic/message-thinking-tool-use.json' });
+    const json = await customer();
+    const reply = await json.openai.chat.completions.create({ model: 'claude-sonnet-4', messages, tools });
+    expect(reply.usage!.completion_tokens_details).toMatchObject({ reasoning_tokens: 64 });
+    expect(await finalUsageEvent(gw.store, json.orgId)).toMatchObject({ reasoning_tokens: 64 });
+
+    vendor.play({ file: 'anthropic/stream-thinking-tool-use-cached.sse' });
+    const streamed = await customer();
+    const final = await streamed.openai.chat.completions.stream({ model: 'claude-sonnet-4', messages, tools, stream_options: { include_usage: true } }).finalChatCompletion();
+    expect(final.usage!.completion_tokens_details).toMatchObject({ reasoning_tokens: 64 });
+    expect(await finalUsageEvent(gw.store, streamed.orgId)).toMatchObject({ reasoning_tokens: 64 });
+  });
+
   it('a stream that reports no usage at all (the documentation\'s thinking example) is estimated, never billed zero', async () => {
     vendor.play({ file: 'anthropic/stream-thinking.sse' });
     const { openai, orgId } = await customer();

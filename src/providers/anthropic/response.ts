@@ -3,10 +3,17 @@ import type { JsonObject, Usage } from '../types.ts';
 
 const FINISH: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' };
 
+/** Anthropic's usage: input_tokens excludes cache writes and reads; thinking is part of output_tokens. */
 export function anthropicUsage(u: JsonObject | undefined): Usage | null {
   if (!u || typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return null;
   const cached = Number(u.cache_read_input_tokens ?? 0);
-  return { prompt_tokens: u.input_tokens + cached + Number(u.cache_creation_input_tokens ?? 0), completion_tokens: u.output_tokens, cached_tokens: cached, reasoning_tokens: 0 };
+  const thinking = (u.output_tokens_details as JsonObject | null | undefined)?.thinking_tokens;
+  return {
+    prompt_tokens: u.input_tokens + cached + Number(u.cache_creation_input_tokens ?? 0),
+    completion_tokens: u.output_tokens,
+    cached_tokens: cached,
+    reasoning_tokens: typeof thinking === 'number' ? thinking : 0,
+  };
 }
 
 const openaiUsage = (u: Usage) => ({
@@ -14,6 +21,7 @@ const openaiUsage = (u: Usage) => ({
   completion_tokens: u.completion_tokens,
   total_tokens: u.prompt_tokens + u.completion_tokens,
   prompt_tokens_details: { cached_tokens: u.cached_tokens },
+  completion_tokens_details: { reasoning_tokens: u.reasoning_tokens },
 });
 
 export function anthropicToChat(message: JsonObject, model: string): { body: JsonObject; usage: Usage | null } {
@@ -46,8 +54,8 @@ export function anthropicToChat(message: JsonObject, model: string): { body: Jso
 export class AnthropicEventsToChunks {
   private id = '';
   private readonly created = Math.floor(Date.now() / 1000);
-  private input: JsonObject | undefined;
-  private output = 0;
+  /** The usage reported so far: message_start's, then each count message_delta gives (its counts are cumulative). */
+  private reported: JsonObject | undefined;
   private toolIndex = -1;
   private readonly blockIsTool = new Map<number, boolean>();
   finished = false;
@@ -67,7 +75,8 @@ export class AnthropicEventsToChunks {
       case 'message_start': {
         const message = event.message as JsonObject;
         this.id = `chatcmpl-${String(message.id ?? '').replace(/^msg_/, '')}`;
-        this.input = message.usage as JsonObject | undefined;
+        const usage = message.usage as JsonObject | undefined;
+        if (usage) this.reported = { ...usage };
         return [chunk({ role: 'assistant', content: '' })];
       }
       case 'content_block_start': {
@@ -85,14 +94,17 @@ export class AnthropicEventsToChunks {
         return [];
       }
       case 'message_delta': {
-        this.output = Number((event.usage as JsonObject | undefined)?.output_tokens ?? this.output);
+        // Totals for the whole message that replace message_start's (omitted or null where they do not apply),
+        // as the SDKs accumulate them: output_tokens and its thinking share arrive only here.
+        const usage = event.usage as JsonObject | undefined;
+        if (usage) for (const [key, value] of Object.entries(usage)) if (value !== null && value !== undefined) (this.reported ??= {})[key] = value;
         const stop = String((event.delta as JsonObject | undefined)?.stop_reason ?? 'end_turn');
         return [chunk({}, FINISH[stop] ?? 'stop')];
       }
       case 'message_stop': {
         this.finished = true;
         // A stream that reported no usage has none (it is estimated from what was delivered), never zero tokens.
-        this.usage = this.input ? anthropicUsage({ ...this.input, output_tokens: this.output }) : null;
+        this.usage = anthropicUsage(this.reported);
         if (!this.usage) return [];
         return [{ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: openaiUsage(this.usage) }];
       }
