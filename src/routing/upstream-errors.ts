@@ -25,7 +25,8 @@ export function fromUpstreamFailure(err: unknown, model: string): GatewayError {
       return new GatewayError(499, 'client_closed_request', 'The client closed the request.');
     case 'status': {
       const status = err.status ?? 502;
-      if (status === 429) {
+      // 429, and Anthropic's 529 overloaded_error (as an HTTP status, or an error event in a stream): over capacity.
+      if (status === 429 || status === 529) {
         const headers: Record<string, string> = err.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(err.retryAfterMs / 1000)) } : {};
         return new GatewayError(503, 'upstream_overloaded', `The upstream for '${model}' is over capacity; retry shortly.`, { headers });
       }

@@ -149,3 +149,42 @@ describe('Anthropic Messages replies, to OpenAI chat clients', () => {
     expect(usage).toMatchObject({ prompt_tokens: event.prompt_tokens, completion_tokens: event.completion_tokens });
   });
 });
+
+describe('Anthropic overloaded_error', () => {
+  it('in the middle of a stream: what came is delivered, then an error saying the vendor is over capacity', async () => {
+    vendor.play({ file: 'anthropic/stream-overloaded.sse' });
+    const { openai, orgId } = await customer();
+    let text = '';
+    const err = await errorOf(
+      (async () => {
+        for await (const chunk of await openai.chat.completions.create({ model: 'claude-sonnet-4', messages, stream: true })) text += chunk.choices[0]?.delta.content ?? '';
+      })(),
+    );
+    expect(text).toBe('Hello! How can I');
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err!.message).toMatch(/over capacity/);
+    const event = await finalUsageEvent(gw.store, orgId);
+    expect(event.status).toBe(503);
+    expect(event.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('in the middle of a stream, to an Anthropic SDK client: an error event of type overloaded_error', async () => {
+    vendor.play({ file: 'anthropic/stream-overloaded.sse' });
+    const { anthropic } = await customer();
+    const stream = anthropic.messages.stream({ model: 'claude-sonnet-4', max_tokens: 256, messages: [{ role: 'user', content: 'Hello' }] });
+    const err = (await stream.finalMessage().catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    expect(JSON.stringify(err.error)).toContain('overloaded_error');
+  });
+
+  it('as an HTTP 529: a 503 upstream_overloaded, to either SDK', async () => {
+    vendor.play({ file: 'anthropic/error-overloaded.json', status: 529 }, { file: 'anthropic/error-overloaded.json', status: 529 });
+    const { openai, anthropic } = await customer();
+    const err = await errorOf(openai.chat.completions.create({ model: 'claude-sonnet-4', messages }));
+    expect(err!.status).toBe(503);
+    expect(err!.code).toBe('upstream_overloaded');
+    const viaMessages = (await anthropic.messages.create({ model: 'claude-sonnet-4', max_tokens: 256, messages: [{ role: 'user', content: 'Hello' }] }).catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+    expect(viaMessages.status).toBe(503);
+    expect(JSON.stringify(viaMessages.error)).toContain('overloaded_error');
+  });
+});
