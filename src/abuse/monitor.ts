@@ -11,6 +11,7 @@ import { actionFor, type AbuseConfig, type EnforcementAction } from './enforceme
 import { extract } from './features.ts';
 import type { Pseudonyms } from './pseudonyms.ts';
 import type { TrafficRecord } from './record.ts';
+import { buildReport, type DistillationReport } from './report.ts';
 import { packCampaign, packOrg, unpack } from './snapshot.ts';
 
 export interface Alert {
@@ -143,6 +144,27 @@ export class AbuseMonitor {
 
   risk(): Verdict[] {
     return this.detector.verdicts(false).sort((a, b) => b.score - a.score);
+  }
+
+  /** The evidence report on one organisation, for a vendor; undefined when it sent nothing the detector saw. */
+  report(org: Org, customerOf: (orgId: string) => string, recipient: string | null): DistillationReport | undefined {
+    const verdict = this.detector.verdict(org.id);
+    const evidence = this.detector.evidence(org.id);
+    if (!verdict || !evidence) return undefined;
+    // Addresses leave the gateway as keyed hashes only: a monitor without them has nothing to report with.
+    if (!this.storage) throw new Error('distillation reports need the monitor\'s storage and pseudonyms');
+    const root = verdict.campaign?.slice('campaign_'.length);
+    return buildReport({
+      org,
+      verdict,
+      ...evidence,
+      action: this.acted.get(org.id) ?? 'none',
+      alerts: this.alerts.filter((a) => a.org === org.id),
+      config: this.config,
+      campaign: root === undefined ? null : { id: this.storage.pseudonyms.campaign(root), members: this.detector.members(root) },
+      customerOf,
+      recipient,
+    });
   }
 
   private learn(org: Org): void {

@@ -1,7 +1,10 @@
-// Admin API for distillation monitoring: risk list, alerts, reviewer decisions, campaign indicator export.
+// Admin API for distillation monitoring: risk list, alerts, reviewer decisions, campaign indicator export,
+// evidence reports on one organisation for the vendors.
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AbuseMonitor } from '../../abuse/monitor.ts';
+import { distillationReportSchema, REPORT_FORMAT } from '../../abuse/report.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import { abuseHold, statusAfterClear } from '../../abuse/enforcement.ts';
 import { GatewayError, notFound } from '../../errors.ts';
@@ -15,6 +18,7 @@ import { api } from '../api.ts';
 const TRAIL_LIMIT = 1000;
 const riskQuery = z.object({ flagged: z.enum(['true', 'false']).optional() });
 const idParams = z.object({ id: z.string() });
+const reportQuery = z.object({ recipient: z.string().trim().min(1).max(200).optional() });
 const reviewSchema = z
   .object({ decision: z.enum(['clear', 'throttle', 'require_revetting', 'suspend']), reason: z.string().trim().min(3), requests_per_minute: z.number().int().positive().optional() })
   .strict();
@@ -77,4 +81,36 @@ export function adminAbuseRoutes(app: FastifyInstance, deps: { abuse: AbuseMonit
     const { member_orgs, ...rest } = indicators;
     return { format: 'conduit-campaign-indicators/1', exported_at: new Date().toISOString(), ...rest, member_pseudonyms: member_orgs.map((o) => deps.endUserOf(o)) };
   });
+
+  /**
+   * An organisation's evidence report, for a vendor: the customer as the vendor knows it upstream, no internal ids,
+   * addresses as keyed hashes. Each report is recorded in the audit log (who, when, which organisation, its
+   * SHA-256) before it is sent, and the hash goes with it in a header.
+   */
+  app.get('/abuse/orgs/:id/report', api({ summary: `An organisation's distillation evidence report for a vendor (${REPORT_FORMAT}), recorded in the audit log`, params: idParams, querystring: reportQuery }), async (request, reply) => {
+    const { id } = parseInput(idParams, request.params, 'path');
+    const { recipient } = parseInput(reportQuery, request.query, 'query');
+    const org = await tenancy.getOrg(id);
+    if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+    await abuse.drain();
+    const report = abuse.report(org, deps.endUserOf, recipient ?? null);
+    if (!report) throw notFound(`The distillation detector has seen no requests from organisation '${id}': there is nothing to report.`, 'no_distillation_evidence', 'id');
+    const text = JSON.stringify(report);
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    await audit.append({
+      actor: actorOf(request),
+      action: 'abuse.report',
+      subject_type: 'org',
+      subject_id: id,
+      reason: recipient ? `distillation evidence report for ${recipient}` : 'distillation evidence report',
+      data: { format: REPORT_FORMAT, report_id: report.report_id, sha256, recipient: report.recipient, customer: report.subject.customer, score: report.assessment.score },
+    });
+    return reply.header('content-type', 'application/json; charset=utf-8').header('x-conduit-report-sha256', sha256).send(text);
+  });
+
+  /** The report's format as JSON Schema, for the vendors that ingest it. */
+  app.get('/abuse/report-schema', api({ summary: `JSON Schema of the distillation evidence report (${REPORT_FORMAT})` }), async () => ({
+    $id: `urn:conduit:${REPORT_FORMAT.replace('/', ':')}`,
+    ...z.toJSONSchema(distillationReportSchema),
+  }));
 }
