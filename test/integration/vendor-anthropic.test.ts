@@ -188,3 +188,26 @@ describe('Anthropic overloaded_error', () => {
     expect(JSON.stringify(viaMessages.error)).toContain('overloaded_error');
   });
 });
+
+describe('Anthropic Messages replies, to Anthropic SDK clients', () => {
+  it('usage keeps input_tokens apart from cache reads, JSON and streamed', async () => {
+    vendor.play({ file: 'anthropic/message-thinking-tool-use.json' });
+    const json = await customer();
+    const reply = await json.anthropic.messages.create({ model: 'claude-sonnet-4', max_tokens: 1024, messages: [{ role: 'user', content: 'What is the weather like in Paris?' }] });
+    expect(reply.content.find((b) => b.type === 'text')).toMatchObject({ text: TEXT });
+    expect(reply.content.find((b) => b.type === 'tool_use')).toMatchObject({ name: 'get_weather', input: { location: 'Paris' } });
+    // Anthropic's input_tokens never include cache reads: input + cache writes + cache reads is the whole prompt.
+    const u = reply.usage;
+    expect(u.cache_read_input_tokens).toBe(2048);
+    expect(u.input_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0)).toBe(2618);
+    expect(u.output_tokens).toBe(120);
+
+    vendor.play({ file: 'anthropic/stream-thinking-tool-use-cached.sse' });
+    const streamed = await customer();
+    const final = await streamed.anthropic.messages.stream({ model: 'claude-sonnet-4', max_tokens: 1024, messages: [{ role: 'user', content: 'What is the weather like in Paris?' }] }).finalMessage();
+    const s = final.usage;
+    expect(s.cache_read_input_tokens).toBe(2048);
+    expect(s.input_tokens + (s.cache_creation_input_tokens ?? 0) + (s.cache_read_input_tokens ?? 0)).toBe(2618);
+    expect(s.output_tokens).toBe(120);
+  });
+});

@@ -8,7 +8,7 @@ export class ChunksToMessageEvents {
   private block: { index: number; kind: 'text' | 'tool'; toolIndex?: number } | null = null;
   private nextIndex = 0;
   private finish: unknown = null;
-  private usage = { input_tokens: 0, output_tokens: 0 };
+  private usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0 };
   private finished = false;
   private provenance: unknown = null;
 
@@ -31,7 +31,8 @@ export class ChunksToMessageEvents {
         continue;
       }
       const chunk = e.chunk ?? {};
-      if (e.usage) this.usage = { input_tokens: e.usage.prompt_tokens, output_tokens: e.usage.completion_tokens };
+      // Anthropic's input_tokens leave out cache reads, which OpenAI's prompt_tokens count.
+      if (e.usage) this.usage = { input_tokens: e.usage.prompt_tokens - e.usage.cached_tokens, output_tokens: e.usage.completion_tokens, cache_read_input_tokens: e.usage.cached_tokens };
       if (chunk.provenance) this.provenance = chunk.provenance;
       const choice = ((chunk.choices as JsonObject[] | undefined) ?? [])[0];
       if (!choice) continue;
