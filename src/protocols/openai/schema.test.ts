@@ -68,12 +68,31 @@ const chat = fc.record(
 const responses = fc.record(
   {
     model: field(fc.constantFrom('gpt-4o')),
-    input: field(fc.oneof(fc.string(), fc.array(field(record({ role: fc.constant('user'), content: fc.string() })), { maxLength: 2 }))),
+    input: field(
+      fc.oneof(
+        fc.string(),
+        fc.array(
+          field(
+            fc.oneof(
+              record({ role: fc.constant('user'), content: fc.string() }),
+              fc.record({ type: fc.constant('function_call_output'), call_id: field(fc.string()), output: field(fc.oneof(fc.string(), fc.constant([]))) }),
+              fc.record({ type: fc.constant('function_call'), call_id: field(fc.string()), name: field(fc.string()), arguments: field(fc.string()) }),
+              fc.record({ type: fc.constant('item_reference'), id: field(fc.string()) }),
+            ),
+          ),
+          { maxLength: 2 },
+        ),
+      ),
+    ),
     instructions: field(fc.string()),
     stream: field(fc.boolean()),
+    store: field(fc.boolean()),
+    previous_response_id: field(fc.string()),
     max_output_tokens: field(num(1, 10_000_000)),
     temperature: field(num(0, 2, false)),
     top_p: field(num(0, 1, false)),
+    tools: field(fc.array(field(fc.record({ type: field(fc.constantFrom('function', 'web_search_preview')), name: field(fc.string()) })), { maxLength: 2 })),
+    tool_choice: field(fc.oneof(fc.constantFrom('none', 'auto', 'required'), fc.record({ type: field(fc.constantFrom('function', 'file_search')), name: field(fc.string()) }))),
   },
   { requiredKeys: ['model', 'input'] },
 );

@@ -54,15 +54,40 @@ export const chatCompletionRequestSchema = z
   })
   .describe('OpenAI chat completion request (POST /v1/chat/completions). Fields not listed pass through to the vendor.');
 
+/** The fields of a string-valued field set an input item or a tool needs. */
+const needsStrings = (o: Record<string, unknown>, fields: string[], ctx: z.RefinementCtx) => {
+  for (const field of fields) if (typeof o[field] !== 'string') ctx.addIssue({ code: 'custom', path: [field], message: 'is required (a string)' });
+};
+
+const inputItem = z.looseObject({}).superRefine((item, ctx) => {
+  if (item.type === 'function_call_output') {
+    needsStrings(item, ['call_id'], ctx);
+    if (typeof item.output !== 'string' && !Array.isArray(item.output)) ctx.addIssue({ code: 'custom', path: ['output'], message: 'is required (a string or an array of content parts)' });
+  } else if (item.type === 'function_call') needsStrings(item, ['call_id', 'name', 'arguments'], ctx);
+  else if (item.type === 'item_reference') needsStrings(item, ['id'], ctx);
+});
+
+const responsesTool = z.looseObject({ type: z.string().describe("'function' (with name, parameters) or a built-in tool") }).superRefine((t, ctx) => {
+  if (t.type === 'function') needsStrings(t, ['name'], ctx);
+});
+
+const namedToolChoice = z.looseObject({ type: z.string() }).superRefine((c, ctx) => {
+  if (c.type === 'function') needsStrings(c, ['name'], ctx);
+});
+
 export const responsesRequestSchema = z
   .looseObject({
     model,
-    input: z.union([z.string(), z.array(z.looseObject({}))]),
+    input: z.union([z.string(), z.array(inputItem)]).describe('Text, or input items: messages, function_call and function_call_output items, item_reference to a stored output item.'),
     instructions: maybe(z.string()),
     stream: maybe(z.boolean()),
+    store: maybe(z.boolean()).describe('Default true: the response is kept, for its organisation only, so that previous_response_id and item_reference can name it.'),
+    previous_response_id: maybe(z.string()).describe('Continue this stored response of your organisation: its input and output come before this input.'),
     max_output_tokens: maybe(int(1, 10_000_000)),
     temperature: maybe(z.number().min(0).max(2)),
     top_p: maybe(z.number().min(0).max(1)),
+    tools: maybe(z.array(responsesTool)),
+    tool_choice: maybe(z.union([z.enum(['none', 'auto', 'required']), namedToolChoice])),
   })
   .describe('OpenAI Responses API request (POST /v1/responses). Fields not listed pass through to the vendor.');
 

@@ -107,13 +107,54 @@ export function validateResponsesRequest(raw: unknown): JsonObject {
   const input = body.input;
   if (input === undefined) throw invalidRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
   if (typeof input !== 'string' && !Array.isArray(input)) wrongType('input', 'a string or an array of input items', input);
-  if (Array.isArray(input)) input.forEach((item, i) => (isObject(item) ? undefined : wrongType(`input[${i}]`, 'an object', item)));
+  if (Array.isArray(input)) input.forEach(inputItem);
   optionalBoolean(body, 'stream');
+  optionalBoolean(body, 'store');
   optionalNumber(body, 'max_output_tokens', 1, 10_000_000, true);
   optionalNumber(body, 'temperature', 0, 2);
   optionalNumber(body, 'top_p', 0, 1);
   if (body.instructions !== undefined && body.instructions !== null && typeof body.instructions !== 'string') wrongType('instructions', 'a string', body.instructions);
+  const previous = body.previous_response_id;
+  if (previous !== undefined && previous !== null && typeof previous !== 'string') wrongType('previous_response_id', 'a string', previous);
+  if (body.tools !== undefined && body.tools !== null) {
+    if (!Array.isArray(body.tools)) wrongType('tools', 'an array', body.tools);
+    body.tools.forEach((tool, i) => {
+      if (!isObject(tool) || typeof tool.type !== 'string') wrongType(`tools[${i}]`, 'a tool object with a type', tool);
+      if (tool.type === 'function') requireString(tool, 'name', `tools[${i}]`);
+    });
+  }
+  const choice = body.tool_choice;
+  if (choice !== undefined && choice !== null) {
+    if (typeof choice === 'string' && !TOOL_CHOICES.has(choice)) {
+      throw invalidRequest(`Invalid value for 'tool_choice': "${choice}". Supported values are: 'none', 'auto' and 'required', or an object naming a tool.`, 'tool_choice', 'invalid_value');
+    }
+    if (typeof choice !== 'string' && (!isObject(choice) || typeof choice.type !== 'string')) wrongType('tool_choice', 'a string or an object with a type', choice);
+    if (isObject(choice) && choice.type === 'function') requireString(choice, 'name', 'tool_choice');
+  }
   return body;
+}
+
+const TOOL_CHOICES = new Set(['none', 'auto', 'required']);
+
+/** The fields the gateway reads of the input items it acts on: function calls, their outputs, item references. */
+function inputItem(item: unknown, i: number): void {
+  const at = `input[${i}]`;
+  if (!isObject(item)) wrongType(at, 'an object', item);
+  if (item.type === 'function_call_output') {
+    requireString(item, 'call_id', at);
+    if (item.output === undefined) throw invalidRequest(`Missing required parameter: '${at}.output'.`, `${at}.output`, 'missing_required_parameter');
+    if (typeof item.output !== 'string' && !Array.isArray(item.output)) wrongType(`${at}.output`, 'a string or an array of content parts', item.output);
+  } else if (item.type === 'function_call') {
+    for (const field of ['call_id', 'name', 'arguments']) requireString(item, field, at);
+  } else if (item.type === 'item_reference') {
+    requireString(item, 'id', at);
+  }
+}
+
+function requireString(o: JsonObject, field: string, at: string): void {
+  const v = o[field];
+  if (v === undefined) throw invalidRequest(`Missing required parameter: '${at}.${field}'.`, `${at}.${field}`, 'missing_required_parameter');
+  if (typeof v !== 'string') wrongType(`${at}.${field}`, 'a string', v);
 }
 
 export function validateEmbeddingsRequest(raw: unknown): JsonObject {
