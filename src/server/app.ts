@@ -30,6 +30,9 @@ import type { ExperimentBook } from '../routing/experiments.ts';
 import { dataPlaneRoutes, surfaceOf, type DataPlaneDeps } from './routes/data-plane.ts';
 import { newRequestId } from './request-id.ts';
 import { VERSION } from '../version.ts';
+import { api } from './api.ts';
+import { collectRoutes } from './openapi.ts';
+import { adminOpenApiRoutes } from './routes/admin-openapi.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
 import type { UsageStore } from '../store/ports.ts';
 
@@ -150,7 +153,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setErrorHandler(replyWithError);
   app.setNotFoundHandler((request, reply) => replyWithError(new GatewayError(404, 'unknown_url', `Unknown request URL: ${request.method} ${request.url}.`), request, reply));
 
-  app.get('/healthz', async () => ({ status: 'ok', version: VERSION }));
+  // Every route, as registered, for the API document (GET /admin/v1/openapi.json).
+  const routes = collectRoutes(app);
+  app.get('/healthz', api({ summary: 'Ready: {status: ok, version}', public: true }), async () => ({ status: 'ok', version: VERSION }));
   dataPlaneRoutes(app, deps);
   const vettingDeps = { vetting: deps.vetting, sanctions: deps.sanctions, vettingConfig: deps.config.vetting };
   publicVettingRoutes(app, vettingDeps);
@@ -164,6 +169,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         await deps.audit.append({ actor: actorOf(request), action: 'admin.request', subject_type: 'route', subject_id: `${request.method} ${request.routeOptions.url ?? request.url}`, data: { url: request.url, status: reply.statusCode } });
       });
       adminTenancyRoutes(admin, deps);
+      adminOpenApiRoutes(admin, routes);
       adminRoutingRoutes(admin, deps);
       adminVettingRoutes(admin, vettingDeps);
       adminGovernanceRoutes(admin, deps);

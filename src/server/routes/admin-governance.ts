@@ -9,31 +9,40 @@ import type { Catalogue } from '../../routing/catalogue.ts';
 import type { Tenancy } from '../../tenancy/tenancy.ts';
 import { actorOf } from '../actor.ts';
 import { parseInput } from '../validate.ts';
+import { api } from '../api.ts';
 
+const policyUpdateSchema = z.object({ policy: policySchema, reason: z.string().trim().min(3) }).strict();
+const whatIfSchema = z.object({ policy: policySchema }).strict();
+const explainQuery = z.object({ org: z.string().min(1), model: z.string().min(1), region: z.string().optional(), features: z.string().optional() });
 const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time').transform((v) => new Date(v).toISOString());
+const auditQuery = z.object({
+  actor: z.string().optional(),
+  action: z.string().optional(),
+  subject_type: z.string().optional(),
+  subject_id: z.string().optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
 
 export function adminGovernanceRoutes(app: FastifyInstance, deps: { policy: PolicyService; audit: AuditLog; tenancy: Tenancy; catalogue: Catalogue }): void {
   const { policy, audit, tenancy, catalogue } = deps;
 
-  app.get('/policy', async () => policy.current);
+  app.get('/policy', api({ summary: 'The availability policy in force, with its version' }), async () => policy.current);
 
-  app.put('/policy', async (request) => {
-    const body = parseInput(z.object({ policy: policySchema, reason: z.string().trim().min(3) }).strict(), request.body);
+  app.put('/policy', api({ summary: 'Change the availability policy (versioned, audited)', body: policyUpdateSchema }), async (request) => {
+    const body = parseInput(policyUpdateSchema, request.body);
     const version = await policy.update(body.policy, actorOf(request), body.reason);
     return { version, policy: body.policy };
   });
 
-  app.post('/policy/what-if', async (request) => {
-    const { policy: proposed } = parseInput(z.object({ policy: policySchema }).strict(), request.body);
+  app.post('/policy/what-if', api({ summary: 'Who would gain and lose which model under a proposed policy', body: whatIfSchema }), async (request) => {
+    const { policy: proposed } = parseInput(whatIfSchema, request.body);
     return { object: 'list', data: policy.whatIf(proposed, await tenancy.listOrgs()) };
   });
 
-  app.get('/policy/explain', async (request) => {
-    const q = parseInput(
-      z.object({ org: z.string().min(1), model: z.string().min(1), region: z.string().optional(), features: z.string().optional() }),
-      request.query,
-      'query',
-    );
+  app.get('/policy/explain', api({ summary: 'The decision for an organisation and model, and the rules behind it', querystring: explainQuery }), async (request) => {
+    const q = parseInput(explainQuery, request.query, 'query');
     const org = await tenancy.getOrg(q.org);
     if (!org) throw notFound(`No organisation with id '${q.org}'.`, 'org_not_found', 'org');
     const model = catalogue.resolve(q.model);
@@ -44,22 +53,10 @@ export function adminGovernanceRoutes(app: FastifyInstance, deps: { policy: Poli
     return { ...policy.explain(org, model, q.region, new Set(wanted as never[])), org_status: org.status, org_tier: org.tier, org_country: org.country };
   });
 
-  app.get('/audit', async (request) => {
-    const f = parseInput(
-      z.object({
-        actor: z.string().optional(),
-        action: z.string().optional(),
-        subject_type: z.string().optional(),
-        subject_id: z.string().optional(),
-        from: isoDate.optional(),
-        to: isoDate.optional(),
-        limit: z.coerce.number().int().min(1).max(1000).optional(),
-      }),
-      request.query,
-      'query',
-    );
+  app.get('/audit', api({ summary: 'Audit log entries, filtered', querystring: auditQuery }), async (request) => {
+    const f = parseInput(auditQuery, request.query, 'query');
     return { object: 'list', data: await audit.list(f) };
   });
 
-  app.get('/audit/verify', async () => audit.verify());
+  app.get('/audit/verify', api({ summary: 'Check the hash chain of the audit log' }), async () => audit.verify());
 }
