@@ -40,3 +40,11 @@ describe('tax rules', () => {
     expect(invoicingConfigSchema.safeParse({ taxes: [{ id: 'a', countries: ['SG'], name: 'GST', rate_pct: 9 }, { id: 'a', countries: ['*'], name: 'GST', rate_pct: 0 }] }).error?.issues[0]?.path).toEqual(['taxes', 1, 'id']);
   });
 });
+
+describe('tax rules in a parsed configuration', () => {
+  it('read back as the same rules: a parsed configuration is a valid configuration', () => {
+    const again = invoicingConfigSchema.parse({ taxes: rules });
+    expect(again.taxes).toEqual(rules);
+    expect(taxRateOf(again.taxes[2]!, 'FI')).toBe(2550);
+  });
+});

@@ -11,15 +11,23 @@ export type TaxTreatment = (typeof TAX_TREATMENTS)[number];
 
 const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "DE"');
 
-/** A percentage with at most 2 decimals ("25.5", 19) → basis points (2550, 1900). */
+/** A percentage with at most 2 decimals ("25.5", 19) in basis points (2550, 1900); NaN when it is not one. */
+export function basisPointsOf(value: string | number): number {
+  const m = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(String(value).trim());
+  return m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : NaN;
+}
+
+/**
+ * A percentage, kept as its text ("25.5", "19"): the parsed configuration reads back as the same configuration
+ * (basis points in a field named _pct would be read back a hundred times larger).
+ */
 const percent = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const m = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(String(v).trim());
-  const bp = m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : NaN;
+  const bp = basisPointsOf(v);
   if (!(bp <= 10_000)) {
     ctx.addIssue({ code: 'custom', message: `must be a percentage from 0 to 100 with at most 2 decimals, got ${JSON.stringify(v)}` });
     return z.NEVER;
   }
-  return bp;
+  return percentText(bp);
 });
 
 export const taxRuleSchema = z
@@ -41,7 +49,7 @@ export const taxRuleSchema = z
   .strict()
   .superRefine((rule, ctx) => {
     if (rule.treatment !== 'standard') {
-      if ((rule.rate_pct ?? 0) !== 0 || rule.rates_by_country) ctx.addIssue({ code: 'custom', path: ['rate_pct'], message: `a ${rule.treatment} rule charges no tax: leave out rate_pct and rates_by_country` });
+      if (basisPointsOf(rule.rate_pct ?? 0) !== 0 || rule.rates_by_country) ctx.addIssue({ code: 'custom', path: ['rate_pct'], message: `a ${rule.treatment} rule charges no tax: leave out rate_pct and rates_by_country` });
       if (rule.treatment === 'reverse_charge' && rule.buyer_tax_id !== 'required') ctx.addIssue({ code: 'custom', path: ['buyer_tax_id'], message: 'must be "required": the reverse charge applies to customers that gave their tax id' });
       return;
     }
@@ -99,7 +107,7 @@ export function taxRuleFor(rules: readonly TaxRule[], buyerCountry: string, buye
 
 /** The rate in basis points the rule charges a customer of this country (0 unless standard). */
 export function taxRateOf(rule: TaxRule, buyerCountry: string): number {
-  return rule.treatment === 'standard' ? (rule.rates_by_country?.[buyerCountry] ?? rule.rate_pct ?? 0) : 0;
+  return rule.treatment === 'standard' ? basisPointsOf(rule.rates_by_country?.[buyerCountry] ?? rule.rate_pct ?? 0) : 0;
 }
 
 /** Tax on an amount in minor units at a rate in basis points, rounded half away from zero to the minor unit. */
