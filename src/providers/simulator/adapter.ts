@@ -26,13 +26,15 @@ export class InProcessSimulator implements ProviderAdapter {
 
   async responses(req: UpstreamRequest): Promise<JsonResult> {
     await this.misbehave(req.signal, false);
-    const body = responseObject(planResponse(this.sized(req.body)));
+    const request = this.sized(req.body);
+    const body = responseObject(planResponse(request), request);
     return { body, usage: responsesUsageFrom(body.usage) };
   }
 
   async responsesStream(req: UpstreamRequest): Promise<EventStream> {
     const fault = await this.misbehave(req.signal, true);
-    const events = [...responseEvents(planResponse(this.sized(req.body)))];
+    const request = this.sized(req.body);
+    const events = [...responseEvents(planResponse(request), request)];
     return this.play(events, fault, req.signal, (chunk) => ({
       event: chunk.type as string,
       data: JSON.stringify(chunk),

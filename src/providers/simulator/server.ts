@@ -135,12 +135,12 @@ export async function startSimulatorServer(opts: { port?: number; host?: string;
   async function respond(res: ServerResponse, body: JsonObject, fault: string, signal: AbortSignal): Promise<void> {
     const plan = planResponse(body);
     if (body.stream !== true) {
-      const text = JSON.stringify(responseObject(plan));
+      const text = JSON.stringify(responseObject(plan, body));
       if (fault === 'malformed') return send(res, 200, text.slice(0, text.length >> 1));
       stats.completion_tokens_sent += Number((plan.usage as JsonObject).completion_tokens);
       return send(res, 200, text);
     }
-    const events = [...responseEvents(plan)];
+    const events = [...responseEvents(plan, body)];
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     for (let i = 0; i < events.length; i++) {
       if (signal.aborted) return;
