@@ -133,7 +133,7 @@ export class Detector {
       members: members.length,
       member_orgs: members,
       client_addresses: [...new Set(members.flatMap((m) => [...this.orgs.get(m)!.profile.ips]))],
-      template_sketches: profile ? [...profile.templates.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([sketch, requests]) => ({ sketch: sketch.toString(16), requests })) : [],
+      template_sketches: profile ? profile.topTemplates() : [],
       hourly_requests_utc: profile ? Array.from(profile.hours) : [],
       first_seen: profile ? new Date(profile.firstTs).toISOString() : null,
       last_seen: profile ? new Date(profile.lastTs).toISOString() : null,

@@ -69,6 +69,11 @@ export class OrgProfile {
 
   constructor(readonly org: string) {}
 
+  /** The commonest opening templates of the harvested prompts, by hash (hex), with how many requests used each. */
+  topTemplates(n = 20): Array<{ sketch: string; requests: number }> {
+    return [...this.templates.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([sketch, requests]) => ({ sketch: sketch.toString(16), requests }));
+  }
+
   state(): ProfileState {
     const counters = { harvestDocs: this.harvestWords.docs, logprobDocs: this.logprobWords.docs } as ProfileState['counters'];
     for (const k of COUNTERS) counters[k] = this[k];

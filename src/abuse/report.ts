@@ -121,7 +121,7 @@ export function buildReport(input: ReportInput): DistillationReport {
       distinct_topical_words: p.harvestWords.spread(),
       api_keys: p.keys.size,
       hourly_requests_utc: Array.from(p.hours),
-      top_templates: [...p.templates.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([sketch, requests]) => ({ sketch: sketch.toString(16), requests })),
+      top_templates: p.topTemplates(),
       client_addresses: input.addresses,
     },
     campaign: input.campaign ? { id: input.campaign.id, members: input.campaign.members.length, member_customers: input.campaign.members.map(input.customerOf) } : null,
