@@ -12,6 +12,7 @@ import { unauthorized } from './errors.ts';
 import { authenticate } from './pipeline/authenticate.ts';
 import { authorize } from './pipeline/authorize.ts';
 import { compose } from './pipeline/compose.ts';
+import { keepConversation, recallConversation, STORED_RESPONSE_DAYS } from './pipeline/conversation.ts';
 import { forward } from './pipeline/forward.ts';
 import { parse } from './pipeline/parse.ts';
 import { resolveModel } from './pipeline/resolve-model.ts';
@@ -123,6 +124,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const retention = setInterval(() => {
     const before = new Date(Date.now() - config.provenance.retention_days * 86_400_000).toISOString();
     void store.fingerprints.purge(before).catch((err) => app.log.error({ err }, 'fingerprint retention purge failed'));
+    const responsesBefore = new Date(Date.now() - STORED_RESPONSE_DAYS * 86_400_000).toISOString();
+    void store.responses.purge(responsesBefore).catch((err) => app.log.error({ err }, 'stored responses purge failed'));
   }, 3_600_000);
   retention.unref();
   // Budget scopes are "org:<org>" and "key:<org>:<key>"; what they spent this month comes from the ledger.
@@ -143,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     parse,
     resolveModel(catalogue),
     authorize,
+    recallConversation(store.responses),
     route(router, policy),
     requirePrice(pricing),
     admit(rateLimits, budgets, pricing, config.limits.tiers),
@@ -150,6 +154,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     shadow(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
     observe(abuse),
     forward(health, config.routing.retry, experiments, endUserOf),
+    keepConversation(store.responses),
     label(provenance),
   ]);
   // Anthropic's token count: refused where a call would be (the same first stages), then counted; never billed.

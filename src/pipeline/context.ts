@@ -51,6 +51,8 @@ export interface RequestContext {
   outputText?: string;
   /** A streamed Responses API reply's id, from its response.created event (a follow-up names it in previous_response_id). */
   replyId?: string;
+  /** The stored response a Responses API request continues, once its history is in the input (conversation.ts). */
+  previousResponseId?: string;
   /** HTTP status the client got. */
   status?: number;
   /** Work to finish before a stream's first byte reaches the client (its interim usage record); failing refuses it. */

@@ -254,4 +254,37 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0019_stored_responses': {
+    async up(db: Kysely<any>) {
+      // Responses API responses an organisation may continue (previous_response_id), and their output items it may
+      // name (item_reference): keyed by organisation first, so one organisation never reaches another's.
+      await db.schema
+        .createTable('stored_responses')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('input', 'text', (c) => c.notNull())
+        .addColumn('output', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('stored_responses_pk', ['org_id', 'id'])
+        .execute();
+      await db.schema.createIndex('stored_responses_created').on('stored_responses').column('created_at').execute();
+      await db.schema
+        .createTable('stored_response_items')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('response_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('item', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('stored_response_items_pk', ['org_id', 'id'])
+        .execute();
+      await db.schema.createIndex('stored_response_items_created').on('stored_response_items').column('created_at').execute();
+    },
+  },
+  '0020_org_preferences_and_contract': {
+    async up(db: Kysely<any>) {
+      // A customer's own exclusions (vendors, models, serving regions) and the terms agreed with it, as JSON.
+      await db.schema.alterTable('orgs').addColumn('preferences', 'text').execute();
+      await db.schema.alterTable('orgs').addColumn('contract', 'text').execute();
+    },
+  },
 };

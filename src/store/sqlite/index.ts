@@ -13,6 +13,7 @@ import { SqlVersionedStore } from './versions.ts';
 import { SqlFingerprintStore, SqlSigningKeyStore } from './provenance.ts';
 import { SqlKeyStore, SqlOrgStore } from './tenancy.ts';
 import { SqlVettingStore } from './vetting.ts';
+import { SqlResponseStore } from './responses.ts';
 import { SqlUsageStore } from './usage.ts';
 import { inlineWrites, WriterThread } from './writer-thread.ts';
 
@@ -40,6 +41,7 @@ export async function openSqliteStore(dataDir: string, onError: (err: unknown) =
     fingerprints,
     vetting: new SqlVettingStore(db),
     policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),
+    responses: new SqlResponseStore(raw),
     async close() {
       await usage.close();
       await writes.close();
