@@ -6,6 +6,7 @@
 import type { ConduitConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors.ts';
 import { UpstreamError, type CancelSignal, type EventBatch, type EventStream, type UpstreamRequest } from '../providers/types.ts';
+import { ResponsesOverChat } from '../providers/responses-over-chat.ts';
 import { backoffMs, sleep } from '../routing/backoff.ts';
 import { RequestDeadline } from '../routing/deadline.ts';
 import type { ExperimentBook } from '../routing/experiments.ts';
@@ -112,7 +113,8 @@ async function send(ctx: RequestContext, attempt: Attempt, endUser: string, dead
     signal: deadline ?? ctx.signal,
     endUser,
   };
-  const { adapter } = deployment;
+  // A deployment that speaks only chat is sent a Responses request as chat, and its reply comes back as a response.
+  const adapter = ctx.endpoint === 'responses' && !deployment.capabilities.responses ? new ResponsesOverChat(deployment.adapter, `resp_${ctx.requestId.slice(4)}`) : deployment.adapter;
   const timed = (events: EventStream) => (deadline ? untilDeadline(events, attempt, deadline, ctx.signal) : events);
   if (ctx.endpoint === 'responses') {
     if (!adapter.responses || !adapter.responsesStream) throw new UpstreamError('protocol', `${deployment.id} does not speak the Responses API`);

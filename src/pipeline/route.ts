@@ -7,13 +7,15 @@ import { featureField, featuresOf, NO_FEATURES, type PolicyService } from '../po
 import type { CatalogueModel, Deployment } from '../routing/catalogue.ts';
 import { needsOf, type Attempt, type RequestNeeds, type Router } from '../routing/router.ts';
 import type { Org } from '../store/ports.ts';
+import { chatCannotCarry } from '../protocols/openai/responses-to-chat.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
 import type { Stage } from './context.ts';
 
 export function route(router: Router, policy: PolicyService): Stage {
   return (ctx) => {
     const needs = needsOf(ctx.body!, ctx.stream === true, ctx.bodyBytes);
-    needs.responses = ctx.endpoint === 'responses';
+    // A Responses request chat can carry goes to chat-only deployments too (translated there); the rest needs the API itself.
+    needs.responses = ctx.endpoint === 'responses' && chatCannotCarry(ctx.body!) !== undefined;
     const features = featuresOf(ctx.body!, needs.streaming, needs.vision);
     ctx.attempts = plannedAttempts(router, policy, ctx.principal!, ctx.model!, needs, features, ctx.body!);
   };
