@@ -106,7 +106,8 @@ export class AbuseMonitor {
   /** Stops snapshotting, after a last snapshot of everything observed. */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.snapshot();
+    // A last snapshot that cannot be written (a full disk) is reported, and the rest of the shutdown goes on.
+    await this.snapshot().catch(this.onError);
   }
 
   /** Called per request, off the request path: only queues. */
