@@ -3,6 +3,7 @@
 // Every decision names the rule (or the default) that produced it. Markets are expanded into their countries
 // when rules are compiled, so naming a market costs a request nothing.
 import { ownerCountries, shareFrom, shareFromAny, ultimateShares, type Owner } from './ownership.ts';
+import type { PreferenceDenial } from './preferences.ts';
 import { tiers, type Feature, type PolicyConfig, type Rule, type Tier } from './schema.ts';
 
 export interface Subject {
@@ -22,6 +23,8 @@ export interface Decision {
   matched: string[];
   /** On a denial by a rule about request features: the request's features it names. */
   features?: Feature[];
+  /** On a denial by the organisation's own preferences (rule "org-preferences"): which one. */
+  preference?: PreferenceDenial;
 }
 
 /** Where a customer is, as the rules and the reports see it. */

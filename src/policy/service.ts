@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Catalogue, CatalogueModel, Deployment } from '../routing/catalogue.ts';
 import type { Org, VersionedStore } from '../store/ports.ts';
 import { PolicyEngine, type Decision, type Jurisdiction } from './engine.ts';
+import { excludedBy, PREFERENCE_RULE, type PreferenceDenial } from './preferences.ts';
 import { policySchema, type Feature, type PolicyConfig } from './schema.ts';
 
 export interface DeploymentDecision extends Decision {
@@ -42,7 +43,19 @@ export class PolicyService {
     return version;
   }
 
+  /**
+   * The policy's decision, then the organisation's own preferences: a deployment the policy allows but the customer
+   * excluded for itself is denied, naming its preference (rule "org-preferences"). /v1/models and routing both ask here.
+   */
   decide(org: Org, model: CatalogueModel, deployment: Deployment, features: ReadonlySet<Feature>, engine = this.engine): Decision {
+    const decision = this.decidePolicy(org, model, deployment, features, engine);
+    if (!org.preferences || !decision.allowed) return decision;
+    const preference = excludedBy(org.preferences, { vendor: deployment.vendor, model: model.name, region: deployment.region });
+    return preference ? { allowed: false, rule: PREFERENCE_RULE, reason: preference.reason, matched: decision.matched, preference } : decision;
+  }
+
+  /** The policy's rules alone, without the organisation's preferences. */
+  private decidePolicy(org: Org, model: CatalogueModel, deployment: Deployment, features: ReadonlySet<Feature>, engine: PolicyEngine): Decision {
     return engine.evaluate({
       org: { id: org.id, country: org.country, tier: org.tier, ownership: org.ownership },
       vendor: deployment.vendor,
@@ -67,7 +80,16 @@ export class PolicyService {
     const decisions: DeploymentDecision[] = model.deployments
       .filter((d) => !region || d.region.id === region)
       .map((d) => ({ deployment: d.id, region: d.region.id, region_country: d.region.country, ...this.decide(org, model, d, features) }));
-    return { org: org.id, model: model.name, policy_version: this.engine.version, allowed: decisions.some((d) => d.allowed), jurisdiction: this.jurisdictionOf(org), decisions };
+    return {
+      org: org.id,
+      model: model.name,
+      policy_version: this.engine.version,
+      allowed: decisions.some((d) => d.allowed),
+      jurisdiction: this.jurisdictionOf(org),
+      preferences: org.preferences ?? null,
+      contract: org.contract ?? null,
+      decisions,
+    };
   }
 
   /** Models the organisation may use from at least one deployment. */
@@ -77,35 +99,52 @@ export class PolicyService {
 
   /**
    * Which organisations would gain or lose which models if `proposed` replaced the current policy: each change with
-   * where the organisation is controlled from and the rule that decides it under `proposed`.
+   * where the organisation is controlled from and the rule that decides it under `proposed`. `held_by_preference`:
+   * what the proposal would give or take from an organisation but for its own preferences, which already exclude it.
    */
   whatIf(proposed: PolicyConfig, orgs: readonly Org[]) {
     const next = new PolicyEngine(proposed, this.engine.version + 1);
     const changes: WhatIfChange[] = [];
+    const heldByPreference: WhatIfChange[] = [];
+    const available = (decide: (m: CatalogueModel, d: Deployment) => Decision) =>
+      new Set(this.catalogue.models.filter((m) => m.deployments.some((d) => decide(m, d).allowed)).map((m) => m.name));
     for (const org of orgs) {
       const before = new Set(this.allowedModels(org).map((m) => m.name));
       const after = new Set(this.allowedModels(org, next).map((m) => m.name));
-      if (before.size === after.size && [...after].every((m) => before.has(m))) continue;
+      const held: Array<[string, 'gained' | 'lost', PolicyEngine]> = [];
+      if (org.preferences) {
+        const policyBefore = available((m, d) => this.decidePolicy(org, m, d, NO_FEATURES, this.engine));
+        const policyAfter = available((m, d) => this.decidePolicy(org, m, d, NO_FEATURES, next));
+        for (const m of policyAfter) if (!policyBefore.has(m) && !after.has(m)) held.push([m, 'gained', next]);
+        for (const m of policyBefore) if (!policyAfter.has(m) && !before.has(m)) held.push([m, 'lost', this.engine]);
+      }
+      if (held.length === 0 && before.size === after.size && [...after].every((m) => before.has(m))) continue;
       const { controlling_country, controlling_market } = next.jurisdictionOf(org);
-      const change = (model: string, kind: 'gained' | 'lost') => {
-        const { rule, reason } = this.availabilityOf(org, this.catalogue.resolve(model)!, next);
-        changes.push({ org: org.id, org_name: org.name, model, change: kind, controlling_country, controlling_market, rule, reason });
+      const entry = (model: string, kind: 'gained' | 'lost', engine: PolicyEngine): WhatIfChange => {
+        const { rule, reason, preference } = this.availabilityOf(org, this.catalogue.resolve(model)!, engine);
+        return { org: org.id, org_name: org.name, model, change: kind, controlling_country, controlling_market, rule, reason, ...(preference ? { preference } : {}) };
       };
-      for (const m of after) if (!before.has(m)) change(m, 'gained');
-      for (const m of before) if (!after.has(m)) change(m, 'lost');
+      for (const m of after) if (!before.has(m)) changes.push(entry(m, 'gained', next));
+      for (const m of before) if (!after.has(m)) changes.push(entry(m, 'lost', next));
+      for (const [m, kind, engine] of held) heldByPreference.push(entry(m, kind, engine));
     }
-    return changes;
+    return { changes, held_by_preference: heldByPreference };
   }
 
-  /** The decision that makes a model available (its first allowed deployment's) or not (its first deployment's). */
+  /**
+   * The decision that makes a model available (its first allowed deployment's) or not: the organisation's own
+   * preference when one excludes a deployment the policy allows, else its first deployment's.
+   */
   private availabilityOf(org: Org, model: CatalogueModel, engine: PolicyEngine): Decision {
     let first: Decision | undefined;
+    let byPreference: Decision | undefined;
     for (const d of model.deployments) {
       const decision = this.decide(org, model, d, NO_FEATURES, engine);
       if (decision.allowed) return decision;
       first ??= decision;
+      if (decision.preference) byPreference ??= decision;
     }
-    return first!;
+    return byPreference ?? first!;
   }
 }
 
@@ -120,6 +159,8 @@ export interface WhatIfChange {
   /** What decides the model for the organisation under the proposed policy. */
   rule: string;
   reason: string;
+  /** When the organisation's own preference decides (held_by_preference): which. */
+  preference?: PreferenceDenial;
 }
 
 /** A request that asks for no feature a rule can be about. */

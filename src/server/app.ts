@@ -24,6 +24,7 @@ import type { PolicyService } from '../policy/service.ts';
 import type { VettingService } from '../vetting/service.ts';
 import type { SanctionsBook } from '../vetting/sanctions/book.ts';
 import { adminTenancyRoutes } from './routes/admin-tenancy.ts';
+import { adminOrgTermsRoutes } from './routes/admin-org-terms.ts';
 import type { Router } from '../routing/router.ts';
 import type { ConduitConfig } from '../config/schema.ts';
 import type { ExperimentBook } from '../routing/experiments.ts';
@@ -173,6 +174,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       adminRoutingRoutes(admin, deps);
       adminVettingRoutes(admin, vettingDeps);
       adminGovernanceRoutes(admin, deps);
+      adminOrgTermsRoutes(admin, deps);
       adminMeteringRoutes(admin, deps);
       adminInvoicingRoutes(admin, deps);
       adminProvenanceRoutes(admin, deps.provenanceDeps);

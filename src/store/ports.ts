@@ -37,6 +37,29 @@ export interface Org {
   enforcement: EnforcementOverlay | null;
   /** How outputs are disclosed as AI-generated (validated by the provenance module). */
   disclosure: Record<string, unknown> | null;
+  /** The customer's own exclusions of vendors, models and serving regions (validated by the policy module). */
+  preferences?: OrgPreferences | null;
+  /** Terms agreed with this customer: acceptable use, data retention (validated by the policy module). */
+  contract?: ContractTerms | null;
+}
+
+export interface AllowDeny {
+  allow?: string[];
+  deny?: string[];
+}
+
+export interface OrgPreferences {
+  vendors?: AllowDeny;
+  models?: AllowDeny;
+  regions?: AllowDeny;
+  region_countries?: AllowDeny;
+}
+
+export interface ContractTerms {
+  reference?: string;
+  effective_from?: string;
+  acceptable_use?: string;
+  data_retention?: string;
 }
 
 export interface LimitsSettings {
@@ -111,7 +134,7 @@ export interface UsageTotals {
   total_tokens: number;
 }
 
-export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing' | 'ownership' | 'pricing' | 'limits' | 'enforcement' | 'disclosure'>>;
+export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing' | 'ownership' | 'pricing' | 'limits' | 'enforcement' | 'disclosure' | 'preferences' | 'contract'>>;
 
 export interface OrgStore {
   createOrg(org: Org): Promise<void>;

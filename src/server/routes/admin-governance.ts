@@ -38,7 +38,8 @@ export function adminGovernanceRoutes(app: FastifyInstance, deps: { policy: Poli
 
   app.post('/policy/what-if', api({ summary: 'Who would gain and lose which model under a proposed policy', body: whatIfSchema }), async (request) => {
     const { policy: proposed } = parseInput(whatIfSchema, request.body);
-    return { object: 'list', data: policy.whatIf(proposed, await tenancy.listOrgs()) };
+    const { changes, held_by_preference } = policy.whatIf(proposed, await tenancy.listOrgs());
+    return { object: 'list', data: changes, held_by_preference };
   });
 
   app.get('/policy/explain', api({ summary: 'The decision for an organisation and model, and the rules behind it', querystring: explainQuery }), async (request) => {

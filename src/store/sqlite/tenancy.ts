@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ApiKeyRecord, KeyStore, LimitsSettings, Org, OrgPatch, OrgStore, RoutingSettings } from '../ports.ts';
 
 // JSON columns: text in both SQLite and PostgreSQL, (de)serialised here.
-const JSON_COLUMNS = ['routing', 'ownership', 'pricing', 'limits', 'enforcement', 'disclosure'] as const;
+const JSON_COLUMNS = ['routing', 'ownership', 'pricing', 'limits', 'enforcement', 'disclosure', 'preferences', 'contract'] as const;
 const toRow = <T extends object>(value: T) => {
   const row: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   for (const c of JSON_COLUMNS) if (c in row) row[c] = row[c] ? JSON.stringify(row[c]) : null;
