@@ -1,7 +1,8 @@
 // `npx tsx bench/model-field.ts`: what naming the catalogue's model in replies costs (src/protocols/openai/model-field.ts):
 // per stream chunk (the name already right, and changed) against parsing and serialising the chunk, per batch of
 // a stream against the stream alone, and per JSON reply against serialising it again.
-import type { EventBatch, EventStream, JsonObject } from '../src/providers/types.ts';
+import type { JsonObject } from '../src/wire/json.ts';
+import type { EventBatch, EventStream } from '../src/wire/stream.ts';
 import { eventsNamingModel, jsonNamingModel, withModelLiteral } from '../src/protocols/openai/model-field.ts';
 
 const chunk = (content: string) =>

@@ -1,6 +1,6 @@
 // Per-request behavioural features, computed once from the request and its usage. No text is kept: only
 // counts, flags and hashes of masked words (for how widely an account's prompts range).
-import type { JsonObject } from '../providers/types.ts';
+import type { JsonObject } from '../wire/json.ts';
 import { fnv1a as hash } from '../util/fnv.ts';
 import type { TrafficRecord } from './record.ts';
 

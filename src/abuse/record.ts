@@ -1,7 +1,7 @@
 // One request as the detector sees it: the traffic format of ../shared/traffic (ts, org, key, client ip, the
 // request body (chat, or the Responses API's), the usage), built the same way online (from a live request) and
 // offline (from a file).
-import type { JsonObject } from '../providers/types.ts';
+import type { JsonObject } from '../wire/json.ts';
 
 export interface TrafficRecord {
   ts: string;

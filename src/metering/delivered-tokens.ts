@@ -1,6 +1,6 @@
 // Token counts Conduit works out itself, for when a vendor reports none (a stream cut short, an upstream
 // that omits usage). The tokenizer loads on first use, so requests that never need it never pay for it.
-import type { JsonObject } from '../providers/types.ts';
+import type { JsonObject } from '../wire/json.ts';
 
 type Encoder = { encode(text: string): number[] };
 let encoder: Encoder | undefined;

@@ -1,7 +1,10 @@
 // The typed per-request context every stage reads and writes.
 import type { CatalogueModel, Deployment } from '../routing/catalogue.ts';
 import type { Attempt } from '../routing/router.ts';
-import type { CancelSignal, EventStream, JsonObject, Usage } from '../providers/types.ts';
+import type { CancelSignal } from '../wire/cancel.ts';
+import type { JsonObject } from '../wire/json.ts';
+import type { EventStream } from '../wire/stream.ts';
+import type { Usage } from '../wire/usage.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
 
 export type Endpoint = 'chat' | 'embeddings' | 'responses';

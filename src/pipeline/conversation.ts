@@ -6,7 +6,8 @@
 // `store: false` is kept, before the client has its end, so a follow-up sent at once finds it.
 import { notFound } from '../errors.ts';
 import { itemType } from '../protocols/openai/responses-to-chat.ts';
-import type { EventBatch, EventStream, JsonObject } from '../providers/types.ts';
+import type { JsonObject } from '../wire/json.ts';
+import type { EventBatch, EventStream } from '../wire/stream.ts';
 import type { ResponseStore } from '../store/ports.ts';
 import type { RequestContext, Stage } from './context.ts';
 

@@ -5,7 +5,9 @@
 // timeouts, cut short by what is left of that.
 import type { ConduitConfig } from '../config/schema.ts';
 import { GatewayError } from '../errors.ts';
-import { UpstreamError, type CancelSignal, type EventBatch, type EventStream, type UpstreamRequest } from '../providers/types.ts';
+import { UpstreamError, type UpstreamRequest } from '../providers/types.ts';
+import type { CancelSignal } from '../wire/cancel.ts';
+import type { EventBatch, EventStream } from '../wire/stream.ts';
 import { ResponsesOverChat } from '../providers/responses-over-chat.ts';
 import { backoffMs, sleep } from '../routing/backoff.ts';
 import { RequestDeadline } from '../routing/deadline.ts';

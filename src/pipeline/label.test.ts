@@ -2,7 +2,7 @@
 // leaves together with the manifest chunk (one write), never before the vendor sent it.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventBatch, EventStream, StreamEvent } from '../providers/types.ts';
+import type { EventBatch, EventStream, StreamEvent } from '../wire/stream.ts';
 import { KeyRing } from '../provenance/keyring.ts';
 import { verifyManifest } from '../provenance/manifest.ts';
 import { FingerprintRegistry } from '../provenance/registry.ts';

@@ -2,7 +2,8 @@
 // JSON replies, a final chunk for streams), the x-ai-generated header, a visible notice and in-band mark if the
 // organisation asked for them (or the operator's default for its country does), and a place in the fingerprint
 // registry. Runs after forward.
-import type { EventBatch, EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
+import type { JsonObject } from '../wire/json.ts';
+import type { EventBatch, EventStream, StreamEvent } from '../wire/stream.ts';
 import type { Disclosure, ProvenanceService, Stamp } from '../provenance/service.ts';
 import type { Reply, RequestContext, Stage } from './context.ts';
 import { canonicalChoice, registeredText, textChoice, type BoundChoice } from '../provenance/output-binding.ts';

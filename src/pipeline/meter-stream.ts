@@ -3,7 +3,8 @@
 // aborted, or a vendor that never reports any), estimates from what was actually delivered. A stream that
 // completes without the vendor's usage still tells the client the estimate where it would have read usage:
 // a usage chunk for clients that asked for one, the Responses API's response.usage.
-import type { EventBatch, JsonObject, StreamEvent } from '../providers/types.ts';
+import type { JsonObject } from '../wire/json.ts';
+import type { EventBatch, StreamEvent } from '../wire/stream.ts';
 import type { RequestContext } from './context.ts';
 import { estimateUsage, usageField } from './estimate-usage.ts';
 

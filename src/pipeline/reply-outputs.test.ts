@@ -1,6 +1,6 @@
 // Gathering a stream's outputs as the SDKs assemble them: by choice, in arrival order, scanned and parsed chunks alike.
 import { describe, expect, it } from 'vitest';
-import type { StreamEvent } from '../providers/types.ts';
+import type { StreamEvent } from '../wire/stream.ts';
 import { jsonOutputs, scannedChoiceIndex, StreamOutputs } from './reply-outputs.ts';
 
 const scanned = (index: number, text: string): StreamEvent => ({ data: JSON.stringify({ id: 'c', choices: [{ index, delta: { content: text }, finish_reason: null }] }), text, usage: null });

@@ -1,7 +1,8 @@
 // Every output of a reply, as the manifest binds it (provenance/output-binding.ts): each chat choice's text,
 // refusal and tool calls, read from a JSON body or gathered from a stream's deltas; a Responses API reply's text
 // and function calls.
-import type { JsonObject, StreamEvent } from '../providers/types.ts';
+import type { JsonObject } from '../wire/json.ts';
+import type { StreamEvent } from '../wire/stream.ts';
 import { textChoice, type BoundChoice, type BoundToolCall } from '../provenance/output-binding.ts';
 
 type ToolCallDelta = { index?: number; type?: string; function?: { name?: unknown; arguments?: unknown }; custom?: { name?: unknown; input?: unknown } };

@@ -4,7 +4,7 @@ import type { UsageStore } from '../store/ports.ts';
 import type { Catalogue } from '../routing/catalogue.ts';
 import { outputSimilarity, type ExperimentBook } from '../routing/experiments.ts';
 import { regionBlockedBy } from '../routing/preferences.ts';
-import type { JsonObject } from '../providers/types.ts';
+import type { JsonObject } from '../wire/json.ts';
 import type { RequestContext, Stage } from './context.ts';
 import { pricedEvent } from './settle.ts';
 import type { PricingService } from '../metering/pricing.ts';

@@ -3,7 +3,9 @@
 // undici's Pool does not retry, and a POST that failed after it went out fails.
 import { Pool } from 'undici';
 import type { ProviderConfig } from '../config/schema.ts';
-import { UpstreamError, type CancelSignal, type JsonObject } from './types.ts';
+import { UpstreamError } from './types.ts';
+import type { CancelSignal } from '../wire/cancel.ts';
+import type { JsonObject } from '../wire/json.ts';
 import { UpstreamExchange } from './upstream-exchange.ts';
 
 export interface UpstreamTlsOptions {

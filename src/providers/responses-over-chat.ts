@@ -4,7 +4,8 @@
 import { ChunksToResponseEvents } from '../protocols/openai/chat-stream-to-responses.ts';
 import { chatToResponse } from '../protocols/openai/chat-to-responses.ts';
 import { responsesToChat } from '../protocols/openai/responses-to-chat.ts';
-import type { EventBatch, EventStream, JsonResult, ProviderAdapter, UpstreamRequest } from './types.ts';
+import type { JsonResult, ProviderAdapter, UpstreamRequest } from './types.ts';
+import type { EventBatch, EventStream } from '../wire/stream.ts';
 
 export class ResponsesOverChat implements ProviderAdapter {
   constructor(

@@ -1,6 +1,7 @@
 // Transport failures and vendor statuses as UpstreamError, the one error the router knows how to retry.
 import { errors as undiciErrors } from 'undici';
-import { UpstreamError, type CancelSignal } from './types.ts';
+import { UpstreamError } from './types.ts';
+import type { CancelSignal } from '../wire/cancel.ts';
 
 export function retryAfterMs(value: string | string[] | undefined): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;

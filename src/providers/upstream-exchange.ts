@@ -3,7 +3,9 @@
 // and the client going away, abort it through undici's controller.
 import type { Dispatcher } from 'undici';
 import type { Timeouts } from '../config/schema.ts';
-import { UpstreamError, type CancelSignal, type JsonObject } from './types.ts';
+import { UpstreamError } from './types.ts';
+import type { CancelSignal } from '../wire/cancel.ts';
+import type { JsonObject } from '../wire/json.ts';
 import { retryAfterMs, toUpstreamError } from './upstream-errors.ts';
 
 /** Chunks buffered before a stream's upstream is paused (the client reads slower than the vendor writes). */

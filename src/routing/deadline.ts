@@ -1,7 +1,7 @@
 // A request's deadline across its retries: a cancellation signal that fires when the client leaves or when the
 // request's time is up, handed to each retry's upstream call, so that no attempt (nor the stream it starts)
 // outlives the request's budget. The adapters take it like any CancelSignal.
-import type { CancelSignal } from '../providers/types.ts';
+import type { CancelSignal } from '../wire/cancel.ts';
 
 export class RequestDeadline implements CancelSignal {
   aborted = false;

@@ -1,6 +1,6 @@
 // What a client sees when upstreams fail: 502/503/504 (or the vendor's own 4xx about the request), never a 500.
 import { GatewayError } from '../errors.ts';
-import type { JsonObject } from '../providers/types.ts';
+import type { JsonObject } from '../wire/json.ts';
 import { UpstreamError } from '../providers/types.ts';
 
 /** Worth trying again (here or on another deployment): the request itself was not at fault. */

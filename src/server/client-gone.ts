@@ -1,6 +1,6 @@
 // The data plane's cancellation signal: set when the client disconnects before its reply is complete.
 // A plain flag and listener list, where an AbortController per request would build an EventTarget.
-import type { CancelSignal } from '../providers/types.ts';
+import type { CancelSignal } from '../wire/cancel.ts';
 
 export class ClientGone implements CancelSignal {
   aborted = false;

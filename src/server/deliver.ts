@@ -1,5 +1,5 @@
 // Writes a stream to the client as server-sent events, chunk by chunk as they arrive, respecting backpressure.
-import type { EventStream } from '../providers/types.ts';
+import type { EventStream } from '../wire/stream.ts';
 import type { ReplyChannel } from './reply-channel.ts';
 
 export function writeSseHead(res: ReplyChannel, headers: Record<string, string>): void {

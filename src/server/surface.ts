@@ -6,7 +6,8 @@ import { anthropicError, chatToMessage } from '../protocols/anthropic/response.t
 import { messagesToChat, promptToChat, validateCountTokensRequest, validateMessagesRequest } from '../protocols/anthropic/request.ts';
 import { ChunksToMessageEvents } from '../protocols/anthropic/stream.ts';
 import { eventsNamingModel, jsonNamingModel, RESPONSE_OBJECT_EVENTS } from '../protocols/openai/model-field.ts';
-import type { EventStream, JsonObject, StreamEvent } from '../providers/types.ts';
+import type { JsonObject } from '../wire/json.ts';
+import type { EventStream, StreamEvent } from '../wire/stream.ts';
 
 export interface Surface {
   endpoint: Endpoint;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { GatewayError } from '../../errors.ts';
 import { formatPath } from '../../config/load.ts';
-import type { JsonObject } from '../../providers/types.ts';
+import type { JsonObject } from '../../wire/json.ts';
 
 const textBlock = z.object({ type: z.literal('text'), text: z.string() }).passthrough();
 const imageBlock = z

@@ -1,6 +1,6 @@
 // OpenAI chat replies turned into Anthropic Messages replies, for clients of POST /v1/messages.
 import type { GatewayError } from '../../errors.ts';
-import type { JsonObject } from '../../providers/types.ts';
+import type { JsonObject } from '../../wire/json.ts';
 
 export const stopReason = (finish: unknown): string | null =>
   finish === 'length' ? 'max_tokens' : finish === 'tool_calls' || finish === 'function_call' ? 'tool_use' : finish === 'content_filter' ? 'refusal' : finish ? 'end_turn' : null;

@@ -1,6 +1,7 @@
 // OpenAI chat chunks turned into the Anthropic Messages event stream (message_start, content blocks,
 // message_delta, message_stop), in the order Anthropic's SDK expects.
-import type { JsonObject, StreamEvent } from '../../providers/types.ts';
+import type { JsonObject } from '../../wire/json.ts';
+import type { StreamEvent } from '../../wire/stream.ts';
 import { stopReason } from './response.ts';
 
 export class ChunksToMessageEvents {

@@ -2,7 +2,9 @@
 // stream helper checks: response.created and response.in_progress; per output item output_item.added, then its
 // content_part.added and output_text deltas (a message) or its function_call_arguments deltas (a function call);
 // at the end each item's .done events, then response.completed (or response.incomplete), which carries usage.
-import type { JsonObject, StreamEvent, Usage } from '../../providers/types.ts';
+import type { JsonObject } from '../../wire/json.ts';
+import type { StreamEvent } from '../../wire/stream.ts';
+import type { Usage } from '../../wire/usage.ts';
 import { functionCallItem, incompleteReason, messageItem, ResponseIds, responseObject, responsesUsage } from './chat-to-responses.ts';
 
 type OpenItem = { kind: 'message'; index: number; id: string; text: string } | { kind: 'call'; index: number; id: string; callId: unknown; name: unknown; args: string };

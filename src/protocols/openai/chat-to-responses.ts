@@ -1,8 +1,9 @@
 // Chat Completions replies as Responses API responses, for Responses requests a chat-only deployment served: the
 // first choice's text becomes a message item, its tool calls function_call items, and the request's parameters are
 // echoed as OpenAI echoes them. The stream form is in ./chat-stream-to-responses.ts.
-import type { JsonObject, Usage } from '../../providers/types.ts';
-import { usageFrom } from '../../providers/types.ts';
+import type { JsonObject } from '../../wire/json.ts';
+import type { Usage } from '../../wire/usage.ts';
+import { usageFrom } from '../../wire/usage.ts';
 
 /** Ids of one response and its items: `resp_X`, `msg_X`, `fc_X_0`... */
 export class ResponseIds {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EventBatch, EventStream, JsonObject } from '../../providers/types.ts';
+import type { JsonObject } from '../../wire/json.ts';
+import type { EventBatch, EventStream } from '../../wire/stream.ts';
 import { eventsNamingModel, jsonNamingModel, modelValueAt, RESPONSE_OBJECT_EVENTS, withModelLiteral } from './model-field.ts';
 
 const chunk = '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"gpt-4","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]}';

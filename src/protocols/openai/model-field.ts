@@ -1,7 +1,8 @@
 // A reply names the model as the catalogue names it: the customer asked for `gpt-4o`, not for the deployment's
 // `gpt-4` or the vendor's `gpt-4o-2024-08-06`. The name is changed in the vendor's JSON text where it stands,
 // without parsing it: a stream carries hundreds of chunks, and parsing each one dominated the cost of a stream.
-import type { EventBatch, EventStream, JsonObject } from '../../providers/types.ts';
+import type { JsonObject } from '../../wire/json.ts';
+import type { EventBatch, EventStream } from '../../wire/stream.ts';
 
 const QUOTE = 34;
 const COLON = 58;

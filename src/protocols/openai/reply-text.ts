@@ -1,5 +1,5 @@
 // The text of a JSON reply: the first choice of a chat completion, or the output text of a Responses API reply.
-import type { JsonObject } from '../../providers/types.ts';
+import type { JsonObject } from '../../wire/json.ts';
 
 export function replyText(body: JsonObject): string | undefined {
   const choice = (body.choices as Array<{ message?: { content?: unknown } }> | undefined)?.[0];

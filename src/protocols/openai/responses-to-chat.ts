@@ -2,7 +2,7 @@
 // `responses: false`) and for the simulator's text engine: instructions and input items become messages, function
 // tools and tool_choice their chat forms. What chat has no words for (built-in tools, stored prompts, conversations)
 // cannot be carried: `chatCannotCarry` names it, and such a request goes only where the Responses API is spoken.
-import type { JsonObject } from '../../providers/types.ts';
+import type { JsonObject } from '../../wire/json.ts';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');

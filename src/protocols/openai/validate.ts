@@ -2,7 +2,7 @@
 // vendors rely on, each failure naming its field (`messages[2].role`). Unknown fields pass through untouched,
 // so parameters OpenAI adds tomorrow keep working.
 import { invalidRequest } from '../../errors.ts';
-import type { JsonObject } from '../../providers/types.ts';
+import type { JsonObject } from '../../wire/json.ts';
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 

@@ -2,7 +2,10 @@
 import type { ProviderConfig } from '../../config/schema.ts';
 import { sseDataBatches } from '../../protocols/sse-reader.ts';
 import { HttpUpstream } from '../http-upstream.ts';
-import { UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
+import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequest } from '../types.ts';
+import type { JsonObject } from '../../wire/json.ts';
+import type { EventStream, StreamEvent } from '../../wire/stream.ts';
+import { usageFrom } from '../../wire/usage.ts';
 import { chatToAnthropic } from './request.ts';
 import { AnthropicEventsToChunks, anthropicToChat } from './response.ts';
 

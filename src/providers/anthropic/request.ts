@@ -1,6 +1,6 @@
 // OpenAI chat requests as Anthropic Messages requests, for deployments of type `anthropic`.
 import { GatewayError } from '../../errors.ts';
-import type { JsonObject } from '../types.ts';
+import type { JsonObject } from '../../wire/json.ts';
 
 const DEFAULT_MAX_TOKENS = 4096;
 

@@ -1,5 +1,6 @@
 // Anthropic Messages replies and stream events as OpenAI chat completions and chunks.
-import type { JsonObject, Usage } from '../types.ts';
+import type { JsonObject } from '../../wire/json.ts';
+import type { Usage } from '../../wire/usage.ts';
 
 const FINISH: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' };
 

@@ -1,7 +1,8 @@
 // Azure OpenAI: OpenAI's wire format at deployment URLs, with `api-version` and an `api-key` header.
 import type { ProviderConfig } from '../../config/schema.ts';
 import { OpenAICompatibleAdapter, type OpenAIDialect } from '../openai/adapter.ts';
-import type { EventStream, JsonResult, UpstreamRequest } from '../types.ts';
+import type { JsonResult, UpstreamRequest } from '../types.ts';
+import type { EventStream } from '../../wire/stream.ts';
 import { contentFilterRefusal } from './content-filter.ts';
 
 export function azureDialect(config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): OpenAIDialect {

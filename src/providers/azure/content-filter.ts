@@ -2,7 +2,8 @@
 // field of the client's request) and whose message names Azure's policy. The client gets instead the field its
 // prompt is in and the categories that were filtered, read from `innererror.content_filter_result` (chat) or
 // `content_filters[].content_filter_results` (Responses API).
-import { UpstreamError, type JsonObject } from '../types.ts';
+import { UpstreamError } from '../types.ts';
+import type { JsonObject } from '../../wire/json.ts';
 
 type FilterResult = { filtered?: unknown; severity?: unknown };
 

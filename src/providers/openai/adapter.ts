@@ -4,7 +4,10 @@ import type { ProviderConfig } from '../../config/schema.ts';
 import { scanContentDelta } from '../../protocols/openai/chunk-scan.ts';
 import { HttpUpstream } from '../http-upstream.ts';
 import { sseDataBatches } from '../../protocols/sse-reader.ts';
-import { responsesUsageFrom, UpstreamError, usageFrom, type EventBatch, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest } from '../types.ts';
+import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequest } from '../types.ts';
+import type { JsonObject } from '../../wire/json.ts';
+import type { EventBatch, EventStream, StreamEvent } from '../../wire/stream.ts';
+import { responsesUsageFrom, usageFrom } from '../../wire/usage.ts';
 
 export type Operation = 'chat/completions' | 'embeddings' | 'responses';
 

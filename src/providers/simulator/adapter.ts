@@ -1,6 +1,10 @@
 // The SIMULATOR in-process: the embedded demo's upstream. Same replies and faults as the HTTP server, no socket.
 import type { ProviderConfig } from '../../config/schema.ts';
-import { responsesUsageFrom, UpstreamError, usageFrom, type EventStream, type JsonObject, type JsonResult, type ProviderAdapter, type StreamEvent, type UpstreamRequest, type CancelSignal } from '../types.ts';
+import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequest } from '../types.ts';
+import type { CancelSignal } from '../../wire/cancel.ts';
+import type { JsonObject } from '../../wire/json.ts';
+import type { EventStream, StreamEvent } from '../../wire/stream.ts';
+import { responsesUsageFrom, usageFrom } from '../../wire/usage.ts';
 import { FaultDice, simulatorFaultsSchema, sleep } from './faults.ts';
 import { chatChunks, chatCompletion, embeddingsResponse, planChat } from './replies.ts';
 import { planResponse, responseEvents, responseObject } from './responses-api.ts';

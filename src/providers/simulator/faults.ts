@@ -1,7 +1,7 @@
 // How the SIMULATOR misbehaves on purpose, so failure handling has a real peer to fail against.
 import { z } from 'zod';
 import { prng } from '../../util/prng.ts';
-import type { CancelSignal } from '../types.ts';
+import type { CancelSignal } from '../../wire/cancel.ts';
 
 export const simulatorFaultsSchema = z
   .object({

@@ -1,7 +1,7 @@
 // The SIMULATOR's text engine: deterministic, OpenAI-shaped replies for demos and tests. No model runs here.
 import { createHash } from 'node:crypto';
 import { prng } from '../../util/prng.ts';
-import type { JsonObject } from '../types.ts';
+import type { JsonObject } from '../../wire/json.ts';
 
 const WORDS = (
   'the a of to and in is that for on with as it by this be are from at or an was which can model gateway request ' +

@@ -1,6 +1,6 @@
 // The SIMULATOR's OpenAI-shaped replies (chat, chunks, embeddings), shared by the in-process adapter and
 // the HTTP server so both behave identically.
-import type { JsonObject } from '../types.ts';
+import type { JsonObject } from '../../wire/json.ts';
 import { contentText, countTokens, embed, isReasoningModel, pickTool, promptTokens, replyPieces, seedOf, toolArguments } from './generate.ts';
 import { prng } from '../../util/prng.ts';
 

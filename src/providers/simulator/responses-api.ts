@@ -4,7 +4,8 @@
 import { ChunksToResponseEvents } from '../../protocols/openai/chat-stream-to-responses.ts';
 import { chatToResponse } from '../../protocols/openai/chat-to-responses.ts';
 import { responsesToChat } from '../../protocols/openai/responses-to-chat.ts';
-import { usageFrom, type JsonObject } from '../types.ts';
+import type { JsonObject } from '../../wire/json.ts';
+import { usageFrom } from '../../wire/usage.ts';
 import { chatChunks, chatCompletion, planChat, type ChatPlan } from './replies.ts';
 
 export function planResponse(body: JsonObject): ChatPlan {

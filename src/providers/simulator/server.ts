@@ -2,14 +2,14 @@
 // Control endpoints under /_simulator let a test change faults and read what was actually sent.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JsonObject } from '../types.ts';
+import type { JsonObject } from '../../wire/json.ts';
 import { FaultDice, simulatorFaultsSchema, sleep, type SimulatorFaultsInput } from './faults.ts';
 import { chatChunks, chatCompletion, embeddingsResponse, planChat } from './replies.ts';
 import { planResponse, responseEvents, responseObject } from './responses-api.ts';
 import { messagesToChat, messagesRequestSchema } from '../../protocols/anthropic/request.ts';
 import { chatToMessage } from '../../protocols/anthropic/response.ts';
 import { ChunksToMessageEvents } from '../../protocols/anthropic/stream.ts';
-import { usageFrom } from '../types.ts';
+import { usageFrom } from '../../wire/usage.ts';
 
 export interface SimulatorStats {
   requests: number;

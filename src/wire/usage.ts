@@ -1,0 +1,48 @@
+// Token usage as vendors report it, read into the one shape metering prices.
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  reasoning_tokens: number;
+}
+
+export function usageFrom(value: unknown): Usage | null {
+  if (!value || typeof value !== 'object') return null;
+  const u = value as {
+    prompt_tokens?: unknown;
+    completion_tokens?: unknown;
+    prompt_tokens_details?: { cached_tokens?: unknown } | null;
+    completion_tokens_details?: { reasoning_tokens?: unknown } | null;
+    /** DeepSeek's name for cached prompt tokens (its API reference has no prompt_tokens_details). */
+    prompt_cache_hit_tokens?: unknown;
+  };
+  if (typeof u.prompt_tokens !== 'number' || typeof u.completion_tokens !== 'number') return null;
+  const cached = u.prompt_tokens_details?.cached_tokens;
+  return {
+    prompt_tokens: u.prompt_tokens,
+    completion_tokens: u.completion_tokens,
+    cached_tokens: num(typeof cached === 'number' ? cached : u.prompt_cache_hit_tokens),
+    reasoning_tokens: num(u.completion_tokens_details?.reasoning_tokens),
+  };
+}
+
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
+/** Usage in the Responses API's shape (input/output tokens). */
+export function responsesUsageFrom(value: unknown): Usage | null {
+  if (!value || typeof value !== 'object') return null;
+  const u = value as {
+    input_tokens?: unknown;
+    output_tokens?: unknown;
+    input_tokens_details?: { cached_tokens?: unknown } | null;
+    output_tokens_details?: { reasoning_tokens?: unknown } | null;
+  };
+  if (typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return null;
+  return {
+    prompt_tokens: u.input_tokens,
+    completion_tokens: u.output_tokens,
+    cached_tokens: num(u.input_tokens_details?.cached_tokens),
+    reasoning_tokens: num(u.output_tokens_details?.reasoning_tokens),
+  };
+}
