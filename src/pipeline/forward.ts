@@ -14,7 +14,7 @@ import { RequestDeadline } from '../routing/deadline.ts';
 import type { ExperimentBook } from '../routing/experiments.ts';
 import type { HealthBook } from '../routing/health.ts';
 import type { Attempt } from '../routing/router.ts';
-import { fromUpstreamFailure, isRetryable } from '../routing/upstream-errors.ts';
+import { fromUpstreamFailure, isRetryable } from '../routing/client-errors.ts';
 import type { RequestContext, Stage } from './context.ts';
 import { estimateUsage, usageField } from './estimate-usage.ts';
 import { meterStream, type StartedStream } from './meter-stream.ts';

@@ -6,7 +6,7 @@ import type { Timeouts } from '../config/schema.ts';
 import { UpstreamError } from './types.ts';
 import type { CancelSignal } from '../wire/cancel.ts';
 import type { JsonObject } from '../wire/json.ts';
-import { retryAfterMs, toUpstreamError } from './upstream-errors.ts';
+import { retryAfterMs, toUpstreamError } from './transport-errors.ts';
 
 /** Chunks buffered before a stream's upstream is paused (the client reads slower than the vendor writes). */
 const HIGH_WATER_CHUNKS = 64;

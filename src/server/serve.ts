@@ -4,7 +4,7 @@
 import { runDeferred } from '../pipeline/compose.ts';
 import { isoTime } from '../util/clock.ts';
 import type { RequestContext } from '../pipeline/context.ts';
-import { fromUpstreamFailure } from '../routing/upstream-errors.ts';
+import { fromUpstreamFailure } from '../routing/client-errors.ts';
 import { headerValue, sendError, type Exchange } from './exchange.ts';
 import { ClientGone } from './client-gone.ts';
 import { pipeEvents, writeSseHead } from './deliver.ts';
