@@ -1,7 +1,8 @@
-// Counts tokens on a thread of its own (token-count-worker.mjs), for counts nothing on the request path waits
+// Counts tokens on a thread of its own (token-count-worker.ts), for counts nothing on the request path waits
 // for (a stream's interim usage records). Started on first use: loading the tokenizer costs ~2 s of CPU and
 // ~100 MB, which a gateway that never needs it never pays.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../util/worker.ts';
 
 type Waiter = { resolve: (counts: number[]) => void; reject: (err: Error) => void };
 
@@ -27,7 +28,7 @@ export class TokenCountThread {
   }
 
   private start(): Worker {
-    const worker = new Worker(new URL('./token-count-worker.mjs', import.meta.url));
+    const worker = startWorker(new URL('./token-count-worker.ts', import.meta.url));
     worker.unref();
     worker.on('message', (m: { id: number; counts?: number[]; error?: string }) => {
       const waiter = this.pending.get(m.id)!;

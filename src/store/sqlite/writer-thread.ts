@@ -3,7 +3,8 @@
 // database, or inline on the gateway's own connection for an in-memory one, which no other thread can open.
 // Either way they resolve once committed.
 import type Database from 'better-sqlite3';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../../util/worker.ts';
 import { abuseWrites, type AbuseProfileBatch } from './abuse-writes.mjs';
 import { fingerprintWrites, type OutputBatch } from './fingerprint-writes.mjs';
 import { usageWrites } from './usage-writes.mjs';
@@ -45,7 +46,7 @@ export class WriterThread implements BulkWrites {
   private last: Promise<unknown> = Promise.resolve();
 
   constructor(file: string) {
-    this.worker = new Worker(new URL('./writer.mjs', import.meta.url), { workerData: { file } });
+    this.worker = startWorker(new URL('./writer.mjs', import.meta.url), { workerData: { file } });
     this.worker.unref();
     this.worker.on('message', (m: { id: number; result?: number; error?: string }) => {
       const waiter = this.pending.get(m.id)!;

@@ -8,7 +8,7 @@ import { tuneConnection } from './connection.mjs';
 import { abuseWrites } from './abuse-writes.mjs';
 import { fingerprintWrites } from './fingerprint-writes.mjs';
 import { usageWrites } from './usage-writes.mjs';
-import { lowerThisThreadPriority } from '../../util/thread-priority.mjs';
+import { lowerThisThreadPriority } from '../../util/thread-priority.ts';
 
 // Below the request path (nice 10): nothing here is waited for by a response (usage events are durable in the
 // outbox before it completes), so it takes the time the event loop leaves idle first. At 10, not 19: under

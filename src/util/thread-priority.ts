@@ -1,9 +1,8 @@
-// Lowering a worker thread's scheduling priority, for threads whose work no response waits for. Plain
-// JavaScript, for workers started without the TypeScript loader.
+// Lowering a worker thread's scheduling priority, for threads whose work no response waits for.
 import { setPriority } from 'node:os';
 
 /** Sets the calling thread's nice value (on Linux, setpriority on the caller applies to that thread alone). */
-export function lowerThisThreadPriority(nice) {
+export function lowerThisThreadPriority(nice: number): void {
   try {
     setPriority(nice);
   } catch {

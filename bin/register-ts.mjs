@@ -1,0 +1,6 @@
+// Registers ./ts-loader.mjs's hooks for the thread that imports this file: bin/conduit.mjs's main thread, and
+// every worker thread (src/util/worker.ts starts each with `--import` of this file).
+import { register } from 'node:module';
+
+process.setSourceMapsEnabled(true);
+register('./ts-loader.mjs', import.meta.url);
