@@ -1,7 +1,7 @@
 // What the data plane's routes take, for the API document: the OpenAI and Anthropic request bodies the pipeline
 // validates (routes/data-plane.ts mounts them; the parse stage and the Anthropic surface validate).
 import { z } from 'zod';
-import { countTokensRequestSchema, messagesRequestSchema } from '../protocols/anthropic/request.ts';
+import { countTokensRequestSchema, messagesRequestSchema } from '../protocols/anthropic/surface-request.ts';
 import { chatCompletionRequestSchema, embeddingsRequestSchema, responsesRequestSchema } from '../protocols/openai/schema.ts';
 import type { ApiRoute } from './api.ts';
 

@@ -2,9 +2,9 @@
 // speaks OpenAI chat internally; a surface translates the request in, and the reply, stream and errors out.
 import type { GatewayError } from '../errors.ts';
 import type { Endpoint, RequestContext } from '../pipeline/context.ts';
-import { anthropicError, chatToMessage } from '../protocols/anthropic/response.ts';
-import { messagesToChat, promptToChat, validateCountTokensRequest, validateMessagesRequest } from '../protocols/anthropic/request.ts';
-import { ChunksToMessageEvents } from '../protocols/anthropic/stream.ts';
+import { anthropicError, chatToMessage } from '../protocols/anthropic/surface-reply.ts';
+import { messagesToChat, promptToChat, validateCountTokensRequest, validateMessagesRequest } from '../protocols/anthropic/surface-request.ts';
+import { ChunksToMessageEvents } from '../protocols/anthropic/surface-stream.ts';
 import { eventsNamingModel, jsonNamingModel, RESPONSE_OBJECT_EVENTS } from '../protocols/openai/model-field.ts';
 import type { JsonObject } from '../wire/json.ts';
 import type { EventStream, StreamEvent } from '../wire/stream.ts';

@@ -3,7 +3,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countPromptTokens } from '../../src/metering/delivered-tokens.ts';
-import { messagesToChat, messagesRequestSchema } from '../../src/protocols/anthropic/request.ts';
+import { messagesToChat, messagesRequestSchema } from '../../src/protocols/anthropic/surface-request.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 let gw: TestGateway;

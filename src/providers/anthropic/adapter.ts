@@ -6,8 +6,8 @@ import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequ
 import type { JsonObject } from '../../wire/json.ts';
 import type { EventStream, StreamEvent } from '../../wire/stream.ts';
 import { usageFrom } from '../../wire/usage.ts';
-import { chatToAnthropic } from './request.ts';
-import { AnthropicEventsToChunks, anthropicToChat } from './response.ts';
+import { chatToAnthropic } from './vendor-request.ts';
+import { AnthropicEventsToChunks, anthropicToChat } from './vendor-reply.ts';
 
 export class AnthropicAdapter implements ProviderAdapter {
   private readonly http: HttpUpstream;

@@ -6,9 +6,9 @@ import type { JsonObject } from '../../wire/json.ts';
 import { FaultDice, simulatorFaultsSchema, sleep, type SimulatorFaultsInput } from './faults.ts';
 import { chatChunks, chatCompletion, embeddingsResponse, planChat } from './replies.ts';
 import { planResponse, responseEvents, responseObject } from './responses-api.ts';
-import { messagesToChat, messagesRequestSchema } from '../../protocols/anthropic/request.ts';
-import { chatToMessage } from '../../protocols/anthropic/response.ts';
-import { ChunksToMessageEvents } from '../../protocols/anthropic/stream.ts';
+import { messagesToChat, messagesRequestSchema } from '../../protocols/anthropic/surface-request.ts';
+import { chatToMessage } from '../../protocols/anthropic/surface-reply.ts';
+import { ChunksToMessageEvents } from '../../protocols/anthropic/surface-stream.ts';
 import { usageFrom } from '../../wire/usage.ts';
 
 export interface SimulatorStats {

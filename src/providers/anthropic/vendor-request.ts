@@ -1,4 +1,4 @@
-// OpenAI chat requests as Anthropic Messages requests, for deployments of type `anthropic`.
+// The Anthropic vendor adapter, outbound: OpenAI chat requests as Anthropic Messages requests, for deployments of type `anthropic`.
 import { GatewayError } from '../../errors.ts';
 import type { JsonObject } from '../../wire/json.ts';
 

@@ -1,4 +1,4 @@
-// Anthropic Messages replies and stream events as OpenAI chat completions and chunks.
+// The Anthropic vendor adapter, inbound: Anthropic Messages replies and stream events as OpenAI chat completions and chunks.
 import type { JsonObject } from '../../wire/json.ts';
 import type { Usage } from '../../wire/usage.ts';
 

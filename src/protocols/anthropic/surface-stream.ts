@@ -1,8 +1,8 @@
-// OpenAI chat chunks turned into the Anthropic Messages event stream (message_start, content blocks,
+// The Anthropic surface, streamed: OpenAI chat chunks turned into the Anthropic Messages event stream (message_start, content blocks,
 // message_delta, message_stop), in the order Anthropic's SDK expects.
 import type { JsonObject } from '../../wire/json.ts';
 import type { StreamEvent } from '../../wire/stream.ts';
-import { stopReason } from './response.ts';
+import { stopReason } from './surface-reply.ts';
 
 export class ChunksToMessageEvents {
   private started = false;

@@ -1,5 +1,5 @@
-// Inbound Anthropic Messages requests (POST /v1/messages): validated, then turned into the OpenAI chat request
-// the pipeline speaks.
+// The Anthropic surface, inbound: Messages requests (POST /v1/messages) from customers, validated, then turned into
+// the OpenAI chat request the pipeline speaks.
 import { z } from 'zod';
 import { GatewayError } from '../../errors.ts';
 import { formatPath } from '../../config/load.ts';

@@ -1,4 +1,4 @@
-// OpenAI chat replies turned into Anthropic Messages replies, for clients of POST /v1/messages.
+// The Anthropic surface, outbound: OpenAI chat replies turned into Anthropic Messages replies for customers of POST /v1/messages.
 import type { GatewayError } from '../../errors.ts';
 import type { JsonObject } from '../../wire/json.ts';
 
