@@ -4,7 +4,8 @@
 // when rules are compiled, so naming a market costs a request nothing.
 import { ownerCountries, shareFrom, shareFromAny, ultimateShares, type Owner } from './ownership.ts';
 import type { PreferenceDenial } from './preferences.ts';
-import { tiers, type Feature, type PolicyConfig, type Rule, type Tier } from './schema.ts';
+import type { Tier } from '../store/ports.ts';
+import { tiers, type Feature, type PolicyConfig, type Rule } from './schema.ts';
 
 export interface Subject {
   org: { id: string; country: string; tier: Tier; ownership?: readonly Owner[] | null };

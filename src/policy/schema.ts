@@ -1,11 +1,12 @@
 // Availability rules as data: who may use which vendor's models, from where, with which features.
+import type { Tier } from '../store/ports.ts';
 import { z } from 'zod';
 
 const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code');
 /** A country, or a market's id (lower case, so never mistaken for a country code): the market stands for its countries. */
 const jurisdiction = z.string().regex(/^([A-Z]{2}|[a-z][a-z0-9-]*)$/, 'must be an ISO 3166-1 alpha-2 country code or the id of a market in policy.markets');
 export const isCountry = (j: string) => /^[A-Z]{2}$/.test(j);
-export const tiers = ['trial', 'verified', 'strategic'] as const;
+export const tiers = ['trial', 'verified', 'strategic'] as const satisfies readonly Tier[];
 export const features = ['logprobs', 'tools', 'vision', 'streaming', 'multiple_choices'] as const;
 
 export const conditionSchema = z
@@ -114,4 +115,3 @@ export type PolicyConfig = z.infer<typeof policySchema>;
 export type Rule = z.infer<typeof ruleSchema>;
 export type Market = z.infer<typeof marketSchema>;
 export type Feature = (typeof features)[number];
-export type Tier = (typeof tiers)[number];
