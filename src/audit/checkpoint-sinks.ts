@@ -3,7 +3,20 @@
 import { mkdirSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Checkpoint } from './checkpoints.ts';
+
+/** Where the hash chain stands: its last entry's sequence number and hash. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** One line of the checkpoint file, and the body POSTed to an external sink. `jws` is what counts. */
+export interface Checkpoint extends ChainHead {
+  at: string;
+  kid: string;
+  /** Compact JWS (EdDSA), payload {typ, seq, hash, at}; verifiable with the gateway's /.well-known/jwks.json. */
+  jws: string;
+}
 
 export interface CheckpointSink {
   readonly name: string;

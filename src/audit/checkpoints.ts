@@ -6,22 +6,11 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, type JWK } from 'jose';
 import type { AuditEntry, ChainReport } from './chain.ts';
-import type { CheckpointFile, CheckpointSink } from './checkpoint-sinks.ts';
+import type { ChainHead, Checkpoint, CheckpointFile, CheckpointSink } from './checkpoint-sinks.ts';
+
+export type { ChainHead, Checkpoint };
 
 export const CHECKPOINT_TYPE = 'conduit-audit-checkpoint';
-
-export interface ChainHead {
-  seq: number;
-  hash: string;
-}
-
-/** One line of the checkpoint file, and the body POSTed to an external sink. `jws` is what counts. */
-export interface Checkpoint extends ChainHead {
-  at: string;
-  kid: string;
-  /** Compact JWS (EdDSA), payload {typ, seq, hash, at}; verifiable with the gateway's /.well-known/jwks.json. */
-  jws: string;
-}
 
 /** The gateway's key ring, as checkpoints need it: the key that signs now, and every key that ever signed. */
 export interface CheckpointKeys {

@@ -2,7 +2,10 @@
 // the adverse-media notes reviewers attach, and licence decisions on export-control hits.
 import type { ApplicationRecord } from '../store/ports.ts';
 import type { Assessment } from './assessment.ts';
+import type { LicenceDecision } from './licence.ts';
 import type { VettingConfig } from './schema.ts';
+
+export type { LicenceDecision };
 
 export type RiskLevel = 'low' | 'medium' | 'high';
 
@@ -12,16 +15,6 @@ export interface AdverseMediaNote {
   severity: 'low' | 'medium' | 'high';
   source_url?: string;
   published_on?: string;
-  actor: string;
-  at: string;
-}
-
-export interface LicenceDecision {
-  decision: 'granted' | 'denied' | 'not_required';
-  reference?: string;
-  reason: string;
-  /** The export-control list entries it covers: those hit when it was recorded. */
-  entry_ids: string[];
   actor: string;
   at: string;
 }

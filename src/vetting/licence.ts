@@ -3,7 +3,16 @@
 // decision (granted, denied, not required) must be on record for each such entry first.
 import { z } from 'zod';
 import { GatewayError } from '../errors.ts';
-import type { LicenceDecision } from './follow-up.ts';
+
+export interface LicenceDecision {
+  decision: 'granted' | 'denied' | 'not_required';
+  reference?: string;
+  reason: string;
+  /** The export-control list entries it covers: those hit when it was recorded. */
+  entry_ids: string[];
+  actor: string;
+  at: string;
+}
 
 /** Whether a hit is on an entry that calls for a licence decision. */
 export const licenceRequired = (hit: { source: string; license_requirement?: string }): boolean =>
