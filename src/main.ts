@@ -12,21 +12,21 @@ import { unauthorized } from './errors.ts';
 import { authenticate } from './pipeline/authenticate.ts';
 import { authorize } from './pipeline/authorize.ts';
 import { compose } from './pipeline/compose.ts';
-import { keepConversation, recallConversation, STORED_RESPONSE_DAYS } from './pipeline/conversation.ts';
-import { forward } from './pipeline/forward.ts';
+import { keepConversation, recallConversation, saveConversation, STORED_RESPONSE_DAYS } from './pipeline/conversation.ts';
+import { disposeDeadline, forward } from './pipeline/forward.ts';
 import { parse } from './pipeline/parse.ts';
 import { resolveModel } from './pipeline/resolve-model.ts';
 import { route } from './pipeline/route.ts';
 import { usableModels } from './pipeline/usable-models.ts';
 import { countInputTokens } from './pipeline/count-tokens.ts';
-import { settle } from './pipeline/settle.ts';
+import { openInterimUsage, recordUsage } from './pipeline/settle.ts';
 import { InterimUsage } from './pipeline/interim-usage.ts';
 import { createAdapter } from './providers/registry.ts';
 import { Catalogue } from './routing/catalogue.ts';
 import { ExperimentBook } from './routing/experiments.ts';
 import { HealthBook } from './routing/health.ts';
 import { HealthChecker } from './routing/health-checker.ts';
-import { shadow } from './pipeline/shadow.ts';
+import { sampleShadow, shadowCopy } from './pipeline/shadow.ts';
 import { Router } from './routing/router.ts';
 import { buildApp } from './server/app.ts';
 import { bearerToken } from './tenancy/api-keys.ts';
@@ -44,8 +44,8 @@ import { coverageOf, describeGap } from './metering/price-coverage.ts';
 import { requirePrice } from './pipeline/require-price.ts';
 import { InProcessBudgets } from './metering/budgets.ts';
 import { RateLimits } from './ratelimit/limiter.ts';
-import { admit } from './pipeline/admit.ts';
-import { label } from './pipeline/label.ts';
+import { admit, releaseRateLimits, settleBudgets } from './pipeline/admit.ts';
+import { label, registerFingerprints } from './pipeline/label.ts';
 import { observe } from './pipeline/observe.ts';
 import { AbuseMonitor } from './abuse/monitor.ts';
 import { Pseudonyms } from './abuse/pseudonyms.ts';
@@ -141,24 +141,40 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const healthChecker = new HealthChecker(catalogue.adapters, health);
   const adminToken = options.adminToken ?? process.env.CONDUIT_ADMIN_TOKEN ?? generatedAdminToken(options.dataDir);
 
-  const pipeline = compose([
-    authenticate(tenancy),
-    parse,
-    resolveModel(catalogue),
-    authorize,
-    recallConversation(store.responses),
-    route(router, policy),
-    requirePrice(pricing),
-    admit(rateLimits, budgets, pricing, config.limits.tiers),
-    settle(store.usage, pricing, interim),
-    shadow(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
-    observe(abuse),
-    forward(health, config.routing.retry, experiments, endUserOf),
-    keepConversation(store.responses),
-    label(provenance),
-  ]);
+  // A request's work, in the order it runs (compose.ts): each stage and hook is a file of src/pipeline/.
+  const pipeline = compose({
+    beforeForward: [
+      authenticate(tenancy),
+      parse,
+      resolveModel(catalogue),
+      authorize,
+      recallConversation(store.responses),
+      route(router, policy),
+      requirePrice(pricing),
+      admit(rateLimits, budgets, pricing, config.limits.tiers),
+      sampleShadow(),
+    ],
+    forward: forward(health, config.routing.retry, experiments, endUserOf),
+    beforeStreamStarts: [openInterimUsage(interim)],
+    afterForward: [keepConversation(store.responses), label(provenance)],
+    beforeReplyCompletes: [
+      saveConversation(store.responses),
+      disposeDeadline,
+      recordUsage(store.usage, pricing, interim),
+      releaseRateLimits,
+      settleBudgets(budgets),
+    ],
+    afterDelivery: [
+      registerFingerprints(provenance),
+      observe(abuse),
+      shadowCopy(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
+    ],
+  });
   // Anthropic's token count: refused where a call would be (the same first stages), then counted; never billed.
-  const countTokens = compose([authenticate(tenancy), parse, resolveModel(catalogue), authorize, route(router, policy), countInputTokens]);
+  const countTokens = compose({
+    beforeForward: [authenticate(tenancy), parse, resolveModel(catalogue), authorize, route(router, policy)],
+    forward: countInputTokens,
+  });
 
   const app = buildApp({
     catalogue,

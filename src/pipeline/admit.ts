@@ -9,7 +9,7 @@ import type { LimitSpec, RateLimits } from '../ratelimit/limiter.ts';
 import { limitSpecs, type TierLimits } from '../ratelimit/tiers.ts';
 import type { ApiKeyRecord, Org } from '../store/ports.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
-import type { RequestContext, Stage } from './context.ts';
+import type { Hook, RequestContext, Stage } from './context.ts';
 
 /** Completion tokens assumed for reservations when a request sets no max_tokens. */
 const DEFAULT_MAX_COMPLETION = 4096;
@@ -46,7 +46,7 @@ export function admit(limits: RateLimits, budgets: BudgetCounter, pricing: Prici
     }
     // Every reply carries them, errors after this stage included (they are written with ctx.headers).
     Object.assign(ctx.headers, outcome.headers);
-    ctx.deferred.push(() => outcome.release((ctx.usage?.prompt_tokens ?? 0) + (ctx.usage?.completion_tokens ?? 0)));
+    ctx.rateLimit = outcome;
 
     if (scopes.length === 0) return;
     return reserveBudgets(ctx, scopes, budgets, pricing.upperBound(ctx.principal!.org, model, ctx.receivedAt, promptTokens, maxCompletion));
@@ -67,10 +67,19 @@ async function reserveBudgets(ctx: RequestContext, scopes: readonly BudgetScope[
     }
     held.push(scope);
   }
-  // Runs after settle (deferred work runs last-registered-first), when the true price is known.
-  ctx.deferred.unshift(() => {
-    for (const s of held) budgets.settle(s, amount, BigInt(ctx.charges?.price_micros ?? 0));
-  });
+  ctx.budgetHold = { scopes: held, amount };
+}
+
+/** Before the reply completes: the rate limits' hold, released with the tokens the request used. */
+export const releaseRateLimits: Hook = (ctx) => ctx.rateLimit?.release((ctx.usage?.prompt_tokens ?? 0) + (ctx.usage?.completion_tokens ?? 0));
+
+/** Before the reply completes, after its usage event is priced (ctx.charges): the budgets reserved, settled at the true price. */
+export function settleBudgets(budgets: BudgetCounter): Hook {
+  return (ctx) => {
+    const hold = ctx.budgetHold;
+    if (!hold) return;
+    for (const s of hold.scopes) budgets.settle(s, hold.amount, BigInt(ctx.charges?.price_micros ?? 0));
+  };
 }
 
 interface AdmitPlan {

@@ -6,6 +6,11 @@ import type { JsonObject } from '../wire/json.ts';
 import type { EventStream } from '../wire/stream.ts';
 import type { Usage } from '../wire/usage.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
+import type { BudgetScope } from '../metering/budgets.ts';
+import type { LimitOutcome } from '../ratelimit/limiter.ts';
+import type { RequestDeadline } from '../routing/deadline.ts';
+import type { BoundChoice } from '../provenance/output-binding.ts';
+import type { Stamp } from '../provenance/service.ts';
 
 export type Endpoint = 'chat' | 'embeddings' | 'responses';
 
@@ -58,13 +63,26 @@ export interface RequestContext {
   previousResponseId?: string;
   /** HTTP status the client got. */
   status?: number;
-  /** Work to finish before a stream's first byte reaches the client (its interim usage record); failing refuses it. */
-  beforeStream?: () => Promise<void>;
-  /** Work to finish before the reply completes (the usage event, budgets), last registered first. */
-  deferred: Array<() => void | Promise<void>>;
-  /** Work that can wait until the client has its reply (abuse features, fingerprints, shadow traffic). */
-  afterDelivery: Array<() => void | Promise<void>>;
+  /** The composition's hooks before a stream's first byte reaches the client (its interim usage record); failing refuses it. */
+  beforeStream?: Hook;
+
+  // What the stages leave for the hooks that run as the reply completes and after delivery (see compose.ts).
+  /** The rate limits' admission (admit), released with the tokens used. */
+  rateLimit?: Extract<LimitOutcome, { ok: true }>;
+  /** The budget reserved (admit), settled at the true price. */
+  budgetHold?: { scopes: BudgetScope[]; amount: bigint };
+  /** The deadline a retry made (forward), disposed of once the reply is done. */
+  deadline?: RequestDeadline;
+  /** The Responses API reply to store (keepConversation). */
+  conversation?: { id?: string; output?: JsonObject[] };
+  /** The reply's manifest and the outputs it binds (label), for the fingerprint registry. */
+  signed?: { stamp: Stamp; outputs: BoundChoice[] };
+  /** Where a copy of this request goes once it is served (sampleShadow). */
+  shadowTarget?: Deployment;
 }
+
+/** Work at a named point of a request (compose.ts): reads what the stages left on the context. */
+export type Hook = (ctx: RequestContext) => void | Promise<void>;
 
 /** `text`, when set, is the exact serialisation of `body`: a stage that changes `body` must drop it. */
 export type Reply = { kind: 'json'; body: JsonObject; text?: string } | { kind: 'stream'; events: EventStream };

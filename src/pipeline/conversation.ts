@@ -1,4 +1,4 @@
-// Stages: the Responses API's stored conversations, held by the gateway for each organisation. A request that
+// Stages and hook: the Responses API's stored conversations, held by the gateway for each organisation. A request that
 // names a previous response (previous_response_id) or stored output items (item_reference) gets them put into its
 // input before it is routed, so every deployment is sent the whole conversation: one that speaks only chat, a
 // fallback in another region, a vendor account shared by every customer (which must never be asked for a stored
@@ -9,7 +9,7 @@ import { itemType } from '../protocols/openai/responses-to-chat.ts';
 import type { JsonObject } from '../wire/json.ts';
 import type { EventBatch, EventStream } from '../wire/stream.ts';
 import type { ResponseStore } from '../store/ports.ts';
-import type { RequestContext, Stage } from './context.ts';
+import type { Hook, RequestContext, Stage } from './context.ts';
 
 /** How long stored responses can be continued (OpenAI keeps them 30 days). */
 export const STORED_RESPONSE_DAYS = 30;
@@ -79,7 +79,15 @@ export function keepConversation(responses: ResponseStore): Stage {
     } else {
       reply.events = watched(reply.events, outcome, previous);
     }
-    if (keep) ctx.deferred.push(() => save(responses, ctx, outcome));
+    if (keep) ctx.conversation = outcome;
+  };
+}
+
+/** Before the reply completes: the response keepConversation captured, stored, so a follow-up sent at once finds it. */
+export function saveConversation(responses: ResponseStore): Hook {
+  return (ctx) => {
+    const outcome = ctx.conversation;
+    if (outcome) return save(responses, ctx, outcome);
   };
 }
 

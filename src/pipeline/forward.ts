@@ -15,7 +15,7 @@ import type { ExperimentBook } from '../routing/experiments.ts';
 import type { HealthBook } from '../routing/health.ts';
 import type { Attempt } from '../routing/router.ts';
 import { fromUpstreamFailure, isRetryable } from '../routing/client-errors.ts';
-import type { RequestContext, Stage } from './context.ts';
+import type { Hook, RequestContext, Stage } from './context.ts';
 import { estimateUsage, usageField } from './estimate-usage.ts';
 import { meterStream, type StartedStream } from './meter-stream.ts';
 import { deliveredText, replyText } from '../protocols/openai/reply-text.ts';
@@ -44,10 +44,7 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
       if (ctx.signal.aborted) throw new GatewayError(499, 'client_closed_request', 'The client closed the request.');
       if (i > 0) {
         if (performance.now() >= deadlineAt) break;
-        if (!deadline) {
-          const made = (deadline = new RequestDeadline(ctx.signal, deadlineAt));
-          ctx.deferred.push(() => made.dispose());
-        }
+        if (!deadline) ctx.deadline = deadline = new RequestDeadline(ctx.signal, deadlineAt);
       }
       ctx.deployment = attempt.deployment;
       ctx.model = attempt.model;
@@ -87,6 +84,9 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
     throw error;
   };
 }
+
+/** Before the reply completes: a retry's deadline, disposed of (the stream it cut is over). */
+export const disposeDeadline: Hook = (ctx) => ctx.deadline?.dispose();
 
 /** For models with a canary, every attempt counts for one arm or the other. */
 function recordCanary(ctx: RequestContext, attempt: Attempt, experiments: ExperimentBook, ok: boolean, latencyMs: number): void {
@@ -169,7 +169,7 @@ async function firstEventIn(ctx: RequestContext, events: EventStream): Promise<S
   const started = { iterator, first: await iterator.next() };
   if (ctx.beforeStream) {
     try {
-      await ctx.beforeStream();
+      await ctx.beforeStream(ctx);
     } catch (err) {
       await iterator.return?.()?.catch(() => undefined);
       throw err;

@@ -57,8 +57,6 @@ function context(events: EventStream, endpoint: RequestContext['endpoint'] = 'ch
     deployment: { vendor: 'openai', region: { id: 'us-east' } } as RequestContext['deployment'],
     reply: { kind: 'stream', events },
     headers: {},
-    deferred: [],
-    afterDelivery: [],
   };
 }
 

@@ -1,11 +1,11 @@
 // Stage: mark the output as AI-generated. Every completion gets a signed manifest (header and body field for
 // JSON replies, a final chunk for streams), the x-ai-generated header, a visible notice and in-band mark if the
 // organisation asked for them (or the operator's default for its country does), and a place in the fingerprint
-// registry. Runs after forward.
+// registry once the reply is delivered (registerFingerprints). Runs after forward.
 import type { JsonObject } from '../wire/json.ts';
 import type { EventBatch, EventStream, StreamEvent } from '../wire/stream.ts';
 import type { Disclosure, ProvenanceService, Stamp } from '../provenance/service.ts';
-import type { Reply, RequestContext, Stage } from './context.ts';
+import type { Hook, Reply, RequestContext, Stage } from './context.ts';
 import { canonicalChoice, registeredText, textChoice, type BoundChoice } from '../provenance/output-binding.ts';
 import { jsonOutputs, responsesOutput, scannedChoiceIndex, StreamOutputs } from './reply-outputs.ts';
 import { firstTextPart, rewriteResponsesText } from './responses-text.ts';
@@ -78,7 +78,7 @@ async function* labelChatStream(ctx: RequestContext, events: EventStream, proven
   const stamp = await sign(ctx, provenance, choices);
   if (disclosure?.c2pa_text) for (let i = 0; i < choices.length; i++) if (choices[i]!.content) tail.push(contentChunk(meta, provenance.inBandMark(choices[i]!.content, stamp), i));
   tail.push(provenanceEvent(meta, stamp));
-  register(ctx, provenance, stamp, choices);
+  register(ctx, stamp, choices);
   tail.ends = true;
   yield tail;
 }
@@ -119,7 +119,7 @@ async function* labelResponsesStream(ctx: RequestContext, events: EventStream, p
   const stated = Array.isArray(final?.output) ? responsesOutput(final) : undefined;
   const output: BoundChoice = { content: signed?.output.content ?? ctx.outputText ?? stated?.content ?? '', refusal: stated?.refusal ?? '', tool_calls: stated?.tool_calls ?? [] };
   if (!signed || canonicalChoice(signed.output) !== canonicalChoice(output)) signed = { stamp: await sign(ctx, provenance, [output]), output };
-  register(ctx, provenance, signed.stamp, [signed.output]);
+  register(ctx, signed.stamp, [signed.output]);
   if (!terminal) {
     if (last.length > 0) yield last;
     return;
@@ -145,19 +145,26 @@ async function labelJson(ctx: RequestContext, reply: Extract<Reply, { kind: 'jso
   reply.text = reply.text && !disclosure ? `${reply.text.slice(0, reply.text.lastIndexOf('}'))},"provenance":${JSON.stringify(field)}}` : undefined;
   body.provenance = field;
   ctx.headers['x-conduit-provenance'] = stamp.manifest;
-  register(ctx, provenance, stamp, outputs);
+  register(ctx, stamp, outputs);
 }
 
 function sign(ctx: RequestContext, provenance: ProvenanceService, outputs: BoundChoice[]): Promise<Stamp> {
   return provenance.stampChoices(outputs, { vendor: ctx.deployment!.vendor, model: ctx.model!.name, region: ctx.deployment!.region.id, request_id: ctx.requestId, orgId: ctx.principal!.org.id });
 }
 
-/** Every choice is registered on its own, so public verify finds any of them whole. */
-function register(ctx: RequestContext, provenance: ProvenanceService, stamp: Stamp, outputs: BoundChoice[]): void {
-  ctx.afterDelivery.push(() => {
-    const output = { request_id: ctx.requestId, org_id: ctx.principal!.org.id, created_at: ctx.receivedAt, manifest: stamp.manifest };
-    for (const choice of outputs) provenance.registry.register(output, registeredText(choice));
-  });
+/** Registered once the reply is delivered (registerFingerprints). */
+function register(ctx: RequestContext, stamp: Stamp, outputs: BoundChoice[]): void {
+  ctx.signed = { stamp, outputs };
+}
+
+/** After delivery: every choice signed is registered on its own, so public verify finds any of them whole. */
+export function registerFingerprints(provenance: ProvenanceService): Hook {
+  return (ctx) => {
+    const signed = ctx.signed;
+    if (!signed) return;
+    const output = { request_id: ctx.requestId, org_id: ctx.principal!.org.id, created_at: ctx.receivedAt, manifest: signed.stamp.manifest };
+    for (const choice of signed.outputs) provenance.registry.register(output, registeredText(choice));
+  };
 }
 
 type ChunkMeta = { id: unknown; created: unknown; model: unknown };

@@ -1,4 +1,4 @@
-// Stage: once the reply is delivered (or failed), price it on both legs and write its usage event (the ledger
+// Hooks: once the reply is delivered (or failed), price it on both legs and write its usage event (the ledger
 // entry); durable before the response completes. An event that cannot be made durable (a full disk, the
 // event stream down) refuses the reply: nothing reaches a client complete without its bill on record. A stream
 // also has an interim record durable before its first byte (interim-usage.ts), so one that cannot be billed is
@@ -6,26 +6,28 @@
 import { GatewayError } from '../errors.ts';
 import type { PricingService } from '../metering/pricing.ts';
 import type { UsageEvent, UsageStore } from '../store/ports.ts';
-import type { RequestContext, Stage } from './context.ts';
+import type { Hook, RequestContext } from './context.ts';
 import type { InterimUsage } from './interim-usage.ts';
 
-export function settle(usage: UsageStore, pricing: PricingService, interim?: InterimUsage): Stage {
+/** Before a stream's first byte: its interim usage record, durable, or the stream is refused. */
+export function openInterimUsage(interim: InterimUsage): Hook {
+  return (ctx) =>
+    interim.open(ctx).catch((err: unknown) => {
+      throw new UsageNotRecorded(err);
+    });
+}
+
+/** Before the reply completes: the usage event of every request sent to a deployment, priced and durable. */
+export function recordUsage(usage: UsageStore, pricing: PricingService, interim?: InterimUsage): Hook {
   return (ctx) => {
-    if (ctx.stream && interim) {
-      ctx.beforeStream = () =>
-        interim.open(ctx).catch((err: unknown) => {
-          throw new UsageNotRecorded(err);
-        });
-    }
-    ctx.deferred.push(() => {
-      const opened = interim?.ended(ctx) === true;
-      const event = pricedEvent(ctx, pricing);
-      ctx.charges = event;
-      return usage.record(event).catch((err: unknown) => {
-        // What was streamed is out and billed by its interim record so far: the final event follows when it can.
-        if (opened) interim!.settleLater(event);
-        throw new UsageNotRecorded(err);
-      });
+    if (!ctx.deployment) return;
+    const opened = interim?.ended(ctx) === true;
+    const event = pricedEvent(ctx, pricing);
+    ctx.charges = event;
+    return usage.record(event).catch((err: unknown) => {
+      // What was streamed is out and billed by its interim record so far: the final event follows when it can.
+      if (opened) interim!.settleLater(event);
+      throw new UsageNotRecorded(err);
     });
   };
 }

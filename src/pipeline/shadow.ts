@@ -1,15 +1,16 @@
-// Stage: for models with a shadow candidate, copy a share of requests to it after the client got its reply.
+// Stage and hook: for models with a shadow candidate, copy a share of requests to it after the client got its reply.
 // The copy is metered as cost (a usage event of its own) and compared with the reply; it is never returned.
 import type { UsageStore } from '../store/ports.ts';
 import type { Catalogue } from '../routing/catalogue.ts';
 import { outputSimilarity, type ExperimentBook } from '../routing/experiments.ts';
 import { regionBlockedBy } from '../routing/preferences.ts';
 import type { JsonObject } from '../wire/json.ts';
-import type { RequestContext, Stage } from './context.ts';
+import type { Hook, RequestContext, Stage } from './context.ts';
 import { pricedEvent } from './settle.ts';
 import type { PricingService } from '../metering/pricing.ts';
 
-export function shadow(experiments: ExperimentBook, usage: UsageStore, pricing: PricingService, onError: (err: unknown) => void, random: () => number = Math.random): Stage {
+/** Before forward: whether this request is copied, and to which deployment (of the model requested). */
+export function sampleShadow(random: () => number = Math.random): Stage {
   return (ctx) => {
     const model = ctx.model!;
     const config = model.routing.shadow;
@@ -18,10 +19,16 @@ export function shadow(experiments: ExperimentBook, usage: UsageStore, pricing: 
     const { org, key } = ctx.principal!;
     // A shadow copy is still the customer's data: it only goes where the customer may be served from.
     if (!target || regionBlockedBy(target.region, org.country, org.routing ?? undefined, key.routing ?? undefined)) return;
-    ctx.afterDelivery.push(() => {
-      if (ctx.status !== 200 || ctx.deployment?.id === target.id) return;
-      void runShadow(ctx, target, experiments, usage, pricing).catch(onError);
-    });
+    ctx.shadowTarget = target;
+  };
+}
+
+/** After delivery: the copy sampled, sent unless the reply failed or the candidate itself served it. */
+export function shadowCopy(experiments: ExperimentBook, usage: UsageStore, pricing: PricingService, onError: (err: unknown) => void): Hook {
+  return (ctx) => {
+    const target = ctx.shadowTarget;
+    if (!target || ctx.status !== 200 || ctx.deployment?.id === target.id) return;
+    void runShadow(ctx, target, experiments, usage, pricing).catch(onError);
   };
 }
 

@@ -1,7 +1,7 @@
 // Runs one data-plane request through the pipeline and delivers the reply (JSON or a stream) in the client's
-// wire protocol. Deferred work (the usage event) completes before the client sees the end of the reply; work
-// that can wait (abuse features, fingerprints, shadow traffic) runs once the reply is on its way.
-import { runDeferred } from '../pipeline/compose.ts';
+// wire protocol. The pipeline's hooks before the reply completes (the usage event) run before the client sees its
+// end; those after delivery (fingerprints, abuse features, shadow traffic) once the reply is on its way.
+import type { Pipeline } from '../pipeline/compose.ts';
 import { isoTime } from '../util/clock.ts';
 import type { RequestContext } from '../pipeline/context.ts';
 import { fromUpstreamFailure } from '../routing/client-errors.ts';
@@ -11,7 +11,7 @@ import { pipeEvents, writeSseHead } from './deliver.ts';
 import { toGatewayError } from './errors.ts';
 import type { Surface } from './surface.ts';
 
-export type Pipeline = (ctx: RequestContext) => Promise<void>;
+export type { Pipeline };
 
 export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exchange, body: unknown, bodyText: string, bodyBytes: number): Promise<void> {
   const { res } = exchange;
@@ -31,18 +31,16 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
     bodyBytes,
     signal: clientGone,
     headers: {},
-    deferred: [],
-    afterDelivery: [],
   };
-  const afterDelivery = () => runDeferred(ctx.afterDelivery, logError);
+  const afterDelivery = () => pipeline.afterDelivery(ctx, logError);
   try {
     const input = surface.input(body);
     Object.assign(ctx, { rawBody: input.body, bodyText: input.keepText ? bodyText : undefined });
-    await pipeline(ctx);
+    await pipeline.run(ctx);
   } catch (err) {
     const error = toGatewayError(err);
     ctx.status = error.status;
-    await runDeferred(ctx.deferred, logError);
+    await pipeline.completeReply(ctx, logError);
     sendError(exchange, surface, error, ctx.headers);
     await afterDelivery();
     return;
@@ -50,7 +48,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
   const result = ctx.reply!;
   if (result.kind === 'json') {
     ctx.status = 200;
-    const refusal = await runDeferred(ctx.deferred, logError);
+    const refusal = await pipeline.completeReply(ctx, logError);
     if (refusal) {
       // Not delivered, so not registered as delivered either: the work after delivery is skipped.
       ctx.status = refusal.status;
@@ -81,7 +79,7 @@ export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exch
   // Hold what is still unsent (the last events and the closing chunk) until the usage event is durable, then
   // end: one write, not two.
   res.cork();
-  const refusal = await runDeferred(ctx.deferred, logError);
+  const refusal = await pipeline.completeReply(ctx, logError);
   if (refusal) {
     // What was streamed is out, but the stream does not end complete: it ends with the error instead.
     ctx.status = refusal.status;
