@@ -3,7 +3,7 @@
 import { sign } from 'node:crypto';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ed25519Implementation } from '../src/provenance/ed25519.mjs';
+import { ed25519Implementation } from '../src/provenance/ed25519.ts';
 import { fingerprints } from '../src/provenance/fingerprint.ts';
 import { KeyRing } from '../src/provenance/keyring.ts';
 import { InlineSigner } from '../src/provenance/signer.ts';

@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ed25519Implementation, ed25519SigningKey, signEd25519 } from './ed25519.mjs';
+import { ed25519Implementation, ed25519SigningKey, signEd25519 } from './ed25519.ts';
 
 const { privateKey } = generateKeyPairSync('ed25519');
 const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -26,11 +26,13 @@ describe('Ed25519 signing', () => {
   it('with CONDUIT_ED25519=node, signs with node:crypto, the same bytes', () => {
     // A fresh process: the implementation is chosen once, when the module loads.
     const script = `
-      import { ed25519Implementation, ed25519SigningKey, signEd25519 } from ${JSON.stringify(new URL('./ed25519.mjs', import.meta.url).href)};
+      import { ed25519Implementation, ed25519SigningKey, signEd25519 } from ${JSON.stringify(new URL('./ed25519.ts', import.meta.url).href)};
       const key = ed25519SigningKey(process.env.PEM);
       const messages = JSON.parse(process.env.MESSAGES).map((m) => Buffer.from(m, 'base64'));
       console.log(JSON.stringify({ ed25519Implementation, signatures: messages.map((m) => signEd25519(key, m).toString('base64')) }));`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    // Through the gateway's TypeScript loader, as bin/conduit.mjs loads it.
+    const registerTs = new URL('../../bin/register-ts.mjs', import.meta.url).href;
+    const out = execFileSync(process.execPath, ['--import', registerTs, '--input-type=module', '-e', script], {
       env: { ...process.env, CONDUIT_ED25519: 'node', PEM: pem, MESSAGES: JSON.stringify(messages.map((m) => m.toString('base64'))) },
     });
     const child = JSON.parse(out.toString()) as { ed25519Implementation: string; signatures: string[] };

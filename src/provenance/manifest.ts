@@ -1,11 +1,11 @@
 // Provenance manifests: signed claims about a generated output, as a compact JWS (EdDSA / Ed25519).
-// Signing uses node:crypto directly (manifest-signing.mjs: one signature per response, a quarter of jose's
+// Signing uses node:crypto directly (manifest-signing.ts: one signature per response, a quarter of jose's
 // async signing), through the key ring's signer; verification uses jose, which also proves the tokens are
 // standard JWS.
 import { compactVerify, errors as joseErrors, importJWK } from 'jose';
 import { GatewayError } from '../errors.ts';
 import type { KeyRing, KeyStatus } from './keyring.ts';
-import { contentHash } from './manifest-signing.mjs';
+import { contentHash } from './manifest-signing.ts';
 
 export interface ManifestClaims {
   generator: 'Conduit';
@@ -22,7 +22,7 @@ export interface ManifestClaims {
   content_sha256: string;
 }
 
-export { contentHash, MANIFEST_TYPE } from './manifest-signing.mjs';
+export { contentHash, MANIFEST_TYPE } from './manifest-signing.ts';
 
 export interface ManifestCheck {
   /** The signature verifies with one of this service's keys, and that key was not revoked. */

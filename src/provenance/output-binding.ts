@@ -9,7 +9,7 @@
 //   JSON.stringify of exactly that object (RFC 8785 serialises strings as ECMAScript does).
 // - content_sha256: SHA-256 (base64url) of the only choice's canonical form; with several choices, the claims carry
 //   choices_sha256 (each choice's hash, by index) and content_sha256 is the hash of that array as JSON, no spaces.
-import { contentHash } from './manifest-signing.mjs';
+import { contentHash } from './manifest-signing.ts';
 
 export interface BoundToolCall {
   type: string;

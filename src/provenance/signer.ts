@@ -1,9 +1,9 @@
 // Who signs provenance manifests (hashing the text, encoding the claims, the Ed25519 signature): inline on the
 // event loop, or on a signing thread that takes all the manifests requested in one event-loop turn as one
-// message. Either way each signature is one whole library call (ed25519.mjs); only the thread differs.
-import { Worker } from 'node:worker_threads';
-import { ed25519SigningKey, type Ed25519SigningKey } from './ed25519.mjs';
-import { signManifest } from './manifest-signing.mjs';
+// message. Either way each signature is one whole library call (ed25519.ts); only the thread differs.
+import { startWorker } from '../util/worker.ts';
+import { ed25519SigningKey, type Ed25519SigningKey } from './ed25519.ts';
+import { signManifest } from './manifest-signing.ts';
 
 export interface SignedManifest {
   manifest: string;
@@ -59,7 +59,7 @@ export class AdaptiveSigner implements Signer {
  * flat array of strings out, one string of "manifest hash" lines back.
  */
 export class ThreadSigner implements Signer {
-  private readonly worker = new Worker(new URL('./signer-worker.mjs', import.meta.url));
+  private readonly worker = startWorker(new URL('./signer-worker.ts', import.meta.url));
   private jobs: string[] = [];
   private waiters: Waiter[] = [];
   private readonly pending = new Map<number, Waiter[]>();

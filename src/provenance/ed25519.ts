@@ -3,27 +3,32 @@
 // CONDUIT_ED25519=node (comparisons, platforms without a prebuilt sodium). Both implement RFC 8032's
 // deterministic Ed25519, so both give the same bytes. All arithmetic on secrets stays inside the library:
 // done in JavaScript it would be neither constant-time nor wipeable.
-import { createPrivateKey, sign } from 'node:crypto';
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 
-function loadSodium() {
+type Sodium = typeof import('sodium-native');
+
+function loadSodium(): Sodium | null {
   if (process.env.CONDUIT_ED25519 === 'node') return null;
   try {
-    return createRequire(import.meta.url)('sodium-native');
+    return createRequire(import.meta.url)('sodium-native') as Sodium;
   } catch {
     return null;
   }
 }
 const sodium = loadSodium();
 
-/** Which implementation signs: 'libsodium' or 'node:crypto'. */
-export const ed25519Implementation = sodium ? 'libsodium' : 'node:crypto';
+/** Either libsodium's secret key (in sodium_malloc memory) or, on the node:crypto path, the KeyObject. */
+export type Ed25519SigningKey = { readonly key: KeyObject; readonly secret: null } | { readonly key: null; readonly secret: Buffer };
+
+/** Which implementation signs. */
+export const ed25519Implementation: 'libsodium' | 'node:crypto' = sodium ? 'libsodium' : 'node:crypto';
 
 /** An Ed25519 private key in DER PKCS#8 (RFC 8410): this fixed prefix, then the 32-byte seed. */
 const PKCS8_SEED_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 /** A signing key from a PKCS#8 PEM; throws unless it is an Ed25519 private key. */
-export function ed25519SigningKey(pem) {
+export function ed25519SigningKey(pem: string): Ed25519SigningKey {
   const key = createPrivateKey(pem);
   if (key.asymmetricKeyType !== 'ed25519') throw new Error(`expected an Ed25519 private key, got ${key.asymmetricKeyType}`);
   if (!sodium) return { key, secret: null };
@@ -44,10 +49,10 @@ export function ed25519SigningKey(pem) {
   }
 }
 
-/** The 64-byte signature of `message` (a Buffer): RFC 8032's deterministic Ed25519. */
-export function signEd25519(signingKey, message) {
+/** The 64-byte signature of `message`: RFC 8032's deterministic Ed25519. */
+export function signEd25519(signingKey: Ed25519SigningKey, message: Buffer): Buffer {
   if (signingKey.secret === null) return sign(null, message, signingKey.key);
-  const signature = Buffer.allocUnsafe(sodium.crypto_sign_BYTES);
-  sodium.crypto_sign_detached(signature, message, signingKey.secret);
+  const signature = Buffer.allocUnsafe(sodium!.crypto_sign_BYTES);
+  sodium!.crypto_sign_detached(signature, message, signingKey.secret);
   return signature;
 }
