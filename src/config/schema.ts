@@ -1,6 +1,8 @@
-// The configuration file's schema. Types flow from here (z.infer); nothing else defines config shapes.
+// The configuration file's schema. Types flow from here (z.infer); nothing else defines config shapes but the
+// deployments' (src/providers/deployment.ts and each vendor folder's configSchema), which this re-exports.
 import { z } from 'zod';
-import { simulatorFaultsSchema } from '../providers/simulator/faults.ts';
+import { httpUrlSchema as httpUrl, idSchema as id } from '../providers/deployment.ts';
+import { providerConfigSchema } from '../providers/registry.ts';
 import { policySchema } from '../policy/schema.ts';
 import { vettingSchema } from '../vetting/schema.ts';
 import { pricingConfigSchema } from '../metering/pricebook.ts';
@@ -10,30 +12,9 @@ import { disclosureDefaultsSchema } from '../provenance/disclosure.ts';
 import { auditConfigSchema } from '../audit/config.ts';
 import { limitsConfigSchema } from '../ratelimit/tiers.ts';
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'must be letters, digits, ".", "_" or "-"')
-  .max(100);
-
-const httpUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}, 'must be an http(s) URL');
+export { capabilitiesSchema, costSchema, healthCheckSchema, servedModelSchema, timeoutsSchema, type Capabilities, type Timeouts } from '../providers/deployment.ts';
 
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "SG"');
-
-export const timeoutsSchema = z
-  .object({
-    connect_ms: z.number().int().positive().default(5_000),
-    first_byte_ms: z.number().int().positive().default(60_000),
-    idle_ms: z.number().int().positive().default(30_000),
-    total_ms: z.number().int().positive().default(600_000),
-  })
-  .strict();
 
 export const regionSchema = z
   .object({
@@ -50,87 +31,8 @@ export const vendorSchema = z
   })
   .strict();
 
-/** One model a deployment serves: the public catalogue name and the name the vendor knows it by. */
-/** What a deployment can do. Unset fields take the provider's value, then these defaults. */
-export const capabilitiesSchema = z
-  .object({
-    chat: z.boolean().optional(),
-    embeddings: z.boolean().optional(),
-    streaming: z.boolean().optional(),
-    tools: z.boolean().optional(),
-    vision: z.boolean().optional(),
-    /** Speaks OpenAI's Responses API (POST /v1/responses). */
-    responses: z.boolean().optional(),
-    context_length: z.number().int().positive().optional(),
-  })
-  .strict();
-
-export type Capabilities = Required<z.infer<typeof capabilitiesSchema>>;
-
-/** Vendor cost, for routing decisions (least cost). Decimal currency units per million tokens. */
-export const costSchema = z
-  .object({
-    input: z.number().min(0, 'must not be negative'),
-    output: z.number().min(0, 'must not be negative'),
-  })
-  .strict();
-
-export const servedModelSchema = z
-  .object({
-    model: z.string().min(1),
-    upstream: z.string().min(1).optional(),
-    /** Azure: the deployment name in the resource URL. */
-    azure_deployment: z.string().min(1).optional(),
-    capabilities: capabilitiesSchema.optional(),
-    cost_per_mtok: costSchema.optional(),
-    /** This deployment costs nothing per token for this model: its vendor cost is 0, and the price book needs none. */
-    no_vendor_cost: z.boolean().optional(),
-  })
-  .strict();
-
-export const healthCheckSchema = z
-  .object({
-    interval_ms: z.number().int().min(100).default(10_000),
-    /** Path under base_url answered with 2xx when healthy. */
-    path: z.string().startsWith('/').default('/models'),
-  })
-  .strict();
-
-export const providerTypes = ['openai', 'azure', 'anthropic', 'simulator'] as const;
-
-/** A deployment: one vendor endpoint in one region. */
-export const providerSchema = z
-  .object({
-    id,
-    vendor: id,
-    type: z.enum(providerTypes),
-    region: id,
-    base_url: httpUrl.optional(),
-    /** Name of the environment variable holding the credential; the secret never sits in the file. */
-    api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
-    api_version: z.string().min(1).optional(),
-    models: z.array(servedModelSchema).min(1, 'must serve at least one model'),
-    timeouts: timeoutsSchema.default(() => timeoutsSchema.parse({})),
-    max_connections: z.number().int().positive().max(4096).default(128),
-    /** type simulator only: faults to inject (for failure drills and tests). */
-    simulator: simulatorFaultsSchema.optional(),
-    capabilities: capabilitiesSchema.optional(),
-    /** Routing: lower is tried first by the priority strategy. */
-    priority: z.number().int().min(0).default(100),
-    /** Routing: share of traffic under the weighted strategy. */
-    weight: z.number().min(0).default(1),
-    /** Optional active health checks; passive health from live traffic is always on. */
-    health_check: healthCheckSchema.optional(),
-  })
-  .strict()
-  .superRefine((provider, ctx) => {
-    if ((provider.type === 'openai' || provider.type === 'azure' || provider.type === 'anthropic') && !provider.base_url) {
-      ctx.addIssue({ code: 'custom', path: ['base_url'], message: `is required for type "${provider.type}"` });
-    }
-    if (provider.type === 'azure' && !provider.api_version) {
-      ctx.addIssue({ code: 'custom', path: ['api_version'], message: 'is required for type "azure"' });
-    }
-  });
+/** A deployment: one vendor endpoint in one region; its `type` values and requirements come from the provider registry. */
+export const providerSchema = providerConfigSchema;
 
 export const modelKinds = ['chat', 'embedding'] as const;
 
@@ -253,7 +155,7 @@ export const configSchema = z
   .strict();
 
 export type ConduitConfig = z.infer<typeof configSchema>;
+/** A deployment as the config file has it (its `type` one of the registry's). */
 export type ProviderConfig = ConduitConfig['providers'][number];
 export type CatalogueModelConfig = ConduitConfig['models'][number];
 export type RegionConfig = ConduitConfig['regions'][number];
-export type Timeouts = z.infer<typeof timeoutsSchema>;

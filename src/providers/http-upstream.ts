@@ -2,7 +2,7 @@
 // reading JSON bodies, and turning transport failures into UpstreamError. Nothing here sends a request twice:
 // undici's Pool does not retry, and a POST that failed after it went out fails.
 import { Pool } from 'undici';
-import type { ProviderConfig } from '../config/schema.ts';
+import type { DeploymentConfig } from './deployment.ts';
 import { UpstreamError } from './types.ts';
 import type { CancelSignal } from '../wire/cancel.ts';
 import type { JsonObject } from '../wire/json.ts';
@@ -25,7 +25,7 @@ export class HttpUpstream {
   private readonly basePath: string;
 
   constructor(
-    private readonly config: ProviderConfig,
+    private readonly config: DeploymentConfig,
     tls: UpstreamTlsOptions = {},
   ) {
     const { timeouts } = config;

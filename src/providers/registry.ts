@@ -1,21 +1,28 @@
-// Provider type → adapter factory. Adding a vendor is a folder plus one line here.
-import type { ProviderConfig } from '../config/schema.ts';
-import { AnthropicAdapter } from './anthropic/adapter.ts';
-import { createAzureAdapter } from './azure/adapter.ts';
-import { OpenAICompatibleAdapter } from './openai/adapter.ts';
-import { InProcessSimulator } from './simulator/adapter.ts';
-import type { ProviderAdapter } from './types.ts';
+// The provider registry: one line per vendor folder. Adding a vendor is a folder plus one line here; the config
+// file's provider schema (its `type` values and what each type requires) is built from this list.
+import { z } from 'zod';
+import { anthropic } from './anthropic/index.ts';
+import { azure } from './azure/index.ts';
+import { deploymentSchema, type DeploymentConfig } from './deployment.ts';
+import { openai } from './openai/index.ts';
+import { simulator } from './simulator/index.ts';
+import type { ProviderAdapter, ProviderModule } from './types.ts';
 
-type Factory = (config: ProviderConfig) => ProviderAdapter;
+const providers = [openai, azure, anthropic, simulator] as const;
 
-const factories: Record<ProviderConfig['type'], Factory> = {
-  openai: (config) => new OpenAICompatibleAdapter(config),
-  azure: createAzureAdapter,
-  // A simulator with a base_url is a simulator server: talk to it like any OpenAI-compatible upstream.
-  simulator: (config) => (config.base_url ? new OpenAICompatibleAdapter(config) : new InProcessSimulator(config)),
-  anthropic: (config) => new AnthropicAdapter(config),
-};
+export type ProviderType = (typeof providers)[number]['type'];
+export const providerTypes = providers.map((p) => p.type) as [ProviderType, ...ProviderType[]];
 
-export function createAdapter(config: ProviderConfig): ProviderAdapter {
-  return factories[config.type](config);
+const byType = new Map<string, ProviderModule>(providers.map((p) => [p.type, p]));
+
+/** One deployment in the config file: the fields every deployment has, then what its type requires. */
+export const providerConfigSchema = deploymentSchema(z.enum(providerTypes)).superRefine((provider, ctx) => {
+  const required = byType.get(provider.type)?.configSchema.safeParse(provider);
+  for (const issue of required?.error?.issues ?? []) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+});
+
+export function createAdapter(config: DeploymentConfig): ProviderAdapter {
+  const provider = byType.get(config.type);
+  if (!provider) throw new Error(`no provider of type "${config.type}"`);
+  return provider.create(config);
 }

@@ -1,6 +1,7 @@
 // The provider adapter interface: every vendor folder implements ProviderAdapter.
 // Usage is part of every result, streams included, so an adapter cannot forget metering.
-import type { ProviderConfig } from '../config/schema.ts';
+import type { z } from 'zod';
+import type { DeploymentConfig } from './deployment.ts';
 import type { CancelSignal } from '../wire/cancel.ts';
 import type { JsonObject } from '../wire/json.ts';
 import type { EventStream } from '../wire/stream.ts';
@@ -29,7 +30,7 @@ export interface JsonResult {
 }
 
 export interface ProviderAdapter {
-  readonly config: ProviderConfig;
+  readonly config: DeploymentConfig;
   chat(req: UpstreamRequest): Promise<JsonResult>;
   /** Resolves once the upstream accepted the request (status and headers in), before the first token. */
   chatStream(req: UpstreamRequest): Promise<EventStream>;
@@ -57,4 +58,13 @@ export class UpstreamError extends Error {
     super(message);
     this.name = 'UpstreamError';
   }
+}
+
+/** What a vendor's folder exports (its index.ts); src/providers/registry.ts lists one per line. */
+export interface ProviderModule<Type extends string = string> {
+  /** The `type` value deployments of this vendor have in the config file. */
+  readonly type: Type;
+  /** What this type requires beyond the fields every deployment has (src/providers/deployment.ts). */
+  readonly configSchema: z.ZodType;
+  create(config: DeploymentConfig): ProviderAdapter;
 }

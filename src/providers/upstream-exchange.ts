@@ -2,7 +2,7 @@
 // into an array: no Readable stream and no AbortController per call. The first-byte and total deadlines,
 // and the client going away, abort it through undici's controller.
 import type { Dispatcher } from 'undici';
-import type { Timeouts } from '../config/schema.ts';
+import type { Timeouts } from './deployment.ts';
 import { UpstreamError } from './types.ts';
 import type { CancelSignal } from '../wire/cancel.ts';
 import type { JsonObject } from '../wire/json.ts';

@@ -1,5 +1,5 @@
 // Deployments that speak Anthropic's Messages API: OpenAI chat in, Messages upstream, OpenAI chat back out.
-import type { ProviderConfig } from '../../config/schema.ts';
+import type { DeploymentConfig } from '../deployment.ts';
 import { sseDataBatches } from '../../protocols/sse-reader.ts';
 import { HttpUpstream } from '../http-upstream.ts';
 import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequest } from '../types.ts';
@@ -14,7 +14,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   private readonly headers: Record<string, string>;
 
   constructor(
-    readonly config: ProviderConfig,
+    readonly config: DeploymentConfig,
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.http = new HttpUpstream(config);

@@ -1,11 +1,11 @@
 // Azure OpenAI: OpenAI's wire format at deployment URLs, with `api-version` and an `api-key` header.
-import type { ProviderConfig } from '../../config/schema.ts';
+import type { DeploymentConfig } from '../deployment.ts';
 import { OpenAICompatibleAdapter, type OpenAIDialect } from '../openai/adapter.ts';
 import type { JsonResult, UpstreamRequest } from '../types.ts';
 import type { EventStream } from '../../wire/stream.ts';
 import { contentFilterRefusal } from './content-filter.ts';
 
-export function azureDialect(config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): OpenAIDialect {
+export function azureDialect(config: DeploymentConfig, env: NodeJS.ProcessEnv = process.env): OpenAIDialect {
   const key = config.api_key_env ? env[config.api_key_env] : undefined;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (key) headers['api-key'] = key;
@@ -50,4 +50,4 @@ const refused =
     throw contentFilterRefusal(err, param);
   };
 
-export const createAzureAdapter = (config: ProviderConfig) => new AzureOpenAIAdapter(config, azureDialect(config));
+export const createAzureAdapter = (config: DeploymentConfig) => new AzureOpenAIAdapter(config, azureDialect(config));

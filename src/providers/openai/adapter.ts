@@ -1,6 +1,6 @@
 // Any OpenAI-compatible upstream (OpenAI, DeepSeek, vLLM, llama.cpp, Ollama, a simulator server) over a pooled,
 // keep-alive undici connection pool. Azure reuses this with its own URL and auth (see ../azure).
-import type { ProviderConfig } from '../../config/schema.ts';
+import type { DeploymentConfig } from '../deployment.ts';
 import { scanContentDelta } from '../../protocols/openai/chunk-scan.ts';
 import { HttpUpstream } from '../http-upstream.ts';
 import { sseDataBatches } from '../../protocols/sse-reader.ts';
@@ -36,7 +36,7 @@ export interface OpenAIDialect {
   target(operation: Operation, req: UpstreamRequest): UpstreamTarget;
 }
 
-export function bearerDialect(config: ProviderConfig, env: NodeJS.ProcessEnv = process.env): OpenAIDialect {
+export function bearerDialect(config: DeploymentConfig, env: NodeJS.ProcessEnv = process.env): OpenAIDialect {
   const key = config.api_key_env ? env[config.api_key_env] : undefined;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (key) headers.authorization = `Bearer ${key}`;
@@ -47,7 +47,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   private readonly http: HttpUpstream;
 
   constructor(
-    readonly config: ProviderConfig,
+    readonly config: DeploymentConfig,
     private readonly dialect: OpenAIDialect = bearerDialect(config),
   ) {
     this.http = new HttpUpstream(config);

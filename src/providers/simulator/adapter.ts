@@ -1,5 +1,5 @@
 // The SIMULATOR in-process: the embedded demo's upstream. Same replies and faults as the HTTP server, no socket.
-import type { ProviderConfig } from '../../config/schema.ts';
+import type { DeploymentConfig } from '../deployment.ts';
 import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequest } from '../types.ts';
 import type { CancelSignal } from '../../wire/cancel.ts';
 import type { JsonObject } from '../../wire/json.ts';
@@ -12,7 +12,7 @@ import { planResponse, responseEvents, responseObject } from './responses-api.ts
 export class InProcessSimulator implements ProviderAdapter {
   private readonly dice: FaultDice;
 
-  constructor(readonly config: ProviderConfig) {
+  constructor(readonly config: DeploymentConfig) {
     this.dice = new FaultDice(config.simulator ?? simulatorFaultsSchema.parse({}));
   }
 
