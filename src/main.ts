@@ -32,6 +32,7 @@ import { buildApp } from './server/app.ts';
 import { bearerToken } from './tenancy/api-keys.ts';
 import type { Store } from './store/ports.ts';
 import { Tenancy } from './tenancy/tenancy.ts';
+import { AdminPrincipals } from './tenancy/principals.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { AuditCheckpoints } from './audit/checkpoints.ts';
 import { CheckpointFile, HttpCheckpointSink } from './audit/checkpoint-sinks.ts';
@@ -203,6 +204,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     abuse,
     endUserOf,
     adminToken,
+    principals: new AdminPrincipals(store.principals, adminToken),
     bodyLimitBytes: config.server.body_limit_bytes,
     logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info',
   });

@@ -1,6 +1,7 @@
 // What a route takes, declared with the zod schemas its handler parses its input with. GET /admin/v1/openapi.json
 // is generated from these declarations (./openapi.ts): the schemas that validate are the ones documented.
 import type { z } from 'zod';
+import type { AdminRole } from '../tenancy/roles.ts';
 
 export interface ApiRoute {
   /** One line: what the call does. */
@@ -16,6 +17,8 @@ export interface ApiRoute {
   produces?: string[];
   /** Answers the same to any caller: no admin token or API key. */
   public?: boolean;
+  /** The admin role a route needs (every /admin/v1 route declares one; `admin` may call all, `viewer` is any role). */
+  role?: AdminRole;
 }
 
 declare module 'fastify' {

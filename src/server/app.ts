@@ -5,8 +5,10 @@ import { accessLogTo, batchedPerTurn, type AccessLog } from './access-log.ts';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import { GatewayError, invalidJson } from '../errors.ts';
-import { adminGuard } from './admin-auth.ts';
-import { actorOf } from './actor.ts';
+import { adminPrincipalGuard, requireDeclaredRole } from './admin-auth.ts';
+import { actorNote, principalOf } from './actor.ts';
+import { adminPrincipalRoutes } from './routes/admin-principals.ts';
+import type { AdminPrincipals } from '../tenancy/principals.ts';
 import { toGatewayError, writeError } from './errors.ts';
 import { adminRoutingRoutes } from './routes/admin-routing.ts';
 import { adminGovernanceRoutes } from './routes/admin-governance.ts';
@@ -54,6 +56,8 @@ export interface AppDeps extends DataPlaneDeps {
   abuse: AbuseMonitor;
   endUserOf: (orgId: string) => string;
   adminToken: string;
+  /** Admin principals and the bootstrap token (the `admin` principal). */
+  principals: AdminPrincipals;
   bodyLimitBytes: number;
   logLevel: string;
 }
@@ -163,12 +167,18 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   publicProvenanceRoutes(app, deps.provenanceDeps);
   app.register(
     async (admin) => {
-      admin.addHook('onRequest', adminGuard(deps.adminToken));
-      // Every admin action that changed something is on the record, whatever route served it.
+      // Every admin route declares the role it needs; one that does not stops the start.
+      admin.addHook('onRoute', requireDeclaredRole);
+      admin.addHook('onRequest', adminPrincipalGuard(deps.principals));
+      // Every admin action that changed something is on the record, whatever route served it: by the principal that
+      // acted (id and name); what x-conduit-actor said is kept as a note only.
       admin.addHook('onResponse', async (request, reply) => {
         if (request.method === 'GET' || reply.statusCode >= 400) return;
-        await deps.audit.append({ actor: actorOf(request), action: 'admin.request', subject_type: 'route', subject_id: `${request.method} ${request.routeOptions.url ?? request.url}`, data: { url: request.url, status: reply.statusCode } });
+        const principal = principalOf(request);
+        const note = actorNote(request);
+        await deps.audit.append({ actor: principal.name, action: 'admin.request', subject_type: 'route', subject_id: `${request.method} ${request.routeOptions.url ?? request.url}`, data: { url: request.url, status: reply.statusCode, principal_id: principal.id, role: principal.role, ...(note ? { actor_note: note } : {}) } });
       });
+      adminPrincipalRoutes(admin, deps);
       adminTenancyRoutes(admin, deps);
       adminOpenApiRoutes(admin, routes);
       adminRoutingRoutes(admin, deps);

@@ -89,6 +89,8 @@ function operation(route: RegisteredRoute, declared: ApiRoute | undefined, name:
   success.content = Object.fromEntries(['application/json', ...(declared?.produces ?? [])].map((type) => [type, {}]));
   op.responses = { [String(declared?.status ?? 200)]: success, default: { description: 'An error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } };
   op.security = declared?.public ? [] : [{ [route.url.startsWith('/admin/') ? 'adminToken' : 'apiKey']: [] }];
+  // The admin role the route needs (src/server/admin-auth.ts): `admin` may call all, and any role a `viewer` route.
+  if (declared?.role) op['x-conduit-role'] = declared.role;
   return op;
 }
 

@@ -287,4 +287,18 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('orgs').addColumn('contract', 'text').execute();
     },
   },
+  '0021_admin_principals': {
+    async up(db: Kysely<any>) {
+      // Named admin principals with a role; their tokens only as SHA-256. Deleted ones stay: the audit log names them.
+      await db.schema
+        .createTable('admin_principals')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('deleted_at', 'text')
+        .execute();
+    },
+  },
 };

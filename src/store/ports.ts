@@ -198,7 +198,7 @@ export interface ApplicationRecord {
   /** The latest screening: hits and when, against which list versions, at which threshold, of how many names. */
   screening: { screened_at: string; list_versions: Record<string, number>; threshold?: number; names_screened?: number; hits: Array<Record<string, unknown>> } | null;
   /** Approvers so far (enhanced due diligence needs two). */
-  approvals: Array<{ actor: string; at: string; tier: string }>;
+  approvals: Array<{ actor: string; /** The approving admin principal's id (approvals recorded before principals have none). */ actor_id?: string; at: string; tier: string }>;
   /** Know-your-business follow-up: risk level, next review date, reviewers' notes (validated by the vetting module). */
   kyb?: Record<string, unknown> | null;
 }
@@ -408,6 +408,26 @@ export interface ResponseStore {
   purge(before: string): Promise<number>;
 }
 
+/** An admin principal (tenancy/principals.ts): a name, a role, its token's SHA-256 (never the token). */
+export interface AdminPrincipalRecord {
+  id: string;
+  name: string;
+  role: 'admin' | 'operator' | 'finance' | 'compliance' | 'viewer';
+  hash: string;
+  created_at: string;
+  /** Deleted principals are kept (the audit log names them) but their token no longer works. */
+  deleted_at: string | null;
+}
+
+export interface PrincipalStore {
+  createPrincipal(record: AdminPrincipalRecord): Promise<void>;
+  findPrincipalByHash(hash: string): Promise<AdminPrincipalRecord | undefined>;
+  /** The principals not deleted, oldest first. */
+  listPrincipals(): Promise<AdminPrincipalRecord[]>;
+  /** Marks an active principal deleted; undefined when there is none with that id. */
+  deletePrincipal(id: string, at: string): Promise<AdminPrincipalRecord | undefined>;
+}
+
 export interface Store {
   abuse: AbuseStore;
   signingKeys: SigningKeyStore;
@@ -422,5 +442,6 @@ export interface Store {
   usage: UsageStore;
   audit: AuditStore;
   responses: ResponseStore;
+  principals: PrincipalStore;
   close(): Promise<void>;
 }

@@ -33,8 +33,14 @@ interface Screening {
 
 export interface Decision {
   actor: string;
+  /** The admin principal deciding (its id): four-eyes rules compare principals, not the names they go by. */
+  actor_id?: string;
   reason: string;
 }
+
+/** Whether an earlier approval was given by the principal now deciding (by id; by name only for approvals recorded without one). */
+const sameApprover = (approval: { actor: string; actor_id?: string }, decision: Decision) =>
+  approval.actor_id !== undefined && decision.actor_id !== undefined ? approval.actor_id === decision.actor_id : approval.actor === decision.actor;
 
 export class VettingService {
   constructor(
@@ -122,10 +128,10 @@ export class VettingService {
     const licences = exportControl.length > 0 ? licencesFor(orgId, exportControl, followUpOf(record).licence_decisions) : [];
     if (checks.enhanced_due_diligence.required) {
       const prior = record.approvals.filter((a) => a.actor !== 'system');
-      if (prior.some((a) => a.actor === input.actor)) {
+      if (prior.some((a) => sameApprover(a, input))) {
         throw new GatewayError(409, 'second_approver_required', `Enhanced due diligence: ${input.actor} already approved ${orgId}; a different approver must confirm.`);
       }
-      record.approvals.push({ actor: input.actor, at: new Date().toISOString(), tier });
+      record.approvals.push({ actor: input.actor, ...(input.actor_id ? { actor_id: input.actor_id } : {}), at: new Date().toISOString(), tier });
       await this.store.saveApplication(record);
       if (prior.length === 0) {
         await this.audit.append({ actor: input.actor, action: 'vetting.first_approval', subject_type: 'org', subject_id: orgId, reason: input.reason, data: { tier, checks } });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distillationReportSchema, REPORT_FORMAT } from '../../src/abuse/report.ts';
 import { harvestPrompt, SUBJECTS, surfaceClients } from '../helpers/harvest.ts';
 import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.ts';
+import { tokenFor } from '../helpers/principals.ts';
 
 const run = promisify(execFile);
 let gw: TestGateway;
@@ -30,8 +31,8 @@ const harvest = async (key: string, address: string, requests: number) => {
   const send = surfaceClients(gw.url, key, address, (k) => gw.client(k)).chat;
   for (let i = 0; i < requests; i++) await send(harvestPrompt(i), 'chat-model');
 };
-const report = (orgId: string, query = '') =>
-  fetch(`${gw.url}/admin/v1/abuse/orgs/${orgId}/report${query}`, { headers: { authorization: `Bearer ${gw.adminToken}`, 'x-conduit-actor': 'compliance@reseller.example' } });
+const report = async (orgId: string, query = '') =>
+  fetch(`${gw.url}/admin/v1/abuse/orgs/${orgId}/report${query}`, { headers: { authorization: `Bearer ${await tokenFor(gw, 'compliance@reseller.example')}` } });
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('distillation evidence report', () => {

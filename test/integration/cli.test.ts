@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenFor } from '../helpers/principals.ts';
 import { startTestGateway, tempDir, writeConfig, type TestGateway } from '../helpers/gateway.ts';
 
 const run = promisify(execFile);
@@ -76,7 +77,7 @@ describe('conduit CLI', () => {
   });
 
   it('governance verbs: sanctions load, vetting queue and decisions, policy explain, audit verify', async () => {
-    const env = { CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: gw.adminToken, CONDUIT_ACTOR: 'carol' };
+    const env = { CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: await tokenFor(gw, 'carol'), CONDUIT_ACTOR: 'carol' };
     const fixtures = new URL('../fixtures/sanctions/', import.meta.url).pathname;
     const loaded = await conduit(['sanctions', 'load', '--sdn', `${fixtures}sdn.csv`, '--alt', `${fixtures}alt.csv`], env);
     expect(loaded.stdout).toMatch(/ofac_sdn version 1: 4 entries/);

@@ -2,6 +2,7 @@
 // recording a review.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { tokenFor } from '../helpers/principals.ts';
 
 const SDN = '9001,"RED STAR MARITIME TRADING CO.","-0- ","FICTIONAL-1","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","Invented entity for tests."\n';
 const application = (over: Record<string, unknown> = {}) => ({
@@ -29,8 +30,8 @@ async function apply(gw: TestGateway, body: unknown) {
   const res = await fetch(`${gw.url}/v1/applications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return (await res.json()) as { org_id: string; status: string };
 }
-const as = (gw: TestGateway, actor: string, path: string, body: unknown) =>
-  fetch(`${gw.url}/admin/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json', 'x-conduit-actor': actor }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+const as = async (gw: TestGateway, actor: string, path: string, body: unknown) =>
+  fetch(`${gw.url}/admin/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${await tokenFor(gw, actor)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
 describe('periodic review by risk level, default intervals', () => {
   let gw: TestGateway;

@@ -3,6 +3,7 @@
 // document references are kept with the application.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { tokenFor } from '../helpers/principals.ts';
 
 const CSL_HEADER = '_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,start_date,end_date,standard_order,license_requirement,license_policy,call_sign,vessel_type,gross_tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,remarks,source_list_url,alt_names,citizenships,dates_of_birth,nationalities,places_of_birth,source_information_url,ids';
 const person = (id: string, name: string, dob: string) => `${id},Specially Designated Nationals (SDN) - Treasury Department,,Individual,TEST,"${name}",,,,,,,,,,,,,,,Invented person for tests.,,,,${dob},,,,`;
@@ -34,7 +35,7 @@ const apply = async (body: unknown) => {
   return { status: res.status, body: (await res.json()) as any };
 };
 const decide = async (orgId: string, verb: string, body: unknown, actor: string) => {
-  const res = await fetch(`${gw.url}/admin/v1/orgs/${orgId}/${verb}`, { method: 'POST', headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json', 'x-conduit-actor': actor }, body: JSON.stringify(body) });
+  const res = await fetch(`${gw.url}/admin/v1/orgs/${orgId}/${verb}`, { method: 'POST', headers: { authorization: `Bearer ${await tokenFor(gw, actor)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 };
 

@@ -11,6 +11,7 @@ import { compactVerify, createLocalJWKSet, errors as joseErrors } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.ts';
+import { tokenFor } from '../helpers/principals.ts';
 
 const run = promisify(execFile);
 const KEK_ENV = 'CONDUIT_KEY_ENCRYPTION_KEY';
@@ -120,7 +121,7 @@ describe('rotation and revocation', () => {
     const [oldKid] = (await jwks(gw)).keys.map((k) => k.kid as string);
 
     expect((await gw.admin('POST', `/provenance/keys/${oldKid}/revoke`, { reason: 'too soon' })).body.error.code).toBe('key_in_use');
-    const rotated = await fetch(`${gw.url}/admin/v1/provenance/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${gw.adminToken}`, 'x-conduit-actor': 'ops@example.com' } });
+    const rotated = await fetch(`${gw.url}/admin/v1/provenance/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${await tokenFor(gw, 'ops@example.com', 'admin')}` } });
     const { key: newKey, retired } = (await rotated.json()) as { key: { kid: string }; retired: string[] };
     expect(retired).toEqual([oldKid]);
     const rotation = (await gw.admin('GET', '/audit?action=provenance.key_rotated')).body.data;

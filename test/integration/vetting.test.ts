@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { tokenFor } from '../helpers/principals.ts';
 
 let gw: TestGateway;
 const fixture = (f: string) => readFileSync(new URL(`../fixtures/sanctions/${f}`, import.meta.url), 'utf8');
@@ -24,9 +25,10 @@ const apply = async (body: unknown) => {
   const res = await fetch(`${gw.url}/v1/applications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 };
-const as = (actor: string) => ({ 'x-conduit-actor': actor });
-const decide = async (orgId: string, verb: string, body: unknown, actor = 'alice') => {
-  const res = await fetch(`${gw.url}/admin/v1/orgs/${orgId}/${verb}`, { method: 'POST', headers: { authorization: `Bearer ${gw.adminToken}`, 'content-type': 'application/json', ...as(actor) }, body: JSON.stringify(body) });
+/** A decision by the principal `actor` (its own token); `note` is what x-conduit-actor says, which decides nothing. */
+const decide = async (orgId: string, verb: string, body: unknown, actor = 'alice', note?: string) => {
+  const headers = { authorization: `Bearer ${await tokenFor(gw, actor)}`, 'content-type': 'application/json', ...(note ? { 'x-conduit-actor': note } : {}) };
+  const res = await fetch(`${gw.url}/admin/v1/orgs/${orgId}/${verb}`, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 };
 
@@ -80,6 +82,19 @@ describe('self-service onboarding', () => {
     expect((await decide(res.body.org_id, 'approve', { reason: 'again' }, 'alice')).body.error.code).toBe('second_approver_required');
     const second = await decide(res.body.org_id, 'approve', { reason: 'confirmed' }, 'bob');
     expect(second.body.status).toBe('approved');
+  });
+
+  it('compares principals, not names: one token calling itself alice, then bob, is one approver', async () => {
+    const res = await apply(application({ legal_name: 'Ural Compute LLC', country: 'RU' }));
+    expect(res.body.status).toBe('needs_review');
+    expect((await decide(res.body.org_id, 'approve', { reason: 'documents checked' }, 'carol', 'alice')).body.status).toBe('needs_review');
+    const again = await decide(res.body.org_id, 'approve', { reason: 'confirmed' }, 'carol', 'bob');
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('second_approver_required');
+    const trail = (await gw.admin('GET', `/audit?subject_id=${res.body.org_id}&action=vetting.first_approval`)).body.data;
+    expect(trail.map((e: { actor: string }) => e.actor)).toEqual(['carol']);
+    // The bootstrap token is a principal of its own (admin): a second, different approver.
+    expect((await gw.admin('POST', `/orgs/${res.body.org_id}/approve`, { reason: 'confirmed by the administrator' })).body.status).toBe('approved');
   });
 
   it('holds tiers to the configured rules: by default every tier needs an established customer', async () => {

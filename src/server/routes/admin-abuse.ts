@@ -26,20 +26,20 @@ const reviewSchema = z
 export function adminAbuseRoutes(app: FastifyInstance, deps: { abuse: AbuseMonitor; tenancy: Tenancy; audit: AuditLog; endUserOf: (orgId: string) => string }): void {
   const { abuse, tenancy, audit } = deps;
 
-  app.get('/abuse/risk', api({ summary: 'Distillation risk score and reasons per organisation', querystring: riskQuery }), async (request) => {
+  app.get('/abuse/risk', api({ role: 'viewer', summary: 'Distillation risk score and reasons per organisation', querystring: riskQuery }), async (request) => {
     const { flagged } = parseInput(riskQuery, request.query, 'query');
     await abuse.drain();
     const data = abuse.risk().filter((v) => flagged === undefined || String(v.flagged) === flagged);
     return { object: 'list', data };
   });
 
-  app.get('/abuse/alerts', api({ summary: 'Distillation alerts' }), async () => {
+  app.get('/abuse/alerts', api({ role: 'viewer', summary: 'Distillation alerts' }), async () => {
     await abuse.drain();
     return { object: 'list', data: abuse.alerts };
   });
 
   /** A reviewer's decision on a flagged organisation: clear it (lifting throttle or suspension) or act. */
-  app.post('/abuse/orgs/:id/review', api({ summary: "A reviewer's decision on a flagged organisation", params: idParams, body: reviewSchema }), async (request) => {
+  app.post('/abuse/orgs/:id/review', api({ role: 'compliance', summary: "A reviewer's decision on a flagged organisation", params: idParams, body: reviewSchema }), async (request) => {
     const { id } = parseInput(idParams, request.params, 'path');
     const input = parseInput(reviewSchema, request.body);
     const org = await tenancy.getOrg(id);
@@ -72,7 +72,7 @@ export function adminAbuseRoutes(app: FastifyInstance, deps: { abuse: AbuseMonit
   });
 
   /** Shareable indicators of a campaign (for the vendors' own trust and safety teams): no prompts, no names. */
-  app.get('/abuse/campaigns/:id/export', api({ summary: "A campaign's shareable indicators (no prompts, no names)", params: idParams }), async (request) => {
+  app.get('/abuse/campaigns/:id/export', api({ role: 'compliance', summary: "A campaign's shareable indicators (no prompts, no names)", params: idParams }), async (request) => {
     const { id } = parseInput(idParams, request.params, 'path');
     await abuse.drain();
     const root = id.replace(/^campaign_/, '');
@@ -87,7 +87,7 @@ export function adminAbuseRoutes(app: FastifyInstance, deps: { abuse: AbuseMonit
    * addresses as keyed hashes. Each report is recorded in the audit log (who, when, which organisation, its
    * SHA-256) before it is sent, and the hash goes with it in a header.
    */
-  app.get('/abuse/orgs/:id/report', api({ summary: `An organisation's distillation evidence report for a vendor (${REPORT_FORMAT}), recorded in the audit log`, params: idParams, querystring: reportQuery }), async (request, reply) => {
+  app.get('/abuse/orgs/:id/report', api({ role: 'compliance', summary: `An organisation's distillation evidence report for a vendor (${REPORT_FORMAT}), recorded in the audit log`, params: idParams, querystring: reportQuery }), async (request, reply) => {
     const { id } = parseInput(idParams, request.params, 'path');
     const { recipient } = parseInput(reportQuery, request.query, 'query');
     const org = await tenancy.getOrg(id);
@@ -109,7 +109,7 @@ export function adminAbuseRoutes(app: FastifyInstance, deps: { abuse: AbuseMonit
   });
 
   /** The report's format as JSON Schema, for the vendors that ingest it. */
-  app.get('/abuse/report-schema', api({ summary: `JSON Schema of the distillation evidence report (${REPORT_FORMAT})` }), async () => ({
+  app.get('/abuse/report-schema', api({ role: 'viewer', summary: `JSON Schema of the distillation evidence report (${REPORT_FORMAT})` }), async () => ({
     $id: `urn:conduit:${REPORT_FORMAT.replace('/', ':')}`,
     ...z.toJSONSchema(distillationReportSchema),
   }));

@@ -28,21 +28,21 @@ const auditQuery = z.object({
 export function adminGovernanceRoutes(app: FastifyInstance, deps: { policy: PolicyService; audit: AuditLog; tenancy: Tenancy; catalogue: Catalogue }): void {
   const { policy, audit, tenancy, catalogue } = deps;
 
-  app.get('/policy', api({ summary: 'The availability policy in force, with its version' }), async () => policy.current);
+  app.get('/policy', api({ role: 'viewer', summary: 'The availability policy in force, with its version' }), async () => policy.current);
 
-  app.put('/policy', api({ summary: 'Change the availability policy (versioned, audited)', body: policyUpdateSchema }), async (request) => {
+  app.put('/policy', api({ role: 'compliance', summary: 'Change the availability policy (versioned, audited)', body: policyUpdateSchema }), async (request) => {
     const body = parseInput(policyUpdateSchema, request.body);
     const version = await policy.update(body.policy, actorOf(request), body.reason);
     return { version, policy: body.policy };
   });
 
-  app.post('/policy/what-if', api({ summary: 'Who would gain and lose which model under a proposed policy', body: whatIfSchema }), async (request) => {
+  app.post('/policy/what-if', api({ role: 'compliance', summary: 'Who would gain and lose which model under a proposed policy', body: whatIfSchema }), async (request) => {
     const { policy: proposed } = parseInput(whatIfSchema, request.body);
     const { changes, held_by_preference } = policy.whatIf(proposed, await tenancy.listOrgs());
     return { object: 'list', data: changes, held_by_preference };
   });
 
-  app.get('/policy/explain', api({ summary: 'The decision for an organisation and model, and the rules behind it', querystring: explainQuery }), async (request) => {
+  app.get('/policy/explain', api({ role: 'viewer', summary: 'The decision for an organisation and model, and the rules behind it', querystring: explainQuery }), async (request) => {
     const q = parseInput(explainQuery, request.query, 'query');
     const org = await tenancy.getOrg(q.org);
     if (!org) throw notFound(`No organisation with id '${q.org}'.`, 'org_not_found', 'org');
@@ -54,10 +54,10 @@ export function adminGovernanceRoutes(app: FastifyInstance, deps: { policy: Poli
     return { ...policy.explain(org, model, q.region, new Set(wanted as never[])), org_status: org.status, org_tier: org.tier, org_country: org.country };
   });
 
-  app.get('/audit', api({ summary: 'Audit log entries, filtered', querystring: auditQuery }), async (request) => {
+  app.get('/audit', api({ role: 'viewer', summary: 'Audit log entries, filtered', querystring: auditQuery }), async (request) => {
     const f = parseInput(auditQuery, request.query, 'query');
     return { object: 'list', data: await audit.list(f) };
   });
 
-  app.get('/audit/verify', api({ summary: 'Check the hash chain of the audit log' }), async () => audit.verify());
+  app.get('/audit/verify', api({ role: 'viewer', summary: 'Check the hash chain of the audit log' }), async () => audit.verify());
 }

@@ -84,19 +84,19 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
     for (const f of found) log.warn({ below_cost: f }, `price below cost: ${f.message}`);
     return found;
   };
-  app.get('/pricing', api({ summary: 'The price book in force (amounts in micro-units), and what is served but not priced' }), async () => {
+  app.get('/pricing', api({ role: 'viewer', summary: 'The price book in force (amounts in micro-units), and what is served but not priced' }), async () => {
     const { version, book } = pricing.current;
     // Micro-units, stated in the book's amount_unit: PUT reads this document back as the same prices.
     return { version, book: priceBookDocument(book), unpriced: unpriced() };
   });
-  app.put('/pricing', api({ summary: 'Replace the price book, whole or not at all', body: pricingUpdateSchema.extend({ book: priceBookSchema }) }), async (request) => {
+  app.put('/pricing', api({ role: 'finance', summary: 'Replace the price book, whole or not at all', body: pricingUpdateSchema.extend({ book: priceBookSchema }) }), async (request) => {
     const body = parseInput(pricingUpdateSchema, request.body);
     const book = parseInput(priceBookSchema, body.book, 'price book');
     const belowCost = guardCost(pricing.listPricesBelowCost(book), 'book', request.log);
     return { version: await pricing.update(body.book, book, actorOf(request), body.reason, { below_cost: belowCost }), unpriced: unpriced(), below_cost: belowCost };
   });
 
-  app.put('/orgs/:id/pricing', api({ summary: "An organisation's negotiated prices: discount, rates, commitment", params: idParams, body: overrideSchema }), async (request) => {
+  app.put('/orgs/:id/pricing', api({ role: 'finance', summary: "An organisation's negotiated prices: discount, rates, commitment", params: idParams, body: overrideSchema }), async (request) => {
     const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
     const belowCost = guardCost(pricing.customerPricesBelowCost(parseInput(overrideSchema, request.body), org.tier), null, request.log);
     const updated = await tenancy.updateOrg(org.id, { pricing: request.body as Record<string, unknown> });
@@ -104,11 +104,11 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
     return { ...updated, below_cost: belowCost };
   });
 
-  app.put('/orgs/:id/limits', api({ summary: "An organisation's budget and rate limits", params: idParams, body: limitsSchema }), async (request) => {
+  app.put('/orgs/:id/limits', api({ role: 'operator', summary: "An organisation's budget and rate limits", params: idParams, body: limitsSchema }), async (request) => {
     const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
     return tenancy.updateOrg(org.id, { limits: toSettings(parseInput(limitsSchema, request.body)) });
   });
-  app.put('/orgs/:id/keys/:keyId/limits', api({ summary: "One key's budget and rate limits", params: keyParams, body: keyLimitsSchema }), async (request) => {
+  app.put('/orgs/:id/keys/:keyId/limits', api({ role: 'operator', summary: "One key's budget and rate limits", params: keyParams, body: keyLimitsSchema }), async (request) => {
     const { id, keyId } = parseInput(keyParams, request.params, 'path');
     const input = parseInput(keyLimitsSchema, request.body);
     const key = await tenancy.setKeyLimits(id, keyId, toSettings(input));
@@ -116,7 +116,7 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
     return toPublicKey(key);
   });
 
-  app.get('/ledger', api({ summary: 'Usage, cost, price and margin, grouped', querystring: ledgerQuery }), async (request) => {
+  app.get('/ledger', api({ role: 'viewer', summary: 'Usage, cost, price and margin, grouped', querystring: ledgerQuery }), async (request) => {
     const q = parseInput(ledgerQuery, request.query, 'query');
     const groupBy = q.group_by.split(',').filter(Boolean);
     const bad = groupBy.find((g) => !(LEDGER_DIMENSIONS as readonly string[]).includes(g));
@@ -128,7 +128,7 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
     };
   });
 
-  app.get('/reports/margin', api({ summary: 'Revenue, cost and margin for a month, with growth on the month before', querystring: marginQuery }), async (request) => {
+  app.get('/reports/margin', api({ role: 'viewer', summary: 'Revenue, cost and margin for a month, with growth on the month before', querystring: marginQuery }), async (request) => {
     const q = parseInput(marginQuery, request.query, 'query');
     return { currency: pricing.currency, ...(await marginReport(ledger, q.month, q.by, (controlDimensions as readonly string[]).includes(q.by) ? await controlOfOrgs() : undefined)) };
   });
@@ -142,7 +142,7 @@ export function adminMeteringRoutes(app: FastifyInstance, deps: { tenancy: Tenan
     };
   };
 
-  app.post('/reconcile', api({ summary: "Compare a vendor's usage export (CSV) with the ledger's cost", body: reconcileSchema }), async (request) => {
+  app.post('/reconcile', api({ role: 'finance', summary: "Compare a vendor's usage export (CSV) with the ledger's cost", body: reconcileSchema }), async (request) => {
     const body = parseInput(reconcileSchema, request.body);
     return reconcile(ledger, body.vendor, parseVendorExport(body.csv), body.tolerance !== undefined ? BigInt(body.tolerance) : undefined);
   });

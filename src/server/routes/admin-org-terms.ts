@@ -18,9 +18,9 @@ const idParams = z.object({ id: z.string().min(1) });
 export function adminOrgTermsRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; audit: AuditLog; catalogue: Catalogue; config: Readonly<ConduitConfig> }): void {
   const { tenancy, audit, catalogue, config } = deps;
 
-  app.get('/orgs/:id/preferences', api({ summary: 'What a customer chose for itself (vendors, models, regions to allow or exclude)', params: idParams }), async (request) => (await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id)).preferences ?? {});
+  app.get('/orgs/:id/preferences', api({ role: 'viewer', summary: 'What a customer chose for itself (vendors, models, regions to allow or exclude)', params: idParams }), async (request) => (await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id)).preferences ?? {});
 
-  app.put('/orgs/:id/preferences', api({ summary: "Set a customer's own preferences, which the policy applies", params: idParams, body: orgPreferencesSchema }), async (request) => {
+  app.put('/orgs/:id/preferences', api({ role: 'operator', summary: "Set a customer's own preferences, which the policy applies", params: idParams, body: orgPreferencesSchema }), async (request) => {
     const org = await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id);
     const preferences = known(parseInput(orgPreferencesSchema, request.body), catalogue, config);
     const stored = isEmpty(preferences) ? null : preferences;
@@ -29,9 +29,9 @@ export function adminOrgTermsRoutes(app: FastifyInstance, deps: { tenancy: Tenan
     return stored ?? {};
   });
 
-  app.get('/orgs/:id/contract', api({ summary: 'The terms agreed with a customer', params: idParams }), async (request) => (await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id)).contract ?? {});
+  app.get('/orgs/:id/contract', api({ role: 'viewer', summary: 'The terms agreed with a customer', params: idParams }), async (request) => (await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id)).contract ?? {});
 
-  app.put('/orgs/:id/contract', api({ summary: 'Set the terms agreed with a customer', params: idParams, body: contractTermsSchema }), async (request) => {
+  app.put('/orgs/:id/contract', api({ role: 'operator', summary: 'Set the terms agreed with a customer', params: idParams, body: contractTermsSchema }), async (request) => {
     const org = await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id);
     const contract = parseInput(contractTermsSchema, request.body);
     const stored = isEmpty(contract) ? null : contract;

@@ -23,13 +23,13 @@ export function adminRoutingRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
   const params = z.object({ id: z.string().min(1) });
   const keyParams = z.object({ id: z.string(), keyId: z.string() });
 
-  app.get('/orgs/:id/routing', api({ summary: "Where an organisation's requests may be served from", params }), async (request) => {
+  app.get('/orgs/:id/routing', api({ role: 'viewer', summary: "Where an organisation's requests may be served from", params }), async (request) => {
     const org = await deps.tenancy.getOrg(parseInput(params, request.params, 'path').id);
     if (!org) throw notFound('No such organisation.', 'org_not_found', 'id');
     return org.routing ?? {};
   });
 
-  app.put('/orgs/:id/routing', api({ summary: "Set where an organisation's requests may be served from", params, body: routingPreferencesSchema }), async (request) => {
+  app.put('/orgs/:id/routing', api({ role: 'operator', summary: "Set where an organisation's requests may be served from", params, body: routingPreferencesSchema }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');
     const prefs = checkRegions(parseInput(routingPreferencesSchema, request.body));
     const org = await deps.tenancy.updateOrg(id, { routing: prefs });
@@ -37,7 +37,7 @@ export function adminRoutingRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
     return org.routing;
   });
 
-  app.put('/orgs/:id/keys/:keyId/routing', api({ summary: "Narrow where one key's requests may be served from", params: keyParams, body: routingPreferencesSchema }), async (request) => {
+  app.put('/orgs/:id/keys/:keyId/routing', api({ role: 'operator', summary: "Narrow where one key's requests may be served from", params: keyParams, body: routingPreferencesSchema }), async (request) => {
     const { id, keyId } = parseInput(keyParams, request.params, 'path');
     const prefs = checkRegions(parseInput(routingPreferencesSchema, request.body));
     const key = await deps.tenancy.setKeyRouting(id, keyId, prefs);
@@ -45,6 +45,6 @@ export function adminRoutingRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
     return toPublicKey(key);
   });
 
-  app.get('/routing/health', api({ summary: 'Circuit state and latency per deployment' }), async () => deps.router.health.snapshot());
-  app.get('/routing/experiments', api({ summary: 'Canary and shadow experiments, both arms side by side' }), async () => ({ object: 'list', data: deps.experiments.report() }));
+  app.get('/routing/health', api({ role: 'viewer', summary: 'Circuit state and latency per deployment' }), async () => deps.router.health.snapshot());
+  app.get('/routing/experiments', api({ role: 'viewer', summary: 'Canary and shadow experiments, both arms side by side' }), async () => ({ object: 'list', data: deps.experiments.report() }));
 }

@@ -35,7 +35,7 @@ export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
 
   const orgOr404 = (id: string) => findOrg(tenancy, id);
 
-  app.post('/orgs', api({ summary: 'Create an organisation: screened with its owners, approved at once unless a sanctions hit sends it to review (unknown fields are ignored)', body: newOrgSchema, status: 201 }), async (request, reply) => {
+  app.post('/orgs', api({ role: 'operator', summary: 'Create an organisation: screened with its owners, approved at once unless a sanctions hit sends it to review (unknown fields are ignored)', body: newOrgSchema, status: 201 }), async (request, reply) => {
     const input = parseInput(newOrgSchema, request.body);
     // A known customer onboarded outside the system: screened like any other, and the decision recorded like any other.
     const org = await vetting.createByOperator(input, actorOf(request));
@@ -43,11 +43,11 @@ export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
     return org;
   });
 
-  app.get('/orgs', api({ summary: 'List organisations' }), async () => ({ object: 'list', data: await tenancy.listOrgs() }));
+  app.get('/orgs', api({ role: 'viewer', summary: 'List organisations' }), async () => ({ object: 'list', data: await tenancy.listOrgs() }));
 
-  app.get('/orgs/:id', api({ summary: 'One organisation', params: idParams }), async (request) => orgOr404(parseInput(idParams, request.params, 'path').id));
+  app.get('/orgs/:id', api({ role: 'viewer', summary: 'One organisation', params: idParams }), async (request) => orgOr404(parseInput(idParams, request.params, 'path').id));
 
-  app.post('/orgs/:id/keys', api({ summary: "Create an API key (the answer's key is the secret, shown once)", params: idParams, body: newKeySchema, status: 201 }), async (request, reply) => {
+  app.post('/orgs/:id/keys', api({ role: 'operator', summary: "Create an API key (the answer's key is the secret, shown once)", params: idParams, body: newKeySchema, status: 201 }), async (request, reply) => {
     const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
     const { name } = parseInput(newKeySchema, request.body);
     const { record, secret } = await tenancy.createKey(org.id, name ?? null);
@@ -55,12 +55,12 @@ export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
     return { ...toPublicKey(record), key: secret };
   });
 
-  app.get('/orgs/:id/keys', api({ summary: "An organisation's API keys (never their secrets)", params: idParams }), async (request) => {
+  app.get('/orgs/:id/keys', api({ role: 'viewer', summary: "An organisation's API keys (never their secrets)", params: idParams }), async (request) => {
     const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
     return { object: 'list', data: (await tenancy.listKeys(org.id)).map(toPublicKey) };
   });
 
-  app.delete('/orgs/:id/keys/:keyId', api({ summary: 'Revoke an API key: it stops working at once', params: keyParams, body: null }), async (request) => {
+  app.delete('/orgs/:id/keys/:keyId', api({ role: 'operator', summary: 'Revoke an API key: it stops working at once', params: keyParams, body: null }), async (request) => {
     const { id, keyId } = parseInput(keyParams, request.params, 'path');
     await orgOr404(id);
     const record = await tenancy.revokeKey(id, keyId);
@@ -69,7 +69,7 @@ export function adminTenancyRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
     return toPublicKey(record);
   });
 
-  app.get('/orgs/:id/usage', api({ summary: "An organisation's usage totals over an optional time range", params: idParams, querystring: rangeSchema }), async (request) => {
+  app.get('/orgs/:id/usage', api({ role: 'viewer', summary: "An organisation's usage totals over an optional time range", params: idParams, querystring: rangeSchema }), async (request) => {
     const org = await orgOr404(parseInput(idParams, request.params, 'path').id);
     const range = parseInput(rangeSchema, request.query, 'query');
     return { org_id: org.id, ...range, ...(await usage.totals(org.id, range)) };

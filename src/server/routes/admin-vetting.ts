@@ -9,7 +9,7 @@ import { adverseMediaSchema } from '../../vetting/kyb.ts';
 import { licenceDecisionSchema } from '../../vetting/licence.ts';
 import { applicationSchema, type VettingConfig } from '../../vetting/schema.ts';
 import type { VettingService } from '../../vetting/service.ts';
-import { actorOf } from '../actor.ts';
+import { actorOf, principalOf } from '../actor.ts';
 import { parseInput } from '../validate.ts';
 import { api } from '../api.ts';
 
@@ -41,55 +41,55 @@ export function publicVettingRoutes(app: FastifyInstance, deps: VettingDeps): vo
 
 export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): void {
   const { vetting, sanctions } = deps;
-  app.get('/vetting/queue', api({ summary: 'Organisations waiting for review' }), async () => ({ object: 'list', data: await vetting.queue() }));
-  app.get('/orgs/:id/application', api({ summary: "An organisation's application and latest screening", params }), async (request) => {
+  app.get('/vetting/queue', api({ role: 'viewer', summary: 'Organisations waiting for review' }), async () => ({ object: 'list', data: await vetting.queue() }));
+  app.get('/orgs/:id/application', api({ role: 'viewer', summary: "An organisation's application and latest screening", params }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');
     const application = await vetting.getApplication(id);
     if (!application) throw notFound(`Organisation '${id}' has no application.`, 'application_not_found', 'id');
     return application;
   });
-  app.post('/orgs/:id/approve', api({ summary: 'Approve an organisation (the actor comes from x-conduit-actor)', params, body: approveSchema }), async (request) => {
+  app.post('/orgs/:id/approve', api({ role: 'compliance', summary: 'Approve an organisation (the actor is the calling principal)', params, body: approveSchema }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');
-    return vetting.approve(id, { ...parseInput(approveSchema, request.body), actor: actorOf(request) });
+    return vetting.approve(id, { ...parseInput(approveSchema, request.body), actor: actorOf(request), actor_id: principalOf(request).id });
   });
   for (const verb of ['reject', 'suspend', 'reinstate'] as const) {
-    app.post(`/orgs/:id/${verb}`, api({ summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} an organisation (the actor comes from x-conduit-actor)`, params, body: decisionSchema }), async (request) => {
+    app.post(`/orgs/:id/${verb}`, api({ role: 'compliance', summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} an organisation (the actor is the calling principal)`, params, body: decisionSchema }), async (request) => {
       const { id } = parseInput(params, request.params, 'path');
       return vetting[verb](id, { ...parseInput(decisionSchema, request.body), actor: actorOf(request) });
     });
   }
-  app.get('/vetting/reviews', api({ summary: 'Approved customers due a periodic review by a date (default today), soonest first', querystring: dueQuery }), async (request) => {
+  app.get('/vetting/reviews', api({ role: 'viewer', summary: 'Approved customers due a periodic review by a date (default today), soonest first', querystring: dueQuery }), async (request) => {
     const { due_by } = parseInput(dueQuery, request.query, 'query');
     return { object: 'list', due_by: due_by ?? new Date().toISOString().slice(0, 10), data: await vetting.reviewsDue(due_by ?? new Date().toISOString().slice(0, 10)) };
   });
-  app.post('/orgs/:id/periodic-review', api({ summary: 'Record a periodic review: screen again, reassess the risk, set the next review date (the actor comes from x-conduit-actor)', params, body: decisionSchema }), async (request) => {
+  app.post('/orgs/:id/periodic-review', api({ role: 'compliance', summary: 'Record a periodic review: screen again, reassess the risk, set the next review date (the actor is the calling principal)', params, body: decisionSchema }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');
     return vetting.periodicReview(id, { ...parseInput(decisionSchema, request.body), actor: actorOf(request) });
   });
-  app.post('/orgs/:id/adverse-media', api({ summary: 'Attach an adverse-media note to an organisation (weighed in its risk level; the actor comes from x-conduit-actor)', params, body: adverseMediaSchema, status: 201 }), async (request, reply) => {
+  app.post('/orgs/:id/adverse-media', api({ role: 'compliance', summary: 'Attach an adverse-media note to an organisation (weighed in its risk level; the actor is the calling principal)', params, body: adverseMediaSchema, status: 201 }), async (request, reply) => {
     const { id } = parseInput(params, request.params, 'path');
     const note = await vetting.addAdverseMedia(id, parseInput(adverseMediaSchema, request.body), actorOf(request));
     reply.code(201);
     return note;
   });
-  app.post('/applications/:id/licence', api({ summary: "Record a licence decision on an organisation's export-control hits (BIS Entity List); the id is the organisation's", params, body: licenceDecisionSchema, status: 201 }), async (request, reply) => {
+  app.post('/applications/:id/licence', api({ role: 'compliance', summary: "Record a licence decision on an organisation's export-control hits (BIS Entity List); the id is the organisation's", params, body: licenceDecisionSchema, status: 201 }), async (request, reply) => {
     const { id } = parseInput(params, request.params, 'path');
     const decision = await vetting.recordLicence(id, parseInput(licenceDecisionSchema, request.body), actorOf(request));
     reply.code(201);
     return decision;
   });
-  app.post('/orgs/:id/screen', api({ summary: 'Screen an organisation against the sanctions lists again', params, body: null }), async (request) => {
+  app.post('/orgs/:id/screen', api({ role: 'compliance', summary: 'Screen an organisation against the sanctions lists again', params, body: null }), async (request) => {
     const { id } = parseInput(params, request.params, 'path');
     return vetting.screen(id, actorOf(request));
   });
 
-  app.get('/sanctions/lists', api({ summary: 'The sanctions lists loaded, with versions' }), async () => ({ object: 'list', data: sanctions.summary() }));
-  app.get('/sanctions/screen', api({ summary: 'Screen a name against the sanctions lists', querystring: screenQuery }), async (request) => {
+  app.get('/sanctions/lists', api({ role: 'viewer', summary: 'The sanctions lists loaded, with versions' }), async () => ({ object: 'list', data: sanctions.summary() }));
+  app.get('/sanctions/screen', api({ role: 'viewer', summary: 'Screen a name against the sanctions lists', querystring: screenQuery }), async (request) => {
     const { name } = parseInput(screenQuery, request.query, 'query');
     return { name, hits: sanctions.screen([name], deps.vettingConfig.sanctions_threshold) };
   });
   /** Loads a new list version, then re-screens every customer and reports new hits. */
-  app.post('/sanctions/lists', api({ summary: 'Load a new list version (OFAC SDN or the Consolidated Screening List), then re-screen every customer', body: listSchema }), async (request) => {
+  app.post('/sanctions/lists', api({ role: 'compliance', summary: 'Load a new list version (OFAC SDN or the Consolidated Screening List), then re-screen every customer', body: listSchema }), async (request) => {
     const input = parseInput(listSchema, request.body);
     let entries;
     try {

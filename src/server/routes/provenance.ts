@@ -63,19 +63,19 @@ export function publicProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDep
 }
 
 export function adminProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDeps): void {
-  app.post('/provenance/keys/rotate', api({ summary: 'Rotate the manifest signing key (old keys keep verifying)', body: null }), async (request) => {
+  app.post('/provenance/keys/rotate', api({ role: 'admin', summary: 'Rotate the manifest signing key (old keys keep verifying)', body: null }), async (request) => {
     const { key, retired } = await deps.provenance.keys.rotateKeys();
     await deps.audit.append({ actor: actorOf(request), action: 'provenance.key_rotated', subject_type: 'signing_key', subject_id: key.kid, reason: 'signing key rotated', data: { kid: key.kid, retired } });
     return { key, retired, jwks: deps.provenance.keys.jwks() };
   });
-  app.post('/provenance/keys/:kid/revoke', api({ summary: 'Revoke a retired signing key (rotate first); its manifests then verify as revoked', params: kidParams, body: revokeBody }), async (request) => {
+  app.post('/provenance/keys/:kid/revoke', api({ role: 'admin', summary: 'Revoke a retired signing key (rotate first); its manifests then verify as revoked', params: kidParams, body: revokeBody }), async (request) => {
     const { kid } = parseInput(kidParams, request.params, 'path');
     const { reason } = parseInput(revokeBody, request.body);
     const key = await deps.provenance.keys.revoke(kid, reason);
     await deps.audit.append({ actor: actorOf(request), action: 'provenance.key_revoked', subject_type: 'signing_key', subject_id: kid, reason, data: { kid, revoked_at: key.revoked_at } });
     return { key, jwks: deps.provenance.keys.jwks() };
   });
-  app.put('/orgs/:id/disclosure', api({ summary: "An organisation's AI-disclosure settings: visible notice, in-band C2PA mark", params: idParams, body: disclosureSchema }), async (request) => {
+  app.put('/orgs/:id/disclosure', api({ role: 'compliance', summary: "An organisation's AI-disclosure settings: visible notice, in-band C2PA mark", params: idParams, body: disclosureSchema }), async (request) => {
     const { id } = parseInput(idParams, request.params, 'path');
     const settings = parseInput(disclosureSchema, request.body);
     const org = await deps.tenancy.updateOrg(id, { disclosure: settings });
@@ -83,14 +83,14 @@ export function adminProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDeps
     return org.disclosure;
   });
   // What the organisation's outputs get, and from where: its own setting or the default for its country.
-  app.get('/orgs/:id/disclosure', api({ summary: "What an organisation's outputs get, and from where (its own setting or its country's default)", params: idParams }), async (request) => {
+  app.get('/orgs/:id/disclosure', api({ role: 'viewer', summary: "What an organisation's outputs get, and from where (its own setting or its country's default)", params: idParams }), async (request) => {
     const { id } = parseInput(idParams, request.params, 'path');
     const org = await deps.tenancy.getOrg(id);
     if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
     return effectiveDisclosure(deps.provenance, org);
   });
   // Back to the operator's default (provenance.disclosure_default in the config).
-  app.delete('/orgs/:id/disclosure', api({ summary: "Back to the operator's default disclosure", params: idParams }), async (request) => {
+  app.delete('/orgs/:id/disclosure', api({ role: 'compliance', summary: "Back to the operator's default disclosure", params: idParams }), async (request) => {
     const { id } = parseInput(idParams, request.params, 'path');
     const org = await deps.tenancy.updateOrg(id, { disclosure: null });
     if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');

@@ -12,6 +12,7 @@ import { SqlLedgerStore } from './ledger.ts';
 import { SqlVersionedStore } from './versions.ts';
 import { SqlFingerprintStore, SqlSigningKeyStore } from './provenance.ts';
 import { SqlKeyStore, SqlOrgStore } from './tenancy.ts';
+import { SqlPrincipalStore } from './principals.ts';
 import { SqlVettingStore } from './vetting.ts';
 import { SqlResponseStore } from './responses.ts';
 import { SqlUsageStore } from './usage.ts';
@@ -42,6 +43,7 @@ export async function openSqliteStore(dataDir: string, onError: (err: unknown) =
     vetting: new SqlVettingStore(db),
     policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),
     responses: new SqlResponseStore(raw),
+    principals: new SqlPrincipalStore(db),
     async close() {
       await usage.close();
       await writes.close();

@@ -1,0 +1,41 @@
+// Admin API: the people (or systems) who may use the admin API, each with a role and a token of their own.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AuditLog } from '../../audit/audit-log.ts';
+import { GatewayError, notFound } from '../../errors.ts';
+import { BOOTSTRAP_PRINCIPAL, toPublicPrincipal, type AdminPrincipals } from '../../tenancy/principals.ts';
+import { ADMIN_ROLES } from '../../tenancy/roles.ts';
+import { actorOf } from '../actor.ts';
+import { api } from '../api.ts';
+import { parseInput } from '../validate.ts';
+
+const newPrincipalSchema = z.object({
+  name: z.string().trim().min(1, 'must be a non-empty string').max(200),
+  role: z.enum(ADMIN_ROLES),
+});
+const idParams = z.object({ id: z.string().min(1) });
+
+export function adminPrincipalRoutes(app: FastifyInstance, deps: { principals: AdminPrincipals; audit: AuditLog }): void {
+  const { principals, audit } = deps;
+
+  app.post('/principals', api({ summary: "Create an admin principal with a role (the answer's token is shown once)", body: newPrincipalSchema, status: 201, role: 'admin' }), async (request, reply) => {
+    const { name, role } = parseInput(newPrincipalSchema, request.body);
+    // Names are what the audit log shows: one active principal per name, and never the bootstrap's.
+    const taken = name === BOOTSTRAP_PRINCIPAL.name || (await principals.list()).some((p) => p.name === name);
+    if (taken) throw new GatewayError(409, 'principal_name_taken', `An admin principal named '${name}' exists already; choose another name.`, { param: 'name' });
+    const { record, token } = await principals.create(name, role);
+    await audit.append({ actor: actorOf(request), action: 'principal.created', subject_type: 'principal', subject_id: record.id, data: { name, role } });
+    reply.code(201);
+    return { id: record.id, name: record.name, role: record.role, created_at: record.created_at, token };
+  });
+
+  app.get('/principals', api({ summary: 'The admin principals (never their tokens)', role: 'admin' }), async () => ({ object: 'list', data: (await principals.list()).map(toPublicPrincipal) }));
+
+  app.delete('/principals/:id', api({ summary: "Delete an admin principal: its token stops working at once", params: idParams, body: null, role: 'admin' }), async (request) => {
+    const { id } = parseInput(idParams, request.params, 'path');
+    const record = await principals.delete(id);
+    if (!record) throw notFound(`No admin principal with id '${id}'.`, 'principal_not_found', 'id');
+    await audit.append({ actor: actorOf(request), action: 'principal.deleted', subject_type: 'principal', subject_id: id, data: { name: record.name, role: record.role } });
+    return toPublicPrincipal(record);
+  });
+}
