@@ -44,7 +44,7 @@ export function register(program: Command): void {
   for (const verb of ['approve', 'reject', 'suspend', 'reinstate'] as const) {
     const cmd = withConnection(vetting.command(`${verb} <orgId>`).description(`${verb} an organisation`))
       .requiredOption('--reason <text>', 'why (recorded in the audit log)')
-      .option('--actor <name>', 'who decides (recorded in the audit log)');
+      .option('--actor <name>', 'a note for the audit log (who decides is the principal whose token is used)');
     if (verb === 'approve') cmd.option('--tier <tier>', 'trial | verified | strategic');
     cmd.action(async (orgId: string, opts: ConnOpts & { reason: string; tier?: string }) => {
       const org = (await call(opts, 'POST', `/orgs/${encodeURIComponent(orgId)}/${verb}`, { reason: opts.reason, tier: opts.tier })) as { id: string; status: string; tier: string };

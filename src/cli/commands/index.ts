@@ -9,6 +9,7 @@ type Registration = (program: Command) => void;
 export const commandModules: ReadonlyArray<{ commands: readonly string[]; load: () => Promise<{ register: Registration }> }> = [
   { commands: ['start'], load: () => import('./start.ts') },
   { commands: ['orgs', 'keys'], load: () => import('./tenancy.ts') },
+  { commands: ['principals'], load: () => import('./principals.ts') },
   { commands: ['config'], load: () => import('./config.ts') },
   { commands: ['simulator'], load: () => import('./simulator.ts') },
   { commands: ['vetting', 'sanctions', 'policy', 'audit'], load: () => import('./governance.ts') },
