@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { migrations } from '../migrations.ts';
-import { tuneConnection } from './connection.mjs';
+import { tuneConnection } from './connection.ts';
 
 export function openSqlite(file: string): { db: Kysely<any>; raw: Database.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

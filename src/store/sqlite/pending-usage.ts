@@ -4,7 +4,7 @@
 // pending events meanwhile: those are then found here, and not counted twice).
 import type Database from 'better-sqlite3';
 import type { UsageEvent } from '../ports.ts';
-import { parseUsageLines, rankOf } from './usage-writes.mjs';
+import { parseUsageLines, rankOf } from './usage-writes.ts';
 
 /** What the pending events change in a read: rows to count that the table lacks, and table rows they replace. */
 export interface PendingChange {

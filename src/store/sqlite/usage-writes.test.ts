@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageEvent } from '../ports.ts';
 import { migrate, openSqlite } from './db.ts';
-import { usageWrites } from './usage-writes.mjs';
+import { usageColumnNames, usageWrites } from './usage-writes.ts';
 
 const event = (id: string): UsageEvent => ({
   request_id: id, ts: '2026-11-25T00:00:00.000Z', org_id: 'org', key_id: 'key', endpoint: 'chat', model: 'm', vendor: 'v', deployment: 'd', region: 'r',
@@ -10,6 +10,14 @@ const event = (id: string): UsageEvent => ({
 });
 
 describe('usage writes', () => {
+  it('fills every column the migrations give usage_events, and only those', async () => {
+    const { db, raw } = openSqlite(':memory:');
+    await migrate(db);
+    const columns = raw.prepare("select name from pragma_table_info('usage_events')").pluck().all() as string[];
+    expect([...usageColumnNames].sort()).toEqual(columns.sort());
+    await db.destroy();
+  });
+
   it('inserts the events of outbox lines once each, skipping a torn line', async () => {
     const { db, raw } = openSqlite(':memory:');
     await migrate(db);

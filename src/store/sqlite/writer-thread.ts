@@ -1,13 +1,13 @@
 // The embedded store's bulk writes (usage events from the outbox, fingerprint registrations, retention
-// purges, the distillation detector's snapshots): on the SQLite writer thread (writer.mjs) for a file
+// purges, the distillation detector's snapshots): on the SQLite writer thread (writer.ts) for a file
 // database, or inline on the gateway's own connection for an in-memory one, which no other thread can open.
 // Either way they resolve once committed.
 import type Database from 'better-sqlite3';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../util/worker.ts';
-import { abuseWrites, type AbuseProfileBatch } from './abuse-writes.mjs';
-import { fingerprintWrites, type OutputBatch } from './fingerprint-writes.mjs';
-import { usageWrites } from './usage-writes.mjs';
+import { abuseWrites, type AbuseProfileBatch } from './abuse-writes.ts';
+import { fingerprintWrites, type OutputBatch } from './fingerprint-writes.ts';
+import { usageWrites } from './usage-writes.ts';
 
 export interface BulkWrites {
   /** Inserts the events in an outbox's JSON lines; resolves to how many there were. */
@@ -34,7 +34,8 @@ export function inlineWrites(raw: Database.Database): BulkWrites {
 }
 
 type Waiter = { resolve: (result: number) => void; reject: (err: Error) => void };
-type Op = { op: 'usage'; arg: string } | { op: 'fingerprints'; arg: OutputBatch } | { op: 'purgeFingerprints'; arg: string } | { op: 'abuseProfiles'; arg: AbuseProfileBatch };
+/** What the writer thread (writer.ts) is asked to do. */
+export type WriterMessage = { op: 'usage'; arg: string } | { op: 'fingerprints'; arg: OutputBatch } | { op: 'purgeFingerprints'; arg: string } | { op: 'abuseProfiles'; arg: AbuseProfileBatch };
 
 /** Writes stay in order: one thread, one connection, messages handled one at a time. */
 export class WriterThread implements BulkWrites {
@@ -46,7 +47,7 @@ export class WriterThread implements BulkWrites {
   private last: Promise<unknown> = Promise.resolve();
 
   constructor(file: string) {
-    this.worker = startWorker(new URL('./writer.mjs', import.meta.url), { workerData: { file } });
+    this.worker = startWorker(new URL('./writer.ts', import.meta.url), { workerData: { file } });
     this.worker.unref();
     this.worker.on('message', (m: { id: number; result?: number; error?: string }) => {
       const waiter = this.pending.get(m.id)!;
@@ -84,7 +85,7 @@ export class WriterThread implements BulkWrites {
     await this.worker.terminate();
   }
 
-  private send(message: Op): Promise<number> {
+  private send(message: WriterMessage): Promise<number> {
     if (this.failure) return Promise.reject(this.failure);
     const reply = new Promise<number>((resolve, reject) => {
       const id = ++this.next;
