@@ -14,8 +14,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read loosely-typed JSON bodies from the API.
-    files: ['test/**', '**/*.test.ts'],
+    // Tests and the CLI read the API's JSON answers as they come; migrations and the SQLite adapters build
+    // queries over tables the migrations define (Kysely<any>, as Kysely's own migration docs do), behind typed ports.
+    files: ['test/**', '**/*.test.ts', 'src/cli/**', 'src/store/migrations.ts', 'src/store/sqlite/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -34,7 +34,7 @@ const ours: number[] = [];
 const bare: number[] = [];
 const key = keys.active.privateKey;
 const N = 2000;
-let t = 0;
+let t: number;
 for (let round = 0; round < 7; round++) {
   t = performance.now();
   for (let i = 0; i < N; i++) {

@@ -18,7 +18,7 @@ function generate(seed: number): string {
 }
 
 function score(dir: string, verdicts: string): { recall: number; fpr: number; medianHours: number } {
-  let out = '';
+  let out: string;
   try {
     out = execFileSync('node', [join(trafficKit, 'score.mjs'), '--dir', dir, '--verdicts', verdicts], { encoding: 'utf8' });
   } catch (err) {

@@ -53,9 +53,18 @@ export function assess(p: OrgProfile): Assessment {
     const multiShare = p.multiSample / n;
     const evenness = p.harvest >= 100 ? hourEvenness(p.harvestHours) : 0;
     let boost = 0;
-    if (reasoningShare > 0.5) (boost += 0.15), reasons.push(`${pct(reasoningShare)} of requests go to reasoning models or ask for more reasoning`);
-    if (multiShare > 0.05) (boost += 0.1), reasons.push(`${pct(multiShare)} of requests ask for several samples per prompt`);
-    if (evenness > 0.96) (boost += 0.1), reasons.push('requests arrive around the clock at a steady rate, like a script');
+    if (reasoningShare > 0.5) {
+      boost += 0.15;
+      reasons.push(`${pct(reasoningShare)} of requests go to reasoning models or ask for more reasoning`);
+    }
+    if (multiShare > 0.05) {
+      boost += 0.1;
+      reasons.push(`${pct(multiShare)} of requests ask for several samples per prompt`);
+    }
+    if (evenness > 0.96) {
+      boost += 0.1;
+      reasons.push('requests arrive around the clock at a steady rate, like a script');
+    }
     score = clamp(score * (1 + boost) + boost / 2);
   }
   return { score: Math.round(score * 1000) / 1000, reasons };

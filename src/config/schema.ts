@@ -1,7 +1,7 @@
 // The configuration file's schema. Types flow from here (z.infer); nothing else defines config shapes but the
 // deployments' (src/providers/deployment.ts and each vendor folder's configSchema), which this re-exports.
 import { z } from 'zod';
-import { httpUrlSchema as httpUrl, idSchema as id } from '../providers/deployment.ts';
+import { idSchema as id } from '../providers/deployment.ts';
 import { providerConfigSchema } from '../providers/registry.ts';
 import { policySchema } from '../policy/schema.ts';
 import { vettingSchema } from '../vetting/schema.ts';

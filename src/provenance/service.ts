@@ -7,7 +7,7 @@ import { isoTime } from '../util/clock.ts';
 import { readTextManifest, textManifestWrapper } from './c2pa/text-manifest.ts';
 import { defaultDisclosure, disclosureSchema, type Disclosure, type DisclosureDefaults, type DisclosureSource } from './disclosure.ts';
 import type { KeyRing } from './keyring.ts';
-import { contentHash, verifyManifest, type ManifestClaims } from './manifest.ts';
+import { verifyManifest, type ManifestClaims } from './manifest.ts';
 import { signingInput, textChoice, type BoundChoice } from './output-binding.ts';
 import type { FingerprintRegistry } from './registry.ts';
 

@@ -44,7 +44,7 @@ export function chatToAnthropic(body: JsonObject, model: string): JsonObject {
       const blocks = blocksOf(m.content);
       for (const call of (m.tool_calls as JsonObject[] | undefined) ?? []) {
         const fn = call.function as JsonObject;
-        let input: unknown = {};
+        let input: unknown;
         try {
           input = JSON.parse(String(fn.arguments || '{}'));
         } catch {

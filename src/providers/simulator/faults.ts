@@ -51,7 +51,7 @@ export class FaultDice {
     if (r < (edge += f.rate_limit_rate)) return 'rate_limit';
     if (r < (edge += f.hang_rate)) return 'hang';
     if (r < (edge += f.truncate_rate)) return 'truncate';
-    if (r < (edge += f.malformed_rate)) return 'malformed';
+    if (r < edge + f.malformed_rate) return 'malformed';
     return 'none';
   }
 }

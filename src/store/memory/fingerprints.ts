@@ -27,7 +27,12 @@ export class MemoryFingerprintStore implements FingerprintStore {
 
   async purge(before: string) {
     let n = 0;
-    for (const r of this.records) if (r.created_at < before && r.fingerprint_count > 0) (r.fingerprint_count = 0), n++;
+    for (const r of this.records) {
+      if (r.created_at < before && r.fingerprint_count > 0) {
+        r.fingerprint_count = 0;
+        n++;
+      }
+    }
     return n;
   }
 

@@ -1,9 +1,6 @@
 // The SQLite fingerprint store: writes on its writer thread, reads on the gateway's connection.
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/gateway.ts';
-import { Migrator } from 'kysely';
-import { migrations } from '../migrations.ts';
-import { migrate, openSqlite } from './db.ts';
 import { openSqliteStore } from './index.ts';
 
 const output = (i: number, createdAt: string, fingerprints: number[]) => ({ request_id: `req_${i}`, org_id: 'org_a', created_at: createdAt, manifest: `manifest-${i}`, fingerprints: Uint32Array.from(fingerprints) });

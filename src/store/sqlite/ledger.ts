@@ -24,10 +24,22 @@ export class SqlLedgerStore implements LedgerStore {
     const dims = q.group_by.map((d) => `${COLUMN[d]} as ${d}`);
     const where: string[] = [];
     const params: unknown[] = [];
-    if (q.from) where.push('ts >= ?') && params.push(q.from);
-    if (q.to) where.push('ts < ?') && params.push(q.to);
-    if (q.org_id) where.push('org_id = ?') && params.push(q.org_id);
-    if (q.vendor) where.push('vendor = ?') && params.push(q.vendor);
+    if (q.from) {
+      where.push('ts >= ?');
+      params.push(q.from);
+    }
+    if (q.to) {
+      where.push('ts < ?');
+      params.push(q.to);
+    }
+    if (q.org_id) {
+      where.push('org_id = ?');
+      params.push(q.org_id);
+    }
+    if (q.vendor) {
+      where.push('vendor = ?');
+      params.push(q.vendor);
+    }
     const sql = `select ${[...dims, 'count(*) as requests', 'sum(prompt_tokens) as prompt_tokens', 'sum(completion_tokens) as completion_tokens', 'sum(cost_micros) as cost_micros', 'sum(list_price_micros) as list_price_micros', 'sum(price_micros) as price_micros'].join(', ')}
       from usage_events ${where.length ? `where ${where.join(' and ')}` : ''}
       ${q.group_by.length ? `group by ${q.group_by.map((d) => COLUMN[d]).join(', ')} order by ${q.group_by.map((d) => COLUMN[d]).join(', ')}` : ''}`;

@@ -88,7 +88,13 @@ export class SqlUsageStore implements UsageStore {
 function filter(orgId: string, range: { from?: string; to?: string }): { where: string; params: string[] } {
   const where = ['org_id = ?'];
   const params = [orgId];
-  if (range.from) where.push('ts >= ?') && params.push(range.from);
-  if (range.to) where.push('ts < ?') && params.push(range.to);
+  if (range.from) {
+    where.push('ts >= ?');
+    params.push(range.from);
+  }
+  if (range.to) {
+    where.push('ts < ?');
+    params.push(range.to);
+  }
   return { where: where.join(' and '), params };
 }
