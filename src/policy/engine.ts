@@ -49,7 +49,7 @@ interface CompiledRule {
   test: Predicate;
 }
 
-/** All of the predicates, in order: a plain loop, cheaper than `every` with a callback (bench:policy 0.171 → 0.160 µs CPU). */
+/** All of the predicates, in order: a plain loop, cheaper than `every` with a callback on this hot path. */
 function allOf(tests: readonly Predicate[]): Predicate {
   return (s) => {
     for (let i = 0; i < tests.length; i++) if (!tests[i]!(s)) return false;
