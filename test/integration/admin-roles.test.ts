@@ -65,6 +65,7 @@ describe('admin principals and roles', () => {
     expect((await gw.admin('POST', '/orgs', { name: 'Erin Corp', country: 'FR' }, created.body.token)).status).toBe(201);
     expect((await gw.admin('POST', '/principals', { name: 'erin', role: 'viewer' })).status).toBe(409);
     expect((await gw.admin('POST', '/principals', { name: 'x', role: 'root' })).status).toBe(400);
+    for (const name of ['admin', 'system', 'applicant', 'abuse-detector']) expect((await gw.admin('POST', '/principals', { name, role: 'compliance' })).body.error.code).toBe('principal_name_reserved');
     const deleted = await gw.admin('DELETE', `/principals/${created.body.id}`);
     expect(deleted.status).toBe(200);
     const after = await gw.admin('GET', '/orgs', undefined, created.body.token);

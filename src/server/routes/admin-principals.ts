@@ -5,6 +5,7 @@ import type { AuditLog } from '../../audit/audit-log.ts';
 import { GatewayError, notFound } from '../../errors.ts';
 import { BOOTSTRAP_PRINCIPAL, toPublicPrincipal, type AdminPrincipals } from '../../tenancy/principals.ts';
 import { ADMIN_ROLES } from '../../tenancy/roles.ts';
+import { ABUSE_DETECTOR } from '../../abuse/enforcement.ts';
 import { actorOf } from '../actor.ts';
 import { api } from '../api.ts';
 import { parseInput } from '../validate.ts';
@@ -14,15 +15,20 @@ const newPrincipalSchema = z.object({
   role: z.enum(ADMIN_ROLES),
 });
 const idParams = z.object({ id: z.string().min(1) });
+/**
+ * Names the gateway itself acts under in the audit log (the bootstrap token, automatic approval, applicants, the
+ * abuse detector): a principal by one of them would pass for it (abuse enforcement tells its own holds by that name).
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set([BOOTSTRAP_PRINCIPAL.name, 'system', 'applicant', ABUSE_DETECTOR]);
 
 export function adminPrincipalRoutes(app: FastifyInstance, deps: { principals: AdminPrincipals; audit: AuditLog }): void {
   const { principals, audit } = deps;
 
   app.post('/principals', api({ summary: "Create an admin principal with a role (the answer's token is shown once)", body: newPrincipalSchema, status: 201, role: 'admin' }), async (request, reply) => {
     const { name, role } = parseInput(newPrincipalSchema, request.body);
-    // Names are what the audit log shows: one active principal per name, and never the bootstrap's.
-    const taken = name === BOOTSTRAP_PRINCIPAL.name || (await principals.list()).some((p) => p.name === name);
-    if (taken) throw new GatewayError(409, 'principal_name_taken', `An admin principal named '${name}' exists already; choose another name.`, { param: 'name' });
+    // Names are what the audit log shows: one active principal per name, and none the gateway acts under itself.
+    if (RESERVED_NAMES.has(name.toLowerCase())) throw new GatewayError(409, 'principal_name_reserved', `'${name}' is a name the gateway records its own actions under; choose another name.`, { param: 'name' });
+    if ((await principals.list()).some((p) => p.name === name)) throw new GatewayError(409, 'principal_name_taken', `An admin principal named '${name}' exists already; choose another name.`, { param: 'name' });
     const { record, token } = await principals.create(name, role);
     await audit.append({ actor: actorOf(request), action: 'principal.created', subject_type: 'principal', subject_id: record.id, data: { name, role } });
     reply.code(201);
