@@ -16,8 +16,8 @@ import type { HealthBook } from '../routing/health.ts';
 import type { Attempt } from '../routing/router.ts';
 import { fromUpstreamFailure, isRetryable } from '../routing/client-errors.ts';
 import type { Hook, RequestContext, Stage } from './context.ts';
-import { estimateUsage, usageField } from './estimate-usage.ts';
-import { meterStream, type StartedStream } from './meter-stream.ts';
+import { estimateUsage, usageField } from '../metering/estimate-usage.ts';
+import { meterStream, type StartedStream } from '../metering/meter-stream.ts';
 import { deliveredText, replyText } from '../protocols/openai/reply-text.ts';
 
 export function forward(health: HealthBook, retry: ConduitConfig['routing']['retry'], experiments: ExperimentBook, endUserOf: (orgId: string) => string, random: () => number = Math.random): Stage {

@@ -7,8 +7,8 @@ import type { EventBatch, EventStream, StreamEvent } from '../wire/stream.ts';
 import type { Disclosure, ProvenanceService, Stamp } from '../provenance/service.ts';
 import type { Hook, Reply, RequestContext, Stage } from './context.ts';
 import { canonicalChoice, registeredText, textChoice, type BoundChoice } from '../provenance/output-binding.ts';
-import { jsonOutputs, responsesOutput, scannedChoiceIndex, StreamOutputs } from './reply-outputs.ts';
-import { firstTextPart, rewriteResponsesText } from './responses-text.ts';
+import { jsonOutputs, responsesOutput, scannedChoiceIndex, StreamOutputs } from '../provenance/reply-outputs.ts';
+import { firstTextPart, rewriteResponsesText } from '../protocols/openai/responses-text.ts';
 
 /**
  * Structured output (JSON mode, a JSON schema) is read by programs, not people: a notice or an in-band mark in

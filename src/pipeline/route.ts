@@ -23,7 +23,7 @@ export function route(router: Router, policy: PolicyService): Stage {
 
 /**
  * Where a request for `requested` may go, best first; throws the 403 (or the router's 400) that refuses it. The
- * route stage asks this for every request, /v1/models for every model (usable-models.ts): one decision for both.
+ * route stage asks this for every request, /v1/models for every model (server/usable-models.ts): one decision for both.
  */
 export function plannedAttempts(router: Router, policy: PolicyService, principal: Principal, requested: CatalogueModel, needs: RequestNeeds, features: ReadonlySet<Feature>, body: Record<string, unknown>): Attempt[] {
   const { org, key } = principal;

@@ -6,7 +6,7 @@ import { outputSimilarity, type ExperimentBook } from '../routing/experiments.ts
 import { regionBlockedBy } from '../routing/preferences.ts';
 import type { JsonObject } from '../wire/json.ts';
 import type { Hook, RequestContext, Stage } from './context.ts';
-import { pricedEvent } from './settle.ts';
+import { pricedEvent } from '../metering/usage-event.ts';
 import type { PricingService } from '../metering/pricing.ts';
 
 /** Before forward: whether this request is copied, and to which deployment (of the model requested). */

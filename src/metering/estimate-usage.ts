@@ -1,9 +1,9 @@
 // When a vendor reports no usage (a stream cut short, an upstream that never sends any), Conduit bills what it
 // delivered, counted by its own tokenizer, marks the usage estimated, and gives the client the same figures.
-import { countPromptTokens, countTextTokens } from '../metering/delivered-tokens.ts';
+import { countPromptTokens, countTextTokens } from './delivered-tokens.ts';
 import type { JsonObject } from '../wire/json.ts';
 import type { Usage } from '../wire/usage.ts';
-import type { Endpoint, RequestContext } from './context.ts';
+import type { Endpoint, RequestContext } from '../pipeline/context.ts';
 
 /** Sets the request's usage to our count of its prompt and of `delivered`, marked estimated. */
 export async function estimateUsage(ctx: RequestContext, delivered: string): Promise<Usage> {

@@ -7,8 +7,8 @@ import { NO_FEATURES, type PolicyService } from '../policy/service.ts';
 import type { Catalogue, CatalogueModel } from '../routing/catalogue.ts';
 import type { RequestNeeds, Router } from '../routing/router.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
-import { assertMayUseDataPlane } from './authorize.ts';
-import { plannedAttempts } from './route.ts';
+import { assertMayUseDataPlane } from '../pipeline/authorize.ts';
+import { plannedAttempts } from '../pipeline/route.ts';
 
 /** Throws the authorize stage's 403 for an organisation that may not use the data plane at all. */
 export function usableModels(catalogue: Catalogue, router: Router, policy: PolicyService): (principal: Principal) => CatalogueModel[] {

@@ -3,7 +3,7 @@
 // and function calls.
 import type { JsonObject } from '../wire/json.ts';
 import type { StreamEvent } from '../wire/stream.ts';
-import { textChoice, type BoundChoice, type BoundToolCall } from '../provenance/output-binding.ts';
+import { textChoice, type BoundChoice, type BoundToolCall } from './output-binding.ts';
 
 type ToolCallDelta = { index?: number; type?: string; function?: { name?: unknown; arguments?: unknown }; custom?: { name?: unknown; input?: unknown } };
 type MessageLike = { content?: unknown; refusal?: unknown; tool_calls?: unknown; function_call?: { name?: unknown; arguments?: unknown } };

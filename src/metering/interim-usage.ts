@@ -1,14 +1,14 @@
 // A stream's bill before it ends. Its first record is made durable before the first byte reaches the client (the
 // opening: nothing delivered yet), and about once a second the streams that delivered more get another,
 // numbered one (what was delivered so far). All are interim and estimated (the prompt by its size, the output
-// by our tokenizer, on a thread of its own); the final event (settle.ts) replaces them by request id. So a gateway
+// by our tokenizer, on a thread of its own); the final event (pipeline/settle.ts) replaces them by request id. So a gateway
 // that dies mid-stream leaves each stream billed for about what it delivered, and a stream that cannot be billed
 // is refused before anything is served.
-import type { PricingService } from '../metering/pricing.ts';
-import { TokenCountThread } from '../metering/token-count-thread.ts';
+import type { PricingService } from './pricing.ts';
+import { TokenCountThread } from './token-count-thread.ts';
 import type { UsageEvent, UsageStore } from '../store/ports.ts';
-import type { RequestContext } from './context.ts';
-import { pricedEvent } from './settle.ts';
+import type { RequestContext } from '../pipeline/context.ts';
+import { pricedEvent } from './usage-event.ts';
 
 /** How often streams under way get a record of what they delivered. */
 export const INTERIM_EVERY_MS = 1000;

@@ -5,7 +5,7 @@
 // a usage chunk for clients that asked for one, the Responses API's response.usage.
 import type { JsonObject } from '../wire/json.ts';
 import type { EventBatch, StreamEvent } from '../wire/stream.ts';
-import type { RequestContext } from './context.ts';
+import type { RequestContext } from '../pipeline/context.ts';
 import { estimateUsage, usageField } from './estimate-usage.ts';
 
 /** A stream whose first batch has already arrived (forward waits for it before committing to a deployment). */

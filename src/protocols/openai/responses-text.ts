@@ -1,7 +1,7 @@
 // Disclosure for the Responses API, whose text travels in typed, numbered events: the organisation's notice
 // and in-band mark go into the reply's first text part without breaking the event sequence.
-import type { JsonObject } from '../wire/json.ts';
-import type { EventStream, StreamEvent } from '../wire/stream.ts';
+import type { JsonObject } from '../../wire/json.ts';
+import type { EventStream, StreamEvent } from '../../wire/stream.ts';
 
 type TextPart = { type?: string; text?: unknown };
 type Item = { type?: string; id?: string; content?: TextPart[] };
