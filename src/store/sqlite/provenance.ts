@@ -1,7 +1,7 @@
 // Signing keys and the fingerprint registry in SQLite. Fingerprints live in WITHOUT ROWID tables keyed by
-// (hash, output id) and, for the newest outputs, by generation first (see fingerprint-writes.mjs): a verify is
+// (hash, output id) and, for the newest outputs, by generation first (see fingerprint-writes.ts): a verify is
 // a few index lookups whatever the number of registered outputs. Reads run here; writes on the SQLite writer
-// thread (see writer.mjs).
+// thread (see writer.ts).
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { BulkWrites } from './writer-thread.ts';
@@ -66,7 +66,7 @@ export class SqlFingerprintStore implements FingerprintStore {
     return this.writes.purgeFingerprints(before);
   }
 
-  /** The hash-keyed index in one query, then each recent generation (see fingerprint-writes.mjs). */
+  /** The hash-keyed index in one query, then each recent generation (see fingerprint-writes.ts). */
   async lookup(hashes: number[]): Promise<Array<{ hash: number; output_id: number }>> {
     // Two queries: SQLite reads min() or max() alone off the index, but both together by scanning the table.
     const recent = {

@@ -1,5 +1,5 @@
 // Usage events: made durable by the outbox (usage-outbox.ts) and loaded into SQLite in large batches on the
-// writer thread (usage-writes.mjs). Reads count what the outbox holds and the table does not yet (pending-usage.ts):
+// writer thread (usage-writes.ts). Reads count what the outbox holds and the table does not yet (pending-usage.ts):
 // a database that is slow or failing to take events in makes reads late to disk, never short.
 import type Database from 'better-sqlite3';
 import type { UsageEvent, UsageStore, UsageTotals } from '../ports.ts';
