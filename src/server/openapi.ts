@@ -53,7 +53,7 @@ export function openApiDocument(routes: readonly RegisteredRoute[], version: str
     components: {
       schemas: components,
       securitySchemes: {
-        adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token (CONDUIT_ADMIN_TOKEN, or DATA/admin-token).' },
+        adminToken: { type: 'http', scheme: 'bearer', description: "The admin token (CONDUIT_ADMIN_TOKEN, or DATA/admin-token), or an admin principal's token; each operation's x-conduit-role names the role it needs." },
         apiKey: { type: 'http', scheme: 'bearer', description: "An organisation's API key (sk-cdt-...)." },
       },
     },
