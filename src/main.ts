@@ -157,7 +157,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ],
     forward: forward(health, config.routing.retry, experiments, endUserOf),
     beforeStreamStarts: [openInterimUsage(interim)],
-    afterForward: [keepConversation(store.responses), label(provenance)],
+    afterForward: [keepConversation(), label(provenance)],
     beforeReplyCompletes: [
       saveConversation(store.responses),
       disposeDeadline,

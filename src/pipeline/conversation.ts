@@ -61,7 +61,7 @@ interface Outcome {
 }
 
 /** After forward, before labelling: keeps the response (its output as the vendor gave it, before any notice or mark). */
-export function keepConversation(responses: ResponseStore): Stage {
+export function keepConversation(): Stage {
   return (ctx) => {
     if (ctx.endpoint !== 'responses' || !ctx.reply) return;
     const keep = ctx.body!.store !== false;
