@@ -36,23 +36,53 @@ process.on('exit', () => {
 const dir = mkdtempSync(join(tmpdir(), 'conduit-ab-'));
 const simPort = await freePort();
 const sim = `http://127.0.0.1:${simPort}`;
-children.push(await startProcess(['bin/conduit.mjs', 'simulator', '--port', String(simPort)], {}, /listening/, join(dir, 'simulator.log')));
+children.push(
+  await startProcess(
+    ['bin/conduit.mjs', 'simulator', '--port', String(simPort)],
+    {},
+    /listening/,
+    join(dir, 'simulator.log'),
+  ),
+);
 /** `NAME=value` as an environment for one gateway. */
 const envOf = (spec: string | undefined): Record<string, string> | undefined => {
   const at = spec?.indexOf('=') ?? -1;
   return spec && at > 0 ? { [spec.slice(0, at)]: spec.slice(at + 1) } : undefined;
 };
 const gateways = {
-  [rev]: await startGateway({ root: revRoot, port: await freePort(), dir: mkdtempSync(join(dir, 'rev-')), sim, log: join(dir, 'rev.log'), env: envOf(process.env.AB_REV_ENV) }),
-  'working tree': await startGateway({ root: '.', port: await freePort(), dir: mkdtempSync(join(dir, 'tree-')), sim, log: join(dir, 'tree.log'), nodeFlags: process.env.AB_TREE_NODE_FLAGS?.split(' ').filter(Boolean), env: envOf(process.env.AB_TREE_ENV) }),
+  [rev]: await startGateway({
+    root: revRoot,
+    port: await freePort(),
+    dir: mkdtempSync(join(dir, 'rev-')),
+    sim,
+    log: join(dir, 'rev.log'),
+    env: envOf(process.env.AB_REV_ENV),
+  }),
+  'working tree': await startGateway({
+    root: '.',
+    port: await freePort(),
+    dir: mkdtempSync(join(dir, 'tree-')),
+    sim,
+    log: join(dir, 'tree.log'),
+    nodeFlags: process.env.AB_TREE_NODE_FLAGS?.split(' ').filter(Boolean),
+    env: envOf(process.env.AB_TREE_ENV),
+  }),
 };
 for (const g of Object.values(gateways)) children.push(g.process);
-console.log(`${mode} c=${connections}: working tree vs ${rev}; ${warmup}s warm-up each, ${rounds} rounds of ${seconds}s (logs in ${dir})`);
+console.log(
+  `${mode} c=${connections}: working tree vs ${rev}; ${warmup}s warm-up each, ${rounds} rounds of ${seconds}s (logs in ${dir})`,
+);
 
 const run = async (name: string, secs: number) => {
   const g = gateways[name]!;
   const cpu0 = cpuMs(g.process.pid!);
-  const r = await load({ url: `${g.url}/v1/chat/completions`, headers: { authorization: `Bearer ${g.key}` }, body: benchBodies[mode], connections, seconds: secs });
+  const r = await load({
+    url: `${g.url}/v1/chat/completions`,
+    headers: { authorization: `Bearer ${g.key}` },
+    body: benchBodies[mode],
+    connections,
+    seconds: secs,
+  });
   if (r.errors + r.non2xx > 0) throw new Error(`${name}: ${r.errors} errors, ${r.non2xx} non-2xx replies`);
   return { rps: r.rps, p50: r.p50, cpu: ((cpuMs(g.process.pid!) - cpu0) * 1000) / r.requests };
 };
@@ -70,9 +100,16 @@ for (let round = 0; round < rounds; round++) {
   cpu['working tree']!.push(b.cpu);
   p50[rev]!.push(a.p50);
   p50['working tree']!.push(b.p50);
-  console.log(`round ${round + 1}: ${rev} ${a.rps.toFixed(0)} req/s ${a.cpu.toFixed(0)} µs/req, working tree ${b.rps.toFixed(0)} req/s ${b.cpu.toFixed(0)} µs/req: ${(b.rps / a.rps).toFixed(3)}x`);
+  console.log(
+    `round ${round + 1}: ${rev} ${a.rps.toFixed(0)} req/s ${a.cpu.toFixed(0)} µs/req, working tree ${b.rps.toFixed(0)} req/s ${b.cpu.toFixed(0)} µs/req: ${(b.rps / a.rps).toFixed(3)}x`,
+  );
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
-console.log(`\nthroughput, working tree / ${rev}: median ${median(ratios).toFixed(3)}x (won ${ratios.filter((r) => r > 1).length} of ${rounds} rounds)`);
-for (const name of [rev, 'working tree']) console.log(`${name.padEnd(12)} CPU ${median(cpu[name]!).toFixed(0)} µs/req, p50 ${median(p50[name]!).toFixed(3)} ms`);
+console.log(
+  `\nthroughput, working tree / ${rev}: median ${median(ratios).toFixed(3)}x (won ${ratios.filter((r) => r > 1).length} of ${rounds} rounds)`,
+);
+for (const name of [rev, 'working tree'])
+  console.log(
+    `${name.padEnd(12)} CPU ${median(cpu[name]!).toFixed(0)} µs/req, p50 ${median(p50[name]!).toFixed(3)} ms`,
+  );
 process.exit(0);

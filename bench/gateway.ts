@@ -16,32 +16,91 @@ export interface BenchGateway {
 /** The node flags on the first line of `bin/conduit.mjs` under `root`: what `npm start` and `conduit` run with. */
 function binNodeFlags(root: string): string[] {
   const shebang = readFileSync(join(root, 'bin/conduit.mjs'), 'utf8').split('\n', 1)[0]!;
-  return shebang.slice(shebang.indexOf(' node') + ' node'.length).split(' ').filter(Boolean);
+  return shebang
+    .slice(shebang.indexOf(' node') + ' node'.length)
+    .split(' ')
+    .filter(Boolean);
 }
 
 /** Starts `bin/conduit.mjs` found under `root` (the checkout, or an exported revision) in front of `sim`. */
-export async function startGateway(opts: { root: string; port: number; dir: string; sim: string; nodeFlags?: string[]; env?: Record<string, string>; log: string }): Promise<BenchGateway> {
+export async function startGateway(opts: {
+  root: string;
+  port: number;
+  dir: string;
+  sim: string;
+  nodeFlags?: string[];
+  env?: Record<string, string>;
+  log: string;
+}): Promise<BenchGateway> {
   const configFile = join(opts.dir, 'bench.yaml');
   writeFileSync(
     configFile,
     stringify({
       regions: [{ id: 'us-east', country: 'US' }],
       vendors: [{ id: 'openai' }],
-      providers: [{ id: 'sim-bench', vendor: 'openai', type: 'simulator', region: 'us-east', base_url: `${opts.sim}/v1`, models: [{ model: 'gpt-4o' }], max_connections: 256 }],
+      providers: [
+        {
+          id: 'sim-bench',
+          vendor: 'openai',
+          type: 'simulator',
+          region: 'us-east',
+          base_url: `${opts.sim}/v1`,
+          models: [{ model: 'gpt-4o' }],
+          max_connections: 256,
+        },
+      ],
       models: [{ name: 'gpt-4o', vendor: 'openai' }],
-      policy: { rules: [{ id: 'no-cn-serving', effect: 'deny', reason: 'no serving from CN', when: { region_country: ['CN'] } }] },
-      pricing: { currency: 'USD', versions: [{ effective_from: '2026-01-01', vendor_costs: [{ deployment: 'sim-bench', input: '2.50', output: '10.00' }], list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }] }] },
+      policy: {
+        rules: [
+          { id: 'no-cn-serving', effect: 'deny', reason: 'no serving from CN', when: { region_country: ['CN'] } },
+        ],
+      },
+      pricing: {
+        currency: 'USD',
+        versions: [
+          {
+            effective_from: '2026-01-01',
+            vendor_costs: [{ deployment: 'sim-bench', input: '2.50', output: '10.00' }],
+            list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }],
+          },
+        ],
+      },
     }),
   );
-  const args = [...binNodeFlags(opts.root), ...(opts.nodeFlags ?? []), join(opts.root, 'bin/conduit.mjs'), 'start', '--port', String(opts.port), '--data', opts.dir, '--config', configFile];
-  const child = await startProcess(args, { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info', ...opts.env }, /listening on/, opts.log);
+  const args = [
+    ...binNodeFlags(opts.root),
+    ...(opts.nodeFlags ?? []),
+    join(opts.root, 'bin/conduit.mjs'),
+    'start',
+    '--port',
+    String(opts.port),
+    '--data',
+    opts.dir,
+    '--config',
+    configFile,
+  ];
+  const child = await startProcess(
+    args,
+    { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info', ...opts.env },
+    /listening on/,
+    opts.log,
+  );
   const url = `http://127.0.0.1:${opts.port}`;
   await waitHttp(`${url}/healthz`);
   const admin = (method: string, path: string, body: unknown) =>
-    fetch(`${url}/admin/v1${path}`, { method, headers: { authorization: 'Bearer bench', 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, string>>);
+    fetch(`${url}/admin/v1${path}`, {
+      method,
+      headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json() as Promise<Record<string, string>>);
   const org = await admin('POST', '/orgs', { name: 'Bench Org', country: 'US', tier: 'strategic' });
   const { key } = await admin('POST', `/orgs/${org.id}/keys`, { name: 'bench' });
-  await admin('PUT', `/orgs/${org.id}/limits`, { budget: { monthly: '100000000', hard: true }, requests_per_minute: 100_000_000, tokens_per_minute: 2_000_000_000, concurrent: 10_000 });
+  await admin('PUT', `/orgs/${org.id}/limits`, {
+    budget: { monthly: '100000000', hard: true },
+    requests_per_minute: 100_000_000,
+    tokens_per_minute: 2_000_000_000,
+    concurrent: 10_000,
+  });
   return { process: child, url, key: key! };
 }
 

@@ -9,24 +9,46 @@ const dir = tempDir('conduit-bench-ledger-');
 const store = await openSqliteStore(dir);
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
 const event = (i: number): UsageEvent => ({
-  request_id: `req_${i.toString(36)}_${'x'.repeat(24)}`, ts: new Date(Date.UTC(2026, 2, 1 + (i % 28), 0, 0, i % 3600)).toISOString(), org_id: `org_${i % 500}`, key_id: `key_${i % 2000}`,
-  endpoint: 'chat', model: i % 3 ? 'gpt-4o' : 'deepseek-chat', vendor: i % 3 ? 'openai' : 'deepseek', deployment: 'sim', region: 'us-east', prompt_tokens: 100 + (i % 900), completion_tokens: 50 + (i % 400),
-  cached_tokens: 0, reasoning_tokens: 0, estimated: false, status: 200, latency_ms: 12, cost_micros: 1234, list_price_micros: 2000, price_micros: 1900, customer_country: ['DE', 'US', 'SG', 'BR'][i % 4]!,
+  request_id: `req_${i.toString(36)}_${'x'.repeat(24)}`,
+  ts: new Date(Date.UTC(2026, 2, 1 + (i % 28), 0, 0, i % 3600)).toISOString(),
+  org_id: `org_${i % 500}`,
+  key_id: `key_${i % 2000}`,
+  endpoint: 'chat',
+  model: i % 3 ? 'gpt-4o' : 'deepseek-chat',
+  vendor: i % 3 ? 'openai' : 'deepseek',
+  deployment: 'sim',
+  region: 'us-east',
+  prompt_tokens: 100 + (i % 900),
+  completion_tokens: 50 + (i % 400),
+  cached_tokens: 0,
+  reasoning_tokens: 0,
+  estimated: false,
+  status: 200,
+  latency_ms: 12,
+  cost_micros: 1234,
+  list_price_micros: 2000,
+  price_micros: 1900,
+  customer_country: ['DE', 'US', 'SG', 'BR'][i % 4]!,
 });
 
 // Requests arrive many per event-loop turn; each record() resolves once its event is durable.
 const t0 = performance.now();
-for (let i = 0; i < N; i += 1000) await Promise.all(Array.from({ length: Math.min(1000, N - i) }, (_, j) => store.usage.record(event(i + j))));
+for (let i = 0; i < N; i += 1000)
+  await Promise.all(Array.from({ length: Math.min(1000, N - i) }, (_, j) => store.usage.record(event(i + j))));
 const durable = performance.now() - t0;
 await store.ledger.aggregate({ group_by: [] }); // loads everything still in the outbox into SQLite
 const loaded = performance.now() - t0;
 const [total] = await store.ledger.aggregate({ group_by: [] });
-console.log(`ledger ingest: ${N} events durable in ${(durable / 1000).toFixed(2)} s, in SQLite after ${(loaded / 1000).toFixed(2)} s: ${Math.round(N / (loaded / 1000))} events/s end to end (target >= 20,000); rows: ${total!.requests}`);
+console.log(
+  `ledger ingest: ${N} events durable in ${(durable / 1000).toFixed(2)} s, in SQLite after ${(loaded / 1000).toFixed(2)} s: ${Math.round(N / (loaded / 1000))} events/s end to end (target >= 20,000); rows: ${total!.requests}`,
+);
 const t1 = performance.now();
 await Promise.all(Array.from({ length: 1000 }, (_, j) => store.usage.record(event(j))));
 await store.ledger.aggregate({ group_by: [] });
 const [again] = await store.ledger.aggregate({ group_by: [] });
-console.log(`replaying 1,000 events: ${again!.requests === total!.requests ? 'no double billing' : 'DOUBLE BILLED'} (${(performance.now() - t1).toFixed(0)} ms)`);
+console.log(
+  `replaying 1,000 events: ${again!.requests === total!.requests ? 'no double billing' : 'DOUBLE BILLED'} (${(performance.now() - t1).toFixed(0)} ms)`,
+);
 await store.close();
 rmSync(dir, { recursive: true, force: true });
 
@@ -37,13 +59,17 @@ for (let round = 0; round < 20; round++) {
   const budgets = new InProcessBudgets(async () => limit - 20n * 45_000n);
   const scope = { id: 'org:x', limitMicros: limit, hard: true };
   const reservation = 50_000n;
-  await Promise.all(Array.from({ length: 200 }, async () => {
-    const r = await budgets.reserve(scope, reservation);
-    if (!r.ok) return;
-    await new Promise((res) => setTimeout(res, Math.random() * 20));
-    budgets.settle(scope, reservation, 30_000n + BigInt(Math.floor(Math.random() * 20_000)));
-  }));
+  await Promise.all(
+    Array.from({ length: 200 }, async () => {
+      const r = await budgets.reserve(scope, reservation);
+      if (!r.ok) return;
+      await new Promise((res) => setTimeout(res, Math.random() * 20));
+      budgets.settle(scope, reservation, 30_000n + BigInt(Math.floor(Math.random() * 20_000)));
+    }),
+  );
   const over = (await budgets.spent(scope)) - limit;
   if (over > worst) worst = over;
 }
-console.log(`budget overshoot with 200 concurrent requests (20 rounds): worst ${worst} micro-units over the limit; one reservation is 50,000`);
+console.log(
+  `budget overshoot with 200 concurrent requests (20 rounds): worst ${worst} micro-units over the limit; one reservation is 50,000`,
+);

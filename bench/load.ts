@@ -11,7 +11,13 @@ export interface LoadResult {
   requests: number;
 }
 
-export async function load(opts: { url: string; body: string; headers: Record<string, string>; connections: number; seconds: number }): Promise<LoadResult> {
+export async function load(opts: {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  connections: number;
+  seconds: number;
+}): Promise<LoadResult> {
   const times: number[] = [];
   const instance: autocannon.Instance = autocannon({
     url: opts.url,

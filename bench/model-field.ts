@@ -51,7 +51,8 @@ async function streams(wrap: boolean): Promise<number> {
   const rounds: number[] = [];
   for (let r = 0; r < 9; r++) {
     const before = process.cpuUsage();
-    for (let i = 0; i < STREAMS; i++) await drain(wrap ? eventsNamingModel(source(BATCHES), 'gpt-4o') : source(BATCHES));
+    for (let i = 0; i < STREAMS; i++)
+      await drain(wrap ? eventsNamingModel(source(BATCHES), 'gpt-4o') : source(BATCHES));
     const used = process.cpuUsage(before);
     rounds.push((used.user + used.system) / (STREAMS * BATCHES));
   }
@@ -60,11 +61,39 @@ async function streams(wrap: boolean): Promise<number> {
 const bare = await streams(false);
 const named = await streams(true);
 console.log(`${'stream batch: bare async generator'.padEnd(58)} ${(bare * 1000).toFixed(0).padStart(6)} ns`);
-console.log(`${'stream batch: with the model named (one chunk per batch)'.padEnd(58)} ${(named * 1000).toFixed(0).padStart(6)} ns (+${((named - bare) * 1000).toFixed(0)} ns)`);
+console.log(
+  `${'stream batch: with the model named (one chunk per batch)'.padEnd(58)} ${(named * 1000).toFixed(0).padStart(6)} ns (+${((named - bare) * 1000).toFixed(0)} ns)`,
+);
 
-const completion = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', created: 1741570283, model: 'gpt-4o-2024-08-06', choices: [{ index: 0, message: { role: 'assistant', content: 'lorem ipsum '.repeat(80) }, logprobs: null, finish_reason: 'stop' }], usage: { prompt_tokens: 20, completion_tokens: 160, total_tokens: 180 } });
-const embeddings = JSON.stringify({ object: 'list', data: [0, 1, 2, 3].map((index) => ({ object: 'embedding', index, embedding: Array.from({ length: 1536 }, (_, i) => Math.sin(i + index)) })), model: 'embed-v1', usage: { prompt_tokens: 8, total_tokens: 8 } });
-for (const [label, text] of [['chat completion', completion], ['embeddings, 4 x 1536', embeddings]] as const) {
+const completion = JSON.stringify({
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  created: 1741570283,
+  model: 'gpt-4o-2024-08-06',
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: 'lorem ipsum '.repeat(80) },
+      logprobs: null,
+      finish_reason: 'stop',
+    },
+  ],
+  usage: { prompt_tokens: 20, completion_tokens: 160, total_tokens: 180 },
+});
+const embeddings = JSON.stringify({
+  object: 'list',
+  data: [0, 1, 2, 3].map((index) => ({
+    object: 'embedding',
+    index,
+    embedding: Array.from({ length: 1536 }, (_, i) => Math.sin(i + index)),
+  })),
+  model: 'embed-v1',
+  usage: { prompt_tokens: 8, total_tokens: 8 },
+});
+for (const [label, text] of [
+  ['chat completion', completion],
+  ['embeddings, 4 x 1536', embeddings],
+] as const) {
   const bodies = Array.from({ length: 2_000 }, () => JSON.parse(text) as JsonObject);
   const vendor = bodies[0]!.model;
   measure(`JSON ${label} (${text.length} B): name spliced in`, bodies.length, () => {

@@ -15,24 +15,57 @@ const gw = await startGateway({
     vendors: [{ id: 'openai' }],
     providers: [{ id: 'sim', vendor: 'openai', type: 'simulator', region: 'us-east', models: [{ model: 'gpt-4o' }] }],
     models: [{ name: 'gpt-4o', vendor: 'openai' }],
-    policy: { rules: [{ id: 'no-cn-serving', effect: 'deny', reason: 'no serving from CN', when: { region_country: ['CN'] } }] },
-    pricing: { currency: 'USD', versions: [{ effective_from: '2026-01-01', vendor_costs: [{ deployment: 'sim', input: '2.50', output: '10.00' }], list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }] }] },
+    policy: {
+      rules: [{ id: 'no-cn-serving', effect: 'deny', reason: 'no serving from CN', when: { region_country: ['CN'] } }],
+    },
+    pricing: {
+      currency: 'USD',
+      versions: [
+        {
+          effective_from: '2026-01-01',
+          vendor_costs: [{ deployment: 'sim', input: '2.50', output: '10.00' }],
+          list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }],
+        },
+      ],
+    },
   }),
   port: 0,
   host: '127.0.0.1',
   adminToken: 'bench',
   logLevel: process.env.CONDUIT_LOG_LEVEL ?? 'info',
 });
-const admin = async (method: string, path: string, body: unknown) => (await gw.app.inject({ method: method as 'POST', url: `/admin/v1${path}`, headers: { authorization: 'Bearer bench' }, payload: body as object })).json() as Record<string, string>;
+const admin = async (method: string, path: string, body: unknown) =>
+  (
+    await gw.app.inject({
+      method: method as 'POST',
+      url: `/admin/v1${path}`,
+      headers: { authorization: 'Bearer bench' },
+      payload: body as object,
+    })
+  ).json() as Record<string, string>;
 const org = await admin('POST', '/orgs', { name: 'Bench Org', country: 'US', tier: 'strategic' });
 const { key } = await admin('POST', `/orgs/${org.id}/keys`, { name: 'bench' });
-await admin('PUT', `/orgs/${org.id}/limits`, { budget: { monthly: '100000000', hard: true }, requests_per_minute: 100_000_000, tokens_per_minute: 2_000_000_000, concurrent: 10_000 });
+await admin('PUT', `/orgs/${org.id}/limits`, {
+  budget: { monthly: '100000000', hard: true },
+  requests_per_minute: 100_000_000,
+  tokens_per_minute: 2_000_000_000,
+  concurrent: 10_000,
+});
 
 const messages = [{ role: 'user', content: 'Summarise the benefits of connection pooling in two sentences.' }];
-const bodies = { json: JSON.stringify({ model: 'gpt-4o', messages }), stream: JSON.stringify({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } }) };
+const bodies = {
+  json: JSON.stringify({ model: 'gpt-4o', messages }),
+  stream: JSON.stringify({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } }),
+};
 // The data plane is served by the HTTP server's own request listener (not Fastify's router): inject into that.
 const listener = gw.app.server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
-const send = (payload: string) => inject(listener, { method: 'POST', url: '/v1/chat/completions', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload });
+const send = (payload: string) =>
+  inject(listener, {
+    method: 'POST',
+    url: '/v1/chat/completions',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    payload,
+  });
 
 for (const [mode, payload] of Object.entries(bodies)) {
   for (let i = 0; i < 500; i++) await send(payload);
@@ -47,7 +80,9 @@ for (const [mode, payload] of Object.entries(bodies)) {
     rounds.push((c.user + c.system) / N);
   }
   rounds.sort((a, b) => a - b);
-  console.log(`${mode.padEnd(6)} ${rounds[2]!.toFixed(0)} µs CPU per request through the full pipeline (rounds: ${rounds.map((x) => x.toFixed(0)).join(' ')})`);
+  console.log(
+    `${mode.padEnd(6)} ${rounds[2]!.toFixed(0)} µs CPU per request through the full pipeline (rounds: ${rounds.map((x) => x.toFixed(0)).join(' ')})`,
+  );
 }
 await gw.close();
 process.exit(0);

@@ -18,7 +18,12 @@ export async function freePort(): Promise<number> {
  * load generator never reads a server's output: piping it through this process (a gateway writes an access
  * line per request) would spend the load generator's CPU on the target's logging.
  */
-export async function startProcess(args: string[], env: Record<string, string>, ready: RegExp, logFile: string): Promise<ChildProcess> {
+export async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  logFile: string,
+): Promise<ChildProcess> {
   const fd = openSync(logFile, 'w');
   const child = spawn('node', args, { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
   closeSync(fd);

@@ -23,21 +23,59 @@ const children: ChildProcess[] = [];
 const stopAll = () => children.forEach((c) => c.kill('SIGKILL'));
 process.on('exit', stopAll);
 
-const [simPort, basePort, floorPort, relayPort, gwPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+const [simPort, basePort, floorPort, relayPort, gwPort] = [
+  await freePort(),
+  await freePort(),
+  await freePort(),
+  await freePort(),
+  await freePort(),
+];
 const sim = `http://127.0.0.1:${simPort}`;
 const dir = mkdtempSync(join(tmpdir(), 'conduit-bench-'));
-console.log(`Logs in ${dir}. Starting simulator :${simPort}, baseline proxy :${basePort}, Conduit :${gwPort} (${warmup}s warm-up, then ${rounds} rounds of ${seconds}s each)`);
-const simulator = await startProcess(['bin/conduit.mjs', 'simulator', '--port', String(simPort)], {}, /listening/, join(dir, 'simulator.log'));
-const baseline = await startProcess(['--import', 'tsx', 'bench/baseline-proxy.ts', sim, String(basePort)], {}, /baseline proxy/, join(dir, 'baseline.log'));
+console.log(
+  `Logs in ${dir}. Starting simulator :${simPort}, baseline proxy :${basePort}, Conduit :${gwPort} (${warmup}s warm-up, then ${rounds} rounds of ${seconds}s each)`,
+);
+const simulator = await startProcess(
+  ['bin/conduit.mjs', 'simulator', '--port', String(simPort)],
+  {},
+  /listening/,
+  join(dir, 'simulator.log'),
+);
+const baseline = await startProcess(
+  ['--import', 'tsx', 'bench/baseline-proxy.ts', sim, String(basePort)],
+  {},
+  /baseline proxy/,
+  join(dir, 'baseline.log'),
+);
 // A reference, not a bar: the least a gateway that signs every reply (#7) can cost here.
-const floor = await startProcess(['--import', 'tsx', 'bench/signing-floor-proxy.ts', sim, String(floorPort)], {}, /signing floor proxy/, join(dir, 'floor.log'));
+const floor = await startProcess(
+  ['--import', 'tsx', 'bench/signing-floor-proxy.ts', sim, String(floorPort)],
+  {},
+  /signing floor proxy/,
+  join(dir, 'floor.log'),
+);
 // A reference for the c=1 bar: the hop alone, with no HTTP work.
-const relay = await startProcess(['--import', 'tsx', 'bench/tcp-relay.ts', sim, String(relayPort)], {}, /tcp relay/, join(dir, 'relay.log'));
+const relay = await startProcess(
+  ['--import', 'tsx', 'bench/tcp-relay.ts', sim, String(relayPort)],
+  {},
+  /tcp relay/,
+  join(dir, 'relay.log'),
+);
 children.push(simulator, baseline, floor, relay);
 // BENCH_PROFILE=1 writes a CPU profile of the gateway to the log folder; BENCH_ONLY=json,64 limits the runs.
-const profile = [...(process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${dir}`] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])];
+const profile = [
+  ...(process.env.BENCH_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${dir}`] : []),
+  ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+];
 const only = process.env.BENCH_ONLY?.split(',') ?? [];
-const gateway = await startGateway({ root: '.', port: gwPort, dir, sim, nodeFlags: profile, log: join(dir, 'conduit.log') });
+const gateway = await startGateway({
+  root: '.',
+  port: gwPort,
+  dir,
+  sim,
+  nodeFlags: profile,
+  log: join(dir, 'conduit.log'),
+});
 const conduit = gateway.process;
 children.push(conduit);
 const targets = {
@@ -45,7 +83,11 @@ const targets = {
   baseline: { url: `http://127.0.0.1:${basePort}/v1/chat/completions`, headers: {}, pid: baseline.pid! },
   floor: { url: `http://127.0.0.1:${floorPort}/v1/chat/completions`, headers: {}, pid: floor.pid! },
   relay: { url: `http://127.0.0.1:${relayPort}/v1/chat/completions`, headers: {}, pid: relay.pid! },
-  conduit: { url: `${gateway.url}/v1/chat/completions`, headers: { authorization: `Bearer ${gateway.key}` }, pid: conduit.pid! },
+  conduit: {
+    url: `${gateway.url}/v1/chat/completions`,
+    headers: { authorization: `Bearer ${gateway.key}` },
+    pid: conduit.pid!,
+  },
 };
 
 type Row = { target: string; mode: string; c: number; cpuPerRequest: number; roundRps: number[] } & LoadResult;
@@ -57,7 +99,9 @@ for (const mode of ['json', 'stream'] as const) {
     const cFilter: string[] = only.filter((o) => o === '1' || o === '64');
     if ((modeFilter.length && !modeFilter.includes(mode)) || (cFilter.length && !cFilter.includes(String(c)))) continue;
     // The relay is a latency reference: at c=64 it would only make the run longer.
-    const active = Object.entries(targets).filter(([target]) => (!process.env.BENCH_PROFILE || target === 'conduit') && (target !== 'relay' || c === 1));
+    const active = Object.entries(targets).filter(
+      ([target]) => (!process.env.BENCH_PROFILE || target === 'conduit') && (target !== 'relay' || c === 1),
+    );
     // Warm up connections and JIT, then measure in rounds that take turns, so a noisy stretch of the
     // machine's time falls on every target alike; each figure is the median of its rounds.
     for (const [, t] of active) await load({ ...t, body: benchBodies[mode], connections: c, seconds: warmup });
@@ -71,7 +115,9 @@ for (const mode of ['json', 'stream'] as const) {
     }
     for (const [target, rs] of runs) {
       const row: Row = {
-        target, mode, c,
+        target,
+        mode,
+        c,
         rps: median(rs.map((r) => r.rps)),
         p50: median(rs.map((r) => r.p50)),
         p99: median(rs.map((r) => r.p99)),
@@ -83,7 +129,9 @@ for (const mode of ['json', 'stream'] as const) {
       };
       rows.push(row);
       const spread = rs.map((r) => r.rps.toFixed(0)).join('/');
-      console.log(`${mode.padEnd(6)} c=${String(c).padEnd(3)} ${target.padEnd(9)} ${row.rps.toFixed(0).padStart(7)} req/s (rounds ${spread})  p50 ${row.p50.toFixed(3)} ms  p99 ${row.p99.toFixed(3)} ms  CPU ${(row.cpuPerRequest * 1000).toFixed(0).padStart(4)} µs/req  errors ${row.errors + row.non2xx}`);
+      console.log(
+        `${mode.padEnd(6)} c=${String(c).padEnd(3)} ${target.padEnd(9)} ${row.rps.toFixed(0).padStart(7)} req/s (rounds ${spread})  p50 ${row.p50.toFixed(3)} ms  p99 ${row.p99.toFixed(3)} ms  CPU ${(row.cpuPerRequest * 1000).toFixed(0).padStart(4)} µs/req  errors ${row.errors + row.non2xx}`,
+      );
     }
   }
 }
@@ -95,7 +143,8 @@ if (process.env.BENCH_PROFILE) {
 }
 // The bars of issue 21, against the bare proxy (node:http + undici, the same vetted parts) in the same run.
 const BARS = { json: { throughput: 0.6, goal: 0.8 }, stream: { throughput: 0.5, goal: 0.8 } };
-const find = (target: string, mode: string, c: number) => rows.find((r) => r.target === target && r.mode === mode && r.c === c);
+const find = (target: string, mode: string, c: number) =>
+  rows.find((r) => r.target === target && r.mode === mode && r.c === c);
 console.log('\nConduit vs baseline');
 for (const mode of ['json', 'stream']) {
   if (!find('baseline', mode, 64) || !find('baseline', mode, 1)) continue;
@@ -111,16 +160,22 @@ for (const mode of ['json', 'stream']) {
   const baseAdded = find('baseline', mode, 1)!.p50 - find('simulator', mode, 1)!.p50;
   const cpuOver = (find('conduit', mode, 64)!.cpuPerRequest - find('baseline', mode, 64)!.cpuPerRequest) * 1000;
   const bar = BARS[mode as keyof typeof BARS];
-  console.log(`${mode.padEnd(6)} throughput c=64: ${tput.toFixed(2)}x baseline (bar >= ${bar.throughput}, goal ${bar.goal}; rounds ${ratios.map((r) => r.toFixed(2)).join('/')})`);
+  console.log(
+    `${mode.padEnd(6)} throughput c=64: ${tput.toFixed(2)}x baseline (bar >= ${bar.throughput}, goal ${bar.goal}; rounds ${ratios.map((r) => r.toFixed(2)).join('/')})`,
+  );
   console.log(`${''.padEnd(6)} CPU c=64: ${cpuOver.toFixed(0)} µs/req over the bare proxy (bar <= 100)`);
   console.log(
     `${''.padEnd(6)} added p50 c=1: ${added.toFixed(3)} ms over the simulator, ${(added - baseAdded).toFixed(3)} ms over what the bare proxy adds (${baseAdded.toFixed(3)} ms; bar <= 0.25, goal 0.1)`,
   );
   const floorTput = median(pairedRatios('floor'));
   const floorAdded = find('floor', mode, 1)!.p50 - find('simulator', mode, 1)!.p50;
-  console.log(`${''.padEnd(6)} reference, a bare proxy that signs every reply (Ed25519): ${floorTput.toFixed(2)}x baseline, adds ${floorAdded.toFixed(3)} ms at c=1`);
+  console.log(
+    `${''.padEnd(6)} reference, a bare proxy that signs every reply (Ed25519): ${floorTput.toFixed(2)}x baseline, adds ${floorAdded.toFixed(3)} ms at c=1`,
+  );
   const relayAdded = find('relay', mode, 1)!.p50 - find('simulator', mode, 1)!.p50;
-  console.log(`${''.padEnd(6)} reference, a TCP relay that knows no HTTP (the extra hop alone): adds ${relayAdded.toFixed(3)} ms at c=1`);
+  console.log(
+    `${''.padEnd(6)} reference, a TCP relay that knows no HTTP (the extra hop alone): adds ${relayAdded.toFixed(3)} ms at c=1`,
+  );
 }
 stopAll();
 process.exit(0);

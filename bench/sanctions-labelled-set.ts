@@ -23,7 +23,23 @@ export interface LabelledSet {
 const ONSETS = 'b d f g h k l m n p r s t v z sh ch tr st br gr kr dr'.split(' ');
 const VOWELS = 'a e i o u'.split(' ');
 const CODAS = ['', '', 'n', 'r', 'l', 'k', 's', 'm'];
-const ENTITY_KINDS = ['Trading', 'Shipping', 'Airlines', 'Industries', 'Holdings', 'Petroleum', 'Electronics', 'Bank', 'Logistics', 'Systems', 'Metals', 'Chemicals', 'Engineering', 'Investments', 'Services'];
+const ENTITY_KINDS = [
+  'Trading',
+  'Shipping',
+  'Airlines',
+  'Industries',
+  'Holdings',
+  'Petroleum',
+  'Electronics',
+  'Bank',
+  'Logistics',
+  'Systems',
+  'Metals',
+  'Chemicals',
+  'Engineering',
+  'Investments',
+  'Services',
+];
 const LEGAL = ['LLC', 'Co. Ltd', 'GmbH', 'JSC', 'S.A.', 'Ltd', 'FZE', ''];
 const PATRONYMIC = ['ovich', 'evich', 'ovna', 'evna'];
 const SURNAME_ENDINGS = ['ov', 'ev', 'in', 'enko', 'ski', 'ian', 'i', ''];
@@ -34,13 +50,25 @@ export function labelledSet(opts: { seed: number; entries: number; listed: numbe
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const chance = (p: number) => random() < p;
   const syllable = () => pick(ONSETS) + pick(VOWELS) + pick(CODAS);
-  const word = (min = 2, max = 3) => Array.from({ length: min + Math.floor(random() * (max - min + 1)) }, syllable).join('');
+  const word = (min = 2, max = 3) =>
+    Array.from({ length: min + Math.floor(random() * (max - min + 1)) }, syllable).join('');
   // Given names come from a pool (as in life, many people share them); surnames and company words are rarer.
   const givenNames = Array.from({ length: 400 }, () => word(2, 2));
 
-  interface Person { kind: 'person'; surname: string; given: string; middle: string }
+  interface Person {
+    kind: 'person';
+    surname: string;
+    given: string;
+    middle: string;
+  }
   /** `cut`: where the first word is a compound of two (AERO|CARIBBEAN), if it is. */
-  interface Entity { kind: 'entity'; words: string[]; type: string; legal: string; cut?: number }
+  interface Entity {
+    kind: 'entity';
+    words: string[];
+    type: string;
+    legal: string;
+    cut?: number;
+  }
   const person = (): Person => {
     const given = pick(givenNames);
     const middle = chance(0.7) ? pick(givenNames) + pick(PATRONYMIC) : pick(givenNames);
@@ -50,12 +78,25 @@ export function labelledSet(opts: { seed: number; entries: number; listed: numbe
     // A third of the names have a compound first word, the way AEROCARIBBEAN is AERO + CARIBBEAN.
     if (chance(0.33)) {
       const head = word(2, 2);
-      return { kind: 'entity', words: chance(0.5) ? [head + word(2, 3)] : [head + word(2, 3), word()], type: pick(ENTITY_KINDS), legal: pick(LEGAL), cut: head.length };
+      return {
+        kind: 'entity',
+        words: chance(0.5) ? [head + word(2, 3)] : [head + word(2, 3), word()],
+        type: pick(ENTITY_KINDS),
+        legal: pick(LEGAL),
+        cut: head.length,
+      };
     }
-    return { kind: 'entity', words: chance(0.5) ? [word()] : [word(), word()], type: pick(ENTITY_KINDS), legal: pick(LEGAL) };
+    return {
+      kind: 'entity',
+      words: chance(0.5) ? [word()] : [word(), word()],
+      type: pick(ENTITY_KINDS),
+      legal: pick(LEGAL),
+    };
   };
   const listedName = (n: Person | Entity) =>
-    n.kind === 'person' ? `${n.surname.toUpperCase()}, ${capital(n.given)} ${capital(n.middle)}` : `${[...n.words, n.type].join(' ').toUpperCase()} ${n.legal.toUpperCase()}`.trim();
+    n.kind === 'person'
+      ? `${n.surname.toUpperCase()}, ${capital(n.given)} ${capital(n.middle)}`
+      : `${[...n.words, n.type].join(' ').toUpperCase()} ${n.legal.toUpperCase()}`.trim();
 
   const names: Array<Person | Entity> = [];
   const entries: ListEntry[] = [];
@@ -64,7 +105,14 @@ export function labelledSet(opts: { seed: number; entries: number; listed: numbe
     const n = chance(0.4) ? person() : entity();
     names.push(n);
     listedKeys.add(key(n));
-    entries.push({ id: `LAB:${i}`, source: 'labelled', name: listedName(n), aliases: [], type: n.kind === 'person' ? 'individual' : 'entity', programs: 'SYN' });
+    entries.push({
+      id: `LAB:${i}`,
+      source: 'labelled',
+      name: listedName(n),
+      aliases: [],
+      type: n.kind === 'person' ? 'individual' : 'entity',
+      programs: 'SYN',
+    });
   }
 
   // Spelling variants of one word.
@@ -82,11 +130,27 @@ export function labelledSet(opts: { seed: number; entries: number; listed: numbe
     return chance(0.5) ? w.slice(0, i) + pick(VOWELS) + w.slice(i + 1) : w.slice(0, i) + w.slice(i + 1);
   };
   const translit = (w: string) => {
-    const swaps: Array<[RegExp, string]> = [[/v/, 'w'], [/ks/, 'x'], [/i$/, 'y'], [/f/, 'ph'], [/k/, 'kh'], [/ch/, 'tch'], [/sh/, 'ch'], [/ov$/, 'off'], [/e/, 'ye']];
+    const swaps: Array<[RegExp, string]> = [
+      [/v/, 'w'],
+      [/ks/, 'x'],
+      [/i$/, 'y'],
+      [/f/, 'ph'],
+      [/k/, 'kh'],
+      [/ch/, 'tch'],
+      [/sh/, 'ch'],
+      [/ov$/, 'off'],
+      [/e/, 'ye'],
+    ];
     for (const [from, to] of swaps.sort(() => random() - 0.5)) if (from.test(w)) return w.replace(from, to);
     return typo(w);
   };
-  const title = (s: string) => (chance(0.5) ? s.split(' ').map((w) => (/^[a-z]/.test(w) ? capital(w) : w)).join(' ') : s.toUpperCase());
+  const title = (s: string) =>
+    chance(0.5)
+      ? s
+          .split(' ')
+          .map((w) => (/^[a-z]/.test(w) ? capital(w) : w))
+          .join(' ')
+      : s.toUpperCase();
 
   const personVariants: Record<string, (p: Person) => string> = {
     no_middle: (p) => `${p.given} ${p.surname}`,
@@ -97,7 +161,10 @@ export function labelledSet(opts: { seed: number; entries: number; listed: numbe
     typo: (p) => `${p.given} ${p.middle} ${typo(p.surname)}`,
   };
   // Joined words (for names of two words) or a compound split (for names that have one).
-  const rejoin = (e: Entity) => (e.cut !== undefined ? [e.words[0]!.slice(0, e.cut), e.words[0]!.slice(e.cut), ...e.words.slice(1)] : [e.words.join('')]);
+  const rejoin = (e: Entity) =>
+    e.cut !== undefined
+      ? [e.words[0]!.slice(0, e.cut), e.words[0]!.slice(e.cut), ...e.words.slice(1)]
+      : [e.words.join('')];
   const entityVariants: Record<string, (e: Entity) => string> = {
     joined_or_split: (e) => [...rejoin(e), e.type].join(' ') + (chance(0.5) ? ` ${pick(LEGAL)}` : ''),
     doubled_letter: (e) => [...e.words.map((w, i) => (i === 0 ? doubled(w) : w)), e.type, e.legal].join(' '),
@@ -117,7 +184,13 @@ export function labelledSet(opts: { seed: number; entries: number; listed: numbe
     const at = Math.floor(random() * names.length);
     const n = names[at]!;
     const variants = n.kind === 'person' ? personVariants : entityVariants;
-    const kinds = Object.keys(variants).filter((v) => n.kind === 'person' || (n.cut !== undefined || n.words.length > 1) || (v !== 'joined_or_split' && v !== 'combined'));
+    const kinds = Object.keys(variants).filter(
+      (v) =>
+        n.kind === 'person' ||
+        n.cut !== undefined ||
+        n.words.length > 1 ||
+        (v !== 'joined_or_split' && v !== 'combined'),
+    );
     const variant = pick(kinds);
     const name = title((variants[variant] as (x: Person | Entity) => string)(n).replace(/\s+/g, ' ').trim());
     queries.push({ name, label: 'listed', entry_id: entries[at]!.id, variant: `${n.kind}:${variant}` });
@@ -141,13 +214,22 @@ export function labelledSet(opts: { seed: number; entries: number; listed: numbe
       variant = `${n.kind}:decoy`;
     }
     if (listedKeys.has(key(n))) continue;
-    const name = n.kind === 'person' ? (chance(0.5) ? `${n.given} ${n.surname}` : `${n.given} ${n.middle} ${n.surname}`) : [...n.words, n.type, n.legal].join(' ');
+    const name =
+      n.kind === 'person'
+        ? chance(0.5)
+          ? `${n.given} ${n.surname}`
+          : `${n.given} ${n.middle} ${n.surname}`
+        : [...n.words, n.type, n.legal].join(' ');
     queries.push({ name: title(name.trim()), label: 'unrelated', variant });
   }
   return { entries, queries };
 }
 
-function key(n: { kind: 'person'; surname: string; given: string; middle: string } | { kind: 'entity'; words: string[]; type: string }): string {
+function key(
+  n:
+    | { kind: 'person'; surname: string; given: string; middle: string }
+    | { kind: 'entity'; words: string[]; type: string },
+): string {
   return n.kind === 'person' ? `p:${n.surname}:${n.given}` : `e:${n.words.join('')}:${n.type}`;
 }
 
@@ -164,7 +246,11 @@ export interface LabelledScore {
 }
 
 /** Scores a screening function (name → hits, each with its entry id and score) on a labelled set. */
-export function score(set: LabelledSet, hitsOf: (name: string) => Array<{ entry_id: string; score: number }>, thresholds: number[]): LabelledScore[] {
+export function score(
+  set: LabelledSet,
+  hitsOf: (name: string) => Array<{ entry_id: string; score: number }>,
+  thresholds: number[],
+): LabelledScore[] {
   const results = set.queries.map((q) => ({ q, hits: hitsOf(q.name) }));
   return thresholds.map((threshold) => {
     let truePositives = 0;
@@ -190,6 +276,13 @@ export function score(set: LabelledSet, hitsOf: (name: string) => Array<{ entry_
       if (set.queries.find((q) => q.variant === variant)!.label === 'listed') recallByVariant[variant] = v.ok / v.n;
       else falsePositivesByVariant[variant] = (v.n - v.ok) / v.n;
     }
-    return { threshold, recall: truePositives / listed, precision: flagged === 0 ? 1 : truePositives / flagged, falsePositiveRate: unrelatedFlagged / unrelated, recallByVariant, falsePositivesByVariant };
+    return {
+      threshold,
+      recall: truePositives / listed,
+      precision: flagged === 0 ? 1 : truePositives / flagged,
+      falsePositiveRate: unrelatedFlagged / unrelated,
+      recallByVariant,
+      falsePositivesByVariant,
+    };
   });
 }

@@ -11,11 +11,17 @@ const t0 = performance.now();
 const results = score(set, (name) => screener.screen(name, 0.7), [0.8, 0.85, 0.9]);
 const seconds = (performance.now() - t0) / 1000;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-console.log(`seed ${seed}: ${set.entries.length} listed names, ${set.queries.length} queries screened in ${seconds.toFixed(1)} s`);
+console.log(
+  `seed ${seed}: ${set.entries.length} listed names, ${set.queries.length} queries screened in ${seconds.toFixed(1)} s`,
+);
 for (const r of results) {
-  console.log(`threshold ${r.threshold}: recall ${pct(r.recall)}, precision ${pct(r.precision)}, unrelated names flagged ${pct(r.falsePositiveRate)}`);
+  console.log(
+    `threshold ${r.threshold}: recall ${pct(r.recall)}, precision ${pct(r.precision)}, unrelated names flagged ${pct(r.falsePositiveRate)}`,
+  );
 }
 const at = results.find((r) => r.threshold === 0.85)!;
 console.log('at 0.85 (the default vetting.sanctions_threshold), by variant:');
-for (const [variant, recall] of Object.entries(at.recallByVariant)) console.log(`  listed    ${variant.padEnd(32)} found   ${pct(recall)}`);
-for (const [variant, rate] of Object.entries(at.falsePositivesByVariant)) console.log(`  unrelated ${variant.padEnd(32)} flagged ${pct(rate)}`);
+for (const [variant, recall] of Object.entries(at.recallByVariant))
+  console.log(`  listed    ${variant.padEnd(32)} found   ${pct(recall)}`);
+for (const [variant, rate] of Object.entries(at.falsePositivesByVariant))
+  console.log(`  unrelated ${variant.padEnd(32)} flagged ${pct(rate)}`);

@@ -10,7 +10,8 @@ const [upstream, portArg] = process.argv.slice(2);
 const pool = new Pool(upstream!, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
 const { privateKey } = generateKeyPairSync('ed25519');
 
-const signature = (content: string) => sign(null, createHash('sha256').update(content).digest(), privateKey).toString('base64url');
+const signature = (content: string) =>
+  sign(null, createHash('sha256').update(content).digest(), privateKey).toString('base64url');
 
 const server = createServer((req, res) => {
   const body: Buffer[] = [];
@@ -40,7 +41,10 @@ const server = createServer((req, res) => {
         res.end();
       },
     };
-    pool.dispatch({ method: 'POST', path: req.url!, headers: { 'content-type': 'application/json' }, body: text }, handler);
+    pool.dispatch(
+      { method: 'POST', path: req.url!, headers: { 'content-type': 'application/json' }, body: text },
+      handler,
+    );
   });
 });
 server.keepAliveTimeout = 65_000;

@@ -10,7 +10,10 @@ const { hostname, port } = new URL(upstream!);
 net
   .createServer((client) => {
     const server = net.connect(Number(port), hostname);
-    for (const [from, to] of [[client, server], [server, client]] as const) {
+    for (const [from, to] of [
+      [client, server],
+      [server, client],
+    ] as const) {
       from.setNoDelay(true);
       from.on('data', (chunk) => to.write(chunk));
       from.on('close', () => to.destroy());

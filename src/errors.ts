@@ -1,7 +1,14 @@
 // One error type for everything that reaches a client; src/server/errors.ts turns it into the wire format.
 import { z } from 'zod';
 
-export const errorTypes = ['invalid_request_error', 'authentication_error', 'permission_error', 'not_found_error', 'rate_limit_error', 'api_error'] as const;
+export const errorTypes = [
+  'invalid_request_error',
+  'authentication_error',
+  'permission_error',
+  'not_found_error',
+  'rate_limit_error',
+  'api_error',
+] as const;
 export type ErrorType = (typeof errorTypes)[number];
 
 /** One problem with the input: the field it concerns (null for the input as a whole) and what is wrong. */
@@ -68,11 +75,14 @@ export const invalidRequest = (message: string, param: string | null = null, cod
   new GatewayError(400, code, message, { param });
 
 /** A body that is not JSON; `detail` is the parser's own message. */
-export const invalidJson = (detail: string) => new GatewayError(400, 'invalid_json', `We could not parse the JSON body of your request: ${detail}`);
+export const invalidJson = (detail: string) =>
+  new GatewayError(400, 'invalid_json', `We could not parse the JSON body of your request: ${detail}`);
 
-export const requestTooLarge = (limitBytes: number | string) => new GatewayError(413, 'request_too_large', `The request body is larger than the ${limitBytes} byte limit.`);
+export const requestTooLarge = (limitBytes: number | string) =>
+  new GatewayError(413, 'request_too_large', `The request body is larger than the ${limitBytes} byte limit.`);
 
-export const internalError = () => new GatewayError(500, 'internal_error', 'The server had an error while processing your request.');
+export const internalError = () =>
+  new GatewayError(500, 'internal_error', 'The server had an error while processing your request.');
 
 export const notFound = (message: string, code = 'not_found', param: string | null = null) =>
   new GatewayError(404, code, message, { param });

@@ -12,7 +12,12 @@ import { unauthorized } from './errors.ts';
 import { authenticate } from './pipeline/authenticate.ts';
 import { authorize } from './pipeline/authorize.ts';
 import { compose } from './pipeline/compose.ts';
-import { keepConversation, recallConversation, saveConversation, STORED_RESPONSE_DAYS } from './pipeline/conversation.ts';
+import {
+  keepConversation,
+  recallConversation,
+  saveConversation,
+  STORED_RESPONSE_DAYS,
+} from './pipeline/conversation.ts';
 import { disposeDeadline, forward } from './pipeline/forward.ts';
 import { parse } from './pipeline/parse.ts';
 import { resolveModel } from './pipeline/resolve-model.ts';
@@ -107,7 +112,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const keyRing = kek.keyRing;
   let logAuditError = (err: unknown) => console.error(err);
-  const audit = new AuditLog(store.audit, auditCheckpoints(config, options.configFile ?? 'config', options.dataDir, keyRing, (err) => logAuditError(err)));
+  const audit = new AuditLog(
+    store.audit,
+    auditCheckpoints(config, options.configFile ?? 'config', options.dataDir, keyRing, (err) => logAuditError(err)),
+  );
   const policy = new PolicyService(config.policy, store.policy, audit, catalogue);
   await policy.init();
   const sanctions = new SanctionsBook(store.vetting);
@@ -116,12 +124,27 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const pricing = new PricingService(config.pricing, store.priceBooks, audit, coverageOf(config));
   await pricing.init();
   const invoicing = new InvoicingService(store.ledger, store.billing, pricing, config.invoicing, audit);
-  const registry = new FingerprintRegistry(store.fingerprints, (err) => app.log.error({ err }, 'fingerprint registration failed'));
-  const provenance = new ProvenanceService(keyRing, registry, config.provenance.verify_max_bytes, keyRing.oldestPrivatePem, config.provenance.disclosure_default);
+  const registry = new FingerprintRegistry(store.fingerprints, (err) =>
+    app.log.error({ err }, 'fingerprint registration failed'),
+  );
+  const provenance = new ProvenanceService(
+    keyRing,
+    registry,
+    config.provenance.verify_max_bytes,
+    keyRing.oldestPrivatePem,
+    config.provenance.disclosure_default,
+  );
   const rateLimits = new RateLimits();
   const endUserOf = (orgId: string) => provenance.customerPseudonym(orgId);
   // Profiles and alerts are stored; client addresses only as keyed hashes (keyed like customer pseudonyms).
-  const abuse = new AbuseMonitor(config.abuse, tenancy, vetting, audit, (err) => app.log.error({ err }, 'abuse monitor failed'), { store: store.abuse, pseudonyms: new Pseudonyms(keyRing.oldestPrivatePem) });
+  const abuse = new AbuseMonitor(
+    config.abuse,
+    tenancy,
+    vetting,
+    audit,
+    (err) => app.log.error({ err }, 'abuse monitor failed'),
+    { store: store.abuse, pseudonyms: new Pseudonyms(keyRing.oldestPrivatePem) },
+  );
   const retention = setInterval(() => {
     const before = new Date(Date.now() - config.provenance.retention_days * 86_400_000).toISOString();
     void store.fingerprints.purge(before).catch((err) => app.log.error({ err }, 'fingerprint retention purge failed'));
@@ -200,7 +223,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     pricing,
     ledger: store.ledger,
     invoicing,
-    provenanceDeps: { provenance, tenancy, limits: rateLimits, verifyPerMinute: config.provenance.verify_per_minute, adminToken, audit },
+    provenanceDeps: {
+      provenance,
+      tenancy,
+      limits: rateLimits,
+      verifyPerMinute: config.provenance.verify_per_minute,
+      adminToken,
+      audit,
+    },
     abuse,
     endUserOf,
     adminToken,
@@ -216,10 +246,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   logAuditError = (err) => app.log.error({ err }, 'audit checkpoint failed');
   const auditReport = await audit.start();
   await abuse.start();
-  const auditProblem = auditReport.ok ? undefined : `Audit log BROKEN: ${auditReport.problem!.message} (GET /admin/v1/audit/verify)`;
+  const auditProblem = auditReport.ok
+    ? undefined
+    : `Audit log BROKEN: ${auditReport.problem!.message} (GET /admin/v1/audit/verify)`;
   if (auditProblem) app.log.error(auditProblem);
   if (kek.warning) app.log.warn(kek.warning);
-  const unscreened = sanctions.loaded ? undefined : 'No sanctions list loaded: self-service applications wait in review until one is (conduit sanctions load, POST /admin/v1/sanctions/lists)';
+  const unscreened = sanctions.loaded
+    ? undefined
+    : 'No sanctions list loaded: self-service applications wait in review until one is (conduit sanctions load, POST /admin/v1/sanctions/lists)';
   if (unscreened) app.log.warn(unscreened);
   const demoKey = config.demo.seed ? await seedDemo(tenancy, options.dataDir) : undefined;
   await app.listen({ port: options.port ?? config.server.port, host: options.host ?? config.server.host });
@@ -228,8 +262,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   if (options.announce) {
-    options.announce(`Conduit listening on ${url} (data: ${options.dataDir}; upstream: ${options.configFile ? options.configFile : 'built-in SIMULATOR, demo catalogue'})`);
-    if (!options.adminToken && !process.env.CONDUIT_ADMIN_TOKEN) options.announce(`Admin token (generated): ${adminToken}`);
+    options.announce(
+      `Conduit listening on ${url} (data: ${options.dataDir}; upstream: ${options.configFile ? options.configFile : 'built-in SIMULATOR, demo catalogue'})`,
+    );
+    if (!options.adminToken && !process.env.CONDUIT_ADMIN_TOKEN)
+      options.announce(`Admin token (generated): ${adminToken}`);
     if (demoKey) options.announce(`Demo organisation API key: ${demoKey}`);
     for (const line of unpriced) options.announce(line);
     if (auditProblem) options.announce(auditProblem);
@@ -271,23 +308,44 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 }
 
 /** Signed checkpoints of the audit chain's head: DATA/audit-checkpoints.jsonl (or audit.checkpoint_file), and audit.checkpoint_url. */
-function auditCheckpoints(config: ConduitConfig, source: string, dataDir: string, keyRing: KeyRing, onError: (err: unknown) => void): AuditCheckpoints | undefined {
+function auditCheckpoints(
+  config: ConduitConfig,
+  source: string,
+  dataDir: string,
+  keyRing: KeyRing,
+  onError: (err: unknown) => void,
+): AuditCheckpoints | undefined {
   const { checkpoint_file, checkpoint_url, checkpoint_url_token_env, checkpoint_delay_ms } = config.audit;
   const path = checkpoint_file ?? (dataDir === ':memory:' ? undefined : join(dataDir, 'audit-checkpoints.jsonl'));
   let file: CheckpointFile | undefined;
   try {
     file = path ? new CheckpointFile(path) : undefined;
   } catch (err) {
-    throw new ConfigError(source, [`audit.checkpoint_file: cannot create the folder of ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+    throw new ConfigError(source, [
+      `audit.checkpoint_file: cannot create the folder of ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    ]);
   }
-  const sinks = checkpoint_url ? [new HttpCheckpointSink(checkpoint_url, checkpoint_url_token_env ? process.env[checkpoint_url_token_env] : undefined)] : [];
+  const sinks = checkpoint_url
+    ? [
+        new HttpCheckpointSink(
+          checkpoint_url,
+          checkpoint_url_token_env ? process.env[checkpoint_url_token_env] : undefined,
+        ),
+      ]
+    : [];
   if (!file && sinks.length === 0) return undefined;
-  const keys = { signingKey: () => ({ kid: keyRing.active.record.kid, privateKey: keyRing.active.privateKey }), publicJwk: (kid: string) => keyRing.publicJwk(kid) };
+  const keys = {
+    signingKey: () => ({ kid: keyRing.active.record.kid, privateKey: keyRing.active.privateKey }),
+    publicJwk: (kid: string) => keyRing.publicJwk(kid),
+  };
   return new AuditCheckpoints(keys, file, sinks, checkpoint_delay_ms, onError);
 }
 
 /** The key ring, opened with the key-encryption key; a KEK that is malformed or does not open the keys stops the start. */
-async function sealingKey(dataDir: string, open: (encryption: KeyEncryption) => Promise<KeyRing>): Promise<{ keyRing: KeyRing; warning?: string }> {
+async function sealingKey(
+  dataDir: string,
+  open: (encryption: KeyEncryption) => Promise<KeyRing>,
+): Promise<{ keyRing: KeyRing; warning?: string }> {
   try {
     const { encryption, warning } = loadKeyEncryptionKey(dataDir);
     return { keyRing: await open(encryption), warning };

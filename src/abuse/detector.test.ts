@@ -13,14 +13,28 @@ const trafficKit = findTrafficKit();
 
 function generate(seed: number): string {
   const dir = tempDir(`conduit-traffic-${seed}-`);
-  execFileSync('node', [join(trafficKit, 'gen.mjs'), '--profile', join(trafficKit, 'dev-profile.json'), '--seed', String(seed), '--out', dir], { stdio: 'ignore' });
+  execFileSync(
+    'node',
+    [
+      join(trafficKit, 'gen.mjs'),
+      '--profile',
+      join(trafficKit, 'dev-profile.json'),
+      '--seed',
+      String(seed),
+      '--out',
+      dir,
+    ],
+    { stdio: 'ignore' },
+  );
   return dir;
 }
 
 function score(dir: string, verdicts: string): { recall: number; fpr: number; medianHours: number } {
   let out: string;
   try {
-    out = execFileSync('node', [join(trafficKit, 'score.mjs'), '--dir', dir, '--verdicts', verdicts], { encoding: 'utf8' });
+    out = execFileSync('node', [join(trafficKit, 'score.mjs'), '--dir', dir, '--verdicts', verdicts], {
+      encoding: 'utf8',
+    });
   } catch (err) {
     out = (err as { stdout: string }).stdout;
   }
@@ -34,7 +48,11 @@ describe.skipIf(!existsSync(join(trafficKit, 'gen.mjs')))('distillation detector
     it(`seed ${seed}: recall >= 0.95, false-positive rate <= 0.02, median time to flag < 6 h`, async () => {
       const dir = generate(seed);
       const out = join(dir, 'verdicts.jsonl');
-      const result = await analyzeTraffic({ trafficPath: join(dir, 'traffic.jsonl'), orgsPath: join(dir, 'orgs.jsonl'), outPath: out });
+      const result = await analyzeTraffic({
+        trafficPath: join(dir, 'traffic.jsonl'),
+        orgsPath: join(dir, 'orgs.jsonl'),
+        outPath: out,
+      });
       expect(result.badLines).toEqual([]);
       const s = score(dir, out);
       expect(s.recall).toBeGreaterThanOrEqual(0.95);
@@ -51,7 +69,10 @@ describe('offline analysis input', () => {
   it('reports bad lines by number and carries on', async () => {
     const dir = tempDir();
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(dir, 't.jsonl'), '{"ts":"2026-03-02T00:00:00Z","org":"a","key":"k","ip":"1","request":{"model":"m","messages":[]},"response":{}}\nnot json\n{"org":"b"}\n');
+    writeFileSync(
+      join(dir, 't.jsonl'),
+      '{"ts":"2026-03-02T00:00:00Z","org":"a","key":"k","ip":"1","request":{"model":"m","messages":[]},"response":{}}\nnot json\n{"org":"b"}\n',
+    );
     const r = await analyzeTraffic({ trafficPath: join(dir, 't.jsonl'), outPath: join(dir, 'v.jsonl') });
     expect(r.requests).toBe(1);
     expect(r.badLines.map((b) => b.line)).toEqual([2, 3]);
@@ -67,6 +88,8 @@ describe('graded enforcement', () => {
     expect(actionFor(0.95, config)).toBe('require_revetting');
     expect(actionFor(0.95, abuseConfigSchema.parse({ auto_suspend: true }))).toBe('suspend');
     expect(actionFor(0.95, abuseConfigSchema.parse({ mode: 'alert_only' }))).toBe('flag');
-    expect(() => abuseConfigSchema.parse({ flag_threshold: 0.8, throttle_threshold: 0.6 })).toThrow(/thresholds must rise/);
+    expect(() => abuseConfigSchema.parse({ flag_threshold: 0.8, throttle_threshold: 0.6 })).toThrow(
+      /thresholds must rise/,
+    );
   });
 });

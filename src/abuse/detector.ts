@@ -105,7 +105,9 @@ export class Detector {
       score,
       flagged: s.firstFlaggedAt !== null,
       first_flagged_at: s.firstFlaggedAt,
-      reasons: fromCampaign ? [...s.campaign!.reasons, ...s.own.reasons] : [...s.own.reasons, ...(s.campaign?.reasons ?? [])],
+      reasons: fromCampaign
+        ? [...s.campaign!.reasons, ...s.own.reasons]
+        : [...s.own.reasons, ...(s.campaign?.reasons ?? [])],
       campaign: this.members(root).length > 1 ? `campaign_${root}` : null,
     };
   }
@@ -141,19 +143,34 @@ export class Detector {
   }
 
   /** An organisation's profile, and how many organisations (up to 50) each of its client addresses served. */
-  evidence(org: string): { profile: OrgProfile; addresses: Array<{ address: string; organisations: number }> } | undefined {
+  evidence(
+    org: string,
+  ): { profile: OrgProfile; addresses: Array<{ address: string; organisations: number }> } | undefined {
     const s = this.orgs.get(org);
     if (!s) return undefined;
-    return { profile: s.profile, addresses: [...s.profile.ips].map((address) => ({ address, organisations: this.ipOrgs.get(address)?.size ?? 1 })) };
+    return {
+      profile: s.profile,
+      addresses: [...s.profile.ips].map((address) => ({ address, organisations: this.ipOrgs.get(address)?.size ?? 1 })),
+    };
   }
 
   /** The state changed since the last call, for a snapshot (organisations, campaigns, campaigns merged away). */
   takeChanges(): DetectorChanges {
     const orgs = [...this.dirtyOrgs].map((org): OrgSnapshot => {
       const s = this.orgs.get(org)!;
-      return { org, profile: s.profile.state(), own: s.own, campaign: s.campaign, firstFlaggedAt: s.firstFlaggedAt, root: this.links.find(org), linkedIps: s.linkedIps.slice() };
+      return {
+        org,
+        profile: s.profile.state(),
+        own: s.own,
+        campaign: s.campaign,
+        firstFlaggedAt: s.firstFlaggedAt,
+        root: this.links.find(org),
+        linkedIps: s.linkedIps.slice(),
+      };
     });
-    const campaigns = [...this.dirtyCampaigns].filter((root) => this.campaigns.has(root)).map((root) => ({ root, profile: this.campaigns.get(root)!.state() }));
+    const campaigns = [...this.dirtyCampaigns]
+      .filter((root) => this.campaigns.has(root))
+      .map((root) => ({ root, profile: this.campaigns.get(root)!.state() }));
     const droppedCampaigns = [...this.droppedCampaigns].filter((root) => !this.campaigns.has(root));
     this.dirtyOrgs.clear();
     this.dirtyCampaigns.clear();
@@ -171,7 +188,13 @@ export class Detector {
   /** Takes up where a snapshot left off (into a detector that has seen nothing yet). */
   restore(orgs: OrgSnapshot[], campaigns: CampaignSnapshot[]): void {
     for (const o of orgs) {
-      this.orgs.set(o.org, { profile: OrgProfile.fromState(o.org, o.profile), own: o.own, campaign: o.campaign, firstFlaggedAt: o.firstFlaggedAt, linkedIps: o.linkedIps.slice() });
+      this.orgs.set(o.org, {
+        profile: OrgProfile.fromState(o.org, o.profile),
+        own: o.own,
+        campaign: o.campaign,
+        firstFlaggedAt: o.firstFlaggedAt,
+        linkedIps: o.linkedIps.slice(),
+      });
       for (const ip of o.linkedIps) {
         let set = this.ipOrgs.get(ip);
         if (!set) this.ipOrgs.set(ip, (set = new Set()));
@@ -188,13 +211,20 @@ export class Detector {
       else byRoot.set(root, [o.org]);
     }
     for (const [root, members] of byRoot) if (members.length > 1) this.groups.set(root, members);
-    for (const c of campaigns) if (this.groups.has(c.root)) this.campaigns.set(c.root, OrgProfile.fromState(c.root, c.profile));
+    for (const c of campaigns)
+      if (this.groups.has(c.root)) this.campaigns.set(c.root, OrgProfile.fromState(c.root, c.profile));
   }
 
   private state(org: string): OrgState {
     let s = this.orgs.get(org);
     if (!s) {
-      s = { profile: new OrgProfile(org), own: { score: 0, reasons: [] }, campaign: null, firstFlaggedAt: null, linkedIps: [] };
+      s = {
+        profile: new OrgProfile(org),
+        own: { score: 0, reasons: [] },
+        campaign: null,
+        firstFlaggedAt: null,
+        linkedIps: [],
+      };
       this.orgs.set(org, s);
     }
     return s;
@@ -211,7 +241,9 @@ export class Detector {
     for (const other of set) {
       if (other === org) continue;
       const theirs = this.info.get(other);
-      const fresh = isFresh(mine, this.orgs.get(org)!.profile.firstTs || t) && isFresh(theirs, this.orgs.get(other)!.profile.firstTs);
+      const fresh =
+        isFresh(mine, this.orgs.get(org)!.profile.firstTs || t) &&
+        isFresh(theirs, this.orgs.get(other)!.profile.firstTs);
       if (!fresh && !similarNames(mine?.name, theirs?.name)) continue;
       const a = this.links.find(org);
       const b = this.links.find(other);
@@ -249,7 +281,12 @@ export class Detector {
   private assessCampaign(root: string, profile: OrgProfile): void {
     const members = this.members(root);
     const a = assess(profile);
-    const reasons = a.score > 0.2 ? [`member of a campaign of ${members.length} organisations sharing client addresses and registered recently or under similar names; together: ${a.reasons.join('; ')}`] : [];
+    const reasons =
+      a.score > 0.2
+        ? [
+            `member of a campaign of ${members.length} organisations sharing client addresses and registered recently or under similar names; together: ${a.reasons.join('; ')}`,
+          ]
+        : [];
     for (const m of members) {
       this.orgs.get(m)!.campaign = { score: a.score, reasons };
       this.dirtyOrgs.add(m);
@@ -272,12 +309,26 @@ export class Detector {
 }
 
 function mergeInto(target: OrgProfile, source: OrgProfile): void {
-  for (const k of ['requests', 'singleTurn', 'harvest', 'logprobs', 'multiSample', 'reasoning', 'completionTokens', 'promptTokens', 'followedUp'] as const) target[k] += source[k];
+  for (const k of [
+    'requests',
+    'singleTurn',
+    'harvest',
+    'logprobs',
+    'multiSample',
+    'reasoning',
+    'completionTokens',
+    'promptTokens',
+    'followedUp',
+  ] as const)
+    target[k] += source[k];
   for (let h = 0; h < 24; h++) {
     target.hours[h]! += source.hours[h]!;
     target.harvestHours[h]! += source.harvestHours[h]!;
   }
-  for (const [from, to] of [[source.harvestWords, target.harvestWords], [source.logprobWords, target.logprobWords]] as const) {
+  for (const [from, to] of [
+    [source.harvestWords, target.harvestWords],
+    [source.logprobWords, target.logprobWords],
+  ] as const) {
     to.docs += from.docs;
     for (const [w, c] of from.counts) to.counts.set(w, (to.counts.get(w) ?? 0) + c);
   }

@@ -15,7 +15,9 @@ export const abuseConfigSchema = z
     mode: z.enum(['enforce', 'alert_only']).default('enforce'),
   })
   .strict()
-  .refine((c) => c.flag_threshold <= c.throttle_threshold && c.throttle_threshold <= c.suspend_threshold, { message: 'thresholds must rise: flag <= throttle <= suspend' });
+  .refine((c) => c.flag_threshold <= c.throttle_threshold && c.throttle_threshold <= c.suspend_threshold, {
+    message: 'thresholds must rise: flag <= throttle <= suspend',
+  });
 
 export type AbuseConfig = z.infer<typeof abuseConfigSchema>;
 export type EnforcementAction = 'none' | 'flag' | 'throttle' | 'require_revetting' | 'suspend';
@@ -54,7 +56,8 @@ export function abuseHold(status: string, trail: readonly StatusEntry[]): { from
   if (to !== status) return undefined;
   const from = typeof entry.data?.from === 'string' ? entry.data.from : undefined;
   // A reviewer's abuse decision records what a clear restores; the monitor acts only on approved organisations.
-  if (entry.action.startsWith('abuse.review.')) return typeof entry.data?.restores === 'string' ? { from: entry.data.restores, index } : undefined;
+  if (entry.action.startsWith('abuse.review.'))
+    return typeof entry.data?.restores === 'string' ? { from: entry.data.restores, index } : undefined;
   if (entry.actor === ABUSE_DETECTOR && entry.action.startsWith('vetting.')) return { from: from ?? 'approved', index };
   return undefined;
 }
@@ -72,7 +75,9 @@ function changesStatus(entry: StatusEntry): boolean {
 export function statusAfterClear(status: string, trail: readonly StatusEntry[]): string | undefined {
   const hold = abuseHold(status, trail);
   if (!hold) return undefined;
-  const hitSince = trail.slice(0, hold.index).some((e) => e.action === 'vetting.screened' && Array.isArray(e.data?.hits) && e.data.hits.length > 0);
+  const hitSince = trail
+    .slice(0, hold.index)
+    .some((e) => e.action === 'vetting.screened' && Array.isArray(e.data?.hits) && e.data.hits.length > 0);
   const to = hitSince && hold.from === 'approved' ? 'needs_review' : hold.from;
   return to === status ? undefined : to;
 }

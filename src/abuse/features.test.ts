@@ -24,7 +24,12 @@ describe('request features', () => {
 
   it('hash the same words as the regular expression that defines them, ASCII or not', () => {
     for (let seed = 1; seed <= 400; seed++) {
-      for (const text of [randomText(seed, ascii, seed % 90), randomText(seed, mixed, seed % 90), 'Translate: Crème brûlée, naïve café-au-lait', "it's a well-known fact -- o'neill"]) {
+      for (const text of [
+        randomText(seed, ascii, seed % 90),
+        randomText(seed, mixed, seed % 90),
+        'Translate: Crème brûlée, naïve café-au-lait',
+        "it's a well-known fact -- o'neill",
+      ]) {
         expect(new Set(wordHashes(text)), text).toEqual(wordsByDefinition(text));
       }
     }
@@ -32,13 +37,28 @@ describe('request features', () => {
 
   it('take the opening four words from the head of a long prompt as from the whole', () => {
     const long = `${'Word '.repeat(3)}${'x'.repeat(300)} tail 42`;
-    for (const text of ['', '  lead space 12 items and more', 'one two', long, `Σ${'a'.repeat(260)} b c d e`, randomText(7, ascii, 600), randomText(9, mixed, 600)]) {
+    for (const text of [
+      '',
+      '  lead space 12 items and more',
+      'one two',
+      long,
+      `Σ${'a'.repeat(260)} b c d e`,
+      randomText(7, ascii, 600),
+      randomText(9, mixed, 600),
+    ]) {
       expect(opening(text), text).toBe(openingByDefinition(text));
     }
   });
 
   it('read a Responses API request as the chat request it stands for', () => {
-    const record = (request: TrafficRecord['request']): TrafficRecord => ({ ts: '2026-03-02T10:00:00Z', org: 'o', key: 'k', ip: 'a', request, response: { usage: { prompt_tokens: 40, completion_tokens: 900 } } });
+    const record = (request: TrafficRecord['request']): TrafficRecord => ({
+      ts: '2026-03-02T10:00:00Z',
+      org: 'o',
+      key: 'k',
+      ip: 'a',
+      request,
+      response: { usage: { prompt_tokens: 40, completion_tokens: 900 } },
+    });
     const { t: _t, ...chat } = extract(
       record({
         model: 'm',
@@ -52,7 +72,11 @@ describe('request features', () => {
         ],
       }),
     );
-    const { t: _u, threadKey, ...responses } = extract(
+    const {
+      t: _u,
+      threadKey,
+      ...responses
+    } = extract(
       record({
         model: 'm',
         reasoning: { effort: 'high' },
@@ -61,7 +85,11 @@ describe('request features', () => {
         input: [
           { role: 'user', content: 'Explain tidal locking of moons' },
           { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'It is...' }] },
-          { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'And for planets orbiting dwarfs?' }] },
+          {
+            type: 'message',
+            role: 'user',
+            content: [{ type: 'input_text', text: 'And for planets orbiting dwarfs?' }],
+          },
         ],
       }),
     );
@@ -70,7 +98,10 @@ describe('request features', () => {
     expect(chat).toMatchObject({ singleTurn: false, logprobs: true, reasoning: true, assistantTurns: 1 });
 
     // A follow-up by reference continues a conversation the vendor stores: not a one-shot prompt.
-    const followUp = extract({ ...record({ model: 'm', input: 'And for planets?', previous_response_id: 'resp_1' }), response: { id: 'resp_2' } });
+    const followUp = extract({
+      ...record({ model: 'm', input: 'And for planets?', previous_response_id: 'resp_1' }),
+      response: { id: 'resp_2' },
+    });
     expect(followUp).toMatchObject({ singleTurn: false, previousKey: fnv1a('resp_1'), threadKey: fnv1a('resp_2') });
   });
 });

@@ -34,10 +34,12 @@ export interface RequestFeatures {
 const REASONING_MODEL = /(^|[-/])(o\d|r1|reason|think)|gpt-5/i;
 const WORD = /[\p{L}][\p{L}\p{M}'-]{3,}/gu;
 
-
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (typeof (p as JsonObject)?.text === 'string' ? String((p as JsonObject).text) : '')).join(' ');
+  if (Array.isArray(content))
+    return content
+      .map((p) => (typeof (p as JsonObject)?.text === 'string' ? String((p as JsonObject).text) : ''))
+      .join(' ');
   return '';
 }
 
@@ -45,7 +47,11 @@ export function extract(r: TrafficRecord): RequestFeatures {
   const body = r.request;
   // Chat completions (Anthropic's Messages API arrives translated to them), or the Responses API's input.
   const responses = !Array.isArray(body.messages) && body.input !== undefined;
-  const messages = responses ? responsesMessages(body) : Array.isArray(body.messages) ? (body.messages as JsonObject[]) : [];
+  const messages = responses
+    ? responsesMessages(body)
+    : Array.isArray(body.messages)
+      ? (body.messages as JsonObject[])
+      : [];
   const userTexts: string[] = [];
   let assistantTurns = 0;
   for (const m of messages) {
@@ -67,9 +73,15 @@ export function extract(r: TrafficRecord): RequestFeatures {
     promptTokens: prompt,
     completionTokens: completion,
     longAnswer: perSample >= 500 && perSample >= 4 * Math.max(1, prompt),
-    logprobs: body.logprobs === true || typeof body.top_logprobs === 'number' || (Array.isArray(body.include) && body.include.includes('message.output_text.logprobs')),
+    logprobs:
+      body.logprobs === true ||
+      typeof body.top_logprobs === 'number' ||
+      (Array.isArray(body.include) && body.include.includes('message.output_text.logprobs')),
     multiSample: n > 1,
-    reasoning: typeof body.reasoning_effort === 'string' || typeof (body.reasoning as JsonObject | null | undefined)?.effort === 'string' || REASONING_MODEL.test(String(body.model ?? '')),
+    reasoning:
+      typeof body.reasoning_effort === 'string' ||
+      typeof (body.reasoning as JsonObject | null | undefined)?.effort === 'string' ||
+      REASONING_MODEL.test(String(body.model ?? '')),
     words: wordHashes(lastUser),
     templateKey: hash(opening(lastUser)),
     promptKey: hash(lastUser),

@@ -21,9 +21,23 @@ function failingStore(failures: number): AbuseStore & { saved: AbuseProfileRecor
 }
 
 const monitorWith = (store: AbuseStore, errors: unknown[]) =>
-  new AbuseMonitor(abuseConfigSchema.parse({}), { getOrg: async () => undefined, listOrgs: async () => [] } as never, {} as never, {} as never, (err) => errors.push(err), { store, pseudonyms: new Pseudonyms('secret') });
+  new AbuseMonitor(
+    abuseConfigSchema.parse({}),
+    { getOrg: async () => undefined, listOrgs: async () => [] } as never,
+    {} as never,
+    {} as never,
+    (err) => errors.push(err),
+    { store, pseudonyms: new Pseudonyms('secret') },
+  );
 
-const request = (org: string) => ({ ts: '2026-03-02T10:00:00Z', org, key: 'k', ip: '192.0.2.1', request: { model: 'm', messages: [{ role: 'user', content: 'hello there' }] }, response: { usage: { prompt_tokens: 5, completion_tokens: 9 } } });
+const request = (org: string) => ({
+  ts: '2026-03-02T10:00:00Z',
+  org,
+  key: 'k',
+  ip: '192.0.2.1',
+  request: { model: 'm', messages: [{ role: 'user', content: 'hello there' }] },
+  response: { usage: { prompt_tokens: 5, completion_tokens: 9 } },
+});
 
 describe('abuse monitor storage', () => {
   it('reports a last snapshot that cannot be written, and closes', async () => {
@@ -44,7 +58,9 @@ describe('abuse monitor storage', () => {
     await monitor.snapshot();
     expect(store.saved.map((r) => r.subject)).toEqual(['org_a']);
     expect(JSON.stringify(store.saved[0]!.state)).not.toContain('192.0.2.1');
-    expect((store.saved[0]!.state.profile as { ips: string[] }).ips).toEqual([new Pseudonyms('secret').address('192.0.2.1')]);
+    expect((store.saved[0]!.state.profile as { ips: string[] }).ips).toEqual([
+      new Pseudonyms('secret').address('192.0.2.1'),
+    ]);
     await monitor.close();
   });
 });

@@ -38,7 +38,13 @@ export class AbuseMonitor {
   private queue: TrafficRecord[] = [];
   private scheduled = false;
   private readonly known = new Set<string>();
-  private readonly rank: Record<EnforcementAction, number> = { none: 0, flag: 1, throttle: 2, require_revetting: 3, suspend: 4 };
+  private readonly rank: Record<EnforcementAction, number> = {
+    none: 0,
+    flag: 1,
+    throttle: 2,
+    require_revetting: 3,
+    suspend: 4,
+  };
   /** Drains run one after another, so a snapshot or close sees every record queued before it. */
   private draining: Promise<void> = Promise.resolve();
   private saving: Promise<void> = Promise.resolve();
@@ -70,11 +76,23 @@ export class AbuseMonitor {
         this.raiseActed(r.snapshot.org, r.snapshot.action);
       }
     }
-    if (unread > 0) this.onError(new Error(`${unread} stored distillation profiles are of another format and were not read: those profiles start afresh`));
+    if (unread > 0)
+      this.onError(
+        new Error(
+          `${unread} stored distillation profiles are of another format and were not read: those profiles start afresh`,
+        ),
+      );
     this.detector.restore(orgs, campaigns);
     // An alert stored after the last snapshot still counts: the action it records is not taken twice.
     for (const a of await this.storage.store.alerts()) {
-      this.alerts.push({ at: a.at, org: a.org, score: a.score, action: a.action as EnforcementAction, reasons: a.reasons, campaign: a.campaign });
+      this.alerts.push({
+        at: a.at,
+        org: a.org,
+        score: a.score,
+        action: a.action as EnforcementAction,
+        reasons: a.reasons,
+        campaign: a.campaign,
+      });
       this.raiseActed(a.org, a.action as EnforcementAction);
     }
     // Registration data, for linking the restored organisations to others that later share their addresses.
@@ -91,9 +109,15 @@ export class AbuseMonitor {
       if (!this.storage) return;
       const changes = this.detector.takeChanges();
       const at = new Date().toISOString();
-      const records = [...changes.orgs.map((o) => packOrg({ ...o, action: this.acted.get(o.org) ?? 'none' }, at)), ...changes.campaigns.map((c) => packCampaign(c, at))];
+      const records = [
+        ...changes.orgs.map((o) => packOrg({ ...o, action: this.acted.get(o.org) ?? 'none' }, at)),
+        ...changes.campaigns.map((c) => packCampaign(c, at)),
+      ];
       try {
-        await this.storage.store.saveProfiles(records, changes.droppedCampaigns.map((subject) => ({ kind: 'campaign' as const, subject })));
+        await this.storage.store.saveProfiles(
+          records,
+          changes.droppedCampaigns.map((subject) => ({ kind: 'campaign' as const, subject })),
+        );
       } catch (err) {
         this.detector.unsaved(changes);
         throw err;
@@ -153,7 +177,7 @@ export class AbuseMonitor {
     const evidence = this.detector.evidence(org.id);
     if (!verdict || !evidence) return undefined;
     // Addresses leave the gateway as keyed hashes only: a monitor without them has nothing to report with.
-    if (!this.storage) throw new Error('distillation reports need the monitor\'s storage and pseudonyms');
+    if (!this.storage) throw new Error("distillation reports need the monitor's storage and pseudonyms");
     const root = verdict.campaign?.slice('campaign_'.length);
     return buildReport({
       org,
@@ -162,7 +186,10 @@ export class AbuseMonitor {
       action: this.acted.get(org.id) ?? 'none',
       alerts: this.alerts.filter((a) => a.org === org.id),
       config: this.config,
-      campaign: root === undefined ? null : { id: this.storage.pseudonyms.campaign(root), members: this.detector.members(root) },
+      campaign:
+        root === undefined
+          ? null
+          : { id: this.storage.pseudonyms.campaign(root), members: this.detector.members(root) },
       customerOf,
       recipient,
     });
@@ -170,7 +197,13 @@ export class AbuseMonitor {
 
   private learn(org: Org): void {
     this.known.add(org.id);
-    this.detector.addOrgInfo({ org: org.id, name: org.name, country: org.country, registered_at: org.created_at, tier: org.tier });
+    this.detector.addOrgInfo({
+      org: org.id,
+      name: org.name,
+      country: org.country,
+      registered_at: org.created_at,
+      tier: org.tier,
+    });
   }
 
   private raiseActed(org: string, action: EnforcementAction): void {
@@ -187,18 +220,42 @@ export class AbuseMonitor {
     this.alerts.push(alert);
     await this.storage?.store.appendAlert(alert).catch(this.onError);
     const evidence = { score: v.score, reasons: v.reasons, campaign: v.campaign };
-    await this.audit.append({ actor: 'abuse-detector', action: `abuse.${action}`, subject_type: 'org', subject_id: v.org, reason: v.reasons[0] ?? 'distillation score crossed a threshold', data: evidence });
+    await this.audit.append({
+      actor: 'abuse-detector',
+      action: `abuse.${action}`,
+      subject_type: 'org',
+      subject_id: v.org,
+      reason: v.reasons[0] ?? 'distillation score crossed a threshold',
+      data: evidence,
+    });
     const org = await this.tenancy.getOrg(v.org);
     if (!org) return;
     if (action === 'throttle') {
       // An overlay on the operator's limits, which stay as they were (a reviewer's clear removes the overlay).
       const rpm = Math.min(org.enforcement?.requests_per_minute ?? Infinity, this.config.throttle_requests_per_minute);
-      await this.tenancy.updateOrg(org.id, { enforcement: { requests_per_minute: rpm, by: 'abuse-detector', at, reason: `distillation score ${v.score}: ${v.reasons[0] ?? 'crossed the throttle threshold'}` } });
+      await this.tenancy.updateOrg(org.id, {
+        enforcement: {
+          requests_per_minute: rpm,
+          by: 'abuse-detector',
+          at,
+          reason: `distillation score ${v.score}: ${v.reasons[0] ?? 'crossed the throttle threshold'}`,
+        },
+      });
     } else if (action === 'suspend' && org.status === 'approved') {
-      await this.vetting.suspend(org.id, { actor: 'abuse-detector', reason: `automatic suspension for distillation (score ${v.score}): ${v.reasons[0] ?? ''}` });
+      await this.vetting.suspend(org.id, {
+        actor: 'abuse-detector',
+        reason: `automatic suspension for distillation (score ${v.score}): ${v.reasons[0] ?? ''}`,
+      });
     } else if (action === 'require_revetting' && org.status === 'approved') {
       await this.tenancy.updateOrg(org.id, { status: 'needs_review' });
-      await this.audit.append({ actor: 'abuse-detector', action: 'vetting.needs_review', subject_type: 'org', subject_id: org.id, reason: `re-vetting required: distillation score ${v.score}`, data: evidence });
+      await this.audit.append({
+        actor: 'abuse-detector',
+        action: 'vetting.needs_review',
+        subject_type: 'org',
+        subject_id: org.id,
+        reason: `re-vetting required: distillation score ${v.score}`,
+        data: evidence,
+      });
     }
   }
 }

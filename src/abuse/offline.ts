@@ -12,25 +12,35 @@ export interface AnalyzeOptions {
   onProgress?: (p: { bytes: number; totalBytes: number; requests: number }) => void;
 }
 
-export async function analyzeTraffic(opts: AnalyzeOptions): Promise<{ requests: number; badLines: Array<{ line: number; error: string }>; verdicts: Verdict[]; seconds: number }> {
+export async function analyzeTraffic(opts: AnalyzeOptions): Promise<{
+  requests: number;
+  badLines: Array<{ line: number; error: string }>;
+  verdicts: Verdict[];
+  seconds: number;
+}> {
   const started = performance.now();
   const detector = new Detector();
   if (opts.orgsPath) {
-    readFileSync(opts.orgsPath, 'utf8').split('\n').forEach((line, i) => {
-      if (!line.trim()) return;
-      try {
-        detector.addOrgInfo(JSON.parse(line) as OrgInfo);
-      } catch {
-        throw new Error(`${opts.orgsPath}, line ${i + 1}: not valid JSON`);
-      }
-    });
+    readFileSync(opts.orgsPath, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (!line.trim()) return;
+        try {
+          detector.addOrgInfo(JSON.parse(line) as OrgInfo);
+        } catch {
+          throw new Error(`${opts.orgsPath}, line ${i + 1}: not valid JSON`);
+        }
+      });
   }
   const totalBytes = statSync(opts.trafficPath).size;
   const badLines: Array<{ line: number; error: string }> = [];
   let bytes = 0;
   let requests = 0;
   let lineNo = 0;
-  const lines = createInterface({ input: createReadStream(opts.trafficPath, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(opts.trafficPath, { highWaterMark: 1 << 20 }),
+    crlfDelay: Infinity,
+  });
   for await (const line of lines) {
     lineNo++;
     bytes += line.length + 1;
@@ -38,7 +48,13 @@ export async function analyzeTraffic(opts: AnalyzeOptions): Promise<{ requests: 
     let record: TrafficRecord;
     try {
       record = JSON.parse(line) as TrafficRecord;
-      if (typeof record.org !== 'string' || typeof record.ts !== 'string' || !record.request || typeof record.request !== 'object') throw new Error('needs ts, org and request');
+      if (
+        typeof record.org !== 'string' ||
+        typeof record.ts !== 'string' ||
+        !record.request ||
+        typeof record.request !== 'object'
+      )
+        throw new Error('needs ts, org and request');
     } catch (err) {
       if (badLines.length < 100) badLines.push({ line: lineNo, error: (err as Error).message });
       continue;

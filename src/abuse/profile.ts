@@ -26,9 +26,28 @@ export class WordCounts {
 }
 
 /** The plain counters of a profile, as a snapshot keeps them. */
-const COUNTERS = ['requests', 'singleTurn', 'harvest', 'logprobs', 'multiSample', 'reasoning', 'completionTokens', 'promptTokens', 'followedUp', 'firstTs', 'lastTs'] as const;
+const COUNTERS = [
+  'requests',
+  'singleTurn',
+  'harvest',
+  'logprobs',
+  'multiSample',
+  'reasoning',
+  'completionTokens',
+  'promptTokens',
+  'followedUp',
+  'firstTs',
+  'lastTs',
+] as const;
 /** The hashed sketches of a profile: maps as [hash, count] pairs, sets as their members. */
-export const SKETCHES = ['harvestWords', 'logprobWords', 'templates', 'openHarvests', 'seenPrompts', 'threads'] as const;
+export const SKETCHES = [
+  'harvestWords',
+  'logprobWords',
+  'templates',
+  'openHarvests',
+  'seenPrompts',
+  'threads',
+] as const;
 
 /** A profile as data (for a snapshot that outlives the process): counters, and its sketches as 32-bit numbers. */
 export interface ProfileState {
@@ -71,11 +90,17 @@ export class OrgProfile {
 
   /** The commonest opening templates of the harvested prompts, by hash (hex), with how many requests used each. */
   topTemplates(n = 20): Array<{ sketch: string; requests: number }> {
-    return [...this.templates.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([sketch, requests]) => ({ sketch: sketch.toString(16), requests }));
+    return [...this.templates.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([sketch, requests]) => ({ sketch: sketch.toString(16), requests }));
   }
 
   state(): ProfileState {
-    const counters = { harvestDocs: this.harvestWords.docs, logprobDocs: this.logprobWords.docs } as ProfileState['counters'];
+    const counters = {
+      harvestDocs: this.harvestWords.docs,
+      logprobDocs: this.logprobWords.docs,
+    } as ProfileState['counters'];
     for (const k of COUNTERS) counters[k] = this[k];
     return {
       counters,
@@ -150,7 +175,8 @@ export class OrgProfile {
       this.harvest++;
       this.harvestHours[f.hour]!++;
       this.harvestWords.add(f.words);
-      if (this.templates.size < 5000 || this.templates.has(f.templateKey)) this.templates.set(f.templateKey, (this.templates.get(f.templateKey) ?? 0) + 1);
+      if (this.templates.size < 5000 || this.templates.has(f.templateKey))
+        this.templates.set(f.templateKey, (this.templates.get(f.templateKey) ?? 0) + 1);
     }
     if (this.ips.size < 64) this.ips.add(ip);
     if (this.keys.size < 64) this.keys.add(key);

@@ -26,13 +26,25 @@ export interface OrgInfo {
   tier?: string;
 }
 
-export function liveRecord(input: { ts: string; orgId: string; keyId: string; ip: string; body: JsonObject; promptTokens: number; completionTokens: number; replyId?: string }): TrafficRecord {
+export function liveRecord(input: {
+  ts: string;
+  orgId: string;
+  keyId: string;
+  ip: string;
+  body: JsonObject;
+  promptTokens: number;
+  completionTokens: number;
+  replyId?: string;
+}): TrafficRecord {
   return {
     ts: input.ts,
     org: input.orgId,
     key: input.keyId,
     ip: input.ip,
     request: input.body,
-    response: { usage: { prompt_tokens: input.promptTokens, completion_tokens: input.completionTokens }, id: input.replyId },
+    response: {
+      usage: { prompt_tokens: input.promptTokens, completion_tokens: input.completionTokens },
+      id: input.replyId,
+    },
   };
 }

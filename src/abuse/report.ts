@@ -18,14 +18,24 @@ const action = z.enum(['none', 'flag', 'throttle', 'require_revetting', 'suspend
 export const distillationReportSchema = z
   .object({
     format: z.literal(REPORT_FORMAT),
-    report_id: z.string().regex(/^rpt_[A-Za-z0-9_-]{22}$/).describe('Unique per report: a vendor can tell a resent report from a new one'),
+    report_id: z
+      .string()
+      .regex(/^rpt_[A-Za-z0-9_-]{22}$/)
+      .describe('Unique per report: a vendor can tell a resent report from a new one'),
     generated_at: isoTime,
     recipient: z.string().nullable().describe('Who the report is for (a vendor), as the operator named it'),
     subject: z
       .object({
-        customer: z.string().describe('The customer pseudonym the vendor receives upstream with every request (OpenAI safety_identifier, Anthropic metadata.user_id)'),
+        customer: z
+          .string()
+          .describe(
+            'The customer pseudonym the vendor receives upstream with every request (OpenAI safety_identifier, Anthropic metadata.user_id)',
+          ),
         country: z.string().length(2).describe('Country of incorporation (ISO 3166-1 alpha-2)'),
-        registered_on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('When the customer registered (UTC date)'),
+        registered_on: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .describe('When the customer registered (UTC date)'),
       })
       .strict(),
     assessment: z
@@ -46,7 +56,9 @@ export const distillationReportSchema = z
         prompt_tokens: count,
         completion_tokens: count,
         single_turn_requests: count.describe('Requests with no earlier answer in them: prompts, not conversations'),
-        long_answers_unfollowed: count.describe('Long answers to prompts that opened a conversation and were never followed up'),
+        long_answers_unfollowed: count.describe(
+          'Long answers to prompts that opened a conversation and were never followed up',
+        ),
         long_answers_followed_up: count,
         logprob_requests: count.describe('Requests for token log-probabilities'),
         multi_sample_requests: count.describe('Requests for several samples of one prompt'),
@@ -54,8 +66,25 @@ export const distillationReportSchema = z
         distinct_topical_words: count.describe('Distinct rare words over the harvested prompts: how widely they range'),
         api_keys: count.describe('API keys used (at most 64 counted)'),
         hourly_requests_utc: z.array(count).length(24),
-        top_templates: z.array(z.object({ sketch: z.string().regex(/^[0-9a-f]{1,8}$/).describe("Hash of a prompt's opening words, digits masked"), requests: count }).strict()),
-        client_addresses: z.array(z.object({ address: z.string().regex(/^adr_/).describe('Keyed hash of the client address (stable across reports)'), organisations: z.number().int().min(1).describe('Customers seen behind the address (counted up to 50)') }).strict()),
+        top_templates: z.array(
+          z
+            .object({
+              sketch: z
+                .string()
+                .regex(/^[0-9a-f]{1,8}$/)
+                .describe("Hash of a prompt's opening words, digits masked"),
+              requests: count,
+            })
+            .strict(),
+        ),
+        client_addresses: z.array(
+          z
+            .object({
+              address: z.string().regex(/^adr_/).describe('Keyed hash of the client address (stable across reports)'),
+              organisations: z.number().int().min(1).describe('Customers seen behind the address (counted up to 50)'),
+            })
+            .strict(),
+        ),
       })
       .strict(),
     campaign: z
@@ -67,7 +96,9 @@ export const distillationReportSchema = z
       .strict()
       .nullable()
       .describe('Accounts linked by shared client addresses and recent or similar registrations'),
-    alerts: z.array(z.object({ at: isoTime, action, score: z.number().min(0).max(1) }).strict()).describe('Each graded action as the detector took it'),
+    alerts: z
+      .array(z.object({ at: isoTime, action, score: z.number().min(0).max(1) }).strict())
+      .describe('Each graded action as the detector took it'),
   })
   .strict()
   .describe(`Distillation evidence on one customer (${REPORT_FORMAT})`);
@@ -104,7 +135,11 @@ export function buildReport(input: ReportInput): DistillationReport {
       first_flagged_at: verdict.first_flagged_at,
       reasons: verdict.reasons,
       action: input.action,
-      thresholds: { flag: config.flag_threshold, throttle: config.throttle_threshold, suspend: config.suspend_threshold },
+      thresholds: {
+        flag: config.flag_threshold,
+        throttle: config.throttle_threshold,
+        suspend: config.suspend_threshold,
+      },
     },
     activity: {
       first_seen: iso(p.firstTs),
@@ -124,7 +159,13 @@ export function buildReport(input: ReportInput): DistillationReport {
       top_templates: p.topTemplates(),
       client_addresses: input.addresses,
     },
-    campaign: input.campaign ? { id: input.campaign.id, members: input.campaign.members.length, member_customers: input.campaign.members.map(input.customerOf) } : null,
+    campaign: input.campaign
+      ? {
+          id: input.campaign.id,
+          members: input.campaign.members.length,
+          member_customers: input.campaign.members.map(input.customerOf),
+        }
+      : null,
     alerts: input.alerts.map((a) => ({ at: a.at, action: a.action, score: a.score })),
   };
 }

@@ -27,7 +27,8 @@ export function assess(p: OrgProfile): Assessment {
     harvesting = clamp((harvestShare - 0.12) / 0.2) * clamp((spread - 30) / 70) * clamp((unfollowed - 15) / 40);
     // Hidden inside a real product's traffic: a small share, but many unread answers over many subjects,
     // in an account whose long answers are mostly not followed up.
-    if (followUpRate < 0.5) harvesting = Math.max(harvesting, clamp((unfollowed - 100) / 100) * clamp((spread - 60) / 60));
+    if (followUpRate < 0.5)
+      harvesting = Math.max(harvesting, clamp((unfollowed - 100) / 100) * clamp((spread - 60) / 60));
     if (harvesting > 0.2) {
       reasons.push(
         `${pct(harvestShare)} of ${n} requests are short prompts drawing long answers that were never followed up (${unfollowed} such requests, ${Math.round(p.completionTokens / Math.max(1, p.promptTokens))}x more output than input tokens overall)`,
@@ -43,7 +44,10 @@ export function assess(p: OrgProfile): Assessment {
   if (p.logprobs >= 20 && logprobShare >= 0.15) {
     const lpSpread = p.logprobWords.spread();
     logprob = clamp((logprobShare - 0.1) / 0.3) * clamp((lpSpread - 20) / 50);
-    if (logprob > 0.2) reasons.push(`${pct(logprobShare)} of requests ask for token log-probabilities, over ${lpSpread} distinct topical words`);
+    if (logprob > 0.2)
+      reasons.push(
+        `${pct(logprobShare)} of requests ask for token log-probabilities, over ${lpSpread} distinct topical words`,
+      );
   }
 
   let score = Math.max(harvesting, logprob);

@@ -11,12 +11,20 @@ import type { OrgInfo, TrafficRecord } from './record.ts';
 import { packCampaign, packOrg, unpack } from './snapshot.ts';
 
 const kit = findTrafficKit();
-const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('detector snapshots', () => {
   it('restore a detector that then scores the rest of the traffic as the uninterrupted one does', () => {
     const dir = tempDir('conduit-snapshot-');
-    execFileSync('node', [join(kit, 'gen.mjs'), '--profile', join(kit, 'dev-profile.json'), '--seed', '11', '--out', dir], { stdio: 'ignore' });
+    execFileSync(
+      'node',
+      [join(kit, 'gen.mjs'), '--profile', join(kit, 'dev-profile.json'), '--seed', '11', '--out', dir],
+      { stdio: 'ignore' },
+    );
     const traffic = lines(join(dir, 'traffic.jsonl')) as TrafficRecord[];
     const orgs = lines(join(dir, 'orgs.jsonl')) as OrgInfo[];
     const fresh = () => {
@@ -51,8 +59,16 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('detector snapshots', () => {
     // Everything a detector holds, sketches and links included (marked changed, then taken).
     const everything = (d: Detector) => {
       const verdicts = d.verdicts(false);
-      const roots = [...new Set(verdicts.map((v) => v.campaign?.slice('campaign_'.length)).filter((r): r is string => r !== undefined))];
-      d.unsaved({ orgs: verdicts.map((v) => ({ org: v.org }) as OrgSnapshot), campaigns: roots.map((root) => ({ root }) as CampaignSnapshot), droppedCampaigns: [] });
+      const roots = [
+        ...new Set(
+          verdicts.map((v) => v.campaign?.slice('campaign_'.length)).filter((r): r is string => r !== undefined),
+        ),
+      ];
+      d.unsaved({
+        orgs: verdicts.map((v) => ({ org: v.org }) as OrgSnapshot),
+        campaigns: roots.map((root) => ({ root }) as CampaignSnapshot),
+        droppedCampaigns: [],
+      });
       const { orgs, campaigns } = d.takeChanges();
       return {
         orgs: orgs.sort((a, b) => a.org.localeCompare(b.org)),
@@ -63,10 +79,14 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('detector snapshots', () => {
     };
     // Campaigns merged into others are gone from storage.
     const roots = new Set(first.verdicts(false).map((v) => v.campaign));
-    for (const key of stored.keys()) if (key.startsWith('campaign:')) expect(roots).toContain(`campaign_${key.slice('campaign:'.length)}`);
+    for (const key of stored.keys())
+      if (key.startsWith('campaign:')) expect(roots).toContain(`campaign_${key.slice('campaign:'.length)}`);
     const restored = fresh();
     const unpacked = [...stored.values()].map((r) => unpack(structuredClone(r))!);
-    restored.restore(unpacked.filter((u) => u.kind === 'org').map((u) => u.snapshot as OrgSnapshot), unpacked.filter((u) => u.kind === 'campaign').map((u) => u.snapshot as CampaignSnapshot));
+    restored.restore(
+      unpacked.filter((u) => u.kind === 'org').map((u) => u.snapshot as OrgSnapshot),
+      unpacked.filter((u) => u.kind === 'campaign').map((u) => u.snapshot as CampaignSnapshot),
+    );
     expect(restored.verdicts(false)).toEqual(whole.verdicts(false));
     expect(everything(restored)).toEqual(everything(whole));
     for (const r of traffic.slice(half)) {
@@ -81,7 +101,14 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('detector snapshots', () => {
 
   it('leave a record of another version unread', () => {
     const d = new Detector();
-    d.observe({ ts: '2026-03-02T00:00:00Z', org: 'a', key: 'k', ip: 'adr_x', request: { model: 'm', messages: [{ role: 'user', content: 'hello there' }] }, response: {} });
+    d.observe({
+      ts: '2026-03-02T00:00:00Z',
+      org: 'a',
+      key: 'k',
+      ip: 'adr_x',
+      request: { model: 'm', messages: [{ role: 'user', content: 'hello there' }] },
+      response: {},
+    });
     const [org] = d.takeChanges().orgs;
     const record = packOrg({ ...org!, action: 'flag' }, 'now');
     expect(unpack(record)).toMatchObject({ kind: 'org', snapshot: { org: 'a', action: 'flag', root: 'a' } });
@@ -91,7 +118,14 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('detector snapshots', () => {
 
   it('drop a campaign merged into another from storage', () => {
     const d = new Detector();
-    const record = (org: string, i: number): TrafficRecord => ({ ts: `2026-03-02T00:00:0${i}Z`, org, key: org, ip: 'adr_shared', request: { model: 'm', messages: [{ role: 'user', content: `prompt ${org} ${i}` }] }, response: {} });
+    const record = (org: string, i: number): TrafficRecord => ({
+      ts: `2026-03-02T00:00:0${i}Z`,
+      org,
+      key: org,
+      ip: 'adr_shared',
+      request: { model: 'm', messages: [{ role: 'user', content: `prompt ${org} ${i}` }] },
+      response: {},
+    });
     for (const org of ['c', 'b', 'a']) d.addOrgInfo({ org, registered_at: '2026-03-01T00:00:00Z' });
     for (let i = 0; i < 10; i++) d.observe(record(i % 2 ? 'c' : 'b', i));
     expect(d.takeChanges().campaigns.map((c) => c.root)).toEqual(['b']);
@@ -101,6 +135,10 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('detector snapshots', () => {
     const changes = d.takeChanges();
     expect(changes.campaigns.map((c) => c.root)).toEqual(['a']);
     expect(changes.droppedCampaigns).toEqual(['b']);
-    expect(changes.orgs.map((o) => [o.org, o.root])).toEqual([['a', 'a'], ['c', 'a'], ['b', 'a']]);
+    expect(changes.orgs.map((o) => [o.org, o.root])).toEqual([
+      ['a', 'a'],
+      ['c', 'a'],
+      ['b', 'a'],
+    ]);
   });
 });

@@ -29,8 +29,13 @@ export function packCampaign(c: CampaignSnapshot, at: string): AbuseProfileRecor
 
 /** The snapshot a record holds; undefined for a record of another version or one that does not add up. */
 export function unpack(r: AbuseProfileRecord): Unpacked | undefined {
-  const { version, profile, sketch_lengths, ...rest } = r.state as { version: number; profile: Omit<ProfileState, 'sketches'>; sketch_lengths: number[] } & Record<string, unknown>;
-  if (version !== SNAPSHOT_VERSION || !Array.isArray(sketch_lengths) || sketch_lengths.length !== SKETCHES.length) return undefined;
+  const { version, profile, sketch_lengths, ...rest } = r.state as {
+    version: number;
+    profile: Omit<ProfileState, 'sketches'>;
+    sketch_lengths: number[];
+  } & Record<string, unknown>;
+  if (version !== SNAPSHOT_VERSION || !Array.isArray(sketch_lengths) || sketch_lengths.length !== SKETCHES.length)
+    return undefined;
   const total = sketch_lengths.reduce((a, b) => a + b, 0);
   if (r.sketch.byteLength !== total * 4) return undefined;
   const all = new Uint32Array(total);
@@ -47,7 +52,13 @@ export function unpack(r: AbuseProfileRecord): Unpacked | undefined {
   return { kind: 'org', snapshot: { ...(rest as Omit<OrgRecord, 'profile'>), org: r.subject, profile: state } };
 }
 
-function packed(kind: AbuseProfileRecord['kind'], subject: string, at: string, profile: ProfileState, rest: Record<string, unknown>): AbuseProfileRecord {
+function packed(
+  kind: AbuseProfileRecord['kind'],
+  subject: string,
+  at: string,
+  profile: ProfileState,
+  rest: Record<string, unknown>,
+): AbuseProfileRecord {
   const { sketches, ...plain } = profile;
   const lengths = SKETCHES.map((name) => sketches[name].length);
   const all = new Uint32Array(lengths.reduce((a, b) => a + b, 0));
@@ -57,5 +68,11 @@ function packed(kind: AbuseProfileRecord['kind'], subject: string, at: string, p
     offset += sketches[name].length;
   }
   if (bigEndian) Buffer.from(all.buffer).swap32();
-  return { kind, subject, updated_at: at, state: { version: SNAPSHOT_VERSION, ...rest, profile: plain, sketch_lengths: lengths }, sketch: new Uint8Array(all.buffer) };
+  return {
+    kind,
+    subject,
+    updated_at: at,
+    state: { version: SNAPSHOT_VERSION, ...rest, profile: plain, sketch_lengths: lengths },
+    sketch: new Uint8Array(all.buffer),
+  };
 }

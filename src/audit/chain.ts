@@ -5,7 +5,10 @@ import type { AuditRecord } from '../store/ports.ts';
 
 export type AuditEntry = AuditRecord;
 
-export type NewAuditEntry = Pick<AuditEntry, 'actor' | 'action' | 'subject_type' | 'subject_id'> & { reason?: string | null; data?: Record<string, unknown> | null };
+export type NewAuditEntry = Pick<AuditEntry, 'actor' | 'action' | 'subject_type' | 'subject_id'> & {
+  reason?: string | null;
+  data?: Record<string, unknown> | null;
+};
 
 export const GENESIS = '0'.repeat(64);
 
@@ -13,7 +16,9 @@ export const GENESIS = '0'.repeat(64);
 export function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const keys = Object.keys(value as Record<string, unknown>).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  const keys = Object.keys(value as Record<string, unknown>)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
@@ -29,7 +34,11 @@ export interface ChainReport {
    * (entries a checkpoint covered are gone from the end), `rewritten` (an entry differs from the one a checkpoint
    * signed, although the chain is consistent: every hash after it was recomputed), `checkpoint_invalid`.
    */
-  problem?: { seq: number; kind: 'altered' | 'removed_or_reordered' | 'truncated' | 'rewritten' | 'checkpoint_invalid'; message: string };
+  problem?: {
+    seq: number;
+    kind: 'altered' | 'removed_or_reordered' | 'truncated' | 'rewritten' | 'checkpoint_invalid';
+    message: string;
+  };
   /** The newest signed checkpoint the chain was checked against (null: none yet, or checkpoints are off). */
   checkpoint?: { seq: number; hash: string; at: string; kid: string } | null;
 }
@@ -39,11 +48,27 @@ export function verifyChain(entries: readonly AuditEntry[]): ChainReport {
   let expectedSeq = entries[0]?.seq ?? 1;
   for (const e of entries) {
     if (e.seq !== expectedSeq || e.prev_hash !== prev) {
-      return { ok: false, entries: entries.length, problem: { seq: e.seq, kind: 'removed_or_reordered', message: `entry ${e.seq} does not follow entry ${expectedSeq - 1}: an entry was removed or the order changed` } };
+      return {
+        ok: false,
+        entries: entries.length,
+        problem: {
+          seq: e.seq,
+          kind: 'removed_or_reordered',
+          message: `entry ${e.seq} does not follow entry ${expectedSeq - 1}: an entry was removed or the order changed`,
+        },
+      };
     }
     const { hash, ...rest } = e;
     if (entryHash(rest) !== hash) {
-      return { ok: false, entries: entries.length, problem: { seq: e.seq, kind: 'altered', message: `entry ${e.seq} was altered: its content no longer matches its hash` } };
+      return {
+        ok: false,
+        entries: entries.length,
+        problem: {
+          seq: e.seq,
+          kind: 'altered',
+          message: `entry ${e.seq} was altered: its content no longer matches its hash`,
+        },
+      };
     }
     prev = hash;
     expectedSeq++;

@@ -8,12 +8,26 @@ import { CheckpointFile } from './checkpoint-sinks.ts';
 import { AuditCheckpoints } from './checkpoints.ts';
 
 const { privateKey } = generateKeyPairSync('ed25519');
-const keys = { signingKey: () => ({ kid: 'k1', privateKey }), publicJwk: (kid: string) => (kid === 'k1' ? { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid } : undefined) };
+const keys = {
+  signingKey: () => ({ kid: 'k1', privateKey }),
+  publicJwk: (kid: string) =>
+    kid === 'k1' ? { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid } : undefined,
+};
 
 function chain(n: number): AuditEntry[] {
   const out: AuditEntry[] = [];
   for (let seq = 1; seq <= n; seq++) {
-    const entry = { seq, ts: '2026-01-01T00:00:00.000Z', actor: 'a', action: 'x', subject_type: 'org', subject_id: 'o', reason: null, data: null, prev_hash: out.at(-1)?.hash ?? GENESIS };
+    const entry = {
+      seq,
+      ts: '2026-01-01T00:00:00.000Z',
+      actor: 'a',
+      action: 'x',
+      subject_type: 'org',
+      subject_id: 'o',
+      reason: null,
+      data: null,
+      prev_hash: out.at(-1)?.hash ?? GENESIS,
+    };
     out.push({ ...entry, hash: entryHash(entry) });
   }
   return out;
@@ -21,9 +35,15 @@ function chain(n: number): AuditEntry[] {
 
 function setup(delayMs = 10_000) {
   const path = join(mkdtempSync(join(tmpdir(), 'conduit-cp-')), 'audit-checkpoints.jsonl');
-  return { path, checkpoints: new AuditCheckpoints(keys, new CheckpointFile(path), [], delayMs, (err) => { throw err; }) };
+  return {
+    path,
+    checkpoints: new AuditCheckpoints(keys, new CheckpointFile(path), [], delayMs, (err) => {
+      throw err;
+    }),
+  };
 }
-const check = async (cp: AuditCheckpoints, entries: AuditEntry[]) => cp.check(entries, verifyChain(entries), await cp.load());
+const check = async (cp: AuditCheckpoints, entries: AuditEntry[]) =>
+  cp.check(entries, verifyChain(entries), await cp.load());
 
 describe('audit checkpoints', () => {
   it('appends within the delay share one checkpoint, of the newest head', async () => {
@@ -35,7 +55,10 @@ describe('audit checkpoints', () => {
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ seq: 3, hash: entries[2]!.hash, kid: 'k1' });
     expect(await check(checkpoints, entries)).toMatchObject({ ok: true, checkpoint: { seq: 3 } });
-    expect(await check(checkpoints, entries.slice(0, 2))).toMatchObject({ ok: false, problem: { kind: 'truncated', seq: 3 } });
+    expect(await check(checkpoints, entries.slice(0, 2))).toMatchObject({
+      ok: false,
+      problem: { kind: 'truncated', seq: 3 },
+    });
   });
 
   it('a line cut short by a crash is skipped, and the next checkpoint starts a line of its own', async () => {
@@ -56,6 +79,9 @@ describe('audit checkpoints', () => {
     checkpoints.appended({ seq: 3, hash: entries[2]!.hash });
     await checkpoints.flush();
     appendFileSync(path, `${JSON.stringify({ seq: 2, hash: 'f'.repeat(64), at: 'now', kid: 'k1', jws: 'x.y.z' })}\n`);
-    expect(await check(checkpoints, entries)).toMatchObject({ ok: false, problem: { kind: 'checkpoint_invalid', seq: 2 } });
+    expect(await check(checkpoints, entries)).toMatchObject({
+      ok: false,
+      problem: { kind: 'checkpoint_invalid', seq: 2 },
+    });
   });
 });

@@ -72,14 +72,20 @@ export class AuditCheckpoints {
     const at = new Date().toISOString();
     const { kid, privateKey } = this.keys.signingKey();
     const payload = JSON.stringify({ typ: CHECKPOINT_TYPE, seq: head.seq, hash: head.hash, at });
-    const jws = await new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg: 'EdDSA', kid, typ: CHECKPOINT_TYPE }).sign(privateKey);
+    const jws = await new CompactSign(new TextEncoder().encode(payload))
+      .setProtectedHeader({ alg: 'EdDSA', kid, typ: CHECKPOINT_TYPE })
+      .sign(privateKey);
     const checkpoint: Checkpoint = { seq: head.seq, hash: head.hash, at, kid, jws };
     await this.file?.write(checkpoint);
     // An external sink that is slow or down never holds up the local copy or verification.
     for (const sink of this.sinks) {
       const sent: Promise<void> = sink
         .write(checkpoint)
-        .catch((err: unknown) => this.onError(new Error(`audit checkpoint ${head.seq} not delivered to ${sink.name}: ${(err as Error).message}`)))
+        .catch((err: unknown) =>
+          this.onError(
+            new Error(`audit checkpoint ${head.seq} not delivered to ${sink.name}: ${(err as Error).message}`),
+          ),
+        )
         .finally(() => this.external.delete(sent));
       this.external.add(sent);
     }
@@ -108,7 +114,12 @@ export class AuditCheckpoints {
     if (loaded.checkpoints.length === 0) return { ...report, checkpoint: null };
     const invalid = ({ line, value }: LoadedCheckpoints['checkpoints'][number]): ChainReport => {
       const message = `the checkpoint on line ${line} of ${this.file!.path} does not verify with any of the gateway's keys: it was altered or forged`;
-      return { ...report, ok: false, checkpoint: null, problem: { seq: typeof value.seq === 'number' ? value.seq : 0, kind: 'checkpoint_invalid', message } };
+      return {
+        ...report,
+        ok: false,
+        checkpoint: null,
+        problem: { seq: typeof value.seq === 'number' ? value.seq : 0, kind: 'checkpoint_invalid', message },
+      };
     };
     const latestLine = loaded.checkpoints.reduce((a, b) => ((b.value.seq ?? 0) >= (a.value.seq ?? 0) ? b : a));
     const latest = await this.verified(latestLine.value);
@@ -140,7 +151,12 @@ export class AuditCheckpoints {
     try {
       const { payload, protectedHeader } = await compactVerify(line.jws, key, { algorithms: ['EdDSA'] });
       const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
-      const same = protectedHeader.kid === line.kid && claims.typ === CHECKPOINT_TYPE && claims.seq === line.seq && claims.hash === line.hash && claims.at === line.at;
+      const same =
+        protectedHeader.kid === line.kid &&
+        claims.typ === CHECKPOINT_TYPE &&
+        claims.seq === line.seq &&
+        claims.hash === line.hash &&
+        claims.at === line.at;
       return same && Number.isSafeInteger(line.seq) ? (line as Checkpoint) : undefined;
     } catch {
       return undefined;

@@ -17,11 +17,17 @@ export const auditConfigSchema = z
     /** Also POST every checkpoint (JSON) here: a copy out of reach of anyone who can write the gateway's disk. */
     checkpoint_url: httpUrl.optional(),
     /** Name of the environment variable holding a bearer token for checkpoint_url. */
-    checkpoint_url_token_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+    checkpoint_url_token_env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
+      .optional(),
     /** Entries appended within this long share one checkpoint (signed after the first of them, off the caller's path). */
     checkpoint_delay_ms: z.number().int().min(0).max(60_000).default(200),
   })
   .strict()
-  .refine((a) => a.checkpoint_url !== undefined || a.checkpoint_url_token_env === undefined, { message: 'checkpoint_url_token_env needs checkpoint_url', path: ['checkpoint_url_token_env'] });
+  .refine((a) => a.checkpoint_url !== undefined || a.checkpoint_url_token_env === undefined, {
+    message: 'checkpoint_url_token_env needs checkpoint_url',
+    path: ['checkpoint_url_token_env'],
+  });
 
 export type AuditConfig = z.infer<typeof auditConfigSchema>;

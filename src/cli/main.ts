@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerCommands } from './commands/index.ts';
 
-const program = new Command('conduit').description('Conduit: an OpenAI-compatible gateway for reselling AI models').version(VERSION);
+const program = new Command('conduit')
+  .description('Conduit: an OpenAI-compatible gateway for reselling AI models')
+  .version(VERSION);
 await registerCommands(program, process.argv.slice(2));
 await program.parseAsync(process.argv);

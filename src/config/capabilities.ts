@@ -2,7 +2,15 @@
 // then defaults for the provider type.
 import type { Capabilities, ProviderConfig } from './schema.ts';
 
-const DEFAULTS: Capabilities = { chat: true, embeddings: true, streaming: true, tools: true, vision: false, responses: false, context_length: 128_000 };
+const DEFAULTS: Capabilities = {
+  chat: true,
+  embeddings: true,
+  streaming: true,
+  tools: true,
+  vision: false,
+  responses: false,
+  context_length: 128_000,
+};
 
 const BY_TYPE: Record<ProviderConfig['type'], Partial<Capabilities>> = {
   openai: { responses: true },
@@ -12,6 +20,12 @@ const BY_TYPE: Record<ProviderConfig['type'], Partial<Capabilities>> = {
 };
 
 export function capabilitiesOf(provider: ProviderConfig, served: ProviderConfig['models'][number]): Capabilities {
-  const strip = (o: object | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined));
-  return { ...DEFAULTS, ...BY_TYPE[provider.type], ...strip(provider.capabilities), ...strip(served.capabilities) } as Capabilities;
+  const strip = (o: object | undefined) =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined));
+  return {
+    ...DEFAULTS,
+    ...BY_TYPE[provider.type],
+    ...strip(provider.capabilities),
+    ...strip(served.capabilities),
+  } as Capabilities;
 }

@@ -4,7 +4,9 @@ import { capabilitiesOf } from './capabilities.ts';
 import type { ConduitConfig } from './schema.ts';
 
 /** What the cross-checks read: the catalogue's four lists, and the files the configuration names. */
-export type CrossCheckInput = Pick<ConduitConfig, 'regions' | 'vendors' | 'providers' | 'models'> & { provenance?: Pick<ConduitConfig['provenance'], 'c2pa_issuer'> };
+export type CrossCheckInput = Pick<ConduitConfig, 'regions' | 'vendors' | 'providers' | 'models'> & {
+  provenance?: Pick<ConduitConfig['provenance'], 'c2pa_issuer'>;
+};
 
 /**
  * Problems across entries. Entries in `unchecked` failed their own schema (that problem is reported already) and
@@ -31,18 +33,23 @@ export function crossCheck(config: CrossCheckInput, unchecked: ReadonlySet<objec
   });
   config.models.forEach((model, i) => {
     for (const name of [model.name, ...model.aliases].filter(named)) {
-      if (modelNames.has(name)) problems.push(`models[${i}]: model name or alias "${name}" is already used by models[${modelNames.get(name)}]`);
+      if (modelNames.has(name))
+        problems.push(`models[${i}]: model name or alias "${name}" is already used by models[${modelNames.get(name)}]`);
       modelNames.set(name, i);
     }
-    if (!vendors.has(model.vendor) && named(model.vendor)) problems.push(`models[${i}].vendor: unknown vendor "${model.vendor}"`);
+    if (!vendors.has(model.vendor) && named(model.vendor))
+      problems.push(`models[${i}].vendor: unknown vendor "${model.vendor}"`);
   });
 
   const served = new Set<number>();
   config.providers.forEach((provider, i) => {
-    if (providerIds.has(provider.id) && named(provider.id)) problems.push(`providers[${i}].id: duplicate provider "${provider.id}"`);
+    if (providerIds.has(provider.id) && named(provider.id))
+      problems.push(`providers[${i}].id: duplicate provider "${provider.id}"`);
     providerIds.add(provider.id);
-    if (!regions.has(provider.region) && named(provider.region)) problems.push(`providers[${i}].region: unknown region "${provider.region}"`);
-    if (!vendors.has(provider.vendor) && named(provider.vendor)) problems.push(`providers[${i}].vendor: unknown vendor "${provider.vendor}"`);
+    if (!regions.has(provider.region) && named(provider.region))
+      problems.push(`providers[${i}].region: unknown region "${provider.region}"`);
+    if (!vendors.has(provider.vendor) && named(provider.vendor))
+      problems.push(`providers[${i}].vendor: unknown vendor "${provider.vendor}"`);
     provider.models.forEach((servedModel, j) => {
       if (!named(servedModel.model)) return;
       const index = modelNames.get(servedModel.model);
@@ -60,13 +67,20 @@ export function crossCheck(config: CrossCheckInput, unchecked: ReadonlySet<objec
       if (!checked(provider) || !checked(model)) return;
       const caps = capabilitiesOf(provider, servedModel);
       if (model.kind === 'embedding' && !caps.embeddings) {
-        problems.push(`providers[${i}].models[${j}].model: provider "${provider.id}" cannot serve embedding model "${servedModel.model}" (no embeddings capability)`);
+        problems.push(
+          `providers[${i}].models[${j}].model: provider "${provider.id}" cannot serve embedding model "${servedModel.model}" (no embeddings capability)`,
+        );
       }
       if (model.kind === 'chat' && !caps.chat) {
-        problems.push(`providers[${i}].models[${j}].model: provider "${provider.id}" cannot serve chat model "${servedModel.model}" (no chat capability)`);
+        problems.push(
+          `providers[${i}].models[${j}].model: provider "${provider.id}" cannot serve chat model "${servedModel.model}" (no chat capability)`,
+        );
       }
       for (const feature of model.requires) {
-        if (!caps[feature]) problems.push(`providers[${i}].models[${j}].model: "${servedModel.model}" requires ${feature}, which provider "${provider.id}" lacks`);
+        if (!caps[feature])
+          problems.push(
+            `providers[${i}].models[${j}].model: "${servedModel.model}" requires ${feature}, which provider "${provider.id}" lacks`,
+          );
       }
       if (provider.type === 'azure' && !servedModel.azure_deployment) {
         problems.push(`providers[${i}].models[${j}].azure_deployment: is required for type "azure"`);
@@ -74,12 +88,14 @@ export function crossCheck(config: CrossCheckInput, unchecked: ReadonlySet<objec
     });
   });
   config.models.forEach((model, i) => {
-    if (!served.has(i) && named(model.name)) problems.push(`models[${i}]: model "${model.name}" has no provider serving it`);
+    if (!served.has(i) && named(model.name))
+      problems.push(`models[${i}]: model "${model.name}" has no provider serving it`);
     model.routing.fallback.forEach((name, k) => {
       const target = modelNames.get(name);
       if (target === undefined) problems.push(`models[${i}].routing.fallback[${k}]: unknown model "${name}"`);
       else if (target === i) problems.push(`models[${i}].routing.fallback[${k}]: a model cannot fall back to itself`);
-      else if (checked(config.models[target]!) && config.models[target]!.kind !== model.kind) problems.push(`models[${i}].routing.fallback[${k}]: "${name}" is not a ${model.kind} model`);
+      else if (checked(config.models[target]!) && config.models[target]!.kind !== model.kind)
+        problems.push(`models[${i}].routing.fallback[${k}]: "${name}" is not a ${model.kind} model`);
     });
     for (const kind of ['canary', 'shadow'] as const) {
       const experiment = model.routing[kind];
@@ -87,7 +103,9 @@ export function crossCheck(config: CrossCheckInput, unchecked: ReadonlySet<objec
       const provider = config.providers.find((p) => p.id === experiment.provider);
       if (!provider) problems.push(`models[${i}].routing.${kind}.provider: unknown provider "${experiment.provider}"`);
       else if (!provider.models.some((m) => modelNames.get(m.model) === i)) {
-        problems.push(`models[${i}].routing.${kind}.provider: provider "${experiment.provider}" does not serve "${model.name}"`);
+        problems.push(
+          `models[${i}].routing.${kind}.provider: provider "${experiment.provider}" does not serve "${model.name}"`,
+        );
       }
     }
   });
@@ -98,7 +116,9 @@ export function crossCheck(config: CrossCheckInput, unchecked: ReadonlySet<objec
     try {
       accessSync(issuer[field], constants.R_OK);
     } catch (err) {
-      problems.push(`provenance.c2pa_issuer.${field}: cannot read ${issuer[field]} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      problems.push(
+        `provenance.c2pa_issuer.${field}: cannot read ${issuer[field]} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      );
     }
   }
   return problems;

@@ -46,12 +46,45 @@ export function demoConfig(): Readonly<ConduitConfig> {
         default: 'allow',
         markets: [{ id: 'greater-china', name: 'China, Hong Kong and Macau', countries: ['CN', 'HK', 'MO'] }],
         rules: [
-          { id: 'anthropic-no-cn-customers', effect: 'deny', reason: "Anthropic's models are not offered to customers incorporated in China, Hong Kong or Macau", when: { vendor: ['anthropic'], customer_country: ['greater-china'] } },
-          { id: 'anthropic-no-cn-ownership', effect: 'deny', reason: "Anthropic's models are not offered to customers owned more than 50% from China, Hong Kong or Macau", when: { vendor: ['anthropic'], owned_from: ['greater-china'] } },
-          { id: 'openai-cn-verified-only', effect: 'deny', reason: "OpenAI's models are offered to customers in or controlled from China, Hong Kong or Macau only at tier verified or above", when: { vendor: ['openai'], customer_jurisdiction: ['greater-china'], tier_below: 'verified' } },
-          { id: 'openai-cn-from-singapore', effect: 'deny', reason: "OpenAI's models are served to customers in or controlled from China, Hong Kong or Macau only from Singapore", when: { vendor: ['openai'], customer_jurisdiction: ['greater-china'], region_country_not_in: ['SG'] } },
-          { id: 'no-serving-from-cn', effect: 'deny', reason: 'No model is served from a data centre in China, Hong Kong or Macau', when: { region_country: ['greater-china'] } },
-          { id: 'no-logprobs-on-trial', effect: 'deny', reason: 'Log probabilities are available from tier verified up', when: { feature: ['logprobs'], tier_below: 'verified' } },
+          {
+            id: 'anthropic-no-cn-customers',
+            effect: 'deny',
+            reason: "Anthropic's models are not offered to customers incorporated in China, Hong Kong or Macau",
+            when: { vendor: ['anthropic'], customer_country: ['greater-china'] },
+          },
+          {
+            id: 'anthropic-no-cn-ownership',
+            effect: 'deny',
+            reason:
+              "Anthropic's models are not offered to customers owned more than 50% from China, Hong Kong or Macau",
+            when: { vendor: ['anthropic'], owned_from: ['greater-china'] },
+          },
+          {
+            id: 'openai-cn-verified-only',
+            effect: 'deny',
+            reason:
+              "OpenAI's models are offered to customers in or controlled from China, Hong Kong or Macau only at tier verified or above",
+            when: { vendor: ['openai'], customer_jurisdiction: ['greater-china'], tier_below: 'verified' },
+          },
+          {
+            id: 'openai-cn-from-singapore',
+            effect: 'deny',
+            reason:
+              "OpenAI's models are served to customers in or controlled from China, Hong Kong or Macau only from Singapore",
+            when: { vendor: ['openai'], customer_jurisdiction: ['greater-china'], region_country_not_in: ['SG'] },
+          },
+          {
+            id: 'no-serving-from-cn',
+            effect: 'deny',
+            reason: 'No model is served from a data centre in China, Hong Kong or Macau',
+            when: { region_country: ['greater-china'] },
+          },
+          {
+            id: 'no-logprobs-on-trial',
+            effect: 'deny',
+            reason: 'Log probabilities are available from tier verified up',
+            when: { feature: ['logprobs'], tier_below: 'verified' },
+          },
         ],
       },
       // Enhanced due diligence where sanctions programmes bite, and in China, which the vendors' rules above single out.
@@ -68,8 +101,17 @@ export function demoConfig(): Readonly<ConduitConfig> {
                 { deployment, model: 'gpt-4o-mini', input: '0.15', cached_input: '0.075', output: '0.60' },
                 { deployment, model: 'text-embedding-3-small', input: '0.02', output: '0' },
               ]),
-              ...['sim-anthropic-eu-west', 'sim-anthropic-us-east'].map((deployment) => ({ deployment, input: '3.00', cached_input: '0.30', output: '15.00' })),
-              ...['sim-deepseek-sg', 'sim-deepseek-eu-west'].map((deployment) => ({ deployment, input: '0.20', output: '0.80' })),
+              ...['sim-anthropic-eu-west', 'sim-anthropic-us-east'].map((deployment) => ({
+                deployment,
+                input: '3.00',
+                cached_input: '0.30',
+                output: '15.00',
+              })),
+              ...['sim-deepseek-sg', 'sim-deepseek-eu-west'].map((deployment) => ({
+                deployment,
+                input: '0.20',
+                output: '0.80',
+              })),
             ],
             list_prices: [
               { model: 'gpt-4o', input: '3.00', cached_input: '1.50', output: '12.00' },
@@ -94,7 +136,13 @@ export function demoConfig(): Readonly<ConduitConfig> {
       },
       // EU AI Act Article 50: organisations incorporated in the EU get a visible notice and the in-band C2PA mark
       // unless they set their own (PUT /admin/v1/orgs/{id}/disclosure).
-      provenance: { disclosure_default: { jurisdictions: [{ countries: ['EU'], notice: 'This text was generated by AI.', position: 'append', c2pa_text: true }] } },
+      provenance: {
+        disclosure_default: {
+          jurisdictions: [
+            { countries: ['EU'], notice: 'This text was generated by AI.', position: 'append', c2pa_text: true },
+          ],
+        },
+      },
       invoicing: demoInvoicing,
       demo: { seed: true },
     },
@@ -134,10 +182,41 @@ const demoInvoicing = {
       buyer_tax_id: 'absent',
       name: 'VAT',
       rates_by_country: {
-        AT: 20, BE: 21, BG: 20, HR: 25, CY: 19, CZ: 21, DK: 25, EE: 24, FI: 25.5, FR: 20, DE: 19, GR: 24, HU: 27, IE: 23,
-        IT: 22, LV: 21, LT: 21, LU: 17, MT: 18, NL: 21, PL: 23, PT: 23, RO: 21, SK: 23, SI: 22, ES: 21, SE: 25,
+        AT: 20,
+        BE: 21,
+        BG: 20,
+        HR: 25,
+        CY: 19,
+        CZ: 21,
+        DK: 25,
+        EE: 24,
+        FI: 25.5,
+        FR: 20,
+        DE: 19,
+        GR: 24,
+        HU: 27,
+        IE: 23,
+        IT: 22,
+        LV: 21,
+        LT: 21,
+        LU: 17,
+        MT: 18,
+        NL: 21,
+        PL: 23,
+        PT: 23,
+        RO: 21,
+        SK: 23,
+        SI: 22,
+        ES: 21,
+        SE: 25,
       },
     },
-    { id: 'export', countries: ['*'], name: 'GST', treatment: 'zero_rated', note: 'Zero-rated: international service (Singapore GST Act, section 21(3)).' },
+    {
+      id: 'export',
+      countries: ['*'],
+      name: 'GST',
+      treatment: 'zero_rated',
+      note: 'Zero-rated: international service (Singapore GST Act, section 21(3)).',
+    },
   ],
 };

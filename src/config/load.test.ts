@@ -8,9 +8,24 @@ const base = () => ({
   regions: [{ id: 'sg', country: 'SG' }],
   vendors: [{ id: 'openai' }],
   providers: [
-    { id: 'a', vendor: 'openai', type: 'openai', region: 'sg', base_url: 'https://api.example.com/v1', api_key_env: 'OPENAI_API_KEY', models: [{ model: 'gpt-4o' }] },
+    {
+      id: 'a',
+      vendor: 'openai',
+      type: 'openai',
+      region: 'sg',
+      base_url: 'https://api.example.com/v1',
+      api_key_env: 'OPENAI_API_KEY',
+      models: [{ model: 'gpt-4o' }],
+    },
     { id: 'b', vendor: 'openai', type: 'simulator', region: 'sg', models: [{ model: 'gpt-4o' }] },
-    { id: 'c', vendor: 'openai', type: 'openai', region: 'sg', base_url: 'https://api.example.com/v1', models: [{ model: 'gpt-4o' }] },
+    {
+      id: 'c',
+      vendor: 'openai',
+      type: 'openai',
+      region: 'sg',
+      base_url: 'https://api.example.com/v1',
+      models: [{ model: 'gpt-4o' }],
+    },
   ],
   models: [{ name: 'gpt-4o', vendor: 'openai' }],
 });
@@ -38,7 +53,9 @@ describe('configuration validation', () => {
     expect(problems(raw)).toContain('providers[2].base_url: must be an http(s) URL');
     const noVersion = base();
     Object.assign(noVersion.providers[0]!, { type: 'azure' });
-    expect(problems(noVersion)).toEqual(expect.arrayContaining(['providers[0].api_version: is required for type "azure"']));
+    expect(problems(noVersion)).toEqual(
+      expect.arrayContaining(['providers[0].api_version: is required for type "azure"']),
+    );
     const unknownField = { ...base(), colour: 'blue' };
     expect(problems(unknownField)).toEqual(['(root): unknown field(s) "colour"']);
   });
@@ -63,7 +80,9 @@ describe('configuration validation', () => {
     (raw.providers[0] as { base_url: string }).base_url = 'ftp://nope';
     raw.providers[0]!.region = 'mars';
     Object.assign(raw.models[0]!, { routing: { fallback: ['nope'] } });
-    Object.assign(raw, { provenance: { c2pa_issuer: { certificate_file: '/nonexistent/ca.pem', key_file: '/nonexistent/ca.key' } } });
+    Object.assign(raw, {
+      provenance: { c2pa_issuer: { certificate_file: '/nonexistent/ca.pem', key_file: '/nonexistent/ca.key' } },
+    });
     expect(problems(raw)).toEqual([
       'regions[0].country: must be an ISO 3166-1 alpha-2 country code such as "SG"',
       'providers[0].base_url: must be an http(s) URL',

@@ -2,7 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { catalogueModelSchema, configSchema, providerSchema, regionSchema, vendorSchema, type ConduitConfig, type ProviderConfig } from './schema.ts';
+import {
+  catalogueModelSchema,
+  configSchema,
+  providerSchema,
+  regionSchema,
+  vendorSchema,
+  type ConduitConfig,
+  type ProviderConfig,
+} from './schema.ts';
 import { crossCheck, type CrossCheckInput } from './cross-check.ts';
 
 export class ConfigError extends Error {
@@ -27,7 +35,8 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 export function formatZodIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
   return issues.map((issue) => {
     const where = formatPath(issue.path);
-    if (issue.code === 'unrecognized_keys') return `${where}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (issue.code === 'unrecognized_keys')
+      return `${where}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     return `${where}: ${issue.message}`;
   });
 }
@@ -41,7 +50,10 @@ export function validateConfig(raw: unknown, source = 'config'): Readonly<Condui
     return deepFreeze(parsed.data);
   }
   const salvaged = salvage(raw);
-  throw new ConfigError(source, [...formatZodIssues(parsed.error.issues), ...(salvaged ? crossCheck(salvaged.input, salvaged.unchecked) : [])]);
+  throw new ConfigError(source, [
+    ...formatZodIssues(parsed.error.issues),
+    ...(salvaged ? crossCheck(salvaged.input, salvaged.unchecked) : []),
+  ]);
 }
 
 /**
@@ -52,9 +64,14 @@ export function validateConfig(raw: unknown, source = 'config'): Readonly<Condui
 function salvage(raw: unknown): { input: CrossCheckInput; unchecked: Set<object> } | undefined {
   if (!isRecord(raw)) return undefined;
   const { regions, vendors, providers, models, provenance } = raw;
-  if (!Array.isArray(regions) || !Array.isArray(vendors) || !Array.isArray(providers) || !Array.isArray(models)) return undefined;
+  if (!Array.isArray(regions) || !Array.isArray(vendors) || !Array.isArray(providers) || !Array.isArray(models))
+    return undefined;
   const unchecked = new Set<object>();
-  const each = <T extends object>(list: unknown[], schema: z.ZodType<T>, standIn: (entry: Record<string, unknown>) => T): T[] =>
+  const each = <T extends object>(
+    list: unknown[],
+    schema: z.ZodType<T>,
+    standIn: (entry: Record<string, unknown>) => T,
+  ): T[] =>
     list.map((entry) => {
       const one = schema.safeParse(entry);
       if (one.success) return one.data;
@@ -70,7 +87,12 @@ function salvage(raw: unknown): { input: CrossCheckInput; unchecked: Set<object>
     input: {
       regions: each(regions, regionSchema, (e) => ({ id: text(e.id), country: '' })),
       vendors: each(vendors, vendorSchema, (e) => ({ id: text(e.id) })),
-      models: each(models, catalogueModelSchema, (e) => ({ ...catalogueModelSchema.parse({ name: 'x', vendor: 'x' }), name: text(e.name), aliases: texts(e.aliases), vendor: text(e.vendor) })),
+      models: each(models, catalogueModelSchema, (e) => ({
+        ...catalogueModelSchema.parse({ name: 'x', vendor: 'x' }),
+        name: text(e.name),
+        aliases: texts(e.aliases),
+        vendor: text(e.vendor),
+      })),
       providers: each(providers, providerSchema as z.ZodType<ProviderConfig>, (e) => ({
         ...providerSchema.parse({ id: 'x', vendor: 'x', type: 'simulator', region: 'x', models: [{ model: 'x' }] }),
         id: text(e.id),
@@ -78,7 +100,10 @@ function salvage(raw: unknown): { input: CrossCheckInput; unchecked: Set<object>
         vendor: text(e.vendor),
         models: (Array.isArray(e.models) ? e.models : []).filter(isRecord).map((m) => ({ model: text(m.model) })),
       })),
-      provenance: typeof issuer.certificate_file === 'string' && typeof issuer.key_file === 'string' ? { c2pa_issuer: { certificate_file: issuer.certificate_file, key_file: issuer.key_file } } : undefined,
+      provenance:
+        typeof issuer.certificate_file === 'string' && typeof issuer.key_file === 'string'
+          ? { c2pa_issuer: { certificate_file: issuer.certificate_file, key_file: issuer.key_file } }
+          : undefined,
     },
   };
 }
@@ -98,7 +123,9 @@ export function loadConfigFile(file: string): Readonly<ConduitConfig> {
   } catch (err) {
     if (err instanceof YAMLParseError) {
       const pos = err.linePos?.[0];
-      throw new ConfigError(file, [`${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${err.message.split('\n')[0]}`]);
+      throw new ConfigError(file, [
+        `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${err.message.split('\n')[0]}`,
+      ]);
     }
     throw err;
   }

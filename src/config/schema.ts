@@ -12,7 +12,15 @@ import { disclosureDefaultsSchema } from '../provenance/disclosure.ts';
 import { auditConfigSchema } from '../audit/config.ts';
 import { limitsConfigSchema } from '../ratelimit/tiers.ts';
 
-export { capabilitiesSchema, costSchema, healthCheckSchema, servedModelSchema, timeoutsSchema, type Capabilities, type Timeouts } from '../providers/deployment.ts';
+export {
+  capabilitiesSchema,
+  costSchema,
+  healthCheckSchema,
+  servedModelSchema,
+  timeoutsSchema,
+  type Capabilities,
+  type Timeouts,
+} from '../providers/deployment.ts';
 
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as "SG"');
 
@@ -71,9 +79,15 @@ export const modelRoutingSchema = z
     /** Models to try, in order, when every deployment of this one failed. */
     fallback: z.array(z.string().min(1)).default([]),
     /** Send a share of traffic to a candidate deployment (its answers are returned). */
-    canary: z.object({ provider: id, share: z.number().gt(0).max(1) }).strict().optional(),
+    canary: z
+      .object({ provider: id, share: z.number().gt(0).max(1) })
+      .strict()
+      .optional(),
     /** Copy a share of traffic to a candidate deployment; metered as cost, never returned. */
-    shadow: z.object({ provider: id, share: z.number().gt(0).max(1) }).strict().optional(),
+    shadow: z
+      .object({ provider: id, share: z.number().gt(0).max(1) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -98,7 +112,11 @@ export const configSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
-        body_limit_bytes: z.number().int().positive().default(4 * 1024 * 1024),
+        body_limit_bytes: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 1024 * 1024),
         /** Behind a load balancer: take the client address from X-Forwarded-For. */
         trust_proxy: z.boolean().default(false),
         /** On shutdown, how long requests under way may take to finish before they are cut. */
@@ -109,8 +127,19 @@ export const configSchema = z
         request_timeout_ms: z.number().int().min(100).max(3_600_000).default(300_000),
       })
       .strict()
-      .refine((s) => s.headers_timeout_ms <= s.request_timeout_ms, { message: 'headers_timeout_ms must not exceed request_timeout_ms', path: ['headers_timeout_ms'] })
-      .default(() => ({ host: '127.0.0.1', port: 8080, body_limit_bytes: 4 * 1024 * 1024, trust_proxy: false, shutdown_grace_ms: 30_000, headers_timeout_ms: 60_000, request_timeout_ms: 300_000 })),
+      .refine((s) => s.headers_timeout_ms <= s.request_timeout_ms, {
+        message: 'headers_timeout_ms must not exceed request_timeout_ms',
+        path: ['headers_timeout_ms'],
+      })
+      .default(() => ({
+        host: '127.0.0.1',
+        port: 8080,
+        body_limit_bytes: 4 * 1024 * 1024,
+        trust_proxy: false,
+        shutdown_grace_ms: 30_000,
+        headers_timeout_ms: 60_000,
+        request_timeout_ms: 300_000,
+      })),
     regions: z.array(regionSchema).min(1),
     vendors: z.array(vendorSchema).min(1),
     providers: z.array(providerSchema).min(1),
@@ -122,7 +151,11 @@ export const configSchema = z
         circuit: circuitSchema.default(() => circuitSchema.parse({})),
       })
       .strict()
-      .default(() => ({ strategy: 'priority' as const, retry: retrySchema.parse({}), circuit: circuitSchema.parse({}) })),
+      .default(() => ({
+        strategy: 'priority' as const,
+        retry: retrySchema.parse({}),
+        circuit: circuitSchema.parse({}),
+      })),
     policy: policySchema.default(() => policySchema.parse({})),
     /** The initial price book, and what a price below cost gets (below_cost: warn, the default, or refuse). */
     pricing: pricingConfigSchema.default(() => pricingConfigSchema.parse({ currency: 'USD' })),
@@ -135,11 +168,19 @@ export const configSchema = z
       .object({
         /** Fingerprints of outputs older than this are forgotten. */
         retention_days: z.number().int().min(1).max(3650).default(365),
-        verify_max_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+        verify_max_bytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1024 * 1024)
+          .default(1024 * 1024),
         /** Public verify calls allowed per client address per minute. */
         verify_per_minute: z.number().int().min(1).default(60),
         /** The operator's CA that certifies the signing keys for C2PA manifests (PEM files). */
-        c2pa_issuer: z.object({ certificate_file: z.string().min(1), key_file: z.string().min(1) }).strict().optional(),
+        c2pa_issuer: z
+          .object({ certificate_file: z.string().min(1), key_file: z.string().min(1) })
+          .strict()
+          .optional(),
         /** Notice and in-band mark for organisations without a setting of their own, by country (Article 50: the EU). */
         disclosure_default: disclosureDefaultsSchema.optional(),
       })

@@ -29,16 +29,25 @@ export interface BelowCost {
 type Version = PriceBook['versions'][number];
 
 /** The rate a request pays for each kind of token (cached input at the input rate, reasoning at the output rate, unless stated). */
-const rateOf = (r: Rates, kind: TokenKind): bigint => (kind === 'cached_input' ? (r.cached_input ?? r.input) : kind === 'reasoning' ? (r.reasoning ?? r.output) : r[kind]);
+const rateOf = (r: Rates, kind: TokenKind): bigint =>
+  kind === 'cached_input' ? (r.cached_input ?? r.input) : kind === 'reasoning' ? (r.reasoning ?? r.output) : r[kind];
 /** Kinds worth comparing: input and output always, the others where either side prices them apart. */
-const kindsOf = (price: Rates, cost: Rates) => TOKEN_KINDS.filter((k) => (k !== 'cached_input' && k !== 'reasoning') || price[k] !== undefined || cost[k] !== undefined);
+const kindsOf = (price: Rates, cost: Rates) =>
+  TOKEN_KINDS.filter(
+    (k) => (k !== 'cached_input' && k !== 'reasoning') || price[k] !== undefined || cost[k] !== undefined,
+  );
 /** The field that sets a kind's rate: its own, or the one it falls back on. */
-const fieldOf = (r: Rates, kind: TokenKind) => (r[kind] !== undefined ? kind : kind === 'cached_input' ? 'input' : 'output');
+const fieldOf = (r: Rates, kind: TokenKind) =>
+  r[kind] !== undefined ? kind : kind === 'cached_input' ? 'input' : 'output';
 
 const vendorRatesIn = (v: Version, deployment: string, model: string) =>
-  v.vendor_costs.find((c) => c.deployment === deployment && c.model === model) ?? v.vendor_costs.find((c) => c.deployment === deployment && !c.model);
-const listRatesIn = (v: Version, model: string, tier: Tier) => v.list_prices.find((p) => p.model === model && p.tier === tier) ?? v.list_prices.find((p) => p.model === model && !p.tier);
-const inForce = (book: PriceBook, today: string) => book.versions.map((v, i) => ({ v, i })).filter(({ v }) => !v.effective_to || v.effective_to > today);
+  v.vendor_costs.find((c) => c.deployment === deployment && c.model === model) ??
+  v.vendor_costs.find((c) => c.deployment === deployment && !c.model);
+const listRatesIn = (v: Version, model: string, tier: Tier) =>
+  v.list_prices.find((p) => p.model === model && p.tier === tier) ??
+  v.list_prices.find((p) => p.model === model && !p.tier);
+const inForce = (book: PriceBook, today: string) =>
+  book.versions.map((v, i) => ({ v, i })).filter(({ v }) => !v.effective_to || v.effective_to > today);
 
 /** "2.50" from 2_500_000: currency units, as few decimals as the amount needs (at least two). */
 export function formatRate(micros: bigint, currency: string): string {
@@ -56,7 +65,12 @@ interface Compared {
   param: (kind: TokenKind, undiscounted: boolean) => string;
 }
 
-function compare(book: PriceBook, coverage: PriceCoverage, today: string, pricesIn: (v: Version, i: number) => Compared[]): BelowCost[] {
+function compare(
+  book: PriceBook,
+  coverage: PriceCoverage,
+  today: string,
+  pricesIn: (v: Version, i: number) => Compared[],
+): BelowCost[] {
   const free = new Set(coverage.models.filter((m) => m.free).map((m) => m.name));
   const found: BelowCost[] = [];
   for (const { v, i } of inForce(book, today)) {
@@ -93,22 +107,47 @@ function compare(book: PriceBook, coverage: PriceCoverage, today: string, prices
 /** List prices below a serving deployment's vendor cost. */
 export function listPricesBelowCost(book: PriceBook, coverage: PriceCoverage, today: string): BelowCost[] {
   return compare(book, coverage, today, (v, i) =>
-    v.list_prices.map((p, j) => ({ model: p.model, tier: p.tier, price: p, off: 0n, what: 'list price', param: (kind: TokenKind) => `versions[${i}].list_prices[${j}].${fieldOf(p, kind)}` })),
+    v.list_prices.map((p, j) => ({
+      model: p.model,
+      tier: p.tier,
+      price: p,
+      off: 0n,
+      what: 'list price',
+      param: (kind: TokenKind) => `versions[${i}].list_prices[${j}].${fieldOf(p, kind)}`,
+    })),
   );
 }
 
 /** A customer's prices below cost: its negotiated rates, or its tier's list price when it has a discount, less that discount. */
-export function customerPricesBelowCost(book: PriceBook, coverage: PriceCoverage, today: string, override: PriceOverride, tier: Tier): BelowCost[] {
+export function customerPricesBelowCost(
+  book: PriceBook,
+  coverage: PriceCoverage,
+  today: string,
+  override: PriceOverride,
+  tier: Tier,
+): BelowCost[] {
   const off = BigInt(Math.round(override.discount_pct * 100));
   const discount = off > 0n ? ` less its ${override.discount_pct}% discount` : '';
   return compare(book, coverage, today, (v) => {
     const models = new Set([...v.list_prices.map((p) => p.model), ...override.rates.map((r) => r.model)]);
     return [...models].flatMap((model): Compared[] => {
       const k = override.rates.findIndex((r) => r.model === model);
-      if (k >= 0) return [{ model, price: override.rates[k]!, off, what: `negotiated rate${discount}`, param: (kind, undiscounted) => (undiscounted ? `rates[${k}].${fieldOf(override.rates[k]!, kind)}` : 'discount_pct') }];
+      if (k >= 0)
+        return [
+          {
+            model,
+            price: override.rates[k]!,
+            off,
+            what: `negotiated rate${discount}`,
+            param: (kind, undiscounted) =>
+              undiscounted ? `rates[${k}].${fieldOf(override.rates[k]!, kind)}` : 'discount_pct',
+          },
+        ];
       const list = listRatesIn(v, model, tier);
       // Without a discount the customer pays the list price: a list price below cost is the book's to answer for.
-      return list && off > 0n ? [{ model, price: list, off, what: `tier ${tier} list price${discount}`, param: () => 'discount_pct' }] : [];
+      return list && off > 0n
+        ? [{ model, price: list, off, what: `tier ${tier} list price${discount}`, param: () => 'discount_pct' }]
+        : [];
     });
   });
 }

@@ -7,10 +7,13 @@ describe('InProcessBudgets', () => {
   it('starts each month from what the ledger holds for that month', async () => {
     let now = new Date('2026-11-30T23:59:59.999Z');
     const asked: string[] = [];
-    const budgets = new InProcessBudgets(async (_scope, monthStart) => {
-      asked.push(monthStart);
-      return monthStart.startsWith('2026-11') ? 900n : 0n;
-    }, () => now);
+    const budgets = new InProcessBudgets(
+      async (_scope, monthStart) => {
+        asked.push(monthStart);
+        return monthStart.startsWith('2026-11') ? 900n : 0n;
+      },
+      () => now,
+    );
 
     expect(await budgets.reserve(scope, 200n)).toMatchObject({ ok: false, spent: 900n });
     expect(await budgets.reserve(scope, 100n)).toEqual({ ok: true, amount: 100n });
@@ -20,7 +23,10 @@ describe('InProcessBudgets', () => {
   });
 
   it('settles the true price against the reservation', async () => {
-    const budgets = new InProcessBudgets(async () => 0n, () => new Date('2026-12-02T10:00:00Z'));
+    const budgets = new InProcessBudgets(
+      async () => 0n,
+      () => new Date('2026-12-02T10:00:00Z'),
+    );
     await budgets.reserve(scope, 600n);
     budgets.settle(scope, 600n, 250n);
     expect(await budgets.spent(scope)).toBe(250n);

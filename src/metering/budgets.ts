@@ -26,7 +26,8 @@ interface State {
 export const monthOf = (d: Date) => d.toISOString().slice(0, 7);
 
 /** Whole seconds until the next month (UTC) begins, when every budget starts again: a spent budget's Retry-After. */
-export const secondsToNextMonth = (d: Date) => Math.ceil((Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - d.getTime()) / 1000);
+export const secondsToNextMonth = (d: Date) =>
+  Math.ceil((Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) - d.getTime()) / 1000);
 
 export class InProcessBudgets implements BudgetCounter {
   private readonly states = new Map<string, State>();
@@ -41,7 +42,8 @@ export class InProcessBudgets implements BudgetCounter {
   async reserve(scope: BudgetScope, amount: bigint): Promise<Reservation> {
     const state = await this.state(scope.id);
     // Check and reserve in one synchronous step: no await between them, so no two requests see the same room.
-    if (scope.hard && state.spent + state.reserved + amount > scope.limitMicros) return { ok: false, spent: state.spent, reserved: state.reserved };
+    if (scope.hard && state.spent + state.reserved + amount > scope.limitMicros)
+      return { ok: false, spent: state.spent, reserved: state.reserved };
     state.reserved += amount;
     return { ok: true, amount };
   }
@@ -64,7 +66,11 @@ export class InProcessBudgets implements BudgetCounter {
     const t = this.now().getTime();
     if (t < this.month.from || t >= this.month.to) {
       const d = new Date(t);
-      this.month = { id: monthOf(d), from: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), to: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) };
+      this.month = {
+        id: monthOf(d),
+        from: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
+        to: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+      };
     }
     return this.month.id;
   }

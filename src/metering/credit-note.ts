@@ -36,10 +36,20 @@ export function creditable(invoice: Invoice, previous: readonly CreditNote[]): b
   return BigInt(invoice.subtotal_minor) - previous.reduce((s, c) => s + BigInt(c.subtotal_minor), 0n);
 }
 
-export function composeCreditNote(invoice: Invoice, previous: readonly CreditNote[], amount: bigint, reason: string, number: string, now: Date): CreditNote {
+export function composeCreditNote(
+  invoice: Invoice,
+  previous: readonly CreditNote[],
+  amount: bigint,
+  reason: string,
+  number: string,
+  now: Date,
+): CreditNote {
   const rest = amount === creditable(invoice, previous);
   const tax: TaxLine[] = invoice.tax.map((t) => {
-    const credited = previous.flatMap((c) => c.tax).filter((c) => c.rule === t.rule).reduce((s, c) => s + BigInt(c.tax_minor), 0n);
+    const credited = previous
+      .flatMap((c) => c.tax)
+      .filter((c) => c.rule === t.rule)
+      .reduce((s, c) => s + BigInt(c.tax_minor), 0n);
     const due = rest ? BigInt(t.tax_minor) - credited : taxOn(amount, Math.round(Number(t.rate_pct) * 100));
     return { ...t, taxable_minor: amount.toString(), tax_minor: due.toString() };
   });
@@ -59,7 +69,12 @@ export function composeCreditNote(invoice: Invoice, previous: readonly CreditNot
     seller: invoice.seller,
     buyer: invoice.buyer,
     reason,
-    lines: [{ description: `Credit against invoice ${invoice.invoice_number} of ${invoice.issue_date} (${invoice.month}): ${reason}`, amount_minor: amount.toString() }],
+    lines: [
+      {
+        description: `Credit against invoice ${invoice.invoice_number} of ${invoice.issue_date} (${invoice.month}): ${reason}`,
+        amount_minor: amount.toString(),
+      },
+    ],
     subtotal_minor: amount.toString(),
     tax,
     tax_total_minor: taxTotal.toString(),

@@ -33,9 +33,11 @@ export async function countPromptTokens(body: JsonObject): Promise<number> {
   const items = Array.isArray(input) ? input : [input];
   let tokens = typeof body.instructions === 'string' ? await countTextTokens(body.instructions) : 0;
   for (const item of items) {
-    if (Array.isArray(item)) tokens += item.length; // embeddings: token ids
+    if (Array.isArray(item))
+      tokens += item.length; // embeddings: token ids
     else if (typeof item === 'number') tokens += 1;
-    else if (item && typeof item === 'object') tokens += 3 + (await countTextTokens(textOf((item as JsonObject).content))); // Responses API input item
+    else if (item && typeof item === 'object')
+      tokens += 3 + (await countTextTokens(textOf((item as JsonObject).content))); // Responses API input item
     else tokens += await countTextTokens(String(item ?? ''));
   }
   return tokens;
@@ -43,6 +45,9 @@ export async function countPromptTokens(body: JsonObject): Promise<number> {
 
 export function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((p) => (typeof (p as JsonObject)?.text === 'string' ? ((p as JsonObject).text as string) : '')).join('');
+  if (Array.isArray(content))
+    return content
+      .map((p) => (typeof (p as JsonObject)?.text === 'string' ? ((p as JsonObject).text as string) : ''))
+      .join('');
   return '';
 }

@@ -7,7 +7,12 @@ import type { Endpoint, RequestContext } from '../pipeline/context.ts';
 
 /** Sets the request's usage to our count of its prompt and of `delivered`, marked estimated. */
 export async function estimateUsage(ctx: RequestContext, delivered: string): Promise<Usage> {
-  const usage: Usage = { prompt_tokens: await countPromptTokens(ctx.body!), completion_tokens: await countTextTokens(delivered), cached_tokens: 0, reasoning_tokens: 0 };
+  const usage: Usage = {
+    prompt_tokens: await countPromptTokens(ctx.body!),
+    completion_tokens: await countTextTokens(delivered),
+    cached_tokens: 0,
+    reasoning_tokens: 0,
+  };
   ctx.usage = usage;
   ctx.usageEstimated = true;
   return usage;

@@ -67,7 +67,15 @@ export class InterimUsage {
   private record(ctx: RequestContext, interim: number, completionTokens: number): UsageEvent {
     // The prompt by its size (as budgets reserve): not worth a tokenizer pass for a record the final one replaces.
     const promptTokens = Math.ceil(ctx.bodyBytes / 4);
-    return pricedEvent(ctx, this.pricing, { interim, estimated: true, status: 200, prompt_tokens: promptTokens, completion_tokens: completionTokens, cached_tokens: 0, reasoning_tokens: 0 });
+    return pricedEvent(ctx, this.pricing, {
+      interim,
+      estimated: true,
+      status: 200,
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      cached_tokens: 0,
+      reasoning_tokens: 0,
+    });
   }
 
   private async tick(): Promise<void> {
@@ -88,7 +96,8 @@ export class InterimUsage {
     const due: Array<{ ctx: RequestContext; live: Live; length: number; text: string }> = [];
     for (const [ctx, live] of this.live) {
       const delivered = ctx.outputText ?? '';
-      if (delivered.length > live.counted) due.push({ ctx, live, length: delivered.length, text: delivered.slice(live.counted) });
+      if (delivered.length > live.counted)
+        due.push({ ctx, live, length: delivered.length, text: delivered.slice(live.counted) });
     }
     if (due.length === 0) return;
     const counts = await this.tokens.count(due.map((d) => d.text));

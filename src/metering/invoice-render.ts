@@ -8,15 +8,49 @@ const decimal = (micros: bigint) => formatMicros(micros).replace(/,/g, '');
 
 /** The annex: amounts in currency units to six decimals (micro-units); the invoice's number and date on every row, after the rest. */
 export function invoiceCsv(inv: Invoice): string {
-  const rows = [['line', 'model', 'requests', 'prompt_tokens', 'completion_tokens', 'list_amount', 'amount', 'currency', 'invoice_number', 'issue_date']];
+  const rows = [
+    [
+      'line',
+      'model',
+      'requests',
+      'prompt_tokens',
+      'completion_tokens',
+      'list_amount',
+      'amount',
+      'currency',
+      'invoice_number',
+      'issue_date',
+    ],
+  ];
   const tail = [inv.currency, inv.invoice_number, inv.issue_date];
   const perMinor = microsPerMinor(inv.currency);
-  const row = (line: string, label: string, amount: bigint, u?: { requests: number; prompt_tokens: number; completion_tokens: number; list?: bigint }) =>
-    rows.push([line, label, u ? String(u.requests) : '', u ? String(u.prompt_tokens) : '', u ? String(u.completion_tokens) : '', u?.list !== undefined ? decimal(u.list) : '', decimal(amount), ...tail]);
-  for (const l of inv.lines) row('usage', l.model, BigInt(l.amount_micros), { ...l, list: BigInt(l.list_amount_micros) });
+  const row = (
+    line: string,
+    label: string,
+    amount: bigint,
+    u?: { requests: number; prompt_tokens: number; completion_tokens: number; list?: bigint },
+  ) =>
+    rows.push([
+      line,
+      label,
+      u ? String(u.requests) : '',
+      u ? String(u.prompt_tokens) : '',
+      u ? String(u.completion_tokens) : '',
+      u?.list !== undefined ? decimal(u.list) : '',
+      decimal(amount),
+      ...tail,
+    ]);
+  for (const l of inv.lines)
+    row('usage', l.model, BigInt(l.amount_micros), { ...l, list: BigInt(l.list_amount_micros) });
   row('discount', '', -BigInt(inv.discount_micros));
   if (inv.commitment_shortfall_micros !== '0') row('commitment_shortfall', '', BigInt(inv.commitment_shortfall_micros));
-  for (const a of inv.adjustments) row(a.kind, `${a.model ? `${a.model} ` : ''}(usage of ${a.period} after ${a.invoice_number})`, BigInt(a.amount_micros), a.model ? a : undefined);
+  for (const a of inv.adjustments)
+    row(
+      a.kind,
+      `${a.model ? `${a.model} ` : ''}(usage of ${a.period} after ${a.invoice_number})`,
+      BigInt(a.amount_micros),
+      a.model ? a : undefined,
+    );
   row('total', '', BigInt(inv.total_micros));
   // From the exact total to what is due: the rounding to the minor unit, the tax, the amount due.
   row('rounding', '', BigInt(inv.rounding_micros));
@@ -40,7 +74,12 @@ function party(title: string, p: Party | null, cls: string): string {
 }
 
 const taxRows = (tax: TaxLine[], money: (m: string) => string) =>
-  tax.map((t) => `<tr class="tax"><td colspan="6">${esc(t.name)} ${esc(t.rate_pct)}%${t.treatment === 'standard' ? '' : ` (${esc(t.treatment.replace('_', ' '))})`} on ${money(t.taxable_minor)}</td><td class="n">${money(t.tax_minor)}</td></tr>`).join('');
+  tax
+    .map(
+      (t) =>
+        `<tr class="tax"><td colspan="6">${esc(t.name)} ${esc(t.rate_pct)}%${t.treatment === 'standard' ? '' : ` (${esc(t.treatment.replace('_', ' '))})`} on ${money(t.taxable_minor)}</td><td class="n">${money(t.tax_minor)}</td></tr>`,
+    )
+    .join('');
 
 /** A printable page (print it to PDF from any browser): the invoice as it is sent, amounts in minor units. */
 export function invoiceHtml(inv: Invoice): string {
@@ -48,9 +87,17 @@ export function invoiceHtml(inv: Invoice): string {
   const { from, to } = monthRange(inv.month);
   const lastDay = new Date(Date.parse(to) - 86_400_000).toISOString().slice(0, 10);
   const lines = inv.lines
-    .map((l) => `<tr><td>${esc(l.model)}</td><td class="n">${l.requests}</td><td class="n">${l.prompt_tokens}</td><td class="n">${l.completion_tokens}</td><td class="n">${money(l.list_amount_minor)}</td><td class="n">${money((BigInt(l.amount_minor) - BigInt(l.list_amount_minor)).toString())}</td><td class="n">${money(l.amount_minor)}</td></tr>`)
+    .map(
+      (l) =>
+        `<tr><td>${esc(l.model)}</td><td class="n">${l.requests}</td><td class="n">${l.prompt_tokens}</td><td class="n">${l.completion_tokens}</td><td class="n">${money(l.list_amount_minor)}</td><td class="n">${money((BigInt(l.amount_minor) - BigInt(l.list_amount_minor)).toString())}</td><td class="n">${money(l.amount_minor)}</td></tr>`,
+    )
     .join('');
-  const adjustments = inv.adjustments.map((a) => `<tr class="adjustment"><td colspan="6">${esc(a.description)}</td><td class="n">${money(a.amount_minor)}</td></tr>`).join('');
+  const adjustments = inv.adjustments
+    .map(
+      (a) =>
+        `<tr class="adjustment"><td colspan="6">${esc(a.description)}</td><td class="n">${money(a.amount_minor)}</td></tr>`,
+    )
+    .join('');
   const banner =
     inv.status === 'provisional'
       ? '<p class="draft"><strong>Provisional:</strong> the month is not over; its amounts may still grow. This is a draft, not an invoice.</p>'
@@ -77,7 +124,8 @@ export function creditNoteCsv(cn: CreditNote): string {
   const rows = [['line', 'description', 'amount', 'currency', 'credit_note_number', 'invoice_number', 'issue_date']];
   const tail = [cn.currency, cn.credit_note_number, cn.invoice_number, cn.issue_date];
   for (const l of cn.lines) rows.push(['credit', l.description, decimal(BigInt(l.amount_minor) * perMinor), ...tail]);
-  for (const t of cn.tax) rows.push(['tax', `${t.name} ${t.rate_pct}% ${t.treatment}`, decimal(BigInt(t.tax_minor) * perMinor), ...tail]);
+  for (const t of cn.tax)
+    rows.push(['tax', `${t.name} ${t.rate_pct}% ${t.treatment}`, decimal(BigInt(t.tax_minor) * perMinor), ...tail]);
   rows.push(['total', '', decimal(BigInt(cn.total_minor) * perMinor), ...tail]);
   return `${rows.map((r) => r.map(csvCell).join(',')).join('\n')}\n`;
 }

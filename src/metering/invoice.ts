@@ -127,7 +127,8 @@ export function monthRange(month: string): { from: string; to: string; previous:
   return { from: from.toISOString(), to: to.toISOString(), previous: prev.toISOString().slice(0, 7) };
 }
 
-export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
+export const addDays = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** What goes into an invoice: the month's ledger rows by model, and what was decided around them. */
 export interface InvoiceInputs {
@@ -168,23 +169,48 @@ export function composeInvoice(x: InvoiceInputs): Invoice {
     amount_minor: minor(r.price_micros).toString(),
   }));
   const subtotal = minor(total);
-  const items = lines.reduce((s, l) => s + BigInt(l.amount_minor), 0n) + minor(shortfall) + x.adjustments.reduce((s, a) => s + BigInt(a.amount_minor), 0n);
+  const items =
+    lines.reduce((s, l) => s + BigInt(l.amount_minor), 0n) +
+    minor(shortfall) +
+    x.adjustments.reduce((s, a) => s + BigInt(a.amount_minor), 0n);
 
-  const buyer: Party = { name: x.profile?.legal_name ?? org.name, address: x.profile?.address ?? [], country: org.country, tax_id: x.profile?.tax_id ?? null, email: x.profile?.email ?? null };
+  const buyer: Party = {
+    name: x.profile?.legal_name ?? org.name,
+    address: x.profile?.address ?? [],
+    country: org.country,
+    tax_id: x.profile?.tax_id ?? null,
+    email: x.profile?.email ?? null,
+  };
   const seller = x.invoicing.seller;
   const warnings: string[] = [];
   const notes: string[] = [];
-  if (!seller) warnings.push('invoicing.seller is not configured: set the seller (name, address, country, tax id) in the configuration to issue invoices.');
+  if (!seller)
+    warnings.push(
+      'invoicing.seller is not configured: set the seller (name, address, country, tax id) in the configuration to issue invoices.',
+    );
   const rule = taxRuleFor(x.invoicing.taxes, org.country, buyer.tax_id);
   const tax: TaxLine[] = [];
   if (rule) {
     const rate = taxRateOf(rule, org.country);
-    tax.push({ rule: rule.id, name: rule.name, treatment: rule.treatment, rate_pct: percentText(rate), taxable_minor: subtotal.toString(), tax_minor: taxOn(subtotal, rate).toString(), note: rule.note ?? null });
+    tax.push({
+      rule: rule.id,
+      name: rule.name,
+      treatment: rule.treatment,
+      rate_pct: percentText(rate),
+      taxable_minor: subtotal.toString(),
+      tax_minor: taxOn(subtotal, rate).toString(),
+      note: rule.note ?? null,
+    });
     if (rule.note) notes.push(rule.note);
   } else {
-    warnings.push(`No rule of invoicing.taxes applies to a customer in ${org.country} ${buyer.tax_id ? 'with' : 'without'} a tax id: add one (countries: ["${org.country}"], or "*") to issue this invoice.`);
+    warnings.push(
+      `No rule of invoicing.taxes applies to a customer in ${org.country} ${buyer.tax_id ? 'with' : 'without'} a tax id: add one (countries: ["${org.country}"], or "*") to issue this invoice.`,
+    );
   }
-  if (x.adjustments.length > 0) notes.push('Includes usage of earlier months recorded after their invoices were issued; those invoices stand as issued.');
+  if (x.adjustments.length > 0)
+    notes.push(
+      'Includes usage of earlier months recorded after their invoices were issued; those invoices stand as issued.',
+    );
   const taxTotal = tax.reduce((s, t) => s + BigInt(t.tax_minor), 0n);
   const terms = x.profile?.payment_terms_days ?? x.invoicing.payment_terms_days;
   const issueDate = (over && !x.number ? to : x.now.toISOString()).slice(0, 10);
@@ -204,7 +230,16 @@ export function composeInvoice(x: InvoiceInputs): Invoice {
     period: { from: from.slice(0, 10), to: addDays(to.slice(0, 10), -1) },
     currency,
     minor_unit_digits: minorDigits(currency),
-    seller: seller ? { name: seller.name, address: [...seller.address], country: seller.country, tax_id: seller.tax_id, email: seller.email ?? null, company_number: seller.company_number ?? null } : null,
+    seller: seller
+      ? {
+          name: seller.name,
+          address: [...seller.address],
+          country: seller.country,
+          tax_id: seller.tax_id,
+          email: seller.email ?? null,
+          company_number: seller.company_number ?? null,
+        }
+      : null,
     buyer,
     purchase_order: x.profile?.purchase_order ?? null,
     lines,

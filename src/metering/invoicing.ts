@@ -11,7 +11,14 @@ import { canonical } from '../audit/chain.ts';
 import { GatewayError, invalidRequest } from '../errors.ts';
 import type { BillingStore, LedgerStore, LedgerRow, Org } from '../store/ports.ts';
 import { composeCreditNote, creditable, type CreditNote } from './credit-note.ts';
-import { composeInvoice, monthRange, type AdjustmentLine, type BillingProfile, type Invoice, type InvoiceInputs } from './invoice.ts';
+import {
+  composeInvoice,
+  monthRange,
+  type AdjustmentLine,
+  type BillingProfile,
+  type Invoice,
+  type InvoiceInputs,
+} from './invoice.ts';
 import { formatMinor, parseMinor, toMinor } from './money.ts';
 import type { PricingService } from './pricing.ts';
 import { vatPrefixOf, type InvoicingConfig } from './tax.ts';
@@ -26,7 +33,14 @@ export const billingProfileSchema = z
     tax_id: z
       .string()
       .transform((v) => v.replace(/\s+/g, '').toUpperCase())
-      .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9./-]{1,39}$/, 'must be a tax id such as DE123456789: letters and digits (and . / -), 2 to 40 of them'))
+      .pipe(
+        z
+          .string()
+          .regex(
+            /^[A-Z0-9][A-Z0-9./-]{1,39}$/,
+            'must be a tax id such as DE123456789: letters and digits (and . / -), 2 to 40 of them',
+          ),
+      )
       .nullable()
       .optional(),
     email: z.string().trim().email().optional(),
@@ -44,7 +58,8 @@ export const creditNoteInputSchema = z
   .strict();
 
 const conflict = (code: string, message: string) => new GatewayError(409, code, message);
-const unprocessable = (code: string, message: string, param: string | null = null) => new GatewayError(422, code, message, { param });
+const unprocessable = (code: string, message: string, param: string | null = null) =>
+  new GatewayError(422, code, message, { param });
 const sha256 = (doc: unknown) => createHash('sha256').update(canonical(doc)).digest('hex');
 const asInvoice = (doc: Record<string, unknown>) => doc as unknown as Invoice;
 const asCreditNote = (doc: Record<string, unknown>) => doc as unknown as CreditNote;
@@ -75,11 +90,20 @@ export class InvoicingService {
   async setProfile(org: Org, profile: BillingProfile, actor: string): Promise<BillingProfile> {
     const prefix = vatPrefixOf(org.country);
     if (profile.tax_id && prefix && !new RegExp(`^${prefix}[0-9A-Z+*]{2,13}$`).test(profile.tax_id)) {
-      throw invalidRequest(`An organisation in ${org.country} gives its EU VAT number: ${prefix} and 2 to 13 letters or digits, such as ${prefix}123456789 (got '${profile.tax_id}').`, 'tax_id');
+      throw invalidRequest(
+        `An organisation in ${org.country} gives its EU VAT number: ${prefix} and 2 to 13 letters or digits, such as ${prefix}123456789 (got '${profile.tax_id}').`,
+        'tax_id',
+      );
     }
     const before = await this.store.billingProfile(org.id);
     await this.store.saveBillingProfile(org.id, profile as Record<string, unknown>, new Date().toISOString());
-    await this.audit.append({ actor, action: 'billing.profile_updated', subject_type: 'org', subject_id: org.id, data: { old: before ?? null, new: profile as Record<string, unknown> } });
+    await this.audit.append({
+      actor,
+      action: 'billing.profile_updated',
+      subject_type: 'org',
+      subject_id: org.id,
+      data: { old: before ?? null, new: profile as Record<string, unknown> },
+    });
     return profile;
   }
 
@@ -92,19 +116,34 @@ export class InvoicingService {
   issue(org: Org, month: string, actor: string, now = new Date()): Promise<Invoice> {
     return this.serially(async () => {
       const { to } = monthRange(month);
-      if (now.toISOString() < to) throw conflict('month_not_over', `${month} is not over: its invoice can be issued from ${to.slice(0, 10)}. Until then GET shows a provisional draft.`);
+      if (now.toISOString() < to)
+        throw conflict(
+          'month_not_over',
+          `${month} is not over: its invoice can be issued from ${to.slice(0, 10)}. Until then GET shows a provisional draft.`,
+        );
       const existing = await this.store.invoice(org.id, month);
       if (existing) throw alreadyIssued(existing.number, month);
       const inputs = await this.inputs(org, month, now);
       const draft = composeInvoice(inputs);
       if (!this.config.seller) throw unprocessable('invoicing_not_configured', draft.warnings.join(' '));
       if (draft.warnings.length > 0) throw unprocessable('no_tax_rule', draft.warnings.join(' '));
-      if (draft.lines.length === 0 && draft.adjustments.length === 0 && draft.total_micros === '0') throw unprocessable('nothing_to_invoice', `Nothing to invoice for ${month}: no billable usage and no commitment. No number is used.`);
+      if (draft.lines.length === 0 && draft.adjustments.length === 0 && draft.total_micros === '0')
+        throw unprocessable(
+          'nothing_to_invoice',
+          `Nothing to invoice for ${month}: no billable usage and no commitment. No number is used.`,
+        );
       const year = now.getUTCFullYear();
       const stored = await this.store.issue('invoice', `INV-${year}`, (sequence) => {
         const number = `INV-${year}-${String(sequence).padStart(6, '0')}`;
         const invoice = composeInvoice({ ...inputs, number });
-        return { number, org_id: org.id, month, issued_at: invoice.issued_at!, invoice_number: null, document: invoice as unknown as Record<string, unknown> };
+        return {
+          number,
+          org_id: org.id,
+          month,
+          issued_at: invoice.issued_at!,
+          invoice_number: null,
+          document: invoice as unknown as Record<string, unknown>,
+        };
       });
       if (!stored) throw alreadyIssued((await this.store.invoice(org.id, month))?.number ?? 'another number', month);
       const invoice = asInvoice(stored.document);
@@ -113,30 +152,64 @@ export class InvoicingService {
         action: 'invoice.issued',
         subject_type: 'invoice',
         subject_id: invoice.invoice_number,
-        data: { org_id: org.id, month, currency: invoice.currency, total_micros: invoice.total_micros, subtotal_minor: invoice.subtotal_minor, tax_total_minor: invoice.tax_total_minor, total_due_minor: invoice.total_due_minor, sha256: sha256(invoice) },
+        data: {
+          org_id: org.id,
+          month,
+          currency: invoice.currency,
+          total_micros: invoice.total_micros,
+          subtotal_minor: invoice.subtotal_minor,
+          tax_total_minor: invoice.tax_total_minor,
+          total_due_minor: invoice.total_due_minor,
+          sha256: sha256(invoice),
+        },
       });
       return invoice;
     });
   }
 
-  creditNote(org: Org, month: string, input: z.infer<typeof creditNoteInputSchema>, actor: string, now = new Date()): Promise<CreditNote> {
+  creditNote(
+    org: Org,
+    month: string,
+    input: z.infer<typeof creditNoteInputSchema>,
+    actor: string,
+    now = new Date(),
+  ): Promise<CreditNote> {
     return this.serially(async () => {
       const stored = await this.store.invoice(org.id, month);
-      if (!stored) throw conflict('invoice_not_issued', `The invoice of ${month} is not issued: a draft follows the ledger and needs no credit note. Issue it first (POST .../invoices/${month}/issue).`);
+      if (!stored)
+        throw conflict(
+          'invoice_not_issued',
+          `The invoice of ${month} is not issued: a draft follows the ledger and needs no credit note. Issue it first (POST .../invoices/${month}/issue).`,
+        );
       const invoice = asInvoice(stored.document);
       const previous = (await this.store.creditNotes(invoice.invoice_number)).map((d) => asCreditNote(d.document));
       const left = creditable(invoice, previous);
       const amount = input.amount === undefined ? left : parseMinor(input.amount, invoice.currency);
-      if (amount === null) throw invalidRequest(`amount must be an amount in ${invoice.currency} with at most ${invoice.minor_unit_digits} decimals, such as "${formatMinor(1250n, invoice.currency, false)}".`, 'amount');
+      if (amount === null)
+        throw invalidRequest(
+          `amount must be an amount in ${invoice.currency} with at most ${invoice.minor_unit_digits} decimals, such as "${formatMinor(1250n, invoice.currency, false)}".`,
+          'amount',
+        );
       const money = (m: bigint) => formatMinor(m, invoice.currency);
       if (amount > left || amount <= 0n) {
-        throw unprocessable('credit_exceeds_invoice', `${money(left)} of ${invoice.invoice_number} (subtotal ${money(BigInt(invoice.subtotal_minor))}) is left to credit${amount > 0n ? `, not ${money(amount)}` : ''}.`, input.amount === undefined ? null : 'amount');
+        throw unprocessable(
+          'credit_exceeds_invoice',
+          `${money(left)} of ${invoice.invoice_number} (subtotal ${money(BigInt(invoice.subtotal_minor))}) is left to credit${amount > 0n ? `, not ${money(amount)}` : ''}.`,
+          input.amount === undefined ? null : 'amount',
+        );
       }
       const year = now.getUTCFullYear();
       const issued = await this.store.issue('credit_note', `CN-${year}`, (sequence) => {
         const number = `CN-${year}-${String(sequence).padStart(6, '0')}`;
         const note = composeCreditNote(invoice, previous, amount, input.reason, number, now);
-        return { number, org_id: org.id, month, issued_at: note.issued_at, invoice_number: invoice.invoice_number, document: note as unknown as Record<string, unknown> };
+        return {
+          number,
+          org_id: org.id,
+          month,
+          issued_at: note.issued_at,
+          invoice_number: invoice.invoice_number,
+          document: note as unknown as Record<string, unknown>,
+        };
       });
       const note = asCreditNote(issued!.document);
       await this.audit.append({
@@ -145,7 +218,16 @@ export class InvoicingService {
         subject_type: 'invoice',
         subject_id: invoice.invoice_number,
         reason: input.reason,
-        data: { credit_note_number: note.credit_note_number, org_id: org.id, month, currency: note.currency, subtotal_minor: note.subtotal_minor, tax_total_minor: note.tax_total_minor, total_minor: note.total_minor, sha256: sha256(note) },
+        data: {
+          credit_note_number: note.credit_note_number,
+          org_id: org.id,
+          month,
+          currency: note.currency,
+          subtotal_minor: note.subtotal_minor,
+          tax_total_minor: note.tax_total_minor,
+          total_minor: note.total_minor,
+          sha256: sha256(note),
+        },
       });
       return note;
     });
@@ -164,8 +246,22 @@ export class InvoicingService {
 
   private async inputs(org: Org, month: string, now: Date): Promise<InvoiceInputs> {
     const { from, to } = monthRange(month);
-    const [rows, adjustments, profile] = await Promise.all([this.ledger.aggregate({ group_by: ['model'], from, to, org_id: org.id }), this.lateUsage(org.id, month), this.profile(org.id)]);
-    return { org, month, currency: this.pricing.currency, override: this.pricing.overrideOf(org), rows, adjustments, profile, invoicing: this.config, now };
+    const [rows, adjustments, profile] = await Promise.all([
+      this.ledger.aggregate({ group_by: ['model'], from, to, org_id: org.id }),
+      this.lateUsage(org.id, month),
+      this.profile(org.id),
+    ]);
+    return {
+      org,
+      month,
+      currency: this.pricing.currency,
+      override: this.pricing.overrideOf(org),
+      rows,
+      adjustments,
+      profile,
+      invoicing: this.config,
+      now,
+    };
   }
 
   /**
@@ -181,7 +277,12 @@ export class InvoicingService {
     const bill = (period: string, model: string, b: Billed) => {
       const byModel = billed.get(period) ?? billed.set(period, new Map()).get(period)!;
       const sum = byModel.get(model) ?? { requests: 0, prompt_tokens: 0, completion_tokens: 0, amount: 0n };
-      byModel.set(model, { requests: sum.requests + b.requests, prompt_tokens: sum.prompt_tokens + b.prompt_tokens, completion_tokens: sum.completion_tokens + b.completion_tokens, amount: sum.amount + b.amount });
+      byModel.set(model, {
+        requests: sum.requests + b.requests,
+        prompt_tokens: sum.prompt_tokens + b.prompt_tokens,
+        completion_tokens: sum.completion_tokens + b.completion_tokens,
+        amount: sum.amount + b.amount,
+      });
     };
     for (const inv of issued) {
       for (const l of inv.lines) bill(inv.month, l.model, { ...l, amount: BigInt(l.amount_micros) });
@@ -193,7 +294,9 @@ export class InvoicingService {
     const lines: AdjustmentLine[] = [];
     for (const inv of earlier) {
       const { from, to } = monthRange(inv.month);
-      const rows = (await this.ledger.aggregate({ group_by: ['model'], from, to, org_id: orgId })).filter((r) => r.price_micros > 0n || r.list_price_micros > 0n);
+      const rows = (await this.ledger.aggregate({ group_by: ['model'], from, to, org_id: orgId })).filter(
+        (r) => r.price_micros > 0n || r.list_price_micros > 0n,
+      );
       const was = billed.get(inv.month) ?? new Map<string, Billed>();
       const now = new Map<string, LedgerRow>(rows.map((r) => [r.group.model!, r]));
       let late = 0n;
@@ -245,4 +348,8 @@ export class InvoicingService {
   }
 }
 
-const alreadyIssued = (number: string, month: string) => conflict('invoice_already_issued', `The invoice of ${month} was issued as ${number}: an invoice is issued once and never changes. Correct it with a credit note (POST .../invoices/${month}/credit-notes).`);
+const alreadyIssued = (number: string, month: string) =>
+  conflict(
+    'invoice_already_issued',
+    `The invoice of ${month} was issued as ${number}: an invoice is issued once and never changes. Correct it with a credit note (POST .../invoices/${month}/credit-notes).`,
+  );

@@ -14,7 +14,10 @@ export interface StartedStream {
   first: IteratorResult<EventBatch>;
 }
 
-export async function* meterStream(ctx: RequestContext, { iterator, first }: StartedStream): AsyncGenerator<EventBatch> {
+export async function* meterStream(
+  ctx: RequestContext,
+  { iterator, first }: StartedStream,
+): AsyncGenerator<EventBatch> {
   let delivered = '';
   // Billed but not part of the reply's text (the Responses API's function-call arguments).
   let deliveredElse = '';
@@ -39,8 +42,10 @@ export async function* meterStream(ctx: RequestContext, { iterator, first }: Sta
         if (ctx.endpoint === 'responses') {
           if (chunk.type === 'response.output_text.delta') delivered += String(chunk.delta ?? '');
           else if (chunk.type === 'response.function_call_arguments.delta') deliveredElse += String(chunk.delta ?? '');
-          else if (chunk.type === 'response.created') ctx.replyId = (chunk.response as JsonObject | undefined)?.id as string | undefined;
-          else if (!event.usage && (chunk.type === 'response.completed' || chunk.type === 'response.incomplete')) await withEstimate(ctx, event, delivered + deliveredElse);
+          else if (chunk.type === 'response.created')
+            ctx.replyId = (chunk.response as JsonObject | undefined)?.id as string | undefined;
+          else if (!event.usage && (chunk.type === 'response.completed' || chunk.type === 'response.incomplete'))
+            await withEstimate(ctx, event, delivered + deliveredElse);
           out.push(event);
           continue;
         }
@@ -53,7 +58,8 @@ export async function* meterStream(ctx: RequestContext, { iterator, first }: Sta
         out.push(event);
       }
       // Nothing follows the batch that ends the stream: what it lacks of usage is estimated now.
-      if (batch.ends && !ctx.usage) await endWithoutUsage(ctx, out, delivered + deliveredElse, vendorChunk ?? firstData);
+      if (batch.ends && !ctx.usage)
+        await endWithoutUsage(ctx, out, delivered + deliveredElse, vendorChunk ?? firstData);
       // What was delivered so far, for the stream's interim usage records (interim-usage.ts).
       ctx.outputText = delivered;
       if (out.length > 0) yield out;
@@ -76,11 +82,23 @@ export async function* meterStream(ctx: RequestContext, { iterator, first }: Sta
 }
 
 /** A complete stream without the vendor's usage: estimated, and a chat client that asked for usage gets its chunk. */
-async function endWithoutUsage(ctx: RequestContext, out: EventBatch, delivered: string, vendorChunk: JsonObject | string | undefined): Promise<void> {
+async function endWithoutUsage(
+  ctx: RequestContext,
+  out: EventBatch,
+  delivered: string,
+  vendorChunk: JsonObject | string | undefined,
+): Promise<void> {
   const usage = await estimateUsage(ctx, delivered);
   if (ctx.endpoint !== 'chat' || !ctx.clientWantsUsage) return;
   const meta = typeof vendorChunk === 'string' ? parsedOrEmpty(vendorChunk) : (vendorChunk ?? {});
-  const chunk: JsonObject = { id: meta.id ?? ctx.requestId, object: 'chat.completion.chunk', created: meta.created ?? Math.floor(Date.now() / 1000), model: meta.model ?? ctx.model!.name, choices: [], usage: usageField('chat', usage) };
+  const chunk: JsonObject = {
+    id: meta.id ?? ctx.requestId,
+    object: 'chat.completion.chunk',
+    created: meta.created ?? Math.floor(Date.now() / 1000),
+    model: meta.model ?? ctx.model!.name,
+    choices: [],
+    usage: usageField('chat', usage),
+  };
   out.push({ data: JSON.stringify(chunk), chunk, usage });
 }
 

@@ -33,9 +33,17 @@ export function priceBookChanges(before: PriceBook, after: PriceBook): PriceChan
     const a = was.get(from);
     const b = is.get(from);
     const period = (v: typeof a) => (v ? { effective_to: v.effective_to ?? null } : null);
-    if (!a || !b || a.effective_to !== b.effective_to) changes.push({ effective_from: from, kind: 'version', old: period(a), new: period(b) });
-    const entries = <E extends Rates>(list: E[] | undefined, key: (e: E) => string) => new Map((list ?? []).map((e) => [key(e), e]));
-    const diff = <E extends Rates>(kind: 'vendor_cost' | 'list_price', key: (e: E) => string, name: (e: E) => Partial<PriceChange>, x: E[] | undefined, y: E[] | undefined) => {
+    if (!a || !b || a.effective_to !== b.effective_to)
+      changes.push({ effective_from: from, kind: 'version', old: period(a), new: period(b) });
+    const entries = <E extends Rates>(list: E[] | undefined, key: (e: E) => string) =>
+      new Map((list ?? []).map((e) => [key(e), e]));
+    const diff = <E extends Rates>(
+      kind: 'vendor_cost' | 'list_price',
+      key: (e: E) => string,
+      name: (e: E) => Partial<PriceChange>,
+      x: E[] | undefined,
+      y: E[] | undefined,
+    ) => {
       const old = entries(x, key);
       const now = entries(y, key);
       for (const k of new Set([...old.keys(), ...now.keys()])) {
@@ -43,13 +51,26 @@ export function priceBookChanges(before: PriceBook, after: PriceBook): PriceChan
         const n = now.get(k);
         const oldDoc = o ? ratesDoc(o) : null;
         const newDoc = n ? ratesDoc(n) : null;
-        if (!same(oldDoc, newDoc)) changes.push({ effective_from: from, kind, ...name((o ?? n)!), old: oldDoc, new: newDoc });
+        if (!same(oldDoc, newDoc))
+          changes.push({ effective_from: from, kind, ...name((o ?? n)!), old: oldDoc, new: newDoc });
       }
     };
     type Cost = PriceBook['versions'][number]['vendor_costs'][number];
     type List = PriceBook['versions'][number]['list_prices'][number];
-    diff<Cost>('vendor_cost', (c) => `${c.deployment}\u0000${c.model ?? ''}`, (c) => ({ deployment: c.deployment, ...(c.model ? { model: c.model } : {}) }), a?.vendor_costs, b?.vendor_costs);
-    diff<List>('list_price', (p) => `${p.model}\u0000${p.tier ?? ''}`, (p) => ({ model: p.model, ...(p.tier ? { tier: p.tier } : {}) }), a?.list_prices, b?.list_prices);
+    diff<Cost>(
+      'vendor_cost',
+      (c) => `${c.deployment}\u0000${c.model ?? ''}`,
+      (c) => ({ deployment: c.deployment, ...(c.model ? { model: c.model } : {}) }),
+      a?.vendor_costs,
+      b?.vendor_costs,
+    );
+    diff<List>(
+      'list_price',
+      (p) => `${p.model}\u0000${p.tier ?? ''}`,
+      (p) => ({ model: p.model, ...(p.tier ? { tier: p.tier } : {}) }),
+      a?.list_prices,
+      b?.list_prices,
+    );
   }
   return changes;
 }

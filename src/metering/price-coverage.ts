@@ -21,7 +21,12 @@ export function coverageOf(config: ConduitConfig): PriceCoverage {
   return {
     models: config.models.map((m, i) => ({ name: m.name, path: `models[${i}]`, free: m.free_of_charge === true })),
     served: config.providers.flatMap((p, i) =>
-      p.models.map((s, j) => ({ deployment: p.id, model: canonical.get(s.model) ?? s.model, path: `providers[${i}].models[${j}]`, free: s.no_vendor_cost === true })),
+      p.models.map((s, j) => ({
+        deployment: p.id,
+        model: canonical.get(s.model) ?? s.model,
+        path: `providers[${i}].models[${j}]`,
+        free: s.no_vendor_cost === true,
+      })),
     ),
   };
 }
@@ -34,7 +39,8 @@ export type PriceGap =
 export function priceGaps(coverage: PriceCoverage, index: PriceIndex, at: string): PriceGap[] {
   const gaps: PriceGap[] = [];
   for (const s of coverage.served) {
-    if (!s.free && !index.vendorRates(at, s.deployment, s.model)) gaps.push({ missing: 'vendor_cost', deployment: s.deployment, model: s.model, path: s.path });
+    if (!s.free && !index.vendorRates(at, s.deployment, s.model))
+      gaps.push({ missing: 'vendor_cost', deployment: s.deployment, model: s.model, path: s.path });
   }
   for (const m of coverage.models) {
     const tiers = m.free ? [] : TIERS.filter((tier) => !index.listRates(at, m.name, tier));

@@ -14,7 +14,10 @@ export type AmountUnit = (typeof AMOUNT_UNITS)[number];
 const amount = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const parsed = parseAmount(v);
   if (parsed === null) {
-    ctx.addIssue({ code: 'custom', message: `must be a non-negative decimal amount with at most 6 decimals, got ${JSON.stringify(v)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a non-negative decimal amount with at most 6 decimals, got ${JSON.stringify(v)}`,
+    });
     return z.NEVER;
   }
   return parsed;
@@ -23,7 +26,10 @@ const amount = z.union([z.string(), z.number()]).transform((v, ctx) => {
 const microAmount = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const text = typeof v === 'number' ? (Number.isSafeInteger(v) ? String(v) : 'invalid') : v.trim();
   if (!/^\d+$/.test(text)) {
-    ctx.addIssue({ code: 'custom', message: `must be a whole number of micro-units (amount_unit is "micros"), got ${JSON.stringify(v)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a whole number of micro-units (amount_unit is "micros"), got ${JSON.stringify(v)}`,
+    });
     return z.NEVER;
   }
   return BigInt(text);
@@ -33,7 +39,9 @@ const day = z.string().date('must be a date (YYYY-MM-DD)');
 
 /** Rates per million tokens, amounts in the given unit. */
 function ratesSchemaOf(money: typeof amount | typeof microAmount) {
-  return z.object({ input: money, output: money, cached_input: money.optional(), reasoning: money.optional() }).strict();
+  return z
+    .object({ input: money, output: money, cached_input: money.optional(), reasoning: money.optional() })
+    .strict();
 }
 
 const ratesSchema = ratesSchemaOf(amount);
@@ -45,11 +53,22 @@ function priceVersionSchemaOf(money: typeof amount | typeof microAmount) {
       effective_from: day,
       /** Exclusive; open-ended when absent. */
       effective_to: day.optional(),
-      vendor_costs: z.array(rates.extend({ deployment: z.string().min(1), model: z.string().min(1).optional() }).strict()).default([]),
-      list_prices: z.array(rates.extend({ model: z.string().min(1), tier: z.enum(['trial', 'verified', 'strategic']).optional() }).strict()).default([]),
+      vendor_costs: z
+        .array(rates.extend({ deployment: z.string().min(1), model: z.string().min(1).optional() }).strict())
+        .default([]),
+      list_prices: z
+        .array(
+          rates
+            .extend({ model: z.string().min(1), tier: z.enum(['trial', 'verified', 'strategic']).optional() })
+            .strict(),
+        )
+        .default([]),
     })
     .strict()
-    .refine((v) => !v.effective_to || v.effective_to > v.effective_from, { path: ['effective_to'], message: 'must be after effective_from' });
+    .refine((v) => !v.effective_to || v.effective_to > v.effective_from, {
+      path: ['effective_to'],
+      message: 'must be after effective_from',
+    });
 }
 
 export const priceVersionSchema = priceVersionSchemaOf(amount);
@@ -73,26 +92,45 @@ export const overrideSchema = z
   .strict();
 
 /** A book without `amount_unit` is in currency units, as documented before the unit was stated. */
-const withDefaultUnit = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) && !('amount_unit' in v) ? { amount_unit: 'currency', ...v } : v);
+const withDefaultUnit = (v: unknown) =>
+  v && typeof v === 'object' && !Array.isArray(v) && !('amount_unit' in v) ? { amount_unit: 'currency', ...v } : v;
 
 /** Versions may not overlap: each one's problem named at its effective_from. */
-function noOverlaps(book: { versions: Array<{ effective_from: string; effective_to?: string }> }, ctx: z.RefinementCtx): void {
-  const sorted = book.versions.map((v, i) => ({ v, i })).sort((a, b) => a.v.effective_from.localeCompare(b.v.effective_from));
+function noOverlaps(
+  book: { versions: Array<{ effective_from: string; effective_to?: string }> },
+  ctx: z.RefinementCtx,
+): void {
+  const sorted = book.versions
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => a.v.effective_from.localeCompare(b.v.effective_from));
   for (let k = 1; k < sorted.length; k++) {
     const prev = sorted[k - 1]!;
     const cur = sorted[k]!;
     if (!prev.v.effective_to || prev.v.effective_to > cur.v.effective_from) {
-      ctx.addIssue({ code: 'custom', path: ['versions', cur.i, 'effective_from'], message: `overlaps versions[${prev.i}] (${prev.v.effective_from} to ${prev.v.effective_to ?? 'open-ended'})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['versions', cur.i, 'effective_from'],
+        message: `overlaps versions[${prev.i}] (${prev.v.effective_from} to ${prev.v.effective_to ?? 'open-ended'})`,
+      });
     }
   }
 }
 
-const unitError = { error: (issue: { code?: string }) => (issue.code === 'invalid_union' ? 'must be "currency" (decimal currency units, the default) or "micros" (whole micro-units)' : undefined) };
+const unitError = {
+  error: (issue: { code?: string }) =>
+    issue.code === 'invalid_union'
+      ? 'must be "currency" (decimal currency units, the default) or "micros" (whole micro-units)'
+      : undefined,
+};
 
 export const priceBookSchema = z.preprocess(
   withDefaultUnit,
   z
-    .discriminatedUnion('amount_unit', [bookSchemaOf('currency', amount), bookSchemaOf('micros', microAmount)], unitError)
+    .discriminatedUnion(
+      'amount_unit',
+      [bookSchemaOf('currency', amount), bookSchemaOf('micros', microAmount)],
+      unitError,
+    )
     .superRefine(noOverlaps)
     // Parsed, every amount is micro-units (bigint) whatever unit the document was written in.
     .transform(({ currency, versions }) => ({ currency, versions })),
@@ -107,7 +145,11 @@ const belowCost = { below_cost: z.enum(BELOW_COST_MODES).default('warn') };
 export const pricingConfigSchema = z.preprocess(
   withDefaultUnit,
   z
-    .discriminatedUnion('amount_unit', [bookSchemaOf('currency', amount).extend(belowCost), bookSchemaOf('micros', microAmount).extend(belowCost)], unitError)
+    .discriminatedUnion(
+      'amount_unit',
+      [bookSchemaOf('currency', amount).extend(belowCost), bookSchemaOf('micros', microAmount).extend(belowCost)],
+      unitError,
+    )
     .superRefine(noOverlaps)
     .transform(({ currency, versions, below_cost }) => ({ currency, versions, below_cost })),
 );
@@ -119,7 +161,12 @@ export type Rates = z.infer<typeof ratesSchema>;
 /** The book as GET /admin/v1/pricing returns it: amounts as whole micro-unit strings, the unit stated. */
 export function priceBookDocument(book: PriceBook): Record<string, unknown> {
   const amounts = (_key: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v);
-  return JSON.parse(JSON.stringify({ amount_unit: 'micros' satisfies AmountUnit, currency: book.currency, versions: book.versions }, amounts)) as Record<string, unknown>;
+  return JSON.parse(
+    JSON.stringify(
+      { amount_unit: 'micros' satisfies AmountUnit, currency: book.currency, versions: book.versions },
+      amounts,
+    ),
+  ) as Record<string, unknown>;
 }
 
 export interface TokenCounts {
@@ -152,11 +199,17 @@ export class PriceIndex {
 
   vendorRates(at: string, deployment: string, model: string): Rates | undefined {
     const v = this.version(at);
-    return v?.vendor_costs.find((c) => c.deployment === deployment && c.model === model) ?? v?.vendor_costs.find((c) => c.deployment === deployment && !c.model);
+    return (
+      v?.vendor_costs.find((c) => c.deployment === deployment && c.model === model) ??
+      v?.vendor_costs.find((c) => c.deployment === deployment && !c.model)
+    );
   }
 
   listRates(at: string, model: string, tier: string): Rates | undefined {
     const v = this.version(at);
-    return v?.list_prices.find((p) => p.model === model && p.tier === tier) ?? v?.list_prices.find((p) => p.model === model && !p.tier);
+    return (
+      v?.list_prices.find((p) => p.model === model && p.tier === tier) ??
+      v?.list_prices.find((p) => p.model === model && !p.tier)
+    );
   }
 }

@@ -5,7 +5,16 @@ import type { Org, UsageEvent, VersionedStore } from '../store/ports.ts';
 import { NOTHING_SERVED, priceGaps, type PriceCoverage, type PriceGap } from './price-coverage.ts';
 import { overrideDocument, priceBookChanges } from './price-changes.ts';
 import { customerPricesBelowCost, listPricesBelowCost, type BelowCost } from './below-cost.ts';
-import { chargeFor, overrideSchema, priceBookSchema, PriceIndex, type BelowCostMode, type PriceBook, type PriceOverride, type TokenCounts } from './pricebook.ts';
+import {
+  chargeFor,
+  overrideSchema,
+  priceBookSchema,
+  PriceIndex,
+  type BelowCostMode,
+  type PriceBook,
+  type PriceOverride,
+  type TokenCounts,
+} from './pricebook.ts';
 
 export interface Charges {
   cost_micros: number;
@@ -52,17 +61,35 @@ export class PricingService {
   }
 
   /** Replaces the price book (already validated whole); the change lands in the audit log, each changed price old and new. */
-  async update(raw: unknown, book: PriceBook, actor: string, reason: string, data: Record<string, unknown> = {}): Promise<number> {
+  async update(
+    raw: unknown,
+    book: PriceBook,
+    actor: string,
+    reason: string,
+    data: Record<string, unknown> = {},
+  ): Promise<number> {
     const version = this.version + 1;
     const changes = priceBookChanges(this.index.book, book);
-    await this.store.save({ version, created_at: new Date().toISOString(), actor, document: raw as Record<string, unknown> });
+    await this.store.save({
+      version,
+      created_at: new Date().toISOString(),
+      actor,
+      document: raw as Record<string, unknown>,
+    });
     await this.audit.append({
       actor,
       action: 'pricing.updated',
       subject_type: 'price_book',
       subject_id: String(version),
       reason,
-      data: { currency: book.currency, versions: book.versions.map((v) => v.effective_from), previous_version: this.version, amount_unit: 'micros', changes, ...data },
+      data: {
+        currency: book.currency,
+        versions: book.versions.map((v) => v.effective_from),
+        previous_version: this.version,
+        amount_unit: 'micros',
+        changes,
+        ...data,
+      },
     });
     this.index = new PriceIndex(book);
     this.version = version;
@@ -75,7 +102,11 @@ export class PricingService {
   }
 
   /** What a customer of this tier would pay below cost under these negotiated terms, against the book in force. */
-  customerPricesBelowCost(override: PriceOverride, tier: Org['tier'], today = new Date().toISOString().slice(0, 10)): BelowCost[] {
+  customerPricesBelowCost(
+    override: PriceOverride,
+    tier: Org['tier'],
+    today = new Date().toISOString().slice(0, 10),
+  ): BelowCost[] {
     return customerPricesBelowCost(this.index.book, this.coverage, today, override, tier);
   }
 
@@ -86,18 +117,27 @@ export class PricingService {
 
   /** The deployment's vendor cost for the model is known (or declared nothing). */
   costPriced(at: string, deployment: string, model: string): boolean {
-    return this.noVendorCost.has(`${deployment} ${model}`) || this.index.vendorRates(at, deployment, model) !== undefined;
+    return (
+      this.noVendorCost.has(`${deployment} ${model}`) || this.index.vendorRates(at, deployment, model) !== undefined
+    );
   }
 
   /** What this organisation pays for the model is known: a list price for its tier, negotiated rates, or free of charge. */
   listPriced(at: string, model: string, org: Org): boolean {
-    return this.freeModels.has(model) || this.index.listRates(at, model, org.tier) !== undefined || this.overrideOf(org)?.rates.some((r) => r.model === model) === true;
+    return (
+      this.freeModels.has(model) ||
+      this.index.listRates(at, model, org.tier) !== undefined ||
+      this.overrideOf(org)?.rates.some((r) => r.model === model) === true
+    );
   }
 
   charge(event: Pick<UsageEvent, 'ts' | 'deployment' | 'model' | 'endpoint'> & TokenCounts, org: Org): Charges {
-    const vendor = this.noVendorCost.has(`${event.deployment} ${event.model}`) ? undefined : this.index.vendorRates(event.ts, event.deployment, event.model);
+    const vendor = this.noVendorCost.has(`${event.deployment} ${event.model}`)
+      ? undefined
+      : this.index.vendorRates(event.ts, event.deployment, event.model);
     const cost = vendor ? chargeFor(event, vendor) : 0n;
-    if (event.endpoint === 'shadow' || this.freeModels.has(event.model)) return { cost_micros: Number(cost), list_price_micros: 0, price_micros: 0 };
+    if (event.endpoint === 'shadow' || this.freeModels.has(event.model))
+      return { cost_micros: Number(cost), list_price_micros: 0, price_micros: 0 };
     const listRates = this.index.listRates(event.ts, event.model, org.tier);
     const list = listRates ? chargeFor(event, listRates) : 0n;
     const override = this.overrideOf(org);
@@ -118,13 +158,28 @@ export class PricingService {
     const rates = negotiated ?? listRates;
     if (!rates) return 0n;
     const out = rates.reasoning && rates.reasoning > rates.output ? rates.reasoning : rates.output;
-    return chargeFor({ prompt_tokens: promptTokens, cached_tokens: 0, completion_tokens: maxCompletionTokens, reasoning_tokens: 0 }, { input: rates.input, output: out });
+    return chargeFor(
+      { prompt_tokens: promptTokens, cached_tokens: 0, completion_tokens: maxCompletionTokens, reasoning_tokens: 0 },
+      { input: rates.input, output: out },
+    );
   }
 
   /** A customer's negotiated terms changed (`before` as they were, `after` as now stored): on the record, old and new. */
-  async overrideChanged(orgId: string, before: Org['pricing'], after: Org['pricing'], actor: string, data: Record<string, unknown> = {}): Promise<void> {
+  async overrideChanged(
+    orgId: string,
+    before: Org['pricing'],
+    after: Org['pricing'],
+    actor: string,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
     const parse = (doc: Org['pricing']) => (doc ? overrideSchema.parse(doc) : undefined);
-    await this.audit.append({ actor, action: 'pricing.override_updated', subject_type: 'org', subject_id: orgId, data: { old: overrideDocument(parse(before)), new: overrideDocument(parse(after)), ...data } });
+    await this.audit.append({
+      actor,
+      action: 'pricing.override_updated',
+      subject_type: 'org',
+      subject_id: orgId,
+      data: { old: overrideDocument(parse(before)), new: overrideDocument(parse(after)), ...data },
+    });
   }
 
   overrideOf(org: Org): PriceOverride | undefined {

@@ -18,17 +18,22 @@ export function parseVendorExport(text: string): VendorLine[] {
   try {
     rows = parseCsv(text, 'vendor export');
   } catch (err) {
-    if (err instanceof ListFileError) throw new GatewayError(422, 'invalid_vendor_export', err.message, { param: 'csv' });
+    if (err instanceof ListFileError)
+      throw new GatewayError(422, 'invalid_vendor_export', err.message, { param: 'csv' });
     throw err;
   }
   const header = rows.shift();
   const cols = header?.fields.map((f) => f.trim().toLowerCase()) ?? [];
   const need = ['date', 'deployment', 'input_tokens', 'output_tokens', 'cost'];
   const missing = need.filter((c) => !cols.includes(c));
-  if (missing.length) throw new GatewayError(422, 'invalid_vendor_export', `vendor export, line 1: header lacks ${missing.join(', ')}`, { param: 'csv' });
+  if (missing.length)
+    throw new GatewayError(422, 'invalid_vendor_export', `vendor export, line 1: header lacks ${missing.join(', ')}`, {
+      param: 'csv',
+    });
   const at = (name: string) => cols.indexOf(name);
   return rows.map(({ line, fields }) => {
-    const bad = (msg: string) => new GatewayError(422, 'invalid_vendor_export', `vendor export, line ${line}: ${msg}`, { param: 'csv' });
+    const bad = (msg: string) =>
+      new GatewayError(422, 'invalid_vendor_export', `vendor export, line ${line}: ${msg}`, { param: 'csv' });
     if (fields.length !== cols.length) throw bad(`expected ${cols.length} columns, found ${fields.length}`);
     const date = fields[at('date')]!.trim();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw bad(`date must be YYYY-MM-DD, found "${date}"`);
@@ -39,7 +44,13 @@ export function parseVendorExport(text: string): VendorLine[] {
     };
     const cost = parseAmount(fields[at('cost')]!);
     if (cost === null) throw bad(`cost must be a non-negative decimal amount, found "${fields[at('cost')]}"`);
-    return { date, deployment: fields[at('deployment')]!.trim(), input_tokens: int('input_tokens'), output_tokens: int('output_tokens'), cost_micros: cost };
+    return {
+      date,
+      deployment: fields[at('deployment')]!.trim(),
+      input_tokens: int('input_tokens'),
+      output_tokens: int('output_tokens'),
+      cost_micros: cost,
+    };
   });
 }
 
@@ -55,7 +66,17 @@ export async function reconcile(ledger: LedgerStore, vendor: string, lines: Vend
   for (const l of lines) {
     const k = `${l.date}|${l.deployment}`;
     const prior = theirs.get(k);
-    theirs.set(k, prior ? { ...prior, input_tokens: prior.input_tokens + l.input_tokens, output_tokens: prior.output_tokens + l.output_tokens, cost_micros: prior.cost_micros + l.cost_micros } : l);
+    theirs.set(
+      k,
+      prior
+        ? {
+            ...prior,
+            input_tokens: prior.input_tokens + l.input_tokens,
+            output_tokens: prior.output_tokens + l.output_tokens,
+            cost_micros: prior.cost_micros + l.cost_micros,
+          }
+        : l,
+    );
   }
   const differences = [];
   for (const k of new Set([...ours.keys(), ...theirs.keys()])) {
@@ -65,17 +86,30 @@ export async function reconcile(ledger: LedgerStore, vendor: string, lines: Vend
     const ledgerCost = o?.cost_micros ?? 0n;
     const vendorCost = t?.cost_micros ?? 0n;
     const delta = vendorCost - ledgerCost;
-    const tokensDiffer = (o?.prompt_tokens ?? 0) !== (t?.input_tokens ?? 0) || (o?.completion_tokens ?? 0) !== (t?.output_tokens ?? 0);
+    const tokensDiffer =
+      (o?.prompt_tokens ?? 0) !== (t?.input_tokens ?? 0) || (o?.completion_tokens ?? 0) !== (t?.output_tokens ?? 0);
     if ((delta < 0n ? -delta : delta) > toleranceMicros || tokensDiffer) {
       differences.push({
         date,
         deployment,
-        ledger: { input_tokens: o?.prompt_tokens ?? 0, output_tokens: o?.completion_tokens ?? 0, cost_micros: ledgerCost.toString() },
-        vendor: { input_tokens: t?.input_tokens ?? 0, output_tokens: t?.output_tokens ?? 0, cost_micros: vendorCost.toString() },
+        ledger: {
+          input_tokens: o?.prompt_tokens ?? 0,
+          output_tokens: o?.completion_tokens ?? 0,
+          cost_micros: ledgerCost.toString(),
+        },
+        vendor: {
+          input_tokens: t?.input_tokens ?? 0,
+          output_tokens: t?.output_tokens ?? 0,
+          cost_micros: vendorCost.toString(),
+        },
         cost_difference_micros: delta.toString(),
         only_in: !o ? 'vendor' : !t ? 'ledger' : null,
       });
     }
   }
-  return { vendor, checked: theirs.size, differences: differences.sort((a, b) => a.date.localeCompare(b.date) || a.deployment.localeCompare(b.deployment)) };
+  return {
+    vendor,
+    checked: theirs.size,
+    differences: differences.sort((a, b) => a.date.localeCompare(b.date) || a.deployment.localeCompare(b.deployment)),
+  };
 }

@@ -4,7 +4,13 @@ import type { LedgerDimension, LedgerRow, LedgerStore } from '../store/ports.ts'
 import { formatMicros } from './money.ts';
 import { monthRange } from './invoice.ts';
 
-export const reportDimensions: Record<string, LedgerDimension> = { territory: 'customer_country', vendor: 'vendor', model: 'model', customer: 'org_id', region: 'region' };
+export const reportDimensions: Record<string, LedgerDimension> = {
+  territory: 'customer_country',
+  vendor: 'vendor',
+  model: 'model',
+  customer: 'org_id',
+  region: 'region',
+};
 
 /** By each customer's controlling jurisdiction (its ownership looked through, as the policy sees it), not its address. */
 export const controlDimensions = ['controlling_territory', 'market'] as const;
@@ -62,12 +68,22 @@ export async function marginReport(ledger: LedgerStore, month: string, by: strin
     month,
     by,
     rows,
-    total: { revenue_micros: revenue.toString(), cost_micros: cost.toString(), margin_micros: (revenue - cost).toString(), margin_pct: pct(revenue - cost, revenue), previous_revenue_micros: prevTotal.toString(), revenue_growth_pct: pct(revenue - prevTotal, prevTotal) },
+    total: {
+      revenue_micros: revenue.toString(),
+      cost_micros: cost.toString(),
+      margin_micros: (revenue - cost).toString(),
+      margin_pct: pct(revenue - cost, revenue),
+      previous_revenue_micros: prevTotal.toString(),
+      revenue_growth_pct: pct(revenue - prevTotal, prevTotal),
+    },
   };
 }
 
 /** Ledger rows summed per report key (one ledger row per key unless several map to the same, as by control). */
-function sumBy(rows: LedgerRow[], keyOf: (group: Record<string, string>) => string): Map<string, Pick<LedgerRow, 'requests' | 'price_micros' | 'cost_micros'>> {
+function sumBy(
+  rows: LedgerRow[],
+  keyOf: (group: Record<string, string>) => string,
+): Map<string, Pick<LedgerRow, 'requests' | 'price_micros' | 'cost_micros'>> {
   const sums = new Map<string, Pick<LedgerRow, 'requests' | 'price_micros' | 'cost_micros'>>();
   for (const r of rows) {
     const key = keyOf(r.group);
@@ -85,10 +101,39 @@ function sumBy(rows: LedgerRow[], keyOf: (group: Record<string, string>) => stri
 export function marginTable(report: Awaited<ReturnType<typeof marginReport>>, currency: string): string {
   const m = (v: string) => formatMicros(BigInt(v)).replace(/\.(\d{2})\d{4}$/, '.$1');
   const p = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(1)}%`);
-  const header = [report.by.toUpperCase(), 'REQUESTS', `REVENUE ${currency}`, `COST ${currency}`, `MARGIN ${currency}`, 'MARGIN %', 'GROWTH'];
-  const rows = report.rows.map((r) => [r.key || '(none)', String(r.requests), m(r.revenue_micros), m(r.cost_micros), m(r.margin_micros), p(r.margin_pct), p(r.revenue_growth_pct)]);
-  rows.push(['TOTAL', String(report.rows.reduce((s, r) => s + r.requests, 0)), m(report.total.revenue_micros), m(report.total.cost_micros), m(report.total.margin_micros), p(report.total.margin_pct), p(report.total.revenue_growth_pct)]);
+  const header = [
+    report.by.toUpperCase(),
+    'REQUESTS',
+    `REVENUE ${currency}`,
+    `COST ${currency}`,
+    `MARGIN ${currency}`,
+    'MARGIN %',
+    'GROWTH',
+  ];
+  const rows = report.rows.map((r) => [
+    r.key || '(none)',
+    String(r.requests),
+    m(r.revenue_micros),
+    m(r.cost_micros),
+    m(r.margin_micros),
+    p(r.margin_pct),
+    p(r.revenue_growth_pct),
+  ]);
+  rows.push([
+    'TOTAL',
+    String(report.rows.reduce((s, r) => s + r.requests, 0)),
+    m(report.total.revenue_micros),
+    m(report.total.cost_micros),
+    m(report.total.margin_micros),
+    p(report.total.margin_pct),
+    p(report.total.revenue_growth_pct),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [`Margin by ${report.by}, ${report.month} (growth against the month before)`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return [
+    `Margin by ${report.by}, ${report.month} (growth against the month before)`,
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+  ].join('\n');
 }

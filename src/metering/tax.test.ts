@@ -5,7 +5,14 @@ const rules = invoicingConfigSchema.parse({
   taxes: [
     { id: 'home', countries: ['SG'], name: 'GST', rate_pct: 9 },
     { id: 'eu-b2b', countries: ['EU'], buyer_tax_id: 'required', name: 'VAT', treatment: 'reverse_charge' },
-    { id: 'eu', countries: ['EU'], buyer_tax_id: 'absent', name: 'VAT', rate_pct: '20', rates_by_country: { DE: 19, FI: '25.5' } },
+    {
+      id: 'eu',
+      countries: ['EU'],
+      buyer_tax_id: 'absent',
+      name: 'VAT',
+      rate_pct: '20',
+      rates_by_country: { DE: 19, FI: '25.5' },
+    },
     { id: 'rest', countries: ['*'], name: 'GST', treatment: 'zero_rated' },
   ],
 }).taxes;
@@ -32,12 +39,28 @@ describe('tax rules', () => {
   });
 
   it('refuses rules that would tax by accident', () => {
-    const problems = (rule: unknown) => taxRuleSchema.safeParse(rule).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    expect(problems({ id: 'eu', countries: ['EU'], name: 'VAT', rates_by_country: { DE: 19 } })![0]).toMatch(/^rate_pct: gives no rate for AT, BE, /);
-    expect(problems({ id: 'rc', countries: ['EU'], name: 'VAT', treatment: 'reverse_charge' })).toEqual(['buyer_tax_id: must be "required": the reverse charge applies to customers that gave their tax id']);
-    expect(problems({ id: 'z', countries: ['*'], name: 'VAT', treatment: 'zero_rated', rate_pct: 5 })![0]).toMatch(/^rate_pct: a zero_rated rule charges no tax/);
-    expect(problems({ id: 'x', countries: ['SG'], name: 'GST', rate_pct: '9.125' })![0]).toMatch(/^rate_pct: must be a percentage/);
-    expect(invoicingConfigSchema.safeParse({ taxes: [{ id: 'a', countries: ['SG'], name: 'GST', rate_pct: 9 }, { id: 'a', countries: ['*'], name: 'GST', rate_pct: 0 }] }).error?.issues[0]?.path).toEqual(['taxes', 1, 'id']);
+    const problems = (rule: unknown) =>
+      taxRuleSchema.safeParse(rule).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(problems({ id: 'eu', countries: ['EU'], name: 'VAT', rates_by_country: { DE: 19 } })![0]).toMatch(
+      /^rate_pct: gives no rate for AT, BE, /,
+    );
+    expect(problems({ id: 'rc', countries: ['EU'], name: 'VAT', treatment: 'reverse_charge' })).toEqual([
+      'buyer_tax_id: must be "required": the reverse charge applies to customers that gave their tax id',
+    ]);
+    expect(problems({ id: 'z', countries: ['*'], name: 'VAT', treatment: 'zero_rated', rate_pct: 5 })![0]).toMatch(
+      /^rate_pct: a zero_rated rule charges no tax/,
+    );
+    expect(problems({ id: 'x', countries: ['SG'], name: 'GST', rate_pct: '9.125' })![0]).toMatch(
+      /^rate_pct: must be a percentage/,
+    );
+    expect(
+      invoicingConfigSchema.safeParse({
+        taxes: [
+          { id: 'a', countries: ['SG'], name: 'GST', rate_pct: 9 },
+          { id: 'a', countries: ['*'], name: 'GST', rate_pct: 0 },
+        ],
+      }).error?.issues[0]?.path,
+    ).toEqual(['taxes', 1, 'id']);
   });
 });
 

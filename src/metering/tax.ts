@@ -24,7 +24,10 @@ export function basisPointsOf(value: string | number): number {
 const percent = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const bp = basisPointsOf(v);
   if (!(bp <= 10_000)) {
-    ctx.addIssue({ code: 'custom', message: `must be a percentage from 0 to 100 with at most 2 decimals, got ${JSON.stringify(v)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a percentage from 0 to 100 with at most 2 decimals, got ${JSON.stringify(v)}`,
+    });
     return z.NEVER;
   }
   return percentText(bp);
@@ -34,7 +37,9 @@ export const taxRuleSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'must be letters, digits, ".", "_" or "-"'),
     /** Customers' countries: ISO codes, "EU" (the 27 member states) or "*" (any). */
-    countries: z.array(z.string().regex(/^([A-Z]{2}|EU|\*)$/, 'must be an ISO 3166-1 alpha-2 country code, "EU" or "*"')).min(1),
+    countries: z
+      .array(z.string().regex(/^([A-Z]{2}|EU|\*)$/, 'must be an ISO 3166-1 alpha-2 country code, "EU" or "*"'))
+      .min(1),
     /** required: only customers that gave a tax id (business customers); absent: only those that did not. */
     buyer_tax_id: z.enum(['required', 'absent', 'any']).default('any'),
     /** The tax's name on the invoice: VAT, GST, ... */
@@ -49,14 +54,29 @@ export const taxRuleSchema = z
   .strict()
   .superRefine((rule, ctx) => {
     if (rule.treatment !== 'standard') {
-      if (basisPointsOf(rule.rate_pct ?? 0) !== 0 || rule.rates_by_country) ctx.addIssue({ code: 'custom', path: ['rate_pct'], message: `a ${rule.treatment} rule charges no tax: leave out rate_pct and rates_by_country` });
-      if (rule.treatment === 'reverse_charge' && rule.buyer_tax_id !== 'required') ctx.addIssue({ code: 'custom', path: ['buyer_tax_id'], message: 'must be "required": the reverse charge applies to customers that gave their tax id' });
+      if (basisPointsOf(rule.rate_pct ?? 0) !== 0 || rule.rates_by_country)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rate_pct'],
+          message: `a ${rule.treatment} rule charges no tax: leave out rate_pct and rates_by_country`,
+        });
+      if (rule.treatment === 'reverse_charge' && rule.buyer_tax_id !== 'required')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['buyer_tax_id'],
+          message: 'must be "required": the reverse charge applies to customers that gave their tax id',
+        });
       return;
     }
     if (rule.rate_pct !== undefined) return;
     const covered = rule.countries.flatMap((c) => (c === 'EU' ? [...EU_MEMBER_STATES] : [c]));
     const missing = covered.filter((c) => rule.rates_by_country?.[c] === undefined);
-    if (missing.length > 0) ctx.addIssue({ code: 'custom', path: ['rate_pct'], message: `gives no rate for ${missing.join(', ')}: set rate_pct, or name each in rates_by_country` });
+    if (missing.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rate_pct'],
+        message: `gives no rate for ${missing.join(', ')}: set rate_pct, or name each in rates_by_country`,
+      });
   });
 export type TaxRule = z.infer<typeof taxRuleSchema>;
 
@@ -92,17 +112,27 @@ export const invoicingConfigSchema = z
     const seen = new Map<string, number>();
     c.taxes.forEach((rule, i) => {
       const first = seen.get(rule.id);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['taxes', i, 'id'], message: `repeats taxes[${first}].id "${rule.id}"` });
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['taxes', i, 'id'], message: `repeats taxes[${first}].id "${rule.id}"` });
       else seen.set(rule.id, i);
     });
   });
 export type InvoicingConfig = z.infer<typeof invoicingConfigSchema>;
 
-const covers = (rule: TaxRule, c: string) => rule.countries.some((x) => x === c || x === '*' || (x === 'EU' && EU_MEMBER_STATES.has(c)));
+const covers = (rule: TaxRule, c: string) =>
+  rule.countries.some((x) => x === c || x === '*' || (x === 'EU' && EU_MEMBER_STATES.has(c)));
 
 /** The rule for a customer of this country, with or without a tax id: the first that matches. */
-export function taxRuleFor(rules: readonly TaxRule[], buyerCountry: string, buyerTaxId: string | null): TaxRule | undefined {
-  return rules.find((r) => covers(r, buyerCountry) && (r.buyer_tax_id === 'any' || (r.buyer_tax_id === 'required') === (buyerTaxId !== null)));
+export function taxRuleFor(
+  rules: readonly TaxRule[],
+  buyerCountry: string,
+  buyerTaxId: string | null,
+): TaxRule | undefined {
+  return rules.find(
+    (r) =>
+      covers(r, buyerCountry) &&
+      (r.buyer_tax_id === 'any' || (r.buyer_tax_id === 'required') === (buyerTaxId !== null)),
+  );
 }
 
 /** The rate in basis points the rule charges a customer of this country (0 unless standard). */

@@ -28,7 +28,14 @@ export function admit(limits: RateLimits, budgets: BudgetCounter, pricing: Prici
     let byModel = plans.get(principal);
     if (!byModel) plans.set(principal, (byModel = new Map()));
     let plan = byModel.get(model);
-    if (!plan) byModel.set(model, (plan = { specs: limitSpecs(principal.org, principal.key, model, tiers), scopes: budgetScopes(principal.org, principal.key) }));
+    if (!plan)
+      byModel.set(
+        model,
+        (plan = {
+          specs: limitSpecs(principal.org, principal.key, model, tiers),
+          scopes: budgetScopes(principal.org, principal.key),
+        }),
+      );
     return plan;
   };
 
@@ -36,34 +43,52 @@ export function admit(limits: RateLimits, budgets: BudgetCounter, pricing: Prici
     const body = ctx.body!;
     const promptTokens = Math.ceil(ctx.bodyBytes / 4);
     const n = typeof body.n === 'number' ? body.n : 1;
-    const maxCompletion = Number(body.max_completion_tokens ?? body.max_tokens ?? body.max_output_tokens ?? DEFAULT_MAX_COMPLETION) * n;
+    const maxCompletion =
+      Number(body.max_completion_tokens ?? body.max_tokens ?? body.max_output_tokens ?? DEFAULT_MAX_COMPLETION) * n;
     const model = ctx.model!.name;
     const { specs, scopes } = planFor(ctx.principal!, model);
 
     const outcome = limits.admit(specs, promptTokens + maxCompletion);
     if (!outcome.ok) {
-      throw new GatewayError(429, 'rate_limit_exceeded', outcome.message, { headers: { ...outcome.headers, 'retry-after': String(outcome.retryAfterSeconds) } });
+      throw new GatewayError(429, 'rate_limit_exceeded', outcome.message, {
+        headers: { ...outcome.headers, 'retry-after': String(outcome.retryAfterSeconds) },
+      });
     }
     // Every reply carries them, errors after this stage included (they are written with ctx.headers).
     Object.assign(ctx.headers, outcome.headers);
     ctx.rateLimit = outcome;
 
     if (scopes.length === 0) return;
-    return reserveBudgets(ctx, scopes, budgets, pricing.upperBound(ctx.principal!.org, model, ctx.receivedAt, promptTokens, maxCompletion));
+    return reserveBudgets(
+      ctx,
+      scopes,
+      budgets,
+      pricing.upperBound(ctx.principal!.org, model, ctx.receivedAt, promptTokens, maxCompletion),
+    );
   };
 }
 
-async function reserveBudgets(ctx: RequestContext, scopes: readonly BudgetScope[], budgets: BudgetCounter, amount: bigint): Promise<void> {
+async function reserveBudgets(
+  ctx: RequestContext,
+  scopes: readonly BudgetScope[],
+  budgets: BudgetCounter,
+  amount: bigint,
+): Promise<void> {
   const held: BudgetScope[] = [];
   for (const scope of scopes) {
     const r = await budgets.reserve(scope, amount);
     if (!r.ok) {
       for (const s of held) budgets.settle(s, amount, 0n);
-      throw new GatewayError(429, 'budget_exceeded', `The monthly budget of ${scope.id.startsWith('org') ? 'your organisation' : 'this API key'} is spent (hard limit). Ask your administrator to raise it.`, {
-        type: 'insufficient_quota' as never,
-        // The budget starts again with the month (UTC), unless it is raised sooner.
-        headers: { 'retry-after': String(secondsToNextMonth(new Date())) },
-      });
+      throw new GatewayError(
+        429,
+        'budget_exceeded',
+        `The monthly budget of ${scope.id.startsWith('org') ? 'your organisation' : 'this API key'} is spent (hard limit). Ask your administrator to raise it.`,
+        {
+          type: 'insufficient_quota' as never,
+          // The budget starts again with the month (UTC), unless it is raised sooner.
+          headers: { 'retry-after': String(secondsToNextMonth(new Date())) },
+        },
+      );
     }
     held.push(scope);
   }
@@ -71,7 +96,8 @@ async function reserveBudgets(ctx: RequestContext, scopes: readonly BudgetScope[
 }
 
 /** Before the reply completes: the rate limits' hold, released with the tokens the request used. */
-export const releaseRateLimits: Hook = (ctx) => ctx.rateLimit?.release((ctx.usage?.prompt_tokens ?? 0) + (ctx.usage?.completion_tokens ?? 0));
+export const releaseRateLimits: Hook = (ctx) =>
+  ctx.rateLimit?.release((ctx.usage?.prompt_tokens ?? 0) + (ctx.usage?.completion_tokens ?? 0));
 
 /** Before the reply completes, after its usage event is priced (ctx.charges): the budgets reserved, settled at the true price. */
 export function settleBudgets(budgets: BudgetCounter): Hook {
@@ -89,7 +115,17 @@ interface AdmitPlan {
 
 function budgetScopes(org: Org, key: ApiKeyRecord): BudgetScope[] {
   const scopes: BudgetScope[] = [];
-  if (org.limits?.budget) scopes.push({ id: `org:${org.id}`, limitMicros: BigInt(org.limits.budget.monthly_micros), hard: org.limits.budget.hard });
-  if (key.limits?.budget) scopes.push({ id: `key:${org.id}:${key.id}`, limitMicros: BigInt(key.limits.budget.monthly_micros), hard: key.limits.budget.hard });
+  if (org.limits?.budget)
+    scopes.push({
+      id: `org:${org.id}`,
+      limitMicros: BigInt(org.limits.budget.monthly_micros),
+      hard: org.limits.budget.hard,
+    });
+  if (key.limits?.budget)
+    scopes.push({
+      id: `key:${org.id}:${key.id}`,
+      limitMicros: BigInt(key.limits.budget.monthly_micros),
+      hard: key.limits.budget.hard,
+    });
   return scopes;
 }

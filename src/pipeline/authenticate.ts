@@ -6,7 +6,11 @@ import type { Stage } from './context.ts';
 export function authenticate(tenancy: Tenancy): Stage {
   return async (ctx) => {
     const header = ctx.authorization;
-    if (!header) throw unauthorized('You didn\'t provide an API key. Provide it in the Authorization header as "Bearer YOUR_KEY".', 'missing_api_key');
+    if (!header)
+      throw unauthorized(
+        'You didn\'t provide an API key. Provide it in the Authorization header as "Bearer YOUR_KEY".',
+        'missing_api_key',
+      );
     const secret = header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
     const principal = secret ? await tenancy.authenticate(secret) : undefined;
     if (!principal) throw unauthorized('Incorrect API key provided, or the key was revoked.', 'invalid_api_key');

@@ -7,6 +7,8 @@ export const authorize: Stage = (ctx) => assertMayUseDataPlane(ctx.principal!.or
 
 /** Throws the 403 a suspended or not (yet) approved organisation gets. */
 export function assertMayUseDataPlane(org: Org): void {
-  if (org.status === 'suspended') throw forbidden(`Organisation ${org.id} is suspended; contact your account manager.`, 'org_suspended');
-  if (org.status !== 'approved') throw forbidden(`Organisation ${org.id} is not approved for use (status: ${org.status}).`, 'org_not_approved');
+  if (org.status === 'suspended')
+    throw forbidden(`Organisation ${org.id} is suspended; contact your account manager.`, 'org_suspended');
+  if (org.status !== 'approved')
+    throw forbidden(`Organisation ${org.id} is not approved for use (status: ${org.status}).`, 'org_not_approved');
 }

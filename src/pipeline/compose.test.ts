@@ -44,7 +44,11 @@ describe('pipeline runner', () => {
     await compose({ beforeForward: [], forward: () => {}, beforeStreamStarts: [one] }).run(c);
     expect(c.beforeStream).toBe(one);
     const seen: number[] = [];
-    await compose({ beforeForward: [], forward: () => {}, beforeStreamStarts: [() => void seen.push(1), async () => void seen.push(2)] }).run(c);
+    await compose({
+      beforeForward: [],
+      forward: () => {},
+      beforeStreamStarts: [() => void seen.push(1), async () => void seen.push(2)],
+    }).run(c);
     await c.beforeStream!(c);
     expect(seen).toEqual([1, 2]);
   });
@@ -52,7 +56,17 @@ describe('pipeline runner', () => {
   it('runs hooks in the order composed, even when one fails', async () => {
     const seen: number[] = [];
     const errors: unknown[] = [];
-    await runHooks([() => void seen.push(1), () => { throw new Error('x'); }, async () => void seen.push(3)], ctx(), (e) => errors.push(e));
+    await runHooks(
+      [
+        () => void seen.push(1),
+        () => {
+          throw new Error('x');
+        },
+        async () => void seen.push(3),
+      ],
+      ctx(),
+      (e) => errors.push(e),
+    );
     expect(seen).toEqual([1, 3]);
     expect(errors).toHaveLength(1);
   });
@@ -60,8 +74,31 @@ describe('pipeline runner', () => {
   it('reports the first GatewayError thrown by a hook as a refusal of the reply, other failures only to the log', async () => {
     const refusal = new GatewayError(503, 'usage_not_recorded', 'not recorded');
     const errors: unknown[] = [];
-    expect(await runHooks([() => { throw new Error('release failed'); }, () => { throw refusal; }], ctx(), (e) => errors.push(e))).toBe(refusal);
+    expect(
+      await runHooks(
+        [
+          () => {
+            throw new Error('release failed');
+          },
+          () => {
+            throw refusal;
+          },
+        ],
+        ctx(),
+        (e) => errors.push(e),
+      ),
+    ).toBe(refusal);
     expect(errors).toHaveLength(2);
-    expect(await runHooks([() => { throw new Error('release failed'); }], ctx(), () => {})).toBeUndefined();
+    expect(
+      await runHooks(
+        [
+          () => {
+            throw new Error('release failed');
+          },
+        ],
+        ctx(),
+        () => {},
+      ),
+    ).toBeUndefined();
   });
 });

@@ -59,7 +59,11 @@ function inSequence(hooks: readonly Hook[]): Hook | undefined {
  * Runs hooks in order; one failing does not stop the others. Resolves with the first GatewayError thrown: a hook
  * throws one to refuse the reply (the usage event could not be made durable); any other failure is only reported.
  */
-export async function runHooks(hooks: readonly Hook[], ctx: RequestContext, onError: (err: unknown) => void): Promise<GatewayError | undefined> {
+export async function runHooks(
+  hooks: readonly Hook[],
+  ctx: RequestContext,
+  onError: (err: unknown) => void,
+): Promise<GatewayError | undefined> {
   let refusal: GatewayError | undefined;
   for (const hook of hooks) {
     try {

@@ -28,11 +28,20 @@ export function recallConversation(responses: ResponseStore): Stage {
     if (previous !== undefined) {
       // Another organisation's response is not found either: it is none of this one's.
       const stored = await responses.get(orgId, previous);
-      if (!stored) throw notFound(`Previous response with id '${previous}' not found.`, 'previous_response_not_found', 'previous_response_id');
+      if (!stored)
+        throw notFound(
+          `Previous response with id '${previous}' not found.`,
+          'previous_response_not_found',
+          'previous_response_id',
+        );
       history = [...stored.input, ...stored.output];
       ctx.previousResponseId = previous;
     }
-    const items = input ? (references ? await resolved(responses, orgId, input) : input) : [{ role: 'user', content: body.input }];
+    const items = input
+      ? references
+        ? await resolved(responses, orgId, input)
+        : input
+      : [{ role: 'user', content: body.input }];
     const expanded: JsonObject = {};
     for (const key in body) if (key !== 'previous_response_id') expanded[key] = body[key];
     expanded.input = history.length > 0 ? [...history, ...items] : items;
@@ -112,10 +121,20 @@ function capture(outcome: Outcome, response: JsonObject): void {
   outcome.output = structuredClone(response.output) as JsonObject[];
 }
 
-const RESPONSE_EVENTS = new Set(['response.created', 'response.in_progress', 'response.completed', 'response.incomplete', 'response.failed']);
+const RESPONSE_EVENTS = new Set([
+  'response.created',
+  'response.in_progress',
+  'response.completed',
+  'response.incomplete',
+  'response.failed',
+]);
 
 // Module level: a generator function made per stream would cost V8 a new prototype and map each time.
-async function* watched(events: EventStream, outcome: Outcome, previous: string | undefined): AsyncGenerator<EventBatch> {
+async function* watched(
+  events: EventStream,
+  outcome: Outcome,
+  previous: string | undefined,
+): AsyncGenerator<EventBatch> {
   for await (const batch of events) {
     for (const e of batch) {
       const type = e.chunk?.type;

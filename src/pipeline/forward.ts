@@ -20,7 +20,13 @@ import { estimateUsage, usageField } from '../metering/estimate-usage.ts';
 import { meterStream, type StartedStream } from '../metering/meter-stream.ts';
 import { deliveredText, replyText } from '../protocols/openai/reply-text.ts';
 
-export function forward(health: HealthBook, retry: ConduitConfig['routing']['retry'], experiments: ExperimentBook, endUserOf: (orgId: string) => string, random: () => number = Math.random): Stage {
+export function forward(
+  health: HealthBook,
+  retry: ConduitConfig['routing']['retry'],
+  experiments: ExperimentBook,
+  endUserOf: (orgId: string) => string,
+  random: () => number = Math.random,
+): Stage {
   return async (ctx) => {
     const attempts = ctx.attempts!;
     const requested = ctx.model!;
@@ -80,7 +86,8 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
     }
     ctx.model = requested;
     const error = fromUpstreamFailure(lastError, requested.name);
-    if (retryAfterMs !== undefined && error.status === 503) error.headers['retry-after'] ??= String(Math.ceil(retryAfterMs / 1000));
+    if (retryAfterMs !== undefined && error.status === 503)
+      error.headers['retry-after'] ??= String(Math.ceil(retryAfterMs / 1000));
     throw error;
   };
 }
@@ -89,7 +96,13 @@ export function forward(health: HealthBook, retry: ConduitConfig['routing']['ret
 export const disposeDeadline: Hook = (ctx) => ctx.deadline?.dispose();
 
 /** For models with a canary, every attempt counts for one arm or the other. */
-function recordCanary(ctx: RequestContext, attempt: Attempt, experiments: ExperimentBook, ok: boolean, latencyMs: number): void {
+function recordCanary(
+  ctx: RequestContext,
+  attempt: Attempt,
+  experiments: ExperimentBook,
+  ok: boolean,
+  latencyMs: number,
+): void {
   const canary = attempt.model.routing.canary;
   if (!canary) return;
   const arm = attempt.deployment.id === canary.provider ? 'candidate' : 'primary';
@@ -104,7 +117,12 @@ function recordCanary(ctx: RequestContext, attempt: Attempt, experiments: Experi
 }
 
 /** `deadline`, on a retry: the request's time left, which also cuts the stream the attempt starts. */
-async function send(ctx: RequestContext, attempt: Attempt, endUser: string, deadline: RequestDeadline | undefined): Promise<void> {
+async function send(
+  ctx: RequestContext,
+  attempt: Attempt,
+  endUser: string,
+  deadline: RequestDeadline | undefined,
+): Promise<void> {
   const { deployment } = attempt;
   const sameModel = deployment.upstreamModel === ctx.body!.model;
   const req: UpstreamRequest = {
@@ -116,17 +134,29 @@ async function send(ctx: RequestContext, attempt: Attempt, endUser: string, dead
     endUser,
   };
   // A deployment that speaks only chat is sent a Responses request as chat, and its reply comes back as a response.
-  const adapter = ctx.endpoint === 'responses' && !deployment.capabilities.responses ? new ResponsesOverChat(deployment.adapter, `resp_${ctx.requestId.slice(4)}`) : deployment.adapter;
+  const adapter =
+    ctx.endpoint === 'responses' && !deployment.capabilities.responses
+      ? new ResponsesOverChat(deployment.adapter, `resp_${ctx.requestId.slice(4)}`)
+      : deployment.adapter;
   const timed = (events: EventStream) => (deadline ? untilDeadline(events, attempt, deadline, ctx.signal) : events);
   if (ctx.endpoint === 'responses') {
-    if (!adapter.responses || !adapter.responsesStream) throw new UpstreamError('protocol', `${deployment.id} does not speak the Responses API`);
+    if (!adapter.responses || !adapter.responsesStream)
+      throw new UpstreamError('protocol', `${deployment.id} does not speak the Responses API`);
     if (ctx.stream) {
-      ctx.reply = { kind: 'stream', events: meterStream(ctx, await firstEventIn(ctx, timed(await adapter.responsesStream(req)))) };
+      ctx.reply = {
+        kind: 'stream',
+        events: meterStream(ctx, await firstEventIn(ctx, timed(await adapter.responsesStream(req)))),
+      };
       return;
     }
   }
   if (ctx.endpoint !== 'chat' || !ctx.stream) {
-    const result = ctx.endpoint === 'embeddings' ? await adapter.embeddings(req) : ctx.endpoint === 'responses' ? await adapter.responses!(req) : await adapter.chat(req);
+    const result =
+      ctx.endpoint === 'embeddings'
+        ? await adapter.embeddings(req)
+        : ctx.endpoint === 'responses'
+          ? await adapter.responses!(req)
+          : await adapter.chat(req);
     if (result.usage) {
       ctx.usage = result.usage;
       ctx.usageEstimated = false;
@@ -147,11 +177,19 @@ async function send(ctx: RequestContext, attempt: Attempt, endUser: string, dead
 const ranOut = (deadline: RequestDeadline, client: CancelSignal) => deadline.expired && !client.aborted;
 
 function deadlineError({ deployment }: Attempt, deadline: RequestDeadline): UpstreamError {
-  return new UpstreamError('timeout', `${deployment.id}: the request's total deadline (${Math.round(deadline.at)} ms) passed`);
+  return new UpstreamError(
+    'timeout',
+    `${deployment.id}: the request's total deadline (${Math.round(deadline.at)} ms) passed`,
+  );
 }
 
 /** A stream a retry started: when the request's deadline cuts it, it fails as the timeout it is. */
-async function* untilDeadline(events: EventStream, attempt: Attempt, deadline: RequestDeadline, client: CancelSignal): AsyncGenerator<EventBatch> {
+async function* untilDeadline(
+  events: EventStream,
+  attempt: Attempt,
+  deadline: RequestDeadline,
+  client: CancelSignal,
+): AsyncGenerator<EventBatch> {
   try {
     yield* events;
   } catch (err) {

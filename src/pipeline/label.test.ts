@@ -18,12 +18,25 @@ beforeAll(async () => {
   store = await openSqliteStore(':memory:');
   const keys = new KeyRing(store.signingKeys);
   await keys.init();
-  provenance = new ProvenanceService(keys, new FingerprintRegistry(store.fingerprints, (err) => { throw err; }), 65_536, 'label-test');
+  provenance = new ProvenanceService(
+    keys,
+    new FingerprintRegistry(store.fingerprints, (err) => {
+      throw err;
+    }),
+    65_536,
+    'label-test',
+  );
 });
 afterAll(() => store.close());
 
 const chunk = (content: string): StreamEvent => ({
-  data: JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta: { content } }] }),
+  data: JSON.stringify({
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'gpt-4o',
+    choices: [{ index: 0, delta: { content } }],
+  }),
   text: content,
   usage: null,
 });
@@ -51,7 +64,10 @@ function context(events: EventStream, endpoint: RequestContext['endpoint'] = 'ch
     rawBody: undefined,
     bodyBytes: 0,
     signal: { aborted: false, addEventListener() {}, removeEventListener() {} },
-    principal: { org: { id: 'org_1', disclosure: null }, key: { id: 'key_1' } } as unknown as RequestContext['principal'],
+    principal: {
+      org: { id: 'org_1', disclosure: null },
+      key: { id: 'key_1' },
+    } as unknown as RequestContext['principal'],
     body: { model: 'gpt-4o', messages: [] },
     model: { name: 'gpt-4o' } as RequestContext['model'],
     deployment: { vendor: 'openai', region: { id: 'us-east' } } as RequestContext['deployment'],
@@ -66,7 +82,8 @@ async function labelled(events: EventStream) {
   return (ctx.reply as { events: EventStream }).events[Symbol.asyncIterator]();
 }
 
-const manifestOf = (batch: StreamEvent[]) => (JSON.parse(batch.at(-1)!.data) as { provenance?: { manifest: string } }).provenance?.manifest;
+const manifestOf = (batch: StreamEvent[]) =>
+  (JSON.parse(batch.at(-1)!.data) as { provenance?: { manifest: string } }).provenance?.manifest;
 
 describe('label on chat streams', () => {
   it('passes a batch on before the next one arrives, and sends the batch that ends the stream with the manifest', async () => {
@@ -83,7 +100,10 @@ describe('label on chat streams', () => {
     expect(second[0]!.text).toBe('!');
     const manifest = manifestOf(second);
     expect(manifest).toBeTypeOf('string');
-    expect(await verifyManifest(manifest!, provenance.keys, 'Hello there!')).toMatchObject({ valid: true, content_matches: true });
+    expect(await verifyManifest(manifest!, provenance.keys, 'Hello there!')).toMatchObject({
+      valid: true,
+      content_matches: true,
+    });
     expect((await out.next()).done).toBe(true);
   });
 
@@ -101,19 +121,43 @@ describe('label on chat streams', () => {
 
 describe('label on Responses API streams', () => {
   it('binds the function calls the final event states, in the canonical form (not the empty text)', async () => {
-    const call = { type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}', status: 'completed' };
-    const ev = (chunk: Record<string, unknown>): StreamEvent => ({ event: String(chunk.type), data: JSON.stringify(chunk), chunk, usage: null });
+    const call = {
+      type: 'function_call',
+      id: 'fc_1',
+      call_id: 'call_1',
+      name: 'get_weather',
+      arguments: '{"city":"Paris"}',
+      status: 'completed',
+    };
+    const ev = (chunk: Record<string, unknown>): StreamEvent => ({
+      event: String(chunk.type),
+      data: JSON.stringify(chunk),
+      chunk,
+      usage: null,
+    });
     const events = (async function* () {
       yield [ev({ type: 'response.created', sequence_number: 0, response: { id: 'resp_1', output: [] } })];
-      yield Object.assign([ev({ type: 'response.completed', sequence_number: 1, response: { id: 'resp_1', status: 'completed', output: [call] } })], { ends: true });
+      yield Object.assign(
+        [
+          ev({
+            type: 'response.completed',
+            sequence_number: 1,
+            response: { id: 'resp_1', status: 'completed', output: [call] },
+          }),
+        ],
+        { ends: true },
+      );
     })();
     const ctx = context(events, 'responses');
     await label(provenance)(ctx);
     let manifest = '';
     for await (const batch of (ctx.reply as { events: EventStream }).events) {
-      for (const e of batch) manifest = ((e.chunk?.response as { provenance?: { manifest: string } } | undefined)?.provenance?.manifest) ?? manifest;
+      for (const e of batch)
+        manifest =
+          (e.chunk?.response as { provenance?: { manifest: string } } | undefined)?.provenance?.manifest ?? manifest;
     }
-    const form = '{"content":"","refusal":"","tool_calls":[{"arguments":"{\\"city\\":\\"Paris\\"}","name":"get_weather","type":"function"}]}';
+    const form =
+      '{"content":"","refusal":"","tool_calls":[{"arguments":"{\\"city\\":\\"Paris\\"}","name":"get_weather","type":"function"}]}';
     const check = await verifyManifest(manifest, provenance.keys, form);
     expect(check).toMatchObject({ valid: true, content_matches: true });
     expect(check.claims.content_sha256).toBe(createHash('sha256').update(form).digest('base64url'));

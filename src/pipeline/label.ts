@@ -15,7 +15,9 @@ import { firstTextPart, rewriteResponsesText } from '../protocols/openai/respons
  * it would break the customer's parser. It is still marked by its manifest and registered.
  */
 function structuredOutput(body: JsonObject | undefined): boolean {
-  const format = (body?.response_format as JsonObject | undefined) ?? ((body?.text as JsonObject | undefined)?.format as JsonObject | undefined);
+  const format =
+    (body?.response_format as JsonObject | undefined) ??
+    ((body?.text as JsonObject | undefined)?.format as JsonObject | undefined);
   return format?.type === 'json_object' || format?.type === 'json_schema';
 }
 
@@ -39,7 +41,12 @@ export function label(provenance: ProvenanceService): Stage {
  * A chat stream: the notice around every choice's text, then the marks and the manifest (over every choice, texts and
  * tool calls) as chunks of their own.
  */
-async function* labelChatStream(ctx: RequestContext, events: EventStream, provenance: ProvenanceService, disclosure: Disclosure | undefined): AsyncGenerator<EventBatch> {
+async function* labelChatStream(
+  ctx: RequestContext,
+  events: EventStream,
+  provenance: ProvenanceService,
+  disclosure: Disclosure | undefined,
+): AsyncGenerator<EventBatch> {
   const notice = provenance.noticeAround(disclosure);
   const multi = typeof ctx.body?.n === 'number' && ctx.body.n > 1;
   // Every choice's outputs as delivered: what the manifest, marks and registry are about.
@@ -65,7 +72,11 @@ async function* labelChatStream(ctx: RequestContext, events: EventStream, proven
     if (batch.ends) last = batch;
     else yield batch;
   }
-  const meta = chunkMeta(parsed ?? (first && (first.chunk ?? (JSON.parse(first.data) as JsonObject)))) ?? { id: ctx.requestId, created: Math.floor(Date.now() / 1000), model: ctx.model!.name };
+  const meta = chunkMeta(parsed ?? (first && (first.chunk ?? (JSON.parse(first.data) as JsonObject)))) ?? {
+    id: ctx.requestId,
+    created: Math.floor(Date.now() / 1000),
+    model: ctx.model!.name,
+  };
   const tail: EventBatch = last ?? [];
   const choices = outputs.outputs();
   // A choice without text (tool calls only) gets no notice or mark: there is nothing to read them beside.
@@ -76,7 +87,9 @@ async function* labelChatStream(ctx: RequestContext, events: EventStream, proven
     choice.content = notice.before + choice.content + notice.after;
   }
   const stamp = await sign(ctx, provenance, choices);
-  if (disclosure?.c2pa_text) for (let i = 0; i < choices.length; i++) if (choices[i]!.content) tail.push(contentChunk(meta, provenance.inBandMark(choices[i]!.content, stamp), i));
+  if (disclosure?.c2pa_text)
+    for (let i = 0; i < choices.length; i++)
+      if (choices[i]!.content) tail.push(contentChunk(meta, provenance.inBandMark(choices[i]!.content, stamp), i));
   tail.push(provenanceEvent(meta, stamp));
   register(ctx, stamp, choices);
   tail.ends = true;
@@ -88,17 +101,23 @@ async function* labelChatStream(ctx: RequestContext, events: EventStream, proven
  * final response.completed event (as `response.provenance`), since the SDK's stream helper rejects event types
  * it does not know.
  */
-async function* labelResponsesStream(ctx: RequestContext, events: EventStream, provenance: ProvenanceService, disclosure: Disclosure | undefined): AsyncGenerator<StreamEvent[]> {
+async function* labelResponsesStream(
+  ctx: RequestContext,
+  events: EventStream,
+  provenance: ProvenanceService,
+  disclosure: Disclosure | undefined,
+): AsyncGenerator<StreamEvent[]> {
   const notice = provenance.noticeAround(disclosure);
   let signed: { stamp: Stamp; output: BoundChoice } | undefined;
-  const source: EventStream = disclosure?.notice || disclosure?.c2pa_text
-    ? rewriteResponsesText(events, notice.before, async (base) => {
-        const text = base + notice.after;
-        const stamp = await sign(ctx, provenance, [textChoice(text)]);
-        signed = { stamp, output: textChoice(text) };
-        return text.slice(base.length) + (disclosure.c2pa_text ? provenance.inBandMark(text, stamp) : '');
-      })
-    : events;
+  const source: EventStream =
+    disclosure?.notice || disclosure?.c2pa_text
+      ? rewriteResponsesText(events, notice.before, async (base) => {
+          const text = base + notice.after;
+          const stamp = await sign(ctx, provenance, [textChoice(text)]);
+          signed = { stamp, output: textChoice(text) };
+          return text.slice(base.length) + (disclosure.c2pa_text ? provenance.inBandMark(text, stamp) : '');
+        })
+      : events;
   let terminal: StreamEvent | undefined;
   // As for chat streams: the batch that ends the stream leaves with the terminal event, in one write.
   let last: StreamEvent[] = [];
@@ -117,8 +136,13 @@ async function* labelResponsesStream(ctx: RequestContext, events: EventStream, p
   // and function calls as the final event states them. Signed again when that is more than the mark was made for.
   const final = terminal?.chunk?.response as JsonObject | undefined;
   const stated = Array.isArray(final?.output) ? responsesOutput(final) : undefined;
-  const output: BoundChoice = { content: signed?.output.content ?? ctx.outputText ?? stated?.content ?? '', refusal: stated?.refusal ?? '', tool_calls: stated?.tool_calls ?? [] };
-  if (!signed || canonicalChoice(signed.output) !== canonicalChoice(output)) signed = { stamp: await sign(ctx, provenance, [output]), output };
+  const output: BoundChoice = {
+    content: signed?.output.content ?? ctx.outputText ?? stated?.content ?? '',
+    refusal: stated?.refusal ?? '',
+    tool_calls: stated?.tool_calls ?? [],
+  };
+  if (!signed || canonicalChoice(signed.output) !== canonicalChoice(output))
+    signed = { stamp: await sign(ctx, provenance, [output]), output };
   register(ctx, signed.stamp, [signed.output]);
   if (!terminal) {
     if (last.length > 0) yield last;
@@ -134,7 +158,12 @@ async function* labelResponsesStream(ctx: RequestContext, events: EventStream, p
 
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
-async function labelJson(ctx: RequestContext, reply: Extract<Reply, { kind: 'json' }>, provenance: ProvenanceService, disclosure: Disclosure | undefined): Promise<void> {
+async function labelJson(
+  ctx: RequestContext,
+  reply: Extract<Reply, { kind: 'json' }>,
+  provenance: ProvenanceService,
+  disclosure: Disclosure | undefined,
+): Promise<void> {
   const body = reply.body;
   if (disclosure) rewriteContent(body, (t) => provenance.withNotice(t, disclosure));
   const outputs = jsonOutputs(body);
@@ -142,14 +171,23 @@ async function labelJson(ctx: RequestContext, reply: Extract<Reply, { kind: 'jso
   if (disclosure?.c2pa_text) rewriteContent(body, (t) => t + provenance.inBandMark(t, stamp));
   const field = provenanceField(stamp);
   // Splice the field into the vendor's JSON text when it is unchanged (no re-serialisation of the body).
-  reply.text = reply.text && !disclosure ? `${reply.text.slice(0, reply.text.lastIndexOf('}'))},"provenance":${JSON.stringify(field)}}` : undefined;
+  reply.text =
+    reply.text && !disclosure
+      ? `${reply.text.slice(0, reply.text.lastIndexOf('}'))},"provenance":${JSON.stringify(field)}}`
+      : undefined;
   body.provenance = field;
   ctx.headers['x-conduit-provenance'] = stamp.manifest;
   register(ctx, stamp, outputs);
 }
 
 function sign(ctx: RequestContext, provenance: ProvenanceService, outputs: BoundChoice[]): Promise<Stamp> {
-  return provenance.stampChoices(outputs, { vendor: ctx.deployment!.vendor, model: ctx.model!.name, region: ctx.deployment!.region.id, request_id: ctx.requestId, orgId: ctx.principal!.org.id });
+  return provenance.stampChoices(outputs, {
+    vendor: ctx.deployment!.vendor,
+    model: ctx.model!.name,
+    region: ctx.deployment!.region.id,
+    request_id: ctx.requestId,
+    orgId: ctx.principal!.org.id,
+  });
 }
 
 /** Registered once the reply is delivered (registerFingerprints). */
@@ -162,7 +200,12 @@ export function registerFingerprints(provenance: ProvenanceService): Hook {
   return (ctx) => {
     const signed = ctx.signed;
     if (!signed) return;
-    const output = { request_id: ctx.requestId, org_id: ctx.principal!.org.id, created_at: ctx.receivedAt, manifest: signed.stamp.manifest };
+    const output = {
+      request_id: ctx.requestId,
+      org_id: ctx.principal!.org.id,
+      created_at: ctx.receivedAt,
+      manifest: signed.stamp.manifest,
+    };
     for (const choice of signed.outputs) provenance.registry.register(output, registeredText(choice));
   };
 }
@@ -202,10 +245,22 @@ function prefixFirstDeltas(batch: StreamEvent[], prefix: string, done: Set<numbe
 
 /** A chat chunk with no choices that carries the manifest, before [DONE]. */
 function provenanceEvent(meta: ChunkMeta, stamp: Stamp): StreamEvent {
-  return event({ id: meta.id, created: meta.created, model: meta.model, object: 'chat.completion.chunk', choices: [], provenance: provenanceField(stamp) });
+  return event({
+    id: meta.id,
+    created: meta.created,
+    model: meta.model,
+    object: 'chat.completion.chunk',
+    choices: [],
+    provenance: provenanceField(stamp),
+  });
 }
 
-const provenanceField = (s: Stamp) => ({ manifest: s.manifest, kid: s.kid, content_sha256: s.content_sha256, jwks: '/.well-known/jwks.json' });
+const provenanceField = (s: Stamp) => ({
+  manifest: s.manifest,
+  kid: s.kid,
+  content_sha256: s.content_sha256,
+  jwks: '/.well-known/jwks.json',
+});
 
 function event(body: JsonObject): StreamEvent {
   return { data: JSON.stringify(body), chunk: body, usage: null };
@@ -213,13 +268,20 @@ function event(body: JsonObject): StreamEvent {
 
 function contentChunk(meta: ChunkMeta, content: string, index: number): StreamEvent {
   // Fields named, not spread from meta: a spread followed by fields takes V8's slow path.
-  return event({ id: meta.id, created: meta.created, model: meta.model, object: 'chat.completion.chunk', choices: [{ index, delta: { content }, logprobs: null, finish_reason: null }] });
+  return event({
+    id: meta.id,
+    created: meta.created,
+    model: meta.model,
+    object: 'chat.completion.chunk',
+    choices: [{ index, delta: { content }, logprobs: null, finish_reason: null }],
+  });
 }
 
 /** Rewrites each chat choice's text, or a Responses API reply's first text part. */
 function rewriteContent(body: JsonObject, f: (text: string) => string): void {
   for (const choice of (body.choices as Array<{ message?: { content?: unknown } }> | undefined) ?? []) {
-    if (typeof choice.message?.content === 'string' && choice.message.content !== '') choice.message.content = f(choice.message.content);
+    if (typeof choice.message?.content === 'string' && choice.message.content !== '')
+      choice.message.content = f(choice.message.content);
   }
   const part = firstTextPart(body);
   if (typeof part?.text === 'string') part.text = f(part.text);

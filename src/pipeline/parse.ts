@@ -1,5 +1,9 @@
 // Stage: validate the request body for the endpoint and note what the client asked of the stream.
-import { validateChatRequest, validateEmbeddingsRequest, validateResponsesRequest } from '../protocols/openai/validate.ts';
+import {
+  validateChatRequest,
+  validateEmbeddingsRequest,
+  validateResponsesRequest,
+} from '../protocols/openai/validate.ts';
 import type { JsonObject } from '../wire/json.ts';
 import type { Stage } from './context.ts';
 

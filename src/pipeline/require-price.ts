@@ -10,7 +10,9 @@ export function requirePrice(pricing: PricingService): Stage {
     const org = ctx.principal!.org;
     const at = ctx.receivedAt;
     const attempts = ctx.attempts!;
-    const priced = attempts.filter((a) => pricing.listPriced(at, a.model.name, org) && pricing.costPriced(at, a.deployment.id, a.model.name));
+    const priced = attempts.filter(
+      (a) => pricing.listPriced(at, a.model.name, org) && pricing.costPriced(at, a.deployment.id, a.model.name),
+    );
     if (priced.length === attempts.length) return;
     if (priced.length > 0) {
       ctx.attempts = priced;
@@ -21,9 +23,14 @@ export function requirePrice(pricing: PricingService): Stage {
       ? `no deployment of it that may serve you has a vendor cost in the price book (${[...new Set(attempts.filter((a) => a.model.name === name).map((a) => a.deployment.id))].join(', ')})`
       : `it has no list price for your organisation's tier (${org.tier})`;
     // 503: the operator must price it; retrying will not help until then.
-    throw new GatewayError(503, 'model_not_priced', `The model '${name}' is not served until it is priced: ${why}. Ask the operator of this service to price it.`, {
-      param: 'model',
-      headers: { 'x-should-retry': 'false' },
-    });
+    throw new GatewayError(
+      503,
+      'model_not_priced',
+      `The model '${name}' is not served until it is priced: ${why}. Ask the operator of this service to price it.`,
+      {
+        param: 'model',
+        headers: { 'x-should-retry': 'false' },
+      },
+    );
   };
 }

@@ -7,10 +7,16 @@ export function resolveModel(catalogue: Catalogue): Stage {
   return (ctx) => {
     const name = ctx.body!.model as string;
     const model = catalogue.resolve(name);
-    if (!model) throw notFound(`The model '${name}' does not exist or you do not have access to it.`, 'model_not_found', 'model');
+    if (!model)
+      throw notFound(`The model '${name}' does not exist or you do not have access to it.`, 'model_not_found', 'model');
     const wanted = ctx.endpoint === 'embeddings' ? 'embedding' : 'chat'; // chat and responses both need a chat model
     if (model.kind !== wanted) {
-      throw new GatewayError(400, 'model_not_supported', `The model '${name}' is ${model.kind === 'embedding' ? 'an embedding' : 'a chat'} model and cannot serve this endpoint.`, { param: 'model' });
+      throw new GatewayError(
+        400,
+        'model_not_supported',
+        `The model '${name}' is ${model.kind === 'embedding' ? 'an embedding' : 'a chat'} model and cannot serve this endpoint.`,
+        { param: 'model' },
+      );
     }
     ctx.model = model;
   };

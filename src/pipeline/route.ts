@@ -25,7 +25,15 @@ export function route(router: Router, policy: PolicyService): Stage {
  * Where a request for `requested` may go, best first; throws the 403 (or the router's 400) that refuses it. The
  * route stage asks this for every request, /v1/models for every model (server/usable-models.ts): one decision for both.
  */
-export function plannedAttempts(router: Router, policy: PolicyService, principal: Principal, requested: CatalogueModel, needs: RequestNeeds, features: ReadonlySet<Feature>, body: Record<string, unknown>): Attempt[] {
+export function plannedAttempts(
+  router: Router,
+  policy: PolicyService,
+  principal: Principal,
+  requested: CatalogueModel,
+  needs: RequestNeeds,
+  features: ReadonlySet<Feature>,
+  body: Record<string, unknown>,
+): Attempt[] {
   const { org, key } = principal;
   // Each (model, deployment) is decided once per request, whichever check asks first.
   const decisions = new Map<string, Decision>();
@@ -37,14 +45,32 @@ export function plannedAttempts(router: Router, policy: PolicyService, principal
   };
   const primary = requested.deployments.map((d) => decide(requested, d));
   if (!primary.some((d) => d.allowed)) {
-    const refused = requested.deployments.map((deployment, i) => ({ model: requested, deployment, decision: primary[i]! }));
+    const refused = requested.deployments.map((deployment, i) => ({
+      model: requested,
+      deployment,
+      decision: primary[i]!,
+    }));
     throw policyDenial(policy, org, refused, body, `'${requested.name}' is not available to your organisation`);
   }
-  const planned = router.plan(requested, needs, { country: org.country, org: org.routing ?? undefined, key: key.routing ?? undefined });
+  const planned = router.plan(requested, needs, {
+    country: org.country,
+    org: org.routing ?? undefined,
+    key: key.routing ?? undefined,
+  });
   const attempts = planned.filter((a) => decide(a.model, a.deployment).allowed);
   if (attempts.length === 0) {
-    const refused = planned.map((a) => ({ model: a.model, deployment: a.deployment, decision: decide(a.model, a.deployment) }));
-    throw policyDenial(policy, org, refused, body, `No deployment of '${requested.name}' you may be served from is allowed`);
+    const refused = planned.map((a) => ({
+      model: a.model,
+      deployment: a.deployment,
+      decision: decide(a.model, a.deployment),
+    }));
+    throw policyDenial(
+      policy,
+      org,
+      refused,
+      body,
+      `No deployment of '${requested.name}' you may be served from is allowed`,
+    );
   }
   return attempts;
 }
@@ -60,7 +86,13 @@ interface Refusal {
  * asks for (logprobs, tools...), the error names the feature, its rule and the request field; otherwise the model
  * is not available, and the rule named is one that refuses it whatever the request asks.
  */
-function policyDenial(policy: PolicyService, org: Org, refused: Refusal[], body: Record<string, unknown>, unavailable: string): GatewayError {
+function policyDenial(
+  policy: PolicyService,
+  org: Org,
+  refused: Refusal[],
+  body: Record<string, unknown>,
+  unavailable: string,
+): GatewayError {
   for (const { model, deployment, decision } of refused) {
     if (!decision.features?.length || !policy.decide(org, model, deployment, NO_FEATURES).allowed) continue;
     return featureDenial(decision.features, decision, model, body);
@@ -71,7 +103,12 @@ function policyDenial(policy: PolicyService, org: Org, refused: Refusal[], body:
   return new GatewayError(403, 'policy_denied', `${unavailable}: ${reason} (rule ${rule}).`, { param: 'model' });
 }
 
-function featureDenial(features: Feature[], decision: Decision, model: CatalogueModel, body: Record<string, unknown>): GatewayError {
+function featureDenial(
+  features: Feature[],
+  decision: Decision,
+  model: CatalogueModel,
+  body: Record<string, unknown>,
+): GatewayError {
   const fields = features.map((f) => featureField(f, body));
   const named = features.map((f, i) => (f === fields[i] ? `'${f}'` : `'${f}' (${fields[i]})`)).join(' and ');
   const message = `The feature ${named} ${features.length > 1 ? 'are' : 'is'} not available to your organisation on '${model.name}': ${decision.reason} (rule ${decision.rule}).`;

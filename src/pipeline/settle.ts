@@ -36,6 +36,10 @@ export function recordUsage(usage: UsageStore, pricing: PricingService, interim?
 /** The reply is withheld: its usage event could not be recorded. */
 export class UsageNotRecorded extends GatewayError {
   constructor(readonly reason: unknown) {
-    super(503, 'usage_not_recorded', 'The request could not be recorded for billing, so its reply was withheld; retry shortly.');
+    super(
+      503,
+      'usage_not_recorded',
+      'The request could not be recorded for billing, so its reply was withheld; retry shortly.',
+    );
   }
 }

@@ -18,13 +18,19 @@ export function sampleShadow(random: () => number = Math.random): Stage {
     const target = model.deployments.find((d) => d.id === config.provider);
     const { org, key } = ctx.principal!;
     // A shadow copy is still the customer's data: it only goes where the customer may be served from.
-    if (!target || regionBlockedBy(target.region, org.country, org.routing ?? undefined, key.routing ?? undefined)) return;
+    if (!target || regionBlockedBy(target.region, org.country, org.routing ?? undefined, key.routing ?? undefined))
+      return;
     ctx.shadowTarget = target;
   };
 }
 
 /** After delivery: the copy sampled, sent unless the reply failed or the candidate itself served it. */
-export function shadowCopy(experiments: ExperimentBook, usage: UsageStore, pricing: PricingService, onError: (err: unknown) => void): Hook {
+export function shadowCopy(
+  experiments: ExperimentBook,
+  usage: UsageStore,
+  pricing: PricingService,
+  onError: (err: unknown) => void,
+): Hook {
   return (ctx) => {
     const target = ctx.shadowTarget;
     if (!target || ctx.status !== 200 || ctx.deployment?.id === target.id) return;
@@ -32,7 +38,13 @@ export function shadowCopy(experiments: ExperimentBook, usage: UsageStore, prici
   };
 }
 
-async function runShadow(ctx: RequestContext, target: Catalogue['models'][number]['deployments'][number], experiments: ExperimentBook, usage: UsageStore, pricing: PricingService): Promise<void> {
+async function runShadow(
+  ctx: RequestContext,
+  target: Catalogue['models'][number]['deployments'][number],
+  experiments: ExperimentBook,
+  usage: UsageStore,
+  pricing: PricingService,
+): Promise<void> {
   const model = ctx.model!;
   const primary = ctx.deployment!;
   const body: JsonObject = { ...ctx.body!, model: target.upstreamModel, stream: false };
@@ -42,7 +54,12 @@ async function runShadow(ctx: RequestContext, target: Catalogue['models'][number
   let text = '';
   let tokens = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0 };
   try {
-    const result = await target.adapter.chat({ body, model: target.upstreamModel, azureDeployment: target.azureDeployment, signal: AbortSignal.timeout(target.provider.timeouts.total_ms) });
+    const result = await target.adapter.chat({
+      body,
+      model: target.upstreamModel,
+      azureDeployment: target.azureDeployment,
+      signal: AbortSignal.timeout(target.provider.timeouts.total_ms),
+    });
     const content = (result.body.choices as Array<{ message?: { content?: unknown } }>)[0]?.message?.content;
     text = typeof content === 'string' ? content : '';
     if (result.usage) tokens = result.usage;
@@ -50,7 +67,13 @@ async function runShadow(ctx: RequestContext, target: Catalogue['models'][number
     ok = false;
   }
   const latencyMs = performance.now() - started;
-  experiments.record(model.name, 'shadow', target.id, 'candidate', { ok, latencyMs, promptTokens: tokens.prompt_tokens, completionTokens: tokens.completion_tokens, cost: target.cost });
+  experiments.record(model.name, 'shadow', target.id, 'candidate', {
+    ok,
+    latencyMs,
+    promptTokens: tokens.prompt_tokens,
+    completionTokens: tokens.completion_tokens,
+    cost: target.cost,
+  });
   const u = ctx.usage;
   experiments.record(model.name, 'shadow', target.id, 'primary', {
     ok: true,
@@ -60,18 +83,20 @@ async function runShadow(ctx: RequestContext, target: Catalogue['models'][number
     cost: primary.cost,
   });
   if (ok) experiments.agreement(model.name, 'shadow', target.id, outputSimilarity(ctx.outputText ?? '', text));
-  await usage.record(pricedEvent(ctx, pricing, {
-    request_id: `${ctx.requestId}:shadow`,
-    endpoint: 'shadow',
-    vendor: target.vendor,
-    deployment: target.id,
-    region: target.region.id,
-    prompt_tokens: tokens.prompt_tokens,
-    completion_tokens: tokens.completion_tokens,
-    cached_tokens: tokens.cached_tokens,
-    reasoning_tokens: tokens.reasoning_tokens,
-    estimated: false,
-    status: ok ? 200 : 502,
-    latency_ms: Math.round(latencyMs),
-  }));
+  await usage.record(
+    pricedEvent(ctx, pricing, {
+      request_id: `${ctx.requestId}:shadow`,
+      endpoint: 'shadow',
+      vendor: target.vendor,
+      deployment: target.id,
+      region: target.region.id,
+      prompt_tokens: tokens.prompt_tokens,
+      completion_tokens: tokens.completion_tokens,
+      cached_tokens: tokens.cached_tokens,
+      reasoning_tokens: tokens.reasoning_tokens,
+      estimated: false,
+      status: ok ? 200 : 502,
+      latency_ms: Math.round(latencyMs),
+    }),
+  );
 }

@@ -6,7 +6,11 @@ import { policySchema } from './schema.ts';
 
 const engineOf = (policy: unknown) => new PolicyEngine(policySchema.parse(policy), 1);
 const markets = [{ id: 'greater-china', countries: ['CN', 'HK', 'MO'] }];
-const subject = (country: string, ownership: Owner[] | null = null, region = { id: 'us-east', country: 'US' }): Subject => ({
+const subject = (
+  country: string,
+  ownership: Owner[] | null = null,
+  region = { id: 'us-east', country: 'US' },
+): Subject => ({
   org: { id: 'o', country, tier: 'verified', ownership },
   vendor: 'openai',
   model: 'gpt-4o',
@@ -20,23 +24,39 @@ const viaHongKong: Owner[] = [
 
 describe('markets in rules', () => {
   it('stand for their countries wherever a rule names a country', () => {
-    const engine = engineOf({ markets, rules: [{ id: 'r', effect: 'deny', reason: 'x', when: { customer_country: ['greater-china'] } }, { id: 's', effect: 'deny', reason: 'y', when: { region_country: ['greater-china'] } }] });
+    const engine = engineOf({
+      markets,
+      rules: [
+        { id: 'r', effect: 'deny', reason: 'x', when: { customer_country: ['greater-china'] } },
+        { id: 's', effect: 'deny', reason: 'y', when: { region_country: ['greater-china'] } },
+      ],
+    });
     expect(engine.evaluate(subject('MO')).rule).toBe('r');
     expect(engine.evaluate(subject('SG', null, { id: 'hk', country: 'HK' })).rule).toBe('s');
     expect(engine.evaluate(subject('SG')).allowed).toBe(true);
   });
 
   it('count a market once in owned_from: 30% from CN and 30% from HK is 60% from the market, not from either country', () => {
-    const split: Owner[] = [{ name: 'a', country: 'CN', share_pct: 30 }, { name: 'b', country: 'HK', share_pct: 30 }, { name: 'c', country: 'US', share_pct: 40 }];
-    const byMarket = engineOf({ markets, rules: [{ id: 'r', effect: 'deny', reason: 'x', when: { owned_from: ['greater-china'] } }] });
-    const byCountry = engineOf({ markets, rules: [{ id: 'r', effect: 'deny', reason: 'x', when: { owned_from: ['CN', 'HK'] } }] });
+    const split: Owner[] = [
+      { name: 'a', country: 'CN', share_pct: 30 },
+      { name: 'b', country: 'HK', share_pct: 30 },
+      { name: 'c', country: 'US', share_pct: 40 },
+    ];
+    const byMarket = engineOf({
+      markets,
+      rules: [{ id: 'r', effect: 'deny', reason: 'x', when: { owned_from: ['greater-china'] } }],
+    });
+    const byCountry = engineOf({
+      markets,
+      rules: [{ id: 'r', effect: 'deny', reason: 'x', when: { owned_from: ['CN', 'HK'] } }],
+    });
     expect(byMarket.evaluate(subject('SG', split)).allowed).toBe(false);
     expect(byCountry.evaluate(subject('SG', split)).allowed).toBe(true);
   });
 });
 
 describe('rules by vendor', () => {
-  it('runs only the rules a request\'s vendor can match, in their order', () => {
+  it("runs only the rules a request's vendor can match, in their order", () => {
     const engine = engineOf({
       rules: [
         { id: 'trial-anything', effect: 'deny', reason: 'x', when: { tier_in: ['verified'] } },
@@ -44,8 +64,15 @@ describe('rules by vendor', () => {
         { id: 'allow-all', effect: 'allow', reason: 'z', when: {} },
       ],
     });
-    expect(engine.evaluate(subject('DE'))).toMatchObject({ rule: 'trial-anything', matched: ['trial-anything', 'openai-only', 'allow-all'] });
-    expect(engine.evaluate({ ...subject('DE'), vendor: 'azure' }).matched).toEqual(['trial-anything', 'openai-only', 'allow-all']);
+    expect(engine.evaluate(subject('DE'))).toMatchObject({
+      rule: 'trial-anything',
+      matched: ['trial-anything', 'openai-only', 'allow-all'],
+    });
+    expect(engine.evaluate({ ...subject('DE'), vendor: 'azure' }).matched).toEqual([
+      'trial-anything',
+      'openai-only',
+      'allow-all',
+    ]);
     expect(engine.evaluate({ ...subject('DE'), vendor: 'deepseek' }).matched).toEqual(['trial-anything', 'allow-all']);
   });
 });
@@ -66,11 +93,21 @@ describe('customer_jurisdiction', () => {
     expect(engine.evaluate(subject('DE')).rule).toBe('outside-only');
   });
 
-  it('takes the policy\'s control threshold, or the rule\'s own', () => {
+  it("takes the policy's control threshold, or the rule's own", () => {
     const minority: Owner[] = [{ name: 'CN', country: 'CN', share_pct: 30 }];
-    const looser = engineOf({ markets, control_threshold_pct: 25, rules: [{ id: 'in', effect: 'deny', reason: 'x', when: { customer_jurisdiction: ['CN'] } }] });
+    const looser = engineOf({
+      markets,
+      control_threshold_pct: 25,
+      rules: [{ id: 'in', effect: 'deny', reason: 'x', when: { customer_jurisdiction: ['CN'] } }],
+    });
     expect(looser.evaluate(subject('SG', minority)).allowed).toBe(false);
-    const own = engineOf({ markets, control_threshold_pct: 25, rules: [{ id: 'in', effect: 'deny', reason: 'x', when: { customer_jurisdiction: ['CN'], ownership_threshold_pct: 40 } }] });
+    const own = engineOf({
+      markets,
+      control_threshold_pct: 25,
+      rules: [
+        { id: 'in', effect: 'deny', reason: 'x', when: { customer_jurisdiction: ['CN'], ownership_threshold_pct: 40 } },
+      ],
+    });
     expect(own.evaluate(subject('SG', minority)).allowed).toBe(true);
   });
 });
@@ -93,16 +130,44 @@ describe('jurisdictionOf', () => {
   });
 
   it('stops at an intermediate holding whose owners are dispersed, and at the address when nobody controls', () => {
-    const dispersed: Owner[] = [{ name: 'HK holding', country: 'HK', share_pct: 70, owners: [{ name: 'a', country: 'US', share_pct: 30 }, { name: 'b', country: 'JP', share_pct: 30 }, { name: 'c', country: 'DE', share_pct: 40 }] }];
-    expect(engine.jurisdictionOf({ country: 'SG', ownership: dispersed })).toMatchObject({ controlling_country: 'HK', controlling_market: 'greater-china' });
-    expect(engine.jurisdictionOf({ country: 'MO', ownership: null })).toMatchObject({ controlled_from: [], controlling_country: 'MO', controlling_market: 'greater-china' });
+    const dispersed: Owner[] = [
+      {
+        name: 'HK holding',
+        country: 'HK',
+        share_pct: 70,
+        owners: [
+          { name: 'a', country: 'US', share_pct: 30 },
+          { name: 'b', country: 'JP', share_pct: 30 },
+          { name: 'c', country: 'DE', share_pct: 40 },
+        ],
+      },
+    ];
+    expect(engine.jurisdictionOf({ country: 'SG', ownership: dispersed })).toMatchObject({
+      controlling_country: 'HK',
+      controlling_market: 'greater-china',
+    });
+    expect(engine.jurisdictionOf({ country: 'MO', ownership: null })).toMatchObject({
+      controlled_from: [],
+      controlling_country: 'MO',
+      controlling_market: 'greater-china',
+    });
     // No one country controls, but the market does.
-    const split: Owner[] = [{ name: 'a', country: 'CN', share_pct: 30 }, { name: 'b', country: 'HK', share_pct: 30 }, { name: 'c', country: 'US', share_pct: 40 }];
-    expect(engine.jurisdictionOf({ country: 'SG', ownership: split })).toMatchObject({ controlling_country: 'SG', controlling_market: 'greater-china' });
+    const split: Owner[] = [
+      { name: 'a', country: 'CN', share_pct: 30 },
+      { name: 'b', country: 'HK', share_pct: 30 },
+      { name: 'c', country: 'US', share_pct: 40 },
+    ];
+    expect(engine.jurisdictionOf({ country: 'SG', ownership: split })).toMatchObject({
+      controlling_country: 'SG',
+      controlling_market: 'greater-china',
+    });
   });
 
-  it('leaves what a holding\'s recorded owners do not account for with the holding\'s country', () => {
-    const shares = ultimateShares([{ name: 'h', country: 'HK', share_pct: 80, owners: [{ name: 'p', country: 'CN', share_pct: 50 }] }, { name: 'f', country: 'US', share_pct: 20 }]);
+  it("leaves what a holding's recorded owners do not account for with the holding's country", () => {
+    const shares = ultimateShares([
+      { name: 'h', country: 'HK', share_pct: 80, owners: [{ name: 'p', country: 'CN', share_pct: 50 }] },
+      { name: 'f', country: 'US', share_pct: 20 },
+    ]);
     expect(Object.fromEntries(shares)).toEqual({ CN: 40, HK: 40, US: 20 });
   });
 });

@@ -73,7 +73,8 @@ function compileRule(rule: Rule, markets: Markets, controlThreshold: number): Co
   const notRegionCountry = countries(w.region_country_not_in);
   const tierIn = set(w.tier_in);
   const threshold = w.ownership_threshold_pct ?? controlThreshold;
-  const heldFrom = (from: ReadonlySet<string>[]) => (s: Subject) => s.org.ownership != null && from.some((g) => shareFromAny(s.org.ownership!, g) > threshold);
+  const heldFrom = (from: ReadonlySet<string>[]) => (s: Subject) =>
+    s.org.ownership != null && from.some((g) => shareFromAny(s.org.ownership!, g) > threshold);
   if (vendor) tests.push((s) => vendor.has(s.vendor));
   if (model) tests.push((s) => model.has(s.model));
   if (country) tests.push((s) => country.has(s.org.country));
@@ -121,7 +122,10 @@ export class PolicyEngine {
     this.rules = config.rules.map((r) => compileRule(r, this.markets, this.controlThreshold));
     // A request is about one vendor: only rules that can match it are run, in their order.
     for (const vendor of new Set(config.rules.flatMap((r) => r.when.vendor ?? []))) {
-      this.rulesByVendor.set(vendor, this.rules.filter(({ rule }) => !rule.when.vendor || rule.when.vendor.includes(vendor)));
+      this.rulesByVendor.set(
+        vendor,
+        this.rules.filter(({ rule }) => !rule.when.vendor || rule.when.vendor.includes(vendor)),
+      );
     }
     this.rulesForAnyVendor = this.rules.filter(({ rule }) => !rule.when.vendor);
   }
@@ -145,12 +149,15 @@ export class PolicyEngine {
       for (const entry of shares) if (entry[1] > threshold && (!best || entry[1] > best[1])) best = entry;
       return best?.[0];
     };
-    const held = [...ownerCountries(owners)].map((c) => [c, shareFrom(owners, c)] as [string, number]).filter(([, pct]) => pct > threshold);
+    const held = [...ownerCountries(owners)]
+      .map((c) => [c, shareFrom(owners, c)] as [string, number])
+      .filter(([, pct]) => pct > threshold);
     held.sort((a, b) => b[1] - a[1]);
     const ultimate = ultimateShares(owners);
     const controllingCountry = largestAbove(ultimate) ?? held[0]?.[0] ?? org.country;
     const ultimateByMarket = new Map<string, number>();
-    for (const [c, pct] of ultimate) ultimateByMarket.set(this.marketOf(c), (ultimateByMarket.get(this.marketOf(c)) ?? 0) + pct);
+    for (const [c, pct] of ultimate)
+      ultimateByMarket.set(this.marketOf(c), (ultimateByMarket.get(this.marketOf(c)) ?? 0) + pct);
     const heldByMarket = [...new Set([...ownerCountries(owners)].map((c) => this.marketOf(c)))].map(
       (m) => [m, shareFromAny(owners, this.markets.get(m) ?? new Set([m]))] as [string, number],
     );
@@ -159,7 +166,8 @@ export class PolicyEngine {
       incorporated_market: this.marketOf(org.country),
       controlled_from: held.map(([country, pct]) => ({ country, share_pct: round(pct) })),
       controlling_country: controllingCountry,
-      controlling_market: largestAbove(ultimateByMarket) ?? largestAbove(heldByMarket) ?? this.marketOf(controllingCountry),
+      controlling_market:
+        largestAbove(ultimateByMarket) ?? largestAbove(heldByMarket) ?? this.marketOf(controllingCountry),
       threshold_pct: threshold,
     };
   }
@@ -174,8 +182,20 @@ export class PolicyEngine {
       if (rule.effect === 'deny') firstDeny ??= rule;
       else firstAllow ??= rule;
     }
-    if (firstDeny) return { allowed: false, rule: firstDeny.id, reason: firstDeny.reason, matched, features: firstDeny.when.feature?.filter((f) => subject.features.has(f)) };
+    if (firstDeny)
+      return {
+        allowed: false,
+        rule: firstDeny.id,
+        reason: firstDeny.reason,
+        matched,
+        features: firstDeny.when.feature?.filter((f) => subject.features.has(f)),
+      };
     if (firstAllow) return { allowed: true, rule: firstAllow.id, reason: firstAllow.reason, matched };
-    return { allowed: this.config.default === 'allow', rule: 'default', reason: `no rule matched; the policy's default is ${this.config.default}`, matched };
+    return {
+      allowed: this.config.default === 'allow',
+      rule: 'default',
+      reason: `no rule matched; the policy's default is ${this.config.default}`,
+      matched,
+    };
   }
 }

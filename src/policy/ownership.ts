@@ -17,7 +17,8 @@ const MAX_DEPTH = 16;
 export function shareFrom(owners: readonly Owner[] | undefined, country: string, depth = 0): number {
   if (!owners || depth > MAX_DEPTH) return 0;
   let total = 0;
-  for (const o of owners) total += o.country === country ? o.share_pct : (o.share_pct * shareFrom(o.owners, country, depth + 1)) / 100;
+  for (const o of owners)
+    total += o.country === country ? o.share_pct : (o.share_pct * shareFrom(o.owners, country, depth + 1)) / 100;
   return Math.min(100, total);
 }
 
@@ -25,7 +26,10 @@ export function shareFrom(owners: readonly Owner[] | undefined, country: string,
 export function shareFromAny(owners: readonly Owner[] | undefined, countries: ReadonlySet<string>, depth = 0): number {
   if (!owners || depth > MAX_DEPTH) return 0;
   let total = 0;
-  for (const o of owners) total += countries.has(o.country) ? o.share_pct : (o.share_pct * shareFromAny(o.owners, countries, depth + 1)) / 100;
+  for (const o of owners)
+    total += countries.has(o.country)
+      ? o.share_pct
+      : (o.share_pct * shareFromAny(o.owners, countries, depth + 1)) / 100;
   return Math.min(100, total);
 }
 
@@ -43,7 +47,10 @@ export function ultimateShares(owners: readonly Owner[] | undefined, depth = 0):
       add(o.country, o.share_pct);
       continue;
     }
-    const recorded = Math.min(100, o.owners.reduce((s, p) => s + p.share_pct, 0));
+    const recorded = Math.min(
+      100,
+      o.owners.reduce((s, p) => s + p.share_pct, 0),
+    );
     for (const [country, pct] of ultimateShares(o.owners, depth + 1)) add(country, (o.share_pct * pct) / 100);
     add(o.country, (o.share_pct * (100 - recorded)) / 100);
   }

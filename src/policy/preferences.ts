@@ -24,7 +24,9 @@ export const orgPreferencesSchema = z
     /** Serving region ids. */
     regions: allowDeny(name).optional(),
     /** Serving regions' countries (ISO 3166-1 alpha-2), or "EU" for the EU/EEA. */
-    region_countries: allowDeny(z.string().regex(/^([A-Z]{2}|EU)$/, 'must be an ISO 3166-1 alpha-2 country code or "EU"')).optional(),
+    region_countries: allowDeny(
+      z.string().regex(/^([A-Z]{2}|EU)$/, 'must be an ISO 3166-1 alpha-2 country code or "EU"'),
+    ).optional(),
   })
   .strict();
 
@@ -32,7 +34,10 @@ export const contractTermsSchema = z
   .object({
     /** The contract's own reference (number, title), for finding it. */
     reference: z.string().trim().min(1).max(200).optional(),
-    effective_from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-04-01').optional(),
+    effective_from: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-04-01')
+      .optional(),
     /** The acceptable-use terms agreed with this customer, in its contract's words. */
     acceptable_use: z.string().trim().min(1).max(20_000).optional(),
     /** What was committed about keeping the customer's data (prompts, outputs, logs), in the contract's words. */
@@ -62,25 +67,48 @@ type Check = (t: Target) => PreferenceDenial | undefined;
 
 function compile(prefs: OrgPreferences): Check {
   const checks: Check[] = [];
-  const lists = (field: keyof OrgPreferences, what: string, valueOf: (t: Target) => string, has: (list: ReadonlySet<string>, value: string) => boolean) => {
+  const lists = (
+    field: keyof OrgPreferences,
+    what: string,
+    valueOf: (t: Target) => string,
+    has: (list: ReadonlySet<string>, value: string) => boolean,
+  ) => {
     const { allow, deny } = prefs[field] ?? {};
     // Regions are named with their country: "us-east (US)".
-    const shown = (t: Target) => (field === 'regions' || field === 'region_countries' ? `${t.region.id} (${t.region.country})` : valueOf(t));
+    const shown = (t: Target) =>
+      field === 'regions' || field === 'region_countries' ? `${t.region.id} (${t.region.country})` : valueOf(t);
     if (deny) {
       const set = new Set(deny);
-      checks.push((t) => (has(set, valueOf(t)) ? { field: `${field}.deny`, value: valueOf(t), reason: `the organisation's own preferences exclude ${what} ${shown(t)} (${field}.deny)` } : undefined));
+      checks.push((t) =>
+        has(set, valueOf(t))
+          ? {
+              field: `${field}.deny`,
+              value: valueOf(t),
+              reason: `the organisation's own preferences exclude ${what} ${shown(t)} (${field}.deny)`,
+            }
+          : undefined,
+      );
     }
     if (allow) {
       const set = new Set(allow);
       const only = `the organisation's own preferences allow only ${what} ${allow.join(', ')} (${field}.allow)`;
-      checks.push((t) => (has(set, valueOf(t)) ? undefined : { field: `${field}.allow`, value: valueOf(t), reason: `${only}, not ${shown(t)}` }));
+      checks.push((t) =>
+        has(set, valueOf(t))
+          ? undefined
+          : { field: `${field}.allow`, value: valueOf(t), reason: `${only}, not ${shown(t)}` },
+      );
     }
   };
   const exact = (set: ReadonlySet<string>, v: string) => set.has(v);
   lists('vendors', 'vendor', (t) => t.vendor, exact);
   lists('models', 'model', (t) => t.model, exact);
   lists('regions', 'serving region', (t) => t.region.id, exact);
-  lists('region_countries', 'serving country', (t) => t.region.country, (set, c) => set.has(c) || (set.has('EU') && EU_EEA.has(c)));
+  lists(
+    'region_countries',
+    'serving country',
+    (t) => t.region.country,
+    (set, c) => set.has(c) || (set.has('EU') && EU_EEA.has(c)),
+  );
   return (t) => {
     for (const check of checks) {
       const denial = check(t);
@@ -101,4 +129,5 @@ export function excludedBy(prefs: OrgPreferences, target: Target): PreferenceDen
 }
 
 /** No list at all: nothing to record. */
-export const isEmpty = (p: OrgPreferences | ContractTerms) => Object.values(p).every((v) => v === undefined || (typeof v === 'object' && Object.keys(v).length === 0));
+export const isEmpty = (p: OrgPreferences | ContractTerms) =>
+  Object.values(p).every((v) => v === undefined || (typeof v === 'object' && Object.keys(v).length === 0));

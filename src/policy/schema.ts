@@ -4,7 +4,12 @@ import { z } from 'zod';
 
 const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code');
 /** A country, or a market's id (lower case, so never mistaken for a country code): the market stands for its countries. */
-const jurisdiction = z.string().regex(/^([A-Z]{2}|[a-z][a-z0-9-]*)$/, 'must be an ISO 3166-1 alpha-2 country code or the id of a market in policy.markets');
+const jurisdiction = z
+  .string()
+  .regex(
+    /^([A-Z]{2}|[a-z][a-z0-9-]*)$/,
+    'must be an ISO 3166-1 alpha-2 country code or the id of a market in policy.markets',
+  );
 export const isCountry = (j: string) => /^[A-Z]{2}$/.test(j);
 export const tiers = ['trial', 'verified', 'strategic'] as const satisfies readonly Tier[];
 export const features = ['logprobs', 'tools', 'vision', 'streaming', 'multiple_choices'] as const;
@@ -42,23 +47,51 @@ export const conditionSchema = z
       ['region_country', 'region_country_not_in'],
     ] as const) {
       const both = overlap(c[a], c[b]);
-      if (both.length > 0) ctx.addIssue({ code: 'custom', path: [b], message: `contradicts ${a}: ${both.join(', ')} cannot be both in and not in` });
+      if (both.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: [b],
+          message: `contradicts ${a}: ${both.join(', ')} cannot be both in and not in`,
+        });
     }
     if (c.tier_below && c.tier_in?.every((t) => tiers.indexOf(t) >= tiers.indexOf(c.tier_below!))) {
-      ctx.addIssue({ code: 'custom', path: ['tier_in'], message: `contradicts tier_below ${c.tier_below}: no tier can match both` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tier_in'],
+        message: `contradicts tier_below ${c.tier_below}: no tier can match both`,
+      });
     }
-    if (c.ownership_threshold_pct !== undefined && !c.owned_from && !c.customer_jurisdiction && !c.customer_jurisdiction_not_in) {
-      ctx.addIssue({ code: 'custom', path: ['ownership_threshold_pct'], message: 'needs owned_from, customer_jurisdiction or customer_jurisdiction_not_in' });
+    if (
+      c.ownership_threshold_pct !== undefined &&
+      !c.owned_from &&
+      !c.customer_jurisdiction &&
+      !c.customer_jurisdiction_not_in
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ownership_threshold_pct'],
+        message: 'needs owned_from, customer_jurisdiction or customer_jurisdiction_not_in',
+      });
     }
   });
 
 /** Condition fields whose entries may name a market. */
-export const jurisdictionFields = ['customer_country', 'customer_country_not_in', 'owned_from', 'customer_jurisdiction', 'customer_jurisdiction_not_in', 'region_country', 'region_country_not_in'] as const;
+export const jurisdictionFields = [
+  'customer_country',
+  'customer_country_not_in',
+  'owned_from',
+  'customer_jurisdiction',
+  'customer_jurisdiction_not_in',
+  'region_country',
+  'region_country_not_in',
+] as const;
 
 /** A market: jurisdictions a vendor's terms (and the reseller's reports) treat as one, e.g. a country and its special administrative regions. */
 export const marketSchema = z
   .object({
-    id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and "-" (upper case is for country codes)'),
+    id: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and "-" (upper case is for country codes)'),
     name: z.string().min(1).optional(),
     countries: z.array(country).min(1),
   })
@@ -87,17 +120,32 @@ export const policySchema = z
   .superRefine((p, ctx) => {
     const seen = new Map<string, number>();
     p.rules.forEach((r, i) => {
-      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${r.id}" (also rules[${seen.get(r.id)}])` });
+      if (seen.has(r.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'id'],
+          message: `duplicate rule id "${r.id}" (also rules[${seen.get(r.id)}])`,
+        });
       seen.set(r.id, i);
     });
     const markets = new Map<string, number>();
     const homeOf = new Map<string, string>();
     p.markets.forEach((m, i) => {
-      if (markets.has(m.id)) ctx.addIssue({ code: 'custom', path: ['markets', i, 'id'], message: `duplicate market id "${m.id}" (also markets[${markets.get(m.id)}])` });
+      if (markets.has(m.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['markets', i, 'id'],
+          message: `duplicate market id "${m.id}" (also markets[${markets.get(m.id)}])`,
+        });
       markets.set(m.id, i);
       m.countries.forEach((c, j) => {
         const other = homeOf.get(c);
-        if (other && other !== m.id) ctx.addIssue({ code: 'custom', path: ['markets', i, 'countries', j], message: `${c} is already in market "${other}": a country is in at most one market` });
+        if (other && other !== m.id)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['markets', i, 'countries', j],
+            message: `${c} is already in market "${other}": a country is in at most one market`,
+          });
         homeOf.set(c, m.id);
       });
     });
@@ -105,7 +153,12 @@ export const policySchema = z
     p.rules.forEach((r, i) => {
       for (const field of jurisdictionFields) {
         r.when[field]?.forEach((j, k) => {
-          if (!isCountry(j) && !markets.has(j)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'when', field, k], message: `unknown market "${j}" (policy.markets: ${known})` });
+          if (!isCountry(j) && !markets.has(j))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['rules', i, 'when', field, k],
+              message: `unknown market "${j}" (policy.markets: ${known})`,
+            });
         });
       }
     });

@@ -38,7 +38,14 @@ export class PolicyService {
   async update(policy: PolicyConfig, actor: string, reason: string): Promise<number> {
     const version = this.engine.version + 1;
     await this.store.save({ version, created_at: new Date().toISOString(), actor, document: policy });
-    await this.audit.append({ actor, action: 'policy.updated', subject_type: 'policy', subject_id: String(version), reason, data: { rules: policy.rules.map((r) => r.id), default: policy.default } });
+    await this.audit.append({
+      actor,
+      action: 'policy.updated',
+      subject_type: 'policy',
+      subject_id: String(version),
+      reason,
+      data: { rules: policy.rules.map((r) => r.id), default: policy.default },
+    });
     this.engine = new PolicyEngine(policy, version);
     return version;
   }
@@ -47,15 +54,33 @@ export class PolicyService {
    * The policy's decision, then the organisation's own preferences: a deployment the policy allows but the customer
    * excluded for itself is denied, naming its preference (rule "org-preferences"). /v1/models and routing both ask here.
    */
-  decide(org: Org, model: CatalogueModel, deployment: Deployment, features: ReadonlySet<Feature>, engine = this.engine): Decision {
+  decide(
+    org: Org,
+    model: CatalogueModel,
+    deployment: Deployment,
+    features: ReadonlySet<Feature>,
+    engine = this.engine,
+  ): Decision {
     const decision = this.decidePolicy(org, model, deployment, features, engine);
     if (!org.preferences || !decision.allowed) return decision;
-    const preference = excludedBy(org.preferences, { vendor: deployment.vendor, model: model.name, region: deployment.region });
-    return preference ? { allowed: false, rule: PREFERENCE_RULE, reason: preference.reason, matched: decision.matched, preference } : decision;
+    const preference = excludedBy(org.preferences, {
+      vendor: deployment.vendor,
+      model: model.name,
+      region: deployment.region,
+    });
+    return preference
+      ? { allowed: false, rule: PREFERENCE_RULE, reason: preference.reason, matched: decision.matched, preference }
+      : decision;
   }
 
   /** The policy's rules alone, without the organisation's preferences. */
-  private decidePolicy(org: Org, model: CatalogueModel, deployment: Deployment, features: ReadonlySet<Feature>, engine: PolicyEngine): Decision {
+  private decidePolicy(
+    org: Org,
+    model: CatalogueModel,
+    deployment: Deployment,
+    features: ReadonlySet<Feature>,
+    engine: PolicyEngine,
+  ): Decision {
     return engine.evaluate({
       org: { id: org.id, country: org.country, tier: org.tier, ownership: org.ownership },
       vendor: deployment.vendor,
@@ -79,7 +104,12 @@ export class PolicyService {
   explain(org: Org, model: CatalogueModel, region?: string, features: ReadonlySet<Feature> = new Set()) {
     const decisions: DeploymentDecision[] = model.deployments
       .filter((d) => !region || d.region.id === region)
-      .map((d) => ({ deployment: d.id, region: d.region.id, region_country: d.region.country, ...this.decide(org, model, d, features) }));
+      .map((d) => ({
+        deployment: d.id,
+        region: d.region.id,
+        region_country: d.region.country,
+        ...this.decide(org, model, d, features),
+      }));
     return {
       org: org.id,
       model: model.name,
@@ -94,7 +124,9 @@ export class PolicyService {
 
   /** Models the organisation may use from at least one deployment. */
   allowedModels(org: Org, engine = this.engine): CatalogueModel[] {
-    return this.catalogue.models.filter((m) => m.deployments.some((d) => this.decide(org, m, d, NO_FEATURES, engine).allowed));
+    return this.catalogue.models.filter((m) =>
+      m.deployments.some((d) => this.decide(org, m, d, NO_FEATURES, engine).allowed),
+    );
   }
 
   /**
@@ -122,7 +154,17 @@ export class PolicyService {
       const { controlling_country, controlling_market } = next.jurisdictionOf(org);
       const entry = (model: string, kind: 'gained' | 'lost', engine: PolicyEngine): WhatIfChange => {
         const { rule, reason, preference } = this.availabilityOf(org, this.catalogue.resolve(model)!, engine);
-        return { org: org.id, org_name: org.name, model, change: kind, controlling_country, controlling_market, rule, reason, ...(preference ? { preference } : {}) };
+        return {
+          org: org.id,
+          org_name: org.name,
+          model,
+          change: kind,
+          controlling_country,
+          controlling_market,
+          rule,
+          reason,
+          ...(preference ? { preference } : {}),
+        };
       };
       for (const m of after) if (!before.has(m)) changes.push(entry(m, 'gained', next));
       for (const m of before) if (!after.has(m)) changes.push(entry(m, 'lost', next));

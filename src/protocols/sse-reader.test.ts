@@ -15,7 +15,10 @@ describe('sseData', () => {
     expect(await collect(['data: {"a"', ':1}\n', '\ndata: [DONE]\n\n'])).toEqual(['{"a":1}', '[DONE]']);
   });
   it('handles CRLF, comments, multi-line data and a missing final blank line', async () => {
-    expect(await collect([': keep-alive\r\n\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: tail'])).toEqual(['one\ntwo', 'tail']);
+    expect(await collect([': keep-alive\r\n\r\nevent: x\r\ndata: one\r\ndata: two\r\n\r\ndata: tail'])).toEqual([
+      'one\ntwo',
+      'tail',
+    ]);
   });
   it('keeps multi-byte characters split between chunks intact', async () => {
     const bytes = Buffer.from('data: héllo ✓\n\n');
@@ -39,8 +42,10 @@ describe('sseData on the edges of the event-stream format', () => {
     async function* endless() {
       for (let i = 0; i < 40; i++) yield Buffer.from(`data: ${'x'.repeat(1024 * 1024)}`);
     }
-    await expect((async () => {
-      for await (const _ of sseData(endless())) void _;
-    })()).rejects.toThrow();
+    await expect(
+      (async () => {
+        for await (const _ of sseData(endless())) void _;
+      })(),
+    ).rejects.toThrow();
   });
 });

@@ -15,12 +15,39 @@ export type Disclosure = z.infer<typeof disclosureSchema>;
 
 /** The 27 EU member states: `EU` in a jurisdiction's countries. `EEA` adds Iceland, Liechtenstein and Norway. */
 export const EU_MEMBER_STATES: ReadonlySet<string> = new Set([
-  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL',
-  'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
 ]);
 const EEA_ONLY = new Set(['IS', 'LI', 'NO']);
 
-const jurisdictionCode = z.string().regex(/^([A-Z]{2}|EU|EEA)$/, 'must be an ISO 3166-1 alpha-2 country code, "EU" (the 27 member states) or "EEA"');
+const jurisdictionCode = z
+  .string()
+  .regex(/^([A-Z]{2}|EU|EEA)$/, 'must be an ISO 3166-1 alpha-2 country code, "EU" (the 27 member states) or "EEA"');
 
 export const disclosureDefaultsSchema = z
   .object({
@@ -41,18 +68,33 @@ export type DisclosureSource = 'organisation' | `default:${string}` | 'default' 
 
 function listed(countries: readonly string[], country: string): string | undefined {
   for (const c of countries) {
-    if (c === country || (c === 'EU' && EU_MEMBER_STATES.has(country)) || (c === 'EEA' && (EU_MEMBER_STATES.has(country) || EEA_ONLY.has(country)))) return c;
+    if (
+      c === country ||
+      (c === 'EU' && EU_MEMBER_STATES.has(country)) ||
+      (c === 'EEA' && (EU_MEMBER_STATES.has(country) || EEA_ONLY.has(country)))
+    )
+      return c;
   }
   return undefined;
 }
 
 /** The operator's default for an organisation incorporated in `country`. */
-export function defaultDisclosure(defaults: DisclosureDefaults | undefined, country: string): { disclosure: Disclosure | undefined; source: DisclosureSource } {
+export function defaultDisclosure(
+  defaults: DisclosureDefaults | undefined,
+  country: string,
+): { disclosure: Disclosure | undefined; source: DisclosureSource } {
   if (!defaults) return { disclosure: undefined, source: 'none' };
   for (const j of defaults.jurisdictions) {
     const by = listed(j.countries, country);
-    if (by) return { disclosure: { notice: j.notice, position: j.position, c2pa_text: j.c2pa_text }, source: `default:${by}` };
+    if (by)
+      return {
+        disclosure: { notice: j.notice, position: j.position, c2pa_text: j.c2pa_text },
+        source: `default:${by}`,
+      };
   }
   if (!defaults.notice && !defaults.c2pa_text) return { disclosure: undefined, source: 'none' };
-  return { disclosure: { notice: defaults.notice, position: defaults.position, c2pa_text: defaults.c2pa_text }, source: 'default' };
+  return {
+    disclosure: { notice: defaults.notice, position: defaults.position, c2pa_text: defaults.c2pa_text },
+    source: 'default',
+  };
 }

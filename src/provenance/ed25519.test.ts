@@ -33,7 +33,12 @@ describe('Ed25519 signing', () => {
     // Through the gateway's TypeScript loader, as bin/conduit.mjs loads it.
     const registerTs = new URL('../../bin/register-ts.mjs', import.meta.url).href;
     const out = execFileSync(process.execPath, ['--import', registerTs, '--input-type=module', '-e', script], {
-      env: { ...process.env, CONDUIT_ED25519: 'node', PEM: pem, MESSAGES: JSON.stringify(messages.map((m) => m.toString('base64'))) },
+      env: {
+        ...process.env,
+        CONDUIT_ED25519: 'node',
+        PEM: pem,
+        MESSAGES: JSON.stringify(messages.map((m) => m.toString('base64'))),
+      },
     });
     const child = JSON.parse(out.toString()) as { ed25519Implementation: string; signatures: string[] };
     expect(child.ed25519Implementation).toBe('node:crypto');
@@ -43,8 +48,12 @@ describe('Ed25519 signing', () => {
 
   it('refuses a private key that is not Ed25519', () => {
     const { privateKey: ec } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    expect(() => ed25519SigningKey(ec.export({ format: 'pem', type: 'pkcs8' }).toString())).toThrow(/expected an Ed25519 private key, got ec/);
+    expect(() => ed25519SigningKey(ec.export({ format: 'pem', type: 'pkcs8' }).toString())).toThrow(
+      /expected an Ed25519 private key, got ec/,
+    );
     const { privateKey: x25519 } = generateKeyPairSync('x25519');
-    expect(() => ed25519SigningKey(x25519.export({ format: 'pem', type: 'pkcs8' }).toString())).toThrow(/expected an Ed25519 private key, got x25519/);
+    expect(() => ed25519SigningKey(x25519.export({ format: 'pem', type: 'pkcs8' }).toString())).toThrow(
+      /expected an Ed25519 private key, got x25519/,
+    );
   });
 });

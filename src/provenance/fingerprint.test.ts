@@ -6,7 +6,11 @@ import { fingerprintHashes, fingerprints, fold, NGRAM, WINDOW, type Fingerprint 
 import { pseudoText } from './text-corpus.ts';
 
 function definition(text: string): Fingerprint[] {
-  const words = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ hash: fnv1a(fold(m[0])), start: m.index, end: m.index + m[0].length }));
+  const words = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({
+    hash: fnv1a(fold(m[0])),
+    start: m.index,
+    end: m.index + m[0].length,
+  }));
   const grams: Fingerprint[] = [];
   for (let i = 0; i + NGRAM <= words.length; i++) {
     let h = 0x811c9dc5;
@@ -30,12 +34,20 @@ function definition(text: string): Fingerprint[] {
 
 describe('fingerprints', () => {
   it('equal their definition on ASCII, accented, non-Latin, emoji and astral-plane text', () => {
-    const texts = ['', 'one two three four', 'one two three four five', 'Ünïcödé café naïve — “quoted” 日本語 テキスト 🎉 emoji𝒳 mixed ÀB12c ß İstanbul ǅ Ⅻ ١٢٣ word end'];
-    for (let i = 0; i < 500; i++) texts.push(pseudoText(i, 1 + (i % 20)) + (i % 3 ? ' Éléphant—Ça va? Nº 5, ½ über' : ''));
+    const texts = [
+      '',
+      'one two three four',
+      'one two three four five',
+      'Ünïcödé café naïve — “quoted” 日本語 テキスト 🎉 emoji𝒳 mixed ÀB12c ß İstanbul ǅ Ⅻ ١٢٣ word end',
+    ];
+    for (let i = 0; i < 500; i++)
+      texts.push(pseudoText(i, 1 + (i % 20)) + (i % 3 ? ' Éléphant—Ça va? Nº 5, ½ über' : ''));
     for (const text of texts) {
       expect(fingerprints(text)).toEqual(definition(text));
       // What registration stores: the same hashes, distinct and ascending.
-      expect([...fingerprintHashes(text)]).toEqual([...new Set(definition(text).map((f) => f.hash))].sort((a, b) => a - b));
+      expect([...fingerprintHashes(text)]).toEqual(
+        [...new Set(definition(text).map((f) => f.hash))].sort((a, b) => a - b),
+      );
     }
   });
 });

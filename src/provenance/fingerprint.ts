@@ -14,7 +14,12 @@ export interface Fingerprint {
 
 /** Lowercase, diacritics removed (only non-ASCII words pay for Unicode normalisation). */
 export function fold(word: string): string {
-  for (let i = 0; i < word.length; i++) if (word.charCodeAt(i) > 127) return word.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  for (let i = 0; i < word.length; i++)
+    if (word.charCodeAt(i) > 127)
+      return word
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase();
   return word.toLowerCase();
 }
 
@@ -36,7 +41,8 @@ let scratch = { hashes: new Uint32Array(4096), starts: new Uint32Array(4096), en
  */
 function wordHashes(text: string): { hashes: Uint32Array; starts: Uint32Array; ends: Uint32Array; count: number } {
   const cap = (text.length >> 1) + 1;
-  if (scratch.hashes.length < cap) scratch = { hashes: new Uint32Array(cap * 2), starts: new Uint32Array(cap * 2), ends: new Uint32Array(cap * 2) };
+  if (scratch.hashes.length < cap)
+    scratch = { hashes: new Uint32Array(cap * 2), starts: new Uint32Array(cap * 2), ends: new Uint32Array(cap * 2) };
   const { hashes, starts, ends } = scratch;
   let count = 0;
   let i = 0;

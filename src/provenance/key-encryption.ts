@@ -21,8 +21,13 @@ export class KeyEncryption {
   readonly id: string;
 
   constructor(private readonly kek: Buffer) {
-    if (kek.length !== 32) throw new KeyEncryptionError(`The key-encryption key must be 32 bytes; this one is ${kek.length}.`);
-    this.id = createHash('sha256').update('conduit key-encryption key id\0').update(kek).digest('base64url').slice(0, 11);
+    if (kek.length !== 32)
+      throw new KeyEncryptionError(`The key-encryption key must be 32 bytes; this one is ${kek.length}.`);
+    this.id = createHash('sha256')
+      .update('conduit key-encryption key id\0')
+      .update(kek)
+      .digest('base64url')
+      .slice(0, 11);
   }
 
   static isSealed(value: string): boolean {
@@ -34,15 +39,24 @@ export class KeyEncryption {
     const cipher = createCipheriv('aes-256-gcm', this.kek, iv);
     cipher.setAAD(Buffer.from(boundTo));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [PREFIX, this.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(':');
+    return [
+      PREFIX,
+      this.id,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      body.toString('base64url'),
+    ].join(':');
   }
 
   open(sealed: string, boundTo: string): string {
     const parts = sealed.split(':');
-    if (parts.length !== 6 || `${parts[0]}:${parts[1]}` !== PREFIX) throw new KeyEncryptionError(`The signing key '${boundTo}' is not sealed in a form this version reads.`);
+    if (parts.length !== 6 || `${parts[0]}:${parts[1]}` !== PREFIX)
+      throw new KeyEncryptionError(`The signing key '${boundTo}' is not sealed in a form this version reads.`);
     const [, , id, iv, tag, body] = parts as [string, string, string, string, string, string];
     if (id !== this.id) {
-      throw new KeyEncryptionError(`The signing key '${boundTo}' was sealed with another key-encryption key (id ${id}; the one given has id ${this.id}). Set ${KEK_ENV} to the key it was sealed with, or restore DATA/${KEK_FILE}.`);
+      throw new KeyEncryptionError(
+        `The signing key '${boundTo}' was sealed with another key-encryption key (id ${id}; the one given has id ${this.id}). Set ${KEK_ENV} to the key it was sealed with, or restore DATA/${KEK_FILE}.`,
+      );
     }
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.kek, Buffer.from(iv, 'base64url'));
@@ -50,7 +64,9 @@ export class KeyEncryption {
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
-      throw new KeyEncryptionError(`The signing key '${boundTo}' does not open: its sealed value was altered or belongs to another key.`);
+      throw new KeyEncryptionError(
+        `The signing key '${boundTo}' does not open: its sealed value was altered or belongs to another key.`,
+      );
     }
   }
 }
@@ -69,7 +85,8 @@ export interface LoadedKek {
  */
 export function loadKeyEncryptionKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): LoadedKek {
   const fromEnv = env[KEK_ENV];
-  if (fromEnv !== undefined && fromEnv.trim() !== '') return { encryption: new KeyEncryption(decode(fromEnv.trim(), KEK_ENV)), source: 'environment' };
+  if (fromEnv !== undefined && fromEnv.trim() !== '')
+    return { encryption: new KeyEncryption(decode(fromEnv.trim(), KEK_ENV)), source: 'environment' };
   if (dataDir === ':memory:') return { encryption: new KeyEncryption(randomBytes(32)), source: 'ephemeral' };
   const file = join(dataDir, KEK_FILE);
   const warning = `${KEK_ENV} is not set: signing keys are sealed with the key-encryption key in ${file}, beside the data it protects. Keep that file out of backups of the database, or set ${KEK_ENV} (base64, 32 bytes) from a secret store.`;
@@ -85,7 +102,12 @@ export function loadKeyEncryptionKey(dataDir: string, env: NodeJS.ProcessEnv = p
 }
 
 function decode(text: string, where: string): Buffer {
-  const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) ? Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64') : Buffer.alloc(0);
-  if (bytes.length !== 32) throw new KeyEncryptionError(`${where}: the key-encryption key must be 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`); this is ${bytes.length === 0 ? 'not base64' : `${bytes.length} bytes`}.`);
+  const bytes = /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)
+    ? Buffer.from(text, text.includes('-') || text.includes('_') ? 'base64url' : 'base64')
+    : Buffer.alloc(0);
+  if (bytes.length !== 32)
+    throw new KeyEncryptionError(
+      `${where}: the key-encryption key must be 32 random bytes in base64 (e.g. \`openssl rand -base64 32\`); this is ${bytes.length === 0 ? 'not base64' : `${bytes.length} bytes`}.`,
+    );
   return bytes;
 }

@@ -1,6 +1,13 @@
 // The operator's signing keys (Ed25519): one signs, every key ever used keeps verifying unless it is revoked.
 // Rotation adds a key. Private keys are stored sealed under the key-encryption key (key-encryption.ts).
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { GatewayError } from '../errors.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../store/ports.ts';
 import { issueChain, pemCertificates, pemToDer, type C2paIssuer } from './c2pa/credentials.ts';
@@ -24,9 +31,15 @@ export interface PublicJwk {
  * unknown keys) with when and why, and with no key operations (`key_ops: []`, no `use`), so that standard JWS
  * libraries reading the set (jose's JWKS, for one) no longer pick it to verify.
  */
-export type PublishedJwk = Omit<PublicJwk, 'use'> & { use?: 'sig'; key_ops?: []; revoked_at?: string; revocation_reason?: string };
+export type PublishedJwk = Omit<PublicJwk, 'use'> & {
+  use?: 'sig';
+  key_ops?: [];
+  revoked_at?: string;
+  revocation_reason?: string;
+};
 
-export type KeyStatus = { status: 'active' | 'retired' } | { status: 'revoked'; revoked_at: string; revocation_reason: string };
+export type KeyStatus =
+  { status: 'active' | 'retired' } | { status: 'revoked'; revoked_at: string; revocation_reason: string };
 
 interface LoadedKey {
   record: SigningKeyRecord;
@@ -67,7 +80,9 @@ export class KeyRing {
     this.keys = records.map((r) => load(r, this.encryption.open(r.private_pem, r.kid)));
     for (const k of this.keys) this.signer.addKey(k.record.kid, k.privatePem);
     // Keys made before certificates existed, or certified by another issuer than the configured one.
-    for (const k of this.keys) if (!k.record.cert_chain_pem || (this.issuer && !k.record.cert_chain_pem.includes(this.issuer.chainPem[0]!))) await this.certify(k);
+    for (const k of this.keys)
+      if (!k.record.cert_chain_pem || (this.issuer && !k.record.cert_chain_pem.includes(this.issuer.chainPem[0]!)))
+        await this.certify(k);
     if (!this.keys.some((k) => !k.record.retired_at)) await this.rotate();
   }
 
@@ -102,7 +117,13 @@ export class KeyRing {
     }
     const kid = thumbprint(x);
     const privatePem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    const record: SigningKeyRecord = { kid, created_at: now, retired_at: null, private_pem: this.encryption.seal(privatePem, kid), cert_chain_pem: (await issueChain(privatePem, kid, this.issuer)).join('') };
+    const record: SigningKeyRecord = {
+      kid,
+      created_at: now,
+      retired_at: null,
+      private_pem: this.encryption.seal(privatePem, kid),
+      cert_chain_pem: (await issueChain(privatePem, kid, this.issuer)).join(''),
+    };
     await this.store.save(record);
     this.signer.addKey(record.kid, privatePem);
     const loaded = load(record, privatePem);
@@ -116,9 +137,21 @@ export class KeyRing {
    */
   async revoke(kid: string, reason: string): Promise<PublishedJwk> {
     const k = this.keys.find((key) => key.record.kid === kid);
-    if (!k) throw new GatewayError(404, 'unknown_key', `No signing key with id '${kid}' (see /.well-known/jwks.json).`, { param: 'kid' });
-    if (k === this.active) throw new GatewayError(409, 'key_in_use', `Key '${kid}' is the one signing now: rotate first (POST /admin/v1/provenance/keys/rotate), then revoke it.`, { param: 'kid' });
-    if (k.record.revoked_at) throw new GatewayError(409, 'key_already_revoked', `Key '${kid}' was revoked at ${k.record.revoked_at}.`, { param: 'kid' });
+    if (!k)
+      throw new GatewayError(404, 'unknown_key', `No signing key with id '${kid}' (see /.well-known/jwks.json).`, {
+        param: 'kid',
+      });
+    if (k === this.active)
+      throw new GatewayError(
+        409,
+        'key_in_use',
+        `Key '${kid}' is the one signing now: rotate first (POST /admin/v1/provenance/keys/rotate), then revoke it.`,
+        { param: 'kid' },
+      );
+    if (k.record.revoked_at)
+      throw new GatewayError(409, 'key_already_revoked', `Key '${kid}' was revoked at ${k.record.revoked_at}.`, {
+        param: 'kid',
+      });
     k.record.revoked_at = new Date().toISOString();
     k.record.revocation_reason = reason;
     await this.store.save(k.record);
@@ -129,7 +162,12 @@ export class KeyRing {
   keyStatus(kid: string): KeyStatus | undefined {
     const k = this.keys.find((key) => key.record.kid === kid);
     if (!k) return undefined;
-    if (k.record.revoked_at) return { status: 'revoked', revoked_at: k.record.revoked_at, revocation_reason: k.record.revocation_reason ?? '' };
+    if (k.record.revoked_at)
+      return {
+        status: 'revoked',
+        revoked_at: k.record.revoked_at,
+        revocation_reason: k.record.revocation_reason ?? '',
+      };
     return { status: k === this.active ? 'active' : 'retired' };
   }
 
@@ -176,7 +214,15 @@ function load(record: SigningKeyRecord, privatePem: string): LoadedKey {
     record,
     privatePem,
     privateKey,
-    jwk: { kty: 'OKP', crv: 'Ed25519', x, kid: record.kid, alg: 'EdDSA', use: 'sig', ...(chain ? { x5c: chain.map((c) => c.toString('base64')) } : {}) },
+    jwk: {
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x,
+      kid: record.kid,
+      alg: 'EdDSA',
+      use: 'sig',
+      ...(chain ? { x5c: chain.map((c) => c.toString('base64')) } : {}),
+    },
     ...(chain ? { c2pa: { privateKey, chain } } : {}),
   };
 }

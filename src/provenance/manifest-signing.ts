@@ -12,12 +12,21 @@ const headers = new Map<string, string>();
 
 function protectedHeader(kid: string): string {
   let header = headers.get(kid);
-  if (!header) headers.set(kid, (header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid, typ: MANIFEST_TYPE })).toString('base64url')));
+  if (!header)
+    headers.set(
+      kid,
+      (header = Buffer.from(JSON.stringify({ alg: 'EdDSA', kid, typ: MANIFEST_TYPE })).toString('base64url')),
+    );
   return header;
 }
 
 /** The compact JWS over the claims (`claimsJson`: their JSON, without the content hash, which is added last) and the text's hash. */
-export function signManifest(signingKey: Ed25519SigningKey, kid: string, claimsJson: string, text: string): { manifest: string; content_sha256: string } {
+export function signManifest(
+  signingKey: Ed25519SigningKey,
+  kid: string,
+  claimsJson: string,
+  text: string,
+): { manifest: string; content_sha256: string } {
   const content_sha256 = contentHash(text);
   const payload = Buffer.from(`${claimsJson.slice(0, -1)},"content_sha256":"${content_sha256}"}`).toString('base64url');
   const input = `${protectedHeader(kid)}.${payload}`;

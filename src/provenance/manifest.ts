@@ -43,27 +43,61 @@ export interface ManifestCheck {
 export async function verifyManifest(jws: string, keys: KeyRing, text?: string): Promise<ManifestCheck> {
   const parts = jws.split('.');
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) {
-    throw new GatewayError(400, 'malformed_manifest', 'The manifest is not a compact JWS (three base64url parts separated by dots); it may be truncated.', { param: 'manifest' });
+    throw new GatewayError(
+      400,
+      'malformed_manifest',
+      'The manifest is not a compact JWS (three base64url parts separated by dots); it may be truncated.',
+      { param: 'manifest' },
+    );
   }
   let header: { kid?: string; alg?: string };
   try {
     header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
   } catch {
-    throw new GatewayError(400, 'malformed_manifest', "The manifest's header is not valid JSON.", { param: 'manifest' });
+    throw new GatewayError(400, 'malformed_manifest', "The manifest's header is not valid JSON.", {
+      param: 'manifest',
+    });
   }
-  if (header.alg !== 'EdDSA') throw new GatewayError(400, 'unsupported_algorithm', `Manifests are signed with EdDSA; this one says ${String(header.alg)}.`, { param: 'manifest' });
+  if (header.alg !== 'EdDSA')
+    throw new GatewayError(
+      400,
+      'unsupported_algorithm',
+      `Manifests are signed with EdDSA; this one says ${String(header.alg)}.`,
+      { param: 'manifest' },
+    );
   const jwk = header.kid ? keys.publicJwk(header.kid) : undefined;
-  if (!jwk) throw new GatewayError(404, 'unknown_key', `No signing key with id '${String(header.kid)}' was ever used by this service (see /.well-known/jwks.json).`, { param: 'manifest' });
+  if (!jwk)
+    throw new GatewayError(
+      404,
+      'unknown_key',
+      `No signing key with id '${String(header.kid)}' was ever used by this service (see /.well-known/jwks.json).`,
+      { param: 'manifest' },
+    );
   let payload: Uint8Array;
   try {
     ({ payload } = await compactVerify(jws, await importJWK(jwk, 'EdDSA')));
   } catch (err) {
-    if (err instanceof joseErrors.JWSSignatureVerificationFailed) throw new GatewayError(400, 'invalid_signature', 'The manifest signature does not verify: it was altered or forged.', { param: 'manifest' });
-    throw new GatewayError(400, 'malformed_manifest', `The manifest could not be verified: ${(err as Error).message}`, { param: 'manifest' });
+    if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+      throw new GatewayError(
+        400,
+        'invalid_signature',
+        'The manifest signature does not verify: it was altered or forged.',
+        { param: 'manifest' },
+      );
+    throw new GatewayError(400, 'malformed_manifest', `The manifest could not be verified: ${(err as Error).message}`, {
+      param: 'manifest',
+    });
   }
   const claims = JSON.parse(Buffer.from(payload).toString('utf8')) as ManifestClaims;
   const key = keys.keyStatus(jwk.kid)!;
-  return { valid: key.status !== 'revoked', signature_valid: true, kid: jwk.kid, key, claims, ...(text !== undefined ? contentCheck(text, claims) : {}) };
+  return {
+    valid: key.status !== 'revoked',
+    signature_valid: true,
+    kid: jwk.kid,
+    key,
+    claims,
+    ...(text !== undefined ? contentCheck(text, claims) : {}),
+  };
 }
 
 /** The text against the whole output's hash, then (several choices) against each choice's. */

@@ -10,7 +10,12 @@ const registry = new FingerprintRegistry(new MemoryFingerprintStore(), (e) => {
   throw e;
 });
 const outputs = Array.from({ length: OUTPUTS }, (_, i) => pseudoText(i + 1, 5 + (i % 15)));
-outputs.forEach((text, i) => registry.register({ request_id: `req_${i}`, org_id: 'org', created_at: '2026-11-01T00:00:00Z', manifest: `m${i}` }, text));
+outputs.forEach((text, i) =>
+  registry.register(
+    { request_id: `req_${i}`, org_id: 'org', created_at: '2026-11-01T00:00:00Z', manifest: `m${i}` },
+    text,
+  ),
+);
 
 async function foundShare(transform: (text: string, i: number) => string): Promise<number> {
   let found = 0;
@@ -32,7 +37,9 @@ describe('fingerprint registry robustness', () => {
     expect(await foundShare((t, i) => shuffleSentences(t, 9000 + i))).toBeGreaterThanOrEqual(0.95);
   });
   it('finds at least 95% inside a longer human document, and says which part matched', async () => {
-    expect(await foundShare((t, i) => `${pseudoText(50_000 + i, 20)} ${t} ${pseudoText(60_000 + i, 20)}`)).toBeGreaterThanOrEqual(0.95);
+    expect(
+      await foundShare((t, i) => `${pseudoText(50_000 + i, 20)} ${t} ${pseudoText(60_000 + i, 20)}`),
+    ).toBeGreaterThanOrEqual(0.95);
     const prefix = `${pseudoText(77_777, 10)} `;
     const { matches } = await registry.match(prefix + outputs[3]!);
     const span = matches.find((m) => m.output.request_id === 'req_3')!.spans[0]!;
@@ -40,7 +47,8 @@ describe('fingerprint registry robustness', () => {
   });
   it('matches fewer than 1 in 10,000 unrelated texts', async () => {
     let falsePositives = 0;
-    for (let i = 0; i < 10_000; i++) if ((await registry.match(pseudoText(1_000_000 + i, 3 + (i % 20)))).matches.length > 0) falsePositives++;
+    for (let i = 0; i < 10_000; i++)
+      if ((await registry.match(pseudoText(1_000_000 + i, 3 + (i % 20)))).matches.length > 0) falsePositives++;
     expect(falsePositives).toBeLessThan(1);
   });
 });

@@ -40,7 +40,13 @@ export class FingerprintRegistry {
   register(output: Omit<RegisteredOutput, 'fingerprints'>, text: string): void {
     const hashes = fingerprintHashes(text);
     if (hashes.length === 0) return;
-    this.queue.push({ request_id: output.request_id, org_id: output.org_id, created_at: output.created_at, manifest: output.manifest, fingerprints: hashes });
+    this.queue.push({
+      request_id: output.request_id,
+      org_id: output.org_id,
+      created_at: output.created_at,
+      manifest: output.manifest,
+      fingerprints: hashes,
+    });
     if (this.queue.length >= FLUSH_AT_COUNT) return void this.flush();
     if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
@@ -74,7 +80,10 @@ export class FingerprintRegistry {
     const hits = await this.store.lookup([...byHash.keys()]);
     const votes = new Map<number, number>();
     for (const { output_id } of hits) votes.set(output_id, (votes.get(output_id) ?? 0) + 1);
-    const candidates = [...votes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 50).map(([id]) => id);
+    const candidates = [...votes.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 50)
+      .map(([id]) => id);
     const outputs = await this.store.outputs(candidates);
     const matches: TextMatch[] = [];
     for (const output of outputs) {
@@ -82,7 +91,11 @@ export class FingerprintRegistry {
       if (shared.length < MIN_SHARED) continue;
       const coverage = shared.length / Math.max(1, output.fingerprint_count);
       if (coverage < MIN_COVERAGE) continue;
-      matches.push({ output, coverage: Math.min(1, Math.round(coverage * 1000) / 1000), spans: merge(shared.flatMap((h) => byHash.get(h)!)) });
+      matches.push({
+        output,
+        coverage: Math.min(1, Math.round(coverage * 1000) / 1000),
+        spans: merge(shared.flatMap((h) => byHash.get(h)!)),
+      });
     }
     matches.sort((a, b) => b.coverage - a.coverage);
     return { fingerprints: fps.length, matches };

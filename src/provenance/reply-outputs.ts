@@ -5,13 +5,24 @@ import type { JsonObject } from '../wire/json.ts';
 import type { StreamEvent } from '../wire/stream.ts';
 import { textChoice, type BoundChoice, type BoundToolCall } from './output-binding.ts';
 
-type ToolCallDelta = { index?: number; type?: string; function?: { name?: unknown; arguments?: unknown }; custom?: { name?: unknown; input?: unknown } };
-type MessageLike = { content?: unknown; refusal?: unknown; tool_calls?: unknown; function_call?: { name?: unknown; arguments?: unknown } };
+type ToolCallDelta = {
+  index?: number;
+  type?: string;
+  function?: { name?: unknown; arguments?: unknown };
+  custom?: { name?: unknown; input?: unknown };
+};
+type MessageLike = {
+  content?: unknown;
+  refusal?: unknown;
+  tool_calls?: unknown;
+  function_call?: { name?: unknown; arguments?: unknown };
+};
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 function toolCall(t: ToolCallDelta | null | undefined): BoundToolCall {
-  if (t?.type === 'custom' || (t?.custom && !t.function)) return { type: 'custom', name: str(t.custom?.name), arguments: str(t.custom?.input) };
+  if (t?.type === 'custom' || (t?.custom && !t.function))
+    return { type: 'custom', name: str(t.custom?.name), arguments: str(t.custom?.input) };
   return { type: 'function', name: str(t?.function?.name), arguments: str(t?.function?.arguments) };
 }
 
@@ -19,7 +30,8 @@ function toolCall(t: ToolCallDelta | null | undefined): BoundToolCall {
 function boundMessage(m: MessageLike | undefined): BoundChoice {
   const calls = Array.isArray(m?.tool_calls) ? (m.tool_calls as ToolCallDelta[]).map(toolCall) : [];
   // The deprecated single function_call, after any tool calls.
-  if (m?.function_call) calls.push({ type: 'function', name: str(m.function_call.name), arguments: str(m.function_call.arguments) });
+  if (m?.function_call)
+    calls.push({ type: 'function', name: str(m.function_call.name), arguments: str(m.function_call.arguments) });
   return { content: str(m?.content), refusal: str(m?.refusal), tool_calls: calls };
 }
 
@@ -28,7 +40,9 @@ export function jsonOutputs(body: JsonObject): BoundChoice[] {
   if (Array.isArray(body.choices)) {
     const out: BoundChoice[] = [];
     (body.choices as Array<{ index?: unknown; message?: MessageLike } | null>).forEach((c, position) => {
-      out[typeof c?.index === 'number' && c.index >= 0 && c.index < 1024 ? c.index : position] = boundMessage(c?.message);
+      out[typeof c?.index === 'number' && c.index >= 0 && c.index < 1024 ? c.index : position] = boundMessage(
+        c?.message,
+      );
     });
     return Array.from(out, (c) => c ?? textChoice(''));
   }
@@ -39,8 +53,10 @@ export function jsonOutputs(body: JsonObject): BoundChoice[] {
 export function responsesOutput(response: JsonObject): BoundChoice {
   const out: BoundChoice = { content: '', refusal: '', tool_calls: [] };
   for (const item of (Array.isArray(response.output) ? response.output : []) as Array<JsonObject | null>) {
-    if (item?.type === 'function_call') out.tool_calls.push({ type: 'function', name: str(item.name), arguments: str(item.arguments) });
-    else if (item?.type === 'custom_tool_call') out.tool_calls.push({ type: 'custom', name: str(item.name), arguments: str(item.input) });
+    if (item?.type === 'function_call')
+      out.tool_calls.push({ type: 'function', name: str(item.name), arguments: str(item.arguments) });
+    else if (item?.type === 'custom_tool_call')
+      out.tool_calls.push({ type: 'custom', name: str(item.name), arguments: str(item.input) });
     else if (Array.isArray(item?.content)) {
       for (const part of item.content as Array<JsonObject | null>) {
         if (part?.type === 'output_text') out.content += str(part.text);
@@ -94,7 +110,14 @@ export class StreamOutputs {
       const d = c?.delta;
       if (!d) continue;
       const index = typeof c.index === 'number' ? c.index : 0;
-      if (index === 0 && !this.multi && typeof d.content === 'string' && d.refusal == null && d.tool_calls == null && d.function_call == null) {
+      if (
+        index === 0 &&
+        !this.multi &&
+        typeof d.content === 'string' &&
+        d.refusal == null &&
+        d.tool_calls == null &&
+        d.function_call == null
+      ) {
         this.text0 += d.content;
         continue;
       }

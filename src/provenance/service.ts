@@ -5,17 +5,28 @@ import { readFileSync } from 'node:fs';
 import { GatewayError } from '../errors.ts';
 import { isoTime } from '../util/clock.ts';
 import { readTextManifest, textManifestWrapper } from './c2pa/text-manifest.ts';
-import { defaultDisclosure, disclosureSchema, type Disclosure, type DisclosureDefaults, type DisclosureSource } from './disclosure.ts';
+import {
+  defaultDisclosure,
+  disclosureSchema,
+  type Disclosure,
+  type DisclosureDefaults,
+  type DisclosureSource,
+} from './disclosure.ts';
 import type { KeyRing } from './keyring.ts';
 import { verifyManifest, type ManifestClaims } from './manifest.ts';
 import { signingInput, textChoice, type BoundChoice } from './output-binding.ts';
 import type { FingerprintRegistry } from './registry.ts';
 
-const GENERATOR_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const GENERATOR_VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export { disclosureSchema, type Disclosure } from './disclosure.ts';
 
-type StampClaims = Omit<ManifestClaims, 'generator' | 'ai_generated' | 'content_sha256' | 'choices_sha256' | 'customer' | 'created'> & { orgId: string };
+type StampClaims = Omit<
+  ManifestClaims,
+  'generator' | 'ai_generated' | 'content_sha256' | 'choices_sha256' | 'customer' | 'created'
+> & { orgId: string };
 
 export interface Stamp {
   manifest: string;
@@ -29,7 +40,10 @@ export class ProvenanceService {
   private readonly pseudonyms = new Map<string, string>();
   /** Organisations' own settings, parsed once per stored object; the defaults, once per country. */
   private readonly parsedDisclosures = new WeakMap<object, Disclosure>();
-  private readonly defaultsByCountry = new Map<string, { disclosure: Disclosure | undefined; source: DisclosureSource }>();
+  private readonly defaultsByCountry = new Map<
+    string,
+    { disclosure: Disclosure | undefined; source: DisclosureSource }
+  >();
 
   constructor(
     readonly keys: KeyRing,
@@ -43,14 +57,18 @@ export class ProvenanceService {
   }
 
   /** The disclosure an organisation's outputs get: its own setting (PUT .../disclosure), else the default for its country. */
-  disclosureFor(org: { country: string; disclosure: Record<string, unknown> | null }): { disclosure: Disclosure | undefined; source: DisclosureSource } {
+  disclosureFor(org: { country: string; disclosure: Record<string, unknown> | null }): {
+    disclosure: Disclosure | undefined;
+    source: DisclosureSource;
+  } {
     if (org.disclosure) {
       let d = this.parsedDisclosures.get(org.disclosure);
       if (!d) this.parsedDisclosures.set(org.disclosure, (d = disclosureSchema.parse(org.disclosure)));
       return { disclosure: d, source: 'organisation' };
     }
     let byCountry = this.defaultsByCountry.get(org.country);
-    if (!byCountry) this.defaultsByCountry.set(org.country, (byCountry = defaultDisclosure(this.disclosureDefaults, org.country)));
+    if (!byCountry)
+      this.defaultsByCountry.set(org.country, (byCountry = defaultDisclosure(this.disclosureDefaults, org.country)));
     return byCountry;
   }
 
@@ -95,7 +113,9 @@ export class ProvenanceService {
   /** What goes before and after the text for the organisation's visible notice (empty strings without one). */
   noticeAround(d: Disclosure | undefined): { before: string; after: string } {
     if (!d?.notice) return { before: '', after: '' };
-    return d.position === 'prepend' ? { before: `${d.notice}\n\n`, after: '' } : { before: '', after: `\n\n${d.notice}` };
+    return d.position === 'prepend'
+      ? { before: `${d.notice}\n\n`, after: '' }
+      : { before: '', after: `\n\n${d.notice}` };
   }
 
   /** The visible notice, if the organisation configured one, around the text. */
@@ -134,8 +154,14 @@ export class ProvenanceService {
   }
 
   verifyManifest(manifest: unknown, text: unknown) {
-    if (typeof manifest !== 'string' || manifest.length === 0) throw new GatewayError(400, 'missing_manifest', "Give the manifest (a compact JWS) as 'manifest'.", { param: 'manifest' });
-    if (manifest.length > 16_384) throw new GatewayError(413, 'manifest_too_large', 'A manifest is a few hundred bytes; this one is over 16 KB.', { param: 'manifest' });
+    if (typeof manifest !== 'string' || manifest.length === 0)
+      throw new GatewayError(400, 'missing_manifest', "Give the manifest (a compact JWS) as 'manifest'.", {
+        param: 'manifest',
+      });
+    if (manifest.length > 16_384)
+      throw new GatewayError(413, 'manifest_too_large', 'A manifest is a few hundred bytes; this one is over 16 KB.', {
+        param: 'manifest',
+      });
     if (text === undefined) return verifyManifest(manifest, this.keys);
     // A text as delivered carries its in-band mark after the signed content: the manifest is about what it wraps.
     const checked = this.checkText(text);
@@ -148,7 +174,12 @@ export class ProvenanceService {
     try {
       found = readTextManifest(text);
     } catch (err) {
-      throw new GatewayError(400, 'malformed_c2pa_manifest', `The text carries a C2PA text wrapper whose manifest store is damaged: ${(err as Error).message}.`, { param: 'text' });
+      throw new GatewayError(
+        400,
+        'malformed_c2pa_manifest',
+        `The text carries a C2PA text wrapper whose manifest store is damaged: ${(err as Error).message}.`,
+        { param: 'text' },
+      );
     }
     if (!found) return undefined;
     // Ours only if one of our keys made a signature that verifies over assertions nobody replaced.
@@ -171,13 +202,29 @@ export class ProvenanceService {
   }
 
   private checkText(text: unknown): string {
-    if (typeof text !== 'string') throw new GatewayError(400, 'invalid_text', "Give the text to check as a string in 'text'.", { param: 'text' });
+    if (typeof text !== 'string')
+      throw new GatewayError(400, 'invalid_text', "Give the text to check as a string in 'text'.", { param: 'text' });
     if (text.trim().length === 0) throw new GatewayError(400, 'empty_text', 'The text is empty.', { param: 'text' });
-    if (Buffer.byteLength(text) > this.maxVerifyBytes) throw new GatewayError(413, 'text_too_large', `The text is over the ${this.maxVerifyBytes}-byte limit.`, { param: 'text' });
-    if (text.includes('\uFFFD')) throw new GatewayError(400, 'invalid_encoding', 'The text contains U+FFFD replacement characters: it was decoded from bytes that are not valid UTF-8.', { param: 'text' });
+    if (Buffer.byteLength(text) > this.maxVerifyBytes)
+      throw new GatewayError(413, 'text_too_large', `The text is over the ${this.maxVerifyBytes}-byte limit.`, {
+        param: 'text',
+      });
+    if (text.includes('\uFFFD'))
+      throw new GatewayError(
+        400,
+        'invalid_encoding',
+        'The text contains U+FFFD replacement characters: it was decoded from bytes that are not valid UTF-8.',
+        { param: 'text' },
+      );
     // eslint-disable-next-line no-control-regex
     const control = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.exec(text);
-    if (control) throw new GatewayError(400, 'binary_text', `The text contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')}) at offset ${control.index}: send text, not binary data.`, { param: 'text' });
+    if (control)
+      throw new GatewayError(
+        400,
+        'binary_text',
+        `The text contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')}) at offset ${control.index}: send text, not binary data.`,
+        { param: 'text' },
+      );
     return text;
   }
 }

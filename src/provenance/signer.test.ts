@@ -14,12 +14,20 @@ describe('signers', () => {
       // Many at once: the threaded path batches them; the adaptive one moves to the thread. Texts with
       // newlines and spaces must not confuse the batching.
       const texts = Array.from({ length: 50 }, (_, i) => `line one of ${i}\nline two\t${'é'.repeat(i)}`);
-      const signed = await Promise.all(texts.map((text, i) => signer.sign('k', JSON.stringify({ generator: 'Conduit', request_id: `req_${i}` }), text)));
+      const signed = await Promise.all(
+        texts.map((text, i) =>
+          signer.sign('k', JSON.stringify({ generator: 'Conduit', request_id: `req_${i}` }), text),
+        ),
+      );
       for (const [i, s] of signed.entries()) {
         const { payload, protectedHeader } = await compactVerify(s.manifest, publicKey);
         expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: 'k', typ: 'conduit-provenance+jws' });
         const sha = createHash('sha256').update(texts[i]!).digest('base64url');
-        expect(JSON.parse(Buffer.from(payload).toString())).toEqual({ generator: 'Conduit', request_id: `req_${i}`, content_sha256: sha });
+        expect(JSON.parse(Buffer.from(payload).toString())).toEqual({
+          generator: 'Conduit',
+          request_id: `req_${i}`,
+          content_sha256: sha,
+        });
         expect(s.content_sha256).toBe(sha);
       }
       const [header, payload] = signed[0]!.manifest.split('.');

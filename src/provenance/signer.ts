@@ -46,7 +46,9 @@ export class AdaptiveSigner implements Signer {
   sign(kid: string, claimsJson: string, text: string): Promise<SignedManifest> {
     if (this.thisTurn++ === 0) setImmediate(() => (this.thisTurn = 0));
     // Several responses finishing in one turn, or the thread already working: that is load.
-    return this.thisTurn > 1 || this.thread.busy ? this.thread.sign(kid, claimsJson, text) : this.inline.sign(kid, claimsJson, text);
+    return this.thisTurn > 1 || this.thread.busy
+      ? this.thread.sign(kid, claimsJson, text)
+      : this.inline.sign(kid, claimsJson, text);
   }
 
   async close(): Promise<void> {

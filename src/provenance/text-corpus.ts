@@ -6,9 +6,29 @@ let vocabulary: string[] | undefined;
 function words(): string[] {
   if (!vocabulary) {
     const r = prng(99);
-    const syl = 'ba be bi bo bu da de di do du fa fe fi ka ke ki ko la le li lo lu ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi wa ye zo'.split(' ');
-    const set = new Set<string>(['the', 'a', 'of', 'and', 'to', 'in', 'is', 'that', 'for', 'it', 'with', 'as', 'on', 'by', 'this']);
-    while (set.size < 3000) set.add(Array.from({ length: 1 + Math.floor(r() * 3) }, () => syl[Math.floor(r() * syl.length)]).join(''));
+    const syl =
+      'ba be bi bo bu da de di do du fa fe fi ka ke ki ko la le li lo lu ma me mi mo na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi wa ye zo'.split(
+        ' ',
+      );
+    const set = new Set<string>([
+      'the',
+      'a',
+      'of',
+      'and',
+      'to',
+      'in',
+      'is',
+      'that',
+      'for',
+      'it',
+      'with',
+      'as',
+      'on',
+      'by',
+      'this',
+    ]);
+    while (set.size < 3000)
+      set.add(Array.from({ length: 1 + Math.floor(r() * 3) }, () => syl[Math.floor(r() * syl.length)]).join(''));
     vocabulary = [...set];
   }
   return vocabulary;
@@ -21,7 +41,9 @@ export function pseudoText(seed: number, sentences: number): string {
   const out: string[] = [];
   for (let s = 0; s < sentences; s++) {
     const n = 8 + Math.floor(r() * 14);
-    const ws = Array.from({ length: n }, () => (r() < 0.3 ? v[Math.floor(r() * 15)]! : v[15 + Math.floor(Math.pow(r(), 1.5) * (v.length - 15))]!));
+    const ws = Array.from({ length: n }, () =>
+      r() < 0.3 ? v[Math.floor(r() * 15)]! : v[15 + Math.floor(Math.pow(r(), 1.5) * (v.length - 15))]!,
+    );
     ws[0] = ws[0]![0]!.toUpperCase() + ws[0]!.slice(1);
     out.push(`${ws.join(' ')}.`);
   }

@@ -82,7 +82,10 @@ export const deploymentSchema = <Type extends z.ZodType<string>>(type: Type) =>
       region: idSchema,
       base_url: httpUrlSchema.optional(),
       /** Name of the environment variable holding the credential; the secret never sits in the file. */
-      api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+      api_key_env: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
+        .optional(),
       api_version: z.string().min(1).optional(),
       models: z.array(servedModelSchema).min(1, 'must serve at least one model'),
       timeouts: timeoutsSchema.default(() => timeoutsSchema.parse({})),

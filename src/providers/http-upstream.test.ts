@@ -70,7 +70,18 @@ afterAll(async () => {
 
 const opened: HttpUpstream[] = [];
 const upstream = (timeouts: Record<string, number> = {}, at = base, maxConnections = 128) => {
-  const u = new HttpUpstream(providerSchema.parse({ id: 'local', vendor: 'v', type: 'openai', region: 'r', base_url: at, models: [{ model: 'm' }], timeouts, max_connections: maxConnections }));
+  const u = new HttpUpstream(
+    providerSchema.parse({
+      id: 'local',
+      vendor: 'v',
+      type: 'openai',
+      region: 'r',
+      base_url: at,
+      models: [{ model: 'm' }],
+      timeouts,
+      max_connections: maxConnections,
+    }),
+  );
   opened.push(u);
   return u;
 };
@@ -102,7 +113,9 @@ describe('HttpUpstream', () => {
   });
 
   it("turns a vendor's 429 into an UpstreamError with its body and Retry-After", async () => {
-    const err = (await upstream().postJson('/limited', headers, '{}', never).catch((e: unknown) => e)) as UpstreamError;
+    const err = (await upstream()
+      .postJson('/limited', headers, '{}', never)
+      .catch((e: unknown) => e)) as UpstreamError;
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err.status).toBe(429);
     expect(err.retryAfterMs).toBe(7000);
@@ -111,25 +124,38 @@ describe('HttpUpstream', () => {
 
   it('passes a health check on a 2xx reply only', async () => {
     await expect(upstream().probe('/json', headers, never)).resolves.toBeUndefined();
-    const moved = (await upstream().probe('/moved', headers, never).catch((e: unknown) => e)) as UpstreamError;
+    const moved = (await upstream()
+      .probe('/moved', headers, never)
+      .catch((e: unknown) => e)) as UpstreamError;
     expect([moved.kind, moved.status]).toEqual(['status', 302]);
-    const limited = (await upstream().probe('/limited', headers, never).catch((e: unknown) => e)) as UpstreamError;
+    const limited = (await upstream()
+      .probe('/limited', headers, never)
+      .catch((e: unknown) => e)) as UpstreamError;
     expect(limited.status).toBe(429);
   });
 
   it('gives up at the total deadline', async () => {
-    const err = (await upstream({ total_ms: 150 }).postJson('/hang', headers, '{}', never).catch((e: unknown) => e)) as UpstreamError;
+    const err = (await upstream({ total_ms: 150 })
+      .postJson('/hang', headers, '{}', never)
+      .catch((e: unknown) => e)) as UpstreamError;
     expect(err.kind).toBe('timeout');
   });
 
   it('lets a reply whose head came in time take longer than the first-byte deadline', async () => {
-    const { value } = await upstream({ first_byte_ms: 300, idle_ms: 2_000, total_ms: 5_000 }).postJson('/late-body', headers, '{}', never);
+    const { value } = await upstream({ first_byte_ms: 300, idle_ms: 2_000, total_ms: 5_000 }).postJson(
+      '/late-body',
+      headers,
+      '{}',
+      never,
+    );
     expect(value).toEqual({ late: true });
   });
 
   it('gives up at the total deadline while the body is still coming', async () => {
     const started = performance.now();
-    const err = (await upstream({ first_byte_ms: 300, total_ms: 700 }).postJson('/dribble', headers, '{}', never).catch((e: unknown) => e)) as UpstreamError;
+    const err = (await upstream({ first_byte_ms: 300, total_ms: 700 })
+      .postJson('/dribble', headers, '{}', never)
+      .catch((e: unknown) => e)) as UpstreamError;
     expect(err.kind).toBe('timeout');
     expect(performance.now() - started).toBeLessThan(1_500);
   });
@@ -137,7 +163,9 @@ describe('HttpUpstream', () => {
   it('stops when the client goes away', async () => {
     const client = new AbortController();
     setTimeout(() => client.abort(), 50);
-    const err = (await upstream().postJson('/hang', headers, '{}', client.signal).catch((e: unknown) => e)) as UpstreamError;
+    const err = (await upstream()
+      .postJson('/hang', headers, '{}', client.signal)
+      .catch((e: unknown) => e)) as UpstreamError;
     expect(err.kind).toBe('aborted');
   });
 });
@@ -176,7 +204,9 @@ function answerRaw(path: string, socket: net.Socket): Promise<void> | void {
     case '/v1/continue':
       return every(socket, 50, 100, () => socket.write('HTTP/1.1 100 Continue\r\n\r\n'));
     case '/v1/hints':
-      return every(socket, 50, 100, () => socket.write('HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload\r\n\r\n'));
+      return every(socket, 50, 100, () =>
+        socket.write('HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload\r\n\r\n'),
+      );
     case '/v1/xchunked':
       // Framed as chunked only to a reader that takes "xchunked" for "chunked"; to llhttp it is read until close.
       socket.write('HTTP/1.1 200 OK\r\ntransfer-encoding: xchunked\r\n\r\n7\r\n{"n":1}\r\n0\r\n\r\n');
@@ -287,7 +317,14 @@ describe('HttpUpstream over https', () => {
     await new Promise<void>((resolve) => secure.listen(0, '127.0.0.1', resolve));
     try {
       const at = `https://localhost:${(secure.address() as AddressInfo).port}/v1`;
-      const config = providerSchema.parse({ id: 'tls', vendor: 'v', type: 'openai', region: 'r', base_url: at, models: [{ model: 'm' }] });
+      const config = providerSchema.parse({
+        id: 'tls',
+        vendor: 'v',
+        type: 'openai',
+        region: 'r',
+        base_url: at,
+        models: [{ model: 'm' }],
+      });
       const trusting = new HttpUpstream(config, { ca: certPem });
       const plain = new HttpUpstream(config);
       opened.push(trusting, plain);
@@ -314,5 +351,8 @@ async function selfSignedCertificate(): Promise<{ certPem: string; keyPem: strin
     extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'localhost' }])],
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)).toString('base64');
-  return { certPem: cert.toString('pem'), keyPem: `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n` };
+  return {
+    certPem: cert.toString('pem'),
+    keyPem: `-----BEGIN PRIVATE KEY-----\n${pkcs8.match(/.{1,64}/g)!.join('\n')}\n-----END PRIVATE KEY-----\n`,
+  };
 }

@@ -45,16 +45,32 @@ export class HttpUpstream {
   }
 
   /** POSTs to base_url + path and reads the whole reply; resolves with its JSON once a 2xx reply is in, else throws UpstreamError. */
-  async postJson(path: string, headers: Record<string, string>, body: string, signal: CancelSignal): Promise<{ value: JsonObject; text: string }> {
+  async postJson(
+    path: string,
+    headers: Record<string, string>,
+    body: string,
+    signal: CancelSignal,
+  ): Promise<{ value: JsonObject; text: string }> {
     return parseJsonReply((await this.exchange(path, headers, body, signal, false)) as string, this.config.id);
   }
 
   /** POSTs to base_url + path; resolves with the body's chunks as they arrive once a 2xx status is in, else throws UpstreamError. */
-  async postStream(path: string, headers: Record<string, string>, body: string, signal: CancelSignal): Promise<AsyncIterable<Buffer>> {
+  async postStream(
+    path: string,
+    headers: Record<string, string>,
+    body: string,
+    signal: CancelSignal,
+  ): Promise<AsyncIterable<Buffer>> {
     return (await this.exchange(path, headers, body, signal, true)) as AsyncIterable<Buffer>;
   }
 
-  private exchange(path: string, headers: Record<string, string>, body: string, signal: CancelSignal, streaming: boolean): Promise<string | AsyncIterable<Buffer>> {
+  private exchange(
+    path: string,
+    headers: Record<string, string>,
+    body: string,
+    signal: CancelSignal,
+    streaming: boolean,
+  ): Promise<string | AsyncIterable<Buffer>> {
     return this.send({ method: 'POST', path: `${this.basePath}${path}`, headers, body }, signal, streaming).result;
   }
 
@@ -69,7 +85,12 @@ export class HttpUpstream {
   async probe(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<void> {
     const exchange = this.send({ method: 'GET', path: `${this.basePath}${path}`, headers }, signal, false);
     await exchange.result;
-    if (exchange.statusCode >= 300) throw new UpstreamError('status', `${this.config.id}: health check answered ${exchange.statusCode}`, exchange.statusCode);
+    if (exchange.statusCode >= 300)
+      throw new UpstreamError(
+        'status',
+        `${this.config.id}: health check answered ${exchange.statusCode}`,
+        exchange.statusCode,
+      );
   }
 
   close(): Promise<void> {

@@ -18,7 +18,8 @@ const byType = new Map<string, ProviderModule>(providers.map((p) => [p.type, p])
 /** One deployment in the config file: the fields every deployment has, then what its type requires. */
 export const providerConfigSchema = deploymentSchema(z.enum(providerTypes)).superRefine((provider, ctx) => {
   const required = byType.get(provider.type)?.configSchema.safeParse(provider);
-  for (const issue of required?.error?.issues ?? []) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  for (const issue of required?.error?.issues ?? [])
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
 });
 
 export function createAdapter(config: DeploymentConfig): ProviderAdapter {

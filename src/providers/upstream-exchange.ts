@@ -56,7 +56,11 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     if (this.abortReason) controller.abort(this.abortReason);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     if (statusCode < 200) return; // 1xx: the reply proper is still to come
     this.status = statusCode;
     if (statusCode >= 400) this.retryAfter = headers['retry-after'];
@@ -91,7 +95,8 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     const elapsed = performance.now() - this.dispatchedAt;
     const left = this.deadlines.total_ms - elapsed;
     if (left <= 0) return this.abort(new DOMException('total deadline', 'TimeoutError'));
-    if (this.status === 0) return this.abort(new DOMException('no reply head within the first-byte deadline', 'TimeoutError'));
+    if (this.status === 0)
+      return this.abort(new DOMException('no reply head within the first-byte deadline', 'TimeoutError'));
     this.timer = setTimeout(this.onDeadline, left);
   };
 
@@ -144,7 +149,13 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     } catch {
       body = undefined;
     }
-    return new UpstreamError('status', `${this.provider} answered ${this.status}`, this.status, retryAfterMs(this.retryAfter), body);
+    return new UpstreamError(
+      'status',
+      `${this.provider} answered ${this.status}`,
+      this.status,
+      retryAfterMs(this.retryAfter),
+      body,
+    );
   }
 
   private async *chunks(): AsyncGenerator<Buffer> {

@@ -85,7 +85,8 @@ export class RateLimits {
   /** Undoes `take` for a spec the request passed, when a later one refused it. */
   private giveBack(spec: LimitSpec, estimatedTokens: number): void {
     if (spec.requestsPerMinute !== undefined) this.requests.remove(spec.scope, 1);
-    if (spec.tokensPerMinute !== undefined) this.tokens.remove(spec.scope, countedTokens(spec.tokensPerMinute, estimatedTokens));
+    if (spec.tokensPerMinute !== undefined)
+      this.tokens.remove(spec.scope, countedTokens(spec.tokensPerMinute, estimatedTokens));
     this.leave(spec);
   }
 
@@ -112,19 +113,34 @@ export class RateLimits {
     const headers: Record<string, string> = {};
     this.describe(headers, specs, hit === 'requests' ? spec : undefined, hit === 'tokens' ? spec : undefined);
     if (hit === 'concurrent') {
-      return { ok: false, headers, retryAfterSeconds: 1, message: `Too many concurrent requests for ${spec.scope} (limit ${spec.concurrent}).` };
+      return {
+        ok: false,
+        headers,
+        retryAfterSeconds: 1,
+        message: `Too many concurrent requests for ${spec.scope} (limit ${spec.concurrent}).`,
+      };
     }
     const limit = hit === 'requests' ? spec.requestsPerMinute! : spec.tokensPerMinute!;
     const { msLeft } = (hit === 'requests' ? this.requests : this.tokens).peek(spec.scope);
     const what = hit === 'requests' ? `${limit} requests per minute` : `${limit} tokens per minute`;
-    return { ok: false, headers, retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)), message: `Rate limit reached for ${spec.scope}: ${what}. Retry after ${openaiDuration(msLeft)}.` };
+    return {
+      ok: false,
+      headers,
+      retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)),
+      message: `Rate limit reached for ${spec.scope}: ${what}. Retry after ${openaiDuration(msLeft)}.`,
+    };
   }
 
   /**
    * Writes the x-ratelimit-* headers: per kind, the limit with the least left (or `boundRequests` /
    * `boundTokens`, the limit a refusal hit). Reads the windows without counting: a few Map lookups.
    */
-  private describe(headers: Record<string, string>, specs: readonly LimitSpec[], boundRequests?: LimitSpec, boundTokens?: LimitSpec): void {
+  private describe(
+    headers: Record<string, string>,
+    specs: readonly LimitSpec[],
+    boundRequests?: LimitSpec,
+    boundTokens?: LimitSpec,
+  ): void {
     let requests: WindowView | undefined;
     let tokens: WindowView | undefined;
     for (const spec of specs) {

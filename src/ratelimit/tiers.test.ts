@@ -3,9 +3,16 @@ import type { ApiKeyRecord, LimitsSettings, Org, Tier } from '../store/ports.ts'
 import { RateLimits } from './limiter.ts';
 import { DEFAULT_TIER_LIMITS, limitSpecs, limitsConfigSchema } from './tiers.ts';
 
-const tiers = limitsConfigSchema.parse({ tiers: { verified: { requests_per_minute: 100, tokens_per_minute: 10_000, concurrent: 4 } } }).tiers;
+const tiers = limitsConfigSchema.parse({
+  tiers: { verified: { requests_per_minute: 100, tokens_per_minute: 10_000, concurrent: 4 } },
+}).tiers;
 const org = (tier: Tier, limits: LimitsSettings | null = null, throttle?: number) =>
-  ({ id: 'o', tier, limits, enforcement: throttle === undefined ? null : { requests_per_minute: throttle, by: 'r', at: '', reason: 'x' } }) as Org;
+  ({
+    id: 'o',
+    tier,
+    limits,
+    enforcement: throttle === undefined ? null : { requests_per_minute: throttle, by: 'r', at: '', reason: 'x' },
+  }) as Org;
 const key = (limits: LimitsSettings | null = null) => ({ id: 'k', limits }) as ApiKeyRecord;
 
 describe('tier limits in the configuration', () => {
@@ -26,11 +33,15 @@ describe('tier limits in the configuration', () => {
 
 describe('the limits of one request', () => {
   it('are the tier default when neither organisation nor key sets any', () => {
-    expect(limitSpecs(org('verified'), key(), 'm', tiers)).toEqual([{ scope: 'org:o', requestsPerMinute: 100, tokensPerMinute: 10_000, concurrent: 4 }]);
+    expect(limitSpecs(org('verified'), key(), 'm', tiers)).toEqual([
+      { scope: 'org:o', requestsPerMinute: 100, tokensPerMinute: 10_000, concurrent: 4 },
+    ]);
   });
 
   it("take the organisation's own limit over the tier's, per field, narrower or wider", () => {
-    expect(limitSpecs(org('verified', { requests_per_minute: 500 }), key(), 'm', tiers)).toEqual([{ scope: 'org:o', requestsPerMinute: 500, tokensPerMinute: 10_000, concurrent: 4 }]);
+    expect(limitSpecs(org('verified', { requests_per_minute: 500 }), key(), 'm', tiers)).toEqual([
+      { scope: 'org:o', requestsPerMinute: 500, tokensPerMinute: 10_000, concurrent: 4 },
+    ]);
     expect(limitSpecs(org('verified', { concurrent: 1 }), key(), 'm', tiers)[0]!.concurrent).toBe(1);
   });
 
@@ -48,7 +59,12 @@ describe('the limits of one request', () => {
   });
 
   it('are capped by an abuse throttle, whatever the tier, organisation or key allow', () => {
-    const specs = limitSpecs(org('verified', { requests_per_minute: 500 }, 2), key({ requests_per_minute: 1_000 }), 'm', tiers);
+    const specs = limitSpecs(
+      org('verified', { requests_per_minute: 500 }, 2),
+      key({ requests_per_minute: 1_000 }),
+      'm',
+      tiers,
+    );
     const limits = new RateLimits(() => 1_000_000);
     expect(limits.admit(specs, 0).ok).toBe(true);
     const second = limits.admit(specs, 0);
@@ -58,7 +74,12 @@ describe('the limits of one request', () => {
 
   it("add the organisation's per-model limits", () => {
     const specs = limitSpecs(org('trial', { models: { m: { tokens_per_minute: 50 } } }), key(), 'm', tiers);
-    expect(specs.at(-1)).toEqual({ scope: 'org:o|model:m', requestsPerMinute: undefined, tokensPerMinute: 50, concurrent: undefined });
+    expect(specs.at(-1)).toEqual({
+      scope: 'org:o|model:m',
+      requestsPerMinute: undefined,
+      tokensPerMinute: 50,
+      concurrent: undefined,
+    });
     expect(specs[0]).toMatchObject({ requestsPerMinute: DEFAULT_TIER_LIMITS.trial.requests_per_minute });
   });
 });

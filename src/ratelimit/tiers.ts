@@ -36,13 +36,15 @@ const tierSchema = (d: Readonly<RateSettings>) =>
     .default(() => ({ ...d }));
 
 const tiersSchema = z
-  .object({ trial: tierSchema(DEFAULT_TIER_LIMITS.trial), verified: tierSchema(DEFAULT_TIER_LIMITS.verified), strategic: tierSchema(DEFAULT_TIER_LIMITS.strategic) })
+  .object({
+    trial: tierSchema(DEFAULT_TIER_LIMITS.trial),
+    verified: tierSchema(DEFAULT_TIER_LIMITS.verified),
+    strategic: tierSchema(DEFAULT_TIER_LIMITS.strategic),
+  })
   .strict();
 
 /** `limits:` in the configuration. */
-export const limitsConfigSchema = z
-  .object({ tiers: tiersSchema.default(() => tiersSchema.parse({})) })
-  .strict();
+export const limitsConfigSchema = z.object({ tiers: tiersSchema.default(() => tiersSchema.parse({})) }).strict();
 
 export type LimitsConfig = z.infer<typeof limitsConfigSchema>;
 export type TierLimits = LimitsConfig['tiers'];
@@ -72,7 +74,12 @@ export function limitSpecs(org: Org, key: ApiKeyRecord, model: string, tiers: Ti
   const specs: LimitSpec[] = [];
   const add = (scope: string, l: Partial<RateSettings> | undefined) => {
     if (l && (l.requests_per_minute !== undefined || l.tokens_per_minute !== undefined || l.concurrent !== undefined)) {
-      specs.push({ scope, requestsPerMinute: l.requests_per_minute, tokensPerMinute: l.tokens_per_minute, concurrent: l.concurrent });
+      specs.push({
+        scope,
+        requestsPerMinute: l.requests_per_minute,
+        tokensPerMinute: l.tokens_per_minute,
+        concurrent: l.concurrent,
+      });
     }
   };
   add(`key:${key.id}`, keyOwn);

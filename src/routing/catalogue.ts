@@ -1,7 +1,13 @@
 // The public model catalogue, resolved from configuration: each model (and alias) with the deployments
 // that can serve it, each deployment with its vendor, region and adapter.
 import { capabilitiesOf } from '../config/capabilities.ts';
-import type { Capabilities, CatalogueModelConfig, ConduitConfig, ProviderConfig, RegionConfig } from '../config/schema.ts';
+import type {
+  Capabilities,
+  CatalogueModelConfig,
+  ConduitConfig,
+  ProviderConfig,
+  RegionConfig,
+} from '../config/schema.ts';
 import type { ProviderAdapter } from '../providers/types.ts';
 
 export interface Deployment {
@@ -40,7 +46,16 @@ export class Catalogue {
   constructor(config: ConduitConfig, createAdapter: (provider: ProviderConfig) => ProviderAdapter) {
     const created = Math.floor(Date.now() / 1000);
     for (const m of config.models) {
-      const model: CatalogueModel = { name: m.name, vendor: m.vendor, kind: m.kind, aliases: m.aliases, description: m.description, routing: m.routing, deployments: [], created };
+      const model: CatalogueModel = {
+        name: m.name,
+        vendor: m.vendor,
+        kind: m.kind,
+        aliases: m.aliases,
+        description: m.description,
+        routing: m.routing,
+        deployments: [],
+        created,
+      };
       this.models.push(model);
       for (const name of [m.name, ...m.aliases]) this.byName.set(name, model);
     }

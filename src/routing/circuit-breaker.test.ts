@@ -20,7 +20,16 @@ describe('circuit breaker', () => {
 
   it('opens on the error rate over recent outcomes, and a failed probe re-opens it', () => {
     let now = 0;
-    const breaker = new CircuitBreaker(circuitSchema.parse({ consecutive_failures: 100, error_rate: 0.5, window: 10, min_requests: 10, cooldown_ms: 50 }), () => now);
+    const breaker = new CircuitBreaker(
+      circuitSchema.parse({
+        consecutive_failures: 100,
+        error_rate: 0.5,
+        window: 10,
+        min_requests: 10,
+        cooldown_ms: 50,
+      }),
+      () => now,
+    );
     for (let i = 0; i < 10; i++) {
       if (i % 2) breaker.onFailure();
       else breaker.onSuccess();

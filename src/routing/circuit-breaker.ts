@@ -51,7 +51,8 @@ export class CircuitBreaker {
     this.probeInFlight = false;
     if (this.state === 'half_open') return this.open();
     const failures = this.outcomes.filter((ok) => !ok).length;
-    const rateTripped = this.outcomes.length >= this.config.min_requests && failures / this.outcomes.length >= this.config.error_rate;
+    const rateTripped =
+      this.outcomes.length >= this.config.min_requests && failures / this.outcomes.length >= this.config.error_rate;
     if (this.consecutiveFailures >= this.config.consecutive_failures || rateTripped) this.open();
   }
 

@@ -15,10 +15,13 @@ export class RequestDeadline implements CancelSignal {
     private readonly client: CancelSignal,
     readonly at: number,
   ) {
-    this.timer = setTimeout(() => {
-      this.expired = true;
-      this.abort();
-    }, Math.max(0, at - performance.now()));
+    this.timer = setTimeout(
+      () => {
+        this.expired = true;
+        this.abort();
+      },
+      Math.max(0, at - performance.now()),
+    );
     if (client.aborted) this.aborted = true;
     else client.addEventListener('abort', this.abort);
   }

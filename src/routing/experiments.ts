@@ -39,10 +39,13 @@ export class ExperimentBook {
     const stats = this.experiment(model, kind, candidate).arms[arm];
     stats.requests++;
     if (!outcome.ok) stats.errors++;
-    if (stats.latencies.length >= LATENCY_SAMPLES) stats.latencies.splice(0, stats.latencies.length - LATENCY_SAMPLES + 1);
+    if (stats.latencies.length >= LATENCY_SAMPLES)
+      stats.latencies.splice(0, stats.latencies.length - LATENCY_SAMPLES + 1);
     stats.latencies.push(outcome.latencyMs);
     stats.tokens += outcome.promptTokens + outcome.completionTokens;
-    if (outcome.cost) stats.costPerMillion += outcome.promptTokens * outcome.cost.input + outcome.completionTokens * outcome.cost.output;
+    if (outcome.cost)
+      stats.costPerMillion +=
+        outcome.promptTokens * outcome.cost.input + outcome.completionTokens * outcome.cost.output;
   }
 
   agreement(model: string, kind: ExperimentKind, candidate: string, similarity: number): void {
@@ -58,7 +61,9 @@ export class ExperimentBook {
       candidate: e.candidate,
       primary: summarise(e.arms.primary),
       candidate_stats: summarise(e.arms.candidate),
-      agreement: e.agreementCount ? { mean_similarity: round(e.agreementSum / e.agreementCount), samples: e.agreementCount } : null,
+      agreement: e.agreementCount
+        ? { mean_similarity: round(e.agreementSum / e.agreementCount), samples: e.agreementCount }
+        : null,
     }));
   }
 
@@ -78,7 +83,8 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 function summarise(s: ArmStats) {
   const sorted = [...s.latencies].sort((a, b) => a - b);
-  const at = (q: number) => (sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!) : null);
+  const at = (q: number) =>
+    sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!) : null;
   return {
     requests: s.requests,
     error_rate: s.requests ? round(s.errors / s.requests) : 0,
@@ -86,7 +92,7 @@ function summarise(s: ArmStats) {
     latency_p95_ms: at(0.95),
     tokens_per_request: s.requests ? round(s.tokens / s.requests) : 0,
     /** Vendor cost per request in currency units (decimal, for comparison only; the ledger holds exact money). */
-    cost_per_request: s.requests ? round(s.costPerMillion / 1e6 / s.requests * 1e6) / 1e6 : 0,
+    cost_per_request: s.requests ? round((s.costPerMillion / 1e6 / s.requests) * 1e6) / 1e6 : 0,
   };
 }
 

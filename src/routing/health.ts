@@ -40,7 +40,8 @@ export class HealthBook {
   success(providerId: string, latencyMs: number): void {
     const health = this.of(providerId);
     health.successes++;
-    health.latencyMs = health.latencyMs === undefined ? latencyMs : health.latencyMs + EWMA_ALPHA * (latencyMs - health.latencyMs);
+    health.latencyMs =
+      health.latencyMs === undefined ? latencyMs : health.latencyMs + EWMA_ALPHA * (latencyMs - health.latencyMs);
     health.breaker.onSuccess();
   }
 
@@ -53,11 +54,15 @@ export class HealthBook {
   failure(providerId: string, retryAfterMs?: number): void {
     const health = this.of(providerId);
     health.failures++;
-    if (retryAfterMs !== undefined) health.retryAfterUntil = Math.max(health.retryAfterUntil, this.now() + retryAfterMs);
+    if (retryAfterMs !== undefined)
+      health.retryAfterUntil = Math.max(health.retryAfterUntil, this.now() + retryAfterMs);
     health.breaker.onFailure();
   }
 
-  snapshot(): Record<string, { state: string; latency_ms: number | null; successes: number; failures: number; retry_after_until: string | null }> {
+  snapshot(): Record<
+    string,
+    { state: string; latency_ms: number | null; successes: number; failures: number; retry_after_until: string | null }
+  > {
     const out: ReturnType<HealthBook['snapshot']> = {};
     for (const [id, h] of this.byProvider) {
       h.breaker.allows(); // advance open → half_open when the cooldown passed

@@ -4,8 +4,36 @@ import { strategies } from '../config/schema.ts';
 
 /** EU and EEA member states: the `EU` shorthand in a residency constraint. */
 export const EU_EEA = new Set([
-  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL',
-  'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE', 'IS', 'LI', 'NO',
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+  'IS',
+  'LI',
+  'NO',
 ]);
 
 const code = z.string().regex(/^([A-Z]{2}|EU)$/, 'must be an ISO country code or "EU"');
@@ -39,9 +67,12 @@ export function regionBlockedBy(
 ): string | null {
   for (const prefs of layers) {
     if (!prefs) continue;
-    if (prefs.allowed_regions && !prefs.allowed_regions.includes(region.id)) return `region ${region.id} is not in the allowed regions (${prefs.allowed_regions.join(', ')})`;
-    if (!residencyAllows(prefs.residency, region.country)) return `region ${region.id} (${region.country}) is outside the data-residency constraint (${prefs.residency!.join(', ')})`;
-    if (prefs.exclude_home_country && region.country === homeCountry) return `region ${region.id} is inside the customer's own country (${homeCountry})`;
+    if (prefs.allowed_regions && !prefs.allowed_regions.includes(region.id))
+      return `region ${region.id} is not in the allowed regions (${prefs.allowed_regions.join(', ')})`;
+    if (!residencyAllows(prefs.residency, region.country))
+      return `region ${region.id} (${region.country}) is outside the data-residency constraint (${prefs.residency!.join(', ')})`;
+    if (prefs.exclude_home_country && region.country === homeCountry)
+      return `region ${region.id} is inside the customer's own country (${homeCountry})`;
   }
   return null;
 }

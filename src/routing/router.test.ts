@@ -14,9 +14,33 @@ const config = validateConfig({
   ],
   vendors: [{ id: 'openai' }, { id: 'deepseek' }],
   providers: [
-    { id: 'us', vendor: 'openai', type: 'simulator', region: 'us-east', priority: 1, weight: 3, models: [{ model: 'gpt', cost_per_mtok: { input: 5, output: 15 } }] },
-    { id: 'eu', vendor: 'openai', type: 'simulator', region: 'eu-west', priority: 2, weight: 1, models: [{ model: 'gpt', cost_per_mtok: { input: 2, output: 8 } }] },
-    { id: 'sg', vendor: 'openai', type: 'simulator', region: 'sg', priority: 3, capabilities: { tools: false }, models: [{ model: 'gpt', cost_per_mtok: { input: 1, output: 2 } }] },
+    {
+      id: 'us',
+      vendor: 'openai',
+      type: 'simulator',
+      region: 'us-east',
+      priority: 1,
+      weight: 3,
+      models: [{ model: 'gpt', cost_per_mtok: { input: 5, output: 15 } }],
+    },
+    {
+      id: 'eu',
+      vendor: 'openai',
+      type: 'simulator',
+      region: 'eu-west',
+      priority: 2,
+      weight: 1,
+      models: [{ model: 'gpt', cost_per_mtok: { input: 2, output: 8 } }],
+    },
+    {
+      id: 'sg',
+      vendor: 'openai',
+      type: 'simulator',
+      region: 'sg',
+      priority: 3,
+      capabilities: { tools: false },
+      models: [{ model: 'gpt', cost_per_mtok: { input: 1, output: 2 } }],
+    },
     { id: 'ds', vendor: 'deepseek', type: 'simulator', region: 'cn-east', models: [{ model: 'ds' }] },
   ],
   models: [
@@ -42,7 +66,11 @@ describe('router', () => {
   it('keeps to allowed regions and residency, and says why when nothing is left', () => {
     const { router, model } = setup();
     expect(ids(router.plan(model, needs, { country: 'DE', org: { residency: ['EU'] } }))).toEqual(['eu']);
-    expect(ids(router.plan(model, needs, { country: 'SG', org: { exclude_home_country: true } }))).toEqual(['us', 'eu', 'ds']);
+    expect(ids(router.plan(model, needs, { country: 'SG', org: { exclude_home_country: true } }))).toEqual([
+      'us',
+      'eu',
+      'ds',
+    ]);
     expect(() => router.plan(model, needs, { country: 'DE', org: { allowed_regions: ['cn-east'] } })).toThrow(/region/);
     try {
       router.plan(model, needs, { country: 'DE', org: { allowed_regions: ['sg'] }, key: { residency: ['US'] } });
@@ -54,12 +82,18 @@ describe('router', () => {
   it('skips deployments that lack a needed capability', () => {
     const { router, model } = setup();
     expect(ids(router.plan(model, { ...needs, tools: true }, { country: 'DE' }))).toEqual(['us', 'eu', 'ds']);
-    expect(() => router.plan(model, { ...needs, promptTokens: 10_000_000 }, { country: 'DE' })).toThrow(/supports this request/);
+    expect(() => router.plan(model, { ...needs, promptTokens: 10_000_000 }, { country: 'DE' })).toThrow(
+      /supports this request/,
+    );
   });
 
   it('puts preferred regions first and unhealthy deployments last', () => {
     const { router, model, health } = setup();
-    expect(ids(router.plan(model, needs, { country: 'DE', org: { preferred_regions: ['sg'] } })).slice(0, 3)).toEqual(['sg', 'us', 'eu']);
+    expect(ids(router.plan(model, needs, { country: 'DE', org: { preferred_regions: ['sg'] } })).slice(0, 3)).toEqual([
+      'sg',
+      'us',
+      'eu',
+    ]);
     for (let i = 0; i < 5; i++) health.failure('us');
     expect(ids(router.plan(model, needs, { country: 'DE' })).slice(0, 3)).toEqual(['eu', 'sg', 'us']);
   });
@@ -69,15 +103,27 @@ describe('router', () => {
     health.success('sg', 500);
     health.success('eu', 40);
     health.success('us', 30);
-    expect(ids(router.plan(model, needs, { country: 'DE', org: { strategy: 'cost' } })).slice(0, 3)).toEqual(['sg', 'eu', 'us']);
+    expect(ids(router.plan(model, needs, { country: 'DE', org: { strategy: 'cost' } })).slice(0, 3)).toEqual([
+      'sg',
+      'eu',
+      'us',
+    ]);
     const bounded = { ...model, routing: { ...model.routing, latency_bound_ms: 100 } };
-    expect(ids(router.plan(bounded, needs, { country: 'DE', org: { strategy: 'cost' } })).slice(0, 3)).toEqual(['eu', 'us', 'sg']);
-    expect(ids(router.plan(model, needs, { country: 'DE', org: { strategy: 'latency' } })).slice(0, 3)).toEqual(['us', 'eu', 'sg']);
+    expect(ids(router.plan(bounded, needs, { country: 'DE', org: { strategy: 'cost' } })).slice(0, 3)).toEqual([
+      'eu',
+      'us',
+      'sg',
+    ]);
+    expect(ids(router.plan(model, needs, { country: 'DE', org: { strategy: 'latency' } })).slice(0, 3)).toEqual([
+      'us',
+      'eu',
+      'sg',
+    ]);
   });
 
   it('weighted routing follows the weights', () => {
     let seed = 1;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const { router, model } = setup(random);
     const first: Record<string, number> = {};
     for (let i = 0; i < 5000; i++) {

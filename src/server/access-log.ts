@@ -9,7 +9,9 @@ export function accessLogTo(logger: Logger, write: (line: string) => void): Acce
   const bindings = `,"pid":${process.pid},"hostname":${JSON.stringify(hostname())}`;
   return (requestId, method, url, status, ms) => {
     if (!logger.isLevelEnabled('info')) return;
-    write(`{"level":30,"time":${Date.now()}${bindings},"reqId":${JSON.stringify(requestId)},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)},"status":${status},"ms":${ms},"msg":"request"}\n`);
+    write(
+      `{"level":30,"time":${Date.now()}${bindings},"reqId":${JSON.stringify(requestId)},"method":${JSON.stringify(method)},"url":${JSON.stringify(url)},"status":${status},"ms":${ms},"msg":"request"}\n`,
+    );
   };
 }
 

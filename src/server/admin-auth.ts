@@ -24,7 +24,11 @@ export function adminGuard(token: string): (request: FastifyRequest) => Promise<
   const isAdmin = adminTokenCheck(token);
   return async (request) => {
     if (!isAdmin(bearerToken(request.headers.authorization))) {
-      throw new GatewayError(401, 'invalid_admin_token', 'Admin API: provide the admin token as "Authorization: Bearer TOKEN".');
+      throw new GatewayError(
+        401,
+        'invalid_admin_token',
+        'Admin API: provide the admin token as "Authorization: Bearer TOKEN".',
+      );
     }
   };
 }
@@ -34,13 +38,21 @@ export function adminPrincipalGuard(principals: AdminPrincipals): (request: Fast
   return async (request) => {
     const principal = await principals.authenticate(bearerToken(request.headers.authorization));
     if (!principal) {
-      throw new GatewayError(401, 'invalid_admin_token', 'Admin API: provide the admin token or a principal\'s token as "Authorization: Bearer TOKEN".');
+      throw new GatewayError(
+        401,
+        'invalid_admin_token',
+        'Admin API: provide the admin token or a principal\'s token as "Authorization: Bearer TOKEN".',
+      );
     }
     request.adminPrincipal = principal;
     // An unknown URL has no route (and no role): it is answered 404 by the not-found handler.
     const needed = request.routeOptions.config?.api?.role;
     if (needed && !roleAllows(principal.role, needed)) {
-      throw new GatewayError(403, 'insufficient_role', `This call needs the role '${needed}' (or 'admin'); ${principal.name} has the role '${principal.role}'.`);
+      throw new GatewayError(
+        403,
+        'insufficient_role',
+        `This call needs the role '${needed}' (or 'admin'); ${principal.name} has the role '${principal.role}'.`,
+      );
     }
   };
 }
@@ -48,6 +60,8 @@ export function adminPrincipalGuard(principals: AdminPrincipals): (request: Fast
 /** Refuses, at registration, an admin route that declares no role: start-up fails rather than serve it unchecked. */
 export function requireDeclaredRole(route: RouteOptions): void {
   if (!route.config?.api?.role) {
-    throw new Error(`Admin route ${[route.method].flat().join(',')} ${route.url} declares no role: add role to its api({...}) (src/server/api.ts).`);
+    throw new Error(
+      `Admin route ${[route.method].flat().join(',')} ${route.url} declares no role: add role to its api({...}) (src/server/api.ts).`,
+    );
   }
 }

@@ -2,7 +2,13 @@
 import { createServer } from 'node:http';
 import pino from 'pino';
 import { accessLogTo, batchedPerTurn, type AccessLog } from './access-log.ts';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 
 import { GatewayError, invalidJson } from '../errors.ts';
 import { adminPrincipalGuard, requireDeclaredRole } from './admin-auth.ts';
@@ -71,12 +77,19 @@ function accessLogger(level: string): { logger: FastifyBaseLogger; access: Acces
   const destination = pino.destination({ dest: 1, sync: false, minLength: 8192 });
   setInterval(() => destination.flush(), 100).unref();
   const logger = pino({ level }, destination);
-  return { logger, access: accessLogTo(logger, batchedPerTurn((text) => destination.write(text))) };
+  return {
+    logger,
+    access: accessLogTo(
+      logger,
+      batchedPerTurn((text) => destination.write(text)),
+    ),
+  };
 }
 
 const KEEP_ALIVE_MS = 72_000;
 
-const shuttingDown = () => new GatewayError(503, 'server_shutting_down', 'The server is shutting down; retry on another instance.');
+const shuttingDown = () =>
+  new GatewayError(503, 'server_shutting_down', 'The server is shutting down; retry on another instance.');
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { logger, access } = accessLogger(deps.logLevel);
@@ -115,7 +128,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   // JSON whatever the declared content type (curl users often forget the header).
-  const parseJson = (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, value?: unknown) => void) => {
+  const parseJson = (
+    _req: FastifyRequest,
+    body: string | Buffer,
+    done: (err: Error | null, value?: unknown) => void,
+  ) => {
     const text = body as string;
     try {
       done(null, text === '' ? undefined : JSON.parse(text));
@@ -141,7 +158,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const res = reply.raw;
     // Set on node's response, so that replies the data plane writes itself carry it too.
     res.setHeader('x-request-id', request.id);
-    res.once('close', () => access(request.id, request.method, request.url, res.writableFinished ? res.statusCode : 499, Math.round(reply.elapsedTime)));
+    res.once('close', () =>
+      access(
+        request.id,
+        request.method,
+        request.url,
+        res.writableFinished ? res.statusCode : 499,
+        Math.round(reply.elapsedTime),
+      ),
+    );
     if (!closing) return done();
     res.setHeader('connection', 'close');
     done(shuttingDown());
@@ -156,11 +181,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     writeError(reply.raw, error, surfaceOf(request)?.errorBody);
   };
   app.setErrorHandler(replyWithError);
-  app.setNotFoundHandler((request, reply) => replyWithError(new GatewayError(404, 'unknown_url', `Unknown request URL: ${request.method} ${request.url}.`), request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    replyWithError(
+      new GatewayError(404, 'unknown_url', `Unknown request URL: ${request.method} ${request.url}.`),
+      request,
+      reply,
+    ),
+  );
 
   // Every route, as registered, for the API document (GET /admin/v1/openapi.json).
   const routes = collectRoutes(app);
-  app.get('/healthz', api({ summary: 'Ready: {status: ok, version}', public: true }), async () => ({ status: 'ok', version: VERSION }));
+  app.get('/healthz', api({ summary: 'Ready: {status: ok, version}', public: true }), async () => ({
+    status: 'ok',
+    version: VERSION,
+  }));
   dataPlaneRoutes(app, deps);
   const vettingDeps = { vetting: deps.vetting, sanctions: deps.sanctions, vettingConfig: deps.config.vetting };
   publicVettingRoutes(app, vettingDeps);
@@ -176,7 +210,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         if (request.method === 'GET' || reply.statusCode >= 400) return;
         const principal = principalOf(request);
         const note = actorNote(request);
-        await deps.audit.append({ actor: principal.name, action: 'admin.request', subject_type: 'route', subject_id: `${request.method} ${request.routeOptions.url ?? request.url}`, data: { url: request.url, status: reply.statusCode, principal_id: principal.id, role: principal.role, ...(note ? { actor_note: note } : {}) } });
+        await deps.audit.append({
+          actor: principal.name,
+          action: 'admin.request',
+          subject_type: 'route',
+          subject_id: `${request.method} ${request.routeOptions.url ?? request.url}`,
+          data: {
+            url: request.url,
+            status: reply.statusCode,
+            principal_id: principal.id,
+            role: principal.role,
+            ...(note ? { actor_note: note } : {}),
+          },
+        });
       });
       adminPrincipalRoutes(admin, deps);
       adminTenancyRoutes(admin, deps);

@@ -27,7 +27,8 @@ export async function pipeEvents(res: ReplyChannel, events: EventStream): Promis
         held = '';
       }
       let frames = '';
-      for (const event of batch) frames += event.event ? `event: ${event.event}\ndata: ${event.data}\n\n` : `data: ${event.data}\n\n`;
+      for (const event of batch)
+        frames += event.event ? `event: ${event.event}\ndata: ${event.data}\n\n` : `data: ${event.data}\n\n`;
       if (batch.ends) held = frames;
       else if (!res.write(frames)) await drained(res);
     }

@@ -10,7 +10,11 @@ export function fromFastifyError(err: FastifyError): GatewayError | undefined {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return requestTooLarge(err.message.match(/\d+/)?.[0] ?? 'configured');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new GatewayError(415, 'unsupported_media_type', 'Send the request body as JSON with Content-Type: application/json.');
+      return new GatewayError(
+        415,
+        'unsupported_media_type',
+        'Send the request body as JSON with Content-Type: application/json.',
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new GatewayError(400, 'invalid_body', 'The request body is empty; expected a JSON object.');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -20,7 +24,8 @@ export function fromFastifyError(err: FastifyError): GatewayError | undefined {
     return invalidJson(err.message);
   }
   if (err.validation) return new GatewayError(400, 'invalid_request', err.message);
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new GatewayError(err.statusCode, 'invalid_request', err.message);
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+    return new GatewayError(err.statusCode, 'invalid_request', err.message);
   return undefined;
 }
 
@@ -34,8 +39,18 @@ export type ErrorFormat = (err: GatewayError) => unknown;
 export const openaiErrorFormat: ErrorFormat = (err) => err.toBody();
 
 /** Writes `err` as the whole reply. `headers` are the stage's own (rate-limit headers and the like). */
-export function writeError(res: ReplyChannel, err: GatewayError, format: ErrorFormat = openaiErrorFormat, headers?: Record<string, string>): void {
+export function writeError(
+  res: ReplyChannel,
+  err: GatewayError,
+  format: ErrorFormat = openaiErrorFormat,
+  headers?: Record<string, string>,
+): void {
   const body = JSON.stringify(format(err));
-  res.writeHead(err.status, { ...headers, ...err.headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(err.status, {
+    ...headers,
+    ...err.headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }

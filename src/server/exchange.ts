@@ -27,7 +27,12 @@ export interface Exchange {
 }
 
 /** Ends the exchange with `err`, in the surface's error format. */
-export function sendError(exchange: Exchange, surface: Surface, err: GatewayError, headers?: Record<string, string>): void {
+export function sendError(
+  exchange: Exchange,
+  surface: Surface,
+  err: GatewayError,
+  headers?: Record<string, string>,
+): void {
   if (err.status >= 500) exchange.log.error({ reqId: exchange.requestId, code: err.code }, err.message);
   writeError(exchange.res, err, surface.errorBody, headers);
 }

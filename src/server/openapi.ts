@@ -17,7 +17,8 @@ export function collectRoutes(app: FastifyInstance): RegisteredRoute[] {
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       // HEAD is Fastify's automatic twin of each GET.
-      if (method !== 'HEAD' && method !== 'OPTIONS') routes.push({ method, url: route.url ?? route.path, api: route.config?.api });
+      if (method !== 'HEAD' && method !== 'OPTIONS')
+        routes.push({ method, url: route.url ?? route.path, api: route.config?.api });
     }
   });
   return routes;
@@ -32,7 +33,11 @@ export const UNDECLARED = 'x-conduit-undeclared';
  * The document. `elsewhere` declares routes whose modules do not declare their own (keyed `METHOD /url`); a route
  * declared neither way is listed with what its URL says (path parameters) and marked UNDECLARED.
  */
-export function openApiDocument(routes: readonly RegisteredRoute[], version: string, elsewhere: Readonly<Record<string, ApiRoute>> = {}): JsonSchema {
+export function openApiDocument(
+  routes: readonly RegisteredRoute[],
+  version: string,
+  elsewhere: Readonly<Record<string, ApiRoute>> = {},
+): JsonSchema {
   const components: Record<string, JsonSchema> = { Error: schemaOf(errorBodySchema, 'Error', {}) };
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of [...routes].sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method))) {
@@ -53,7 +58,12 @@ export function openApiDocument(routes: readonly RegisteredRoute[], version: str
     components: {
       schemas: components,
       securitySchemes: {
-        adminToken: { type: 'http', scheme: 'bearer', description: "The admin token (CONDUIT_ADMIN_TOKEN, or DATA/admin-token), or an admin principal's token; each operation's x-conduit-role names the role it needs." },
+        adminToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "The admin token (CONDUIT_ADMIN_TOKEN, or DATA/admin-token), or an admin principal's token; each operation's x-conduit-role names the role it needs.",
+        },
         apiKey: { type: 'http', scheme: 'bearer', description: "An organisation's API key (sk-cdt-...)." },
       },
     },
@@ -61,16 +71,31 @@ export function openApiDocument(routes: readonly RegisteredRoute[], version: str
   };
 }
 
-function operation(route: RegisteredRoute, declared: ApiRoute | undefined, name: string, components: Record<string, JsonSchema>): JsonSchema {
-  const op: JsonSchema = { operationId: name, summary: declared?.summary ?? `${route.method} ${route.url}`, tags: [route.url.startsWith('/admin/') ? 'admin' : 'public'] };
+function operation(
+  route: RegisteredRoute,
+  declared: ApiRoute | undefined,
+  name: string,
+  components: Record<string, JsonSchema>,
+): JsonSchema {
+  const op: JsonSchema = {
+    operationId: name,
+    summary: declared?.summary ?? `${route.method} ${route.url}`,
+    tags: [route.url.startsWith('/admin/') ? 'admin' : 'public'],
+  };
   const parameters: JsonSchema[] = [];
   const pathNames = [...route.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
   if (!declared) op[UNDECLARED] = 'the route declares nothing (src/server/api.ts)';
   else if (pathNames.length > 0 && !declared.params) op[UNDECLARED] = 'path parameters not declared (params)';
-  else if (['POST', 'PUT', 'PATCH'].includes(route.method) && declared.body === undefined) op[UNDECLARED] = 'request body not declared (body, or body: null for none)';
+  else if (['POST', 'PUT', 'PATCH'].includes(route.method) && declared.body === undefined)
+    op[UNDECLARED] = 'request body not declared (body, or body: null for none)';
   const params = declared?.params ? schemaOf(declared.params, `${name}Params`, components) : { properties: {} };
   for (const param of pathNames) {
-    parameters.push({ name: param, in: 'path', required: true, schema: (params.properties as Record<string, JsonSchema>)[param] ?? { type: 'string' } });
+    parameters.push({
+      name: param,
+      in: 'path',
+      required: true,
+      schema: (params.properties as Record<string, JsonSchema>)[param] ?? { type: 'string' },
+    });
   }
   if (declared?.querystring) {
     const query = schemaOf(declared.querystring, `${name}Query`, components);
@@ -83,11 +108,20 @@ function operation(route: RegisteredRoute, declared: ApiRoute | undefined, name:
   if (declared?.body) {
     // Admin bodies that are all optional may be left out (read as {}).
     const required = !declared.body.safeParse({}).success;
-    op.requestBody = { required, content: { 'application/json': { schema: schemaOf(declared.body, `${name}Body`, components) } } };
+    op.requestBody = {
+      required,
+      content: { 'application/json': { schema: schemaOf(declared.body, `${name}Body`, components) } },
+    };
   }
   const success: JsonSchema = { description: 'Success' };
   success.content = Object.fromEntries(['application/json', ...(declared?.produces ?? [])].map((type) => [type, {}]));
-  op.responses = { [String(declared?.status ?? 200)]: success, default: { description: 'An error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } };
+  op.responses = {
+    [String(declared?.status ?? 200)]: success,
+    default: {
+      description: 'An error',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    },
+  };
   op.security = declared?.public ? [] : [{ [route.url.startsWith('/admin/') ? 'adminToken' : 'apiKey']: [] }];
   // The admin role the route needs (src/server/admin-auth.ts): `admin` may call all, and any role a `viewer` route.
   if (declared?.role) op['x-conduit-role'] = declared.role;
@@ -100,15 +134,27 @@ function operation(route: RegisteredRoute, declared: ApiRoute | undefined, name:
  * components.schemas under `name`, since `#` in a $ref means the whole document here.
  */
 function schemaOf(schema: z.ZodType, name: string, components: Record<string, JsonSchema>): JsonSchema {
-  const { $schema: _dialect, $defs, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema & { $defs?: Record<string, JsonSchema> };
+  const {
+    $schema: _dialect,
+    $defs,
+    ...json
+  } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema & {
+    $defs?: Record<string, JsonSchema>;
+  };
   if (!$defs) return json;
   const target = (def: string) => `#/components/schemas/${name}_${def.replace(/^_+/, '')}`;
   const relink = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(relink);
     if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? target(v.slice(8)) : relink(v)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === '$ref' && typeof v === 'string' && v.startsWith('#/$defs/') ? target(v.slice(8)) : relink(v),
+      ]),
+    );
   };
-  for (const [def, body] of Object.entries($defs)) components[`${name}_${def.replace(/^_+/, '')}`] = relink(body) as JsonSchema;
+  for (const [def, body] of Object.entries($defs))
+    components[`${name}_${def.replace(/^_+/, '')}`] = relink(body) as JsonSchema;
   return relink(json) as JsonSchema;
 }
 

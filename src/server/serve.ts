@@ -13,7 +13,14 @@ import type { Surface } from './surface.ts';
 
 export type { Pipeline };
 
-export async function serve(pipeline: Pipeline, surface: Surface, exchange: Exchange, body: unknown, bodyText: string, bodyBytes: number): Promise<void> {
+export async function serve(
+  pipeline: Pipeline,
+  surface: Surface,
+  exchange: Exchange,
+  body: unknown,
+  bodyText: string,
+  bodyBytes: number,
+): Promise<void> {
   const { res } = exchange;
   const clientGone = new ClientGone();
   res.once('close', () => {

@@ -3,7 +3,12 @@
 import type { GatewayError } from '../errors.ts';
 import type { Endpoint, RequestContext } from '../pipeline/context.ts';
 import { anthropicError, chatToMessage } from '../protocols/anthropic/surface-reply.ts';
-import { messagesToChat, promptToChat, validateCountTokensRequest, validateMessagesRequest } from '../protocols/anthropic/surface-request.ts';
+import {
+  messagesToChat,
+  promptToChat,
+  validateCountTokensRequest,
+  validateMessagesRequest,
+} from '../protocols/anthropic/surface-request.ts';
 import { ChunksToMessageEvents } from '../protocols/anthropic/surface-stream.ts';
 import { eventsNamingModel, jsonNamingModel, RESPONSE_OBJECT_EVENTS } from '../protocols/openai/model-field.ts';
 import type { JsonObject } from '../wire/json.ts';
@@ -30,7 +35,8 @@ export function openaiSurface(endpoint: Endpoint): Surface {
     errorBody: (err) => err.toBody(),
     // The catalogue's name for the model, not the deployment's or the vendor's.
     json: (ctx, body, text) => jsonNamingModel(body, text, ctx.model!.name),
-    stream: (ctx, events) => eventsNamingModel(events, ctx.model!.name, responsesApi ? RESPONSE_OBJECT_EVENTS : undefined),
+    stream: (ctx, events) =>
+      eventsNamingModel(events, ctx.model!.name, responsesApi ? RESPONSE_OBJECT_EVENTS : undefined),
     streamError: (err) =>
       responsesApi
         ? `event: error\ndata: ${JSON.stringify({ type: 'error', code: err.code, message: err.message, param: err.param })}\n\n`
@@ -44,7 +50,8 @@ export const anthropicSurface: Surface = {
   input: (body) => ({ body: messagesToChat(validateMessagesRequest(body)), keepText: false }),
   errorBody: anthropicError,
   json: (ctx, body) => JSON.stringify(chatToMessage(body, ctx.model!.name)),
-  stream: (ctx, events) => translated(new ChunksToMessageEvents(ctx.model!.name, `msg_${ctx.requestId.slice(4)}`), events),
+  stream: (ctx, events) =>
+    translated(new ChunksToMessageEvents(ctx.model!.name, `msg_${ctx.requestId.slice(4)}`), events),
   streamError: (err) => `event: error\ndata: ${JSON.stringify(anthropicError(err))}\n\n`,
   streamEnd: '',
 };

@@ -11,7 +11,11 @@ import { assertMayUseDataPlane } from '../pipeline/authorize.ts';
 import { plannedAttempts } from '../pipeline/route.ts';
 
 /** Throws the authorize stage's 403 for an organisation that may not use the data plane at all. */
-export function usableModels(catalogue: Catalogue, router: Router, policy: PolicyService): (principal: Principal) => CatalogueModel[] {
+export function usableModels(
+  catalogue: Catalogue,
+  router: Router,
+  policy: PolicyService,
+): (principal: Principal) => CatalogueModel[] {
   return (principal) => {
     assertMayUseDataPlane(principal.org);
     return catalogue.models.filter((model) => {
@@ -25,4 +29,10 @@ export function usableModels(catalogue: Catalogue, router: Router, policy: Polic
   };
 }
 
-const plainRequest = (): RequestNeeds => ({ streaming: false, tools: false, vision: false, responses: false, promptTokens: 0 });
+const plainRequest = (): RequestNeeds => ({
+  streaming: false,
+  tools: false,
+  vision: false,
+  responses: false,
+  promptTokens: 0,
+});

@@ -100,9 +100,15 @@ export const migrations: Record<string, Migration> = {
   '0005_ledger_money_and_limits': {
     async up(db: Kysely<any>) {
       for (const column of ['cost_micros', 'list_price_micros', 'price_micros']) {
-        await db.schema.alterTable('usage_events').addColumn(column, 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema
+          .alterTable('usage_events')
+          .addColumn(column, 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
       }
-      await db.schema.alterTable('usage_events').addColumn('customer_country', 'text', (c) => c.notNull().defaultTo('')).execute();
+      await db.schema
+        .alterTable('usage_events')
+        .addColumn('customer_country', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
       await db.schema.alterTable('orgs').addColumn('pricing', 'text').execute();
       await db.schema.alterTable('orgs').addColumn('limits', 'text').execute();
       await db.schema.alterTable('api_keys').addColumn('limits', 'text').execute();
@@ -211,9 +217,19 @@ export const migrations: Record<string, Migration> = {
         .addColumn('document', 'text', (c) => c.notNull())
         .execute();
       // One invoice per organisation and month (credit notes carry their invoice's number instead).
-      await db.schema.createIndex('issued_invoices_org_month').on('issued_documents').columns(['org_id', 'month']).unique().where(sql.ref('kind'), '=', 'invoice').execute();
+      await db.schema
+        .createIndex('issued_invoices_org_month')
+        .on('issued_documents')
+        .columns(['org_id', 'month'])
+        .unique()
+        .where(sql.ref('kind'), '=', 'invoice')
+        .execute();
       await db.schema.createIndex('issued_documents_invoice').on('issued_documents').column('invoice_number').execute();
-      await db.schema.createTable('document_sequences').addColumn('series', 'text', (c) => c.primaryKey()).addColumn('last_value', 'integer', (c) => c.notNull()).execute();
+      await db.schema
+        .createTable('document_sequences')
+        .addColumn('series', 'text', (c) => c.primaryKey())
+        .addColumn('last_value', 'integer', (c) => c.notNull())
+        .execute();
       await db.schema
         .createTable('billing_profiles')
         .addColumn('org_id', 'text', (c) => c.primaryKey())
@@ -277,7 +293,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('item', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('stored_response_items_pk', ['org_id', 'id'])
         .execute();
-      await db.schema.createIndex('stored_response_items_created').on('stored_response_items').column('created_at').execute();
+      await db.schema
+        .createIndex('stored_response_items_created')
+        .on('stored_response_items')
+        .column('created_at')
+        .execute();
     },
   },
   '0020_org_preferences_and_contract': {

@@ -134,7 +134,23 @@ export interface UsageTotals {
   total_tokens: number;
 }
 
-export type OrgPatch = Partial<Pick<Org, 'name' | 'country' | 'tier' | 'status' | 'routing' | 'ownership' | 'pricing' | 'limits' | 'enforcement' | 'disclosure' | 'preferences' | 'contract'>>;
+export type OrgPatch = Partial<
+  Pick<
+    Org,
+    | 'name'
+    | 'country'
+    | 'tier'
+    | 'status'
+    | 'routing'
+    | 'ownership'
+    | 'pricing'
+    | 'limits'
+    | 'enforcement'
+    | 'disclosure'
+    | 'preferences'
+    | 'contract'
+  >
+>;
 
 export interface OrgStore {
   createOrg(org: Org): Promise<void>;
@@ -196,9 +212,20 @@ export interface ApplicationRecord {
   /** The application as submitted (validated by the vetting module). */
   data: Record<string, unknown>;
   /** The latest screening: hits and when, against which list versions, at which threshold, of how many names. */
-  screening: { screened_at: string; list_versions: Record<string, number>; threshold?: number; names_screened?: number; hits: Array<Record<string, unknown>> } | null;
+  screening: {
+    screened_at: string;
+    list_versions: Record<string, number>;
+    threshold?: number;
+    names_screened?: number;
+    hits: Array<Record<string, unknown>>;
+  } | null;
   /** Approvers so far (enhanced due diligence needs two). */
-  approvals: Array<{ actor: string; /** The approving admin principal's id (approvals recorded before principals have none). */ actor_id?: string; at: string; tier: string }>;
+  approvals: Array<{
+    actor: string;
+    /** The approving admin principal's id (approvals recorded before principals have none). */ actor_id?: string;
+    at: string;
+    tier: string;
+  }>;
   /** Know-your-business follow-up: risk level, next review date, reviewers' notes (validated by the vetting module). */
   kyb?: Record<string, unknown> | null;
 }
@@ -242,7 +269,17 @@ export interface LedgerRow {
   price_micros: bigint;
 }
 
-export const LEDGER_DIMENSIONS = ['org_id', 'key_id', 'model', 'vendor', 'deployment', 'region', 'customer_country', 'day', 'endpoint'] as const;
+export const LEDGER_DIMENSIONS = [
+  'org_id',
+  'key_id',
+  'model',
+  'vendor',
+  'deployment',
+  'region',
+  'customer_country',
+  'day',
+  'endpoint',
+] as const;
 export type LedgerDimension = (typeof LEDGER_DIMENSIONS)[number];
 
 export interface LedgerQuery {
@@ -258,7 +295,6 @@ export interface LedgerStore {
   /** Price (micro-units) charged to an org (or one key) since `from`. */
   spent(orgId: string, from: string, keyId?: string): Promise<bigint>;
 }
-
 
 export interface SigningKeyRecord {
   kid: string;
@@ -348,7 +384,11 @@ export interface BillingStore {
    * transaction: the number is used only if the document is stored, so a sequence has no gaps. `make` builds the
    * document from the sequence number. An invoice is refused (undefined) when its organisation and month have one.
    */
-  issue(kind: 'invoice' | 'credit_note', series: string, make: (sequence: number) => IssuedDocument): Promise<IssuedDocument | undefined>;
+  issue(
+    kind: 'invoice' | 'credit_note',
+    series: string,
+    make: (sequence: number) => IssuedDocument,
+  ): Promise<IssuedDocument | undefined>;
 }
 
 /**
@@ -378,7 +418,10 @@ export interface AbuseAlertRecord {
 export interface AbuseStore {
   profiles(): Promise<AbuseProfileRecord[]>;
   /** Writes these records (replacing those of the same kind and subject) and deletes `removed`, in one transaction. */
-  saveProfiles(records: AbuseProfileRecord[], removed: Array<Pick<AbuseProfileRecord, 'kind' | 'subject'>>): Promise<void>;
+  saveProfiles(
+    records: AbuseProfileRecord[],
+    removed: Array<Pick<AbuseProfileRecord, 'kind' | 'subject'>>,
+  ): Promise<void>;
   appendAlert(alert: AbuseAlertRecord): Promise<void>;
   /** Every alert, oldest first. */
   alerts(): Promise<AbuseAlertRecord[]>;

@@ -46,7 +46,14 @@ export class AdminPrincipals {
   /** Creates a principal; the token is returned once and only its hash is kept. */
   async create(name: string, role: AdminRole): Promise<{ record: AdminPrincipalRecord; token: string }> {
     const token = `${PRINCIPAL_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const record: AdminPrincipalRecord = { id: newId('prn'), name, role, hash: hashSecret(token), created_at: new Date().toISOString(), deleted_at: null };
+    const record: AdminPrincipalRecord = {
+      id: newId('prn'),
+      name,
+      role,
+      hash: hashSecret(token),
+      created_at: new Date().toISOString(),
+      deleted_at: null,
+    };
     await this.store.createPrincipal(record);
     return { record, token };
   }

@@ -1,5 +1,15 @@
 // Organisations and their API keys: creation, listing, revocation, and authenticating a presented key.
-import type { ApiKeyRecord, KeyStore, LimitsSettings, Org, OrgPatch, OrgStore, OwnerRecord, RoutingSettings, Tier } from '../store/ports.ts';
+import type {
+  ApiKeyRecord,
+  KeyStore,
+  LimitsSettings,
+  Org,
+  OrgPatch,
+  OrgStore,
+  OwnerRecord,
+  RoutingSettings,
+  Tier,
+} from '../store/ports.ts';
 import { generateSecret, hashesEqual, hashSecret, KEY_PREFIX, newId } from './api-keys.ts';
 
 export interface Principal {
@@ -61,7 +71,11 @@ export class Tenancy {
     return org;
   }
 
-  async setKeyRouting(orgId: string, keyId: string, routing: RoutingSettings | null): Promise<ApiKeyRecord | undefined> {
+  async setKeyRouting(
+    orgId: string,
+    keyId: string,
+    routing: RoutingSettings | null,
+  ): Promise<ApiKeyRecord | undefined> {
     const key = await this.keys.setKeyRouting(orgId, keyId, routing);
     this.evictOrg(orgId);
     return key;

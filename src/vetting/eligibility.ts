@@ -9,7 +9,8 @@ export function yearsSince(date: string, now = new Date()): number {
 export function establishedGaps(app: Application, config: VettingConfig): string[] {
   const gaps: string[] = [];
   const years = yearsSince(app.incorporated_on);
-  if (years < config.established.min_years) gaps.push(`incorporated ${years.toFixed(1)} years ago, less than ${config.established.min_years}`);
+  if (years < config.established.min_years)
+    gaps.push(`incorporated ${years.toFixed(1)} years ago, less than ${config.established.min_years}`);
   if (config.established.require_registration_number && !app.registration_number) gaps.push('no registration number');
   if (config.established.require_website && !app.website) gaps.push('no website');
   return gaps;
@@ -20,7 +21,9 @@ export function tierGaps(app: Application, tier: 'trial' | 'verified' | 'strateg
   const req = config.tiers[tier];
   const gaps: string[] = [];
   if (req.established) gaps.push(...establishedGaps(app, config).map((g) => `not established: ${g}`));
-  if (req.min_years !== undefined && yearsSince(app.incorporated_on) < req.min_years) gaps.push(`tier ${tier} needs ${req.min_years} years since incorporation`);
-  if (req.min_monthly_volume_usd !== undefined && app.expected_monthly_volume_usd < req.min_monthly_volume_usd) gaps.push(`tier ${tier} needs an expected monthly volume of at least ${req.min_monthly_volume_usd} USD`);
+  if (req.min_years !== undefined && yearsSince(app.incorporated_on) < req.min_years)
+    gaps.push(`tier ${tier} needs ${req.min_years} years since incorporation`);
+  if (req.min_monthly_volume_usd !== undefined && app.expected_monthly_volume_usd < req.min_monthly_volume_usd)
+    gaps.push(`tier ${tier} needs an expected monthly volume of at least ${req.min_monthly_volume_usd} USD`);
   return gaps;
 }

@@ -30,19 +30,34 @@ export interface FollowUp {
 
 export function followUpOf(record: ApplicationRecord): FollowUp {
   const stored = (record.kyb ?? {}) as Partial<FollowUp>;
-  return { risk: stored.risk ?? null, next_review_on: stored.next_review_on ?? null, last_reviewed_at: stored.last_reviewed_at ?? null, adverse_media: stored.adverse_media ?? [], licence_decisions: stored.licence_decisions ?? [] };
+  return {
+    risk: stored.risk ?? null,
+    next_review_on: stored.next_review_on ?? null,
+    last_reviewed_at: stored.last_reviewed_at ?? null,
+    adverse_media: stored.adverse_media ?? [],
+    licence_decisions: stored.licence_decisions ?? [],
+  };
 }
 
 const RANK: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
 
 /** The risk level of a customer and the facts that set it, from its checks and the adverse media on file. */
-export function riskOf(checks: Assessment, media: readonly AdverseMediaNote[]): { level: RiskLevel; factors: string[] } {
+export function riskOf(
+  checks: Assessment,
+  media: readonly AdverseMediaNote[],
+): { level: RiskLevel; factors: string[] } {
   const factors: Array<[RiskLevel, string]> = [];
-  if (checks.sanctions.hits.length > 0) factors.push(['high', `approved over ${checks.sanctions.hits.length} possible sanctions match${checks.sanctions.hits.length === 1 ? '' : 'es'}`]);
+  if (checks.sanctions.hits.length > 0)
+    factors.push([
+      'high',
+      `approved over ${checks.sanctions.hits.length} possible sanctions match${checks.sanctions.hits.length === 1 ? '' : 'es'}`,
+    ]);
   for (const r of checks.enhanced_due_diligence.reasons) factors.push(['high', r]);
   if (!checks.sanctions.ran) factors.push(['medium', 'not screened against a sanctions list']);
-  if (checks.established && !checks.established.met) factors.push(['medium', `not established (${checks.established.gaps.join(', ')})`]);
-  for (const m of media) if (m.severity !== 'low') factors.push([m.severity, `adverse media (${m.severity}): ${m.summary}`]);
+  if (checks.established && !checks.established.met)
+    factors.push(['medium', `not established (${checks.established.gaps.join(', ')})`]);
+  for (const m of media)
+    if (m.severity !== 'low') factors.push([m.severity, `adverse media (${m.severity}): ${m.summary}`]);
   const level = factors.reduce<RiskLevel>((top, [l]) => (RANK[l] > RANK[top] ? l : top), 'low');
   return { level, factors: factors.map(([, f]) => f) };
 }

@@ -36,7 +36,17 @@ export const directorSchema = z
   })
   .strict();
 
-export const DOCUMENT_KINDS = ['certificate_of_incorporation', 'register_extract', 'shareholder_register', 'ubo_declaration', 'proof_of_address', 'identity_document', 'licence', 'financial_statement', 'other'] as const;
+export const DOCUMENT_KINDS = [
+  'certificate_of_incorporation',
+  'register_extract',
+  'shareholder_register',
+  'ubo_declaration',
+  'proof_of_address',
+  'identity_document',
+  'licence',
+  'financial_statement',
+  'other',
+] as const;
 
 /** A reference to a document the reviewer can look up (never the document itself). */
 export const documentSchema = z
@@ -49,10 +59,14 @@ export const documentSchema = z
   })
   .strict();
 
-export const beneficialOwnersSchema = z.array(beneficialOwnerSchema).max(100).superRefine((owners, ctx) => {
-  const total = owners.reduce((sum, o) => sum + (o.ownership_pct ?? 0), 0);
-  if (total > 100.0001) ctx.addIssue({ code: 'custom', message: `ownership_pct adds up to ${total}%, more than 100%` });
-});
+export const beneficialOwnersSchema = z
+  .array(beneficialOwnerSchema)
+  .max(100)
+  .superRefine((owners, ctx) => {
+    const total = owners.reduce((sum, o) => sum + (o.ownership_pct ?? 0), 0);
+    if (total > 100.0001)
+      ctx.addIssue({ code: 'custom', message: `ownership_pct adds up to ${total}%, more than 100%` });
+  });
 
 /** The KYB fields applications and operator-created organisations share. */
 export const kybFields = {
@@ -72,10 +86,20 @@ export interface KybDeclarations {
 }
 
 /** The politically exposed people declared, each with the capacity they were declared in. */
-export function politicallyExposed(d: KybDeclarations): Array<{ name: string; role: 'beneficial_owner' | 'director'; details?: string }> {
+export function politicallyExposed(
+  d: KybDeclarations,
+): Array<{ name: string; role: 'beneficial_owner' | 'director'; details?: string }> {
   return [
-    ...(d.beneficial_owners ?? []).filter((p) => p.pep).map((p) => ({ name: p.name, role: 'beneficial_owner' as const, ...(p.pep_details ? { details: p.pep_details } : {}) })),
-    ...(d.directors ?? []).filter((p) => p.pep).map((p) => ({ name: p.name, role: 'director' as const, ...(p.pep_details ? { details: p.pep_details } : {}) })),
+    ...(d.beneficial_owners ?? [])
+      .filter((p) => p.pep)
+      .map((p) => ({
+        name: p.name,
+        role: 'beneficial_owner' as const,
+        ...(p.pep_details ? { details: p.pep_details } : {}),
+      })),
+    ...(d.directors ?? [])
+      .filter((p) => p.pep)
+      .map((p) => ({ name: p.name, role: 'director' as const, ...(p.pep_details ? { details: p.pep_details } : {}) })),
   ];
 }
 

@@ -27,7 +27,12 @@ export const licenceDecisionSchema = z
   })
   .strict()
   .superRefine((d, ctx) => {
-    if (d.decision === 'granted' && !d.reference) ctx.addIssue({ code: 'custom', path: ['reference'], message: 'is required for a licence granted (the licence number)' });
+    if (d.decision === 'granted' && !d.reference)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reference'],
+        message: 'is required for a licence granted (the licence number)',
+      });
   });
 
 export type LicenceInput = z.infer<typeof licenceDecisionSchema>;
@@ -36,13 +41,28 @@ export type LicenceInput = z.infer<typeof licenceDecisionSchema>;
  * The decision that stands for each export-control entry hit (the latest covering it). Throws unless every such
  * entry has one and none is a denial; returns the decisions relied on.
  */
-export function licencesFor(orgId: string, entryIds: readonly string[], decisions: readonly LicenceDecision[]): LicenceDecision[] {
-  const standing = new Map<string, LicenceDecision | undefined>(entryIds.map((id) => [id, [...decisions].reverse().find((d) => d.entry_ids.includes(id))]));
+export function licencesFor(
+  orgId: string,
+  entryIds: readonly string[],
+  decisions: readonly LicenceDecision[],
+): LicenceDecision[] {
+  const standing = new Map<string, LicenceDecision | undefined>(
+    entryIds.map((id) => [id, [...decisions].reverse().find((d) => d.entry_ids.includes(id))]),
+  );
   const missing = [...standing].filter(([, d]) => !d).map(([id]) => id);
   if (missing.length > 0) {
-    throw new GatewayError(409, 'licence_decision_required', `Organisation ${orgId} matches export-control list entries that call for a licence (${missing.join(', ')}): record a licence decision first (POST /admin/v1/applications/${orgId}/licence).`);
+    throw new GatewayError(
+      409,
+      'licence_decision_required',
+      `Organisation ${orgId} matches export-control list entries that call for a licence (${missing.join(', ')}): record a licence decision first (POST /admin/v1/applications/${orgId}/licence).`,
+    );
   }
   const denied = [...standing.values()].find((d) => d!.decision === 'denied');
-  if (denied) throw new GatewayError(409, 'licence_denied', `Organisation ${orgId} cannot be approved: the licence was denied (${denied.reference ?? 'no reference'}, ${denied.reason}).`);
+  if (denied)
+    throw new GatewayError(
+      409,
+      'licence_denied',
+      `Organisation ${orgId} cannot be approved: the licence was denied (${denied.reference ?? 'no reference'}, ${denied.reason}).`,
+    );
   return [...new Set(standing.values())] as LicenceDecision[];
 }

@@ -14,7 +14,11 @@ const tierRequirementSchema = z
     min_monthly_volume_usd: z.number().min(0).optional(),
   })
   .strict();
-const TIER_DEFAULTS = { trial: { established: true }, verified: { established: true }, strategic: { established: true, min_years: 5 } };
+const TIER_DEFAULTS = {
+  trial: { established: true },
+  verified: { established: true },
+  strategic: { established: true, min_years: 5 },
+};
 
 export const vettingSchema = z
   .object({
@@ -44,9 +48,15 @@ export const vettingSchema = z
     auto_approve: z.boolean().default(true),
     /** Months from an approval to the customer's next periodic review, by risk level: the higher the risk, the sooner. */
     review_interval_months: z
-      .object({ low: z.number().int().min(1).max(120).default(36), medium: z.number().int().min(1).max(120).default(12), high: z.number().int().min(1).max(120).default(6) })
+      .object({
+        low: z.number().int().min(1).max(120).default(36),
+        medium: z.number().int().min(1).max(120).default(12),
+        high: z.number().int().min(1).max(120).default(6),
+      })
       .strict()
-      .refine((m) => m.high <= m.medium && m.medium <= m.low, { message: 'a higher risk is reviewed sooner: high <= medium <= low' })
+      .refine((m) => m.high <= m.medium && m.medium <= m.low, {
+        message: 'a higher risk is reviewed sooner: high <= medium <= low',
+      })
       .default(() => ({ low: 36, medium: 12, high: 6 })),
   })
   .strict();
@@ -86,7 +96,8 @@ export const applicationSchema = z
   })
   .strict()
   .superRefine((a, ctx) => {
-    if (Date.parse(a.incorporated_on) > Date.now()) ctx.addIssue({ code: 'custom', path: ['incorporated_on'], message: 'is in the future' });
+    if (Date.parse(a.incorporated_on) > Date.now())
+      ctx.addIssue({ code: 'custom', path: ['incorporated_on'], message: 'is in the future' });
   });
 
 export type Application = z.infer<typeof applicationSchema>;
@@ -102,4 +113,5 @@ export interface OperatorSubmission extends KybDeclarations {
 
 export type Submission = Application | OperatorSubmission;
 
-export const isOperatorSubmission = (s: Submission | Record<string, unknown>): s is OperatorSubmission => (s as { origin?: unknown }).origin === 'operator';
+export const isOperatorSubmission = (s: Submission | Record<string, unknown>): s is OperatorSubmission =>
+  (s as { origin?: unknown }).origin === 'operator';

@@ -4,14 +4,36 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { GatewayError, notFound } from '../errors.ts';
 import type { ApplicationRecord, Org, OrgStatus, Tier, VettingStore } from '../store/ports.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
-import { assess, type Assessment, describeAssessment, describeHits, describeSanctions, reviewReasons, sanctionsFinding, type SanctionsFinding } from './assessment.ts';
+import {
+  assess,
+  type Assessment,
+  describeAssessment,
+  describeHits,
+  describeSanctions,
+  reviewReasons,
+  sanctionsFinding,
+  type SanctionsFinding,
+} from './assessment.ts';
 import { tierGaps } from './eligibility.ts';
-import { followUpOf, reviewDate, riskOf, type AdverseMediaNote, type LicenceDecision, type RiskLevel } from './follow-up.ts';
+import {
+  followUpOf,
+  reviewDate,
+  riskOf,
+  type AdverseMediaNote,
+  type LicenceDecision,
+  type RiskLevel,
+} from './follow-up.ts';
 import { licenceRequired, licencesFor, type LicenceInput } from './licence.ts';
 import { newId } from '../tenancy/api-keys.ts';
 import type { SanctionsBook, SubjectHit } from './sanctions/book.ts';
 import type { ScreeningHit } from './sanctions/screener.ts';
-import { isOperatorSubmission, type Application, type OperatorSubmission, type Submission, type VettingConfig } from './schema.ts';
+import {
+  isOperatorSubmission,
+  type Application,
+  type OperatorSubmission,
+  type Submission,
+  type VettingConfig,
+} from './schema.ts';
 import type { Owner } from '../policy/ownership.ts';
 import type { KybDeclarations } from './kyb.ts';
 import { subjectsOf, type ScreeningSubject } from './subjects.ts';
@@ -40,7 +62,9 @@ export interface Decision {
 
 /** Whether an earlier approval was given by the principal now deciding (by id; by name only for approvals recorded without one). */
 const sameApprover = (approval: { actor: string; actor_id?: string }, decision: Decision) =>
-  approval.actor_id !== undefined && decision.actor_id !== undefined ? approval.actor_id === decision.actor_id : approval.actor === decision.actor;
+  approval.actor_id !== undefined && decision.actor_id !== undefined
+    ? approval.actor_id === decision.actor_id
+    : approval.actor === decision.actor;
 
 export class VettingService {
   constructor(
@@ -53,10 +77,25 @@ export class VettingService {
 
   /** Self-service: an application creates the organisation (status applied) and screens it at once. */
   async submit(app: Application): Promise<{ org: Org; application: ApplicationRecord }> {
-    const org = await this.tenancy.createOrg({ name: app.legal_name, country: app.country, tier: 'trial', ownership: app.ownership }, 'applied');
-    const record: ApplicationRecord = { org_id: org.id, submitted_at: new Date().toISOString(), data: app, screening: null, approvals: [] };
+    const org = await this.tenancy.createOrg(
+      { name: app.legal_name, country: app.country, tier: 'trial', ownership: app.ownership },
+      'applied',
+    );
+    const record: ApplicationRecord = {
+      org_id: org.id,
+      submitted_at: new Date().toISOString(),
+      data: app,
+      screening: null,
+      approvals: [],
+    };
     await this.store.saveApplication(record);
-    await this.audit.append({ actor: 'applicant', action: 'application.submitted', subject_type: 'org', subject_id: org.id, data: { legal_name: app.legal_name, country: app.country, requested_tier: app.requested_tier } });
+    await this.audit.append({
+      actor: 'applicant',
+      action: 'application.submitted',
+      subject_type: 'org',
+      subject_id: org.id,
+      data: { legal_name: app.legal_name, country: app.country, requested_tier: app.requested_tier },
+    });
     return this.screen(org.id, 'system');
   }
 
@@ -64,7 +103,10 @@ export class VettingService {
    * An organisation an operator creates (onboarded outside Conduit) is screened with its owners like any applicant:
    * nothing found, it is approved at the operator's tier as before; a hit sends it to review.
    */
-  async createByOperator(input: { name: string; country: string; tier?: Tier; ownership?: Owner[] } & KybDeclarations, actor: string): Promise<Org> {
+  async createByOperator(
+    input: { name: string; country: string; tier?: Tier; ownership?: Owner[] } & KybDeclarations,
+    actor: string,
+  ): Promise<Org> {
     const submission: OperatorSubmission = {
       origin: 'operator',
       name: input.name,
@@ -77,14 +119,43 @@ export class VettingService {
     };
     const screening = this.screenNow(subjectsOf({ ...submission, names: [submission.name] }));
     const held = screening.hits.length > 0;
-    const org = await this.tenancy.createOrg({ name: submission.name, country: submission.country, tier: submission.tier, ...(input.ownership ? { ownership: submission.ownership } : {}) }, held ? 'needs_review' : 'approved');
-    const record: ApplicationRecord = { org_id: org.id, submitted_at: org.created_at, data: submission as unknown as Record<string, unknown>, screening: null, approvals: held ? [] : [{ actor, at: org.created_at, tier: submission.tier }] };
+    const org = await this.tenancy.createOrg(
+      {
+        name: submission.name,
+        country: submission.country,
+        tier: submission.tier,
+        ...(input.ownership ? { ownership: submission.ownership } : {}),
+      },
+      held ? 'needs_review' : 'approved',
+    );
+    const record: ApplicationRecord = {
+      org_id: org.id,
+      submitted_at: org.created_at,
+      data: submission as unknown as Record<string, unknown>,
+      screening: null,
+      approvals: held ? [] : [{ actor, at: org.created_at, tier: submission.tier }],
+    };
     const checks = assess(submission, submission.tier, screening.finding, this.config);
     const review = held ? {} : this.scheduleReview(record, checks);
     const outcome = held ? 'held for review' : `approved at tier ${submission.tier}`;
-    await this.audit.append({ actor, action: 'org.created', subject_type: 'org', subject_id: org.id, reason: `created by an operator (onboarded outside Conduit), ${outcome}: ${describeAssessment(checks)}`, data: { name: org.name, country: org.country, tier: org.tier, status: org.status, checks, ...review } });
+    await this.audit.append({
+      actor,
+      action: 'org.created',
+      subject_type: 'org',
+      subject_id: org.id,
+      reason: `created by an operator (onboarded outside Conduit), ${outcome}: ${describeAssessment(checks)}`,
+      data: { name: org.name, country: org.country, tier: org.tier, status: org.status, checks, ...review },
+    });
     await this.recordScreening(record, screening, actor);
-    if (held) await this.audit.append({ actor, action: 'vetting.needs_review', subject_type: 'org', subject_id: org.id, reason: reviewReasons(checks).join('; '), data: { from: null, to: 'needs_review', checks } });
+    if (held)
+      await this.audit.append({
+        actor,
+        action: 'vetting.needs_review',
+        subject_type: 'org',
+        subject_id: org.id,
+        reason: reviewReasons(checks).join('; '),
+        data: { from: null, to: 'needs_review', checks },
+      });
     return org;
   }
 
@@ -97,20 +168,40 @@ export class VettingService {
     const current = (await this.tenancy.getOrg(orgId))!;
     if (current.status !== 'screening' || isOperatorSubmission(app)) {
       // A customer already decided on: a new hit sends an approved one back to review, nothing else changes.
-      if (finding.hits.length > 0 && current.status === 'approved') await this.setStatus(current, 'needs_review', { actor, reason: `sanctions hit on re-screening: ${describeHits(finding.hits)}` });
+      if (finding.hits.length > 0 && current.status === 'approved')
+        await this.setStatus(current, 'needs_review', {
+          actor,
+          reason: `sanctions hit on re-screening: ${describeHits(finding.hits)}`,
+        });
       return { org: (await this.tenancy.getOrg(orgId))!, application: record };
     }
     const checks = assess(app, app.requested_tier, finding, this.config);
     // No hits against no list is no screening: such an applicant waits for a reviewer, who sees the screening a list load re-runs.
     const review = reviewReasons(checks);
     if (review.length > 0 || !this.config.auto_approve) {
-      await this.setStatus(current, 'needs_review', { actor, reason: review.join('; ') || 'automatic approval is off (vetting.auto_approve: false): a reviewer decides' }, { checks });
+      await this.setStatus(
+        current,
+        'needs_review',
+        {
+          actor,
+          reason: review.join('; ') || 'automatic approval is off (vetting.auto_approve: false): a reviewer decides',
+        },
+        { checks },
+      );
     } else {
       await this.tenancy.updateOrg(orgId, { tier: app.requested_tier });
       record.approvals.push({ actor: 'system', at: new Date().toISOString(), tier: app.requested_tier });
       const review = this.scheduleReview(record, checks);
       await this.store.saveApplication(record);
-      await this.setStatus(current, 'approved', { actor: 'system', reason: `automatically approved at tier ${app.requested_tier}: ${describeAssessment(checks)}` }, { tier: app.requested_tier, checks, ...review });
+      await this.setStatus(
+        current,
+        'approved',
+        {
+          actor: 'system',
+          reason: `automatically approved at tier ${app.requested_tier}: ${describeAssessment(checks)}`,
+        },
+        { tier: app.requested_tier, checks, ...review },
+      );
     }
     return { org: (await this.tenancy.getOrg(orgId))!, application: record };
   }
@@ -121,20 +212,43 @@ export class VettingService {
     const tier = input.tier ?? (isOperatorSubmission(app) ? app.tier : app.requested_tier);
     // An operator-created customer's tier is the operator's call (its application data was never collected).
     const gaps = isOperatorSubmission(app) ? [] : tierGaps(app, tier, this.config);
-    if (gaps.length > 0) throw new GatewayError(422, 'tier_not_eligible', `Organisation ${orgId} cannot hold tier ${tier}: ${gaps.join('; ')}.`, { param: 'tier' });
+    if (gaps.length > 0)
+      throw new GatewayError(
+        422,
+        'tier_not_eligible',
+        `Organisation ${orgId} cannot hold tier ${tier}: ${gaps.join('; ')}.`,
+        { param: 'tier' },
+      );
     // What the approver approved over: the latest screening and the rules at this tier.
     const checks = assess(app, tier, findingOf(record), this.config);
     const exportControl = checks.sanctions.hits.filter((h) => h.licence_required).map((h) => h.entry_id);
-    const licences = exportControl.length > 0 ? licencesFor(orgId, exportControl, followUpOf(record).licence_decisions) : [];
+    const licences =
+      exportControl.length > 0 ? licencesFor(orgId, exportControl, followUpOf(record).licence_decisions) : [];
     if (checks.enhanced_due_diligence.required) {
       const prior = record.approvals.filter((a) => a.actor !== 'system');
       if (prior.some((a) => sameApprover(a, input))) {
-        throw new GatewayError(409, 'second_approver_required', `Enhanced due diligence: ${input.actor} already approved ${orgId}; a different approver must confirm.`);
+        throw new GatewayError(
+          409,
+          'second_approver_required',
+          `Enhanced due diligence: ${input.actor} already approved ${orgId}; a different approver must confirm.`,
+        );
       }
-      record.approvals.push({ actor: input.actor, ...(input.actor_id ? { actor_id: input.actor_id } : {}), at: new Date().toISOString(), tier });
+      record.approvals.push({
+        actor: input.actor,
+        ...(input.actor_id ? { actor_id: input.actor_id } : {}),
+        at: new Date().toISOString(),
+        tier,
+      });
       await this.store.saveApplication(record);
       if (prior.length === 0) {
-        await this.audit.append({ actor: input.actor, action: 'vetting.first_approval', subject_type: 'org', subject_id: orgId, reason: input.reason, data: { tier, checks } });
+        await this.audit.append({
+          actor: input.actor,
+          action: 'vetting.first_approval',
+          subject_type: 'org',
+          subject_id: orgId,
+          reason: input.reason,
+          data: { tier, checks },
+        });
         return org;
       }
     }
@@ -175,7 +289,15 @@ export class VettingService {
       const org = orgs.get(record.org_id);
       const followUp = followUpOf(record);
       if (org?.status !== 'approved' || !followUp.next_review_on || followUp.next_review_on > dueBy) continue;
-      due.push({ org_id: org.id, name: org.name, country: org.country, tier: org.tier, risk: followUp.risk, next_review_on: followUp.next_review_on, last_reviewed_at: followUp.last_reviewed_at });
+      due.push({
+        org_id: org.id,
+        name: org.name,
+        country: org.country,
+        tier: org.tier,
+        risk: followUp.risk,
+        next_review_on: followUp.next_review_on,
+        last_reviewed_at: followUp.last_reviewed_at,
+      });
     }
     return due.sort((a, b) => a.next_review_on.localeCompare(b.next_review_on));
   }
@@ -191,29 +313,69 @@ export class VettingService {
     followUp.adverse_media.push(note);
     const previous = followUp.risk?.level ?? null;
     if (org.status === 'approved') {
-      const risk = riskOf(assess(record.data as unknown as Submission, org.tier, findingOf(record), this.config), followUp.adverse_media);
+      const risk = riskOf(
+        assess(record.data as unknown as Submission, org.tier, findingOf(record), this.config),
+        followUp.adverse_media,
+      );
       const sooner = reviewDate(new Date(), risk.level, this.config);
       followUp.risk = { ...risk, assessed_at: note.at };
       if (!followUp.next_review_on || sooner < followUp.next_review_on) followUp.next_review_on = sooner;
     }
     record.kyb = { ...followUp };
     await this.store.saveApplication(record);
-    const outcome = { risk_level: followUp.risk?.level ?? null, previous_risk_level: previous, next_review_on: followUp.next_review_on };
-    await this.audit.append({ actor, action: 'vetting.adverse_media_noted', subject_type: 'org', subject_id: orgId, reason: `${input.severity} adverse media: ${input.summary}`, data: { note_id: note.id, severity: note.severity, ...(note.source_url ? { source_url: note.source_url } : {}), ...outcome } });
+    const outcome = {
+      risk_level: followUp.risk?.level ?? null,
+      previous_risk_level: previous,
+      next_review_on: followUp.next_review_on,
+    };
+    await this.audit.append({
+      actor,
+      action: 'vetting.adverse_media_noted',
+      subject_type: 'org',
+      subject_id: orgId,
+      reason: `${input.severity} adverse media: ${input.summary}`,
+      data: {
+        note_id: note.id,
+        severity: note.severity,
+        ...(note.source_url ? { source_url: note.source_url } : {}),
+        ...outcome,
+      },
+    });
     return { ...note, ...outcome };
   }
 
   /** Records a licence decision on the export-control entries the organisation's latest screening hit. */
   async recordLicence(orgId: string, input: LicenceInput, actor: string): Promise<LicenceDecision> {
     const { record } = await this.load(orgId, 'note');
-    const entryIds = findingOf(record).hits.filter((h) => licenceRequired(h)).map((h) => h.entry_id);
-    if (entryIds.length === 0) throw new GatewayError(409, 'no_export_control_hit', `Organisation ${orgId}'s latest screening has no hit on an export-control list that calls for a licence.`);
-    const decision: LicenceDecision = { decision: input.decision, ...(input.reference ? { reference: input.reference } : {}), reason: input.reason, entry_ids: entryIds, actor, at: new Date().toISOString() };
+    const entryIds = findingOf(record)
+      .hits.filter((h) => licenceRequired(h))
+      .map((h) => h.entry_id);
+    if (entryIds.length === 0)
+      throw new GatewayError(
+        409,
+        'no_export_control_hit',
+        `Organisation ${orgId}'s latest screening has no hit on an export-control list that calls for a licence.`,
+      );
+    const decision: LicenceDecision = {
+      decision: input.decision,
+      ...(input.reference ? { reference: input.reference } : {}),
+      reason: input.reason,
+      entry_ids: entryIds,
+      actor,
+      at: new Date().toISOString(),
+    };
     const followUp = followUpOf(record);
     followUp.licence_decisions.push(decision);
     record.kyb = { ...followUp };
     await this.store.saveApplication(record);
-    await this.audit.append({ actor, action: 'vetting.licence_decision', subject_type: 'org', subject_id: orgId, reason: input.reason, data: { decision: decision.decision, reference: decision.reference ?? null, entry_ids: entryIds } });
+    await this.audit.append({
+      actor,
+      action: 'vetting.licence_decision',
+      subject_type: 'org',
+      subject_id: orgId,
+      reason: input.reason,
+      data: { decision: decision.decision, reference: decision.reference ?? null, entry_ids: entryIds },
+    });
     return decision;
   }
 
@@ -231,7 +393,14 @@ export class VettingService {
     const followUp = followUpOf(record);
     record.kyb = { ...followUp, last_reviewed_at: new Date().toISOString() };
     await this.store.saveApplication(record);
-    await this.audit.append({ actor: input.actor, action: 'vetting.periodic_review', subject_type: 'org', subject_id: orgId, reason: `${input.reason} (${describeAssessment(checks)})`, data: { tier: org.tier, checks, ...review } });
+    await this.audit.append({
+      actor: input.actor,
+      action: 'vetting.periodic_review',
+      subject_type: 'org',
+      subject_id: orgId,
+      reason: `${input.reason} (${describeAssessment(checks)})`,
+      data: { tier: org.tier, checks, ...review },
+    });
     return { org, application: record };
   }
 
@@ -243,24 +412,41 @@ export class VettingService {
       if (!TRANSITIONS.screen!.includes(statuses.get(record.org_id) ?? 'rejected')) continue; // rejected: nothing to decide
       const before = new Set((record.screening?.hits ?? []).map((h) => String(h.entry_id)));
       const { application } = await this.screen(record.org_id, actor);
-      const fresh = ((application.screening?.hits ?? []) as unknown as ScreeningHit[]).filter((h) => !before.has(h.entry_id));
+      const fresh = ((application.screening?.hits ?? []) as unknown as ScreeningHit[]).filter(
+        (h) => !before.has(h.entry_id),
+      );
       const data = record.data as unknown as Submission;
-      if (fresh.length > 0) report.push({ org_id: record.org_id, name: isOperatorSubmission(data) ? data.name : data.legal_name, new_hits: fresh });
+      if (fresh.length > 0)
+        report.push({
+          org_id: record.org_id,
+          name: isOperatorSubmission(data) ? data.name : data.legal_name,
+          new_hits: fresh,
+        });
     }
     for (const org of await this.tenancy.listOrgs()) {
       if (await this.store.getApplication(org.id)) continue;
       // Operator-created before they were screened at creation: no record, so their name and owners alone.
-      const hits = this.sanctions.screen(subjectsOf({ names: [org.name], ownership: org.ownership }).map((s) => s.name), this.config.sanctions_threshold);
+      const hits = this.sanctions.screen(
+        subjectsOf({ names: [org.name], ownership: org.ownership }).map((s) => s.name),
+        this.config.sanctions_threshold,
+      );
       if (hits.length > 0) {
         report.push({ org_id: org.id, name: org.name, new_hits: hits });
-        if (org.status === 'approved') await this.setStatus(org, 'needs_review', { actor, reason: `sanctions hit on re-screening: ${describeHits(hits)}` });
+        if (org.status === 'approved')
+          await this.setStatus(org, 'needs_review', {
+            actor,
+            reason: `sanctions hit on re-screening: ${describeHits(hits)}`,
+          });
       }
     }
     return report;
   }
 
   /** Sets the record's risk level and next review date (from today) for an approval; the caller saves the record. */
-  private scheduleReview(record: ApplicationRecord, checks: Assessment): { risk_level: RiskLevel; risk_factors: string[]; next_review_on: string } {
+  private scheduleReview(
+    record: ApplicationRecord,
+    checks: Assessment,
+  ): { risk_level: RiskLevel; risk_factors: string[]; next_review_on: string } {
     const followUp = followUpOf(record);
     const risk = riskOf(checks, followUp.adverse_media);
     const now = new Date();
@@ -270,7 +456,11 @@ export class VettingService {
   }
 
   /** Screens the subjects, stores the screening on the record and audits what it found. */
-  private async screenRecord(record: ApplicationRecord, subjects: ScreeningSubject[], actor: string): Promise<SanctionsFinding> {
+  private async screenRecord(
+    record: ApplicationRecord,
+    subjects: ScreeningSubject[],
+    actor: string,
+  ): Promise<SanctionsFinding> {
     return this.recordScreening(record, this.screenNow(subjects), actor);
   }
 
@@ -280,9 +470,19 @@ export class VettingService {
     return { hits, finding: sanctionsFinding(hits, this.sanctions.versions(), subjects.length, threshold) };
   }
 
-  private async recordScreening(record: ApplicationRecord, { hits, finding }: Screening, actor: string): Promise<SanctionsFinding> {
+  private async recordScreening(
+    record: ApplicationRecord,
+    { hits, finding }: Screening,
+    actor: string,
+  ): Promise<SanctionsFinding> {
     const { list_versions, threshold, names_screened } = finding;
-    record.screening = { screened_at: new Date().toISOString(), list_versions, threshold, names_screened, hits: hits as unknown as Array<Record<string, unknown>> };
+    record.screening = {
+      screened_at: new Date().toISOString(),
+      list_versions,
+      threshold,
+      names_screened,
+      hits: hits as unknown as Array<Record<string, unknown>>,
+    };
     await this.store.saveApplication(record);
     await this.audit.append({
       actor,
@@ -290,7 +490,13 @@ export class VettingService {
       subject_type: 'org',
       subject_id: record.org_id,
       reason: describeSanctions(finding),
-      data: { hits: hits.map((h) => ({ entry_id: h.entry_id, score: h.score, subject: h.subject })), list_versions, lists_loaded: finding.ran, names_screened, threshold },
+      data: {
+        hits: hits.map((h) => ({ entry_id: h.entry_id, score: h.score, subject: h.subject })),
+        list_versions,
+        lists_loaded: finding.ran,
+        names_screened,
+        threshold,
+      },
     });
     return finding;
   }
@@ -298,20 +504,38 @@ export class VettingService {
   private async load(orgId: string, verb: keyof typeof TRANSITIONS) {
     const org = await this.orgIn(orgId, verb);
     const record = await this.store.getApplication(orgId);
-    if (!record) throw new GatewayError(409, 'no_application', `Organisation ${orgId} was created by an operator and has no application to ${verb}.`);
+    if (!record)
+      throw new GatewayError(
+        409,
+        'no_application',
+        `Organisation ${orgId} was created by an operator and has no application to ${verb}.`,
+      );
     return { org, record };
   }
 
   private async orgIn(orgId: string, verb: keyof typeof TRANSITIONS): Promise<Org> {
     const org = await this.tenancy.getOrg(orgId);
     if (!org) throw notFound(`No organisation with id '${orgId}'.`, 'org_not_found', 'id');
-    if (!TRANSITIONS[verb]!.includes(org.status)) throw new GatewayError(409, 'invalid_transition', `Cannot ${verb} organisation ${orgId}: it is ${org.status}.`);
+    if (!TRANSITIONS[verb]!.includes(org.status))
+      throw new GatewayError(409, 'invalid_transition', `Cannot ${verb} organisation ${orgId}: it is ${org.status}.`);
     return org;
   }
 
-  private async setStatus(org: Org, status: OrgStatus, decision: Decision, data: Record<string, unknown> = {}): Promise<Org> {
+  private async setStatus(
+    org: Org,
+    status: OrgStatus,
+    decision: Decision,
+    data: Record<string, unknown> = {},
+  ): Promise<Org> {
     const updated = (await this.tenancy.updateOrg(org.id, { status }))!;
-    await this.audit.append({ actor: decision.actor, action: `vetting.${status}`, subject_type: 'org', subject_id: org.id, reason: decision.reason, data: { from: org.status, to: status, ...data } });
+    await this.audit.append({
+      actor: decision.actor,
+      action: `vetting.${status}`,
+      subject_type: 'org',
+      subject_id: org.id,
+      reason: decision.reason,
+      data: { from: org.status, to: status, ...data },
+    });
     return updated;
   }
 }

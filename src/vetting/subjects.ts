@@ -16,7 +16,9 @@ export interface ScreeningSubject {
 const MAX_DEPTH = 16;
 
 /** The names to screen, each once (the first role it appears in wins; a person's date of birth is kept). */
-export function subjectsOf(input: { names: readonly string[]; ownership?: readonly Owner[] | null } & KybDeclarations): ScreeningSubject[] {
+export function subjectsOf(
+  input: { names: readonly string[]; ownership?: readonly Owner[] | null } & KybDeclarations,
+): ScreeningSubject[] {
   const seen = new Map<string, ScreeningSubject>();
   const add = (name: string, role: SubjectRole, dateOfBirth?: string) => {
     const key = name.trim().toLowerCase();

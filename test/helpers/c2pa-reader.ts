@@ -10,7 +10,8 @@ function textAsset(marked: string) {
   return {
     mimeType: 'text/plain',
     getDataLength: () => data.length,
-    getDataRange: async (start = 0, length = data.length - start) => new Uint8Array(data.subarray(start, start + length)),
+    getDataRange: async (start = 0, length = data.length - start) =>
+      new Uint8Array(data.subarray(start, start + length)),
     getManifestJUMBF: () => new Uint8Array(locateWrapper(marked)!.store),
     dumpInfo: () => 'text/plain',
     ensureManifestSpace: async () => {},
@@ -23,6 +24,9 @@ export async function c2paTs(marked: string) {
   const asset = textAsset(marked);
   const store = ManifestStore.read(SuperBox.fromBuffer(asset.getManifestJUMBF() as Uint8Array<ArrayBuffer>));
   const result = await store.validate(asset as never);
-  return { store, codes: result.statusEntries.map((e) => e.code), errors: result.statusEntries.filter((e) => !e.success).map((e) => `${e.code} ${e.explanation ?? ''}`) };
+  return {
+    store,
+    codes: result.statusEntries.map((e) => e.code),
+    errors: result.statusEntries.filter((e) => !e.success).map((e) => `${e.code} ${e.explanation ?? ''}`),
+  };
 }
-

@@ -7,8 +7,17 @@ import { stringify } from 'yaml';
 import { startGateway, type Gateway } from '../../src/main.ts';
 
 export interface TestGateway extends Gateway {
-  admin(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any; headers: Headers }>;
-  newOrgKey(input?: { name?: string; country?: string; tier?: string }): Promise<{ orgId: string; key: string; keyId: string }>;
+  admin(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  newOrgKey(input?: {
+    name?: string;
+    country?: string;
+    tier?: string;
+  }): Promise<{ orgId: string; key: string; keyId: string }>;
   client(key: string, opts?: { maxRetries?: number }): OpenAI;
 }
 
@@ -35,7 +44,10 @@ export async function startTestGateway(opts: { config?: unknown; dataDir?: strin
   const admin: TestGateway['admin'] = async (method, path, body, token = gateway.adminToken) => {
     const res = await fetch(`${gateway.url}/admin/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -44,12 +56,17 @@ export async function startTestGateway(opts: { config?: unknown; dataDir?: strin
   return Object.assign(gateway, {
     admin,
     async newOrgKey(input: { name?: string; country?: string; tier?: string } = {}) {
-      const org = await admin('POST', '/orgs', { name: input.name ?? 'Acme Ltd', country: input.country ?? 'DE', tier: input.tier ?? 'verified' });
+      const org = await admin('POST', '/orgs', {
+        name: input.name ?? 'Acme Ltd',
+        country: input.country ?? 'DE',
+        tier: input.tier ?? 'verified',
+      });
       if (org.status !== 201) throw new Error(`org create failed: ${JSON.stringify(org.body)}`);
       const key = await admin('POST', `/orgs/${org.body.id}/keys`, { name: 'test' });
       return { orgId: org.body.id as string, key: key.body.key as string, keyId: key.body.id as string };
     },
-    client: (key: string, o: { maxRetries?: number } = {}) => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: o.maxRetries ?? 0 }),
+    client: (key: string, o: { maxRetries?: number } = {}) =>
+      new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: o.maxRetries ?? 0 }),
   });
 }
 
@@ -58,7 +75,11 @@ export async function startTestGateway(opts: { config?: unknown; dataDir?: strin
  * the gateway refuses what is served unpriced (model_not_priced), and most tests are not about money.
  */
 function freeUnlessPriced(config: unknown): unknown {
-  const c = config as { pricing?: unknown; models?: Array<Record<string, unknown>>; providers?: Array<{ models?: Array<Record<string, unknown>> }> };
+  const c = config as {
+    pricing?: unknown;
+    models?: Array<Record<string, unknown>>;
+    providers?: Array<{ models?: Array<Record<string, unknown>> }>;
+  };
   if (c.pricing !== undefined || !Array.isArray(c.models) || !Array.isArray(c.providers)) return config;
   return {
     ...c,
@@ -68,7 +89,10 @@ function freeUnlessPriced(config: unknown): unknown {
 }
 
 /** A one-deployment-per-simulator-server config, for tests that need a real upstream peer over HTTP. */
-export function simulatorServerConfig(servers: Array<{ id: string; url: string; region?: string }>, extra: Record<string, unknown> = {}) {
+export function simulatorServerConfig(
+  servers: Array<{ id: string; url: string; region?: string }>,
+  extra: Record<string, unknown> = {},
+) {
   return {
     regions: [
       { id: 'us-east', country: 'US' },

@@ -4,7 +4,20 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 
-const HEADS = ['astra', 'belo', 'cirro', 'dolmi', 'elvo', 'fenra', 'gorvi', 'halce', 'istra', 'jubra', 'kelmo', 'lurvi'];
+const HEADS = [
+  'astra',
+  'belo',
+  'cirro',
+  'dolmi',
+  'elvo',
+  'fenra',
+  'gorvi',
+  'halce',
+  'istra',
+  'jubra',
+  'kelmo',
+  'lurvi',
+];
 const TAILS = ['naxis', 'pertine', 'quorel', 'rastem', 'solvane', 'tembrik', 'ulmarin', 'vestal', 'worbane', 'xandrel'];
 /** 120 distinct subject words. */
 export const SUBJECTS = HEADS.flatMap((h) => TAILS.map((t) => `${h}${t}`));
@@ -18,7 +31,10 @@ export function harvestPrompt(i: number): string {
 /** The i-th conversation of a product's users: a question, and a follow-up that reads the answer. */
 export function conversation(i: number): [string, string] {
   const s = (k: number) => SUBJECTS[(3 * i + k + 7) % SUBJECTS.length];
-  return [`Could you tell me about ${s(0)} and how it relates to ${s(1)} or ${s(2)}?`, 'Thanks. Which part of that should I read about first?'];
+  return [
+    `Could you tell me about ${s(0)} and how it relates to ${s(1)} or ${s(2)}?`,
+    'Thanks. Which part of that should I read about first?',
+  ];
 }
 
 /** One client per wire protocol, each from its own client address (X-Forwarded-For, with server.trust_proxy). */
@@ -28,13 +44,27 @@ export function surfaceClients(url: string, key: string, address: string, openai
   const anthropic = new Anthropic({ baseURL: url, apiKey: key, maxRetries: 0, defaultHeaders: headers });
   return {
     chat: async (prompt: string, model: string) => {
-      await client.chat.completions.create({ model, messages: [{ role: 'system', content: 'You are a helpful teacher.' }, { role: 'user', content: prompt }] }, { headers });
+      await client.chat.completions.create(
+        {
+          model,
+          messages: [
+            { role: 'system', content: 'You are a helpful teacher.' },
+            { role: 'user', content: prompt },
+          ],
+        },
+        { headers },
+      );
     },
     responses: async (prompt: string, model: string) => {
       await client.responses.create({ model, instructions: 'You are a helpful teacher.', input: prompt }, { headers });
     },
     anthropic: async (prompt: string, model: string) => {
-      await anthropic.messages.create({ model, max_tokens: 1024, system: 'You are a helpful teacher.', messages: [{ role: 'user', content: prompt }] });
+      await anthropic.messages.create({
+        model,
+        max_tokens: 1024,
+        system: 'You are a helpful teacher.',
+        messages: [{ role: 'user', content: prompt }],
+      });
     },
   };
 }

@@ -4,6 +4,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export function trafficKit(): string {
-  const candidates = [process.env.CONDUIT_TRAFFIC_KIT, resolve(new URL('../../', import.meta.url).pathname, '../shared/traffic'), '/work/shared/traffic'];
+  const candidates = [
+    process.env.CONDUIT_TRAFFIC_KIT,
+    resolve(new URL('../../', import.meta.url).pathname, '../shared/traffic'),
+    '/work/shared/traffic',
+  ];
   return candidates.find((dir): dir is string => !!dir && existsSync(join(dir, 'gen.mjs'))) ?? candidates[1]!;
 }

@@ -56,7 +56,10 @@ export async function startVendorReplay(): Promise<VendorReplay> {
       }
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       const next = queue.shift();
-      if (!next) return void res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `nothing queued for ${req.method} ${req.url}` } }));
+      if (!next)
+        return void res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: `nothing queued for ${req.method} ${req.url}` } }));
       void reply(res, next);
     });
   });
@@ -93,7 +96,10 @@ async function reply(res: ServerResponse, cassette: Cassette): Promise<void> {
 }
 
 /** The final usage event of an organisation's one request (it lands after delivery; interim records are skipped). */
-export async function finalUsageEvent(store: { usage: { list(orgId: string, range: object): Promise<UsageEvent[]> } }, orgId: string): Promise<UsageEvent> {
+export async function finalUsageEvent(
+  store: { usage: { list(orgId: string, range: object): Promise<UsageEvent[]> } },
+  orgId: string,
+): Promise<UsageEvent> {
   for (let i = 0; i < 150; i++) {
     const final = (await store.usage.list(orgId, {})).find((e) => e.interim === undefined);
     if (final) return final;

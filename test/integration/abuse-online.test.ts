@@ -11,7 +11,11 @@ import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.
 import { trafficKit } from '../helpers/traffic-kit.ts';
 
 const kit = trafficKit();
-const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (file: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -23,8 +27,20 @@ beforeAll(async () => {
       regions: [{ id: 'us-east', country: 'US' }],
       vendors: [{ id: 'sim' }],
       // Replies as long as real ones, so the shape of the traffic survives the replay.
-      providers: [{ id: 'sim', vendor: 'sim', type: 'simulator', region: 'us-east', models: [{ model: 'chat-model' }, { model: 'reasoning-model' }], simulator: { reply_tokens: 700 } }],
-      models: [{ name: 'chat-model', vendor: 'sim' }, { name: 'reasoning-model', vendor: 'sim' }],
+      providers: [
+        {
+          id: 'sim',
+          vendor: 'sim',
+          type: 'simulator',
+          region: 'us-east',
+          models: [{ model: 'chat-model' }, { model: 'reasoning-model' }],
+          simulator: { reply_tokens: 700 },
+        },
+      ],
+      models: [
+        { name: 'chat-model', vendor: 'sim' },
+        { name: 'reasoning-model', vendor: 'sim' },
+      ],
     },
   });
 });
@@ -33,10 +49,21 @@ afterAll(() => gw.close());
 describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('online distillation monitoring', () => {
   it('agrees with the offline detector on replayed traffic, and acts on what it flags', async () => {
     const dir = tempDir('conduit-replay-');
-    execFileSync('node', [join(kit, 'gen.mjs'), '--profile', join(kit, 'dev-profile.json'), '--seed', '7', '--out', dir], { stdio: 'ignore' });
+    execFileSync(
+      'node',
+      [join(kit, 'gen.mjs'), '--profile', join(kit, 'dev-profile.json'), '--seed', '7', '--out', dir],
+      { stdio: 'ignore' },
+    );
     const labels = lines(join(dir, 'labels.jsonl')) as Array<{ org: string; label: string; archetype: string }>;
     const pick = (archetype: string) => labels.find((l) => l.archetype === archetype)!.org;
-    const chosen = ['logprob-harvest', 'capability-sweep', 'support-bot', 'batch-classifier', 'research-assistant', 'exam-solver'].map(pick);
+    const chosen = [
+      'logprob-harvest',
+      'capability-sweep',
+      'support-bot',
+      'batch-classifier',
+      'research-assistant',
+      'exam-solver',
+    ].map(pick);
     const perOrg = new Map<string, number>();
     const slice = (lines(join(dir, 'traffic.jsonl')) as TrafficRecord[]).filter((r) => {
       if (!chosen.includes(r.org) || (perOrg.get(r.org) ?? 0) >= 220) return false;
@@ -52,16 +79,37 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('online distillation monitori
     const offline = new Detector();
     for (const r of slice) {
       const { id, client } = clients.get(r.org)!;
-      const body = { ...r.request, model: /o\d|r1|gpt-5|reason/.test(String(r.request.model)) ? 'reasoning-model' : 'chat-model' } as Record<string, unknown>;
+      const body = {
+        ...r.request,
+        model: /o\d|r1|gpt-5|reason/.test(String(r.request.model)) ? 'reasoning-model' : 'chat-model',
+      } as Record<string, unknown>;
       delete body.reasoning_effort;
       const res = await client.chat.completions.create(body as never, { headers: { 'x-forwarded-for': r.ip } });
       // The offline detector sees the same requests with the usage the gateway recorded.
-      offline.observe({ ...r, org: id, request: { ...r.request }, response: { usage: { prompt_tokens: res.usage!.prompt_tokens, completion_tokens: res.usage!.completion_tokens } } });
+      offline.observe({
+        ...r,
+        org: id,
+        request: { ...r.request },
+        response: {
+          usage: { prompt_tokens: res.usage!.prompt_tokens, completion_tokens: res.usage!.completion_tokens },
+        },
+      });
     }
-    const online = (await gw.admin('GET', '/abuse/risk')).body.data as Array<{ org: string; flagged: boolean; score: number; reasons: string[] }>;
+    const online = (await gw.admin('GET', '/abuse/risk')).body.data as Array<{
+      org: string;
+      flagged: boolean;
+      score: number;
+      reasons: string[];
+    }>;
     const offlineVerdicts = offline.verdicts();
-    const flaggedOnline = online.filter((v) => v.flagged).map((v) => v.org).sort();
-    const flaggedOffline = offlineVerdicts.filter((v) => v.flagged).map((v) => v.org).sort();
+    const flaggedOnline = online
+      .filter((v) => v.flagged)
+      .map((v) => v.org)
+      .sort();
+    const flaggedOffline = offlineVerdicts
+      .filter((v) => v.flagged)
+      .map((v) => v.org)
+      .sort();
     expect(flaggedOnline).toEqual(flaggedOffline);
     const harvesters = [clients.get(chosen[0]!)!.id, clients.get(chosen[1]!)!.id].sort();
     expect(flaggedOnline).toEqual(harvesters);
@@ -73,21 +121,35 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('online distillation monitori
     // Flags land in the audit log with their evidence; the reviewer can clear them.
     const alerts = (await gw.admin('GET', '/abuse/alerts')).body.data as Array<{ org: string; action: string }>;
     expect(alerts.map((a) => a.org)).toEqual(expect.arrayContaining(harvesters));
-    const trail = (await gw.admin('GET', `/audit?subject_id=${harvesters[0]}`)).body.data as Array<{ action: string; data: { reasons: string[] } }>;
+    const trail = (await gw.admin('GET', `/audit?subject_id=${harvesters[0]}`)).body.data as Array<{
+      action: string;
+      data: { reasons: string[] };
+    }>;
     const flagEntry = trail.find((e) => e.action.startsWith('abuse.'))!;
     expect(flagEntry.data.reasons.length).toBeGreaterThan(0);
-    const cleared = await gw.admin('POST', `/abuse/orgs/${harvesters[0]}/review`, { decision: 'clear', reason: 'false alarm after review' });
+    const cleared = await gw.admin('POST', `/abuse/orgs/${harvesters[0]}/review`, {
+      decision: 'clear',
+      reason: 'false alarm after review',
+    });
     expect(cleared.body.status).toBe('approved');
   });
 
   it('a suspended customer sees a clear 403, and a throttled one a 429', async () => {
     const { orgId, key } = await gw.newOrgKey();
-    await gw.admin('POST', `/abuse/orgs/${orgId}/review`, { decision: 'throttle', reason: 'slow down pending review', requests_per_minute: 1 });
+    await gw.admin('POST', `/abuse/orgs/${orgId}/review`, {
+      decision: 'throttle',
+      reason: 'slow down pending review',
+      requests_per_minute: 1,
+    });
     const client = gw.client(key);
     await client.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'one' }] });
-    await expect(client.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'two' }] })).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    await expect(
+      client.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'two' }] }),
+    ).rejects.toBeInstanceOf(OpenAI.RateLimitError);
     await gw.admin('POST', `/abuse/orgs/${orgId}/review`, { decision: 'suspend', reason: 'confirmed distillation' });
-    const err = await client.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: 'three' }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: 'chat-model', messages: [{ role: 'user', content: 'three' }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect((err as { code: string }).code).toBe('org_suspended');
   });

@@ -14,13 +14,29 @@ const config = {
   abuse: { mode: 'alert_only' },
   regions: [{ id: 'us-east', country: 'US' }],
   vendors: [{ id: 'sim' }],
-  providers: [{ id: 'sim', vendor: 'sim', type: 'simulator', region: 'us-east', models: [{ model: 'chat-model' }], simulator: { reply_tokens: 700 } }],
+  providers: [
+    {
+      id: 'sim',
+      vendor: 'sim',
+      type: 'simulator',
+      region: 'us-east',
+      models: [{ model: 'chat-model' }],
+      simulator: { reply_tokens: 700 },
+    },
+  ],
   models: [{ name: 'chat-model', vendor: 'sim' }],
 };
 let gw: TestGateway | undefined;
 afterAll(() => gw?.close());
 
-type Risk = { org: string; score: number; flagged: boolean; first_flagged_at: string | null; reasons: string[]; campaign: string | null };
+type Risk = {
+  org: string;
+  score: number;
+  flagged: boolean;
+  first_flagged_at: string | null;
+  reasons: string[];
+  campaign: string | null;
+};
 const risk = async () => (await gw!.admin('GET', '/abuse/risk')).body.data as Risk[];
 const harvest = async (key: string, address: string, from: number, to: number) => {
   const send = surfaceClients(gw!.url, key, address, (k) => gw!.client(k)).chat;
@@ -35,7 +51,10 @@ describe('distillation monitoring across a restart', () => {
     await harvest(slow.key, '203.0.113.1', 0, 30);
     await harvest(fast.key, '203.0.113.2', 0, 60);
     // Two fresh accounts behind one address: a campaign.
-    const members = [await gw.newOrgKey({ name: 'Alpha Analytics', country: 'US' }), await gw.newOrgKey({ name: 'Beta Bureau', country: 'US' })];
+    const members = [
+      await gw.newOrgKey({ name: 'Alpha Analytics', country: 'US' }),
+      await gw.newOrgKey({ name: 'Beta Bureau', country: 'US' }),
+    ];
     for (const m of members) await harvest(m.key, '198.51.100.9', 0, 5);
 
     const before = await risk();
@@ -50,11 +69,15 @@ describe('distillation monitoring across a restart', () => {
     await gw.close();
     // What is on disk: counters and hashes, no prompt words, no client address.
     const db = new Database(join(dataDir, 'conduit.sqlite'), { readonly: true });
-    const stored = db.prepare('select state, sketch from abuse_profiles').all() as Array<{ state: string; sketch: Buffer }>;
+    const stored = db.prepare('select state, sketch from abuse_profiles').all() as Array<{
+      state: string;
+      sketch: Buffer;
+    }>;
     db.close();
     expect(stored.length).toBeGreaterThanOrEqual(4);
     const text = stored.map((r) => r.state + r.sketch.toString('latin1')).join('\n');
-    for (const leak of ['203.0.113', '198.51.100', SUBJECTS[0]!, SUBJECTS[1]!, 'comprehensive']) expect(text).not.toContain(leak);
+    for (const leak of ['203.0.113', '198.51.100', SUBJECTS[0]!, SUBJECTS[1]!, 'comprehensive'])
+      expect(text).not.toContain(leak);
 
     gw = await startTestGateway({ config, dataDir });
     const after = await risk();
@@ -69,7 +92,9 @@ describe('distillation monitoring across a restart', () => {
     // The flagged organisation is not alerted on again for the same action.
     await harvest(fast.key, '203.0.113.2', 60, 70);
     const alertsAfter = (await gw.admin('GET', '/abuse/alerts')).body.data as Array<{ org: string }>;
-    expect(alertsAfter.filter((a) => a.org === fast.orgId)).toHaveLength(alertsBefore.filter((a) => a.org === fast.orgId).length);
+    expect(alertsAfter.filter((a) => a.org === fast.orgId)).toHaveLength(
+      alertsBefore.filter((a) => a.org === fast.orgId).length,
+    );
     // The campaign's addresses are remembered: a third fresh account behind them joins it.
     const third = await gw.newOrgKey({ name: 'Gamma Group', country: 'US' });
     await harvest(third.key, '198.51.100.9', 0, 5);

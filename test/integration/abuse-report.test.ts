@@ -20,7 +20,16 @@ beforeAll(async () => {
       abuse: { mode: 'alert_only' },
       regions: [{ id: 'us-east', country: 'US' }],
       vendors: [{ id: 'sim' }],
-      providers: [{ id: 'sim', vendor: 'sim', type: 'simulator', region: 'us-east', models: [{ model: 'chat-model' }], simulator: { reply_tokens: 700 } }],
+      providers: [
+        {
+          id: 'sim',
+          vendor: 'sim',
+          type: 'simulator',
+          region: 'us-east',
+          models: [{ model: 'chat-model' }],
+          simulator: { reply_tokens: 700 },
+        },
+      ],
       models: [{ name: 'chat-model', vendor: 'sim' }],
     },
   });
@@ -32,7 +41,9 @@ const harvest = async (key: string, address: string, requests: number) => {
   for (let i = 0; i < requests; i++) await send(harvestPrompt(i), 'chat-model');
 };
 const report = async (orgId: string, query = '') =>
-  fetch(`${gw.url}/admin/v1/abuse/orgs/${orgId}/report${query}`, { headers: { authorization: `Bearer ${await tokenFor(gw, 'compliance@reseller.example')}` } });
+  fetch(`${gw.url}/admin/v1/abuse/orgs/${orgId}/report${query}`, {
+    headers: { authorization: `Bearer ${await tokenFor(gw, 'compliance@reseller.example')}` },
+  });
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('distillation evidence report', () => {
@@ -58,9 +69,12 @@ describe('distillation evidence report', () => {
     expect(body.assessment.score).toBeGreaterThanOrEqual(0.9);
     expect(body.assessment.reasons.length).toBeGreaterThan(0);
     expect(body.alerts).toEqual([expect.objectContaining({ action: 'flag' })]);
-    expect(body.activity.client_addresses).toEqual([{ address: expect.stringMatching(/^adr_[A-Za-z0-9_-]{22}$/), organisations: 1 }]);
+    expect(body.activity.client_addresses).toEqual([
+      { address: expect.stringMatching(/^adr_[A-Za-z0-9_-]{22}$/), organisations: 1 },
+    ]);
     // No internal id, no address, no prompt text.
-    for (const leak of [orgId, keyId, 'org_', 'key_', 'campaign_', '203.0.113.5', SUBJECTS[0]!, 'comprehensive']) expect(text).not.toContain(leak);
+    for (const leak of [orgId, keyId, 'org_', 'key_', 'campaign_', '203.0.113.5', SUBJECTS[0]!, 'comprehensive'])
+      expect(text).not.toContain(leak);
 
     // A second report is a new report (its own id) on the same evidence (the same address hash).
     const again = distillationReportSchema.parse(await (await report(orgId)).json());
@@ -68,16 +82,30 @@ describe('distillation evidence report', () => {
     expect(again.activity.client_addresses).toEqual(body.activity.client_addresses);
 
     // Who sent which report, on whom, when: in the audit log, with the report's hash.
-    const trail = (await gw.admin('GET', `/audit?subject_id=${orgId}&action=abuse.report`)).body.data as Array<{ actor: string; ts: string; data: Record<string, unknown> }>;
+    const trail = (await gw.admin('GET', `/audit?subject_id=${orgId}&action=abuse.report`)).body.data as Array<{
+      actor: string;
+      ts: string;
+      data: Record<string, unknown>;
+    }>;
     expect(trail).toHaveLength(2);
-    expect(trail.at(-1)).toMatchObject({ actor: 'compliance@reseller.example', data: { format: REPORT_FORMAT, report_id: body.report_id, sha256: sha256(text), recipient: 'openai' } });
+    expect(trail.at(-1)).toMatchObject({
+      actor: 'compliance@reseller.example',
+      data: { format: REPORT_FORMAT, report_id: body.report_id, sha256: sha256(text), recipient: 'openai' },
+    });
   });
 
   it('names a campaign and its members as the vendor knows them', async () => {
-    const members = [await gw.newOrgKey({ name: 'Delta Data 1', country: 'US' }), await gw.newOrgKey({ name: 'Delta Data 2', country: 'US' })];
+    const members = [
+      await gw.newOrgKey({ name: 'Delta Data 1', country: 'US' }),
+      await gw.newOrgKey({ name: 'Delta Data 2', country: 'US' }),
+    ];
     for (const m of members) await harvest(m.key, '198.51.100.20', 30);
     const body = distillationReportSchema.parse(await (await report(members[0]!.orgId)).json());
-    expect(body.campaign).toEqual({ id: expect.stringMatching(/^cmp_/), members: 2, member_customers: expect.arrayContaining(members.map((m) => gw.provenance.customerPseudonym(m.orgId))) });
+    expect(body.campaign).toEqual({
+      id: expect.stringMatching(/^cmp_/),
+      members: 2,
+      member_customers: expect.arrayContaining(members.map((m) => gw.provenance.customerPseudonym(m.orgId))),
+    });
     expect(body.activity.client_addresses).toEqual([{ address: expect.stringMatching(/^adr_/), organisations: 2 }]);
     const other = distillationReportSchema.parse(await (await report(members[1]!.orgId)).json());
     expect(other.campaign!.id).toBe(body.campaign!.id);
@@ -87,7 +115,10 @@ describe('distillation evidence report', () => {
     const quiet = await gw.newOrgKey();
     const none = await report(quiet.orgId);
     expect(none.status).toBe(404);
-    expect(((await none.json()) as { error: unknown }).error).toMatchObject({ code: 'no_distillation_evidence', param: 'id' });
+    expect(((await none.json()) as { error: unknown }).error).toMatchObject({
+      code: 'no_distillation_evidence',
+      param: 'id',
+    });
     expect((await report('org_nope')).status).toBe(404);
     expect((await report(quiet.orgId, `?recipient=${'x'.repeat(201)}`)).status).toBe(400);
   });
@@ -98,17 +129,42 @@ describe('distillation evidence report', () => {
     expect(body.$id).toBe('urn:conduit:conduit-distillation-report:1');
     expect(body.properties.format.const).toBe(REPORT_FORMAT);
     expect(body.additionalProperties).toBe(false);
-    expect(body.required).toEqual(['format', 'report_id', 'generated_at', 'recipient', 'subject', 'assessment', 'activity', 'campaign', 'alerts']);
+    expect(body.required).toEqual([
+      'format',
+      'report_id',
+      'generated_at',
+      'recipient',
+      'subject',
+      'assessment',
+      'activity',
+      'campaign',
+      'alerts',
+    ]);
   });
 
   it('conduit abuse report writes the report whose hash the audit log holds', async () => {
     const { orgId, key } = await gw.newOrgKey({ name: 'Cli Harvest', country: 'FR' });
     await harvest(key, '203.0.113.6', 30);
     const out = join(tempDir(), 'report.json');
-    const cli = await run('node', ['bin/conduit.mjs', 'abuse', 'report', orgId, '--recipient', 'anthropic', '--out', out, '--url', gw.url, '--token', gw.adminToken]);
+    const cli = await run('node', [
+      'bin/conduit.mjs',
+      'abuse',
+      'report',
+      orgId,
+      '--recipient',
+      'anthropic',
+      '--out',
+      out,
+      '--url',
+      gw.url,
+      '--token',
+      gw.adminToken,
+    ]);
     const text = readFileSync(out, 'utf8');
     expect(distillationReportSchema.parse(JSON.parse(text)).recipient).toBe('anthropic');
-    const trail = (await gw.admin('GET', `/audit?subject_id=${orgId}&action=abuse.report`)).body.data as Array<{ data: { sha256: string } }>;
+    const trail = (await gw.admin('GET', `/audit?subject_id=${orgId}&action=abuse.report`)).body.data as Array<{
+      data: { sha256: string };
+    }>;
     expect(trail[0]!.data.sha256).toBe(sha256(text));
     expect(cli.stderr).toContain(`sha256 ${sha256(text)}`);
   });

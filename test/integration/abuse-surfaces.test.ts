@@ -14,7 +14,16 @@ beforeAll(async () => {
       regions: [{ id: 'us-east', country: 'US' }],
       vendors: [{ id: 'sim' }],
       // Replies as long as real ones.
-      providers: [{ id: 'sim', vendor: 'sim', type: 'simulator', region: 'us-east', models: [{ model: 'chat-model' }], simulator: { reply_tokens: 700 } }],
+      providers: [
+        {
+          id: 'sim',
+          vendor: 'sim',
+          type: 'simulator',
+          region: 'us-east',
+          models: [{ model: 'chat-model' }],
+          simulator: { reply_tokens: 700 },
+        },
+      ],
       models: [{ name: 'chat-model', vendor: 'sim' }],
     },
   });
@@ -51,12 +60,28 @@ describe('distillation features from every surface', () => {
     const chatHeaders = { headers: { 'x-forwarded-for': '198.51.100.1' } };
     for (let i = 0; i < 40; i++) {
       const [question, followUp] = conversation(i);
-      const first = await chat.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: question }] }, chatHeaders);
-      await chat.chat.completions.create({ model: 'chat-model', messages: [{ role: 'user', content: question }, { role: 'assistant', content: first.choices[0]!.message.content }, { role: 'user', content: followUp }] }, chatHeaders);
+      const first = await chat.chat.completions.create(
+        { model: 'chat-model', messages: [{ role: 'user', content: question }] },
+        chatHeaders,
+      );
+      await chat.chat.completions.create(
+        {
+          model: 'chat-model',
+          messages: [
+            { role: 'user', content: question },
+            { role: 'assistant', content: first.choices[0]!.message.content },
+            { role: 'user', content: followUp },
+          ],
+        },
+        chatHeaders,
+      );
     }
     const byReference: Record<string, string> = {};
     for (const stream of [false, true]) {
-      const { orgId, key } = await gw.newOrgKey({ name: `Tutor app (responses${stream ? ', streamed' : ''})`, country: 'US' });
+      const { orgId, key } = await gw.newOrgKey({
+        name: `Tutor app (responses${stream ? ', streamed' : ''})`,
+        country: 'US',
+      });
       byReference[String(stream)] = orgId;
       const client = gw.client(key);
       const headers = { headers: { 'x-forwarded-for': stream ? '198.51.100.3' : '198.51.100.2' } };
@@ -64,7 +89,11 @@ describe('distillation features from every surface', () => {
         const [question, followUp] = conversation(i);
         let id = '';
         if (stream) {
-          for await (const event of await client.responses.create({ model: 'chat-model', input: question, stream: true }, headers)) if (event.type === 'response.completed') id = event.response.id;
+          for await (const event of await client.responses.create(
+            { model: 'chat-model', input: question, stream: true },
+            headers,
+          ))
+            if (event.type === 'response.completed') id = event.response.id;
         } else {
           id = (await client.responses.create({ model: 'chat-model', input: question }, headers)).id;
         }

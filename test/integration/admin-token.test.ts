@@ -7,7 +7,8 @@ import { startGateway, type Gateway } from '../../src/main.ts';
 import { tempDir } from '../helpers/gateway.ts';
 
 const start = (dataDir: string) => startGateway({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent' });
-const listOrgs = (gateway: Gateway, token: string) => fetch(`${gateway.url}/admin/v1/orgs`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+const listOrgs = (gateway: Gateway, token: string) =>
+  fetch(`${gateway.url}/admin/v1/orgs`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
 
 let saved: string | undefined;
 beforeEach(() => {

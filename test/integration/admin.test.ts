@@ -17,7 +17,12 @@ describe('admin API', () => {
   });
 
   it('creates an organisation, ignoring unknown fields, and lists and fetches it', async () => {
-    const created = await gw.admin('POST', '/orgs', { name: 'Globex GmbH', country: 'de', tier: 'strategic', crm_id: 42 });
+    const created = await gw.admin('POST', '/orgs', {
+      name: 'Globex GmbH',
+      country: 'de',
+      tier: 'strategic',
+      crm_id: 42,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'Globex GmbH', country: 'DE', tier: 'strategic', status: 'approved' });
     expect(created.body).not.toHaveProperty('crm_id');
@@ -54,7 +59,9 @@ describe('admin API', () => {
     const query = await gw.admin('GET', '/audit?from=yesterday&to=never&limit=0');
     expect(query.body.error.details.map((d: { param: string }) => d.param)).toEqual(['from', 'to', 'limit']);
     const strict = await gw.admin('PUT', '/policy', { reason: 'x', colour: 'blue' });
-    expect(strict.body.error.details.map((d: { param: string }) => d.param)).toEqual(expect.arrayContaining(['policy', 'reason', 'colour']));
+    expect(strict.body.error.details.map((d: { param: string }) => d.param)).toEqual(
+      expect.arrayContaining(['policy', 'reason', 'colour']),
+    );
   });
 
   it('404s for unknown organisations and keys', async () => {

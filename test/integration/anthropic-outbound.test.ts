@@ -8,8 +8,16 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 let sim: SimulatorServer;
 let gw: TestGateway;
 let client: OpenAI;
-const messages = [{ role: 'system' as const, content: 'Be brief.' }, { role: 'user' as const, content: 'Hello Claude' }];
-const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } } }];
+const messages = [
+  { role: 'system' as const, content: 'Be brief.' },
+  { role: 'user' as const, content: 'Hello Claude' },
+];
+const tools = [
+  {
+    type: 'function' as const,
+    function: { name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+  },
+];
 
 beforeAll(async () => {
   sim = await startSimulatorServer();
@@ -17,7 +25,16 @@ beforeAll(async () => {
     config: {
       regions: [{ id: 'eu-west', country: 'IE' }],
       vendors: [{ id: 'anthropic' }],
-      providers: [{ id: 'claude-eu', vendor: 'anthropic', type: 'anthropic', region: 'eu-west', base_url: `${sim.url}/v1`, models: [{ model: 'claude-sonnet-4', upstream: 'claude-sonnet-4-20250514' }] }],
+      providers: [
+        {
+          id: 'claude-eu',
+          vendor: 'anthropic',
+          type: 'anthropic',
+          region: 'eu-west',
+          base_url: `${sim.url}/v1`,
+          models: [{ model: 'claude-sonnet-4', upstream: 'claude-sonnet-4-20250514' }],
+        },
+      ],
       models: [{ name: 'claude-sonnet-4', vendor: 'anthropic' }],
     },
   });
@@ -37,7 +54,12 @@ describe('anthropic deployments', () => {
   });
 
   it('stream, with the usage chunk when asked', async () => {
-    const stream = await client.chat.completions.create({ model: 'claude-sonnet-4', messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'claude-sonnet-4',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage;
     for await (const chunk of stream) {
@@ -53,7 +75,9 @@ describe('anthropic deployments', () => {
     const call = res.choices[0]!.message.tool_calls![0]!;
     expect(res.choices[0]!.finish_reason).toBe('tool_calls');
     expect(call.type === 'function' && call.function.name).toBe('lookup');
-    const final = await client.chat.completions.stream({ model: 'claude-sonnet-4', messages, tools }).finalChatCompletion();
+    const final = await client.chat.completions
+      .stream({ model: 'claude-sonnet-4', messages, tools })
+      .finalChatCompletion();
     const streamed = final.choices[0]!.message.tool_calls![0]!;
     expect(streamed.type === 'function' && JSON.parse(streamed.function.arguments)).toHaveProperty('q');
     const answer = await client.chat.completions.create({
@@ -65,11 +89,15 @@ describe('anthropic deployments', () => {
   });
 
   it('reject what the vendor cannot do, and map its failures', async () => {
-    const err = (await client.chat.completions.create({ model: "claude-sonnet-4", messages, logprobs: true }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    const err = (await client.chat.completions
+      .create({ model: 'claude-sonnet-4', messages, logprobs: true })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(err.status).toBe(400);
     expect(err.param).toBe('logprobs');
     sim.setFaults({ error_rate: 1 });
-    const failed = (await client.chat.completions.create({ model: "claude-sonnet-4", messages }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    const failed = (await client.chat.completions
+      .create({ model: 'claude-sonnet-4', messages })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     sim.setFaults({});
     expect(failed.status).toBe(502);
   });

@@ -16,7 +16,9 @@ import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.
 
 const run = promisify(execFile);
 const verifyCli = (gw: TestGateway) =>
-  run('node', ['bin/conduit.mjs', 'audit', 'verify'], { env: { ...process.env, CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: gw.adminToken } }).then(
+  run('node', ['bin/conduit.mjs', 'audit', 'verify'], {
+    env: { ...process.env, CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: gw.adminToken },
+  }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
@@ -39,7 +41,8 @@ const withDb = <T>(dataDir: string, fn: (db: Database.Database) => T): T => {
   }
 };
 const audited = async (gw: TestGateway, n: number) => {
-  for (let i = 0; i < n; i++) expect((await gw.admin('POST', '/orgs', { name: `Audited ${i} Ltd`, country: 'FR' })).status).toBe(201);
+  for (let i = 0; i < n; i++)
+    expect((await gw.admin('POST', '/orgs', { name: `Audited ${i} Ltd`, country: 'FR' })).status).toBe(201);
 };
 
 describe('audit checkpoints', () => {
@@ -59,7 +62,10 @@ describe('audit checkpoints', () => {
     const broken = await verifyCli(gw);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(new RegExp(`audit log BROKEN: .*entry ${last}.*removed`));
-    expect((await gw.admin('GET', '/audit/verify')).body).toMatchObject({ ok: false, problem: { kind: 'truncated', seq: last } });
+    expect((await gw.admin('GET', '/audit/verify')).body).toMatchObject({
+      ok: false,
+      problem: { kind: 'truncated', seq: last },
+    });
   });
 
   it('rewriting the chain from some entry on, every hash recomputed, is detected', async () => {
@@ -75,7 +81,11 @@ describe('audit checkpoints', () => {
       let prev = entries[target - 1]?.hash ?? '0'.repeat(64);
       const update = db.prepare('update audit_log set reason = ?, prev_hash = ?, hash = ? where seq = ?');
       for (const e of entries.slice(target)) {
-        const rest = { ...e, prev_hash: prev, reason: e.seq === entries[target]!.seq ? 'nothing to see here' : e.reason };
+        const rest = {
+          ...e,
+          prev_hash: prev,
+          reason: e.seq === entries[target]!.seq ? 'nothing to see here' : e.reason,
+        };
         delete (rest as Partial<AuditEntry>).hash;
         prev = entryHash(rest);
         update.run(rest.reason, rest.prev_hash, prev, e.seq);
@@ -97,7 +107,10 @@ describe('audit checkpoints', () => {
     const report = (await gw.admin('GET', '/audit/verify')).body;
     expect(report.ok).toBe(true);
     const file = join(dataDir, 'audit-checkpoints.jsonl');
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const latest = lines.at(-1);
     expect(latest).toMatchObject({ seq: report.entries, kid: expect.any(String) });
     const jwks = createLocalJWKSet((await (await fetch(`${gw.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet);
@@ -108,7 +121,10 @@ describe('audit checkpoints', () => {
     // Claiming a shorter chain in a checkpoint line (to hide a truncation) breaks its signature.
     lines[lines.length - 1] = { ...latest, seq: latest.seq - 1 };
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    expect((await gw.admin('GET', '/audit/verify')).body).toMatchObject({ ok: false, problem: { kind: 'checkpoint_invalid' } });
+    expect((await gw.admin('GET', '/audit/verify')).body).toMatchObject({
+      ok: false,
+      problem: { kind: 'checkpoint_invalid' },
+    });
   });
 
   it('a truncation while the gateway was down is still detected after it restarts and appends again', async () => {
@@ -148,15 +164,20 @@ describe('audit checkpoints', () => {
       models: [{ name: 'm', vendor: 'sim' }],
       audit,
     });
-    const gw = await start({ config: config({ checkpoint_url: url, checkpoint_url_token_env: 'TEST_CHECKPOINT_TOKEN' }) });
+    const gw = await start({
+      config: config({ checkpoint_url: url, checkpoint_url_token_env: 'TEST_CHECKPOINT_TOKEN' }),
+    });
     await audited(gw, 1);
     const report = (await gw.admin('GET', '/audit/verify')).body;
     expect(report.ok).toBe(true);
-    for (let i = 0; i < 100 && !received.some((b) => JSON.parse(b).seq === report.entries); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !received.some((b) => JSON.parse(b).seq === report.entries); i++)
+      await new Promise((r) => setTimeout(r, 20));
     const posted = received.map((b) => JSON.parse(b)).find((c) => c.seq === report.entries);
     expect(posted).toMatchObject({ seq: report.entries, jws: expect.any(String) });
 
-    expect(() => validateConfig(config({ checkpoint_url: 'ftp://example.com/x' }))).toThrow(/audit\.checkpoint_url: must be an http\(s\) URL/);
+    expect(() => validateConfig(config({ checkpoint_url: 'ftp://example.com/x' }))).toThrow(
+      /audit\.checkpoint_url: must be an http\(s\) URL/,
+    );
     expect(() => validateConfig(config({ checkpoint_file: '' }))).toThrow(ConfigError);
   });
 });

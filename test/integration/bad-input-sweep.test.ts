@@ -30,22 +30,67 @@ const bodies: Array<string | undefined> = [
   JSON.stringify({ name: 'x'.repeat(100_000), country: 'ZZ' }),
   '\u00ff\u00fe binary \u0001\u0002',
 ];
-const queries = ['', '?from=notadate&to=13-13', '?limit=-1&offset=abc', '?model=%00&org=%E0%A4%A&month=2026-13', '?text=&q=' + 'x'.repeat(5000)];
+const queries = [
+  '',
+  '?from=notadate&to=13-13',
+  '?limit=-1&offset=abc',
+  '?model=%00&org=%E0%A4%A&month=2026-13',
+  '?text=&q=' + 'x'.repeat(5000),
+];
 
 function routes(): Array<[string, string]> {
   const o = `/admin/v1/orgs/${orgId}`;
   return [
-    ['POST', '/v1/chat/completions'], ['POST', '/v1/embeddings'], ['POST', '/v1/responses'], ['POST', '/v1/messages'], ['POST', '/v1/messages/count_tokens'], ['GET', '/v1/models'],
-    ['POST', '/v1/provenance/verify'], ['POST', '/v1/provenance/verify-manifest'], ['POST', '/v1/applications'],
-    ['POST', '/admin/v1/orgs'], ['GET', '/admin/v1/orgs'], ['GET', o], ['GET', '/admin/v1/orgs/org_nope'], ['POST', `${o}/keys`], ['GET', `${o}/keys`],
-    ['DELETE', `${o}/keys/key_nope`], ['GET', `${o}/usage`], ['GET', `${o}/application`], ['POST', `${o}/approve`], ['POST', `${o}/screen`],
-    ['GET', `${o}/invoices/2026-13`], ['GET', `${o}/invoices/garbage`], ['GET', `${o}/routing`], ['PUT', `${o}/routing`], ['PUT', `${o}/keys/${keyId}/routing`],
-    ['PUT', `${o}/limits`], ['PUT', `${o}/keys/${keyId}/limits`], ['PUT', `${o}/pricing`], ['PUT', `${o}/disclosure`],
-    ['GET', '/admin/v1/abuse/alerts'], ['GET', '/admin/v1/abuse/risk'], ['GET', '/admin/v1/abuse/campaigns/nope/export'], ['POST', `/admin/v1/abuse/orgs/${orgId}/review`],
-    ['GET', '/admin/v1/audit'], ['GET', '/admin/v1/audit/verify'], ['GET', '/admin/v1/ledger'], ['GET', '/admin/v1/policy'], ['PUT', '/admin/v1/policy'],
-    ['GET', '/admin/v1/policy/explain'], ['POST', '/admin/v1/policy/what-if'], ['GET', '/admin/v1/pricing'], ['PUT', '/admin/v1/pricing'],
-    ['GET', '/admin/v1/reports/margin'], ['POST', '/admin/v1/reconcile'], ['GET', '/admin/v1/routing/experiments'], ['GET', '/admin/v1/routing/health'],
-    ['GET', '/admin/v1/sanctions/lists'], ['POST', '/admin/v1/sanctions/lists'], ['GET', '/admin/v1/sanctions/screen'], ['GET', '/admin/v1/vetting/queue'],
+    ['POST', '/v1/chat/completions'],
+    ['POST', '/v1/embeddings'],
+    ['POST', '/v1/responses'],
+    ['POST', '/v1/messages'],
+    ['POST', '/v1/messages/count_tokens'],
+    ['GET', '/v1/models'],
+    ['POST', '/v1/provenance/verify'],
+    ['POST', '/v1/provenance/verify-manifest'],
+    ['POST', '/v1/applications'],
+    ['POST', '/admin/v1/orgs'],
+    ['GET', '/admin/v1/orgs'],
+    ['GET', o],
+    ['GET', '/admin/v1/orgs/org_nope'],
+    ['POST', `${o}/keys`],
+    ['GET', `${o}/keys`],
+    ['DELETE', `${o}/keys/key_nope`],
+    ['GET', `${o}/usage`],
+    ['GET', `${o}/application`],
+    ['POST', `${o}/approve`],
+    ['POST', `${o}/screen`],
+    ['GET', `${o}/invoices/2026-13`],
+    ['GET', `${o}/invoices/garbage`],
+    ['GET', `${o}/routing`],
+    ['PUT', `${o}/routing`],
+    ['PUT', `${o}/keys/${keyId}/routing`],
+    ['PUT', `${o}/limits`],
+    ['PUT', `${o}/keys/${keyId}/limits`],
+    ['PUT', `${o}/pricing`],
+    ['PUT', `${o}/disclosure`],
+    ['GET', '/admin/v1/abuse/alerts'],
+    ['GET', '/admin/v1/abuse/risk'],
+    ['GET', '/admin/v1/abuse/campaigns/nope/export'],
+    ['POST', `/admin/v1/abuse/orgs/${orgId}/review`],
+    ['GET', '/admin/v1/audit'],
+    ['GET', '/admin/v1/audit/verify'],
+    ['GET', '/admin/v1/ledger'],
+    ['GET', '/admin/v1/policy'],
+    ['PUT', '/admin/v1/policy'],
+    ['GET', '/admin/v1/policy/explain'],
+    ['POST', '/admin/v1/policy/what-if'],
+    ['GET', '/admin/v1/pricing'],
+    ['PUT', '/admin/v1/pricing'],
+    ['GET', '/admin/v1/reports/margin'],
+    ['POST', '/admin/v1/reconcile'],
+    ['GET', '/admin/v1/routing/experiments'],
+    ['GET', '/admin/v1/routing/health'],
+    ['GET', '/admin/v1/sanctions/lists'],
+    ['POST', '/admin/v1/sanctions/lists'],
+    ['GET', '/admin/v1/sanctions/screen'],
+    ['GET', '/admin/v1/vetting/queue'],
   ];
 }
 
@@ -75,7 +120,8 @@ describe('bad input sweep', () => {
               failures.push(`${where} not JSON: ${text.slice(0, 100)}`);
               continue;
             }
-            if (typeof parsed?.error?.message !== 'string' || typeof parsed.error.type !== 'string') failures.push(`${where} not an OpenAI error: ${text.slice(0, 120)}`);
+            if (typeof parsed?.error?.message !== 'string' || typeof parsed.error.type !== 'string')
+              failures.push(`${where} not an OpenAI error: ${text.slice(0, 120)}`);
             if (/\n\s+at /.test(text)) failures.push(`${where} leaks a stack trace`);
           }
         }
@@ -83,6 +129,12 @@ describe('bad input sweep', () => {
     }
     expect(failures).toEqual([]);
     // Still serving after all that.
-    expect((await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'still there?' }] })).choices[0]!.message.content).toBeTruthy();
+    expect(
+      (
+        await gw
+          .client(key)
+          .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'still there?' }] })
+      ).choices[0]!.message.content,
+    ).toBeTruthy();
   }, 60_000);
 });

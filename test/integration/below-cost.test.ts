@@ -29,7 +29,16 @@ const config = (belowCost?: 'warn' | 'refuse') => ({
   },
 });
 
-const book = (output: string) => ({ currency: 'USD', versions: [{ effective_from: '2026-01-01', vendor_costs: config().pricing.versions[0]!.vendor_costs, list_prices: [{ model: 'gpt-4o', input: '3.00', output }] }] });
+const book = (output: string) => ({
+  currency: 'USD',
+  versions: [
+    {
+      effective_from: '2026-01-01',
+      vendor_costs: config().pricing.versions[0]!.vendor_costs,
+      list_prices: [{ model: 'gpt-4o', input: '3.00', output }],
+    },
+  ],
+});
 
 describe('pricing.below_cost: warn (the default)', () => {
   let gw: TestGateway;
@@ -44,13 +53,17 @@ describe('pricing.below_cost: warn (the default)', () => {
     expect(res.status).toBe(200);
     expect(res.body.pricing).toEqual({ discount_pct: 95 });
     // 3.00 / 12.00 less 95% is 0.15 / 0.60 per million tokens, under both deployments' costs.
-    expect(res.body.below_cost.map((f: any) => [f.deployment, f.token, f.price_micros, f.cost_micros, f.param])).toEqual([
+    expect(
+      res.body.below_cost.map((f: any) => [f.deployment, f.token, f.price_micros, f.cost_micros, f.param]),
+    ).toEqual([
       ['sim-a', 'input', '150000', '2500000', 'discount_pct'],
       ['sim-a', 'output', '600000', '10000000', 'discount_pct'],
       ['sim-b', 'input', '150000', '2000000', 'discount_pct'],
       ['sim-b', 'output', '600000', '8000000', 'discount_pct'],
     ]);
-    expect(res.body.below_cost[1].message).toBe('gpt-4o output tokens at USD 0.60 per million (tier verified list price less its 95% discount) are below the vendor cost of USD 10.00 on sim-a (prices from 2026-01-01)');
+    expect(res.body.below_cost[1].message).toBe(
+      'gpt-4o output tokens at USD 0.60 per million (tier verified list price less its 95% discount) are below the vendor cost of USD 10.00 on sim-a (prices from 2026-01-01)',
+    );
     const [entry] = (await gw.admin('GET', `/audit?subject_id=${orgId}&action=pricing.override_updated`)).body.data;
     expect(entry.data.below_cost).toHaveLength(4);
   });
@@ -58,14 +71,20 @@ describe('pricing.below_cost: warn (the default)', () => {
   it('a discount that keeps every price above cost gets no warning', async () => {
     const { orgId } = await gw.newOrgKey();
     // 3.00 / 12.00 less 20% is 2.40 / 9.60: under sim-a's 2.50 / 10.00, above sim-b's 2.00 / 8.00.
-    expect((await gw.admin('PUT', `/orgs/${orgId}/pricing`, { discount_pct: 20 })).body.below_cost.map((f: any) => `${f.deployment} ${f.token}`)).toEqual(['sim-a input', 'sim-a output']);
+    expect(
+      (await gw.admin('PUT', `/orgs/${orgId}/pricing`, { discount_pct: 20 })).body.below_cost.map(
+        (f: any) => `${f.deployment} ${f.token}`,
+      ),
+    ).toEqual(['sim-a input', 'sim-a output']);
     expect((await gw.admin('PUT', `/orgs/${orgId}/pricing`, { discount_pct: 10 })).body.below_cost).toEqual([]);
   });
 
   it('a list price below cost is named by its place in the book', async () => {
     const res = await gw.admin('PUT', '/pricing', { reason: 'cut output', book: book('9.00') });
     expect(res.status).toBe(200);
-    expect(res.body.below_cost.map((f: any) => [f.deployment, f.param, f.price_micros])).toEqual([['sim-a', 'versions[0].list_prices[0].output', '9000000']]);
+    expect(res.body.below_cost.map((f: any) => [f.deployment, f.param, f.price_micros])).toEqual([
+      ['sim-a', 'versions[0].list_prices[0].output', '9000000'],
+    ]);
     const [entry] = (await gw.admin('GET', '/audit?action=pricing.updated&limit=1')).body.data;
     expect(entry.data.below_cost).toHaveLength(1);
     expect((await gw.admin('PUT', '/pricing', { reason: 'restore', book: book('12.00') })).body.below_cost).toEqual([]);
@@ -86,11 +105,15 @@ describe('pricing.below_cost: refuse', () => {
     expect(discount.status).toBe(422);
     expect(discount.body.error).toMatchObject({ code: 'price_below_cost', param: 'discount_pct' });
     expect(discount.body.error.details).toHaveLength(4);
-    const rate = await gw.admin('PUT', `/orgs/${orgId}/pricing`, { rates: [{ model: 'gpt-4o', input: '3.00', output: '9.50' }] });
+    const rate = await gw.admin('PUT', `/orgs/${orgId}/pricing`, {
+      rates: [{ model: 'gpt-4o', input: '3.00', output: '9.50' }],
+    });
     expect(rate.status).toBe(422);
     expect(rate.body.error.param).toBe('rates[0].output');
     expect((await gw.admin('GET', `/orgs/${orgId}`)).body.pricing).toEqual({ discount_pct: 10 });
-    expect((await gw.admin('GET', `/audit?subject_id=${orgId}&action=pricing.override_updated`)).body.data).toHaveLength(1);
+    expect(
+      (await gw.admin('GET', `/audit?subject_id=${orgId}&action=pricing.override_updated`)).body.data,
+    ).toHaveLength(1);
   });
 
   it('refuses a price book with a list price below cost, whole', async () => {
@@ -106,5 +129,7 @@ it('conduit config check names list prices below cost', async () => {
   const cfg = config();
   cfg.pricing.versions[0]!.list_prices[0]!.output = '9.00';
   const { stdout } = await promisify(execFile)('node', ['bin/conduit.mjs', 'config', 'check', writeConfig(cfg)]);
-  expect(stdout).toContain('below cost: pricing.versions[0].list_prices[0].output: gpt-4o output tokens at USD 9.00 per million (list price) are below the vendor cost of USD 10.00 on sim-a');
+  expect(stdout).toContain(
+    'below cost: pricing.versions[0].list_prices[0].output: gpt-4o output tokens at USD 9.00 per million (list price) are below the vendor cost of USD 10.00 on sim-a',
+  );
 });

@@ -16,7 +16,10 @@ const messages = [{ role: 'user' as const, content: 'Explain the CAP theorem bri
 
 describe('chat completions', () => {
   it('answers non-streaming requests with usage and a request id', async () => {
-    const { data, response } = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages }).withResponse();
+    const { data, response } = await gw
+      .client(key)
+      .chat.completions.create({ model: 'gpt-4o', messages })
+      .withResponse();
     expect(data.choices[0]!.message.content).toMatch(/^\[simulated\]/);
     expect(data.usage!.completion_tokens).toBeGreaterThan(0);
     expect(response.headers.get('x-request-id')).toMatch(/^req_/);
@@ -24,7 +27,12 @@ describe('chat completions', () => {
 
   it('streams chunk by chunk, with the usage chunk only when asked for', async () => {
     const client = gw.client(key);
-    const withUsage = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } });
+    const withUsage = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const chunks = [];
     for await (const chunk of withUsage) chunks.push(chunk);
     expect(chunks.length).toBeGreaterThan(5);
@@ -32,7 +40,9 @@ describe('chat completions', () => {
     expect(usageChunk.choices).toEqual([]);
     expect(usageChunk.usage!.completion_tokens).toBeGreaterThan(0);
     // The last chunk before [DONE] carries the signed provenance manifest.
-    expect((chunks.at(-1) as unknown as { provenance: { manifest: string } }).provenance.manifest.split('.')).toHaveLength(3);
+    expect(
+      (chunks.at(-1) as unknown as { provenance: { manifest: string } }).provenance.manifest.split('.'),
+    ).toHaveLength(3);
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(text).toMatch(/^\[simulated\]/);
 
@@ -55,7 +65,15 @@ describe('chat completions', () => {
   });
 
   it('passes tool calls through, streamed and not', async () => {
-    const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+    const tools = [
+      {
+        type: 'function' as const,
+        function: {
+          name: 'get_weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+    ];
     const client = gw.client(key);
     const res = await client.chat.completions.create({ model: 'gpt-4o', messages, tools });
     const call = res.choices[0]!.message.tool_calls![0]!;
@@ -71,7 +89,13 @@ describe('chat completions', () => {
 
   it('passes n, response_format and logprobs through', async () => {
     const client = gw.client(key);
-    const res = await client.chat.completions.create({ model: 'gpt-4o', messages, n: 3, logprobs: true, response_format: { type: 'json_object' } });
+    const res = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages,
+      n: 3,
+      logprobs: true,
+      response_format: { type: 'json_object' },
+    });
     expect(res.choices).toHaveLength(3);
     expect(JSON.parse(res.choices[0]!.message.content!)).toHaveProperty('simulated', true);
     expect(res.choices[0]!.logprobs!.content!.length).toBeGreaterThan(0);
@@ -89,12 +113,17 @@ describe('embeddings and models', () => {
     const res = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['alpha', 'beta'] });
     expect(res.data).toHaveLength(2);
     expect(res.data[0]!.embedding).toHaveLength(256);
-    const floats = await client.embeddings.create({ model: 'text-embedding-3-small', input: 'alpha', encoding_format: 'float', dimensions: 64 });
+    const floats = await client.embeddings.create({
+      model: 'text-embedding-3-small',
+      input: 'alpha',
+      encoding_format: 'float',
+      dimensions: 64,
+    });
     expect(floats.data[0]!.embedding).toHaveLength(64);
     expect(floats.usage.prompt_tokens).toBeGreaterThan(0);
   });
 
-  it('lists and retrieves models in OpenAI\'s shape', async () => {
+  it("lists and retrieves models in OpenAI's shape", async () => {
     const client = gw.client(key);
     const ids = [];
     for await (const model of client.models.list()) ids.push(model.id);

@@ -20,7 +20,10 @@ afterAll(() => gw.close());
 describe('conduit principals', () => {
   it('creates, lists and deletes principals; the role decides what their token may do', async () => {
     const env = { CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: gw.adminToken };
-    const created = await conduit(['principals', 'create', '--name', 'Fay Finance', '--role', 'finance', '--json'], env);
+    const created = await conduit(
+      ['principals', 'create', '--name', 'Fay Finance', '--role', 'finance', '--json'],
+      env,
+    );
     expect(created.code).toBe(0);
     const fay = JSON.parse(created.stdout) as { id: string; name: string; role: string; token: string };
     expect(fay).toMatchObject({ name: 'Fay Finance', role: 'finance', token: expect.stringMatching(/^cdt-prn-/) });

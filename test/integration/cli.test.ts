@@ -40,13 +40,20 @@ describe('conduit CLI', () => {
     const several = writeConfig({
       regions: [{ id: 'sg', country: 'sg' }],
       vendors: [{ id: 'v' }],
-      providers: [{ id: 'p', vendor: 'v', type: 'openai', region: 'mars', base_url: 'ftp://x', models: [{ model: 'm' }] }],
+      providers: [
+        { id: 'p', vendor: 'v', type: 'openai', region: 'mars', base_url: 'ftp://x', models: [{ model: 'm' }] },
+      ],
       models: [{ name: 'm', vendor: 'v' }],
       provenance: { c2pa_issuer: { certificate_file: `${tempDir()}/ca.pem`, key_file: `${tempDir()}/ca.key` } },
     });
     const all = await conduit(['config', 'check', several]);
     expect(all.code).toBe(2);
-    expect(all.stderr.split('\n').slice(1, -1).map((line) => line.trim().split(':')[0])).toEqual([
+    expect(
+      all.stderr
+        .split('\n')
+        .slice(1, -1)
+        .map((line) => line.trim().split(':')[0]),
+    ).toEqual([
       'regions[0].country',
       'providers[0].base_url',
       'providers[0].region',
@@ -65,7 +72,9 @@ describe('conduit CLI', () => {
     expect(list.stdout).toContain('Cli Corp');
     const key = await conduit(['keys', 'create', '--org', org.id, '--json'], env);
     const { id, key: secret } = JSON.parse(key.stdout);
-    const chat = await gw.client(secret).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    const chat = await gw
+      .client(secret)
+      .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
     expect(chat.choices).toHaveLength(1);
     const revoked = await conduit(['keys', 'revoke', id, '--org', org.id], env);
     expect(revoked.stdout).toMatch(/revoked/);
@@ -79,7 +88,10 @@ describe('conduit CLI', () => {
   it('governance verbs: sanctions load, vetting queue and decisions, policy explain, audit verify', async () => {
     const env = { CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: await tokenFor(gw, 'carol'), CONDUIT_ACTOR: 'carol' };
     const fixtures = new URL('../fixtures/sanctions/', import.meta.url).pathname;
-    const loaded = await conduit(['sanctions', 'load', '--sdn', `${fixtures}sdn.csv`, '--alt', `${fixtures}alt.csv`], env);
+    const loaded = await conduit(
+      ['sanctions', 'load', '--sdn', `${fixtures}sdn.csv`, '--alt', `${fixtures}alt.csv`],
+      env,
+    );
     expect(loaded.stdout).toMatch(/ofac_sdn version 1: 4 entries/);
     const missing = await conduit(['sanctions', 'load'], env);
     expect(missing.code).toBe(1);
@@ -115,7 +127,11 @@ describe('conduit CLI', () => {
 
   it('verify tells whether a text file came through the gateway', async () => {
     const { key } = await gw.newOrgKey();
-    const res = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'a paragraph for the CLI test' }], max_tokens: 60 });
+    const res = await gw.client(key).chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'a paragraph for the CLI test' }],
+      max_tokens: 60,
+    });
     await new Promise((r) => setTimeout(r, 50));
     const file = `${tempDir()}/out.txt`;
     writeFileSync(file, `Quoted in my report: ${res.choices[0]!.message.content}`);
@@ -131,19 +147,27 @@ describe('conduit CLI', () => {
   it('verify reads the C2PA manifest a text carries in-band', async () => {
     const { orgId, key } = await gw.newOrgKey();
     await gw.admin('PUT', `/orgs/${orgId}/disclosure`, { c2pa_text: true });
-    const res = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'a paragraph with an in-band mark' }], max_tokens: 60 });
+    const res = await gw.client(key).chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'a paragraph with an in-band mark' }],
+      max_tokens: 60,
+    });
     await new Promise((r) => setTimeout(r, 50));
     const file = `${tempDir()}/marked.txt`;
     writeFileSync(file, res.choices[0]!.message.content!);
     const out = await conduit(['verify', file, '--url', gw.url]);
-    expect(out.stdout).toMatch(/C2PA manifest urn:c2pa:\S+ signed by ".*Conduit provenance signer.*": signature valid; text matches its hard binding/);
+    expect(out.stdout).toMatch(
+      /C2PA manifest urn:c2pa:\S+ signed by ".*Conduit provenance signer.*": signature valid; text matches its hard binding/,
+    );
     expect(out.stdout).toMatch(/MATCH/);
     writeFileSync(file, res.choices[0]!.message.content!.replace(/^\S+/, 'Edited'));
     expect((await conduit(['verify', file, '--url', gw.url])).stdout).toMatch(/text was changed since it was signed/);
   });
 
   it('--version and GET /healthz tell the version in package.json', async () => {
-    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     const out = await conduit(['--version']);
     expect(out).toMatchObject({ code: 0, stdout: `${version}\n` });
     expect(await (await fetch(`${gw.url}/healthz`)).json()).toEqual({ status: 'ok', version });
@@ -154,19 +178,34 @@ describe('conduit CLI', () => {
     const record = `${tempDir()}/modules.txt`;
     const hook = `import { appendFileSync } from 'node:fs'; export async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(record)}, r.url + '\\n'); return r; }`;
     const preload = `${tempDir()}/record.mjs`;
-    writeFileSync(preload, `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`);
-    const listed = await run('node', ['--import', preload, 'bin/conduit.mjs', 'orgs', 'list', '--json'], { env: { ...process.env, CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: gw.adminToken } });
+    writeFileSync(
+      preload,
+      `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`,
+    );
+    const listed = await run('node', ['--import', preload, 'bin/conduit.mjs', 'orgs', 'list', '--json'], {
+      env: { ...process.env, CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: gw.adminToken },
+    });
     expect(JSON.parse(listed.stdout)).toEqual(expect.any(Array));
-    const sources = readFileSync(record, 'utf8').split('\n').filter((url) => url.includes('/src/')).map((url) => url.slice(url.indexOf('/src/') + 1));
+    const sources = readFileSync(record, 'utf8')
+      .split('\n')
+      .filter((url) => url.includes('/src/'))
+      .map((url) => url.slice(url.indexOf('/src/') + 1));
     expect(sources).toContain('src/cli/commands/tenancy.ts');
     // Nothing of the gateway (src/main.ts, server, pipeline, store...) nor of the other commands.
-    expect(sources.filter((file) => !/^src\/(cli\/(main|admin-client|data-folder|commands\/(index|tenancy))\.ts|version\.ts)$/.test(file))).toEqual([]);
+    expect(
+      sources.filter(
+        (file) => !/^src\/(cli\/(main|admin-client|data-folder|commands\/(index|tenancy))\.ts|version\.ts)$/.test(file),
+      ),
+    ).toEqual([]);
   });
 
   it('--data alone finds the gateway, whatever port `conduit start` listens on', async () => {
     const data = tempDir();
     const { CONDUIT_URL: _url, CONDUIT_ADMIN_TOKEN: _token, ...env } = process.env;
-    const gateway = spawn('node', ['bin/conduit.mjs', 'start', '--port', '0', '--data', data], { env: { ...env, CONDUIT_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const gateway = spawn('node', ['bin/conduit.mjs', 'start', '--port', '0', '--data', data], {
+      env: { ...env, CONDUIT_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       const listening = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -183,7 +222,11 @@ describe('conduit CLI', () => {
       });
       expect(readFileSync(`${data}/gateway-url`, 'utf8')).toBe(`${listening}\n`);
       expect(statSync(`${data}/gateway-url`).mode & 0o777).toBe(0o600);
-      const created = await run('node', ['bin/conduit.mjs', 'orgs', 'create', '--name', 'Found By Data', '--country', 'NL', '--data', data, '--json'], { env });
+      const created = await run(
+        'node',
+        ['bin/conduit.mjs', 'orgs', 'create', '--name', 'Found By Data', '--country', 'NL', '--data', data, '--json'],
+        { env },
+      );
       const org = JSON.parse(created.stdout) as { id: string };
       const shown = await run('node', ['bin/conduit.mjs', 'orgs', 'show', org.id, '--data', data], { env });
       expect(JSON.parse(shown.stdout)).toMatchObject({ name: 'Found By Data', country: 'NL' });

@@ -10,9 +10,19 @@ let gw: TestGateway;
 let orgId: string;
 let client: Anthropic;
 const clientFor = (apiKey: string) => new Anthropic({ baseURL: gw.url, apiKey, maxRetries: 0 });
-const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as InstanceType<typeof Anthropic.APIError>,
+  );
 const messages = [{ role: 'user' as const, content: 'What is the capital of France?' }];
-const tools = [{ name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } }];
+const tools = [
+  {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+];
 
 beforeAll(async () => {
   gw = await startTestGateway();
@@ -32,12 +42,18 @@ describe('Anthropic count_tokens', () => {
     expect(plain.input_tokens).toBeGreaterThan(5);
     expect(plain.input_tokens).toBeLessThan(30);
 
-    const withSystem = await client.messages.countTokens({ model: 'claude-sonnet-4', system: 'You are a terse geography tutor.', messages });
+    const withSystem = await client.messages.countTokens({
+      model: 'claude-sonnet-4',
+      system: 'You are a terse geography tutor.',
+      messages,
+    });
     expect(withSystem.input_tokens).toBeGreaterThan(plain.input_tokens);
     const withTools = await client.messages.countTokens({ model: 'claude-sonnet-4', messages, tools });
     expect(withTools.input_tokens).toBeGreaterThan(plain.input_tokens);
     // Any chat model of the catalogue, by name or alias.
-    expect((await client.messages.countTokens({ model: 'deepseek-v3', messages })).input_tokens).toBe(plain.input_tokens);
+    expect((await client.messages.countTokens({ model: 'deepseek-v3', messages })).input_tokens).toBe(
+      plain.input_tokens,
+    );
   });
 
   it('is not a call: nothing is billed or recorded as usage', async () => {
@@ -47,10 +63,12 @@ describe('Anthropic count_tokens', () => {
   });
 
   it('is authenticated like /v1/messages', async () => {
-    expect(await errorOf(clientFor('sk-not-a-key').messages.countTokens({ model: 'claude-sonnet-4', messages }))).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect(
+      await errorOf(clientFor('sk-not-a-key').messages.countTokens({ model: 'claude-sonnet-4', messages })),
+    ).toBeInstanceOf(Anthropic.AuthenticationError);
   });
 
-  it('refuses what a call would refuse, in Anthropic\'s error shape', async () => {
+  it("refuses what a call would refuse, in Anthropic's error shape", async () => {
     const unknown = await errorOf(client.messages.countTokens({ model: 'claude-9', messages }));
     expect(unknown).toBeInstanceOf(Anthropic.NotFoundError);
     expect(unknown!.message).toMatch(/claude-9/);

@@ -20,7 +20,14 @@ describe('the data folder', () => {
     await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello' }] });
     const expectPrivate = () => {
       expect(mode(dataDir)).toBe(0o700);
-      for (const f of ['conduit.sqlite', 'conduit.sqlite-wal', 'conduit.sqlite-shm', 'usage-outbox.jsonl', 'key-encryption-key']) expect([f, mode(join(dataDir, f))]).toEqual([f, 0o600]);
+      for (const f of [
+        'conduit.sqlite',
+        'conduit.sqlite-wal',
+        'conduit.sqlite-shm',
+        'usage-outbox.jsonl',
+        'key-encryption-key',
+      ])
+        expect([f, mode(join(dataDir, f))]).toEqual([f, 0o600]);
     };
     expectPrivate();
     await gw.close();

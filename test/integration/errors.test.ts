@@ -13,7 +13,9 @@ const messages = [{ role: 'user' as const, content: 'hello' }];
 
 beforeAll(async () => {
   sim = await startSimulatorServer();
-  gw = await startTestGateway({ config: { ...simulatorServerConfig([{ id: 'sim-a', url: sim.url }]), server: { body_limit_bytes: 64 * 1024 } } });
+  gw = await startTestGateway({
+    config: { ...simulatorServerConfig([{ id: 'sim-a', url: sim.url }]), server: { body_limit_bytes: 64 * 1024 } },
+  });
   ({ key, keyId, orgId } = await gw.newOrgKey());
 });
 afterEach(() => sim.setFaults({}));
@@ -34,7 +36,9 @@ async function errorOf(promise: Promise<unknown>): Promise<InstanceType<typeof O
 
 describe('client errors', () => {
   it('401 for a missing or unknown key', async () => {
-    const err = await errorOf(gw.client('sk-cdt-not-a-real-key').chat.completions.create({ model: 'gpt-4o', messages }));
+    const err = await errorOf(
+      gw.client('sk-cdt-not-a-real-key').chat.completions.create({ model: 'gpt-4o', messages }),
+    );
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(err.code).toBe('invalid_api_key');
     const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', body: '{}' });
@@ -54,9 +58,13 @@ describe('client errors', () => {
     const missing = await errorOf(client.chat.completions.create({ model: 'gpt-4o' } as never));
     expect(missing).toBeInstanceOf(OpenAI.BadRequestError);
     expect(missing.param).toBe('messages');
-    const wrong = await errorOf(client.chat.completions.create({ model: 'gpt-4o', messages, temperature: 'hot' } as never));
+    const wrong = await errorOf(
+      client.chat.completions.create({ model: 'gpt-4o', messages, temperature: 'hot' } as never),
+    );
     expect(wrong.param).toBe('temperature');
-    const role = await errorOf(client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'robot', content: 'x' }] } as never));
+    const role = await errorOf(
+      client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'robot', content: 'x' }] } as never),
+    );
     expect(role.param).toBe('messages[0].role');
     const embed = await errorOf(client.embeddings.create({ model: 'text-embedding-3-small', input: [] }));
     expect(embed.param).toBe('input');
@@ -66,7 +74,11 @@ describe('client errors', () => {
 
   it('400 for malformed JSON, never a 500', async () => {
     for (const body of ['{"model":', 'null', '[1,2]', '"text"', '']) {
-      const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body });
+      const res = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body,
+      });
       expect(res.status, body).toBe(400);
       const json = (await res.json()) as any;
       expect(json.error.type).toBe('invalid_request_error');
@@ -76,7 +88,9 @@ describe('client errors', () => {
 
   it('413 for a body over the limit', async () => {
     const big = 'x'.repeat(100 * 1024);
-    const err = await errorOf(gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: big }] }));
+    const err = await errorOf(
+      gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: big }] }),
+    );
     expect(err.status).toBe(413);
     expect(err.code).toBe('request_too_large');
   });
@@ -91,15 +105,26 @@ describe('client errors', () => {
         else controller.close();
       },
     });
-    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
     expect(((await res.json()) as any).error.code).toBe('request_too_large');
-    expect((await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages })).choices[0]!.message.content).toBeTruthy();
+    expect(
+      (await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages })).choices[0]!.message.content,
+    ).toBeTruthy();
   });
 
   it('400 invalid_json for a body that is not JSON, with the request id', async () => {
-    const res = await fetch(`${gw.url}/v1/chat/completions?api-version=1`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{"model": "gpt-4o", "messages": [' });
+    const res = await fetch(`${gw.url}/v1/chat/completions?api-version=1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: '{"model": "gpt-4o", "messages": [',
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
     const err = ((await res.json()) as any).error;

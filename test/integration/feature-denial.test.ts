@@ -6,9 +6,15 @@ import { demoConfig } from '../../src/config/demo.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 type ApiError = InstanceType<typeof OpenAI.APIError>;
-const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ApiError);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as ApiError,
+  );
 const messages = [{ role: 'user' as const, content: 'hello' }];
-const tools = [{ type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: {} } } }];
+const tools = [
+  { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: {} } } },
+];
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -16,7 +22,15 @@ beforeAll(async () => {
   const demo = demoConfig();
   const policy = {
     ...demo.policy,
-    rules: [...demo.policy.rules, { id: 'no-tools-for-fr-from-us', effect: 'deny', reason: 'Tool calls are not served to French customers from the US', when: { feature: ['tools'], customer_country: ['FR'], region: ['us-east'] } }],
+    rules: [
+      ...demo.policy.rules,
+      {
+        id: 'no-tools-for-fr-from-us',
+        effect: 'deny',
+        reason: 'Tool calls are not served to French customers from the US',
+        when: { feature: ['tools'], customer_country: ['FR'], region: ['us-east'] },
+      },
+    ],
   };
   gw = await startTestGateway({ config: { ...demo, demo: { seed: false }, policy } });
 });
@@ -26,7 +40,9 @@ describe('a request denied for a feature it asks for', () => {
   it('names logprobs, its rule and its field, on chat JSON and streams', async () => {
     const trial = gw.client((await gw.newOrgKey({ name: 'Trial GmbH', country: 'DE', tier: 'trial' })).key);
     for (const stream of [false, true]) {
-      const err = await errorOf(trial.chat.completions.create({ model: 'gpt-4o', messages, logprobs: true, top_logprobs: 2, stream }));
+      const err = await errorOf(
+        trial.chat.completions.create({ model: 'gpt-4o', messages, logprobs: true, top_logprobs: 2, stream }),
+      );
       expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
       expect(err!.code).toBe('policy_denied');
       expect(err!.param).toBe('logprobs');

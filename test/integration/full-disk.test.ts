@@ -45,7 +45,9 @@ describe('a full disk', () => {
     const client = gw.client(key);
     await client.chat.completions.create({ model: 'gpt-4o', messages });
 
-    const refused = await withFullDisk(orgId, () => client.chat.completions.create({ model: 'gpt-4o', messages }).catch((err: unknown) => err));
+    const refused = await withFullDisk(orgId, () =>
+      client.chat.completions.create({ model: 'gpt-4o', messages }).catch((err: unknown) => err),
+    );
     expect(refused).toBeInstanceOf(APIError);
     expect((refused as APIError).status).toBe(503);
     expect((refused as APIError).code).toBe('usage_not_recorded');

@@ -13,7 +13,9 @@ describe('active health checks', () => {
     ]);
     Object.assign(config.providers[0]!, { priority: 1, health_check: { interval_ms: 100 } });
     Object.assign(config.providers[1]!, { priority: 2 });
-    const gw = await startTestGateway({ config: { ...config, routing: { circuit: { consecutive_failures: 2, cooldown_ms: 60_000 } } } });
+    const gw = await startTestGateway({
+      config: { ...config, routing: { circuit: { consecutive_failures: 2, cooldown_ms: 60_000 } } },
+    });
     try {
       await new Promise((r) => setTimeout(r, 250));
       expect((await gw.admin('GET', '/routing/health')).body['sim-a'].state).toBe('closed');
@@ -26,7 +28,10 @@ describe('active health checks', () => {
       }
       expect(state).toBe('open');
       const before = b.stats.requests;
-      const { response } = await gw.client((await gw.newOrgKey()).key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+      const { response } = await gw
+        .client((await gw.newOrgKey()).key)
+        .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })
+        .withResponse();
       expect(response.headers.get('x-conduit-deployment')).toBe('sim-b');
       expect(b.stats.requests).toBe(before + 1);
     } finally {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { tokenFor } from '../helpers/principals.ts';
 
-const SDN = '9001,"RED STAR MARITIME TRADING CO.","-0- ","FICTIONAL-1","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","Invented entity for tests."\n';
+const SDN =
+  '9001,"RED STAR MARITIME TRADING CO.","-0- ","FICTIONAL-1","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","Invented entity for tests."\n';
 const application = (over: Record<string, unknown> = {}) => ({
   legal_name: 'Tallinn Data OU',
   country: 'EE',
@@ -27,11 +28,19 @@ async function start(config?: Record<string, unknown>) {
   return gw;
 }
 async function apply(gw: TestGateway, body: unknown) {
-  const res = await fetch(`${gw.url}/v1/applications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${gw.url}/v1/applications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return (await res.json()) as { org_id: string; status: string };
 }
 const as = async (gw: TestGateway, actor: string, path: string, body: unknown) =>
-  fetch(`${gw.url}/admin/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${await tokenFor(gw, actor)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+  fetch(`${gw.url}/admin/v1${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await tokenFor(gw, actor)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
 describe('periodic review by risk level, default intervals', () => {
   let gw: TestGateway;
@@ -49,7 +58,10 @@ describe('periodic review by risk level, default intervals', () => {
     const approved = (await gw.admin('GET', `/audit?subject_id=${low.org_id}&action=vetting.approved`)).body.data[0];
     expect(approved.data).toMatchObject({ risk_level: 'low', next_review_on: lowRecord.kyb.next_review_on });
 
-    const pep = await apply(gw, application({ legal_name: 'Riigi Consulting OU', directors: [{ name: 'Kaja Tamm', pep: true }] }));
+    const pep = await apply(
+      gw,
+      application({ legal_name: 'Riigi Consulting OU', directors: [{ name: 'Kaja Tamm', pep: true }] }),
+    );
     expect(pep.status).toBe('needs_review');
     await as(gw, 'alice', `/orgs/${pep.org_id}/approve`, { reason: 'source of wealth documented' });
     expect((await as(gw, 'bob', `/orgs/${pep.org_id}/approve`, { reason: 'confirmed' })).body.status).toBe('approved');
@@ -60,10 +72,15 @@ describe('periodic review by risk level, default intervals', () => {
 
     // Operator-created customers get a date too.
     const made = await gw.admin('POST', '/orgs', { name: 'Operator Known OU', country: 'EE', tier: 'verified' });
-    expect((await gw.admin('GET', `/orgs/${made.body.id}/application`)).body.kyb.next_review_on.slice(0, 7)).toBe(monthFromNow(36));
+    expect((await gw.admin('GET', `/orgs/${made.body.id}/application`)).body.kyb.next_review_on.slice(0, 7)).toBe(
+      monthFromNow(36),
+    );
 
     // Due: the high-risk one first; nothing is due today.
-    const due = (await gw.admin('GET', `/vetting/reviews?due_by=${monthFromNow(40)}-28`)).body.data as Array<{ org_id: string; next_review_on: string }>;
+    const due = (await gw.admin('GET', `/vetting/reviews?due_by=${monthFromNow(40)}-28`)).body.data as Array<{
+      org_id: string;
+      next_review_on: string;
+    }>;
     const ids = due.map((d) => d.org_id);
     expect(ids.indexOf(pep.org_id)).toBeLessThan(ids.indexOf(low.org_id));
     expect((await gw.admin('GET', '/vetting/reviews')).body.data).toEqual([]);
@@ -76,11 +93,14 @@ describe('periodic review by risk level, default intervals', () => {
     expect(reviewed.status).toBe(200);
     expect(reviewed.body.org.status).toBe('approved');
     expect(reviewed.body.application.kyb.last_reviewed_at).toBeTruthy();
-    const entry = (await gw.admin('GET', `/audit?subject_id=${org.org_id}&action=vetting.periodic_review`)).body.data[0];
+    const entry = (await gw.admin('GET', `/audit?subject_id=${org.org_id}&action=vetting.periodic_review`)).body
+      .data[0];
     expect(entry).toMatchObject({ actor: 'carol', data: { risk_level: 'low' } });
     expect(entry.data.checks.sanctions.ran).toBe(true);
     const pending = await apply(gw, application({ legal_name: 'Red Star Maritime Trading Ltd' }));
-    expect((await as(gw, 'carol', `/orgs/${pending.org_id}/periodic-review`, { reason: 'annual file review' })).status).toBe(409);
+    expect(
+      (await as(gw, 'carol', `/orgs/${pending.org_id}/periodic-review`, { reason: 'annual file review' })).status,
+    ).toBe(409);
   });
 });
 
@@ -92,11 +112,15 @@ describe('configured intervals', () => {
       providers: [{ id: 'sim', vendor: 'openai', type: 'simulator', region: 'eu-west', models: [{ model: 'gpt-4o' }] }],
       models: [{ name: 'gpt-4o', vendor: 'openai' }],
     };
-    await expect(startTestGateway({ config: { ...base, vetting: { review_interval_months: { low: 6, medium: 12, high: 24 } } } })).rejects.toThrow(/review_interval_months: a higher risk is reviewed sooner/);
+    await expect(
+      startTestGateway({ config: { ...base, vetting: { review_interval_months: { low: 6, medium: 12, high: 24 } } } }),
+    ).rejects.toThrow(/review_interval_months: a higher risk is reviewed sooner/);
     const gw = await start({ ...base, vetting: { review_interval_months: { low: 24, medium: 6, high: 3 } } });
     try {
       const org = await apply(gw, application());
-      expect((await gw.admin('GET', `/orgs/${org.org_id}/application`)).body.kyb.next_review_on.slice(0, 7)).toBe(monthFromNow(24));
+      expect((await gw.admin('GET', `/orgs/${org.org_id}/application`)).body.kyb.next_review_on.slice(0, 7)).toBe(
+        monthFromNow(24),
+      );
     } finally {
       await gw.close();
     }
@@ -113,26 +137,49 @@ describe('adverse media', () => {
   it('a reviewer attaches a note; a serious one raises the risk and brings the review forward', async () => {
     const org = await apply(gw, application({ legal_name: 'Press Coverage OU' }));
     expect(org.status).toBe('approved');
-    const minor = await as(gw, 'dana', `/orgs/${org.org_id}/adverse-media`, { summary: 'Late filing of annual accounts reported in local press', severity: 'low', source_url: 'https://news.example/late-filing', published_on: '2025-11-02' });
+    const minor = await as(gw, 'dana', `/orgs/${org.org_id}/adverse-media`, {
+      summary: 'Late filing of annual accounts reported in local press',
+      severity: 'low',
+      source_url: 'https://news.example/late-filing',
+      published_on: '2025-11-02',
+    });
     expect(minor.status).toBe(201);
     expect(minor.body).toMatchObject({ severity: 'low', actor: 'dana', risk_level: 'low' });
     expect(minor.body.next_review_on.slice(0, 7)).toBe(monthFromNow(36));
 
-    const serious = await as(gw, 'dana', `/orgs/${org.org_id}/adverse-media`, { summary: 'Named in an investigation into resale of model outputs', severity: 'high', source_url: 'https://news.example/investigation' });
+    const serious = await as(gw, 'dana', `/orgs/${org.org_id}/adverse-media`, {
+      summary: 'Named in an investigation into resale of model outputs',
+      severity: 'high',
+      source_url: 'https://news.example/investigation',
+    });
     expect(serious.body).toMatchObject({ severity: 'high', risk_level: 'high' });
     expect(serious.body.next_review_on.slice(0, 7)).toBe(monthFromNow(6));
     const record = (await gw.admin('GET', `/orgs/${org.org_id}/application`)).body;
     expect(record.kyb.adverse_media.map((m: { severity: string }) => m.severity)).toEqual(['low', 'high']);
     expect(record.kyb.risk.factors.join(' ')).toMatch(/adverse media \(high\): Named in an investigation/);
-    const entry = (await gw.admin('GET', `/audit?subject_id=${org.org_id}&action=vetting.adverse_media_noted`)).body.data[0];
-    expect(entry).toMatchObject({ actor: 'dana', data: { severity: 'high', risk_level: 'high', previous_risk_level: 'low' } });
+    const entry = (await gw.admin('GET', `/audit?subject_id=${org.org_id}&action=vetting.adverse_media_noted`)).body
+      .data[0];
+    expect(entry).toMatchObject({
+      actor: 'dana',
+      data: { severity: 'high', risk_level: 'high', previous_risk_level: 'low' },
+    });
   });
 
   it('validates the note and the organisation', async () => {
     const org = await apply(gw, application({ legal_name: 'Validated Notes OU' }));
-    const bad = await as(gw, 'dana', `/orgs/${org.org_id}/adverse-media`, { summary: 'x', severity: 'dire', source_url: 'not a url' });
+    const bad = await as(gw, 'dana', `/orgs/${org.org_id}/adverse-media`, {
+      summary: 'x',
+      severity: 'dire',
+      source_url: 'not a url',
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((d: { param: string }) => d.param)).toEqual(['summary', 'severity', 'source_url']);
-    expect((await as(gw, 'dana', '/orgs/org_nope/adverse-media', { summary: 'Something reported', severity: 'low' })).status).toBe(404);
+    expect(bad.body.error.details.map((d: { param: string }) => d.param)).toEqual([
+      'summary',
+      'severity',
+      'source_url',
+    ]);
+    expect(
+      (await as(gw, 'dana', '/orgs/org_nope/adverse-media', { summary: 'Something reported', severity: 'low' })).status,
+    ).toBe(404);
   });
 });

@@ -23,7 +23,11 @@ const application = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const apply = async (body: unknown) => {
-  const res = await fetch(`${gw.url}/v1/applications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${gw.url}/v1/applications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return (await res.json()) as { org_id: string; status: string };
 };
 const licence = (id: string, body: unknown) => gw.admin('POST', `/applications/${id}/licence`, body);
@@ -33,7 +37,11 @@ describe('licence decisions on Entity List hits', () => {
     const res = await apply(application());
     expect(res.status).toBe('needs_review');
     const record = (await gw.admin('GET', `/orgs/${res.org_id}/application`)).body;
-    expect(record.screening.hits[0]).toMatchObject({ entry_id: 'CSL:f1', license_requirement: 'For all items subject to the EAR', license_policy: 'Presumption of denial' });
+    expect(record.screening.hits[0]).toMatchObject({
+      entry_id: 'CSL:f1',
+      license_requirement: 'For all items subject to the EAR',
+      license_policy: 'Presumption of denial',
+    });
     const review = (await gw.admin('GET', `/audit?subject_id=${res.org_id}&action=vetting.needs_review`)).body.data[0];
     expect(review.reason).toMatch(/licence decision needed/);
 
@@ -46,27 +54,60 @@ describe('licence decisions on Entity List hits', () => {
     expect(noReference.body.error.param).toBe('reference');
     expect((await licence(res.org_id, { decision: 'maybe', reason: 'unsure' })).body.error.param).toBe('decision');
 
-    const denied = await licence(res.org_id, { decision: 'denied', reference: 'BIS-D-2026-17', reason: 'application for a licence denied: presumption of denial' });
+    const denied = await licence(res.org_id, {
+      decision: 'denied',
+      reference: 'BIS-D-2026-17',
+      reason: 'application for a licence denied: presumption of denial',
+    });
     expect(denied.status).toBe(201);
-    expect(denied.body).toMatchObject({ decision: 'denied', reference: 'BIS-D-2026-17', entry_ids: ['CSL:f1'], actor: 'admin' });
+    expect(denied.body).toMatchObject({
+      decision: 'denied',
+      reference: 'BIS-D-2026-17',
+      entry_ids: ['CSL:f1'],
+      actor: 'admin',
+    });
     const refused = await gw.admin('POST', `/orgs/${res.org_id}/approve`, { reason: 'looks fine' });
     expect(refused.body.error.code).toBe('licence_denied');
 
-    const granted = await licence(res.org_id, { decision: 'granted', reference: 'D1234567', reason: 'BIS licence for the items this service exports' });
+    const granted = await licence(res.org_id, {
+      decision: 'granted',
+      reference: 'D1234567',
+      reason: 'BIS licence for the items this service exports',
+    });
     expect(granted.status).toBe(201);
     const approved = await gw.admin('POST', `/orgs/${res.org_id}/approve`, { reason: 'licence on file' });
     expect(approved.body.status).toBe('approved');
-    const trail = (await gw.admin('GET', `/audit?subject_id=${res.org_id}`)).body.data as Array<{ action: string; data: Record<string, any> }>;
-    expect(trail.filter((e) => e.action === 'vetting.licence_decision').map((e) => e.data.decision)).toEqual(['granted', 'denied']);
-    expect(trail.find((e) => e.action === 'vetting.approved')!.data.licence).toMatchObject({ decision: 'granted', reference: 'D1234567' });
+    const trail = (await gw.admin('GET', `/audit?subject_id=${res.org_id}`)).body.data as Array<{
+      action: string;
+      data: Record<string, any>;
+    }>;
+    expect(trail.filter((e) => e.action === 'vetting.licence_decision').map((e) => e.data.decision)).toEqual([
+      'granted',
+      'denied',
+    ]);
+    expect(trail.find((e) => e.action === 'vetting.approved')!.data.licence).toMatchObject({
+      decision: 'granted',
+      reference: 'D1234567',
+    });
   });
 
   it('an operator-created organisation needs one too; not_required needs no reference', async () => {
     const made = await gw.admin('POST', '/orgs', { name: 'QVS Microelectronics', country: 'MY', tier: 'verified' });
     expect(made.body.status).toBe('needs_review');
-    expect((await gw.admin('POST', `/orgs/${made.body.id}/approve`, { reason: 'fine' })).body.error.code).toBe('licence_decision_required');
-    expect((await licence(made.body.id, { decision: 'not_required', reason: 'the service exports only EAR99 software to them' })).status).toBe(201);
-    expect((await gw.admin('POST', `/orgs/${made.body.id}/approve`, { reason: 'no licence needed' })).body.status).toBe('approved');
+    expect((await gw.admin('POST', `/orgs/${made.body.id}/approve`, { reason: 'fine' })).body.error.code).toBe(
+      'licence_decision_required',
+    );
+    expect(
+      (
+        await licence(made.body.id, {
+          decision: 'not_required',
+          reason: 'the service exports only EAR99 software to them',
+        })
+      ).status,
+    ).toBe(201);
+    expect((await gw.admin('POST', `/orgs/${made.body.id}/approve`, { reason: 'no licence needed' })).body.status).toBe(
+      'approved',
+    );
   });
 
   it('is refused where there is no export-control hit, and for unknown applications', async () => {

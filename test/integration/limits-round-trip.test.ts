@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 describe('limits round trip', () => {
-  it("PUT of the limits GET returned changes nothing, for an organisation and a key", async () => {
+  it('PUT of the limits GET returned changes nothing, for an organisation and a key', async () => {
     const { orgId, keyId } = await gw.newOrgKey();
     const limits = { budget: { monthly: '12.50', hard: false }, requests_per_minute: 60 };
     expect((await gw.admin('PUT', `/orgs/${orgId}/limits`, limits)).status).toBe(200);
@@ -29,7 +29,9 @@ describe('limits round trip', () => {
 
   it('a budget is monthly (currency units) or monthly_micros (whole micro-units), not both', async () => {
     const { orgId } = await gw.newOrgKey();
-    const both = await gw.admin('PUT', `/orgs/${orgId}/limits`, { budget: { monthly: '1', monthly_micros: 1_000_000 } });
+    const both = await gw.admin('PUT', `/orgs/${orgId}/limits`, {
+      budget: { monthly: '1', monthly_micros: 1_000_000 },
+    });
     expect(both.status).toBe(400);
     expect(both.body.error.param).toBe('budget');
     const fraction = await gw.admin('PUT', `/orgs/${orgId}/limits`, { budget: { monthly_micros: 1.5 } });

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 type ApiError = InstanceType<typeof OpenAI.APIError>;
-const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ApiError);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as ApiError,
+  );
 const messages = [{ role: 'user' as const, content: 'hello' }];
 
 let gw: TestGateway;
@@ -23,7 +27,10 @@ async function listed(client: OpenAI): Promise<string[]> {
 /** Every listed chat model is served; every chat model not listed is refused. */
 async function agreesWithCalls(client: OpenAI, ids: string[]): Promise<void> {
   for (const model of ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4', 'deepseek-chat', 'deepseek-reasoner']) {
-    const served = await client.chat.completions.create({ model, messages }).then(() => true, () => false);
+    const served = await client.chat.completions.create({ model, messages }).then(
+      () => true,
+      () => false,
+    );
     expect({ model, served }).toEqual({ model, served: ids.includes(model) });
   }
 }
@@ -56,7 +63,9 @@ describe('models a caller can use', () => {
   it('needs the policy and the regions to allow the same deployment', async () => {
     // OpenAI serves CN customers from Singapore only; this one may not be served from Singapore.
     const { orgId, key } = await gw.newOrgKey({ name: 'Shenzhen Verified Co', country: 'CN', tier: 'verified' });
-    expect((await gw.admin('PUT', `/orgs/${orgId}/routing`, { allowed_regions: ['us-east', 'eu-west'] })).status).toBe(200);
+    expect((await gw.admin('PUT', `/orgs/${orgId}/routing`, { allowed_regions: ['us-east', 'eu-west'] })).status).toBe(
+      200,
+    );
     const client = gw.client(key);
     const ids = await listed(client);
     expect(ids).toEqual(['deepseek-chat', 'deepseek-reasoner']);

@@ -52,9 +52,17 @@ describe('OpenAPI document', () => {
   });
 
   it('has every route registered under /admin/v1 and /v1, each with its input declared', () => {
-    const routes = registeredRoutes(gw.app.printRoutes({ commonPrefix: false })).filter((r) => / \/(admin\/)?v1\//.test(r));
+    const routes = registeredRoutes(gw.app.printRoutes({ commonPrefix: false })).filter((r) =>
+      / \/(admin\/)?v1\//.test(r),
+    );
     expect(routes.length).toBeGreaterThan(40);
-    for (const route of ['POST /v1/chat/completions', 'POST /v1/messages', 'GET /admin/v1/orgs/:id/invoices/:month', 'GET /admin/v1/openapi.json']) expect(routes).toContain(route);
+    for (const route of [
+      'POST /v1/chat/completions',
+      'POST /v1/messages',
+      'GET /admin/v1/orgs/:id/invoices/:month',
+      'GET /admin/v1/openapi.json',
+    ])
+      expect(routes).toContain(route);
     expect(routes.filter((r) => !documented(r))).toEqual([]);
     const undeclared = routes.map((r) => [r, documented(r)['x-conduit-undeclared']]).filter(([, why]) => why);
     expect(undeclared).toEqual([]);
@@ -77,13 +85,23 @@ describe('OpenAPI document', () => {
     expect(chatBody.required).toEqual(['model', 'messages']);
     expect(chatBody.properties.temperature.anyOf[0]).toMatchObject({ type: 'number', minimum: 0, maximum: 2 });
     expect(chat.security).toEqual([{ apiKey: [] }]);
-    expect(doc.paths['/v1/messages'].post.requestBody.content['application/json'].schema.required).toEqual(['model', 'max_tokens', 'messages']);
+    expect(doc.paths['/v1/messages'].post.requestBody.content['application/json'].schema.required).toEqual([
+      'model',
+      'max_tokens',
+      'messages',
+    ]);
     expect(doc.paths['/v1/applications'].post.security).toEqual([]);
-    expect(doc.paths['/admin/v1/orgs/{id}/usage'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:id', 'query:from', 'query:to']);
+    expect(
+      doc.paths['/admin/v1/orgs/{id}/usage'].get.parameters.map(
+        (p: { name: string; in: string }) => `${p.in}:${p.name}`,
+      ),
+    ).toEqual(['path:id', 'query:from', 'query:to']);
 
     const error = doc.components.schemas.Error;
     expect(error.properties.error.required).toEqual(['message', 'type', 'param', 'code']);
     expect(Object.keys(error.properties.error.properties)).toContain('details');
-    expect(createOrg.responses.default.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
+    expect(createOrg.responses.default.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Error',
+    });
   });
 });

@@ -8,7 +8,11 @@ import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.
 let gw: TestGateway;
 const dataDir = tempDir();
 const msg = [{ role: 'user' as const, content: 'hello' }];
-const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+  );
 
 beforeAll(async () => {
   gw = await startTestGateway({ dataDir });
@@ -22,7 +26,7 @@ async function orgWith(body: Record<string, unknown>) {
   return { id: org.body.id as string, client: gw.client(key.body.key) };
 }
 
-describe('demo policy: vendors\' terms for customers incorporated in China', () => {
+describe("demo policy: vendors' terms for customers incorporated in China", () => {
   it('refuses Anthropic, serves OpenAI from Singapore only at tier verified, serves DeepSeek', async () => {
     const cn = await orgWith({ name: 'Shanghai Robotics Co', country: 'CN', tier: 'verified' });
     const denied = await errorOf(cn.client.chat.completions.create({ model: 'claude-sonnet-4', messages: msg }));
@@ -40,7 +44,9 @@ describe('demo policy: vendors\' terms for customers incorporated in China', () 
     expect(ids).not.toContain('claude-sonnet-4');
 
     const trial = await orgWith({ name: 'Small CN Startup', country: 'CN', tier: 'trial' });
-    expect((await errorOf(trial.client.chat.completions.create({ model: 'gpt-4o', messages: msg })))!.message).toMatch(/openai-cn-verified-only/);
+    expect((await errorOf(trial.client.chat.completions.create({ model: 'gpt-4o', messages: msg })))!.message).toMatch(
+      /openai-cn-verified-only/,
+    );
   });
 
   it('looks through the ownership chain', async () => {
@@ -50,19 +56,34 @@ describe('demo policy: vendors\' terms for customers incorporated in China', () 
       country: 'SG',
       tier: 'verified',
       ownership: [
-        { name: 'Kowloon Parent Ltd', country: 'HK', share_pct: 60, owners: [{ name: 'Beijing Group', country: 'CN', share_pct: 100 }] },
+        {
+          name: 'Kowloon Parent Ltd',
+          country: 'HK',
+          share_pct: 60,
+          owners: [{ name: 'Beijing Group', country: 'CN', share_pct: 100 }],
+        },
         { name: 'Public float', country: 'US', share_pct: 40 },
       ],
     });
-    expect((await errorOf(hk.client.chat.completions.create({ model: 'claude-sonnet-4', messages: msg })))!.message).toMatch(/anthropic-no-cn-ownership/);
-    const minority = await orgWith({ name: 'Mostly Local Ltd', country: 'SG', tier: 'verified', ownership: [{ name: 'CN fund', country: 'CN', share_pct: 30 }] });
+    expect(
+      (await errorOf(hk.client.chat.completions.create({ model: 'claude-sonnet-4', messages: msg })))!.message,
+    ).toMatch(/anthropic-no-cn-ownership/);
+    const minority = await orgWith({
+      name: 'Mostly Local Ltd',
+      country: 'SG',
+      tier: 'verified',
+      ownership: [{ name: 'CN fund', country: 'CN', share_pct: 30 }],
+    });
     await minority.client.chat.completions.create({ model: 'claude-sonnet-4', messages: msg });
   });
 
   it('gates features too: no logprobs below tier verified', async () => {
     const trial = await orgWith({ name: 'Trial Co', country: 'DE', tier: 'trial' });
     await trial.client.chat.completions.create({ model: 'gpt-4o', messages: msg });
-    expect((await errorOf(trial.client.chat.completions.create({ model: 'gpt-4o', messages: msg, logprobs: true })))!.message).toMatch(/no-logprobs-on-trial/);
+    expect(
+      (await errorOf(trial.client.chat.completions.create({ model: 'gpt-4o', messages: msg, logprobs: true })))!
+        .message,
+    ).toMatch(/no-logprobs-on-trial/);
   });
 });
 
@@ -82,17 +103,34 @@ describe('explain and what-if', () => {
   it('lists who gains and loses what before a change is applied, and applies it on the record', async () => {
     const cn = await orgWith({ name: 'What If Co', country: 'CN', tier: 'verified' });
     const current = (await gw.admin('GET', '/policy')).body;
-    const proposed = { ...current.policy, rules: current.policy.rules.filter((r: { id: string }) => !r.id.startsWith('anthropic-')) };
+    const proposed = {
+      ...current.policy,
+      rules: current.policy.rules.filter((r: { id: string }) => !r.id.startsWith('anthropic-')),
+    };
     const whatIf = await gw.admin('POST', '/policy/what-if', { policy: proposed });
-    expect(whatIf.body.data).toContainEqual(expect.objectContaining({ org: cn.id, model: 'claude-sonnet-4', change: 'gained' }));
+    expect(whatIf.body.data).toContainEqual(
+      expect.objectContaining({ org: cn.id, model: 'claude-sonnet-4', change: 'gained' }),
+    );
     expect(whatIf.body.data.every((c: { change: string }) => c.change === 'gained')).toBe(true);
     // Nothing changed yet.
-    await expect(cn.client.chat.completions.create({ model: 'claude-sonnet-4', messages: msg })).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+    await expect(cn.client.chat.completions.create({ model: 'claude-sonnet-4', messages: msg })).rejects.toBeInstanceOf(
+      OpenAI.PermissionDeniedError,
+    );
 
-    const bad = await gw.admin('PUT', '/policy', { reason: 'typo', policy: { rules: [{ id: 'x', effect: 'deny', reason: 'r', when: { customer_country: ['CN'], customer_country_not_in: ['CN'] } }] } });
+    const bad = await gw.admin('PUT', '/policy', {
+      reason: 'typo',
+      policy: {
+        rules: [
+          { id: 'x', effect: 'deny', reason: 'r', when: { customer_country: ['CN'], customer_country_not_in: ['CN'] } },
+        ],
+      },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.param).toBe('policy.rules[0].when.customer_country_not_in');
-    const unknown = await gw.admin('PUT', '/policy', { reason: 'typo', policy: { rules: [{ id: 'x', effect: 'deny', reason: 'r', when: { contry: ['CN'] } }] } });
+    const unknown = await gw.admin('PUT', '/policy', {
+      reason: 'typo',
+      policy: { rules: [{ id: 'x', effect: 'deny', reason: 'r', when: { contry: ['CN'] } }] },
+    });
     expect(unknown.body.error.message).toMatch(/contry/);
 
     const applied = await gw.admin('PUT', '/policy', { reason: 'vendor contract amended', policy: proposed });
@@ -111,7 +149,11 @@ describe('audit log', () => {
 
     const db = new Database(join(dataDir, 'conduit.sqlite'));
     try {
-      const seq = (db.prepare("select seq from audit_log where action = 'org.created' order by seq limit 1").get() as { seq: number }).seq;
+      const seq = (
+        db.prepare("select seq from audit_log where action = 'org.created' order by seq limit 1").get() as {
+          seq: number;
+        }
+      ).seq;
       db.prepare("update audit_log set reason = 'nothing to see here' where seq = ?").run(seq);
       const altered = (await gw.admin('GET', '/audit/verify')).body;
       expect(altered).toMatchObject({ ok: false, problem: { seq, kind: 'altered' } });

@@ -20,7 +20,9 @@ describe('price book round trip', () => {
     const after = (await gw.admin('GET', '/pricing')).body;
     expect(after.version).toBe(before.version + 1);
     expect(after.book).toEqual(before.book);
-    const gpt4o = after.book.versions[0].list_prices.find((p: { model: string; tier?: string }) => p.model === 'gpt-4o' && !p.tier);
+    const gpt4o = after.book.versions[0].list_prices.find(
+      (p: { model: string; tier?: string }) => p.model === 'gpt-4o' && !p.tier,
+    );
     expect(gpt4o.output).toBe('12000000'); // micro-units per million tokens: USD 12.00
     const res = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages: msg });
     const { prompt_tokens: p, completion_tokens: c } = res.usage!;
@@ -36,18 +38,48 @@ describe('price book round trip', () => {
 
   it('a PUT in the documented currency-unit form keeps its meaning, with or without amount_unit "currency"', async () => {
     for (const unit of [{}, { amount_unit: 'currency' }]) {
-      const book = { ...unit, currency: 'USD', versions: [{ effective_from: '2026-01-01', list_prices: [{ model: 'gpt-4o', input: '3.00', cached_input: '1.5', output: 12 }] }] };
+      const book = {
+        ...unit,
+        currency: 'USD',
+        versions: [
+          {
+            effective_from: '2026-01-01',
+            list_prices: [{ model: 'gpt-4o', input: '3.00', cached_input: '1.5', output: 12 }],
+          },
+        ],
+      };
       expect((await gw.admin('PUT', '/pricing', { book, reason: 'currency form' })).status).toBe(200);
       const got = (await gw.admin('GET', '/pricing')).body.book;
-      expect(got.versions[0].list_prices[0]).toEqual({ model: 'gpt-4o', input: '3000000', cached_input: '1500000', output: '12000000' });
+      expect(got.versions[0].list_prices[0]).toEqual({
+        model: 'gpt-4o',
+        input: '3000000',
+        cached_input: '1500000',
+        output: '12000000',
+      });
     }
   });
 
   it('a PUT in micro-units is read as micro-units, and a fraction of a micro-unit is refused with its path', async () => {
-    const micros = { amount_unit: 'micros', currency: 'USD', versions: [{ effective_from: '2026-01-01', list_prices: [{ model: 'gpt-4o', input: '2500000', output: 10000000 }] }] };
+    const micros = {
+      amount_unit: 'micros',
+      currency: 'USD',
+      versions: [
+        { effective_from: '2026-01-01', list_prices: [{ model: 'gpt-4o', input: '2500000', output: 10000000 }] },
+      ],
+    };
     expect((await gw.admin('PUT', '/pricing', { book: micros, reason: 'micros form' })).status).toBe(200);
-    expect((await gw.admin('GET', '/pricing')).body.book.versions[0].list_prices[0]).toEqual({ model: 'gpt-4o', input: '2500000', output: '10000000' });
-    const fraction = await gw.admin('PUT', '/pricing', { book: { ...micros, versions: [{ effective_from: '2026-01-01', list_prices: [{ model: 'gpt-4o', input: '2.50', output: '10' }] }] }, reason: 'bad' });
+    expect((await gw.admin('GET', '/pricing')).body.book.versions[0].list_prices[0]).toEqual({
+      model: 'gpt-4o',
+      input: '2500000',
+      output: '10000000',
+    });
+    const fraction = await gw.admin('PUT', '/pricing', {
+      book: {
+        ...micros,
+        versions: [{ effective_from: '2026-01-01', list_prices: [{ model: 'gpt-4o', input: '2.50', output: '10' }] }],
+      },
+      reason: 'bad',
+    });
     expect(fraction.status).toBe(400);
     expect(fraction.body.error.param).toBe('versions[0].list_prices[0].input');
     expect(fraction.body.error.message).toMatch(/whole number of micro-units/);

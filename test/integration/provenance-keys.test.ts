@@ -15,7 +15,9 @@ import { tokenFor } from '../helpers/principals.ts';
 
 const run = promisify(execFile);
 const KEK_ENV = 'CONDUIT_KEY_ENCRYPTION_KEY';
-const messages = [{ role: 'user' as const, content: 'Write three paragraphs about harbours, tides and the ships that wait for them.' }];
+const messages = [
+  { role: 'user' as const, content: 'Write three paragraphs about harbours, tides and the ships that wait for them.' },
+];
 
 let open: TestGateway[] = [];
 const savedEnv = process.env[KEK_ENV];
@@ -39,12 +41,26 @@ async function jwks(gw: TestGateway): Promise<{ keys: Array<Record<string, any>>
 }
 async function signedCompletion(gw: TestGateway, key: string): Promise<{ manifest: string; text: string }> {
   const res = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages });
-  return { manifest: (res as unknown as { provenance: { manifest: string } }).provenance.manifest, text: res.choices[0]!.message.content! };
+  return {
+    manifest: (res as unknown as { provenance: { manifest: string } }).provenance.manifest,
+    text: res.choices[0]!.message.content!,
+  };
 }
 const verifyManifest = async (gw: TestGateway, body: unknown) =>
-  (await fetch(`${gw.url}/v1/provenance/verify-manifest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<Record<string, any>>;
+  (
+    await fetch(`${gw.url}/v1/provenance/verify-manifest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  ).json() as Promise<Record<string, any>>;
 /** Every byte the database keeps on disk: the file and, if there is one, its WAL. */
-const databaseBytes = (dir: string) => Buffer.concat(['conduit.sqlite', 'conduit.sqlite-wal'].filter((f) => existsSync(join(dir, f))).map((f) => readFileSync(join(dir, f))));
+const databaseBytes = (dir: string) =>
+  Buffer.concat(
+    ['conduit.sqlite', 'conduit.sqlite-wal']
+      .filter((f) => existsSync(join(dir, f)))
+      .map((f) => readFileSync(join(dir, f))),
+  );
 
 describe('private keys at rest', () => {
   it('are sealed under the key-encryption key, open on the next start, and a wrong or malformed key stops the start', async () => {
@@ -59,7 +75,10 @@ describe('private keys at rest', () => {
     const kek = Buffer.from(readFileSync(join(dataDir, 'key-encryption-key'), 'utf8').trim(), 'base64');
     expect(kek).toHaveLength(32);
     const db = new Database(join(dataDir, 'conduit.sqlite'), { readonly: true });
-    const rows = db.prepare('select kid, private_pem from signing_keys').all() as Array<{ kid: string; private_pem: string }>;
+    const rows = db.prepare('select kid, private_pem from signing_keys').all() as Array<{
+      kid: string;
+      private_pem: string;
+    }>;
     db.close();
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.private_pem).toMatch(/^aes-256-gcm:v1:/);
@@ -94,7 +113,13 @@ describe('private keys at rest', () => {
     const x = (createPublicKey(privateKey).export({ format: 'jwk' }) as { x: string }).x;
     const kid = createHash('sha256').update(`{"crv":"Ed25519","kty":"OKP","x":"${x}"}`).digest('base64url');
     const legacy = await openSqliteStore(dataDir);
-    await legacy.signingKeys.save({ kid, created_at: '2025-01-01T00:00:00.000Z', retired_at: null, private_pem: pem, cert_chain_pem: null });
+    await legacy.signingKeys.save({
+      kid,
+      created_at: '2025-01-01T00:00:00.000Z',
+      retired_at: null,
+      private_pem: pem,
+      cert_chain_pem: null,
+    });
     await legacy.close();
     const body = pem.split('\n')[1]!;
     expect(databaseBytes(dataDir).includes(body)).toBe(true);
@@ -104,7 +129,9 @@ describe('private keys at rest', () => {
     const { orgId, key } = await gw.newOrgKey({ country: 'US' });
     const { manifest } = await signedCompletion(gw, key);
     const claims = (await verifyManifest(gw, { manifest })).claims;
-    expect(claims.customer).toBe(`cus_${createHmac('sha256', Buffer.from(pem)).update(orgId).digest('base64url').slice(0, 22)}`);
+    expect(claims.customer).toBe(
+      `cus_${createHmac('sha256', Buffer.from(pem)).update(orgId).digest('base64url').slice(0, 22)}`,
+    );
     await stop(gw);
     const bytes = databaseBytes(dataDir);
     expect(bytes.includes(body)).toBe(false);
@@ -120,33 +147,67 @@ describe('rotation and revocation', () => {
     const old = await signedCompletion(gw, key);
     const [oldKid] = (await jwks(gw)).keys.map((k) => k.kid as string);
 
-    expect((await gw.admin('POST', `/provenance/keys/${oldKid}/revoke`, { reason: 'too soon' })).body.error.code).toBe('key_in_use');
-    const rotated = await fetch(`${gw.url}/admin/v1/provenance/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${await tokenFor(gw, 'ops@example.com', 'admin')}` } });
+    expect((await gw.admin('POST', `/provenance/keys/${oldKid}/revoke`, { reason: 'too soon' })).body.error.code).toBe(
+      'key_in_use',
+    );
+    const rotated = await fetch(`${gw.url}/admin/v1/provenance/keys/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor(gw, 'ops@example.com', 'admin')}` },
+    });
     const { key: newKey, retired } = (await rotated.json()) as { key: { kid: string }; retired: string[] };
     expect(retired).toEqual([oldKid]);
     const rotation = (await gw.admin('GET', '/audit?action=provenance.key_rotated')).body.data;
-    expect(rotation).toEqual([expect.objectContaining({ actor: 'ops@example.com', subject_type: 'signing_key', subject_id: newKey.kid, data: { kid: newKey.kid, retired: [oldKid] } })]);
+    expect(rotation).toEqual([
+      expect.objectContaining({
+        actor: 'ops@example.com',
+        subject_type: 'signing_key',
+        subject_id: newKey.kid,
+        data: { kid: newKey.kid, retired: [oldKid] },
+      }),
+    ]);
 
     expect((await gw.admin('POST', `/provenance/keys/${oldKid}/revoke`, {})).body.error.param).toBe('reason');
     expect((await gw.admin('POST', '/provenance/keys/nope/revoke', { reason: 'x' })).status).toBe(404);
     const revoked = await gw.admin('POST', `/provenance/keys/${oldKid}/revoke`, { reason: 'key compromised' });
     expect(revoked.status).toBe(200);
-    expect((await gw.admin('POST', `/provenance/keys/${oldKid}/revoke`, { reason: 'again' })).body.error.code).toBe('key_already_revoked');
+    expect((await gw.admin('POST', `/provenance/keys/${oldKid}/revoke`, { reason: 'again' })).body.error.code).toBe(
+      'key_already_revoked',
+    );
     const revocation = (await gw.admin('GET', '/audit?action=provenance.key_revoked')).body.data;
     expect(revocation).toEqual([expect.objectContaining({ subject_id: oldKid, reason: 'key compromised' })]);
 
     // The JWKS: still listed, with when and why, and no key operations; jose no longer picks it.
     const set = await jwks(gw);
     const listed = set.keys.find((k) => k.kid === oldKid)!;
-    expect(listed).toMatchObject({ revoked_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), revocation_reason: 'key compromised', key_ops: [] });
+    expect(listed).toMatchObject({
+      revoked_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      revocation_reason: 'key compromised',
+      key_ops: [],
+    });
     expect(listed).not.toHaveProperty('use');
-    await expect(compactVerify(old.manifest, createLocalJWKSet(set as never))).rejects.toBeInstanceOf(joseErrors.JWKSNoMatchingKey);
+    await expect(compactVerify(old.manifest, createLocalJWKSet(set as never))).rejects.toBeInstanceOf(
+      joseErrors.JWKSNoMatchingKey,
+    );
     const fresh = await signedCompletion(gw, key);
     await expect(compactVerify(fresh.manifest, createLocalJWKSet(set as never))).resolves.toBeDefined();
 
-    expect(await verifyManifest(gw, { manifest: old.manifest })).toMatchObject({ valid: false, signature_valid: true, kid: oldKid, key: { status: 'revoked', revocation_reason: 'key compromised', revoked_at: listed.revoked_at } });
-    expect(await verifyManifest(gw, { manifest: fresh.manifest })).toMatchObject({ valid: true, key: { status: 'active' } });
-    const inBand = (await (await fetch(`${gw.url}/v1/provenance/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: old.text }) })).json()) as Record<string, any>;
+    expect(await verifyManifest(gw, { manifest: old.manifest })).toMatchObject({
+      valid: false,
+      signature_valid: true,
+      kid: oldKid,
+      key: { status: 'revoked', revocation_reason: 'key compromised', revoked_at: listed.revoked_at },
+    });
+    expect(await verifyManifest(gw, { manifest: fresh.manifest })).toMatchObject({
+      valid: true,
+      key: { status: 'active' },
+    });
+    const inBand = (await (
+      await fetch(`${gw.url}/v1/provenance/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: old.text }),
+      })
+    ).json()) as Record<string, any>;
     expect(inBand.c2pa).toMatchObject({ signed_by_this_gateway: true, kid: oldKid, key: { status: 'revoked' } });
 
     // conduit verify says so, and exits non-zero.
@@ -157,6 +218,8 @@ describe('rotation and revocation', () => {
       (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
     );
     expect(cli.code).toBe(1);
-    expect(cli.stdout).toMatch(new RegExp(`manifest NOT valid: signed by key ${oldKid}, REVOKED at .* \\(key compromised\\)`));
+    expect(cli.stdout).toMatch(
+      new RegExp(`manifest NOT valid: signed by key ${oldKid}, REVOKED at .* \\(key compromised\\)`),
+    );
   });
 });

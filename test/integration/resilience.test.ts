@@ -20,8 +20,12 @@ beforeAll(async () => {
   ]);
   (config.providers[0] as Record<string, unknown>).priority = 1;
   (config.providers[1] as Record<string, unknown>).priority = 2;
-  config.providers.forEach((p) => Object.assign(p, { timeouts: { connect_ms: 500, first_byte_ms: 300, idle_ms: 300, total_ms: 3000 } }));
-  gw = await startTestGateway({ config: { ...config, routing: { retry: { base_delay_ms: 5, max_delay_ms: 50 }, circuit: { cooldown_ms: 500 } } } });
+  config.providers.forEach((p) =>
+    Object.assign(p, { timeouts: { connect_ms: 500, first_byte_ms: 300, idle_ms: 300, total_ms: 3000 } }),
+  );
+  gw = await startTestGateway({
+    config: { ...config, routing: { retry: { base_delay_ms: 5, max_delay_ms: 50 }, circuit: { cooldown_ms: 500 } } },
+  });
   client = gw.client((await gw.newOrgKey()).key);
 });
 afterEach(() => {
@@ -90,7 +94,9 @@ describe('failover', () => {
   it('a 429 storm everywhere ends in 503 with Retry-After, not a hang', async () => {
     a.setFaults({ rate_limit_rate: 1, retry_after_s: 30 });
     b.setFaults({ rate_limit_rate: 1, retry_after_s: 30 });
-    const err = await client.chat.completions.create({ model: 'gpt-4o', messages }).catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    const err = await client.chat.completions
+      .create({ model: 'gpt-4o', messages })
+      .catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
     expect((err as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')).toBe('30');
@@ -98,11 +104,26 @@ describe('failover', () => {
 
   it('a short 429 is waited out and retried', async () => {
     const c = await startSimulatorServer({ faults: { rate_limit_rate: 0.5, retry_after_s: 0, seed: 3 } });
-    const one = await startTestGateway({ config: { ...simulatorServerConfig([{ id: 'only', url: c.url }]), routing: { retry: { max_attempts: 6, base_delay_ms: 5 } } } });
+    const one = await startTestGateway({
+      config: {
+        ...simulatorServerConfig([{ id: 'only', url: c.url }]),
+        routing: { retry: { max_attempts: 6, base_delay_ms: 5 } },
+      },
+    });
     try {
       const k = (await one.newOrgKey()).key;
       let ok = 0;
-      for (let i = 0; i < 30; i++) if (await one.client(k).chat.completions.create({ model: 'gpt-4o', messages }).then(() => true, () => false)) ok++;
+      for (let i = 0; i < 30; i++)
+        if (
+          await one
+            .client(k)
+            .chat.completions.create({ model: 'gpt-4o', messages })
+            .then(
+              () => true,
+              () => false,
+            )
+        )
+          ok++;
       expect(ok).toBe(30);
       expect(c.stats.faults.rate_limit).toBeGreaterThan(5);
     } finally {
@@ -119,7 +140,11 @@ describe('failover', () => {
     a.setFaults({ truncate_rate: 1 });
     const before = b.stats.requests;
     const s = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true });
-    await expect((async () => { for await (const _ of s) void _; })()).rejects.toThrow();
+    await expect(
+      (async () => {
+        for await (const _ of s) void _;
+      })(),
+    ).rejects.toThrow();
     expect(b.stats.requests).toBe(before); // nothing was re-sent elsewhere after bytes went out
   });
 });
@@ -134,7 +159,9 @@ describe('regions', () => {
       expect(response.headers.get('x-conduit-region')).toBe('eu-west');
     }
     await gw.admin('PUT', `/orgs/${orgId}/routing`, { allowed_regions: ['us-east'], residency: ['EU'] });
-    const err = await c.chat.completions.create({ model: 'gpt-4o', messages }).catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    const err = await c.chat.completions
+      .create({ model: 'gpt-4o', messages })
+      .catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
     expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect((err as InstanceType<typeof OpenAI.APIError>).code).toBe('region_not_allowed');
     const bad = await gw.admin('PUT', `/orgs/${orgId}/routing`, { allowed_regions: ['mars'] });
@@ -163,8 +190,21 @@ describe('the request deadline', () => {
       { id: 'hang-a', url: slowA.url },
       { id: 'hang-b', url: slowB.url },
     ]);
-    config.providers.forEach((p, i) => Object.assign(p, { priority: i + 1, timeouts: { connect_ms: 500, first_byte_ms: 1000, idle_ms: 1000, total_ms: totalMs } }));
-    timed = await startTestGateway({ config: { ...config, routing: { retry: { max_attempts: 4, base_delay_ms: 5, max_delay_ms: 20 }, circuit: { consecutive_failures: 100 } } } });
+    config.providers.forEach((p, i) =>
+      Object.assign(p, {
+        priority: i + 1,
+        timeouts: { connect_ms: 500, first_byte_ms: 1000, idle_ms: 1000, total_ms: totalMs },
+      }),
+    );
+    timed = await startTestGateway({
+      config: {
+        ...config,
+        routing: {
+          retry: { max_attempts: 4, base_delay_ms: 5, max_delay_ms: 20 },
+          circuit: { consecutive_failures: 100 },
+        },
+      },
+    });
     // A cut stream is billed by our tokenizer, whose first load takes seconds: not what these timings are about.
     await countTextTokens('warm');
   });
@@ -177,7 +217,9 @@ describe('the request deadline', () => {
   it('bounds the whole request, retries included, not each attempt', async () => {
     const c = timed.client((await timed.newOrgKey()).key);
     const started = performance.now();
-    const err = await c.chat.completions.create({ model: 'gpt-4o', messages }).catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+    const err = await c.chat.completions
+      .create({ model: 'gpt-4o', messages })
+      .catch((e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
     const elapsed = performance.now() - started;
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
@@ -195,14 +237,28 @@ describe('the request deadline', () => {
       const res = await fetch(`${timed.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'gpt-4o', messages, stream: true, max_tokens: 200, simulator_exact_length: true }),
+        body: JSON.stringify({
+          model: 'gpt-4o',
+          messages,
+          stream: true,
+          max_tokens: 200,
+          simulator_exact_length: true,
+        }),
       });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-conduit-deployment')).toBe('hang-b');
       const text = await res.text();
       const elapsed = performance.now() - started;
       expect(text).toMatch(/"content"/);
-      expect(JSON.parse(text.trim().split('\n\n').at(-1)!.replace(/^data: /, '')).error.code).toBe('upstream_timeout');
+      expect(
+        JSON.parse(
+          text
+            .trim()
+            .split('\n\n')
+            .at(-1)!
+            .replace(/^data: /, ''),
+        ).error.code,
+      ).toBe('upstream_timeout');
       expect(elapsed).toBeLessThan(totalMs + 400);
     } finally {
       slowB.setFaults({ hang_rate: 1 });

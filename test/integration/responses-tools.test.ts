@@ -7,8 +7,25 @@ import { startSimulatorServer, type SimulatorServer } from '../../src/providers/
 import { simulatorServerConfig, startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 const tools: Tool[] = [
-  { type: 'function', name: 'get_weather', description: 'Weather in a city', strict: true, parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } }, required: ['city', 'unit'], additionalProperties: false } },
-  { type: 'function', name: 'get_time', description: 'Time in a city', strict: null, parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+  {
+    type: 'function',
+    name: 'get_weather',
+    description: 'Weather in a city',
+    strict: true,
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['c', 'f'] } },
+      required: ['city', 'unit'],
+      additionalProperties: false,
+    },
+  },
+  {
+    type: 'function',
+    name: 'get_time',
+    description: 'Time in a city',
+    strict: null,
+    parameters: { type: 'object', properties: { city: { type: 'string' } } },
+  },
 ];
 
 let demo: TestGateway;
@@ -25,7 +42,8 @@ afterAll(async () => {
   await sim.close();
 });
 
-const calls = (output: Array<{ type: string }>) => output.filter((o): o is ResponseFunctionToolCall => o.type === 'function_call');
+const calls = (output: Array<{ type: string }>) =>
+  output.filter((o): o is ResponseFunctionToolCall => o.type === 'function_call');
 
 for (const which of ['in-process simulator', 'simulator server'] as const) {
   describe(`Responses API tools (${which})`, () => {
@@ -33,7 +51,9 @@ for (const which of ['in-process simulator', 'simulator server'] as const) {
 
     it("calls a function when tool_choice is 'required', with no text message", async () => {
       const { orgId, key } = await gw().newOrgKey({ country: 'US' });
-      const res = await gw().client(key).responses.create({ model: 'gpt-4o', input: 'Weather in Paris?', tools, tool_choice: 'required' });
+      const res = await gw()
+        .client(key)
+        .responses.create({ model: 'gpt-4o', input: 'Weather in Paris?', tools, tool_choice: 'required' });
       expect(res.output.map((o) => o.type)).toEqual(['function_call']);
       const [call] = calls(res.output);
       expect(call).toMatchObject({ type: 'function_call', name: 'get_weather', status: 'completed' });
@@ -52,7 +72,12 @@ for (const which of ['in-process simulator', 'simulator server'] as const) {
     it('calls the function tool_choice names, and none when it says none', async () => {
       const { key } = await gw().newOrgKey({ country: 'US' });
       const client = gw().client(key);
-      const named = await client.responses.create({ model: 'gpt-4o', input: 'What time is it in Oslo?', tools, tool_choice: { type: 'function', name: 'get_time' } });
+      const named = await client.responses.create({
+        model: 'gpt-4o',
+        input: 'What time is it in Oslo?',
+        tools,
+        tool_choice: { type: 'function', name: 'get_time' },
+      });
       expect(calls(named.output).map((c) => c.name)).toEqual(['get_time']);
       const none = await client.responses.create({ model: 'gpt-4o', input: 'Just talk.', tools, tool_choice: 'none' });
       expect(calls(none.output)).toEqual([]);
@@ -61,7 +86,9 @@ for (const which of ['in-process simulator', 'simulator server'] as const) {
 
     it('streams a function call as output_item and function_call_arguments events the SDK assembles', async () => {
       const { key } = await gw().newOrgKey({ country: 'US' });
-      const stream = gw().client(key).responses.stream({ model: 'gpt-4o', input: 'Weather in Rome?', tools, tool_choice: 'required' });
+      const stream = gw()
+        .client(key)
+        .responses.stream({ model: 'gpt-4o', input: 'Weather in Rome?', tools, tool_choice: 'required' });
       const types: string[] = [];
       let args = '';
       let done: { arguments: string; name: string; item_id: string } | undefined;
@@ -91,9 +118,19 @@ for (const which of ['in-process simulator', 'simulator server'] as const) {
     it('answers in text once the function output is sent back as a function_call_output item', async () => {
       const { key } = await gw().newOrgKey({ country: 'US' });
       const client = gw().client(key);
-      const first = await client.responses.create({ model: 'gpt-4o', input: 'Weather in Paris?', tools, tool_choice: 'required', store: false });
+      const first = await client.responses.create({
+        model: 'gpt-4o',
+        input: 'Weather in Paris?',
+        tools,
+        tool_choice: 'required',
+        store: false,
+      });
       const [call] = calls(first.output);
-      const input: ResponseInputItem[] = [{ role: 'user', content: 'Weather in Paris?' }, call!, { type: 'function_call_output', call_id: call!.call_id, output: '{"temperature": 21}' }];
+      const input: ResponseInputItem[] = [
+        { role: 'user', content: 'Weather in Paris?' },
+        call!,
+        { type: 'function_call_output', call_id: call!.call_id, output: '{"temperature": 21}' },
+      ];
       const second = await client.responses.create({ model: 'gpt-4o', input, tools, store: false });
       expect(calls(second.output)).toEqual([]);
       expect(second.output_text).toMatch(/^\[simulated\]/);
@@ -105,11 +142,17 @@ for (const which of ['in-process simulator', 'simulator server'] as const) {
     it('rejects a malformed function tool or tool output, naming the field', async () => {
       const { key } = await gw().newOrgKey({ country: 'US' });
       const client = gw().client(key);
-      const noName = (await client.responses.create({ model: 'gpt-4o', input: 'Hi', tools: [{ type: 'function', parameters: {} } as never] }).catch((e: unknown) => e)) as { status: number; param: string };
+      const noName = (await client.responses
+        .create({ model: 'gpt-4o', input: 'Hi', tools: [{ type: 'function', parameters: {} } as never] })
+        .catch((e: unknown) => e)) as { status: number; param: string };
       expect([noName.status, noName.param]).toEqual([400, 'tools[0].name']);
-      const noCall = (await client.responses.create({ model: 'gpt-4o', input: [{ type: 'function_call_output', output: 'x' } as never] }).catch((e: unknown) => e)) as { status: number; param: string };
+      const noCall = (await client.responses
+        .create({ model: 'gpt-4o', input: [{ type: 'function_call_output', output: 'x' } as never] })
+        .catch((e: unknown) => e)) as { status: number; param: string };
       expect([noCall.status, noCall.param]).toEqual([400, 'input[0].call_id']);
-      const badChoice = (await client.responses.create({ model: 'gpt-4o', input: 'Hi', tools, tool_choice: 'sometimes' as never }).catch((e: unknown) => e)) as { status: number; param: string };
+      const badChoice = (await client.responses
+        .create({ model: 'gpt-4o', input: 'Hi', tools, tool_choice: 'sometimes' as never })
+        .catch((e: unknown) => e)) as { status: number; param: string };
       expect([badChoice.status, badChoice.param]).toEqual([400, 'tool_choice']);
     });
   });

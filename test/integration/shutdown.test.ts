@@ -23,8 +23,18 @@ function connection(url: string): { client: Client; closed: Promise<void> } {
   return { client, closed: new Promise<void>((resolve) => client.once('disconnect', () => resolve())) };
 }
 
-async function post(client: Client, path: string, key: string, body: unknown): Promise<{ status: number; body: string }> {
-  const reply = await client.request({ method: 'POST', path, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function post(
+  client: Client,
+  path: string,
+  key: string,
+  body: unknown,
+): Promise<{ status: number; body: string }> {
+  const reply = await client.request({
+    method: 'POST',
+    path,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: reply.statusCode, body: await reply.body.text() };
 }
 
@@ -46,16 +56,23 @@ describe('shutdown', () => {
     const client = gw.client(key);
     // An idle kept-alive connection, after a data-plane request.
     const idle = connection(gw.url);
-    expect((await post(idle.client, '/v1/embeddings', key, { model: 'text-embedding-3-small', input: 'x' })).status).toBe(200);
+    expect(
+      (await post(idle.client, '/v1/embeddings', key, { model: 'text-embedding-3-small', input: 'x' })).status,
+    ).toBe(200);
     // A kept-alive connection that served a request before, with a completion under way.
     const busy = connection(gw.url);
-    expect((await busy.client.request({ method: 'GET', path: '/healthz' }).then((r) => r.body.text()))).toContain('ok');
+    expect(await busy.client.request({ method: 'GET', path: '/healthz' }).then((r) => r.body.text())).toContain('ok');
 
     const before = sim.stats.requests;
     const underWay = post(busy.client, '/v1/chat/completions', key, { model: 'gpt-4o', messages });
     const json = client.chat.completions.create({ model: 'gpt-4o', messages });
     const stream = (async () => {
-      const s = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } });
+      const s = await client.chat.completions.create({
+        model: 'gpt-4o',
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       let text = '';
       let finish: string | null | undefined;
       let completion = 0;
@@ -87,8 +104,14 @@ describe('shutdown', () => {
     await closing;
     // Whole: the simulator's reply to this prompt, to its last token, as it gives it when asked directly.
     sim.setFaults({});
-    const direct = await new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'sim', maxRetries: 0 }).chat.completions.create({ model: 'gpt-4o', messages });
-    expect(streamed).toEqual({ text: direct.choices[0]!.message.content, finish: 'stop', completion: direct.usage!.completion_tokens });
+    const direct = await new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'sim', maxRetries: 0 }).chat.completions.create(
+      { model: 'gpt-4o', messages },
+    );
+    expect(streamed).toEqual({
+      text: direct.choices[0]!.message.content,
+      finish: 'stop',
+      completion: direct.usage!.completion_tokens,
+    });
 
     // Every one was recorded: the embedding and the three completions.
     const again = await startTestGateway({ config, dataDir });

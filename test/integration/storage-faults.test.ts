@@ -26,10 +26,14 @@ afterEach(() => {
 /** A gateway of its own (the demo catalogue on the in-process simulator), so that what ends it can be seen. */
 async function startChild(dataDir: string): Promise<{ client: OpenAI; exited: () => boolean; stderr: () => string }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const proc = spawn('node', ['bin/conduit.mjs', 'start', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir], {
-    env: { ...process.env, CONDUIT_ADMIN_TOKEN: 'fault-test', CONDUIT_LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    'node',
+    ['bin/conduit.mjs', 'start', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir],
+    {
+      env: { ...process.env, CONDUIT_ADMIN_TOKEN: 'fault-test', CONDUIT_LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child = proc;
   let out = '';
   let err = '';
@@ -62,37 +66,43 @@ const canPin = (() => {
 })();
 
 describe('an outbox file that cannot be written or moved', () => {
-  it.skipIf(!canPin)('is reported and retried, not fatal: requests are refused meanwhile, and nothing recorded is lost', async () => {
-    const dataDir = tempDir();
-    const outbox = join(dataDir, 'usage-outbox.jsonl');
-    const gw = await startChild(dataDir);
-    const messages = [{ role: 'user' as const, content: 'hello' }];
-    const ids: string[] = [];
-    const { response: first } = await gw.client.chat.completions.create({ model: 'gpt-4o', messages }).withResponse();
-    ids.push(first.headers.get('x-request-id')!);
-    expect(chattr('+i', outbox)).toBe(true);
-    try {
-      // The outbox's load timer (every 200 ms) tries to set the file aside: it used to end the process.
-      await new Promise((r) => setTimeout(r, 1200));
-      expect(gw.exited(), gw.stderr()).toBe(false);
-      const refused = await gw.client.chat.completions.create({ model: 'gpt-4o', messages }).catch((err: unknown) => err);
-      expect(refused).toBeInstanceOf(OpenAI.APIError);
-      expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
-      expect((refused as InstanceType<typeof OpenAI.APIError>).code).toBe('usage_not_recorded');
-    } finally {
-      chattr('-i', outbox);
-    }
-    const { response: last } = await gw.client.chat.completions.create({ model: 'gpt-4o', messages }).withResponse();
-    ids.push(last.headers.get('x-request-id')!);
-    expect(gw.exited()).toBe(false);
-    child!.kill('SIGKILL');
-    await once(child!, 'exit');
-    await (await openSqliteStore(dataDir)).close();
-    const db = new Database(join(dataDir, 'conduit.sqlite'), { readonly: true });
-    const rows = db.prepare('select request_id from usage_events').all() as Array<{ request_id: string }>;
-    db.close();
-    expect(rows.map((r) => r.request_id).sort()).toEqual(ids.sort());
-  }, 30_000);
+  it.skipIf(!canPin)(
+    'is reported and retried, not fatal: requests are refused meanwhile, and nothing recorded is lost',
+    async () => {
+      const dataDir = tempDir();
+      const outbox = join(dataDir, 'usage-outbox.jsonl');
+      const gw = await startChild(dataDir);
+      const messages = [{ role: 'user' as const, content: 'hello' }];
+      const ids: string[] = [];
+      const { response: first } = await gw.client.chat.completions.create({ model: 'gpt-4o', messages }).withResponse();
+      ids.push(first.headers.get('x-request-id')!);
+      expect(chattr('+i', outbox)).toBe(true);
+      try {
+        // The outbox's load timer (every 200 ms) tries to set the file aside: it used to end the process.
+        await new Promise((r) => setTimeout(r, 1200));
+        expect(gw.exited(), gw.stderr()).toBe(false);
+        const refused = await gw.client.chat.completions
+          .create({ model: 'gpt-4o', messages })
+          .catch((err: unknown) => err);
+        expect(refused).toBeInstanceOf(OpenAI.APIError);
+        expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+        expect((refused as InstanceType<typeof OpenAI.APIError>).code).toBe('usage_not_recorded');
+      } finally {
+        chattr('-i', outbox);
+      }
+      const { response: last } = await gw.client.chat.completions.create({ model: 'gpt-4o', messages }).withResponse();
+      ids.push(last.headers.get('x-request-id')!);
+      expect(gw.exited()).toBe(false);
+      child!.kill('SIGKILL');
+      await once(child!, 'exit');
+      await (await openSqliteStore(dataDir)).close();
+      const db = new Database(join(dataDir, 'conduit.sqlite'), { readonly: true });
+      const rows = db.prepare('select request_id from usage_events').all() as Array<{ request_id: string }>;
+      db.close();
+      expect(rows.map((r) => r.request_id).sort()).toEqual(ids.sort());
+    },
+    30_000,
+  );
 });
 
 describe('a database that cannot take usage events in', () => {
@@ -107,11 +117,16 @@ describe('a database that cannot take usage events in', () => {
       await client.chat.completions.create({ model: 'gpt-4o', messages });
       // From here every load of usage events into the table fails, as on a disk SQLite cannot write.
       await gw.admin('GET', `/orgs/${orgId}/usage`);
-      for (const op of ['insert', 'update']) db.exec(`create trigger refuse_usage_${op} before ${op} on usage_events begin select raise(abort, 'disk I/O error'); end`);
+      for (const op of ['insert', 'update'])
+        db.exec(
+          `create trigger refuse_usage_${op} before ${op} on usage_events begin select raise(abort, 'disk I/O error'); end`,
+        );
       for (let i = 0; i < 6; i++) await client.chat.completions.create({ model: 'gpt-4o', messages });
-      for (let i = 0; i < 2; i++) for await (const _ of await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true })) void _;
+      for (let i = 0; i < 2; i++)
+        for await (const _ of await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true })) void _;
       await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
-      const inTable = () => (db.prepare('select count(*) as n from usage_events where org_id = ?').get(orgId) as { n: number }).n;
+      const inTable = () =>
+        (db.prepare('select count(*) as n from usage_events where org_id = ?').get(orgId) as { n: number }).n;
       expect(inTable()).toBe(1);
 
       const read = async () => {
@@ -125,7 +140,10 @@ describe('a database that cannot take usage events in', () => {
       const during = await read();
       expect(during.usage.requests).toBe(10);
       expect(during.ledger.requests).toBe(10);
-      expect(during.byModel.map((r: { model: string; requests: number }) => [r.model, r.requests])).toEqual([['gpt-4o', 9], ['gpt-4o-mini', 1]]);
+      expect(during.byModel.map((r: { model: string; requests: number }) => [r.model, r.requests])).toEqual([
+        ['gpt-4o', 9],
+        ['gpt-4o-mini', 1],
+      ]);
       expect(during.events).toHaveLength(10);
       // The streams' final events replaced their interim records, in the reads as they will in the table.
       expect(during.events.filter((e) => e.interim !== undefined)).toEqual([]);

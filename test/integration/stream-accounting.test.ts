@@ -10,7 +10,9 @@ let sim: SimulatorServer;
 let gw: TestGateway;
 beforeAll(async () => {
   sim = await startSimulatorServer();
-  gw = await startTestGateway({ config: { ...simulatorServerConfig([{ id: 'sim', url: sim.url }]), routing: { retry: { max_attempts: 1 } } } });
+  gw = await startTestGateway({
+    config: { ...simulatorServerConfig([{ id: 'sim', url: sim.url }]), routing: { retry: { max_attempts: 1 } } },
+  });
 });
 afterEach(() => sim.setFaults({}));
 afterAll(async () => {
@@ -20,7 +22,9 @@ afterAll(async () => {
 
 const messages = [{ role: 'user' as const, content: 'Tell me something long about gateways and streams.' }];
 
-async function scenario(run: (client: OpenAI) => Promise<string>): Promise<{ event: UsageEvent; sent: number; delivered: string }> {
+async function scenario(
+  run: (client: OpenAI) => Promise<string>,
+): Promise<{ event: UsageEvent; sent: number; delivered: string }> {
   const { orgId, key } = await gw.newOrgKey();
   const before = sim.stats.completion_tokens_sent;
   const delivered = await run(gw.client(key));
@@ -34,7 +38,10 @@ async function scenario(run: (client: OpenAI) => Promise<string>): Promise<{ eve
   return { event: event!, sent: sim.stats.completion_tokens_sent - before, delivered };
 }
 
-async function drain(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>, stopAfter = Infinity): Promise<string> {
+async function drain(
+  stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>,
+  stopAfter = Infinity,
+): Promise<string> {
   let text = '';
   let n = 0;
   try {
@@ -50,13 +57,24 @@ async function drain(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletio
 
 describe('stream accounting', () => {
   it('complete, usage asked for: exactly what the vendor reported and sent', async () => {
-    const r = await scenario(async (c) => drain(await c.chat.completions.create({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } })));
+    const r = await scenario(async (c) =>
+      drain(
+        await c.chat.completions.create({
+          model: 'gpt-4o',
+          messages,
+          stream: true,
+          stream_options: { include_usage: true },
+        }),
+      ),
+    );
     expect(r.event.estimated).toBe(false);
     expect(r.event.completion_tokens).toBe(r.sent);
   });
 
   it('complete, usage not asked for: still exact (Conduit asked the vendor itself)', async () => {
-    const r = await scenario(async (c) => drain(await c.chat.completions.create({ model: 'gpt-4o', messages, stream: true })));
+    const r = await scenario(async (c) =>
+      drain(await c.chat.completions.create({ model: 'gpt-4o', messages, stream: true })),
+    );
     expect(r.event.estimated).toBe(false);
     expect(r.event.completion_tokens).toBe(r.sent);
     expect(r.event.completion_tokens).toBeGreaterThan(0);
@@ -66,7 +84,10 @@ describe('stream accounting', () => {
     sim.setFaults({ token_delay_ms: 10 });
     const controller = new AbortController();
     const r = await scenario(async (c) => {
-      const stream = await c.chat.completions.create({ model: 'gpt-4o', messages, stream: true }, { signal: controller.signal });
+      const stream = await c.chat.completions.create(
+        { model: 'gpt-4o', messages, stream: true },
+        { signal: controller.signal },
+      );
       let text = '';
       let n = 0;
       try {
@@ -88,7 +109,9 @@ describe('stream accounting', () => {
 
   it('upstream dies mid-stream: estimated from what was delivered, never zero', async () => {
     sim.setFaults({ truncate_rate: 1 });
-    const r = await scenario(async (c) => drain(await c.chat.completions.create({ model: 'gpt-4o', messages, stream: true })));
+    const r = await scenario(async (c) =>
+      drain(await c.chat.completions.create({ model: 'gpt-4o', messages, stream: true })),
+    );
     expect(r.event.estimated).toBe(true);
     expect(r.delivered.length).toBeGreaterThan(0);
     expect(r.event.completion_tokens).toBeGreaterThan(0);
@@ -113,7 +136,9 @@ describe('stream accounting', () => {
   });
 
   it('non-streamed replies bill exactly what the vendor reported', async () => {
-    const r = await scenario(async (c) => (await c.chat.completions.create({ model: 'gpt-4o', messages })).choices[0]!.message.content!);
+    const r = await scenario(
+      async (c) => (await c.chat.completions.create({ model: 'gpt-4o', messages })).choices[0]!.message.content!,
+    );
     expect(r.event.estimated).toBe(false);
     expect(r.event.completion_tokens).toBe(r.sent);
   });

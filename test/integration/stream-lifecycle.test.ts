@@ -33,10 +33,12 @@ describe('client disconnect', () => {
   it('aborting mid-stream cancels the upstream and bills what was delivered, marked estimated', async () => {
     const { orgId, key } = await gw.newOrgKey();
     const controller = new AbortController();
-    const stream = await gw.client(key).chat.completions.create(
-      { model: 'gpt-4o', messages: [{ role: 'user', content: 'a long answer please' }], stream: true },
-      { signal: controller.signal },
-    );
+    const stream = await gw
+      .client(key)
+      .chat.completions.create(
+        { model: 'gpt-4o', messages: [{ role: 'user', content: 'a long answer please' }], stream: true },
+        { signal: controller.signal },
+      );
     let received = 0;
     const sentBefore = sim.stats.completion_tokens_sent;
     try {
@@ -50,7 +52,11 @@ describe('client disconnect', () => {
     expect(received).toBe(3);
 
     // Its final event, which replaces the interim record it had from its first byte.
-    expect(await until(async () => (await gw.store.usage.list(orgId, {})).filter((e) => e.interim === undefined).length === 1)).toBe(true);
+    expect(
+      await until(
+        async () => (await gw.store.usage.list(orgId, {})).filter((e) => e.interim === undefined).length === 1,
+      ),
+    ).toBe(true);
     const [event] = await gw.store.usage.list(orgId, {});
     expect(event!.status).toBe(499);
     expect(event!.estimated).toBe(true);
@@ -78,10 +84,16 @@ describe('durability', () => {
       const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: key, maxRetries: 0 });
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const { response } = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: `q${i}` }] }).withResponse();
+        const { response } = await client.chat.completions
+          .create({ model: 'gpt-4o', messages: [{ role: 'user', content: `q${i}` }] })
+          .withResponse();
         ids.push(response.headers.get('x-request-id')!);
       }
-      const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'last' }], stream: true });
+      const stream = await client.chat.completions.create({
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'last' }],
+        stream: true,
+      });
       for await (const _ of stream) void _;
       child.kill('SIGKILL');
       await once(child, 'exit');
@@ -109,41 +121,80 @@ describe('streams under way when the gateway dies', () => {
       ...base,
       pricing: {
         currency: 'USD',
-        versions: [{ effective_from: '2026-01-01', vendor_costs: [{ deployment: 'sim', input: '2.50', output: '10.00' }], list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }] }],
+        versions: [
+          {
+            effective_from: '2026-01-01',
+            vendor_costs: [{ deployment: 'sim', input: '2.50', output: '10.00' }],
+            list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }],
+          },
+        ],
       },
     };
-    const child = spawn('node', ['bin/conduit.mjs', 'start', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--config', writeConfig(config)], {
-      env: { ...process.env, CONDUIT_ADMIN_TOKEN: 'kill-test', CONDUIT_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      'node',
+      [
+        'bin/conduit.mjs',
+        'start',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--data',
+        dataDir,
+        '--config',
+        writeConfig(config),
+      ],
+      {
+        env: { ...process.env, CONDUIT_ADMIN_TOKEN: 'kill-test', CONDUIT_LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const readers: Array<Promise<void>> = [];
     try {
       let out = '';
       child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
       expect(await until(async () => /listening/.test(out), 15_000)).toBe(true);
       const admin = async (path: string, body: unknown) =>
-        (await fetch(`http://127.0.0.1:${port}/admin/v1${path}`, { method: 'POST', headers: { authorization: 'Bearer kill-test', 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<{ id: string; key: string }>;
+        (
+          await fetch(`http://127.0.0.1:${port}/admin/v1${path}`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer kill-test', 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).json() as Promise<{ id: string; key: string }>;
       const org = await admin('/orgs', { name: 'Cut Ltd', country: 'DE', tier: 'verified' });
       const { key } = await admin(`/orgs/${org.id}/keys`, { name: 'k' });
       const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: key, maxRetries: 0 });
       const chunks = Array.from({ length: 8 }, () => 0);
       for (let i = 0; i < 8; i++) {
         // 400 tokens, 20 ms apart: each stream is still under way when the gateway dies.
-        const body = { model: 'gpt-4o', messages: [{ role: 'user' as const, content: `tell me a long story ${i}` }], stream: true as const, max_tokens: 400, simulator_exact_length: true };
+        const body = {
+          model: 'gpt-4o',
+          messages: [{ role: 'user' as const, content: `tell me a long story ${i}` }],
+          stream: true as const,
+          max_tokens: 400,
+          simulator_exact_length: true,
+        };
         const stream = await client.chat.completions.create(body);
-        readers.push((async () => {
-          try {
-            for await (const chunk of stream) if (chunk.choices[0]?.delta.content) chunks[i]!++;
-          } catch {
-            // the gateway dies under it
-          }
-        })());
+        readers.push(
+          (async () => {
+            try {
+              for await (const chunk of stream) if (chunk.choices[0]?.delta.content) chunks[i]!++;
+            } catch {
+              // the gateway dies under it
+            }
+          })(),
+        );
       }
       // Each stream has delivered a dozen chunks or more, and an interim record (about once a second) followed.
       const interimRows = () => {
         const db = new Database(join(dataDir, 'conduit.sqlite'), { readonly: true });
         try {
-          return (db.prepare('select count(*) as n from usage_events where interim >= 1 and completion_tokens >= 12').get() as { n: number }).n;
+          return (
+            db
+              .prepare('select count(*) as n from usage_events where interim >= 1 and completion_tokens >= 12')
+              .get() as { n: number }
+          ).n;
         } finally {
           db.close();
         }
@@ -159,7 +210,9 @@ describe('streams under way when the gateway dies', () => {
       await (await openSqliteStore(dataDir)).close();
       const read = () => {
         const db = new Database(join(dataDir, 'conduit.sqlite'), { readonly: true });
-        const rows = db.prepare('select * from usage_events order by completion_tokens').all() as Array<Record<string, number | string | null>>;
+        const rows = db.prepare('select * from usage_events order by completion_tokens').all() as Array<
+          Record<string, number | string | null>
+        >;
         db.close();
         return rows;
       };

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../src/main.ts';
 import { startTestGateway, tempDir, writeConfig, type TestGateway } from '../helpers/gateway.ts';
 
-const sim = (id: string, models: Array<Record<string, unknown>>) => ({ id, vendor: 'v', type: 'simulator', region: 'sg', models });
+const sim = (id: string, models: Array<Record<string, unknown>>) => ({
+  id,
+  vendor: 'v',
+  type: 'simulator',
+  region: 'sg',
+  models,
+});
 const rates = { input: '1.00', output: '2.00' };
 const config = {
   regions: [{ id: 'sg', country: 'SG' }],
@@ -31,7 +37,10 @@ const config = {
       {
         effective_from: '2020-01-01',
         // The configuration's word wins: self-hosted and free-model are free though the book prices them.
-        vendor_costs: [{ deployment: 'priced-dep', ...rates }, { deployment: 'self-hosted', ...rates }],
+        vendor_costs: [
+          { deployment: 'priced-dep', ...rates },
+          { deployment: 'self-hosted', ...rates },
+        ],
         list_prices: [
           { model: 'priced', ...rates },
           { model: 'strategic-only', tier: 'strategic', ...rates },
@@ -52,7 +61,11 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 const chat = async (key: string, model: string) => {
-  const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }) });
+  const res = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hello' }] }),
+  });
   return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 };
 
@@ -62,7 +75,9 @@ describe('a model or deployment with no price', () => {
     const res = await chat(key, 'no-list-price');
     expect(res.status).toBe(503);
     expect(res.body.error).toMatchObject({ code: 'model_not_priced', param: 'model', type: 'api_error' });
-    expect(res.body.error.message).toMatch(/'no-list-price' is not served until it is priced: it has no list price for your organisation's tier \(verified\)/);
+    expect(res.body.error.message).toMatch(
+      /'no-list-price' is not served until it is priced: it has no list price for your organisation's tier \(verified\)/,
+    );
     expect(res.headers.get('x-should-retry')).toBe('false');
   });
 
@@ -71,7 +86,9 @@ describe('a model or deployment with no price', () => {
     const res = await chat(key, 'no-cost-anywhere');
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('model_not_priced');
-    expect(res.body.error.message).toMatch(/no deployment of it that may serve you has a vendor cost in the price book \(costless-dep\)/);
+    expect(res.body.error.message).toMatch(
+      /no deployment of it that may serve you has a vendor cost in the price book \(costless-dep\)/,
+    );
   });
 
   it('a deployment with no vendor cost is skipped for one that has it', async () => {
@@ -90,7 +107,13 @@ describe('a model or deployment with no price', () => {
 
   it('negotiated rates price a model for that customer', async () => {
     const { orgId, key } = await gw.newOrgKey();
-    expect((await gw.admin('PUT', `/orgs/${orgId}/pricing`, { rates: [{ model: 'no-list-price', input: '5', output: '5' }] })).status).toBe(200);
+    expect(
+      (
+        await gw.admin('PUT', `/orgs/${orgId}/pricing`, {
+          rates: [{ model: 'no-list-price', input: '5', output: '5' }],
+        })
+      ).status,
+    ).toBe(200);
     expect((await chat(key, 'no-list-price')).status).toBe(200);
   });
 
@@ -104,8 +127,12 @@ describe('a model or deployment with no price', () => {
   it('is served once priced through the admin API, without a restart', async () => {
     const { key } = await gw.newOrgKey();
     expect((await chat(key, 'no-list-price')).status).toBe(503);
-    const unpricedModels = (u: Array<{ missing: string; model: string }>) => u.filter((g) => g.missing === 'list_price').map((g) => g.model);
-    expect(unpricedModels((await gw.admin('GET', '/pricing')).body.unpriced)).toEqual(['no-list-price', 'strategic-only']);
+    const unpricedModels = (u: Array<{ missing: string; model: string }>) =>
+      u.filter((g) => g.missing === 'list_price').map((g) => g.model);
+    expect(unpricedModels((await gw.admin('GET', '/pricing')).body.unpriced)).toEqual([
+      'no-list-price',
+      'strategic-only',
+    ]);
     const book = structuredClone(config.pricing) as { versions: Array<{ list_prices: object[] }> };
     book.versions[0]!.list_prices.push({ model: 'no-list-price', ...rates });
     const priced = await gw.admin('PUT', '/pricing', { book, reason: 'price it' });
@@ -114,7 +141,13 @@ describe('a model or deployment with no price', () => {
     expect((await chat(key, 'no-list-price')).status).toBe(200);
     // A change that unprices a served model says so in its answer.
     const back = await gw.admin('PUT', '/pricing', { book: config.pricing, reason: 'back' });
-    expect(back.body.unpriced).toContainEqual({ missing: 'list_price', model: 'no-list-price', tiers: ['trial', 'verified', 'strategic'], path: 'models[1]', message: expect.stringMatching(/^model "no-list-price" has no list price in the USD price book/) });
+    expect(back.body.unpriced).toContainEqual({
+      missing: 'list_price',
+      model: 'no-list-price',
+      tiers: ['trial', 'verified', 'strategic'],
+      path: 'models[1]',
+      message: expect.stringMatching(/^model "no-list-price" has no list price in the USD price book/),
+    });
   });
 });
 
@@ -124,7 +157,15 @@ describe('start-up says what has no price, against the stored price book', () =>
     const configFile = writeConfig(config);
     const start = async () => {
       const lines: string[] = [];
-      const g = await startGateway({ dataDir, configFile, port: 0, host: '127.0.0.1', adminToken: 't', logLevel: 'silent', announce: (l) => lines.push(l) });
+      const g = await startGateway({
+        dataDir,
+        configFile,
+        port: 0,
+        host: '127.0.0.1',
+        adminToken: 't',
+        logLevel: 'silent',
+        announce: (l) => lines.push(l),
+      });
       return { g, lines: lines.filter((l) => l.startsWith('Not priced: ')) };
     };
     const first = await start();
@@ -135,10 +176,16 @@ describe('start-up says what has no price, against the stored price book', () =>
       'Not priced: model "strategic-only" has no list price for tier trial, verified in the USD price book, so it is not served to those tiers until priced (or set models[2].free_of_charge: true if it is free)',
     ]);
     // The stored book, not the file's, is what the gateway uses: price everything there and restart.
-    const book = structuredClone(config.pricing) as { versions: Array<{ vendor_costs: object[]; list_prices: object[] }> };
+    const book = structuredClone(config.pricing) as {
+      versions: Array<{ vendor_costs: object[]; list_prices: object[] }>;
+    };
     book.versions[0]!.vendor_costs.push({ deployment: 'costless-dep', ...rates });
     book.versions[0]!.list_prices.push({ model: 'no-list-price', ...rates }, { model: 'strategic-only', ...rates });
-    const put = await fetch(`${first.g.url}/admin/v1/pricing`, { method: 'PUT', headers: { authorization: 'Bearer t', 'content-type': 'application/json' }, body: JSON.stringify({ book, reason: 'price all' }) });
+    const put = await fetch(`${first.g.url}/admin/v1/pricing`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer t', 'content-type': 'application/json' },
+      body: JSON.stringify({ book, reason: 'price all' }),
+    });
     expect(put.status).toBe(200);
     await first.g.close();
     const second = await start();
@@ -154,14 +201,23 @@ describe('conduit config check', () => {
   it('names what the price book leaves unpriced', async () => {
     const out = await check(writeConfig(config));
     expect(out.stdout).toMatch(/OK \(1 regions, 1 vendors, 3 providers, 5 models\)/);
-    expect(out.stdout).toContain('not priced today: deployment "costless-dep" has no vendor cost for "priced" in the USD price book');
-    expect(out.stdout).toContain('not priced today: model "no-list-price" has no list price in the USD price book, so it is not served until priced (or set models[1].free_of_charge: true if it is free)');
+    expect(out.stdout).toContain(
+      'not priced today: deployment "costless-dep" has no vendor cost for "priced" in the USD price book',
+    );
+    expect(out.stdout).toContain(
+      'not priced today: model "no-list-price" has no list price in the USD price book, so it is not served until priced (or set models[1].free_of_charge: true if it is free)',
+    );
     expect(out.stdout).toContain('model "strategic-only" has no list price for tier trial, verified');
     expect(out.stdout).not.toMatch(/free-model|self-hosted/);
   });
 
   it('says nothing more when everything is priced or declared free', async () => {
-    const free = { ...config, pricing: undefined, models: config.models.map((m) => ({ ...m, free_of_charge: true })), providers: config.providers.map((p) => ({ ...p, models: p.models.map((m) => ({ ...m, no_vendor_cost: true })) })) };
+    const free = {
+      ...config,
+      pricing: undefined,
+      models: config.models.map((m) => ({ ...m, free_of_charge: true })),
+      providers: config.providers.map((p) => ({ ...p, models: p.models.map((m) => ({ ...m, no_vendor_cost: true })) })),
+    };
     const out = await check(writeConfig(free));
     expect(out.stdout.trim().split('\n')).toHaveLength(1);
     expect(out.stdout).toMatch(/: OK \(/);

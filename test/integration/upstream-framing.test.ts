@@ -30,7 +30,8 @@ function completion(content: string): string {
   });
 }
 
-const withLength = (body: string) => `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+const withLength = (body: string) =>
+  `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -44,7 +45,9 @@ async function misbehave(misbehaviour: Misbehaviour, tenant: string, socket: net
     return void socket.end();
   }
   // Looks chunked and complete to a reader that takes any coding ending in "chunked" for chunked...
-  socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: ${misbehaviour}\r\n\r\n${chunk(completion(`answer for ${tenant}`))}0\r\n\r\n`);
+  socket.write(
+    `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: ${misbehaviour}\r\n\r\n${chunk(completion(`answer for ${tenant}`))}0\r\n\r\n`,
+  );
   // ...which would then read these bytes of tenant A's reply, still coming, as the next request's reply.
   await delay(60);
   socket.write(withLength(completion(SECRET)));

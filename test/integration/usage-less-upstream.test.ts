@@ -13,12 +13,40 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 const REPLY = 'Gateways forward each request upstream and meter every token that reaches the customer.';
 const PIECES = REPLY.split(/(?<= )/);
 
-const sse = (data: unknown, event?: string) => `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
-const chatChunk = (delta: object, finish: string | null = null) => ({ id: 'chatcmpl-mock', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o', choices: [{ index: 0, delta, finish_reason: finish }] });
+const sse = (data: unknown, event?: string) =>
+  `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+const chatChunk = (delta: object, finish: string | null = null) => ({
+  id: 'chatcmpl-mock',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'gpt-4o',
+  choices: [{ index: 0, delta, finish_reason: finish }],
+});
 
 function responseObject(status: string, text: string | null): object {
-  const output = text === null ? [] : [{ type: 'message', id: 'msg_mock', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] }];
-  return { id: 'resp_mock', object: 'response', created_at: 1, status, model: 'gpt-4o', output, usage: null, error: null, incomplete_details: null };
+  const output =
+    text === null
+      ? []
+      : [
+          {
+            type: 'message',
+            id: 'msg_mock',
+            status: 'completed',
+            role: 'assistant',
+            content: [{ type: 'output_text', text, annotations: [] }],
+          },
+        ];
+  return {
+    id: 'resp_mock',
+    object: 'response',
+    created_at: 1,
+    status,
+    model: 'gpt-4o',
+    output,
+    usage: null,
+    error: null,
+    incomplete_details: null,
+  };
 }
 
 const LATE_DONE = 'Send [DONE] on its own.';
@@ -29,16 +57,35 @@ const LATE_DONE = 'Send [DONE] on its own.';
  */
 function answer(path: string, body: Record<string, unknown>): { json?: unknown; events?: string[]; late?: string } {
   if (path === '/v1/chat/completions') {
-    if (!body.stream) return { json: { id: 'chatcmpl-mock', object: 'chat.completion', created: 1, model: 'gpt-4o', choices: [{ index: 0, message: { role: 'assistant', content: REPLY }, finish_reason: 'stop' }] } };
-    const events = [sse(chatChunk({ role: 'assistant', content: '' })), ...PIECES.map((p) => sse(chatChunk({ content: p }))), sse(chatChunk({}, 'stop'))];
-    return JSON.stringify(body.messages).includes(LATE_DONE) ? { events, late: sse('[DONE]') } : { events: [...events, sse('[DONE]')] };
+    if (!body.stream)
+      return {
+        json: {
+          id: 'chatcmpl-mock',
+          object: 'chat.completion',
+          created: 1,
+          model: 'gpt-4o',
+          choices: [{ index: 0, message: { role: 'assistant', content: REPLY }, finish_reason: 'stop' }],
+        },
+      };
+    const events = [
+      sse(chatChunk({ role: 'assistant', content: '' })),
+      ...PIECES.map((p) => sse(chatChunk({ content: p }))),
+      sse(chatChunk({}, 'stop')),
+    ];
+    return JSON.stringify(body.messages).includes(LATE_DONE)
+      ? { events, late: sse('[DONE]') }
+      : { events: [...events, sse('[DONE]')] };
   }
   if (path === '/v1/responses') {
     if (!body.stream) return { json: responseObject('completed', REPLY) };
     const item = { item_id: 'msg_mock', output_index: 0, content_index: 0 };
     const events: Array<Record<string, unknown>> = [
       { type: 'response.created', response: responseObject('in_progress', null) },
-      { type: 'response.output_item.added', output_index: 0, item: { type: 'message', id: 'msg_mock', status: 'in_progress', role: 'assistant', content: [] } },
+      {
+        type: 'response.output_item.added',
+        output_index: 0,
+        item: { type: 'message', id: 'msg_mock', status: 'in_progress', role: 'assistant', content: [] },
+      },
       { type: 'response.content_part.added', ...item, part: { type: 'output_text', text: '', annotations: [] } },
       ...PIECES.map((delta) => ({ type: 'response.output_text.delta', ...item, delta, logprobs: [] })),
       { type: 'response.output_text.done', ...item, text: REPLY, logprobs: [] },
@@ -49,8 +96,15 @@ function answer(path: string, body: Record<string, unknown>): { json?: unknown; 
   }
   const inputs = Array.isArray(body.input) ? body.input : [body.input];
   const vector = [0.25, -0.5, 0.125];
-  const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
-  return { json: { object: 'list', model: 'text-embedding-3-small', data: inputs.map((_, index) => ({ object: 'embedding', index, embedding })) } };
+  const embedding =
+    body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+  return {
+    json: {
+      object: 'list',
+      model: 'text-embedding-3-small',
+      data: inputs.map((_, index) => ({ object: 'embedding', index, embedding })),
+    },
+  };
 }
 
 let upstream: Server;
@@ -62,7 +116,8 @@ beforeAll(async () => {
     req.on('data', (d: string) => (text += d));
     req.on('end', () => {
       const reply = answer(req.url ?? '', JSON.parse(text || '{}') as Record<string, unknown>);
-      if (reply.json) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
+      if (reply.json)
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(reply.events!.join(''));
       if (reply.late === undefined) return void res.end();
@@ -117,7 +172,9 @@ afterAll(async () => {
 const messages = [{ role: 'user' as const, content: 'What does a gateway do with tokens?' }];
 
 /** Runs one request for a fresh organisation; returns its usage event (it lands after delivery) and the reply. */
-async function billed<T>(run: (client: OpenAI, key: string) => Promise<T>): Promise<{ reply: T; event: UsageEvent; orgId: string }> {
+async function billed<T>(
+  run: (client: OpenAI, key: string) => Promise<T>,
+): Promise<{ reply: T; event: UsageEvent; orgId: string }> {
   const { orgId, key } = await gw.newOrgKey();
   const reply = await run(gw.client(key), key);
   let [event] = await gw.store.usage.list(orgId, {});
@@ -143,11 +200,17 @@ describe('JSON replies from an upstream that reports no usage', () => {
     expect(event.estimated).toBe(true);
     expect(event.completion_tokens).toBe(replyTokens);
     expect(event.prompt_tokens).toBeGreaterThan(0);
-    expect(reply.usage).toEqual({ prompt_tokens: event.prompt_tokens, completion_tokens: replyTokens, total_tokens: event.prompt_tokens + replyTokens });
+    expect(reply.usage).toEqual({
+      prompt_tokens: event.prompt_tokens,
+      completion_tokens: replyTokens,
+      total_tokens: event.prompt_tokens + replyTokens,
+    });
   });
 
   it('an Anthropic Messages reply reports what it delivered, never zero tokens', async () => {
-    const { reply, event } = await billed((_c, key) => asAnthropic(key).messages.create({ model: 'gpt-4o', max_tokens: 100, messages }));
+    const { reply, event } = await billed((_c, key) =>
+      asAnthropic(key).messages.create({ model: 'gpt-4o', max_tokens: 100, messages }),
+    );
     expect(reply.content).toEqual([{ type: 'text', text: REPLY }]);
     expect(event.estimated).toBe(true);
     expect(event.completion_tokens).toBe(replyTokens);
@@ -160,11 +223,17 @@ describe('JSON replies from an upstream that reports no usage', () => {
     expect(reply.output_text).toBe(REPLY);
     expect(event.estimated).toBe(true);
     expect(event.completion_tokens).toBe(replyTokens);
-    expect(reply.usage).toMatchObject({ input_tokens: event.prompt_tokens, output_tokens: replyTokens, total_tokens: event.prompt_tokens + replyTokens });
+    expect(reply.usage).toMatchObject({
+      input_tokens: event.prompt_tokens,
+      output_tokens: replyTokens,
+      total_tokens: event.prompt_tokens + replyTokens,
+    });
   });
 
   it('embeddings report and bill the estimate of their input', async () => {
-    const { reply, event } = await billed((c) => c.embeddings.create({ model: 'text-embedding-3-small', input: ['alpha beta', 'gamma'] }));
+    const { reply, event } = await billed((c) =>
+      c.embeddings.create({ model: 'text-embedding-3-small', input: ['alpha beta', 'gamma'] }),
+    );
     expect(reply.data).toHaveLength(2);
     expect(event.estimated).toBe(true);
     expect(event.prompt_tokens).toBeGreaterThan(0);
@@ -172,7 +241,9 @@ describe('JSON replies from an upstream that reports no usage', () => {
   });
 });
 
-async function collect(stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>): Promise<{ text: string; usage: OpenAI.CompletionUsage[] }> {
+async function collect(
+  stream: AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk>,
+): Promise<{ text: string; usage: OpenAI.CompletionUsage[] }> {
   let text = '';
   const usage: OpenAI.CompletionUsage[] = [];
   for await (const chunk of stream) {
@@ -186,18 +257,37 @@ describe('streams from an upstream that reports no usage', () => {
   for (const end of ['with its text', 'in a read of its own']) {
     it(`a client that asked for usage gets a usage chunk carrying the estimate (the stream's end ${end})`, async () => {
       const asked = end === 'with its text' ? messages : [{ role: 'user' as const, content: LATE_DONE }];
-      const { reply, event } = await billed(async (c) => collect(await c.chat.completions.create({ model: 'gpt-4o', messages: asked, stream: true, stream_options: { include_usage: true } })));
+      const { reply, event } = await billed(async (c) =>
+        collect(
+          await c.chat.completions.create({
+            model: 'gpt-4o',
+            messages: asked,
+            stream: true,
+            stream_options: { include_usage: true },
+          }),
+        ),
+      );
       expect(reply.text).toBe(REPLY);
       expect(event.estimated).toBe(true);
       expect(event.completion_tokens).toBe(replyTokens);
-      expect(reply.usage).toEqual([{ prompt_tokens: event.prompt_tokens, completion_tokens: replyTokens, total_tokens: event.prompt_tokens + replyTokens }]);
+      expect(reply.usage).toEqual([
+        {
+          prompt_tokens: event.prompt_tokens,
+          completion_tokens: replyTokens,
+          total_tokens: event.prompt_tokens + replyTokens,
+        },
+      ]);
     });
   }
 
   it('JSON and streamed replies of the same prompt are billed alike, by the usage endpoint', async () => {
     const json = await billed((c) => c.chat.completions.create({ model: 'gpt-4o', messages }));
-    const streamed = await billed(async (c) => collect(await c.chat.completions.create({ model: 'gpt-4o', messages, stream: true })));
-    const totals = await Promise.all([json, streamed].map(async (r) => (await gw.admin('GET', `/orgs/${r.orgId}/usage`)).body));
+    const streamed = await billed(async (c) =>
+      collect(await c.chat.completions.create({ model: 'gpt-4o', messages, stream: true })),
+    );
+    const totals = await Promise.all(
+      [json, streamed].map(async (r) => (await gw.admin('GET', `/orgs/${r.orgId}/usage`)).body),
+    );
     for (const t of totals) expect(t).toMatchObject({ requests: 1, completion_tokens: replyTokens });
     // The client that did not ask for a usage chunk gets none, estimate or not.
     expect(streamed.reply.usage).toEqual([]);
@@ -209,13 +299,20 @@ describe('streams from an upstream that reports no usage', () => {
   });
 
   it('an Anthropic Messages stream reports what it delivered, never zero tokens', async () => {
-    const json = await billed((_c, key) => asAnthropic(key).messages.create({ model: 'gpt-4o', max_tokens: 100, messages }));
-    const { reply, event } = await billed((_c, key) => asAnthropic(key).messages.stream({ model: 'gpt-4o', max_tokens: 100, messages }).finalMessage());
+    const json = await billed((_c, key) =>
+      asAnthropic(key).messages.create({ model: 'gpt-4o', max_tokens: 100, messages }),
+    );
+    const { reply, event } = await billed((_c, key) =>
+      asAnthropic(key).messages.stream({ model: 'gpt-4o', max_tokens: 100, messages }).finalMessage(),
+    );
     expect(reply.content).toEqual([{ type: 'text', text: REPLY }]);
     expect(event.estimated).toBe(true);
     expect(event.completion_tokens).toBe(replyTokens);
     expect(reply.usage).toMatchObject({ input_tokens: event.prompt_tokens, output_tokens: replyTokens });
-    expect(reply.usage).toMatchObject({ input_tokens: json.reply.usage.input_tokens, output_tokens: json.reply.usage.output_tokens });
+    expect(reply.usage).toMatchObject({
+      input_tokens: json.reply.usage.input_tokens,
+      output_tokens: json.reply.usage.output_tokens,
+    });
   });
 
   it('a Responses API stream carries the estimate on response.completed and bills it', async () => {
@@ -232,7 +329,11 @@ describe('streams from an upstream that reports no usage', () => {
     expect(reply.text).toBe(REPLY);
     expect(event.estimated).toBe(true);
     expect(event.completion_tokens).toBe(replyTokens);
-    expect(reply.usage).toMatchObject({ input_tokens: event.prompt_tokens, output_tokens: replyTokens, total_tokens: event.prompt_tokens + replyTokens });
+    expect(reply.usage).toMatchObject({
+      input_tokens: event.prompt_tokens,
+      output_tokens: replyTokens,
+      total_tokens: event.prompt_tokens + replyTokens,
+    });
     expect(event.prompt_tokens).toBe(json.event.prompt_tokens);
   });
 });

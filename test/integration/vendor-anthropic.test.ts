@@ -38,7 +38,15 @@ beforeAll(async () => {
           {
             effective_from: '2025-01-01',
             // Per million tokens; thinking is output, at the output rate.
-            vendor_costs: [{ deployment: 'claude-eu', model: 'claude-sonnet-4', input: '3.00', cached_input: '0.30', output: '15.00' }],
+            vendor_costs: [
+              {
+                deployment: 'claude-eu',
+                model: 'claude-sonnet-4',
+                input: '3.00',
+                cached_input: '0.30',
+                output: '15.00',
+              },
+            ],
             list_prices: [{ model: 'claude-sonnet-4', input: '3.60', cached_input: '0.36', output: '18.00' }],
           },
         ],
@@ -54,8 +62,21 @@ afterAll(async () => {
 });
 
 const messages = [{ role: 'user' as const, content: 'What is the weather like in Paris?' }];
-const tools = [{ type: 'function' as const, function: { name: 'get_weather', description: 'Get the current weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } } }];
-const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+const tools = [
+  {
+    type: 'function' as const,
+    function: {
+      name: 'get_weather',
+      description: 'Get the current weather',
+      parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+    },
+  },
+];
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+  );
 
 async function customer(): Promise<{ openai: OpenAI; anthropic: Anthropic; orgId: string }> {
   const { orgId, key } = await gw.newOrgKey();
@@ -85,35 +106,67 @@ describe('Anthropic Messages replies, to OpenAI chat clients', () => {
     expect(choice.message.content).toBe(TEXT);
     expect(choice.finish_reason).toBe('tool_calls');
     const call = choice.message.tool_calls![0]!;
-    expect(call.type === 'function' && [call.id, call.function.name, JSON.parse(call.function.arguments)]).toEqual(['toolu_01NRLabsLyVHZPKxbKvkfSMn', 'get_weather', { location: 'Paris' }]);
-    expect(reply.usage).toMatchObject({ prompt_tokens: 2618, completion_tokens: 120, prompt_tokens_details: { cached_tokens: 2048 } });
-    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...CACHED_TOKENS, ...CACHED_CHARGES, estimated: false });
+    expect(call.type === 'function' && [call.id, call.function.name, JSON.parse(call.function.arguments)]).toEqual([
+      'toolu_01NRLabsLyVHZPKxbKvkfSMn',
+      'get_weather',
+      { location: 'Paris' },
+    ]);
+    expect(reply.usage).toMatchObject({
+      prompt_tokens: 2618,
+      completion_tokens: 120,
+      prompt_tokens_details: { cached_tokens: 2048 },
+    });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({
+      ...CACHED_TOKENS,
+      ...CACHED_CHARGES,
+      estimated: false,
+    });
   });
 
   it("the SDK's own tool_use stream: text, then the call assembled from input_json_delta", async () => {
     vendor.play({ file: 'anthropic/stream-tool-use.sse' });
     const { openai, orgId } = await customer();
-    const final = await openai.chat.completions.stream({ model: 'claude-sonnet-4', messages, tools, stream_options: { include_usage: true } }).finalChatCompletion();
+    const final = await openai.chat.completions
+      .stream({ model: 'claude-sonnet-4', messages, tools, stream_options: { include_usage: true } })
+      .finalChatCompletion();
     const choice = final.choices[0]!;
     expect(choice.message.content).toBe(TEXT);
     expect(choice.finish_reason).toBe('tool_calls');
     const call = choice.message.tool_calls![0]!;
-    expect(call.type === 'function' && [call.id, call.function.name, JSON.parse(call.function.arguments)]).toEqual(['toolu_01NRLabsLyVHZPKxbKvkfSMn', 'get_weather', { location: 'Paris' }]);
+    expect(call.type === 'function' && [call.id, call.function.name, JSON.parse(call.function.arguments)]).toEqual([
+      'toolu_01NRLabsLyVHZPKxbKvkfSMn',
+      'get_weather',
+      { location: 'Paris' },
+    ]);
     expect(final.usage).toMatchObject({ prompt_tokens: 377, completion_tokens: 65 });
     expect(vendor.last().body.stream).toBe(true);
-    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ prompt_tokens: 377, completion_tokens: 65, estimated: false });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({
+      prompt_tokens: 377,
+      completion_tokens: 65,
+      estimated: false,
+    });
   });
 
   it('a stream with thinking (and its signature_delta), text and tool_use, with cache reads and writes', async () => {
     vendor.play({ file: 'anthropic/stream-thinking-tool-use-cached.sse' });
     const { openai, orgId } = await customer();
-    const final = await openai.chat.completions.stream({ model: 'claude-sonnet-4', messages, tools, stream_options: { include_usage: true } }).finalChatCompletion();
+    const final = await openai.chat.completions
+      .stream({ model: 'claude-sonnet-4', messages, tools, stream_options: { include_usage: true } })
+      .finalChatCompletion();
     const choice = final.choices[0]!;
     expect(choice.message.content).toBe(TEXT);
     const call = choice.message.tool_calls![0]!;
     expect(call.type === 'function' && JSON.parse(call.function.arguments)).toEqual({ location: 'Paris' });
-    expect(final.usage).toMatchObject({ prompt_tokens: 2618, completion_tokens: 120, prompt_tokens_details: { cached_tokens: 2048 } });
-    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...CACHED_TOKENS, ...CACHED_CHARGES, estimated: false });
+    expect(final.usage).toMatchObject({
+      prompt_tokens: 2618,
+      completion_tokens: 120,
+      prompt_tokens_details: { cached_tokens: 2048 },
+    });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({
+      ...CACHED_TOKENS,
+      ...CACHED_CHARGES,
+      estimated: false,
+    });
   });
 
   it('thinking tokens (usage.output_tokens_details) are read as reasoning tokens, JSON and streamed', async () => {
@@ -125,15 +178,22 @@ describe('Anthropic Messages replies, to OpenAI chat clients', () => {
 
     vendor.play({ file: 'anthropic/stream-thinking-tool-use-cached.sse' });
     const streamed = await customer();
-    const final = await streamed.openai.chat.completions.stream({ model: 'claude-sonnet-4', messages, tools, stream_options: { include_usage: true } }).finalChatCompletion();
+    const final = await streamed.openai.chat.completions
+      .stream({ model: 'claude-sonnet-4', messages, tools, stream_options: { include_usage: true } })
+      .finalChatCompletion();
     expect(final.usage!.completion_tokens_details).toMatchObject({ reasoning_tokens: 64 });
     expect(await finalUsageEvent(gw.store, streamed.orgId)).toMatchObject({ reasoning_tokens: 64 });
   });
 
-  it('a stream that reports no usage at all (the documentation\'s thinking example) is estimated, never billed zero', async () => {
+  it("a stream that reports no usage at all (the documentation's thinking example) is estimated, never billed zero", async () => {
     vendor.play({ file: 'anthropic/stream-thinking.sse' });
     const { openai, orgId } = await customer();
-    const stream = await openai.chat.completions.create({ model: 'claude-sonnet-4', messages: [{ role: 'user', content: 'What is 27 * 453?' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await openai.chat.completions.create({
+      model: 'claude-sonnet-4',
+      messages: [{ role: 'user', content: 'What is 27 * 453?' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     for await (const chunk of stream) {
@@ -157,7 +217,12 @@ describe('Anthropic overloaded_error', () => {
     let text = '';
     const err = await errorOf(
       (async () => {
-        for await (const chunk of await openai.chat.completions.create({ model: 'claude-sonnet-4', messages, stream: true })) text += chunk.choices[0]?.delta.content ?? '';
+        for await (const chunk of await openai.chat.completions.create({
+          model: 'claude-sonnet-4',
+          messages,
+          stream: true,
+        }))
+          text += chunk.choices[0]?.delta.content ?? '';
       })(),
     );
     expect(text).toBe('Hello! How can I');
@@ -171,19 +236,28 @@ describe('Anthropic overloaded_error', () => {
   it('in the middle of a stream, to an Anthropic SDK client: an error event of type overloaded_error', async () => {
     vendor.play({ file: 'anthropic/stream-overloaded.sse' });
     const { anthropic } = await customer();
-    const stream = anthropic.messages.stream({ model: 'claude-sonnet-4', max_tokens: 256, messages: [{ role: 'user', content: 'Hello' }] });
+    const stream = anthropic.messages.stream({
+      model: 'claude-sonnet-4',
+      max_tokens: 256,
+      messages: [{ role: 'user', content: 'Hello' }],
+    });
     const err = (await stream.finalMessage().catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
     expect(err).toBeInstanceOf(Anthropic.APIError);
     expect(JSON.stringify(err.error)).toContain('overloaded_error');
   });
 
   it('as an HTTP 529: a 503 upstream_overloaded, to either SDK', async () => {
-    vendor.play({ file: 'anthropic/error-overloaded.json', status: 529 }, { file: 'anthropic/error-overloaded.json', status: 529 });
+    vendor.play(
+      { file: 'anthropic/error-overloaded.json', status: 529 },
+      { file: 'anthropic/error-overloaded.json', status: 529 },
+    );
     const { openai, anthropic } = await customer();
     const err = await errorOf(openai.chat.completions.create({ model: 'claude-sonnet-4', messages }));
     expect(err!.status).toBe(503);
     expect(err!.code).toBe('upstream_overloaded');
-    const viaMessages = (await anthropic.messages.create({ model: 'claude-sonnet-4', max_tokens: 256, messages: [{ role: 'user', content: 'Hello' }] }).catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+    const viaMessages = (await anthropic.messages
+      .create({ model: 'claude-sonnet-4', max_tokens: 256, messages: [{ role: 'user', content: 'Hello' }] })
+      .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
     expect(viaMessages.status).toBe(503);
     expect(JSON.stringify(viaMessages.error)).toContain('overloaded_error');
   });
@@ -193,9 +267,16 @@ describe('Anthropic Messages replies, to Anthropic SDK clients', () => {
   it('usage keeps input_tokens apart from cache reads, JSON and streamed', async () => {
     vendor.play({ file: 'anthropic/message-thinking-tool-use.json' });
     const json = await customer();
-    const reply = await json.anthropic.messages.create({ model: 'claude-sonnet-4', max_tokens: 1024, messages: [{ role: 'user', content: 'What is the weather like in Paris?' }] });
+    const reply = await json.anthropic.messages.create({
+      model: 'claude-sonnet-4',
+      max_tokens: 1024,
+      messages: [{ role: 'user', content: 'What is the weather like in Paris?' }],
+    });
     expect(reply.content.find((b) => b.type === 'text')).toMatchObject({ text: TEXT });
-    expect(reply.content.find((b) => b.type === 'tool_use')).toMatchObject({ name: 'get_weather', input: { location: 'Paris' } });
+    expect(reply.content.find((b) => b.type === 'tool_use')).toMatchObject({
+      name: 'get_weather',
+      input: { location: 'Paris' },
+    });
     // Anthropic's input_tokens never include cache reads: input + cache writes + cache reads is the whole prompt.
     const u = reply.usage;
     expect(u.cache_read_input_tokens).toBe(2048);
@@ -204,7 +285,13 @@ describe('Anthropic Messages replies, to Anthropic SDK clients', () => {
 
     vendor.play({ file: 'anthropic/stream-thinking-tool-use-cached.sse' });
     const streamed = await customer();
-    const final = await streamed.anthropic.messages.stream({ model: 'claude-sonnet-4', max_tokens: 1024, messages: [{ role: 'user', content: 'What is the weather like in Paris?' }] }).finalMessage();
+    const final = await streamed.anthropic.messages
+      .stream({
+        model: 'claude-sonnet-4',
+        max_tokens: 1024,
+        messages: [{ role: 'user', content: 'What is the weather like in Paris?' }],
+      })
+      .finalMessage();
     const s = final.usage;
     expect(s.cache_read_input_tokens).toBe(2048);
     expect(s.input_tokens + (s.cache_creation_input_tokens ?? 0) + (s.cache_read_input_tokens ?? 0)).toBe(2618);

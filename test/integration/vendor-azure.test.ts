@@ -38,7 +38,9 @@ beforeAll(async () => {
         versions: [
           {
             effective_from: '2025-01-01',
-            vendor_costs: [{ deployment: 'azure-eu', model: 'gpt-4o', input: '2.50', cached_input: '1.25', output: '10.00' }],
+            vendor_costs: [
+              { deployment: 'azure-eu', model: 'gpt-4o', input: '2.50', cached_input: '1.25', output: '10.00' },
+            ],
             list_prices: [{ model: 'gpt-4o', input: '3.00', cached_input: '1.50', output: '12.00' }],
           },
         ],
@@ -54,8 +56,14 @@ afterAll(async () => {
 });
 
 const messages = [{ role: 'user' as const, content: 'What is color?' }];
-type AzureChunk = OpenAI.Chat.ChatCompletionChunk & { prompt_filter_results?: unknown[]; prompt_annotations?: unknown[] };
-type AzureChoice = { finish_reason: string | null; content_filter_results?: Record<string, { filtered: boolean; severity?: string }> };
+type AzureChunk = OpenAI.Chat.ChatCompletionChunk & {
+  prompt_filter_results?: unknown[];
+  prompt_annotations?: unknown[];
+};
+type AzureChoice = {
+  finish_reason: string | null;
+  content_filter_results?: Record<string, { filtered: boolean; severity?: string }>;
+};
 
 async function customer(): Promise<{ client: OpenAI; orgId: string }> {
   const { orgId, key } = await gw.newOrgKey();
@@ -80,19 +88,34 @@ describe('Azure OpenAI chat completions', () => {
     expect(sent.headers['api-key']).toBe('azure-test-key');
     expect(sent.headers.authorization).toBeUndefined();
     expect(reply.model).toBe('gpt-4o');
-    expect(reply.choices[0]!.message.content).toBe('Color is the way our eyes and brain interpret different wavelengths of light.');
+    expect(reply.choices[0]!.message.content).toBe(
+      'Color is the way our eyes and brain interpret different wavelengths of light.',
+    );
     const raw = reply as unknown as { prompt_filter_results: Array<{ prompt_index: number }>; choices: AzureChoice[] };
     expect(raw.prompt_filter_results[0]!.prompt_index).toBe(0);
     expect(raw.choices[0]!.content_filter_results!.violence).toEqual({ filtered: false, severity: 'safe' });
     // 1280 prompt tokens, 1152 cached; 17 completion tokens.
     // Cost:  128 x 2.50 + 1152 x 1.25 + 17 x 10.00 = 1930.   Price: 128 x 3.00 + 1152 x 1.50 + 17 x 12.00 = 2316.
-    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ prompt_tokens: 1280, cached_tokens: 1152, completion_tokens: 17, cost_micros: 1930, price_micros: 2316 });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({
+      prompt_tokens: 1280,
+      cached_tokens: 1152,
+      completion_tokens: 17,
+      cost_micros: 1930,
+      price_micros: 2316,
+    });
   });
 
   it('stream annotation-only chunks (no id, no delta) through, and bill from the usage chunk', async () => {
     vendor.play({ file: 'azure/chat-completion-stream.sse' });
     const { client, orgId } = await customer();
-    const chunks = await chunksOf(await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true, stream_options: { include_usage: true } }));
+    const chunks = await chunksOf(
+      await client.chat.completions.create({
+        model: 'gpt-4o',
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    );
     expect(textOf(chunks)).toBe('Color is a property of light.');
     expect(chunks[0]!.prompt_annotations).toHaveLength(1);
     const annotations = chunks.filter((c) => (c.choices[0] as AzureChoice | undefined)?.content_filter_results);
@@ -102,32 +125,52 @@ describe('Azure OpenAI chat completions', () => {
     expect(chunks.filter((c) => c.usage)).toHaveLength(1);
     expect(vendor.last().url).toBe(`/openai/deployments/gpt-4o-prod/chat/completions?api-version=${API_VERSION}`);
     // Cost: 128 x 2.50 + 1152 x 1.25 + 8 x 10.00 = 1840.
-    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ prompt_tokens: 1280, cached_tokens: 1152, completion_tokens: 8, cost_micros: 1840, estimated: false });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({
+      prompt_tokens: 1280,
+      cached_tokens: 1152,
+      completion_tokens: 8,
+      cost_micros: 1840,
+      estimated: false,
+    });
   });
 
   it('a completion the filter cut ends with finish_reason content_filter, streamed or not, and is still billed', async () => {
     vendor.play({ file: 'azure/chat-completion-stream-filtered.sse' });
     const streamed = await customer();
-    const chunks = await chunksOf(await streamed.client.chat.completions.create({ model: 'gpt-4o', messages, stream: true }));
+    const chunks = await chunksOf(
+      await streamed.client.chat.completions.create({ model: 'gpt-4o', messages, stream: true }),
+    );
     expect(textOf(chunks)).toBe('Hey Jude, better');
     const last = chunks.findLast((c) => c.choices.length > 0)!;
     expect(last.choices[0]!.finish_reason).toBe('content_filter');
-    expect((last.choices[0] as AzureChoice).content_filter_results).toEqual({ protected_material_text: { detected: true, filtered: true } });
-    expect(await finalUsageEvent(gw.store, streamed.orgId)).toMatchObject({ prompt_tokens: 19, completion_tokens: 4, estimated: false });
+    expect((last.choices[0] as AzureChoice).content_filter_results).toEqual({
+      protected_material_text: { detected: true, filtered: true },
+    });
+    expect(await finalUsageEvent(gw.store, streamed.orgId)).toMatchObject({
+      prompt_tokens: 19,
+      completion_tokens: 4,
+      estimated: false,
+    });
 
     vendor.play({ file: 'azure/chat-completion-filtered.json' });
     const json = await customer();
     const reply = await json.client.chat.completions.create({ model: 'gpt-4o', messages });
     expect(reply.choices[0]!.finish_reason).toBe('content_filter');
     expect(reply.choices[0]!.message.content).toBeNull();
-    expect(await finalUsageEvent(gw.store, json.orgId)).toMatchObject({ prompt_tokens: 26, completion_tokens: 31, estimated: false });
+    expect(await finalUsageEvent(gw.store, json.orgId)).toMatchObject({
+      prompt_tokens: 26,
+      completion_tokens: 31,
+      estimated: false,
+    });
   });
 
   it('a prompt the filter refused (400 content_filter) is a clear 400 naming the field and the category, never retried', async () => {
     const before = vendor.requests.length;
     vendor.play({ file: 'azure/error-content-filter.json', status: 400 });
     const { client } = await customer();
-    const err = (await client.chat.completions.create({ model: 'gpt-4o', messages }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    const err = (await client.chat.completions
+      .create({ model: 'gpt-4o', messages })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
     expect(err.code).toBe('content_filter');
     expect(err.param).toBe('messages');
@@ -148,24 +191,36 @@ describe('Azure OpenAI Responses API', () => {
     expect(sent.url).toBe(`/openai/responses?api-version=${API_VERSION}`);
     expect(sent.headers['api-key']).toBe('azure-test-key');
     expect(sent.body.model).toBe('gpt-4o-prod');
-    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ prompt_tokens: 20, completion_tokens: 11, estimated: false, endpoint: 'responses' });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({
+      prompt_tokens: 20,
+      completion_tokens: 11,
+      estimated: false,
+      endpoint: 'responses',
+    });
   });
 
   it('streams from the same endpoint (Azure sends the Responses API events OpenAI documents)', async () => {
     vendor.play({ file: 'openai/responses-stream.sse' });
     const { client, orgId } = await customer();
     let completed = false;
-    for await (const e of await client.responses.create({ model: 'gpt-4o', input: 'This is a test.', stream: true })) if (e.type === 'response.completed') completed = true;
+    for await (const e of await client.responses.create({ model: 'gpt-4o', input: 'This is a test.', stream: true }))
+      if (e.type === 'response.completed') completed = true;
     expect(completed).toBe(true);
     expect(vendor.last().url).toBe(`/openai/responses?api-version=${API_VERSION}`);
     expect(vendor.last().body).toMatchObject({ model: 'gpt-4o-prod', stream: true });
-    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ prompt_tokens: 2048, cached_tokens: 1536, estimated: false });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({
+      prompt_tokens: 2048,
+      cached_tokens: 1536,
+      estimated: false,
+    });
   });
 
   it('a prompt the filter refused is a 400 content_filter naming input', async () => {
     vendor.play({ file: 'azure/error-content-filter.json', status: 400 });
     const { client } = await customer();
-    const err = (await client.responses.create({ model: 'gpt-4o', input: 'This is a test.' }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    const err = (await client.responses
+      .create({ model: 'gpt-4o', input: 'This is a test.' })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(err.status).toBe(400);
     expect(err.code).toBe('content_filter');
     expect(err.param).toBe('input');

@@ -37,7 +37,15 @@ beforeAll(async () => {
           {
             effective_from: '2025-01-01',
             // DeepSeek's own prices per million tokens: cache miss, cache hit, output (reasoning included).
-            vendor_costs: [{ deployment: 'deepseek-sg', model: 'deepseek-reasoner', input: '0.55', cached_input: '0.14', output: '2.19' }],
+            vendor_costs: [
+              {
+                deployment: 'deepseek-sg',
+                model: 'deepseek-reasoner',
+                input: '0.55',
+                cached_input: '0.14',
+                output: '2.19',
+              },
+            ],
             list_prices: [{ model: 'deepseek-reasoner', input: '0.70', cached_input: '0.20', output: '2.80' }],
           },
         ],
@@ -53,7 +61,8 @@ afterAll(async () => {
 });
 
 const messages = [{ role: 'user' as const, content: 'hello' }];
-const REASONING = 'Okay, the user wrote "hello". That\'s pretty straightforward. I should respond in a friendly and welcoming manner.';
+const REASONING =
+  'Okay, the user wrote "hello". That\'s pretty straightforward. I should respond in a friendly and welcoming manner.';
 const TEXT = 'Hello! How can I assist you today?';
 
 // 1042 prompt tokens: 1024 cache hits, 18 misses; 92 completion tokens, 81 of them reasoning (at the output rate).
@@ -74,7 +83,11 @@ describe('DeepSeek', () => {
     const message = reply.choices[0]!.message as DeepSeekMessage;
     expect(message.content).toBe(TEXT);
     expect(message.reasoning_content).toBe(REASONING);
-    expect(reply.usage as DeepSeekUsage).toMatchObject({ prompt_cache_hit_tokens: 1024, prompt_cache_miss_tokens: 18, completion_tokens_details: { reasoning_tokens: 81 } });
+    expect(reply.usage as DeepSeekUsage).toMatchObject({
+      prompt_cache_hit_tokens: 1024,
+      prompt_cache_miss_tokens: 18,
+      completion_tokens_details: { reasoning_tokens: 81 },
+    });
     expect(vendor.last().url).toBe('/chat/completions');
     expect(vendor.last().headers.authorization).toBe('Bearer sk-test-deepseek');
     expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...TOKENS, ...CHARGES, estimated: false });
@@ -83,7 +96,12 @@ describe('DeepSeek', () => {
   it('a stream delivers reasoning_content and content deltas past keep-alive comments, billed from its usage chunk', async () => {
     vendor.play({ file: 'deepseek/chat-completion-stream-reasoner.sse' });
     const { orgId, key } = await gw.newOrgKey();
-    const stream = await gw.client(key).chat.completions.create({ model: 'deepseek-reasoner', messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await gw.client(key).chat.completions.create({
+      model: 'deepseek-reasoner',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let reasoning = '';
     let text = '';
     let usage: DeepSeekUsage | undefined;

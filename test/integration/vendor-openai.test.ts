@@ -36,7 +36,16 @@ beforeAll(async () => {
           {
             effective_from: '2025-01-01',
             // Per million tokens. Reasoning is priced apart from output here, so that its rate shows in the sums.
-            vendor_costs: [{ deployment: 'openai-us', model: 'o4-mini', input: '1.10', cached_input: '0.275', output: '4.40', reasoning: '5.00' }],
+            vendor_costs: [
+              {
+                deployment: 'openai-us',
+                model: 'o4-mini',
+                input: '1.10',
+                cached_input: '0.275',
+                output: '4.40',
+                reasoning: '5.00',
+              },
+            ],
             list_prices: [{ model: 'o4-mini', input: '2.00', cached_input: '0.50', output: '8.00', reasoning: '9.00' }],
           },
         ],
@@ -59,7 +68,9 @@ async function customer(): Promise<{ client: OpenAI; orgId: string }> {
 }
 
 /** The organisation's ledger row: cost and price as the admin API reports them. */
-async function ledgerOf(orgId: string): Promise<{ cost_micros: string; price_micros: string; list_price_micros: string }> {
+async function ledgerOf(
+  orgId: string,
+): Promise<{ cost_micros: string; price_micros: string; list_price_micros: string }> {
   const [row] = (await gw.admin('GET', `/ledger?org_id=${orgId}`)).body.data;
   return row;
 }
@@ -69,7 +80,8 @@ async function ledgerOf(orgId: string): Promise<{ cost_micros: string; price_mic
 // Price: 512 x 2.00 + 1024 x 0.50  + 64 x 8.00 + 192 x 9.00 = 3776.
 const CHAT_TOKENS = { prompt_tokens: 1536, cached_tokens: 1024, completion_tokens: 256, reasoning_tokens: 192 };
 const CHAT_CHARGES = { cost_micros: 2086, list_price_micros: 3776, price_micros: 3776 };
-const CHAT_TEXT = 'A gateway meters every token it forwards: cached prompt tokens and reasoning tokens are billed at their own rates.';
+const CHAT_TEXT =
+  'A gateway meters every token it forwards: cached prompt tokens and reasoning tokens are billed at their own rates.';
 
 describe('OpenAI chat completions', () => {
   it('a JSON reply keeps the vendor usage details, and the ledger prices cached and reasoning tokens at their rates', async () => {
@@ -97,7 +109,12 @@ describe('OpenAI chat completions', () => {
   it('a stream delivers every delta and its usage chunk with the details, billed as the JSON reply is', async () => {
     vendor.play({ file: 'openai/chat-completion-stream.sse' });
     const { client, orgId } = await customer();
-    const stream = await client.chat.completions.create({ model: 'o4-mini', messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await client.chat.completions.create({
+      model: 'o4-mini',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     const usage: OpenAI.CompletionUsage[] = [];
     const models = new Set<string>();
@@ -109,7 +126,10 @@ describe('OpenAI chat completions', () => {
     expect(text).toBe(CHAT_TEXT);
     expect([...models]).toEqual(['o4-mini']);
     expect(usage).toHaveLength(1);
-    expect(usage[0]).toMatchObject({ prompt_tokens_details: { cached_tokens: 1024 }, completion_tokens_details: { reasoning_tokens: 192 } });
+    expect(usage[0]).toMatchObject({
+      prompt_tokens_details: { cached_tokens: 1024 },
+      completion_tokens_details: { reasoning_tokens: 192 },
+    });
     expect(vendor.last().body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...CHAT_TOKENS, ...CHAT_CHARGES, estimated: false });
   });
@@ -142,10 +162,19 @@ describe('OpenAI Responses API', () => {
     const reply = await client.responses.create({ model: 'o4-mini', input: 'How are cached tokens billed?' });
     expect(reply.output_text).toBe(RESPONSES_TEXT);
     expect(reply.model).toBe('o4-mini');
-    expect(reply.usage).toMatchObject({ input_tokens: 2048, input_tokens_details: { cached_tokens: 1536 }, output_tokens_details: { reasoning_tokens: 256 } });
+    expect(reply.usage).toMatchObject({
+      input_tokens: 2048,
+      input_tokens_details: { cached_tokens: 1536 },
+      output_tokens_details: { reasoning_tokens: 256 },
+    });
     expect(vendor.last().url).toBe('/v1/responses');
     expect(vendor.last().headers.authorization).toBe('Bearer sk-test-openai');
-    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...RESPONSES_TOKENS, ...RESPONSES_CHARGES, estimated: false, endpoint: 'responses' });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({
+      ...RESPONSES_TOKENS,
+      ...RESPONSES_CHARGES,
+      estimated: false,
+      endpoint: 'responses',
+    });
   });
 
   it('a stream delivers its text and response.completed with the usage, billed from that usage', async () => {
@@ -154,7 +183,11 @@ describe('OpenAI Responses API', () => {
     let text = '';
     let completed: OpenAI.Responses.Response | undefined;
     const types: string[] = [];
-    for await (const e of await client.responses.create({ model: 'o4-mini', input: 'How are cached tokens billed?', stream: true })) {
+    for await (const e of await client.responses.create({
+      model: 'o4-mini',
+      input: 'How are cached tokens billed?',
+      stream: true,
+    })) {
       types.push(e.type);
       if (e.type === 'response.output_text.delta') text += e.delta;
       if (e.type === 'response.completed') completed = e.response;
@@ -163,9 +196,16 @@ describe('OpenAI Responses API', () => {
     expect(types[0]).toBe('response.created');
     expect(types.at(-1)).toBe('response.completed');
     expect(types).toContain('response.output_item.added');
-    expect(completed!.usage).toMatchObject({ input_tokens_details: { cached_tokens: 1536 }, output_tokens_details: { reasoning_tokens: 256 } });
+    expect(completed!.usage).toMatchObject({
+      input_tokens_details: { cached_tokens: 1536 },
+      output_tokens_details: { reasoning_tokens: 256 },
+    });
     expect(completed!.model).toBe('o4-mini');
     expect(vendor.last().body.stream).toBe(true);
-    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...RESPONSES_TOKENS, ...RESPONSES_CHARGES, estimated: false });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({
+      ...RESPONSES_TOKENS,
+      ...RESPONSES_CHARGES,
+      estimated: false,
+    });
   });
 });

@@ -22,19 +22,35 @@ const application = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const apply = async (body: unknown) => {
-  const res = await fetch(`${gw.url}/v1/applications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${gw.url}/v1/applications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 };
 /** A decision by the principal `actor` (its own token); `note` is what x-conduit-actor says, which decides nothing. */
 const decide = async (orgId: string, verb: string, body: unknown, actor = 'alice', note?: string) => {
-  const headers = { authorization: `Bearer ${await tokenFor(gw, actor)}`, 'content-type': 'application/json', ...(note ? { 'x-conduit-actor': note } : {}) };
-  const res = await fetch(`${gw.url}/admin/v1/orgs/${orgId}/${verb}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const headers = {
+    authorization: `Bearer ${await tokenFor(gw, actor)}`,
+    'content-type': 'application/json',
+    ...(note ? { 'x-conduit-actor': note } : {}),
+  };
+  const res = await fetch(`${gw.url}/admin/v1/orgs/${orgId}/${verb}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 };
 
 beforeAll(async () => {
   gw = await startTestGateway();
-  const loaded = await gw.admin('POST', '/sanctions/lists', { format: 'ofac_sdn', sdn_csv: fixture('sdn.csv'), alt_csv: fixture('alt.csv') });
+  const loaded = await gw.admin('POST', '/sanctions/lists', {
+    format: 'ofac_sdn',
+    sdn_csv: fixture('sdn.csv'),
+    alt_csv: fixture('alt.csv'),
+  });
   expect(loaded.status).toBe(200);
 });
 afterAll(() => gw.close());
@@ -47,15 +63,35 @@ describe('self-service onboarding', () => {
     const org = await gw.admin('GET', `/orgs/${res.body.org_id}`);
     expect(org.body.tier).toBe('verified');
     const trail = await gw.admin('GET', `/audit?subject_id=${res.body.org_id}`);
-    expect(trail.body.data.map((e: { action: string }) => e.action).reverse()).toEqual(['application.submitted', 'vetting.screening', 'vetting.screened', 'vetting.approved']);
+    expect(trail.body.data.map((e: { action: string }) => e.action).reverse()).toEqual([
+      'application.submitted',
+      'vetting.screening',
+      'vetting.screened',
+      'vetting.approved',
+    ]);
   });
 
   it('rejects invalid applications precisely, creating nothing', async () => {
     const before = (await gw.admin('GET', '/orgs')).body.data.length;
-    const res = await apply(application({ incorporated_on: 'last year', ownership: [{ name: 'X', country: 'NO', share_pct: 80 }, { name: 'Y', country: 'DE', share_pct: 30 }] }));
+    const res = await apply(
+      application({
+        incorporated_on: 'last year',
+        ownership: [
+          { name: 'X', country: 'NO', share_pct: 80 },
+          { name: 'Y', country: 'DE', share_pct: 30 },
+        ],
+      }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.param).toBe('incorporated_on');
-    const shares = await apply(application({ ownership: [{ name: 'X', country: 'NO', share_pct: 80 }, { name: 'Y', country: 'DE', share_pct: 30 }] }));
+    const shares = await apply(
+      application({
+        ownership: [
+          { name: 'X', country: 'NO', share_pct: 80 },
+          { name: 'Y', country: 'DE', share_pct: 30 },
+        ],
+      }),
+    );
     expect(shares.body.error.param).toBe('ownership');
     expect((await gw.admin('GET', '/orgs')).body.data.length).toBe(before);
   });
@@ -67,10 +103,15 @@ describe('self-service onboarding', () => {
     const entry = queue.body.data.find((q: { org: { id: string } }) => q.org.id === res.body.org_id);
     expect(entry.application.screening.hits[0]).toMatchObject({ entry_id: 'OFAC-SDN:9001' });
     const key = await gw.admin('POST', `/orgs/${res.body.org_id}/keys`, {});
-    const err = await gw.client(key.body.key).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const err = await gw
+      .client(key.body.key)
+      .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect((err as { code: string }).code).toBe('org_not_approved');
-    expect((await decide(res.body.org_id, 'reject', { reason: 'confirmed match on the SDN list' })).body.status).toBe('rejected');
+    expect((await decide(res.body.org_id, 'reject', { reason: 'confirmed match on the SDN list' })).body.status).toBe(
+      'rejected',
+    );
     expect((await decide(res.body.org_id, 'approve', { reason: 'oops' })).status).toBe(409);
   });
 
@@ -79,7 +120,9 @@ describe('self-service onboarding', () => {
     expect(res.body.status).toBe('needs_review');
     const first = await decide(res.body.org_id, 'approve', { reason: 'documents checked' }, 'alice');
     expect(first.body.status).toBe('needs_review');
-    expect((await decide(res.body.org_id, 'approve', { reason: 'again' }, 'alice')).body.error.code).toBe('second_approver_required');
+    expect((await decide(res.body.org_id, 'approve', { reason: 'again' }, 'alice')).body.error.code).toBe(
+      'second_approver_required',
+    );
     const second = await decide(res.body.org_id, 'approve', { reason: 'confirmed' }, 'bob');
     expect(second.body.status).toBe('approved');
   });
@@ -87,18 +130,30 @@ describe('self-service onboarding', () => {
   it('compares principals, not names: one token calling itself alice, then bob, is one approver', async () => {
     const res = await apply(application({ legal_name: 'Ural Compute LLC', country: 'RU' }));
     expect(res.body.status).toBe('needs_review');
-    expect((await decide(res.body.org_id, 'approve', { reason: 'documents checked' }, 'carol', 'alice')).body.status).toBe('needs_review');
+    expect(
+      (await decide(res.body.org_id, 'approve', { reason: 'documents checked' }, 'carol', 'alice')).body.status,
+    ).toBe('needs_review');
     const again = await decide(res.body.org_id, 'approve', { reason: 'confirmed' }, 'carol', 'bob');
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('second_approver_required');
-    const trail = (await gw.admin('GET', `/audit?subject_id=${res.body.org_id}&action=vetting.first_approval`)).body.data;
+    const trail = (await gw.admin('GET', `/audit?subject_id=${res.body.org_id}&action=vetting.first_approval`)).body
+      .data;
     expect(trail.map((e: { actor: string }) => e.actor)).toEqual(['carol']);
     // The bootstrap token is a principal of its own (admin): a second, different approver.
-    expect((await gw.admin('POST', `/orgs/${res.body.org_id}/approve`, { reason: 'confirmed by the administrator' })).body.status).toBe('approved');
+    expect(
+      (await gw.admin('POST', `/orgs/${res.body.org_id}/approve`, { reason: 'confirmed by the administrator' })).body
+        .status,
+    ).toBe('approved');
   });
 
   it('holds tiers to the configured rules: by default every tier needs an established customer', async () => {
-    const res = await apply(application({ legal_name: 'Fresh Start GmbH', country: 'DE', incorporated_on: new Date(Date.now() - 200 * 86400_000).toISOString().slice(0, 10) }));
+    const res = await apply(
+      application({
+        legal_name: 'Fresh Start GmbH',
+        country: 'DE',
+        incorporated_on: new Date(Date.now() - 200 * 86400_000).toISOString().slice(0, 10),
+      }),
+    );
     expect(res.body.status).toBe('needs_review');
     const strategic = await decide(res.body.org_id, 'approve', { reason: 'big customer', tier: 'strategic' });
     expect(strategic.status).toBe(422);
@@ -113,8 +168,12 @@ describe('self-service onboarding', () => {
     const { orgId, key } = await gw.newOrgKey({ name: 'Suspendable' });
     const client = gw.client(key);
     await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
-    expect((await decide(orgId, 'suspend', { reason: 'distillation evidence under review' })).body.status).toBe('suspended');
-    await expect(client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((await decide(orgId, 'suspend', { reason: 'distillation evidence under review' })).body.status).toBe(
+      'suspended',
+    );
+    await expect(
+      client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect((await decide(orgId, 'reinstate', { reason: 'cleared' })).body.status).toBe('approved');
     await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
     expect((await decide(orgId, 'suspend', { reason: '' })).body.error.param).toBe('reason');
@@ -134,7 +193,10 @@ describe('sanctions list updates', () => {
 
   it('reject a malformed list with the line, changing nothing', async () => {
     const before = (await gw.admin('GET', '/sanctions/lists')).body.data;
-    const bad = await gw.admin('POST', '/sanctions/lists', { format: 'ofac_sdn', sdn_csv: `${fixture('sdn.csv')}9005,"HALF A ROW"\n` });
+    const bad = await gw.admin('POST', '/sanctions/lists', {
+      format: 'ofac_sdn',
+      sdn_csv: `${fixture('sdn.csv')}9005,"HALF A ROW"\n`,
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.error.message).toMatch(/line 5: expected 12 columns/);
     expect((await gw.admin('GET', '/sanctions/lists')).body.data).toEqual(before);

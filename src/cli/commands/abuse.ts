@@ -29,21 +29,33 @@ export function register(program: Command): void {
         if (tty) process.stderr.write('\n');
         for (const bad of result.badLines.slice(0, 10)) console.error(`skipped line ${bad.line}: ${bad.error}`);
         const flagged = result.verdicts.filter((v) => v.flagged).length;
-        console.error(`${result.requests} requests from ${result.verdicts.length} organisations in ${result.seconds.toFixed(1)} s (${Math.round(result.requests / result.seconds)} requests/s); ${flagged} flagged; verdicts in ${opts.out}`);
+        console.error(
+          `${result.requests} requests from ${result.verdicts.length} organisations in ${result.seconds.toFixed(1)} s (${Math.round(result.requests / result.seconds)} requests/s); ${flagged} flagged; verdicts in ${opts.out}`,
+        );
       } catch (err) {
         fail((err as Error).message);
       }
     });
-  withConnection(abuse.command('report <org>').description("an organisation's distillation evidence report for a vendor (recorded in the audit log)"))
+  withConnection(
+    abuse
+      .command('report <org>')
+      .description("an organisation's distillation evidence report for a vendor (recorded in the audit log)"),
+  )
     .option('--recipient <vendor>', 'who the report is for (in the report and the audit log)')
     .option('--out <file>', 'write the report here (default: standard output)')
     .action(async (org: string, opts: ConnOpts & { recipient?: string; out?: string }) => {
       const query = opts.recipient ? `?${new URLSearchParams({ recipient: opts.recipient })}` : '';
       // The gateway serialises the report with JSON.stringify: so does this, byte for byte, so the hash matches its own.
-      const report = (await adminCall(connection(opts), 'GET', `/abuse/orgs/${encodeURIComponent(org)}/report${query}`)) as { report_id: string; subject: { customer: string } };
+      const report = (await adminCall(
+        connection(opts),
+        'GET',
+        `/abuse/orgs/${encodeURIComponent(org)}/report${query}`,
+      )) as { report_id: string; subject: { customer: string } };
       const text = JSON.stringify(report);
       if (opts.out) writeFileSync(opts.out, text);
       else console.log(text);
-      console.error(`report ${report.report_id} on ${report.subject.customer}${opts.out ? ` in ${opts.out}` : ''}; sha256 ${createHash('sha256').update(text).digest('hex')} (as recorded in the audit log)`);
+      console.error(
+        `report ${report.report_id} on ${report.subject.customer}${opts.out ? ` in ${opts.out}` : ''}; sha256 ${createHash('sha256').update(text).digest('hex')} (as recorded in the audit log)`,
+      );
     });
 }

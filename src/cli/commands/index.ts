@@ -6,7 +6,10 @@ type Registration = (program: Command) => void;
  * Each module adds the top-level commands it names (with their subcommands). Modules load on demand: `conduit orgs
  * list` loads the tenancy verbs and the admin client, not the gateway that `start` needs (2-3 s of compiling).
  */
-export const commandModules: ReadonlyArray<{ commands: readonly string[]; load: () => Promise<{ register: Registration }> }> = [
+export const commandModules: ReadonlyArray<{
+  commands: readonly string[];
+  load: () => Promise<{ register: Registration }>;
+}> = [
   { commands: ['start'], load: () => import('./start.ts') },
   { commands: ['orgs', 'keys'], load: () => import('./tenancy.ts') },
   { commands: ['principals'], load: () => import('./principals.ts') },

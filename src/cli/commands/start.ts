@@ -8,7 +8,9 @@ import { recordGatewayUrl } from '../data-folder.ts';
 export function register(program: Command): void {
   program
     .command('start')
-    .description('start the gateway (embedded default: SQLite in the data folder, demo catalogue on the built-in simulator)')
+    .description(
+      'start the gateway (embedded default: SQLite in the data folder, demo catalogue on the built-in simulator)',
+    )
     .option('--port <port>', 'port to listen on', parsePort)
     .option('--host <host>', 'address to bind')
     .option('--data <dir>', 'data folder for the embedded store', './data')

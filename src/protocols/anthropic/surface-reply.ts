@@ -3,7 +3,15 @@ import type { GatewayError } from '../../errors.ts';
 import type { JsonObject } from '../../wire/json.ts';
 
 export const stopReason = (finish: unknown): string | null =>
-  finish === 'length' ? 'max_tokens' : finish === 'tool_calls' || finish === 'function_call' ? 'tool_use' : finish === 'content_filter' ? 'refusal' : finish ? 'end_turn' : null;
+  finish === 'length'
+    ? 'max_tokens'
+    : finish === 'tool_calls' || finish === 'function_call'
+      ? 'tool_use'
+      : finish === 'content_filter'
+        ? 'refusal'
+        : finish
+          ? 'end_turn'
+          : null;
 
 export function parseArguments(args: unknown): unknown {
   try {
@@ -17,7 +25,8 @@ export function chatToMessage(chat: JsonObject, model: string): JsonObject {
   const choice = ((chat.choices as JsonObject[]) ?? [])[0] ?? {};
   const message = (choice.message as JsonObject | undefined) ?? {};
   const content: JsonObject[] = [];
-  if (typeof message.content === 'string' && message.content.length > 0) content.push({ type: 'text', text: message.content });
+  if (typeof message.content === 'string' && message.content.length > 0)
+    content.push({ type: 'text', text: message.content });
   for (const call of (message.tool_calls as JsonObject[] | undefined) ?? []) {
     const fn = call.function as JsonObject;
     content.push({ type: 'tool_use', id: call.id, name: fn.name, input: parseArguments(fn.arguments) });
@@ -33,7 +42,11 @@ export function chatToMessage(chat: JsonObject, model: string): JsonObject {
     stop_reason: stopReason(choice.finish_reason) ?? 'end_turn',
     stop_sequence: null,
     // Anthropic's input_tokens leave out cache reads (cache_read_input_tokens); OpenAI's prompt_tokens count them.
-    usage: { input_tokens: Number(usage.prompt_tokens ?? 0) - cached, output_tokens: Number(usage.completion_tokens ?? 0), cache_read_input_tokens: cached },
+    usage: {
+      input_tokens: Number(usage.prompt_tokens ?? 0) - cached,
+      output_tokens: Number(usage.completion_tokens ?? 0),
+      cache_read_input_tokens: cached,
+    },
     // The provenance manifest, an extra field the SDK ignores (as on OpenAI-shaped replies).
     ...(chat.provenance ? { provenance: chat.provenance } : {}),
   };
@@ -50,5 +63,11 @@ const ERROR_TYPES: Record<number, string> = {
 };
 
 export function anthropicError(err: GatewayError): JsonObject {
-  return { type: 'error', error: { type: ERROR_TYPES[err.status] ?? (err.status >= 500 ? 'api_error' : 'invalid_request_error'), message: err.message } };
+  return {
+    type: 'error',
+    error: {
+      type: ERROR_TYPES[err.status] ?? (err.status >= 500 ? 'api_error' : 'invalid_request_error'),
+      message: err.message,
+    },
+  };
 }

@@ -15,7 +15,9 @@ const imageBlock = z
     ]),
   })
   .passthrough();
-const toolUseBlock = z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() }).passthrough();
+const toolUseBlock = z
+  .object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() })
+  .passthrough();
 const toolResultBlock = z
   .object({
     type: z.literal('tool_result'),
@@ -30,14 +32,28 @@ export const messagesRequestSchema = z
   .object({
     model: z.string().min(1),
     max_tokens: z.number().int().positive(),
-    messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(block)]) }).passthrough()).min(1),
+    messages: z
+      .array(
+        z.object({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(block)]) }).passthrough(),
+      )
+      .min(1),
     system: z.union([z.string(), z.array(textBlock)]).optional(),
     stop_sequences: z.array(z.string()).optional(),
     temperature: z.number().min(0).max(1).optional(),
     top_p: z.number().min(0).max(1).optional(),
     top_k: z.number().int().positive().optional(),
     stream: z.boolean().optional(),
-    tools: z.array(z.object({ name: z.string().min(1), description: z.string().optional(), input_schema: z.record(z.string(), z.unknown()) }).passthrough()).optional(),
+    tools: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1),
+            description: z.string().optional(),
+            input_schema: z.record(z.string(), z.unknown()),
+          })
+          .passthrough(),
+      )
+      .optional(),
     tool_choice: z
       .object({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional() })
       .passthrough()
@@ -47,7 +63,15 @@ export const messagesRequestSchema = z
   .passthrough();
 
 /** POST /v1/messages/count_tokens: the prompt of a Messages request, without what only concerns the reply. */
-export const countTokensRequestSchema = messagesRequestSchema.omit({ max_tokens: true, stop_sequences: true, temperature: true, top_p: true, top_k: true, stream: true, metadata: true });
+export const countTokensRequestSchema = messagesRequestSchema.omit({
+  max_tokens: true,
+  stop_sequences: true,
+  temperature: true,
+  top_p: true,
+  top_k: true,
+  stream: true,
+  metadata: true,
+});
 
 export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 export type CountTokensRequest = z.infer<typeof countTokensRequestSchema>;
@@ -62,7 +86,8 @@ export function validateCountTokensRequest(raw: unknown): CountTokensRequest {
 }
 
 function validated<T>(schema: z.ZodType<T>, raw: unknown): T {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new GatewayError(400, 'invalid_body', 'The request body must be a JSON object.');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new GatewayError(400, 'invalid_body', 'The request body must be a JSON object.');
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
@@ -98,17 +123,31 @@ export function promptToChat(req: CountTokensRequest): JsonObject {
   for (const m of req.messages) {
     const blocks: Block[] = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : m.content;
     if (m.role === 'assistant') {
-      const text = blocks.filter((b): b is z.infer<typeof textBlock> => b.type === 'text').map((b) => b.text).join('');
+      const text = blocks
+        .filter((b): b is z.infer<typeof textBlock> => b.type === 'text')
+        .map((b) => b.text)
+        .join('');
       const calls = blocks
         .filter((b): b is z.infer<typeof toolUseBlock> => b.type === 'tool_use')
-        .map((b) => ({ id: b.id, type: 'function', function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } }));
-      messages.push(calls.length > 0 ? { role: 'assistant', content: text || null, tool_calls: calls } : { role: 'assistant', content: text });
+        .map((b) => ({
+          id: b.id,
+          type: 'function',
+          function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) },
+        }));
+      messages.push(
+        calls.length > 0
+          ? { role: 'assistant', content: text || null, tool_calls: calls }
+          : { role: 'assistant', content: text },
+      );
       continue;
     }
     // Tool results become tool messages, which OpenAI wants right after the assistant's tool calls.
     for (const b of blocks) {
       if (b.type !== 'tool_result') continue;
-      const content = typeof b.content === 'string' ? b.content : (b.content ?? []).map((c) => (c.type === 'text' ? c.text : '')).join('');
+      const content =
+        typeof b.content === 'string'
+          ? b.content
+          : (b.content ?? []).map((c) => (c.type === 'text' ? c.text : '')).join('');
       messages.push({ role: 'tool', tool_call_id: b.tool_use_id, content: b.is_error ? `Error: ${content}` : content });
     }
     const parts: JsonObject[] = [];
@@ -121,10 +160,21 @@ export function promptToChat(req: CountTokensRequest): JsonObject {
     messages.push({ role: 'user', content: onlyText ? parts.map((p) => String(p.text)).join('') : parts });
   }
   const chat: JsonObject = { model: req.model, messages };
-  if (req.tools) chat.tools = req.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.input_schema } }));
+  if (req.tools)
+    chat.tools = req.tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, description: t.description, parameters: t.input_schema },
+    }));
   if (req.tool_choice) {
     const c = req.tool_choice;
-    chat.tool_choice = c.type === 'auto' ? 'auto' : c.type === 'any' ? 'required' : c.type === 'none' ? 'none' : { type: 'function', function: { name: c.name } };
+    chat.tool_choice =
+      c.type === 'auto'
+        ? 'auto'
+        : c.type === 'any'
+          ? 'required'
+          : c.type === 'none'
+            ? 'none'
+            : { type: 'function', function: { name: c.name } };
   }
   return chat;
 }

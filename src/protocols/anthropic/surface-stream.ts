@@ -23,7 +23,16 @@ export class ChunksToMessageEvents {
     const out: StreamEvent[] = [];
     if (!this.started) {
       this.started = true;
-      const message = { id: this.id, type: 'message', role: 'assistant', model: this.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } };
+      const message = {
+        id: this.id,
+        type: 'message',
+        role: 'assistant',
+        model: this.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 0, output_tokens: 0 },
+      };
       out.push(event('message_start', { type: 'message_start', message }), event('ping', { type: 'ping' }));
     }
     for (const e of batch) {
@@ -33,7 +42,12 @@ export class ChunksToMessageEvents {
       }
       const chunk = e.chunk ?? {};
       // Anthropic's input_tokens leave out cache reads, which OpenAI's prompt_tokens count.
-      if (e.usage) this.usage = { input_tokens: e.usage.prompt_tokens - e.usage.cached_tokens, output_tokens: e.usage.completion_tokens, cache_read_input_tokens: e.usage.cached_tokens };
+      if (e.usage)
+        this.usage = {
+          input_tokens: e.usage.prompt_tokens - e.usage.cached_tokens,
+          output_tokens: e.usage.completion_tokens,
+          cache_read_input_tokens: e.usage.cached_tokens,
+        };
       if (chunk.provenance) this.provenance = chunk.provenance;
       const choice = ((chunk.choices as JsonObject[] | undefined) ?? [])[0];
       if (!choice) continue;
@@ -53,7 +67,12 @@ export class ChunksToMessageEvents {
     this.closeBlock(out);
     out.push(
       // The provenance manifest rides on message_delta: the SDK's stream helper rejects unknown event types.
-      event('message_delta', { type: 'message_delta', delta: { stop_reason: stopReason(this.finish) ?? 'end_turn', stop_sequence: null }, usage: this.usage, ...(this.provenance ? { provenance: this.provenance } : {}) }),
+      event('message_delta', {
+        type: 'message_delta',
+        delta: { stop_reason: stopReason(this.finish) ?? 'end_turn', stop_sequence: null },
+        usage: this.usage,
+        ...(this.provenance ? { provenance: this.provenance } : {}),
+      }),
       event('message_stop', { type: 'message_stop' }),
     );
     return out;
@@ -63,9 +82,21 @@ export class ChunksToMessageEvents {
     if (this.block?.kind !== 'text') {
       this.closeBlock(out);
       this.block = { index: this.nextIndex++, kind: 'text' };
-      out.push(event('content_block_start', { type: 'content_block_start', index: this.block.index, content_block: { type: 'text', text: '' } }));
+      out.push(
+        event('content_block_start', {
+          type: 'content_block_start',
+          index: this.block.index,
+          content_block: { type: 'text', text: '' },
+        }),
+      );
     }
-    out.push(event('content_block_delta', { type: 'content_block_delta', index: this.block.index, delta: { type: 'text_delta', text } }));
+    out.push(
+      event('content_block_delta', {
+        type: 'content_block_delta',
+        index: this.block.index,
+        delta: { type: 'text_delta', text },
+      }),
+    );
   }
 
   private toolCall(call: JsonObject, out: StreamEvent[]): void {
@@ -74,10 +105,27 @@ export class ChunksToMessageEvents {
     if (call.id || this.block?.kind !== 'tool' || this.block.toolIndex !== toolIndex) {
       this.closeBlock(out);
       this.block = { index: this.nextIndex++, kind: 'tool', toolIndex };
-      out.push(event('content_block_start', { type: 'content_block_start', index: this.block.index, content_block: { type: 'tool_use', id: call.id ?? `toolu_${this.block.index}`, name: fn.name ?? '', input: {} } }));
+      out.push(
+        event('content_block_start', {
+          type: 'content_block_start',
+          index: this.block.index,
+          content_block: {
+            type: 'tool_use',
+            id: call.id ?? `toolu_${this.block.index}`,
+            name: fn.name ?? '',
+            input: {},
+          },
+        }),
+      );
     }
     if (typeof fn.arguments === 'string' && fn.arguments) {
-      out.push(event('content_block_delta', { type: 'content_block_delta', index: this.block!.index, delta: { type: 'input_json_delta', partial_json: fn.arguments } }));
+      out.push(
+        event('content_block_delta', {
+          type: 'content_block_delta',
+          index: this.block!.index,
+          delta: { type: 'input_json_delta', partial_json: fn.arguments },
+        }),
+      );
     }
   }
 

@@ -5,9 +5,18 @@
 import type { JsonObject } from '../../wire/json.ts';
 import type { StreamEvent } from '../../wire/stream.ts';
 import type { Usage } from '../../wire/usage.ts';
-import { functionCallItem, incompleteReason, messageItem, ResponseIds, responseObject, responsesUsage } from './chat-to-responses.ts';
+import {
+  functionCallItem,
+  incompleteReason,
+  messageItem,
+  ResponseIds,
+  responseObject,
+  responsesUsage,
+} from './chat-to-responses.ts';
 
-type OpenItem = { kind: 'message'; index: number; id: string; text: string } | { kind: 'call'; index: number; id: string; callId: unknown; name: unknown; args: string };
+type OpenItem =
+  | { kind: 'message'; index: number; id: string; text: string }
+  | { kind: 'call'; index: number; id: string; callId: unknown; name: unknown; args: string };
 
 export class ChunksToResponseEvents {
   private readonly ids: ResponseIds;
@@ -66,11 +75,26 @@ export class ChunksToResponseEvents {
       const output_index = item.index;
       if (item.kind === 'message') {
         const part = { type: 'output_text', annotations: [], logprobs: [], text: item.text };
-        out.push(this.event('response.output_text.done', { item_id: item.id, output_index, content_index: 0, text: item.text, logprobs: [] }));
+        out.push(
+          this.event('response.output_text.done', {
+            item_id: item.id,
+            output_index,
+            content_index: 0,
+            text: item.text,
+            logprobs: [],
+          }),
+        );
         out.push(this.event('response.content_part.done', { item_id: item.id, output_index, content_index: 0, part }));
         output.push(messageItem(item.id, item.text, status));
       } else {
-        out.push(this.event('response.function_call_arguments.done', { item_id: item.id, output_index, arguments: item.args, name: item.name }));
+        out.push(
+          this.event('response.function_call_arguments.done', {
+            item_id: item.id,
+            output_index,
+            arguments: item.args,
+            name: item.name,
+          }),
+        );
         output.push(functionCallItem(item.id, item.callId, item.name, item.args, 'completed'));
       }
       out.push(this.event('response.output_item.done', { output_index, item: output.at(-1) }));
@@ -97,11 +121,31 @@ export class ChunksToResponseEvents {
     if (!message) {
       message = this.message = { kind: 'message', index: this.items.length, id: this.ids.message(), text: '' };
       this.items.push(message);
-      out.push(this.event('response.output_item.added', { output_index: message.index, item: messageItem(message.id, '', 'in_progress') }));
-      out.push(this.event('response.content_part.added', { item_id: message.id, output_index: message.index, content_index: 0, part: { type: 'output_text', annotations: [], logprobs: [], text: '' } }));
+      out.push(
+        this.event('response.output_item.added', {
+          output_index: message.index,
+          item: messageItem(message.id, '', 'in_progress'),
+        }),
+      );
+      out.push(
+        this.event('response.content_part.added', {
+          item_id: message.id,
+          output_index: message.index,
+          content_index: 0,
+          part: { type: 'output_text', annotations: [], logprobs: [], text: '' },
+        }),
+      );
     }
     message.text += text;
-    out.push(this.event('response.output_text.delta', { item_id: message.id, output_index: message.index, content_index: 0, delta: text, logprobs: [] }));
+    out.push(
+      this.event('response.output_text.delta', {
+        item_id: message.id,
+        output_index: message.index,
+        content_index: 0,
+        delta: text,
+        logprobs: [],
+      }),
+    );
   }
 
   private toolCall(call: JsonObject, out: StreamEvent[]): void {
@@ -110,21 +154,51 @@ export class ChunksToResponseEvents {
     let item = this.calls.get(key);
     if (!item) {
       const n = this.calls.size;
-      item = { kind: 'call', index: this.items.length, id: this.ids.functionCall(n), callId: call.id ?? this.ids.callId(n), name: fn.name ?? '', args: '' };
+      item = {
+        kind: 'call',
+        index: this.items.length,
+        id: this.ids.functionCall(n),
+        callId: call.id ?? this.ids.callId(n),
+        name: fn.name ?? '',
+        args: '',
+      };
       this.calls.set(key, item);
       this.items.push(item);
-      out.push(this.event('response.output_item.added', { output_index: item.index, item: functionCallItem(item.id, item.callId, item.name, '', 'in_progress') }));
+      out.push(
+        this.event('response.output_item.added', {
+          output_index: item.index,
+          item: functionCallItem(item.id, item.callId, item.name, '', 'in_progress'),
+        }),
+      );
     } else if (typeof fn.name === 'string' && fn.name && !item.name) {
       item.name = fn.name;
     }
     if (typeof fn.arguments === 'string' && fn.arguments) {
       item.args += fn.arguments;
-      out.push(this.event('response.function_call_arguments.delta', { item_id: item.id, output_index: item.index, delta: fn.arguments }));
+      out.push(
+        this.event('response.function_call_arguments.delta', {
+          item_id: item.id,
+          output_index: item.index,
+          delta: fn.arguments,
+        }),
+      );
     }
   }
 
-  private response(status: string, incomplete: string | null, output: JsonObject[], usage: JsonObject | null): JsonObject {
-    return responseObject(this.id, this.request, { created: this.created, model: this.model, status, incomplete, output, usage });
+  private response(
+    status: string,
+    incomplete: string | null,
+    output: JsonObject[],
+    usage: JsonObject | null,
+  ): JsonObject {
+    return responseObject(this.id, this.request, {
+      created: this.created,
+      model: this.model,
+      status,
+      incomplete,
+      output,
+      usage,
+    });
   }
 
   private event(type: string, fields: JsonObject): StreamEvent {

@@ -48,7 +48,18 @@ export function incompleteReason(finish: unknown): string | null {
  * A response object. `model` comes before anything nested, so the first "model" key of its JSON text is its own
  * (the gateway renames it there, see model-field.ts).
  */
-export function responseObject(id: string, request: JsonObject, state: { created: unknown; model: unknown; status: string; incomplete: string | null; output: JsonObject[]; usage: JsonObject | null }): JsonObject {
+export function responseObject(
+  id: string,
+  request: JsonObject,
+  state: {
+    created: unknown;
+    model: unknown;
+    status: string;
+    incomplete: string | null;
+    output: JsonObject[];
+    usage: JsonObject | null;
+  },
+): JsonObject {
   const reasoning = request.reasoning as JsonObject | null | undefined;
   return {
     id,
@@ -86,7 +97,13 @@ export const messageItem = (id: string, text: string, status: string): JsonObjec
   content: status === 'in_progress' ? [] : [{ type: 'output_text', annotations: [], logprobs: [], text }],
 });
 
-export const functionCallItem = (id: string, callId: unknown, name: unknown, args: string, status: string): JsonObject => ({
+export const functionCallItem = (
+  id: string,
+  callId: unknown,
+  name: unknown,
+  args: string,
+  status: string,
+): JsonObject => ({
   id,
   type: 'function_call',
   status,
@@ -103,13 +120,28 @@ export function chatToResponse(chat: JsonObject, request: JsonObject, id: string
   const incomplete = incompleteReason(choice.finish_reason);
   const status = incomplete ? 'incomplete' : 'completed';
   const output: JsonObject[] = [];
-  if (typeof message.content === 'string' && message.content !== '') output.push(messageItem(ids.message(), message.content, status));
+  if (typeof message.content === 'string' && message.content !== '')
+    output.push(messageItem(ids.message(), message.content, status));
   else if (typeof message.refusal === 'string' && message.refusal !== '') {
-    output.push({ id: ids.message(), type: 'message', status, role: 'assistant', content: [{ type: 'refusal', refusal: message.refusal }] });
+    output.push({
+      id: ids.message(),
+      type: 'message',
+      status,
+      role: 'assistant',
+      content: [{ type: 'refusal', refusal: message.refusal }],
+    });
   }
   ((message.tool_calls as JsonObject[] | undefined) ?? []).forEach((call, n) => {
     const fn = (call.function as JsonObject | undefined) ?? {};
-    output.push(functionCallItem(ids.functionCall(n), call.id ?? ids.callId(n), fn.name, typeof fn.arguments === 'string' ? fn.arguments : '', 'completed'));
+    output.push(
+      functionCallItem(
+        ids.functionCall(n),
+        call.id ?? ids.callId(n),
+        fn.name,
+        typeof fn.arguments === 'string' ? fn.arguments : '',
+        'completed',
+      ),
+    );
   });
   const usage = responsesUsage(usageFrom(chat.usage));
   return responseObject(id, request, { created: chat.created, model: chat.model, status, incomplete, output, usage });

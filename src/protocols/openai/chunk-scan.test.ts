@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { scanContentDelta } from './chunk-scan.ts';
 
 const chunk = (delta: object, extra: object = {}) =>
-  JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, logprobs: null, finish_reason: null }], ...extra });
+  JSON.stringify({
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: null }],
+    ...extra,
+  });
 
 describe('scanContentDelta', () => {
   it('reads plain, escaped and unicode content exactly as JSON.parse would', () => {
@@ -17,7 +24,16 @@ describe('scanContentDelta', () => {
   it('asks for a full parse for anything unusual or malformed', () => {
     expect(scanContentDelta(chunk({}, { usage: { prompt_tokens: 1, completion_tokens: 2 } }))).toBeNull();
     expect(scanContentDelta(chunk({ tool_calls: [{ index: 0, function: { arguments: '{' } }] }))).toBeNull();
-    expect(scanContentDelta(JSON.stringify({ choices: [{ index: 0, delta: { content: 'a' } }, { index: 1, delta: { content: 'b' } }] }))).toBeNull();
+    expect(
+      scanContentDelta(
+        JSON.stringify({
+          choices: [
+            { index: 0, delta: { content: 'a' } },
+            { index: 1, delta: { content: 'b' } },
+          ],
+        }),
+      ),
+    ).toBeNull();
     expect(scanContentDelta('{"id": "broken", "choices": [')).toBeNull();
     expect(scanContentDelta('<html>')).toBeNull();
     expect(scanContentDelta(JSON.stringify({ error: { message: 'x' } }))).toBeNull();

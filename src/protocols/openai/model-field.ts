@@ -81,10 +81,15 @@ export function jsonNamingModel(body: JsonObject, text: string | undefined, name
   if (vendor === name) return text ?? JSON.stringify(body);
   body.model = name;
   if (text !== undefined && typeof vendor === 'string') {
-    const start = onlyScalarsBeforeModel(body) ? modelValueAt(text) : noModelKeyAfterModel(body) ? lastModelValueAt(text) : -1;
+    const start = onlyScalarsBeforeModel(body)
+      ? modelValueAt(text)
+      : noModelKeyAfterModel(body)
+        ? lastModelValueAt(text)
+        : -1;
     const end = start === -1 ? -1 : stringEnd(text, start);
     const literal = JSON.stringify(vendor);
-    if (end - start === literal.length && text.slice(start, end) === literal) return text.slice(0, start) + JSON.stringify(name) + text.slice(end);
+    if (end - start === literal.length && text.slice(start, end) === literal)
+      return text.slice(0, start) + JSON.stringify(name) + text.slice(end);
   }
   return JSON.stringify(body);
 }
@@ -118,7 +123,8 @@ function hasModelKey(value: unknown, depth: number): boolean {
   if (value === null || typeof value !== 'object') return false;
   if (depth > 32) return true;
   if (Array.isArray(value)) {
-    for (const item of value) if (item !== null && typeof item === 'object' && hasModelKey(item, depth + 1)) return true;
+    for (const item of value)
+      if (item !== null && typeof item === 'object' && hasModelKey(item, depth + 1)) return true;
     return false;
   }
   if (Object.hasOwn(value, 'model')) return true;
@@ -132,11 +138,20 @@ function hasModelKey(value: unknown, depth: number): boolean {
  * as the reply leaves, after every stage that reads a parsed chunk. One promise reaction per batch, no generator.
  */
 export function eventsNamingModel(events: EventStream, name: string, only?: ReadonlySet<string>): EventStream {
-  return { [Symbol.asyncIterator]: () => new NamingIterator(events[Symbol.asyncIterator](), JSON.stringify(name), only) };
+  return {
+    [Symbol.asyncIterator]: () => new NamingIterator(events[Symbol.asyncIterator](), JSON.stringify(name), only),
+  };
 }
 
 /** The Responses API's events that carry the response object, and with it its model. */
-export const RESPONSE_OBJECT_EVENTS: ReadonlySet<string> = new Set(['response.created', 'response.queued', 'response.in_progress', 'response.completed', 'response.incomplete', 'response.failed']);
+export const RESPONSE_OBJECT_EVENTS: ReadonlySet<string> = new Set([
+  'response.created',
+  'response.queued',
+  'response.in_progress',
+  'response.completed',
+  'response.incomplete',
+  'response.failed',
+]);
 
 class NamingIterator implements AsyncIterator<EventBatch> {
   constructor(

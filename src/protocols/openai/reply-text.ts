@@ -7,7 +7,8 @@ export function replyText(body: JsonObject): string | undefined {
   if (!Array.isArray(body.output)) return undefined;
   let text = '';
   for (const item of body.output as Array<{ content?: Array<{ type?: string; text?: string }> }>) {
-    for (const part of item.content ?? []) if (part.type === 'output_text' && typeof part.text === 'string') text += part.text;
+    for (const part of item.content ?? [])
+      if (part.type === 'output_text' && typeof part.text === 'string') text += part.text;
   }
   return text;
 }
@@ -25,14 +26,16 @@ export function deliveredText(body: JsonObject): string {
       if (!message) continue;
       text += str(message.content) + str(message.reasoning_content);
       const calls = message.tool_calls;
-      if (Array.isArray(calls)) for (const call of calls as Array<{ function?: JsonObject } | null>) text += str(call?.function?.arguments);
+      if (Array.isArray(calls))
+        for (const call of calls as Array<{ function?: JsonObject } | null>) text += str(call?.function?.arguments);
     }
   }
   if (Array.isArray(body.output)) {
     for (const item of body.output as Array<JsonObject | null>) {
       if (item?.type === 'function_call') text += str(item.arguments);
       const parts = item?.content;
-      if (Array.isArray(parts)) for (const part of parts as Array<JsonObject | null>) if (part?.type === 'output_text') text += str(part.text);
+      if (Array.isArray(parts))
+        for (const part of parts as Array<JsonObject | null>) if (part?.type === 'output_text') text += str(part.text);
     }
   }
   return text;

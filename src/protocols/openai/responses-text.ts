@@ -10,7 +10,8 @@ type Item = { type?: string; id?: string; content?: TextPart[] };
 export function firstTextPart(response: JsonObject): TextPart | undefined {
   for (const item of (response.output as Item[] | undefined) ?? []) {
     if (item.type !== 'message') continue;
-    for (const part of item.content ?? []) if (part.type === 'output_text' && typeof part.text === 'string') return part;
+    for (const part of item.content ?? [])
+      if (part.type === 'output_text' && typeof part.text === 'string') return part;
   }
   return undefined;
 }
@@ -21,7 +22,11 @@ export function firstTextPart(response: JsonObject): TextPart | undefined {
  * content_part.done, output_item.done and response.completed events carry the whole new text, and the
  * sequence numbers after the insertion move up by one.
  */
-export async function* rewriteResponsesText(events: EventStream, prefix: string, suffixFor: (text: string) => Promise<string>): AsyncGenerator<StreamEvent[]> {
+export async function* rewriteResponsesText(
+  events: EventStream,
+  prefix: string,
+  suffixFor: (text: string) => Promise<string>,
+): AsyncGenerator<StreamEvent[]> {
   let part: { item: unknown; index: unknown } | undefined;
   let final: string | undefined;
   let shift = 0;
@@ -45,7 +50,15 @@ export async function* rewriteResponsesText(events: EventStream, prefix: string,
         const suffix = await suffixFor(base);
         final = base + suffix;
         if (suffix) {
-          const delta: JsonObject = { type: 'response.output_text.delta', sequence_number: c.sequence_number, item_id: c.item_id, output_index: c.output_index, content_index: c.content_index, delta: suffix, logprobs: [] };
+          const delta: JsonObject = {
+            type: 'response.output_text.delta',
+            sequence_number: c.sequence_number,
+            item_id: c.item_id,
+            output_index: c.output_index,
+            content_index: c.content_index,
+            delta: suffix,
+            logprobs: [],
+          };
           out.push({ event: 'response.output_text.delta', data: JSON.stringify(delta), chunk: delta, usage: null });
           shift = 1;
         }
@@ -77,6 +90,7 @@ function withFinalText(c: JsonObject, part: { item: unknown; index: unknown }, t
     return true;
   }
   if (c.type === 'response.output_item.done') return setIn(c.item as Item);
-  if (c.type === 'response.completed' || c.type === 'response.incomplete') return ((c.response as JsonObject).output as Item[] | undefined)?.some(setIn) ?? false;
+  if (c.type === 'response.completed' || c.type === 'response.incomplete')
+    return ((c.response as JsonObject).output as Item[] | undefined)?.some(setIn) ?? false;
   return false;
 }

@@ -13,12 +13,21 @@ const CARRIED_PARTS = new Set(['input_text', 'output_text', 'text', 'refusal', '
 
 /** The field of a Responses request that chat cannot carry (`tools[1]`, `input[3]`...), or undefined when it can carry it all. */
 export function chatCannotCarry(body: JsonObject): string | undefined {
-  for (const field of ['conversation', 'prompt'] as const) if (body[field] !== undefined && body[field] !== null) return field;
+  for (const field of ['conversation', 'prompt'] as const)
+    if (body[field] !== undefined && body[field] !== null) return field;
   if (body.background === true) return 'background';
   const tools = Array.isArray(body.tools) ? body.tools : [];
   for (let i = 0; i < tools.length; i++) if (!isObject(tools[i]) || tools[i].type !== 'function') return `tools[${i}]`;
   const choice = body.tool_choice;
-  if (isObject(choice) && choice.type !== 'function' && !(choice.type === 'allowed_tools' && Array.isArray(choice.tools) && choice.tools.every((t) => isObject(t) && t.type === 'function'))) {
+  if (
+    isObject(choice) &&
+    choice.type !== 'function' &&
+    !(
+      choice.type === 'allowed_tools' &&
+      Array.isArray(choice.tools) &&
+      choice.tools.every((t) => isObject(t) && t.type === 'function')
+    )
+  ) {
     return 'tool_choice';
   }
   if (!Array.isArray(body.input)) return undefined;
@@ -50,7 +59,9 @@ export function itemType(item: JsonObject): string {
 /** The request as a chat completion request (model unchanged); `chatCannotCarry` said it can be carried. */
 export function responsesToChat(body: JsonObject): JsonObject {
   const chat: JsonObject = { model: body.model, messages: messagesOf(body) };
-  const functions = (Array.isArray(body.tools) ? (body.tools as JsonObject[]) : []).filter((t) => isObject(t) && t.type === 'function');
+  const functions = (Array.isArray(body.tools) ? (body.tools as JsonObject[]) : []).filter(
+    (t) => isObject(t) && t.type === 'function',
+  );
   let tools = functions;
   const choice = body.tool_choice;
   if (isObject(choice) && choice.type === 'allowed_tools') {
@@ -64,24 +75,38 @@ export function responsesToChat(body: JsonObject): JsonObject {
     chat.tool_choice = choice;
   }
   if (tools.length > 0) {
-    chat.tools = tools.map((t) => ({ type: 'function', function: defined({ name: t.name, description: t.description, parameters: t.parameters, strict: t.strict }) }));
+    chat.tools = tools.map((t) => ({
+      type: 'function',
+      function: defined({ name: t.name, description: t.description, parameters: t.parameters, strict: t.strict }),
+    }));
     if (typeof body.parallel_tool_calls === 'boolean') chat.parallel_tool_calls = body.parallel_tool_calls;
   } else if (chat.tool_choice !== undefined && chat.tool_choice !== 'none') {
     delete chat.tool_choice;
   }
   if (typeof body.max_output_tokens === 'number') chat.max_tokens = body.max_output_tokens;
-  for (const field of ['temperature', 'top_p', 'user', 'safety_identifier', 'service_tier']) if (body[field] !== undefined && body[field] !== null) chat[field] = body[field];
+  for (const field of ['temperature', 'top_p', 'user', 'safety_identifier', 'service_tier'])
+    if (body[field] !== undefined && body[field] !== null) chat[field] = body[field];
   const effort = isObject(body.reasoning) ? body.reasoning.effort : undefined;
   if (typeof effort === 'string') chat.reasoning_effort = effort;
   const format = isObject(body.text) && isObject(body.text.format) ? body.text.format : undefined;
   if (format?.type === 'json_object') chat.response_format = { type: 'json_object' };
-  if (format?.type === 'json_schema') chat.response_format = { type: 'json_schema', json_schema: defined({ name: format.name, description: format.description, schema: format.schema, strict: format.strict }) };
+  if (format?.type === 'json_schema')
+    chat.response_format = {
+      type: 'json_schema',
+      json_schema: defined({
+        name: format.name,
+        description: format.description,
+        schema: format.schema,
+        strict: format.strict,
+      }),
+    };
   return chat;
 }
 
 function messagesOf(body: JsonObject): JsonObject[] {
   const messages: JsonObject[] = [];
-  if (typeof body.instructions === 'string' && body.instructions !== '') messages.push({ role: 'system', content: body.instructions });
+  if (typeof body.instructions === 'string' && body.instructions !== '')
+    messages.push({ role: 'system', content: body.instructions });
   if (typeof body.input === 'string') {
     messages.push({ role: 'user', content: body.input });
     return messages;
@@ -90,12 +115,21 @@ function messagesOf(body: JsonObject): JsonObject[] {
     const type = itemType(item);
     if (type === 'function_call') {
       // The model's calls of one turn are one assistant message, after any text it said first.
-      const call = { id: item.call_id, type: 'function', function: { name: item.name, arguments: str(item.arguments) } };
+      const call = {
+        id: item.call_id,
+        type: 'function',
+        function: { name: item.name, arguments: str(item.arguments) },
+      };
       const last = messages.at(-1);
-      if (last?.role === 'assistant') ((last.tool_calls as JsonObject[] | undefined) ?? (last.tool_calls = [])).push(call);
+      if (last?.role === 'assistant')
+        ((last.tool_calls as JsonObject[] | undefined) ?? (last.tool_calls = [])).push(call);
       else messages.push({ role: 'assistant', content: null, tool_calls: [call] });
     } else if (type === 'function_call_output') {
-      messages.push({ role: 'tool', tool_call_id: item.call_id, content: typeof item.output === 'string' ? item.output : partsText(item.output) });
+      messages.push({
+        role: 'tool',
+        tool_call_id: item.call_id,
+        content: typeof item.output === 'string' ? item.output : partsText(item.output),
+      });
     } else if (type === 'message') {
       messages.push(chatMessage(item));
     }
@@ -107,12 +141,15 @@ function chatMessage(item: JsonObject): JsonObject {
   const role = item.role === 'developer' ? 'system' : String(item.role);
   if (typeof item.content === 'string') return { role, content: item.content };
   const parts = (Array.isArray(item.content) ? item.content : []) as JsonObject[];
-  if (role !== 'user' || parts.every((p) => p.type !== 'input_image' && p.type !== 'input_file')) return { role, content: partsText(parts) };
+  if (role !== 'user' || parts.every((p) => p.type !== 'input_image' && p.type !== 'input_file'))
+    return { role, content: partsText(parts) };
   return {
     role,
     content: parts.map((p) => {
-      if (p.type === 'input_image') return { type: 'image_url', image_url: defined({ url: p.image_url, detail: p.detail }) };
-      if (p.type === 'input_file') return { type: 'file', file: defined({ filename: p.filename, file_data: p.file_data }) };
+      if (p.type === 'input_image')
+        return { type: 'image_url', image_url: defined({ url: p.image_url, detail: p.detail }) };
+      if (p.type === 'input_file')
+        return { type: 'file', file: defined({ filename: p.filename, file_data: p.file_data }) };
       return { type: 'text', text: str(p.text) };
     }),
   };

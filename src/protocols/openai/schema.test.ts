@@ -31,14 +31,20 @@ const field = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 40, arbitrary: v
 const num = (lo: number, hi: number, integer = true) =>
   fc.oneof(
     { weight: 1, arbitrary: fc.constantFrom(lo - 1, lo, hi, hi + 1, ...(integer ? [lo + 0.5] : [])) },
-    { weight: 12, arbitrary: integer ? fc.integer({ min: lo, max: hi }) : fc.double({ min: lo, max: hi, noNaN: true }) },
+    {
+      weight: 12,
+      arbitrary: integer ? fc.integer({ min: lo, max: hi }) : fc.double({ min: lo, max: hi, noNaN: true }),
+    },
   );
 const record = <T extends Record<string, fc.Arbitrary<unknown>>>(fields: T) => fc.record(fields, { requiredKeys: [] });
 
 const part = field(fc.record({ type: field(fc.constantFrom('text', 'image_url')), text: fc.string() }));
 const message = field(
   fc.oneof(
-    fc.record({ role: field(fc.constantFrom('system', 'developer', 'user')), content: field(fc.oneof(fc.string(), fc.array(part, { maxLength: 2 }))) }),
+    fc.record({
+      role: field(fc.constantFrom('system', 'developer', 'user')),
+      content: field(fc.oneof(fc.string(), fc.array(part, { maxLength: 2 }))),
+    }),
     record({ role: fc.constant('assistant'), content: field(fc.string()), tool_calls: field(fc.constant([])) }),
     record({ role: fc.constant('tool'), content: fc.string(), tool_call_id: field(fc.string()) }),
   ),
@@ -58,7 +64,12 @@ const chat = fc.record(
     frequency_penalty: field(num(-2, 2, false)),
     logprobs: field(fc.boolean()),
     top_logprobs: field(num(0, 20)),
-    tools: field(fc.array(field(record({ type: field(fc.constant('function')), function: field(record({ name: field(fc.string()) })) })), { maxLength: 2 })),
+    tools: field(
+      fc.array(
+        field(record({ type: field(fc.constant('function')), function: field(record({ name: field(fc.string()) })) })),
+        { maxLength: 2 },
+      ),
+    ),
     response_format: field(record({ type: field(fc.constantFrom('text', 'json_object')) })),
     user: field(fc.string()),
     seed: any,
@@ -75,8 +86,17 @@ const responses = fc.record(
           field(
             fc.oneof(
               record({ role: fc.constant('user'), content: fc.string() }),
-              fc.record({ type: fc.constant('function_call_output'), call_id: field(fc.string()), output: field(fc.oneof(fc.string(), fc.constant([]))) }),
-              fc.record({ type: fc.constant('function_call'), call_id: field(fc.string()), name: field(fc.string()), arguments: field(fc.string()) }),
+              fc.record({
+                type: fc.constant('function_call_output'),
+                call_id: field(fc.string()),
+                output: field(fc.oneof(fc.string(), fc.constant([]))),
+              }),
+              fc.record({
+                type: fc.constant('function_call'),
+                call_id: field(fc.string()),
+                name: field(fc.string()),
+                arguments: field(fc.string()),
+              }),
               fc.record({ type: fc.constant('item_reference'), id: field(fc.string()) }),
             ),
           ),
@@ -91,15 +111,32 @@ const responses = fc.record(
     max_output_tokens: field(num(1, 10_000_000)),
     temperature: field(num(0, 2, false)),
     top_p: field(num(0, 1, false)),
-    tools: field(fc.array(field(fc.record({ type: field(fc.constantFrom('function', 'web_search_preview')), name: field(fc.string()) })), { maxLength: 2 })),
-    tool_choice: field(fc.oneof(fc.constantFrom('none', 'auto', 'required'), fc.record({ type: field(fc.constantFrom('function', 'file_search')), name: field(fc.string()) }))),
+    tools: field(
+      fc.array(
+        field(fc.record({ type: field(fc.constantFrom('function', 'web_search_preview')), name: field(fc.string()) })),
+        { maxLength: 2 },
+      ),
+    ),
+    tool_choice: field(
+      fc.oneof(
+        fc.constantFrom('none', 'auto', 'required'),
+        fc.record({ type: field(fc.constantFrom('function', 'file_search')), name: field(fc.string()) }),
+      ),
+    ),
   },
   { requiredKeys: ['model', 'input'] },
 );
 const embeddings = fc.record(
   {
     model: field(fc.constantFrom('text-embedding-3-small')),
-    input: field(fc.oneof(fc.string(), fc.array(field(fc.string()), { maxLength: 2 }), fc.array(field(fc.integer()), { maxLength: 2 }), fc.array(field(fc.array(fc.integer(), { maxLength: 2 })), { maxLength: 2 }))),
+    input: field(
+      fc.oneof(
+        fc.string(),
+        fc.array(field(fc.string()), { maxLength: 2 }),
+        fc.array(field(fc.integer()), { maxLength: 2 }),
+        fc.array(field(fc.array(fc.integer(), { maxLength: 2 })), { maxLength: 2 }),
+      ),
+    ),
     encoding_format: field(fc.constantFrom('float', 'base64')),
     dimensions: field(num(1, 65_536)),
   },

@@ -7,7 +7,10 @@ import { Encoder, Tag } from 'cbor-x';
 // Plain CBOR maps (no cbor-x tag 259 on Map), byte strings untagged; maps decode to objects with string keys.
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: false, tagUint8Array: false, variableMapSize: true });
 const decoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
-export const cbor = { encode: (v: unknown) => encoder.encode(v), decode: (b: Uint8Array) => decoder.decode(b) as unknown };
+export const cbor = {
+  encode: (v: unknown) => encoder.encode(v),
+  decode: (b: Uint8Array) => decoder.decode(b) as unknown,
+};
 
 const X5CHAIN = 33;
 
@@ -27,14 +30,17 @@ function algorithmOf(key: KeyObject): { id: number; length: number } {
   const d = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'ed25519') return { id: -8, length: 64 };
   if (key.asymmetricKeyType === 'ec') {
-    const [id, length] = d.namedCurve === 'secp384r1' ? [-35, 96] : d.namedCurve === 'secp521r1' ? [-36, 132] : [-7, 64];
+    const [id, length] =
+      d.namedCurve === 'secp384r1' ? [-35, 96] : d.namedCurve === 'secp521r1' ? [-36, 132] : [-7, 64];
     return { id: id!, length: length! };
   }
-  if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') return { id: -37, length: (d.modulusLength ?? 2048) / 8 };
+  if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss')
+    return { id: -37, length: (d.modulusLength ?? 2048) / 8 };
   throw new Error(`C2PA cannot sign with a ${String(key.asymmetricKeyType)} key`);
 }
 
-const sigStructure = (protectedHeader: Uint8Array, payload: Uint8Array) => cbor.encode(['Signature1', protectedHeader, Buffer.alloc(0), payload]);
+const sigStructure = (protectedHeader: Uint8Array, payload: Uint8Array) =>
+  cbor.encode(['Signature1', protectedHeader, Buffer.alloc(0), payload]);
 
 /**
  * The tagged COSE_Sign1 bytes over a detached payload. With `sizeOnly`, the signature is zeros of the right
@@ -42,9 +48,16 @@ const sigStructure = (protectedHeader: Uint8Array, payload: Uint8Array) => cbor.
  */
 export function coseSign1(payload: Uint8Array, chain: Buffer[], key: KeyObject, sizeOnly = false): Buffer {
   const alg = algorithmOf(key);
-  const protectedHeader = cbor.encode(new Map<number, unknown>([[1, alg.id], [X5CHAIN, chain]]));
+  const protectedHeader = cbor.encode(
+    new Map<number, unknown>([
+      [1, alg.id],
+      [X5CHAIN, chain],
+    ]),
+  );
   const { hash, options } = ALGORITHMS[alg.id]!;
-  const signature = sizeOnly ? Buffer.alloc(alg.length) : sign(hash, sigStructure(protectedHeader, payload), { key, ...options } as never);
+  const signature = sizeOnly
+    ? Buffer.alloc(alg.length)
+    : sign(hash, sigStructure(protectedHeader, payload), { key, ...options } as never);
   return cbor.encode(new Tag([protectedHeader, new Map(), null, signature], 18));
 }
 
@@ -60,20 +73,34 @@ export interface CoseCheck {
 export function readCoseSign1(bytes: Uint8Array, payload: Uint8Array): CoseCheck {
   let decoded = cbor.decode(bytes) as unknown;
   if (decoded instanceof Tag) decoded = decoded.value;
-  if (!Array.isArray(decoded) || decoded.length !== 4 || !(decoded[0] instanceof Uint8Array) || !(decoded[3] instanceof Uint8Array)) throw new Error('the claim signature is not a COSE_Sign1 structure');
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 4 ||
+    !(decoded[0] instanceof Uint8Array) ||
+    !(decoded[3] instanceof Uint8Array)
+  )
+    throw new Error('the claim signature is not a COSE_Sign1 structure');
   const [protectedHeader, , , signature] = decoded as [Uint8Array, unknown, unknown, Uint8Array];
   const header = cbor.decode(protectedHeader) as Record<string, unknown>;
   const algorithm = ALGORITHMS[Number(header['1'])];
-  if (!algorithm) throw new Error(`the claim signature uses COSE algorithm ${String(header['1'])}, which C2PA does not allow`);
+  if (!algorithm)
+    throw new Error(`the claim signature uses COSE algorithm ${String(header['1'])}, which C2PA does not allow`);
   const x5 = header['33'];
-  const chain = (Array.isArray(x5) ? x5 : [x5]).filter((c): c is Uint8Array => c instanceof Uint8Array).map((c) => Buffer.from(c));
+  const chain = (Array.isArray(x5) ? x5 : [x5])
+    .filter((c): c is Uint8Array => c instanceof Uint8Array)
+    .map((c) => Buffer.from(c));
   if (chain.length === 0) throw new Error('the claim signature carries no certificate (x5chain)');
   return {
     algorithm: algorithm.name,
     chain,
     verifies: (publicKey) => {
       try {
-        return verify(algorithm.hash, sigStructure(protectedHeader, payload), { key: publicKey, ...algorithm.options } as never, signature);
+        return verify(
+          algorithm.hash,
+          sigStructure(protectedHeader, payload),
+          { key: publicKey, ...algorithm.options } as never,
+          signature,
+        );
       } catch {
         return false; // a key of another type than the algorithm's
       }

@@ -24,25 +24,55 @@ function algorithmFor(pem: string): { name: string; namedCurve?: string } {
   throw new Error(`cannot use a ${String(type)} key for C2PA (Ed25519 or ECDSA P-256)`);
 }
 
-const signingAlgorithm = (alg: { name: string }) => (alg.name === 'ECDSA' ? { name: 'ECDSA', hash: 'SHA-256' } : ED25519);
+const signingAlgorithm = (alg: { name: string }) =>
+  alg.name === 'ECDSA' ? { name: 'ECDSA', hash: 'SHA-256' } : ED25519;
 
 /**
  * PEM certificates, signer first, for an Ed25519 or ECDSA P-256 private key (PKCS#8 PEM): issued by the
  * operator's CA when one is configured, else by a root made for this key and then discarded.
  */
-export async function issueChain(privatePem: string, kid: string, issuer?: C2paIssuer, operator = 'Conduit'): Promise<string[]> {
+export async function issueChain(
+  privatePem: string,
+  kid: string,
+  issuer?: C2paIssuer,
+  operator = 'Conduit',
+): Promise<string[]> {
   const subtle = webcrypto.subtle;
   const params = algorithmFor(privatePem);
-  const publicKey = await subtle.importKey('spki', createPublicKey(privatePem).export({ format: 'der', type: 'spki' }), params, true, ['verify']);
+  const publicKey = await subtle.importKey(
+    'spki',
+    createPublicKey(privatePem).export({ format: 'der', type: 'spki' }),
+    params,
+    true,
+    ['verify'],
+  );
   const notBefore = new Date(Date.now() - 3600_000);
   let notAfter = new Date(Date.now() + 10 * YEAR);
-  let ca: { name: string; key: webcrypto.CryptoKey; publicKey: webcrypto.CryptoKey; alg: { name: string }; chain: string[] };
+  let ca: {
+    name: string;
+    key: webcrypto.CryptoKey;
+    publicKey: webcrypto.CryptoKey;
+    alg: { name: string };
+    chain: string[];
+  };
   if (issuer) {
     const cert = new x509.X509Certificate(issuer.chainPem[0]!);
     const alg = algorithmFor(issuer.keyPem);
-    const key = await subtle.importKey('pkcs8', createPrivateKey(issuer.keyPem).export({ format: 'der', type: 'pkcs8' }), alg, false, ['sign']);
+    const key = await subtle.importKey(
+      'pkcs8',
+      createPrivateKey(issuer.keyPem).export({ format: 'der', type: 'pkcs8' }),
+      alg,
+      false,
+      ['sign'],
+    );
     if (cert.notAfter < notAfter) notAfter = cert.notAfter;
-    ca = { name: cert.subject, key, publicKey: await cert.publicKey.export(alg, ['verify']), alg, chain: issuer.chainPem };
+    ca = {
+      name: cert.subject,
+      key,
+      publicKey: await cert.publicKey.export(alg, ['verify']),
+      alg,
+      chain: issuer.chainPem,
+    };
   } else {
     const root = (await subtle.generateKey(ED25519, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
     const rootCert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -57,7 +87,13 @@ export async function issueChain(privatePem: string, kid: string, issuer?: C2paI
         await x509.SubjectKeyIdentifierExtension.create(root.publicKey),
       ],
     });
-    ca = { name: rootCert.subject, key: root.privateKey, publicKey: root.publicKey, alg: ED25519, chain: [rootCert.toString('pem')] };
+    ca = {
+      name: rootCert.subject,
+      key: root.privateKey,
+      publicKey: root.publicKey,
+      alg: ED25519,
+      chain: [rootCert.toString('pem')],
+    };
   }
   const signer = await x509.X509CertificateGenerator.create({
     subject: `CN=${operator} provenance signer ${kid.slice(0, 12)}, O=${operator}`,
@@ -90,13 +126,15 @@ export function parseIssuer(certificatesPem: string, keyPem: string): C2paIssuer
   }
   algorithmFor(keyPem);
   const cert = new NodeX509(chainPem[0]!);
-  if (!cert.ca) throw new Error(`'${cert.subject.replace(/\n/g, ', ')}' is not a CA certificate (basicConstraints CA is not set)`);
+  if (!cert.ca)
+    throw new Error(`'${cert.subject.replace(/\n/g, ', ')}' is not a CA certificate (basicConstraints CA is not set)`);
   if (!cert.checkPrivateKey(key)) throw new Error('the key does not belong to the first certificate');
   if (new Date(cert.validTo) <= new Date()) throw new Error(`the CA certificate expired on ${cert.validTo}`);
   return { chainPem, keyPem };
 }
 
 /** The PEM certificate blocks in a text, in order. */
-export const pemCertificates = (text: string): string[] => text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+export const pemCertificates = (text: string): string[] =>
+  text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
 
 export const pemToDer = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');

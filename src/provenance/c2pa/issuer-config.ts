@@ -13,7 +13,9 @@ export function loadC2paIssuer(config: ConduitConfig, source = 'config'): C2paIs
     try {
       return readFileSync(files[field], 'utf8');
     } catch (err) {
-      throw new ConfigError(source, [`provenance.c2pa_issuer.${field}: cannot read ${files[field]} (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+      throw new ConfigError(source, [
+        `provenance.c2pa_issuer.${field}: cannot read ${files[field]} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      ]);
     }
   };
   try {

@@ -3,7 +3,9 @@
 // toggles, label) followed by content boxes ("cbor", "json", or more superboxes).
 
 /** A superbox keeps its payload (description and content boxes): what C2PA hashed URIs are computed over. */
-export type JumbfNode = { superbox: { uuid: Buffer; label: string; children: JumbfNode[]; payload: Buffer } } | { box: { type: string; payload: Buffer } };
+export type JumbfNode =
+  | { superbox: { uuid: Buffer; label: string; children: JumbfNode[]; payload: Buffer } }
+  | { box: { type: string; payload: Buffer } };
 
 /** C2PA's content-type UUIDs: a four-character code followed by the ISO suffix. */
 export const C2PA_UUID = {
@@ -38,15 +40,22 @@ export const cborBox = (cbor: Uint8Array) => box('cbor', Buffer.from(cbor));
 export function parseBoxes(bytes: Buffer, depth = 0): JumbfNode[] {
   if (depth > 8) throw new Error('JUMBF nested too deeply');
   const nodes: JumbfNode[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     if (bytes.length - at < 8) throw new Error(`JUMBF box header truncated at byte ${at}`);
     const size = bytes.readUInt32BE(at);
     const type = bytes.toString('latin1', at + 4, at + 8);
-    if (size < 8 || at + size > bytes.length) throw new Error(`JUMBF box '${type}' at byte ${at} claims ${size} bytes; ${bytes.length - at} remain`);
+    if (size < 8 || at + size > bytes.length)
+      throw new Error(`JUMBF box '${type}' at byte ${at} claims ${size} bytes; ${bytes.length - at} remain`);
     const payload = bytes.subarray(at + 8, at + size);
     if (type === 'jumb') {
       const [description, ...children] = parseBoxes(payload, depth + 1);
-      if (!description || !('box' in description) || description.box.type !== 'jumd' || description.box.payload.length < 17) throw new Error('JUMBF superbox without a description box');
+      if (
+        !description ||
+        !('box' in description) ||
+        description.box.type !== 'jumd' ||
+        description.box.payload.length < 17
+      )
+        throw new Error('JUMBF superbox without a description box');
       const d = description.box.payload;
       const label = d[16]! & 0x02 ? d.toString('utf8', 17, d.indexOf(0, 17) === -1 ? d.length : d.indexOf(0, 17)) : '';
       nodes.push({ superbox: { uuid: d.subarray(0, 16), label, children, payload } });
@@ -59,11 +68,16 @@ export function parseBoxes(bytes: Buffer, depth = 0): JumbfNode[] {
 }
 
 /** The superbox at a label path (e.g. ["c2pa", manifestLabel, "c2pa.claim.v2"]). */
-export function findSuperbox(nodes: JumbfNode[], path: string[]): Extract<JumbfNode, { superbox: unknown }>['superbox'] | undefined {
+export function findSuperbox(
+  nodes: JumbfNode[],
+  path: string[],
+): Extract<JumbfNode, { superbox: unknown }>['superbox'] | undefined {
   let level = nodes;
   let found: Extract<JumbfNode, { superbox: unknown }>['superbox'] | undefined;
   for (const label of path) {
-    found = level.flatMap((n) => ('superbox' in n && (label === '*' || n.superbox.label === label) ? [n.superbox] : []))[0];
+    found = level.flatMap((n) =>
+      'superbox' in n && (label === '*' || n.superbox.label === label) ? [n.superbox] : [],
+    )[0];
     if (!found) return undefined;
     level = found.children;
   }

@@ -17,16 +17,32 @@ beforeAll(async () => {
 const claims = { vendor: 'openai', model: 'gpt-4o', region: 'eu-west', request_id: 'req_1', manifest: 'a.b.c' };
 
 describe('C2PA text manifest', () => {
-  for (const text of ['Rivers carve valleys over long ages.', 'Übergrößenträger sagen: "naïve café" — 日本語のテキスト 🎉 ok.']) {
+  for (const text of [
+    'Rivers carve valleys over long ages.',
+    'Übergrößenträger sagen: "naïve café" — 日本語のテキスト 🎉 ok.',
+  ]) {
     it(`validates in an independent C2PA reader (${text.slice(0, 12)}…)`, async () => {
       const marked = text + textManifestWrapper(text, claims, signer, '0.1.0');
       const { store, codes, errors } = await c2paTs(marked);
       expect(errors).toEqual([]);
-      expect(codes).toEqual(expect.arrayContaining(['claimSignature.validated', 'signingCredential.trusted', 'assertion.dataHash.match', 'assertion.hashedURI.match']));
+      expect(codes).toEqual(
+        expect.arrayContaining([
+          'claimSignature.validated',
+          'signingCredential.trusted',
+          'assertion.dataHash.match',
+          'assertion.hashedURI.match',
+        ]),
+      );
       expect(store.manifests).toHaveLength(1);
       expect(store.manifests[0]!.claim!.claimGeneratorName).toBe('Conduit');
       const ours = readTextManifest(marked)!;
-      expect(ours).toMatchObject({ text, signature_valid: true, assertions_intact: true, content_matches: true, claims });
+      expect(ours).toMatchObject({
+        text,
+        signature_valid: true,
+        assertions_intact: true,
+        content_matches: true,
+        claims,
+      });
     });
   }
 
@@ -50,18 +66,28 @@ describe('C2PA text manifest', () => {
     store.write('gpt-5o', at, 'latin1');
     const altered = text + encodeWrapper(store);
     expect((await c2paTs(altered)).errors.join()).toMatch(/assertion\.hashedURI\.mismatch/);
-    expect(readTextManifest(altered)).toMatchObject({ signature_valid: true, assertions_intact: false, claims: { model: 'gpt-5o' } });
+    expect(readTextManifest(altered)).toMatchObject({
+      signature_valid: true,
+      assertions_intact: false,
+      claims: { model: 'gpt-5o' },
+    });
   });
 
   it('reads and verifies a manifest signed with ECDSA P-256 (ES256), as trust-listed CAs issue', async () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const chain = (await issueChain(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'es256-kid-0000')).map(pemToDer);
+    const chain = (
+      await issueChain(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'es256-kid-0000')
+    ).map(pemToDer);
     const text = 'Signed by another kind of key.';
     const marked = text + textManifestWrapper(text, claims, { privateKey, chain }, '0.1.0');
     const { errors, codes } = await c2paTs(marked);
     expect(errors).toEqual([]);
     expect(codes).toContain('claimSignature.validated');
-    expect(readTextManifest(marked)).toMatchObject({ signature_valid: true, content_matches: true, signer: { algorithm: 'ES256' } });
+    expect(readTextManifest(marked)).toMatchObject({
+      signature_valid: true,
+      content_matches: true,
+      signer: { algorithm: 'ES256' },
+    });
   });
 
   it('finds no manifest in plain or stripped text, and names what is wrong in a damaged one', () => {

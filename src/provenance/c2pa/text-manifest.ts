@@ -24,30 +24,67 @@ const boundBytes = (text: string) => Buffer.from(text.normalize('NFC'), 'utf8');
 let lastLength = wrapperByteLength(2048);
 
 /** The wrapper to append to `text`: a signed manifest store bound to exactly that text. */
-export function textManifestWrapper(text: string, claims: Record<string, unknown>, signer: C2paSigner, generatorVersion: string): string {
+export function textManifestWrapper(
+  text: string,
+  claims: Record<string, unknown>,
+  signer: C2paSigner,
+  generatorVersion: string,
+): string {
   const label = `urn:c2pa:${randomUUID()}`;
   const start = Buffer.byteLength(text);
   const hash = sha256(boundBytes(text));
   const build = (exclusionLength: number, sizeOnly: boolean) => {
     const assertions: Array<[string, unknown]> = [
-      ['c2pa.actions.v2', { actions: [{ action: 'c2pa.created', digitalSourceType: TRAINED_ALGORITHMIC_MEDIA, softwareAgent: { name: 'Conduit', version: generatorVersion } }] }],
-      ['c2pa.hash.data', { exclusions: [{ start, length: exclusionLength }], name: 'C2PA text manifest wrapper', alg: 'sha256', hash, pad: Buffer.alloc(0) }],
+      [
+        'c2pa.actions.v2',
+        {
+          actions: [
+            {
+              action: 'c2pa.created',
+              digitalSourceType: TRAINED_ALGORITHMIC_MEDIA,
+              softwareAgent: { name: 'Conduit', version: generatorVersion },
+            },
+          ],
+        },
+      ],
+      [
+        'c2pa.hash.data',
+        {
+          exclusions: [{ start, length: exclusionLength }],
+          name: 'C2PA text manifest wrapper',
+          alg: 'sha256',
+          hash,
+          pad: Buffer.alloc(0),
+        },
+      ],
       [CONDUIT_ASSERTION, claims],
     ];
-    const boxes = assertions.map(([name, content]) => ({ name, box: superbox(C2PA_UUID.cborAssertion, name, [cborBox(cbor.encode(content))]) }));
+    const boxes = assertions.map(([name, content]) => ({
+      name,
+      box: superbox(C2PA_UUID.cborAssertion, name, [cborBox(cbor.encode(content))]),
+    }));
     const claim = cbor.encode({
       instanceID: `xmp:iid:${randomUUID()}`,
       claim_generator_info: { name: 'Conduit', version: generatorVersion },
       signature: `self#jumbf=/c2pa/${label}/c2pa.signature`,
       // A hashed URI's hash covers the assertion superbox without its own 8-byte header.
-      created_assertions: boxes.map(({ name, box }) => ({ url: `self#jumbf=/c2pa/${label}/c2pa.assertions/${name}`, hash: sha256(box.subarray(8)) })),
+      created_assertions: boxes.map(({ name, box }) => ({
+        url: `self#jumbf=/c2pa/${label}/c2pa.assertions/${name}`,
+        hash: sha256(box.subarray(8)),
+      })),
       gathered_assertions: [],
       alg: 'sha256',
     });
     const manifest = superbox(C2PA_UUID.manifest, label, [
-      superbox(C2PA_UUID.assertionStore, 'c2pa.assertions', boxes.map((b) => b.box)),
+      superbox(
+        C2PA_UUID.assertionStore,
+        'c2pa.assertions',
+        boxes.map((b) => b.box),
+      ),
       superbox(C2PA_UUID.claim, 'c2pa.claim.v2', [cborBox(claim)]),
-      superbox(C2PA_UUID.signature, 'c2pa.signature', [cborBox(coseSign1(claim, signer.chain, signer.privateKey, sizeOnly))]),
+      superbox(C2PA_UUID.signature, 'c2pa.signature', [
+        cborBox(coseSign1(claim, signer.chain, signer.privateKey, sizeOnly)),
+      ]),
     ]);
     return superbox(C2PA_UUID.manifestStore, 'c2pa', [manifest]);
   };
@@ -112,7 +149,8 @@ export function readTextManifest(text: string): TextManifestCheck | null {
     const bytes = contentOf(findSuperbox(manifest.children, ['c2pa.assertions', name]), 'cbor');
     return bytes ? (cbor.decode(bytes) as Record<string, unknown>) : undefined;
   };
-  const dataHash = assertion('c2pa.hash.data') as { exclusions?: Array<{ start: number; length: number }>; hash?: Uint8Array } | undefined;
+  const dataHash = assertion('c2pa.hash.data') as
+    { exclusions?: Array<{ start: number; length: number }>; hash?: Uint8Array } | undefined;
   if (!dataHash?.hash) throw new Error('the manifest has no c2pa.hash.data hard binding');
   const cose = readCoseSign1(signatureBytes, claimBytes);
   const cert = new X509Certificate(cose.chain[0]!);
@@ -122,9 +160,17 @@ export function readTextManifest(text: string): TextManifestCheck | null {
     text: located.text,
     manifest_label: manifest.label,
     claims: assertion(CONDUIT_ASSERTION) ?? {},
-    signer: { subject: oneLine(cert.subject), issuer: oneLine(cert.issuer), algorithm: cose.algorithm, public_key: cert.publicKey },
+    signer: {
+      subject: oneLine(cert.subject),
+      issuer: oneLine(cert.issuer),
+      algorithm: cose.algorithm,
+      public_key: cert.publicKey,
+    },
     signature_valid: cose.verifies(cert.publicKey),
     assertions_intact: assertionsIntact(claimBytes, manifest),
-    content_matches: excluded?.start === located.start && excluded.length === located.length && sha256(boundBytes(located.text)).equals(Buffer.from(dataHash.hash)),
+    content_matches:
+      excluded?.start === located.start &&
+      excluded.length === located.length &&
+      sha256(boundBytes(located.text)).equals(Buffer.from(dataHash.hash)),
   };
 }

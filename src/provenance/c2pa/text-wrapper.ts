@@ -68,7 +68,12 @@ export function locateWrapper(text: string): LocatedWrapper | null {
     const length = run.readUInt32BE(9);
     if (run.length < HEADER + length) continue;
     const before = text.slice(0, at);
-    return { store: run.subarray(HEADER, HEADER + length), start: Buffer.byteLength(before), length: Buffer.byteLength(text.slice(at, end)), text: before + text.slice(end) };
+    return {
+      store: run.subarray(HEADER, HEADER + length),
+      start: Buffer.byteLength(before),
+      length: Buffer.byteLength(text.slice(at, end)),
+      text: before + text.slice(end),
+    };
   }
   return null;
 }

@@ -19,17 +19,36 @@ export class AnthropicAdapter implements ProviderAdapter {
   ) {
     this.http = new HttpUpstream(config);
     const key = config.api_key_env ? env[config.api_key_env] : undefined;
-    this.headers = { 'content-type': 'application/json', 'anthropic-version': config.api_version ?? '2023-06-01', ...(key ? { 'x-api-key': key } : {}) };
+    this.headers = {
+      'content-type': 'application/json',
+      'anthropic-version': config.api_version ?? '2023-06-01',
+      ...(key ? { 'x-api-key': key } : {}),
+    };
   }
 
   async chat(req: UpstreamRequest): Promise<JsonResult> {
-    const { value } = await this.http.postJson('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: false, ...(req.endUser ? { user: req.endUser } : {}) }, req.model)), req.signal);
-    if (value.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('protocol', `${this.config.id}: reply is not a message`);
+    const { value } = await this.http.postJson(
+      '/messages',
+      this.headers,
+      JSON.stringify(
+        chatToAnthropic({ ...req.body, stream: false, ...(req.endUser ? { user: req.endUser } : {}) }, req.model),
+      ),
+      req.signal,
+    );
+    if (value.type !== 'message' || !Array.isArray(value.content))
+      throw new UpstreamError('protocol', `${this.config.id}: reply is not a message`);
     return anthropicToChat(value, req.model);
   }
 
   async chatStream(req: UpstreamRequest): Promise<EventStream> {
-    const body = await this.http.postStream('/messages', this.headers, JSON.stringify(chatToAnthropic({ ...req.body, stream: true, ...(req.endUser ? { user: req.endUser } : {}) }, req.model)), req.signal);
+    const body = await this.http.postStream(
+      '/messages',
+      this.headers,
+      JSON.stringify(
+        chatToAnthropic({ ...req.body, stream: true, ...(req.endUser ? { user: req.endUser } : {}) }, req.model),
+      ),
+      req.signal,
+    );
     return translate(body, new AnthropicEventsToChunks(req.model), this.config.id);
   }
 
@@ -46,7 +65,11 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 }
 
-async function* translate(body: AsyncIterable<Buffer>, translator: AnthropicEventsToChunks, provider: string): AsyncGenerator<StreamEvent[]> {
+async function* translate(
+  body: AsyncIterable<Buffer>,
+  translator: AnthropicEventsToChunks,
+  provider: string,
+): AsyncGenerator<StreamEvent[]> {
   for await (const datas of sseDataBatches(body)) {
     if (translator.finished) continue; // read to the end so the connection stays pooled
     const batch: StreamEvent[] = [];
@@ -59,9 +82,14 @@ async function* translate(body: AsyncIterable<Buffer>, translator: AnthropicEven
       }
       if (event.type === 'error') {
         const error = (event.error as JsonObject | undefined) ?? {};
-        throw new UpstreamError('status', `${provider}: stream failed: ${String(error.message ?? error.type)}`, error.type === 'overloaded_error' ? 529 : 502);
+        throw new UpstreamError(
+          'status',
+          `${provider}: stream failed: ${String(error.message ?? error.type)}`,
+          error.type === 'overloaded_error' ? 529 : 502,
+        );
       }
-      for (const chunk of translator.translate(event)) batch.push({ data: JSON.stringify(chunk), chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null });
+      for (const chunk of translator.translate(event))
+        batch.push({ data: JSON.stringify(chunk), chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null });
     }
     if (batch.length > 0) yield batch;
   }

@@ -2,7 +2,13 @@
 import type { JsonObject } from '../../wire/json.ts';
 import type { Usage } from '../../wire/usage.ts';
 
-const FINISH: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter' };
+const FINISH: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
 
 /** Anthropic's usage: input_tokens excludes cache writes and reads; thinking is part of output_tokens. */
 export function anthropicUsage(u: JsonObject | undefined): Usage | null {
@@ -30,7 +36,12 @@ export function anthropicToChat(message: JsonObject, model: string): { body: Jso
   const toolCalls: JsonObject[] = [];
   for (const block of (message.content as JsonObject[]) ?? []) {
     if (block.type === 'text') text += String(block.text ?? '');
-    if (block.type === 'tool_use') toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+    if (block.type === 'tool_use')
+      toolCalls.push({
+        id: block.id,
+        type: 'function',
+        function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+      });
   }
   const usage = anthropicUsage(message.usage as JsonObject | undefined);
   const body: JsonObject = {
@@ -41,7 +52,12 @@ export function anthropicToChat(message: JsonObject, model: string): { body: Jso
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: toolCalls.length && !text ? null : text, refusal: null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content: toolCalls.length && !text ? null : text,
+          refusal: null,
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+        },
         logprobs: null,
         finish_reason: FINISH[String(message.stop_reason)] ?? 'stop',
       },
@@ -86,19 +102,32 @@ export class AnthropicEventsToChunks {
         this.blockIsTool.set(Number(event.index), isTool);
         if (!isTool) return [];
         this.toolIndex++;
-        return [chunk({ tool_calls: [{ index: this.toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] })];
+        return [
+          chunk({
+            tool_calls: [
+              { index: this.toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } },
+            ],
+          }),
+        ];
       }
       case 'content_block_delta': {
         const delta = event.delta as JsonObject;
         if (delta.type === 'text_delta') return [chunk({ content: String(delta.text ?? '') })];
-        if (delta.type === 'input_json_delta') return [chunk({ tool_calls: [{ index: this.toolIndex, function: { arguments: String(delta.partial_json ?? '') } }] })];
+        if (delta.type === 'input_json_delta')
+          return [
+            chunk({
+              tool_calls: [{ index: this.toolIndex, function: { arguments: String(delta.partial_json ?? '') } }],
+            }),
+          ];
         return [];
       }
       case 'message_delta': {
         // Totals for the whole message that replace message_start's (omitted or null where they do not apply),
         // as the SDKs accumulate them: output_tokens and its thinking share arrive only here.
         const usage = event.usage as JsonObject | undefined;
-        if (usage) for (const [key, value] of Object.entries(usage)) if (value !== null && value !== undefined) (this.reported ??= {})[key] = value;
+        if (usage)
+          for (const [key, value] of Object.entries(usage))
+            if (value !== null && value !== undefined) (this.reported ??= {})[key] = value;
         const stop = String((event.delta as JsonObject | undefined)?.stop_reason ?? 'end_turn');
         return [chunk({}, FINISH[stop] ?? 'stop')];
       }
@@ -107,7 +136,16 @@ export class AnthropicEventsToChunks {
         // A stream that reported no usage has none (it is estimated from what was delivered), never zero tokens.
         this.usage = anthropicUsage(this.reported);
         if (!this.usage) return [];
-        return [{ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [], usage: openaiUsage(this.usage) }];
+        return [
+          {
+            id: this.id,
+            object: 'chat.completion.chunk',
+            created: this.created,
+            model: this.model,
+            choices: [],
+            usage: openaiUsage(this.usage),
+          },
+        ];
       }
       default:
         return [];

@@ -13,7 +13,10 @@ export function azureDialect(config: DeploymentConfig, env: NodeJS.ProcessEnv = 
   return {
     target: (operation, req) => ({
       // Chat and embeddings are served per deployment; the Responses API once per resource (the model names the deployment).
-      path: operation === 'responses' ? `/openai/responses?api-version=${version}` : `/openai/deployments/${encodeURIComponent(req.azureDeployment ?? req.model)}/${operation}?api-version=${version}`,
+      path:
+        operation === 'responses'
+          ? `/openai/responses?api-version=${version}`
+          : `/openai/deployments/${encodeURIComponent(req.azureDeployment ?? req.model)}/${operation}?api-version=${version}`,
       headers,
     }),
   };

@@ -14,7 +14,8 @@ function filteredCategories(error: JsonObject): string[] {
   const fromInner = inner?.content_filter_result ?? inner?.content_filter_results;
   if (fromInner && typeof fromInner === 'object') results.push(fromInner as JsonObject);
   for (const f of (Array.isArray(error.content_filters) ? error.content_filters : []) as Array<JsonObject | null>) {
-    if (f?.content_filter_results && typeof f.content_filter_results === 'object') results.push(f.content_filter_results as JsonObject);
+    if (f?.content_filter_results && typeof f.content_filter_results === 'object')
+      results.push(f.content_filter_results as JsonObject);
   }
   const names: string[] = [];
   for (const result of results) {
@@ -35,5 +36,7 @@ export function contentFilterRefusal(err: unknown, param: 'messages' | 'input'):
   if (error?.code !== 'content_filter') return err;
   const categories = filteredCategories(error);
   const message = `The prompt was refused by the vendor's content filter${categories.length > 0 ? `: ${categories.join(', ')}` : ''}. Change the prompt and retry.`;
-  return new UpstreamError('status', err.message, 400, err.retryAfterMs, { error: { message, type: 'invalid_request_error', param, code: 'content_filter' } });
+  return new UpstreamError('status', err.message, 400, err.retryAfterMs, {
+    error: { message, type: 'invalid_request_error', param, code: 'content_filter' },
+  });
 }

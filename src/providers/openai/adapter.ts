@@ -19,9 +19,16 @@ interface StreamProtocol {
   sentinel: boolean;
 }
 
-const chatProtocol: StreamProtocol = { usageOf: (c) => (c.usage ? usageFrom(c.usage) : null), isFinal: () => false, sentinel: true };
+const chatProtocol: StreamProtocol = {
+  usageOf: (c) => (c.usage ? usageFrom(c.usage) : null),
+  isFinal: () => false,
+  sentinel: true,
+};
 const responsesProtocol: StreamProtocol = {
-  usageOf: (c) => (c.type === 'response.completed' || c.type === 'response.incomplete' ? responsesUsageFrom((c.response as JsonObject | undefined)?.usage) : null),
+  usageOf: (c) =>
+    c.type === 'response.completed' || c.type === 'response.incomplete'
+      ? responsesUsageFrom((c.response as JsonObject | undefined)?.usage)
+      : null,
   isFinal: (c) => c.type === 'response.completed' || c.type === 'response.incomplete' || c.type === 'response.failed',
   sentinel: false,
 };
@@ -70,7 +77,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const payload = this.withEndUser(req);
     const options = payload.stream_options as JsonObject | undefined;
     const asked = payload.stream === true && options?.include_usage === true;
-    const body = await this.sendStream('chat/completions', req, asked ? payload : { ...payload, stream: true, stream_options: { ...options, include_usage: true } });
+    const body = await this.sendStream(
+      'chat/completions',
+      req,
+      asked ? payload : { ...payload, stream: true, stream_options: { ...options, include_usage: true } },
+    );
     return events(body, this.config.id, chatProtocol);
   }
 
@@ -81,7 +92,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async responsesStream(req: UpstreamRequest): Promise<EventStream> {
-    return events(await this.sendStream('responses', req, { ...req.body, stream: true }), this.config.id, responsesProtocol);
+    return events(
+      await this.sendStream('responses', req, { ...req.body, stream: true }),
+      this.config.id,
+      responsesProtocol,
+    );
   }
 
   async embeddings(req: UpstreamRequest): Promise<JsonResult> {
@@ -99,7 +114,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     return this.http.close();
   }
 
-  private sendJson(operation: Operation, req: UpstreamRequest, payload: JsonObject): Promise<{ value: JsonObject; text: string }> {
+  private sendJson(
+    operation: Operation,
+    req: UpstreamRequest,
+    payload: JsonObject,
+  ): Promise<{ value: JsonObject; text: string }> {
     const { path, headers, body } = this.call(operation, req, payload);
     return this.http.postJson(path, headers, body, req.signal);
   }
@@ -117,7 +136,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 }
 
-async function* events(body: AsyncIterable<Buffer>, provider: string, protocol: StreamProtocol): AsyncGenerator<EventBatch> {
+async function* events(
+  body: AsyncIterable<Buffer>,
+  provider: string,
+  protocol: StreamProtocol,
+): AsyncGenerator<EventBatch> {
   let done = false;
   // Read to the end even after the final event: abandoning a reply early closes its keep-alive connection.
   for await (const datas of sseDataBatches(body)) {
@@ -139,8 +162,18 @@ async function* events(body: AsyncIterable<Buffer>, provider: string, protocol: 
       } catch {
         throw new UpstreamError('protocol', `${provider}: stream carried an event that is not valid JSON`);
       }
-      if (chunk.error || chunk.type === 'error') throw new UpstreamError('status', `${provider}: stream failed: ${JSON.stringify(chunk.error ?? chunk).slice(0, 200)}`, 502);
-      batch.push({ event: protocol.sentinel ? undefined : (chunk.type as string | undefined), data, chunk, usage: protocol.usageOf(chunk) });
+      if (chunk.error || chunk.type === 'error')
+        throw new UpstreamError(
+          'status',
+          `${provider}: stream failed: ${JSON.stringify(chunk.error ?? chunk).slice(0, 200)}`,
+          502,
+        );
+      batch.push({
+        event: protocol.sentinel ? undefined : (chunk.type as string | undefined),
+        data,
+        chunk,
+        usage: protocol.usageOf(chunk),
+      });
       if (protocol.isFinal(chunk)) {
         done = true;
         break;
@@ -151,4 +184,3 @@ async function* events(body: AsyncIterable<Buffer>, provider: string, protocol: 
   }
   if (!done) throw new UpstreamError('protocol', `${provider}: stream ended before it was complete`);
 }
-

@@ -25,7 +25,11 @@ export class InProcessSimulator implements ProviderAdapter {
   async chatStream(req: UpstreamRequest): Promise<EventStream> {
     const fault = await this.misbehave(req.signal, true);
     const chunks = [...chatChunks(planChat(this.sized(req.body)), true)];
-    return this.play(chunks, fault, req.signal, (chunk) => ({ data: JSON.stringify(chunk), chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null }));
+    return this.play(chunks, fault, req.signal, (chunk) => ({
+      data: JSON.stringify(chunk),
+      chunk,
+      usage: chunk.usage ? usageFrom(chunk.usage) : null,
+    }));
   }
 
   async responses(req: UpstreamRequest): Promise<JsonResult> {
@@ -54,7 +58,12 @@ export class InProcessSimulator implements ProviderAdapter {
   }
 
   /** Yields events with the configured token timing, cutting or corrupting the stream when the dice say so. */
-  private play(chunks: JsonObject[], fault: string, signal: CancelSignal, toEvent: (chunk: JsonObject) => StreamEvent): EventStream {
+  private play(
+    chunks: JsonObject[],
+    fault: string,
+    signal: CancelSignal,
+    toEvent: (chunk: JsonObject) => StreamEvent,
+  ): EventStream {
     return played(chunks, fault, signal, toEvent, this.dice.faults.token_delay_ms, this.config.id);
   }
 
@@ -71,23 +80,34 @@ export class InProcessSimulator implements ProviderAdapter {
     await sleep(this.dice.faults.first_byte_ms, signal);
     if (signal.aborted) throw new UpstreamError('aborted', `${this.config.id}: client went away`);
     if (fault === 'error') throw new UpstreamError('status', `${this.config.id} answered 500`, 500);
-    if (fault === 'rate_limit') throw new UpstreamError('status', `${this.config.id} answered 429`, 429, this.dice.faults.retry_after_s * 1000);
+    if (fault === 'rate_limit')
+      throw new UpstreamError('status', `${this.config.id} answered 429`, 429, this.dice.faults.retry_after_s * 1000);
     if (fault === 'hang') {
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       throw new UpstreamError('aborted', `${this.config.id}: client went away`);
     }
-    if (fault === 'malformed' && !stream) throw new UpstreamError('protocol', `${this.config.id}: reply is not valid JSON`);
+    if (fault === 'malformed' && !stream)
+      throw new UpstreamError('protocol', `${this.config.id}: reply is not valid JSON`);
     return fault;
   }
 }
 
 // A module-level generator: one created inside a method would be a new function per stream, and V8 builds
 // each new generator function its own prototype and map (kept alive long after the stream).
-async function* played(chunks: JsonObject[], fault: string, signal: CancelSignal, toEvent: (chunk: JsonObject) => StreamEvent, tokenDelayMs: number, id: string): AsyncGenerator<StreamEvent[]> {
+async function* played(
+  chunks: JsonObject[],
+  fault: string,
+  signal: CancelSignal,
+  toEvent: (chunk: JsonObject) => StreamEvent,
+  tokenDelayMs: number,
+  id: string,
+): AsyncGenerator<StreamEvent[]> {
   for (let i = 0; i < chunks.length; i++) {
     if (signal.aborted) throw new UpstreamError('aborted', `${id}: client went away`);
-    if (fault === 'truncate' && i === chunks.length >> 1) throw new UpstreamError('protocol', `${id}: stream ended before it was complete`);
-    if (fault === 'malformed' && i === 2) throw new UpstreamError('protocol', `${id}: stream carried an event that is not valid JSON`);
+    if (fault === 'truncate' && i === chunks.length >> 1)
+      throw new UpstreamError('protocol', `${id}: stream ended before it was complete`);
+    if (fault === 'malformed' && i === 2)
+      throw new UpstreamError('protocol', `${id}: stream carried an event that is not valid JSON`);
     if (tokenDelayMs > 0 && i > 0) await sleep(tokenDelayMs, signal);
     yield [toEvent(chunks[i]!)];
   }

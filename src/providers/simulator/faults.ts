@@ -60,5 +60,12 @@ export const sleep = (ms: number, signal?: CancelSignal): Promise<void> =>
   new Promise((resolve) => {
     if (ms <= 0) return resolve();
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });

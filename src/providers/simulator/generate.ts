@@ -30,7 +30,13 @@ export function promptTokens(body: JsonObject): number {
 export function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((part) => (part && typeof part === 'object' && typeof (part as JsonObject).text === 'string' ? (part as JsonObject).text : '')).join(' ');
+    return content
+      .map((part) =>
+        part && typeof part === 'object' && typeof (part as JsonObject).text === 'string'
+          ? (part as JsonObject).text
+          : '',
+      )
+      .join(' ');
   }
   return '';
 }
@@ -41,7 +47,9 @@ export function contentText(content: unknown): string {
  */
 export function replyPieces(seedText: string, maxTokens: number, choice: number, exactLength = false): string[] {
   const random = prng(seedOf(`${seedText}#${choice}`));
-  const length = exactLength ? Math.max(1, maxTokens) : Math.max(1, Math.min(maxTokens, 12 + Math.floor(random() * 40)));
+  const length = exactLength
+    ? Math.max(1, maxTokens)
+    : Math.max(1, Math.min(maxTokens, 12 + Math.floor(random() * 40)));
   const pieces: string[] = ['[simulated]'];
   for (let i = 1; i < length; i++) {
     const word = WORDS[Math.floor(random() * WORDS.length)]!;
@@ -61,8 +69,13 @@ export function pickTool(body: JsonObject): ToolSpec | null {
   const messages = Array.isArray(body.messages) ? (body.messages as JsonObject[]) : [];
   if (messages.at(-1)?.role === 'tool') return null; // the tool answered: reply in text
   const choice = body.tool_choice as JsonObject | undefined;
-  const wanted = choice && typeof choice === 'object' ? ((choice.function as JsonObject | undefined)?.name as string | undefined) : undefined;
-  const tools = (body.tools as JsonObject[]).map((t) => t.function as ToolSpec).filter((f) => f && typeof f.name === 'string');
+  const wanted =
+    choice && typeof choice === 'object'
+      ? ((choice.function as JsonObject | undefined)?.name as string | undefined)
+      : undefined;
+  const tools = (body.tools as JsonObject[])
+    .map((t) => t.function as ToolSpec)
+    .filter((f) => f && typeof f.name === 'string');
   return tools.find((t) => t.name === wanted) ?? tools[0] ?? null;
 }
 

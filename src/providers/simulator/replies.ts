@@ -1,7 +1,17 @@
 // The SIMULATOR's OpenAI-shaped replies (chat, chunks, embeddings), shared by the in-process adapter and
 // the HTTP server so both behave identically.
 import type { JsonObject } from '../../wire/json.ts';
-import { contentText, countTokens, embed, isReasoningModel, pickTool, promptTokens, replyPieces, seedOf, toolArguments } from './generate.ts';
+import {
+  contentText,
+  countTokens,
+  embed,
+  isReasoningModel,
+  pickTool,
+  promptTokens,
+  replyPieces,
+  seedOf,
+  toolArguments,
+} from './generate.ts';
 import { prng } from '../../util/prng.ts';
 
 export const SIMULATOR_FINGERPRINT = 'conduit-simulator';
@@ -39,12 +49,18 @@ export function planChat(body: JsonObject): ChatPlan {
   for (let index = 0; index < n; index++) {
     if (tool) {
       const args = toolArguments(tool, prng(seedOf(`${seedText}#tool${index}`)));
-      choices.push({ index, pieces: [], toolCall: { id: `call_sim${seedOf(`${seedText}${index}`).toString(36)}`, name: tool.name, arguments: args }, finish: 'tool_calls' });
+      choices.push({
+        index,
+        pieces: [],
+        toolCall: { id: `call_sim${seedOf(`${seedText}${index}`).toString(36)}`, name: tool.name, arguments: args },
+        finish: 'tool_calls',
+      });
       completion += countTokens(args) + 3;
       continue;
     }
     let pieces = replyPieces(seedText, maxTokens, index, body.simulator_exact_length === true);
-    if (jsonMode === 'json_object' || jsonMode === 'json_schema') pieces = ['{"simulated": true, "text": "', ...pieces.slice(1).map((p) => p.replace(/"/g, '')), '"}'];
+    if (jsonMode === 'json_object' || jsonMode === 'json_schema')
+      pieces = ['{"simulated": true, "text": "', ...pieces.slice(1).map((p) => p.replace(/"/g, '')), '"}'];
     const finish = pieces.length >= maxTokens ? 'length' : 'stop';
     choices.push({ index, pieces, toolCall: null, finish });
     completion += pieces.length;
@@ -67,7 +83,12 @@ export function planChat(body: JsonObject): ChatPlan {
   };
 }
 
-const tokenLogprob = (token: string) => ({ token, logprob: -((seedOf(token) % 1000) / 1000), bytes: [...Buffer.from(token)], top_logprobs: [] });
+const tokenLogprob = (token: string) => ({
+  token,
+  logprob: -((seedOf(token) % 1000) / 1000),
+  bytes: [...Buffer.from(token)],
+  top_logprobs: [],
+});
 
 export function chatCompletion(plan: ChatPlan): JsonObject {
   return {
@@ -79,7 +100,18 @@ export function chatCompletion(plan: ChatPlan): JsonObject {
     choices: plan.choices.map((c) => ({
       index: c.index,
       message: c.toolCall
-        ? { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: c.toolCall.id, type: 'function', function: { name: c.toolCall.name, arguments: c.toolCall.arguments } }] }
+        ? {
+            role: 'assistant',
+            content: null,
+            refusal: null,
+            tool_calls: [
+              {
+                id: c.toolCall.id,
+                type: 'function',
+                function: { name: c.toolCall.name, arguments: c.toolCall.arguments },
+              },
+            ],
+          }
         : { role: 'assistant', content: c.pieces.join(''), refusal: null },
       logprobs: plan.logprobs ? { content: c.pieces.map(tokenLogprob), refusal: null } : null,
       finish_reason: c.finish,
@@ -90,19 +122,65 @@ export function chatCompletion(plan: ChatPlan): JsonObject {
 
 /** The chunks of a streamed reply, in order, ending with the usage chunk when `withUsage`. */
 export function* chatChunks(plan: ChatPlan, withUsage: boolean): Generator<JsonObject> {
-  const base = { id: plan.id, object: 'chat.completion.chunk', created: plan.created, model: plan.model, system_fingerprint: SIMULATOR_FINGERPRINT };
+  const base = {
+    id: plan.id,
+    object: 'chat.completion.chunk',
+    created: plan.created,
+    model: plan.model,
+    system_fingerprint: SIMULATOR_FINGERPRINT,
+  };
   for (const c of plan.choices) {
-    yield { ...base, choices: [{ index: c.index, delta: { role: 'assistant', content: c.toolCall ? null : '', refusal: null }, logprobs: null, finish_reason: null }] };
+    yield {
+      ...base,
+      choices: [
+        {
+          index: c.index,
+          delta: { role: 'assistant', content: c.toolCall ? null : '', refusal: null },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ],
+    };
     if (c.toolCall) {
       const { id, name, arguments: args } = c.toolCall;
-      yield { ...base, choices: [{ index: c.index, delta: { tool_calls: [{ index: 0, id, type: 'function', function: { name, arguments: '' } }] }, logprobs: null, finish_reason: null }] };
+      yield {
+        ...base,
+        choices: [
+          {
+            index: c.index,
+            delta: { tool_calls: [{ index: 0, id, type: 'function', function: { name, arguments: '' } }] },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ],
+      };
       const half = Math.ceil(args.length / 2);
       for (const part of [args.slice(0, half), args.slice(half)]) {
-        yield { ...base, choices: [{ index: c.index, delta: { tool_calls: [{ index: 0, function: { arguments: part } }] }, logprobs: null, finish_reason: null }] };
+        yield {
+          ...base,
+          choices: [
+            {
+              index: c.index,
+              delta: { tool_calls: [{ index: 0, function: { arguments: part } }] },
+              logprobs: null,
+              finish_reason: null,
+            },
+          ],
+        };
       }
     } else {
       for (const piece of c.pieces) {
-        yield { ...base, choices: [{ index: c.index, delta: { content: piece }, logprobs: plan.logprobs ? { content: [tokenLogprob(piece)], refusal: null } : null, finish_reason: null }] };
+        yield {
+          ...base,
+          choices: [
+            {
+              index: c.index,
+              delta: { content: piece },
+              logprobs: plan.logprobs ? { content: [tokenLogprob(piece)], refusal: null } : null,
+              finish_reason: null,
+            },
+          ],
+        };
       }
     }
     yield { ...base, choices: [{ index: c.index, delta: {}, logprobs: null, finish_reason: c.finish }] };
@@ -119,7 +197,11 @@ export function embeddingsResponse(body: JsonObject): JsonObject {
     const text = typeof input === 'string' ? input : JSON.stringify(input);
     tokens += countTokens(text);
     const vector = embed(text, dimensions);
-    return { object: 'embedding', index, embedding: base64 ? Buffer.from(vector.buffer).toString('base64') : Array.from(vector) };
+    return {
+      object: 'embedding',
+      index,
+      embedding: base64 ? Buffer.from(vector.buffer).toString('base64') : Array.from(vector),
+    };
   });
   return { object: 'list', data, model: String(body.model), usage: { prompt_tokens: tokens, total_tokens: tokens } };
 }

@@ -28,7 +28,8 @@ export function responseObject(plan: ChatPlan, body: JsonObject): JsonObject {
 export function* responseEvents(plan: ChatPlan, body: JsonObject): Generator<JsonObject> {
   const translator = new ChunksToResponseEvents(responseId(plan), body);
   for (const chunk of chatChunks(plan, true)) {
-    for (const event of translator.translate([{ data: '', chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null }])) yield event.chunk!;
+    for (const event of translator.translate([{ data: '', chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null }]))
+      yield event.chunk!;
   }
   for (const event of translator.end()) yield event.chunk!;
 }

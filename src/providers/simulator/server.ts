@@ -27,7 +27,9 @@ export interface SimulatorServer {
   close(): Promise<void>;
 }
 
-export async function startSimulatorServer(opts: { port?: number; host?: string; faults?: SimulatorFaultsInput } = {}): Promise<SimulatorServer> {
+export async function startSimulatorServer(
+  opts: { port?: number; host?: string; faults?: SimulatorFaultsInput } = {},
+): Promise<SimulatorServer> {
   const dice = new FaultDice(simulatorFaultsSchema.parse(opts.faults ?? {}));
   const stats: SimulatorStats = { requests: 0, completion_tokens_sent: 0, faults: {} };
 
@@ -51,7 +53,9 @@ export async function startSimulatorServer(opts: { port?: number; host?: string;
     try {
       body = JSON.parse(raw) as JsonObject;
     } catch {
-      return json(res, 400, { error: { message: 'invalid JSON', type: 'invalid_request_error', param: null, code: null } });
+      return json(res, 400, {
+        error: { message: 'invalid JSON', type: 'invalid_request_error', param: null, code: null },
+      });
     }
     stats.requests++;
     const fault = dice.roll();
@@ -60,15 +64,24 @@ export async function startSimulatorServer(opts: { port?: number; host?: string;
     res.on('close', () => aborted.abort());
     await sleep(dice.faults.first_byte_ms, aborted.signal);
     if (fault === 'hang') return; // the caller's timeout or abort ends this
-    if (fault === 'error') return json(res, 500, { error: { message: 'simulated upstream failure', type: 'server_error', param: null, code: null } });
+    if (fault === 'error')
+      return json(res, 500, {
+        error: { message: 'simulated upstream failure', type: 'server_error', param: null, code: null },
+      });
     if (fault === 'rate_limit') {
       res.setHeader('retry-after', String(dice.faults.retry_after_s));
-      return json(res, 429, { error: { message: 'simulated rate limit', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' } });
+      return json(res, 429, {
+        error: { message: 'simulated rate limit', type: 'rate_limit_error', param: null, code: 'rate_limit_exceeded' },
+      });
     }
-    if (url.startsWith('/v1/embeddings') || url.includes('/embeddings')) return json(res, 200, embeddingsResponse(body));
+    if (url.startsWith('/v1/embeddings') || url.includes('/embeddings'))
+      return json(res, 200, embeddingsResponse(body));
     if (url.endsWith('/responses')) return respond(res, body, fault, aborted.signal);
     if (url.endsWith('/messages')) return anthropicMessages(res, body, fault, aborted.signal);
-    if (!url.includes('/chat/completions')) return json(res, 404, { error: { message: `no route ${url}`, type: 'invalid_request_error', param: null, code: null } });
+    if (!url.includes('/chat/completions'))
+      return json(res, 404, {
+        error: { message: `no route ${url}`, type: 'invalid_request_error', param: null, code: null },
+      });
 
     const plan = planChat(body);
     if (body.stream !== true) {
@@ -107,9 +120,18 @@ export async function startSimulatorServer(opts: { port?: number; host?: string;
   }
 
   /** POST /v1/messages: the simulator speaking Anthropic's Messages API (the same engine, translated). */
-  async function anthropicMessages(res: ServerResponse, body: JsonObject, fault: string, signal: AbortSignal): Promise<void> {
+  async function anthropicMessages(
+    res: ServerResponse,
+    body: JsonObject,
+    fault: string,
+    signal: AbortSignal,
+  ): Promise<void> {
     const parsed = messagesRequestSchema.safeParse(body);
-    if (!parsed.success) return json(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: parsed.error.issues[0]!.message } });
+    if (!parsed.success)
+      return json(res, 400, {
+        type: 'error',
+        error: { type: 'invalid_request_error', message: parsed.error.issues[0]!.message },
+      });
     const chat = messagesToChat(parsed.data);
     const plan = planChat(chat);
     if (body.stream !== true) {
@@ -119,7 +141,9 @@ export async function startSimulatorServer(opts: { port?: number; host?: string;
       return send(res, 200, text);
     }
     const translator = new ChunksToMessageEvents(String(body.model), plan.id.replace('chatcmpl-', 'msg_'));
-    const events = [...chatChunks(plan, true)].flatMap((chunk) => translator.translate([{ data: '', chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null }]));
+    const events = [...chatChunks(plan, true)].flatMap((chunk) =>
+      translator.translate([{ data: '', chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null }]),
+    );
     events.push(...translator.end());
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     for (let i = 0; i < events.length; i++) {

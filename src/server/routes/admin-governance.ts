@@ -13,8 +13,16 @@ import { api } from '../api.ts';
 
 const policyUpdateSchema = z.object({ policy: policySchema, reason: z.string().trim().min(3) }).strict();
 const whatIfSchema = z.object({ policy: policySchema }).strict();
-const explainQuery = z.object({ org: z.string().min(1), model: z.string().min(1), region: z.string().optional(), features: z.string().optional() });
-const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time').transform((v) => new Date(v).toISOString());
+const explainQuery = z.object({
+  org: z.string().min(1),
+  model: z.string().min(1),
+  region: z.string().optional(),
+  features: z.string().optional(),
+});
+const isoDate = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time')
+  .transform((v) => new Date(v).toISOString());
 const auditQuery = z.object({
   actor: z.string().optional(),
   action: z.string().optional(),
@@ -25,39 +33,82 @@ const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
-export function adminGovernanceRoutes(app: FastifyInstance, deps: { policy: PolicyService; audit: AuditLog; tenancy: Tenancy; catalogue: Catalogue }): void {
+export function adminGovernanceRoutes(
+  app: FastifyInstance,
+  deps: { policy: PolicyService; audit: AuditLog; tenancy: Tenancy; catalogue: Catalogue },
+): void {
   const { policy, audit, tenancy, catalogue } = deps;
 
-  app.get('/policy', api({ role: 'viewer', summary: 'The availability policy in force, with its version' }), async () => policy.current);
+  app.get(
+    '/policy',
+    api({ role: 'viewer', summary: 'The availability policy in force, with its version' }),
+    async () => policy.current,
+  );
 
-  app.put('/policy', api({ role: 'compliance', summary: 'Change the availability policy (versioned, audited)', body: policyUpdateSchema }), async (request) => {
-    const body = parseInput(policyUpdateSchema, request.body);
-    const version = await policy.update(body.policy, actorOf(request), body.reason);
-    return { version, policy: body.policy };
-  });
+  app.put(
+    '/policy',
+    api({
+      role: 'compliance',
+      summary: 'Change the availability policy (versioned, audited)',
+      body: policyUpdateSchema,
+    }),
+    async (request) => {
+      const body = parseInput(policyUpdateSchema, request.body);
+      const version = await policy.update(body.policy, actorOf(request), body.reason);
+      return { version, policy: body.policy };
+    },
+  );
 
-  app.post('/policy/what-if', api({ role: 'compliance', summary: 'Who would gain and lose which model under a proposed policy', body: whatIfSchema }), async (request) => {
-    const { policy: proposed } = parseInput(whatIfSchema, request.body);
-    const { changes, held_by_preference } = policy.whatIf(proposed, await tenancy.listOrgs());
-    return { object: 'list', data: changes, held_by_preference };
-  });
+  app.post(
+    '/policy/what-if',
+    api({
+      role: 'compliance',
+      summary: 'Who would gain and lose which model under a proposed policy',
+      body: whatIfSchema,
+    }),
+    async (request) => {
+      const { policy: proposed } = parseInput(whatIfSchema, request.body);
+      const { changes, held_by_preference } = policy.whatIf(proposed, await tenancy.listOrgs());
+      return { object: 'list', data: changes, held_by_preference };
+    },
+  );
 
-  app.get('/policy/explain', api({ role: 'viewer', summary: 'The decision for an organisation and model, and the rules behind it', querystring: explainQuery }), async (request) => {
-    const q = parseInput(explainQuery, request.query, 'query');
-    const org = await tenancy.getOrg(q.org);
-    if (!org) throw notFound(`No organisation with id '${q.org}'.`, 'org_not_found', 'org');
-    const model = catalogue.resolve(q.model);
-    if (!model) throw notFound(`No model '${q.model}' in the catalogue.`, 'model_not_found', 'model');
-    const wanted = (q.features ?? '').split(',').filter(Boolean);
-    const bad = wanted.find((f) => !(features as readonly string[]).includes(f));
-    if (bad) throw notFound(`Unknown feature '${bad}' (known: ${features.join(', ')}).`, 'unknown_feature', 'features');
-    return { ...policy.explain(org, model, q.region, new Set(wanted as never[])), org_status: org.status, org_tier: org.tier, org_country: org.country };
-  });
+  app.get(
+    '/policy/explain',
+    api({
+      role: 'viewer',
+      summary: 'The decision for an organisation and model, and the rules behind it',
+      querystring: explainQuery,
+    }),
+    async (request) => {
+      const q = parseInput(explainQuery, request.query, 'query');
+      const org = await tenancy.getOrg(q.org);
+      if (!org) throw notFound(`No organisation with id '${q.org}'.`, 'org_not_found', 'org');
+      const model = catalogue.resolve(q.model);
+      if (!model) throw notFound(`No model '${q.model}' in the catalogue.`, 'model_not_found', 'model');
+      const wanted = (q.features ?? '').split(',').filter(Boolean);
+      const bad = wanted.find((f) => !(features as readonly string[]).includes(f));
+      if (bad)
+        throw notFound(`Unknown feature '${bad}' (known: ${features.join(', ')}).`, 'unknown_feature', 'features');
+      return {
+        ...policy.explain(org, model, q.region, new Set(wanted as never[])),
+        org_status: org.status,
+        org_tier: org.tier,
+        org_country: org.country,
+      };
+    },
+  );
 
-  app.get('/audit', api({ role: 'viewer', summary: 'Audit log entries, filtered', querystring: auditQuery }), async (request) => {
-    const f = parseInput(auditQuery, request.query, 'query');
-    return { object: 'list', data: await audit.list(f) };
-  });
+  app.get(
+    '/audit',
+    api({ role: 'viewer', summary: 'Audit log entries, filtered', querystring: auditQuery }),
+    async (request) => {
+      const f = parseInput(auditQuery, request.query, 'query');
+      return { object: 'list', data: await audit.list(f) };
+    },
+  );
 
-  app.get('/audit/verify', api({ role: 'viewer', summary: 'Check the hash chain of the audit log' }), async () => audit.verify());
+  app.get('/audit/verify', api({ role: 'viewer', summary: 'Check the hash chain of the audit log' }), async () =>
+    audit.verify(),
+  );
 }

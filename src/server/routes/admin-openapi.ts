@@ -8,5 +8,9 @@ import { openApiDocument, type RegisteredRoute } from '../openapi.ts';
 
 export function adminOpenApiRoutes(app: FastifyInstance, routes: readonly RegisteredRoute[]): void {
   let document: Record<string, unknown> | undefined;
-  app.get('/openapi.json', api({ role: 'viewer', summary: 'This document: the OpenAPI 3.1 description of the admin API and the data plane' }), async () => (document ??= openApiDocument(routes, VERSION, dataPlaneApi)));
+  app.get(
+    '/openapi.json',
+    api({ role: 'viewer', summary: 'This document: the OpenAPI 3.1 description of the admin API and the data plane' }),
+    async () => (document ??= openApiDocument(routes, VERSION, dataPlaneApi)),
+  );
 }

@@ -15,30 +15,75 @@ import { api } from '../api.ts';
 
 const idParams = z.object({ id: z.string().min(1) });
 
-export function adminOrgTermsRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; audit: AuditLog; catalogue: Catalogue; config: Readonly<ConduitConfig> }): void {
+export function adminOrgTermsRoutes(
+  app: FastifyInstance,
+  deps: { tenancy: Tenancy; audit: AuditLog; catalogue: Catalogue; config: Readonly<ConduitConfig> },
+): void {
   const { tenancy, audit, catalogue, config } = deps;
 
-  app.get('/orgs/:id/preferences', api({ role: 'viewer', summary: 'What a customer chose for itself (vendors, models, regions to allow or exclude)', params: idParams }), async (request) => (await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id)).preferences ?? {});
+  app.get(
+    '/orgs/:id/preferences',
+    api({
+      role: 'viewer',
+      summary: 'What a customer chose for itself (vendors, models, regions to allow or exclude)',
+      params: idParams,
+    }),
+    async (request) => (await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id)).preferences ?? {},
+  );
 
-  app.put('/orgs/:id/preferences', api({ role: 'operator', summary: "Set a customer's own preferences, which the policy applies", params: idParams, body: orgPreferencesSchema }), async (request) => {
-    const org = await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id);
-    const preferences = known(parseInput(orgPreferencesSchema, request.body), catalogue, config);
-    const stored = isEmpty(preferences) ? null : preferences;
-    await tenancy.updateOrg(org.id, { preferences: stored });
-    await audit.append({ actor: actorOf(request), action: 'org.preferences.updated', subject_type: 'org', subject_id: org.id, data: { preferences: stored } });
-    return stored ?? {};
-  });
+  app.put(
+    '/orgs/:id/preferences',
+    api({
+      role: 'operator',
+      summary: "Set a customer's own preferences, which the policy applies",
+      params: idParams,
+      body: orgPreferencesSchema,
+    }),
+    async (request) => {
+      const org = await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id);
+      const preferences = known(parseInput(orgPreferencesSchema, request.body), catalogue, config);
+      const stored = isEmpty(preferences) ? null : preferences;
+      await tenancy.updateOrg(org.id, { preferences: stored });
+      await audit.append({
+        actor: actorOf(request),
+        action: 'org.preferences.updated',
+        subject_type: 'org',
+        subject_id: org.id,
+        data: { preferences: stored },
+      });
+      return stored ?? {};
+    },
+  );
 
-  app.get('/orgs/:id/contract', api({ role: 'viewer', summary: 'The terms agreed with a customer', params: idParams }), async (request) => (await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id)).contract ?? {});
+  app.get(
+    '/orgs/:id/contract',
+    api({ role: 'viewer', summary: 'The terms agreed with a customer', params: idParams }),
+    async (request) => (await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id)).contract ?? {},
+  );
 
-  app.put('/orgs/:id/contract', api({ role: 'operator', summary: 'Set the terms agreed with a customer', params: idParams, body: contractTermsSchema }), async (request) => {
-    const org = await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id);
-    const contract = parseInput(contractTermsSchema, request.body);
-    const stored = isEmpty(contract) ? null : contract;
-    await tenancy.updateOrg(org.id, { contract: stored });
-    await audit.append({ actor: actorOf(request), action: 'org.contract.updated', subject_type: 'org', subject_id: org.id, data: { contract: stored } });
-    return stored ?? {};
-  });
+  app.put(
+    '/orgs/:id/contract',
+    api({
+      role: 'operator',
+      summary: 'Set the terms agreed with a customer',
+      params: idParams,
+      body: contractTermsSchema,
+    }),
+    async (request) => {
+      const org = await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id);
+      const contract = parseInput(contractTermsSchema, request.body);
+      const stored = isEmpty(contract) ? null : contract;
+      await tenancy.updateOrg(org.id, { contract: stored });
+      await audit.append({
+        actor: actorOf(request),
+        action: 'org.contract.updated',
+        subject_type: 'org',
+        subject_id: org.id,
+        data: { contract: stored },
+      });
+      return stored ?? {};
+    },
+  );
 }
 
 /**
@@ -51,7 +96,12 @@ function known(prefs: OrgPreferences, catalogue: Catalogue, config: Readonly<Con
   const check = (field: 'vendors' | 'regions', names: ReadonlySet<string>, what: string) => {
     for (const list of ['allow', 'deny'] as const) {
       prefs[field]?.[list]?.forEach((n, i) => {
-        if (!names.has(n)) throw invalidRequest(`Unknown ${what} '${n}' (known: ${[...names].join(', ')}).`, `${field}.${list}[${i}]`, 'invalid_value');
+        if (!names.has(n))
+          throw invalidRequest(
+            `Unknown ${what} '${n}' (known: ${[...names].join(', ')}).`,
+            `${field}.${list}[${i}]`,
+            'invalid_value',
+          );
       });
     }
   };
@@ -66,7 +116,12 @@ function known(prefs: OrgPreferences, catalogue: Catalogue, config: Readonly<Con
       ...new Set(
         names.map((n, i) => {
           const model = catalogue.resolve(n);
-          if (!model) throw invalidRequest(`Unknown model '${n}': not in the catalogue.`, `models.${list}[${i}]`, 'invalid_value');
+          if (!model)
+            throw invalidRequest(
+              `Unknown model '${n}': not in the catalogue.`,
+              `models.${list}[${i}]`,
+              'invalid_value',
+            );
           return model.name;
         }),
       ),

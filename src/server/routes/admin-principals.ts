@@ -21,27 +21,75 @@ const idParams = z.object({ id: z.string().min(1) });
  */
 const RESERVED_NAMES: ReadonlySet<string> = new Set([BOOTSTRAP_PRINCIPAL.name, 'system', 'applicant', ABUSE_DETECTOR]);
 
-export function adminPrincipalRoutes(app: FastifyInstance, deps: { principals: AdminPrincipals; audit: AuditLog }): void {
+export function adminPrincipalRoutes(
+  app: FastifyInstance,
+  deps: { principals: AdminPrincipals; audit: AuditLog },
+): void {
   const { principals, audit } = deps;
 
-  app.post('/principals', api({ summary: "Create an admin principal with a role (the answer's token is shown once)", body: newPrincipalSchema, status: 201, role: 'admin' }), async (request, reply) => {
-    const { name, role } = parseInput(newPrincipalSchema, request.body);
-    // Names are what the audit log shows: one active principal per name, and none the gateway acts under itself.
-    if (RESERVED_NAMES.has(name.toLowerCase())) throw new GatewayError(409, 'principal_name_reserved', `'${name}' is a name the gateway records its own actions under; choose another name.`, { param: 'name' });
-    if ((await principals.list()).some((p) => p.name === name)) throw new GatewayError(409, 'principal_name_taken', `An admin principal named '${name}' exists already; choose another name.`, { param: 'name' });
-    const { record, token } = await principals.create(name, role);
-    await audit.append({ actor: actorOf(request), action: 'principal.created', subject_type: 'principal', subject_id: record.id, data: { name, role } });
-    reply.code(201);
-    return { id: record.id, name: record.name, role: record.role, created_at: record.created_at, token };
-  });
+  app.post(
+    '/principals',
+    api({
+      summary: "Create an admin principal with a role (the answer's token is shown once)",
+      body: newPrincipalSchema,
+      status: 201,
+      role: 'admin',
+    }),
+    async (request, reply) => {
+      const { name, role } = parseInput(newPrincipalSchema, request.body);
+      // Names are what the audit log shows: one active principal per name, and none the gateway acts under itself.
+      if (RESERVED_NAMES.has(name.toLowerCase()))
+        throw new GatewayError(
+          409,
+          'principal_name_reserved',
+          `'${name}' is a name the gateway records its own actions under; choose another name.`,
+          { param: 'name' },
+        );
+      if ((await principals.list()).some((p) => p.name === name))
+        throw new GatewayError(
+          409,
+          'principal_name_taken',
+          `An admin principal named '${name}' exists already; choose another name.`,
+          { param: 'name' },
+        );
+      const { record, token } = await principals.create(name, role);
+      await audit.append({
+        actor: actorOf(request),
+        action: 'principal.created',
+        subject_type: 'principal',
+        subject_id: record.id,
+        data: { name, role },
+      });
+      reply.code(201);
+      return { id: record.id, name: record.name, role: record.role, created_at: record.created_at, token };
+    },
+  );
 
-  app.get('/principals', api({ summary: 'The admin principals (never their tokens)', role: 'admin' }), async () => ({ object: 'list', data: (await principals.list()).map(toPublicPrincipal) }));
+  app.get('/principals', api({ summary: 'The admin principals (never their tokens)', role: 'admin' }), async () => ({
+    object: 'list',
+    data: (await principals.list()).map(toPublicPrincipal),
+  }));
 
-  app.delete('/principals/:id', api({ summary: "Delete an admin principal: its token stops working at once", params: idParams, body: null, role: 'admin' }), async (request) => {
-    const { id } = parseInput(idParams, request.params, 'path');
-    const record = await principals.delete(id);
-    if (!record) throw notFound(`No admin principal with id '${id}'.`, 'principal_not_found', 'id');
-    await audit.append({ actor: actorOf(request), action: 'principal.deleted', subject_type: 'principal', subject_id: id, data: { name: record.name, role: record.role } });
-    return toPublicPrincipal(record);
-  });
+  app.delete(
+    '/principals/:id',
+    api({
+      summary: 'Delete an admin principal: its token stops working at once',
+      params: idParams,
+      body: null,
+      role: 'admin',
+    }),
+    async (request) => {
+      const { id } = parseInput(idParams, request.params, 'path');
+      const record = await principals.delete(id);
+      if (!record) throw notFound(`No admin principal with id '${id}'.`, 'principal_not_found', 'id');
+      await audit.append({
+        actor: actorOf(request),
+        action: 'principal.deleted',
+        subject_type: 'principal',
+        subject_id: id,
+        data: { name: record.name, role: record.role },
+      });
+      return toPublicPrincipal(record);
+    },
+  );
 }

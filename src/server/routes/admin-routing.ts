@@ -10,12 +10,20 @@ import { toPublicKey, type Tenancy } from '../../tenancy/tenancy.ts';
 import { parseInput } from '../validate.ts';
 import { api } from '../api.ts';
 
-export function adminRoutingRoutes(app: FastifyInstance, deps: { tenancy: Tenancy; router: Router; experiments: ExperimentBook; config: Readonly<ConduitConfig> }): void {
+export function adminRoutingRoutes(
+  app: FastifyInstance,
+  deps: { tenancy: Tenancy; router: Router; experiments: ExperimentBook; config: Readonly<ConduitConfig> },
+): void {
   const regionIds = new Set(deps.config.regions.map((r) => r.id));
   const checkRegions = (prefs: RoutingPreferences) => {
     for (const field of ['allowed_regions', 'preferred_regions'] as const) {
       prefs[field]?.forEach((id, i) => {
-        if (!regionIds.has(id)) throw invalidRequest(`Unknown region '${id}' (known: ${[...regionIds].join(', ')}).`, `${field}[${i}]`, 'unknown_region');
+        if (!regionIds.has(id))
+          throw invalidRequest(
+            `Unknown region '${id}' (known: ${[...regionIds].join(', ')}).`,
+            `${field}[${i}]`,
+            'unknown_region',
+          );
       });
     }
     return prefs;
@@ -23,28 +31,56 @@ export function adminRoutingRoutes(app: FastifyInstance, deps: { tenancy: Tenanc
   const params = z.object({ id: z.string().min(1) });
   const keyParams = z.object({ id: z.string(), keyId: z.string() });
 
-  app.get('/orgs/:id/routing', api({ role: 'viewer', summary: "Where an organisation's requests may be served from", params }), async (request) => {
-    const org = await deps.tenancy.getOrg(parseInput(params, request.params, 'path').id);
-    if (!org) throw notFound('No such organisation.', 'org_not_found', 'id');
-    return org.routing ?? {};
-  });
+  app.get(
+    '/orgs/:id/routing',
+    api({ role: 'viewer', summary: "Where an organisation's requests may be served from", params }),
+    async (request) => {
+      const org = await deps.tenancy.getOrg(parseInput(params, request.params, 'path').id);
+      if (!org) throw notFound('No such organisation.', 'org_not_found', 'id');
+      return org.routing ?? {};
+    },
+  );
 
-  app.put('/orgs/:id/routing', api({ role: 'operator', summary: "Set where an organisation's requests may be served from", params, body: routingPreferencesSchema }), async (request) => {
-    const { id } = parseInput(params, request.params, 'path');
-    const prefs = checkRegions(parseInput(routingPreferencesSchema, request.body));
-    const org = await deps.tenancy.updateOrg(id, { routing: prefs });
-    if (!org) throw notFound('No such organisation.', 'org_not_found', 'id');
-    return org.routing;
-  });
+  app.put(
+    '/orgs/:id/routing',
+    api({
+      role: 'operator',
+      summary: "Set where an organisation's requests may be served from",
+      params,
+      body: routingPreferencesSchema,
+    }),
+    async (request) => {
+      const { id } = parseInput(params, request.params, 'path');
+      const prefs = checkRegions(parseInput(routingPreferencesSchema, request.body));
+      const org = await deps.tenancy.updateOrg(id, { routing: prefs });
+      if (!org) throw notFound('No such organisation.', 'org_not_found', 'id');
+      return org.routing;
+    },
+  );
 
-  app.put('/orgs/:id/keys/:keyId/routing', api({ role: 'operator', summary: "Narrow where one key's requests may be served from", params: keyParams, body: routingPreferencesSchema }), async (request) => {
-    const { id, keyId } = parseInput(keyParams, request.params, 'path');
-    const prefs = checkRegions(parseInput(routingPreferencesSchema, request.body));
-    const key = await deps.tenancy.setKeyRouting(id, keyId, prefs);
-    if (!key) throw notFound(`No key '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
-    return toPublicKey(key);
-  });
+  app.put(
+    '/orgs/:id/keys/:keyId/routing',
+    api({
+      role: 'operator',
+      summary: "Narrow where one key's requests may be served from",
+      params: keyParams,
+      body: routingPreferencesSchema,
+    }),
+    async (request) => {
+      const { id, keyId } = parseInput(keyParams, request.params, 'path');
+      const prefs = checkRegions(parseInput(routingPreferencesSchema, request.body));
+      const key = await deps.tenancy.setKeyRouting(id, keyId, prefs);
+      if (!key) throw notFound(`No key '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
+      return toPublicKey(key);
+    },
+  );
 
-  app.get('/routing/health', api({ role: 'viewer', summary: 'Circuit state and latency per deployment' }), async () => deps.router.health.snapshot());
-  app.get('/routing/experiments', api({ role: 'viewer', summary: 'Canary and shadow experiments, both arms side by side' }), async () => ({ object: 'list', data: deps.experiments.report() }));
+  app.get('/routing/health', api({ role: 'viewer', summary: 'Circuit state and latency per deployment' }), async () =>
+    deps.router.health.snapshot(),
+  );
+  app.get(
+    '/routing/experiments',
+    api({ role: 'viewer', summary: 'Canary and shadow experiments, both arms side by side' }),
+    async () => ({ object: 'list', data: deps.experiments.report() }),
+  );
 }

@@ -49,8 +49,16 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void
 
   app.get<{ Params: { model: string } }>('/v1/models/:model', async (request) => {
     const principal = await deps.principalOf(request.headers.authorization);
-    const model = deps.visibleModels(principal).find((m) => m.name === request.params.model || m.aliases.includes(request.params.model));
-    if (!model) throw new GatewayError(404, 'model_not_found', `The model '${request.params.model}' does not exist or you do not have access to it.`, { param: 'model' });
+    const model = deps
+      .visibleModels(principal)
+      .find((m) => m.name === request.params.model || m.aliases.includes(request.params.model));
+    if (!model)
+      throw new GatewayError(
+        404,
+        'model_not_found',
+        `The model '${request.params.model}' does not exist or you do not have access to it.`,
+        { param: 'model' },
+      );
     return modelObject(model);
   });
 
@@ -60,7 +68,11 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void
     plane.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
       const text = (body as Buffer).toString('utf8');
       try {
-        done(null, { value: text === '' ? undefined : JSON.parse(text), text, bytes: (body as Buffer).length } satisfies DataPlaneBody);
+        done(null, {
+          value: text === '' ? undefined : JSON.parse(text),
+          text,
+          bytes: (body as Buffer).length,
+        } satisfies DataPlaneBody);
       } catch (err) {
         done(invalidJson((err as Error).message), undefined);
       }
@@ -69,7 +81,9 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void
       plane.post(path, { config: { surface } }, (request, reply) => handle(deps.pipeline, surface, request, reply));
     }
     const counting = anthropicCountTokensSurface;
-    plane.post('/v1/messages/count_tokens', { config: { surface: counting } }, (request, reply) => handle(deps.countTokens, counting, request, reply));
+    plane.post('/v1/messages/count_tokens', { config: { surface: counting } }, (request, reply) =>
+      handle(deps.countTokens, counting, request, reply),
+    );
   });
 }
 
@@ -92,4 +106,9 @@ function handle(pipeline: Pipeline, surface: Surface, request: FastifyRequest, r
   });
 }
 
-const modelObject = (m: Catalogue['models'][number]) => ({ id: m.name, object: 'model', created: m.created, owned_by: m.vendor });
+const modelObject = (m: Catalogue['models'][number]) => ({
+  id: m.name,
+  object: 'model',
+  created: m.created,
+  owned_by: m.vendor,
+});

@@ -8,7 +8,15 @@ export class MemoryFingerprintStore implements FingerprintStore {
   async register(outputs: RegisteredOutput[]): Promise<void> {
     for (const o of outputs) {
       const id = this.records.length + 1;
-      this.records.push({ id, request_id: o.request_id, org_id: o.org_id, created_at: o.created_at, manifest: o.manifest, fingerprint_count: o.fingerprints.length, fingerprints: Uint32Array.from(o.fingerprints) });
+      this.records.push({
+        id,
+        request_id: o.request_id,
+        org_id: o.org_id,
+        created_at: o.created_at,
+        manifest: o.manifest,
+        fingerprint_count: o.fingerprints.length,
+        fingerprints: Uint32Array.from(o.fingerprints),
+      });
       for (const h of indexedSubset(o.fingerprints)) {
         const list = this.postings.get(h);
         if (list) list.push(id);
@@ -37,6 +45,9 @@ export class MemoryFingerprintStore implements FingerprintStore {
   }
 
   async stats() {
-    return { outputs: this.records.length, fingerprints: [...this.postings.values()].reduce((s, l) => s + l.length, 0) };
+    return {
+      outputs: this.records.length,
+      fingerprints: [...this.postings.values()].reduce((s, l) => s + l.length, 0),
+    };
   }
 }

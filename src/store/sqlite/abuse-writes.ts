@@ -18,7 +18,14 @@ export function abuseWrites(db: Database.Database): (batch: AbuseProfileBatch) =
   );
   const remove = db.prepare('delete from abuse_profiles where kind = ? and subject = ?');
   const write = db.transaction((batch: AbuseProfileBatch) => {
-    for (const r of batch.records) upsert.run(r.kind, r.subject, r.updated_at, JSON.stringify(r.state), Buffer.from(r.sketch.buffer, r.sketch.byteOffset, r.sketch.byteLength));
+    for (const r of batch.records)
+      upsert.run(
+        r.kind,
+        r.subject,
+        r.updated_at,
+        JSON.stringify(r.state),
+        Buffer.from(r.sketch.buffer, r.sketch.byteOffset, r.sketch.byteLength),
+      );
     for (const r of batch.removed) remove.run(r.kind, r.subject);
   });
   return (batch) => {

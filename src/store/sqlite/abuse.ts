@@ -11,15 +11,28 @@ export class SqlAbuseStore implements AbuseStore {
     private readonly raw: Database.Database,
     private readonly writes: BulkWrites,
   ) {
-    this.insertAlert = raw.prepare('insert into abuse_alerts (at, org_id, score, action, reasons, campaign) values (?, ?, ?, ?, ?, ?)');
+    this.insertAlert = raw.prepare(
+      'insert into abuse_alerts (at, org_id, score, action, reasons, campaign) values (?, ?, ?, ?, ?, ?)',
+    );
   }
 
   async profiles(): Promise<AbuseProfileRecord[]> {
-    const rows = this.raw.prepare('select kind, subject, updated_at, state, sketch from abuse_profiles').all() as Array<{ kind: 'org' | 'campaign'; subject: string; updated_at: string; state: string; sketch: Buffer }>;
-    return rows.map((r) => ({ kind: r.kind, subject: r.subject, updated_at: r.updated_at, state: JSON.parse(r.state) as Record<string, unknown>, sketch: new Uint8Array(r.sketch) }));
+    const rows = this.raw
+      .prepare('select kind, subject, updated_at, state, sketch from abuse_profiles')
+      .all() as Array<{ kind: 'org' | 'campaign'; subject: string; updated_at: string; state: string; sketch: Buffer }>;
+    return rows.map((r) => ({
+      kind: r.kind,
+      subject: r.subject,
+      updated_at: r.updated_at,
+      state: JSON.parse(r.state) as Record<string, unknown>,
+      sketch: new Uint8Array(r.sketch),
+    }));
   }
 
-  async saveProfiles(records: AbuseProfileRecord[], removed: Array<Pick<AbuseProfileRecord, 'kind' | 'subject'>>): Promise<void> {
+  async saveProfiles(
+    records: AbuseProfileRecord[],
+    removed: Array<Pick<AbuseProfileRecord, 'kind' | 'subject'>>,
+  ): Promise<void> {
     if (records.length > 0 || removed.length > 0) await this.writes.saveAbuseProfiles({ records, removed });
   }
 
@@ -28,7 +41,23 @@ export class SqlAbuseStore implements AbuseStore {
   }
 
   async alerts(): Promise<AbuseAlertRecord[]> {
-    const rows = this.raw.prepare('select at, org_id, score, action, reasons, campaign from abuse_alerts order by id').all() as Array<{ at: string; org_id: string; score: number; action: string; reasons: string; campaign: string | null }>;
-    return rows.map((r) => ({ at: r.at, org: r.org_id, score: r.score, action: r.action, reasons: JSON.parse(r.reasons) as string[], campaign: r.campaign }));
+    const rows = this.raw
+      .prepare('select at, org_id, score, action, reasons, campaign from abuse_alerts order by id')
+      .all() as Array<{
+      at: string;
+      org_id: string;
+      score: number;
+      action: string;
+      reasons: string;
+      campaign: string | null;
+    }>;
+    return rows.map((r) => ({
+      at: r.at,
+      org: r.org_id,
+      score: r.score,
+      action: r.action,
+      reasons: JSON.parse(r.reasons) as string[],
+      campaign: r.campaign,
+    }));
   }
 }

@@ -2,13 +2,20 @@
 import type { Kysely } from 'kysely';
 import type { AuditFilter, AuditRecord, AuditStore } from '../ports.ts';
 
-const fromRow = (row: Record<string, unknown>): AuditRecord => ({ ...(row as unknown as AuditRecord), seq: Number(row.seq), data: row.data ? JSON.parse(String(row.data)) : null });
+const fromRow = (row: Record<string, unknown>): AuditRecord => ({
+  ...(row as unknown as AuditRecord),
+  seq: Number(row.seq),
+  data: row.data ? JSON.parse(String(row.data)) : null,
+});
 
 export class SqlAuditStore implements AuditStore {
   constructor(private readonly db: Kysely<any>) {}
 
   async append(entry: AuditRecord): Promise<void> {
-    await this.db.insertInto('audit_log').values({ ...entry, data: entry.data ? JSON.stringify(entry.data) : null }).execute();
+    await this.db
+      .insertInto('audit_log')
+      .values({ ...entry, data: entry.data ? JSON.stringify(entry.data) : null })
+      .execute();
   }
 
   async last(): Promise<AuditRecord | undefined> {
@@ -24,7 +31,12 @@ export class SqlAuditStore implements AuditStore {
     if (f.subject_id) q = q.where('subject_id', '=', f.subject_id);
     if (f.from) q = q.where('ts', '>=', f.from);
     if (f.to) q = q.where('ts', '<', f.to);
-    return (await q.orderBy('seq', 'desc').limit(f.limit ?? 100).execute()).map(fromRow);
+    return (
+      await q
+        .orderBy('seq', 'desc')
+        .limit(f.limit ?? 100)
+        .execute()
+    ).map(fromRow);
   }
 
   async all(): Promise<AuditRecord[]> {

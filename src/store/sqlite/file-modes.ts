@@ -4,7 +4,15 @@ import { chmodSync, closeSync, mkdirSync, openSync, readdirSync } from 'node:fs'
 import { join } from 'node:path';
 
 /** Files of ours in the data folder (a name, or a prefix ending in '*'). Anything else there is left alone. */
-const OURS = ['conduit.sqlite*', 'usage-outbox.jsonl*', 'admin-token', 'demo-key', 'key-encryption-key', 'gateway-url', 'audit-checkpoints.jsonl*'];
+const OURS = [
+  'conduit.sqlite*',
+  'usage-outbox.jsonl*',
+  'admin-token',
+  'demo-key',
+  'key-encryption-key',
+  'gateway-url',
+  'audit-checkpoints.jsonl*',
+];
 
 const ours = (name: string) => OURS.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
 
@@ -19,12 +27,15 @@ export function makeDataFolderPrivate(dataDir: string, create: readonly string[]
     try {
       chmodSync(path, mode);
     } catch (err) {
-      problems.push(`cannot make ${path} private (mode ${mode.toString(8)}): ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      problems.push(
+        `cannot make ${path} private (mode ${mode.toString(8)}): ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      );
     }
   };
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmod(dataDir, 0o700);
   for (const name of create) closeSync(openSync(join(dataDir, name), 'a', 0o600));
-  for (const entry of readdirSync(dataDir, { withFileTypes: true })) if (entry.isFile() && ours(entry.name)) chmod(join(dataDir, entry.name), 0o600);
+  for (const entry of readdirSync(dataDir, { withFileTypes: true }))
+    if (entry.isFile() && ours(entry.name)) chmod(join(dataDir, entry.name), 0o600);
   return problems;
 }

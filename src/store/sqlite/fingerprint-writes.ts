@@ -41,40 +41,59 @@ const MERGE_AFTER = 4;
 const CHUNK = 2000;
 
 export function fingerprintWrites(db: Database.Database): FingerprintWrites {
-  const insertOutput = db.prepare('insert into provenance_outputs (request_id, org_id, created_at, manifest, fingerprint_count, fingerprints) values (?, ?, ?, ?, ?, ?)');
+  const insertOutput = db.prepare(
+    'insert into provenance_outputs (request_id, org_id, created_at, manifest, fingerprint_count, fingerprints) values (?, ?, ?, ?, ?, ?)',
+  );
   // Multi-row inserts by row count: one statement per output instead of one per fingerprint.
   const insertRows = new Map<number, Database.Statement>();
   const rowsStatement = (rows: number) => {
     let stmt = insertRows.get(rows);
     if (!stmt) {
-      stmt = db.prepare(`insert or ignore into provenance_fingerprints_recent (generation, hash, output_id) values ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')}`);
+      stmt = db.prepare(
+        `insert or ignore into provenance_fingerprints_recent (generation, hash, output_id) values ${Array.from({ length: rows }, () => '(?, ?, ?)').join(', ')}`,
+      );
       insertRows.set(rows, stmt);
     }
     return stmt;
   };
-  const oldestRecent = db.prepare<[], number | null>('select min(generation) as generation from provenance_fingerprints_recent').pluck();
-  const moveRows = db.prepare('insert or ignore into provenance_fingerprints (hash, output_id) select hash, output_id from provenance_fingerprints_recent where generation < ? order by hash, output_id');
+  const oldestRecent = db
+    .prepare<[], number | null>('select min(generation) as generation from provenance_fingerprints_recent')
+    .pluck();
+  const moveRows = db.prepare(
+    'insert or ignore into provenance_fingerprints (hash, output_id) select hash, output_id from provenance_fingerprints_recent where generation < ? order by hash, output_id',
+  );
   const dropRecent = db.prepare('delete from provenance_fingerprints_recent where generation < ?');
 
   /** Writes outputs [from, to) of the batch; returns the last output id written. */
-  const registerChunk = db.transaction((batch: OutputBatch, lines: string[], starts: Uint32Array, from: number, to: number) => {
-    let id = 0;
-    for (let i = from; i < to; i++) {
-      const fields = lines[i]!.split('\t');
-      if (fields.length !== 4) throw new Error(`fingerprint batch: output ${i} has ${fields.length} fields, not 4`);
-      const count = batch.counts[i]!;
-      const set = batch.hashes.subarray(starts[i]!, starts[i]! + count);
-      // A view of the hashes' bytes (SQLite binds a Buffer as a blob): no copy.
-      id = Number(insertOutput.run(fields[0], fields[1], fields[2], fields[3], count, Buffer.from(set.buffer, set.byteOffset, set.byteLength)).lastInsertRowid);
-      const indexed = Math.min(count, batch.indexed);
-      if (indexed === 0) continue;
-      const generation = id >>> GENERATION_BITS;
-      const params: number[] = [];
-      for (let k = 0; k < indexed; k++) params.push(generation, set[k]!, id);
-      rowsStatement(indexed).run(...params);
-    }
-    return id;
-  });
+  const registerChunk = db.transaction(
+    (batch: OutputBatch, lines: string[], starts: Uint32Array, from: number, to: number) => {
+      let id = 0;
+      for (let i = from; i < to; i++) {
+        const fields = lines[i]!.split('\t');
+        if (fields.length !== 4) throw new Error(`fingerprint batch: output ${i} has ${fields.length} fields, not 4`);
+        const count = batch.counts[i]!;
+        const set = batch.hashes.subarray(starts[i]!, starts[i]! + count);
+        // A view of the hashes' bytes (SQLite binds a Buffer as a blob): no copy.
+        id = Number(
+          insertOutput.run(
+            fields[0],
+            fields[1],
+            fields[2],
+            fields[3],
+            count,
+            Buffer.from(set.buffer, set.byteOffset, set.byteLength),
+          ).lastInsertRowid,
+        );
+        const indexed = Math.min(count, batch.indexed);
+        if (indexed === 0) continue;
+        const generation = id >>> GENERATION_BITS;
+        const params: number[] = [];
+        for (let k = 0; k < indexed; k++) params.push(generation, set[k]!, id);
+        rowsStatement(indexed).run(...params);
+      }
+      return id;
+    },
+  );
   const moveFilledGenerations = db.transaction((current: number) => {
     moveRows.run(current);
     dropRecent.run(current);
@@ -88,7 +107,8 @@ export function fingerprintWrites(db: Database.Database): FingerprintWrites {
   return {
     register(batch) {
       const lines = batch.lines.split('\n');
-      if (lines.length !== batch.counts.length) throw new Error(`fingerprint batch: ${lines.length} outputs, ${batch.counts.length} counts`);
+      if (lines.length !== batch.counts.length)
+        throw new Error(`fingerprint batch: ${lines.length} outputs, ${batch.counts.length} counts`);
       const starts = new Uint32Array(lines.length);
       for (let i = 1; i < lines.length; i++) starts[i] = starts[i - 1]! + batch.counts[i - 1]!;
       for (let i = 0; i < lines.length; i += CHUNK) {

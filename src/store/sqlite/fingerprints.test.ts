@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/gateway.ts';
 import { openSqliteStore } from './index.ts';
 
-const output = (i: number, createdAt: string, fingerprints: number[]) => ({ request_id: `req_${i}`, org_id: 'org_a', created_at: createdAt, manifest: `manifest-${i}`, fingerprints: Uint32Array.from(fingerprints) });
+const output = (i: number, createdAt: string, fingerprints: number[]) => ({
+  request_id: `req_${i}`,
+  org_id: 'org_a',
+  created_at: createdAt,
+  manifest: `manifest-${i}`,
+  fingerprints: Uint32Array.from(fingerprints),
+});
 
 describe('SQLite fingerprint store', () => {
   it('writes on its thread what the gateway then reads, and purges by age', async () => {
@@ -38,7 +44,11 @@ describe('SQLite fingerprint store', () => {
     const recent = '2026-11-01T00:00:00.000Z';
     const total = 90_000;
     for (let start = 0; start < total; start += 2000) {
-      await store.fingerprints.register(Array.from({ length: Math.min(2000, total - start) }, (_, k) => output(start + k, start + k < 50_000 ? old : recent, [start + k + 1_000_000])));
+      await store.fingerprints.register(
+        Array.from({ length: Math.min(2000, total - start) }, (_, k) =>
+          output(start + k, start + k < 50_000 ? old : recent, [start + k + 1_000_000]),
+        ),
+      );
     }
     const hits = await store.fingerprints.lookup([1_000_010, 1_070_000, 1_089_999]);
     const found = await store.fingerprints.outputs(hits.map((h) => h.output_id));
@@ -64,7 +74,9 @@ describe('SQLite fingerprint store', () => {
     expect([...byRequest.get('req_2')!.fingerprints]).toEqual(sets[2]);
     expect(byRequest.get('req_3')).toMatchObject({ manifest: 'manifest-3', fingerprint_count: 2 });
     expect(await store.fingerprints.stats()).toEqual({ outputs: 4, fingerprints: 1 + 8 + 2 });
-    await expect(store.fingerprints.register([{ ...output(9, '2026-11-01T00:00:00.000Z', [1]), manifest: 'a\tb' }])).rejects.toThrow(/output 0 has 5 fields, not 4/);
+    await expect(
+      store.fingerprints.register([{ ...output(9, '2026-11-01T00:00:00.000Z', [1]), manifest: 'a\tb' }]),
+    ).rejects.toThrow(/output 0 has 5 fields, not 4/);
     expect(await store.fingerprints.stats()).toEqual({ outputs: 4, fingerprints: 11 });
     await store.close();
   });

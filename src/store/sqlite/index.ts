@@ -19,15 +19,23 @@ import { SqlUsageStore } from './usage.ts';
 import { inlineWrites, WriterThread } from './writer-thread.ts';
 
 /** `onError` hears about background writes that failed (they are retried, and nothing is lost). */
-export async function openSqliteStore(dataDir: string, onError: (err: unknown) => void = (err) => console.error(err)): Promise<Store & { usage: SqlUsageStore }> {
+export async function openSqliteStore(
+  dataDir: string,
+  onError: (err: unknown) => void = (err) => console.error(err),
+): Promise<Store & { usage: SqlUsageStore }> {
   const file = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'conduit.sqlite');
-  if (file !== ':memory:') for (const problem of makeDataFolderPrivate(dataDir, ['conduit.sqlite', 'usage-outbox.jsonl'])) onError(new Error(problem));
+  if (file !== ':memory:')
+    for (const problem of makeDataFolderPrivate(dataDir, ['conduit.sqlite', 'usage-outbox.jsonl']))
+      onError(new Error(problem));
   const { db, raw } = openSqlite(file);
   await migrate(db);
   // Bulk writes run on a thread of their own; an in-memory database is visible to this connection only.
   const writes = file === ':memory:' ? inlineWrites(raw) : new WriterThread(file);
   const fingerprints = new SqlFingerprintStore(raw, writes);
-  const outboxFile = dataDir === ':memory:' ? join(mkdtempSync(join(tmpdir(), 'conduit-')), 'usage-outbox.jsonl') : join(dataDir, 'usage-outbox.jsonl');
+  const outboxFile =
+    dataDir === ':memory:'
+      ? join(mkdtempSync(join(tmpdir(), 'conduit-')), 'usage-outbox.jsonl')
+      : join(dataDir, 'usage-outbox.jsonl');
   const usage = new SqlUsageStore(raw, outboxFile, writes, onError);
   return {
     abuse: new SqlAbuseStore(raw, writes),

@@ -2,10 +2,19 @@
 // outbox; a query first loads what the outbox holds, and counts what the table has still not taken in (a slow
 // or failing database), so it never misses a completed request nor counts one twice.
 import type Database from 'better-sqlite3';
-import { LEDGER_DIMENSIONS, type LedgerDimension, type LedgerQuery, type LedgerRow, type LedgerStore, type UsageEvent } from '../ports.ts';
+import {
+  LEDGER_DIMENSIONS,
+  type LedgerDimension,
+  type LedgerQuery,
+  type LedgerRow,
+  type LedgerStore,
+  type UsageEvent,
+} from '../ports.ts';
 import { inRange, type PendingChange } from './pending-usage.ts';
 
-const COLUMN: Record<string, string> = Object.fromEntries(LEDGER_DIMENSIONS.map((d) => [d, d === 'day' ? 'substr(ts, 1, 10)' : d]));
+const COLUMN: Record<string, string> = Object.fromEntries(
+  LEDGER_DIMENSIONS.map((d) => [d, d === 'day' ? 'substr(ts, 1, 10)' : d]),
+);
 
 /** What the ledger needs of the usage store: its outbox loaded, and reads that count its pending events. */
 export interface PendingUsage {
@@ -43,9 +52,13 @@ export class SqlLedgerStore implements LedgerStore {
     const sql = `select ${[...dims, 'count(*) as requests', 'sum(prompt_tokens) as prompt_tokens', 'sum(completion_tokens) as completion_tokens', 'sum(cost_micros) as cost_micros', 'sum(list_price_micros) as list_price_micros', 'sum(price_micros) as price_micros'].join(', ')}
       from usage_events ${where.length ? `where ${where.join(' and ')}` : ''}
       ${q.group_by.length ? `group by ${q.group_by.map((d) => COLUMN[d]).join(', ')} order by ${q.group_by.map((d) => COLUMN[d]).join(', ')}` : ''}`;
-    const selects = (e: UsageEvent) => inRange(e.ts, q) && (!q.org_id || e.org_id === q.org_id) && (!q.vendor || e.vendor === q.vendor);
+    const selects = (e: UsageEvent) =>
+      inRange(e.ts, q) && (!q.org_id || e.org_id === q.org_id) && (!q.vendor || e.vendor === q.vendor);
     return this.usage.readWithPending(selects, (change) => {
-      const rows = this.raw.prepare(sql).safeIntegers(true).all(...params) as Array<Record<string, bigint | string | null>>;
+      const rows = this.raw
+        .prepare(sql)
+        .safeIntegers(true)
+        .all(...params) as Array<Record<string, bigint | string | null>>;
       const sums = rows.map((r) => ({
         group: Object.fromEntries(q.group_by.map((d) => [d, String(r[d] ?? '')])),
         requests: Number(r.requests),
@@ -65,7 +78,9 @@ export class SqlLedgerStore implements LedgerStore {
     const selects = (e: UsageEvent) => e.org_id === orgId && e.ts >= from && (!keyId || e.key_id === keyId);
     return this.usage.readWithPending(selects, (change) => {
       const row = this.raw
-        .prepare(`select coalesce(sum(price_micros), 0) as spent from usage_events where org_id = ? and ts >= ?${keyId ? ' and key_id = ?' : ''}`)
+        .prepare(
+          `select coalesce(sum(price_micros), 0) as spent from usage_events where org_id = ? and ts >= ?${keyId ? ' and key_id = ?' : ''}`,
+        )
         .safeIntegers(true)
         .get(...(keyId ? [orgId, from, keyId] : [orgId, from])) as { spent: bigint };
       let spent = BigInt(row.spent);
@@ -85,7 +100,15 @@ function withPending(sums: LedgerRow[], groupBy: LedgerDimension[], change: Pend
     const key = keyOf(group);
     let row = byKey.get(key);
     if (!row) {
-      row = { group, requests: 0, prompt_tokens: 0, completion_tokens: 0, cost_micros: 0n, list_price_micros: 0n, price_micros: 0n };
+      row = {
+        group,
+        requests: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        cost_micros: 0n,
+        list_price_micros: 0n,
+        price_micros: 0n,
+      };
       byKey.set(key, row);
       sums.push(row);
     }

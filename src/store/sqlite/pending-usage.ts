@@ -33,7 +33,9 @@ export function pendingChange(raw: Database.Database, pending: UsageEvent[]): Pe
   // At most 500 ids a statement (SQLite's limit on parameters is 32,766, or 999 in old builds).
   for (let i = 0; i < pending.length; i += 500) {
     const ids = pending.slice(i, i + 500).map((e) => e.request_id);
-    const rows = raw.prepare(`select * from usage_events where request_id in (${ids.map(() => '?').join(', ')})`).all(...ids) as Array<UsageRow>;
+    const rows = raw
+      .prepare(`select * from usage_events where request_id in (${ids.map(() => '?').join(', ')})`)
+      .all(...ids) as Array<UsageRow>;
     for (const row of rows) stored.set(row.request_id, fromRow(row));
   }
   const change: PendingChange = { added: [], replaced: [] };
@@ -54,4 +56,5 @@ export function fromRow({ interim, ...row }: UsageRow): UsageEvent {
 }
 
 /** The filter of a read over time (`from` inclusive, `to` exclusive, ISO times), as the table's queries apply it. */
-export const inRange = (ts: string, range: { from?: string; to?: string }) => (!range.from || ts >= range.from) && (!range.to || ts < range.to);
+export const inRange = (ts: string, range: { from?: string; to?: string }) =>
+  (!range.from || ts >= range.from) && (!range.to || ts < range.to);

@@ -10,16 +10,29 @@ export class SqlPrincipalStore implements PrincipalStore {
   }
 
   async findPrincipalByHash(hash: string): Promise<AdminPrincipalRecord | undefined> {
-    return (await this.db.selectFrom('admin_principals').selectAll().where('hash', '=', hash).executeTakeFirst()) as AdminPrincipalRecord | undefined;
+    return (await this.db.selectFrom('admin_principals').selectAll().where('hash', '=', hash).executeTakeFirst()) as
+      AdminPrincipalRecord | undefined;
   }
 
   async listPrincipals(): Promise<AdminPrincipalRecord[]> {
-    return (await this.db.selectFrom('admin_principals').selectAll().where('deleted_at', 'is', null).orderBy('created_at').orderBy('id').execute()) as AdminPrincipalRecord[];
+    return (await this.db
+      .selectFrom('admin_principals')
+      .selectAll()
+      .where('deleted_at', 'is', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()) as AdminPrincipalRecord[];
   }
 
   async deletePrincipal(id: string, at: string): Promise<AdminPrincipalRecord | undefined> {
-    const { numUpdatedRows } = await this.db.updateTable('admin_principals').set({ deleted_at: at }).where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    const { numUpdatedRows } = await this.db
+      .updateTable('admin_principals')
+      .set({ deleted_at: at })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (numUpdatedRows === 0n) return undefined;
-    return (await this.db.selectFrom('admin_principals').selectAll().where('id', '=', id).executeTakeFirst()) as AdminPrincipalRecord | undefined;
+    return (await this.db.selectFrom('admin_principals').selectAll().where('id', '=', id).executeTakeFirst()) as
+      AdminPrincipalRecord | undefined;
   }
 }

@@ -5,7 +5,14 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { BulkWrites } from './writer-thread.ts';
-import { INDEXED_FINGERPRINTS, type FingerprintStore, type OutputRecord, type RegisteredOutput, type SigningKeyRecord, type SigningKeyStore } from '../ports.ts';
+import {
+  INDEXED_FINGERPRINTS,
+  type FingerprintStore,
+  type OutputRecord,
+  type RegisteredOutput,
+  type SigningKeyRecord,
+  type SigningKeyStore,
+} from '../ports.ts';
 
 export class SqlSigningKeyStore implements SigningKeyStore {
   constructor(
@@ -27,7 +34,15 @@ export class SqlSigningKeyStore implements SigningKeyStore {
     const before = this.raw.pragma('secure_delete', { simple: true }) as number;
     this.raw.pragma('secure_delete = ON');
     try {
-      upsert.run(key.kid, key.created_at, key.retired_at, key.private_pem, key.cert_chain_pem ?? null, key.revoked_at ?? null, key.revocation_reason ?? null);
+      upsert.run(
+        key.kid,
+        key.created_at,
+        key.retired_at,
+        key.private_pem,
+        key.cert_chain_pem ?? null,
+        key.revoked_at ?? null,
+        key.revocation_reason ?? null,
+      );
     } finally {
       this.raw.pragma(`secure_delete = ${before ? 'ON' : 'OFF'}`);
     }
@@ -36,7 +51,10 @@ export class SqlSigningKeyStore implements SigningKeyStore {
   /** The WAL still holds the pages as they were before: write it back into the database and empty it. */
   async forgetOverwritten(): Promise<void> {
     const [result] = this.raw.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    if (result?.busy) throw new Error('the WAL could not be emptied (a reader held it): overwritten key material may stay in conduit.sqlite-wal until the next checkpoint');
+    if (result?.busy)
+      throw new Error(
+        'the WAL could not be emptied (a reader held it): overwritten key material may stay in conduit.sqlite-wal until the next checkpoint',
+      );
   }
 }
 
@@ -70,33 +88,53 @@ export class SqlFingerprintStore implements FingerprintStore {
   async lookup(hashes: number[]): Promise<Array<{ hash: number; output_id: number }>> {
     // Two queries: SQLite reads min() or max() alone off the index, but both together by scanning the table.
     const recent = {
-      first: this.raw.prepare('select min(generation) from provenance_fingerprints_recent').pluck().get() as number | null,
-      last: this.raw.prepare('select max(generation) from provenance_fingerprints_recent').pluck().get() as number | null,
+      first: this.raw.prepare('select min(generation) from provenance_fingerprints_recent').pluck().get() as
+        number | null,
+      last: this.raw.prepare('select max(generation) from provenance_fingerprints_recent').pluck().get() as
+        number | null,
     };
     const out: Array<{ hash: number; output_id: number }> = [];
     for (let i = 0; i < hashes.length; i += 500) {
       const chunk = hashes.slice(i, i + 500);
       const list = chunk.map(() => '?').join(',');
-      out.push(...(this.raw.prepare(`select hash, output_id from provenance_fingerprints where hash in (${list})`).all(...chunk) as Array<{ hash: number; output_id: number }>));
+      out.push(
+        ...(this.raw
+          .prepare(`select hash, output_id from provenance_fingerprints where hash in (${list})`)
+          .all(...chunk) as Array<{ hash: number; output_id: number }>),
+      );
       if (recent.first === null || recent.last === null) continue;
-      const probe = this.raw.prepare(`select hash, output_id from provenance_fingerprints_recent where generation = ? and hash in (${list})`);
-      for (let g = recent.first; g <= recent.last; g++) out.push(...(probe.all(g, ...chunk) as Array<{ hash: number; output_id: number }>));
+      const probe = this.raw.prepare(
+        `select hash, output_id from provenance_fingerprints_recent where generation = ? and hash in (${list})`,
+      );
+      for (let g = recent.first; g <= recent.last; g++)
+        out.push(...(probe.all(g, ...chunk) as Array<{ hash: number; output_id: number }>));
     }
     return out;
   }
 
   async outputs(ids: number[]): Promise<OutputRecord[]> {
     if (ids.length === 0) return [];
-    const rows = this.raw.prepare(`select * from provenance_outputs where id in (${ids.map(() => '?').join(',')})`).all(...ids) as Array<Omit<OutputRecord, 'fingerprints'> & { fingerprints: Buffer | null }>;
+    const rows = this.raw
+      .prepare(`select * from provenance_outputs where id in (${ids.map(() => '?').join(',')})`)
+      .all(...ids) as Array<Omit<OutputRecord, 'fingerprints'> & { fingerprints: Buffer | null }>;
     return rows.map((r) => {
       const blob = r.fingerprints;
-      return { ...r, fingerprints: blob ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength)) : new Uint32Array(0) };
+      return {
+        ...r,
+        fingerprints: blob
+          ? new Uint32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength))
+          : new Uint32Array(0),
+      };
     });
   }
 
   async stats(): Promise<{ outputs: number; fingerprints: number }> {
     const o = this.raw.prepare('select count(*) as n from provenance_outputs').get() as { n: number };
-    const f = this.raw.prepare('select (select count(*) from provenance_fingerprints) + (select count(*) from provenance_fingerprints_recent) as n').get() as { n: number };
+    const f = this.raw
+      .prepare(
+        'select (select count(*) from provenance_fingerprints) + (select count(*) from provenance_fingerprints_recent) as n',
+      )
+      .get() as { n: number };
     return { outputs: o.n, fingerprints: f.n };
   }
 }

@@ -12,13 +12,20 @@ export class SqlResponseStore implements ResponseStore {
   private readonly getItem: Database.Statement<[string, string], { item: string }>;
 
   constructor(private readonly raw: Database.Database) {
-    const insert = raw.prepare('insert or replace into stored_responses (org_id, id, created_at, input, output) values (?, ?, ?, ?, ?)');
-    const insertItem = raw.prepare('insert or replace into stored_response_items (org_id, id, response_id, created_at, item) values (?, ?, ?, ?, ?)');
+    const insert = raw.prepare(
+      'insert or replace into stored_responses (org_id, id, created_at, input, output) values (?, ?, ?, ?, ?)',
+    );
+    const insertItem = raw.prepare(
+      'insert or replace into stored_response_items (org_id, id, response_id, created_at, item) values (?, ?, ?, ?, ?)',
+    );
     this.saveTx = raw.transaction((r: StoredResponse) => {
       insert.run(r.org_id, r.id, r.created_at, JSON.stringify(r.input), JSON.stringify(r.output));
-      for (const item of r.output) if (typeof item.id === 'string') insertItem.run(r.org_id, item.id, r.id, r.created_at, JSON.stringify(item));
+      for (const item of r.output)
+        if (typeof item.id === 'string') insertItem.run(r.org_id, item.id, r.id, r.created_at, JSON.stringify(item));
     });
-    this.getOne = raw.prepare('select org_id, id, created_at, input, output from stored_responses where org_id = ? and id = ?');
+    this.getOne = raw.prepare(
+      'select org_id, id, created_at, input, output from stored_responses where org_id = ? and id = ?',
+    );
     this.getItem = raw.prepare('select item from stored_response_items where org_id = ? and id = ?');
   }
 
@@ -28,7 +35,15 @@ export class SqlResponseStore implements ResponseStore {
 
   async get(orgId: string, id: string): Promise<StoredResponse | undefined> {
     const row = this.getOne.get(orgId, id);
-    return row && { org_id: row.org_id, id: row.id, created_at: row.created_at, input: JSON.parse(row.input) as Json[], output: JSON.parse(row.output) as Json[] };
+    return (
+      row && {
+        org_id: row.org_id,
+        id: row.id,
+        created_at: row.created_at,
+        input: JSON.parse(row.input) as Json[],
+        output: JSON.parse(row.output) as Json[],
+      }
+    );
   }
 
   async items(orgId: string, ids: string[]): Promise<Map<string, Json>> {

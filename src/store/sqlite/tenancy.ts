@@ -3,7 +3,16 @@ import type { Kysely } from 'kysely';
 import type { ApiKeyRecord, KeyStore, LimitsSettings, Org, OrgPatch, OrgStore, RoutingSettings } from '../ports.ts';
 
 // JSON columns: text in both SQLite and PostgreSQL, (de)serialised here.
-const JSON_COLUMNS = ['routing', 'ownership', 'pricing', 'limits', 'enforcement', 'disclosure', 'preferences', 'contract'] as const;
+const JSON_COLUMNS = [
+  'routing',
+  'ownership',
+  'pricing',
+  'limits',
+  'enforcement',
+  'disclosure',
+  'preferences',
+  'contract',
+] as const;
 const toRow = <T extends object>(value: T) => {
   const row: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   for (const c of JSON_COLUMNS) if (c in row) row[c] = row[c] ? JSON.stringify(row[c]) : null;
@@ -28,7 +37,9 @@ export class SqlOrgStore implements OrgStore {
   }
 
   async listOrgs(): Promise<Org[]> {
-    return (await this.db.selectFrom('orgs').selectAll().orderBy('created_at').orderBy('id').execute()).map((r) => fromRow<Org>(r)!);
+    return (await this.db.selectFrom('orgs').selectAll().orderBy('created_at').orderBy('id').execute()).map((r) =>
+      fromRow<Org>(r)!,
+    );
   }
 
   async updateOrg(id: string, patch: OrgPatch): Promise<Org | undefined> {
@@ -46,11 +57,19 @@ export class SqlKeyStore implements KeyStore {
   }
 
   async findKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
-    return fromRow<ApiKeyRecord>(await this.db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst());
+    return fromRow<ApiKeyRecord>(
+      await this.db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst(),
+    );
   }
 
   async listKeys(orgId: string): Promise<ApiKeyRecord[]> {
-    const rows = await this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map((r) => fromRow<ApiKeyRecord>(r)!);
   }
 
@@ -65,7 +84,11 @@ export class SqlKeyStore implements KeyStore {
     return this.getKey(orgId, keyId);
   }
 
-  async setKeyRouting(orgId: string, keyId: string, routing: RoutingSettings | null): Promise<ApiKeyRecord | undefined> {
+  async setKeyRouting(
+    orgId: string,
+    keyId: string,
+    routing: RoutingSettings | null,
+  ): Promise<ApiKeyRecord | undefined> {
     await this.db
       .updateTable('api_keys')
       .set({ routing: routing ? JSON.stringify(routing) : null })
@@ -76,11 +99,23 @@ export class SqlKeyStore implements KeyStore {
   }
 
   async setKeyLimits(orgId: string, keyId: string, limits: LimitsSettings | null): Promise<ApiKeyRecord | undefined> {
-    await this.db.updateTable('api_keys').set({ limits: limits ? JSON.stringify(limits) : null }).where('org_id', '=', orgId).where('id', '=', keyId).execute();
+    await this.db
+      .updateTable('api_keys')
+      .set({ limits: limits ? JSON.stringify(limits) : null })
+      .where('org_id', '=', orgId)
+      .where('id', '=', keyId)
+      .execute();
     return this.getKey(orgId, keyId);
   }
 
   private async getKey(orgId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
-    return fromRow<ApiKeyRecord>(await this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).where('id', '=', keyId).executeTakeFirst());
+    return fromRow<ApiKeyRecord>(
+      await this.db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('org_id', '=', orgId)
+        .where('id', '=', keyId)
+        .executeTakeFirst(),
+    );
   }
 }

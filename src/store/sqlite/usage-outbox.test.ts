@@ -7,9 +7,26 @@ import type { UsageEvent } from '../ports.ts';
 import { UsageOutbox } from './usage-outbox.ts';
 
 const event = (id: string): UsageEvent => ({
-  request_id: id, ts: '2026-11-25T00:00:00.000Z', org_id: 'org', key_id: 'key', endpoint: 'chat', model: 'm', vendor: 'v', deployment: 'd', region: 'r',
-  prompt_tokens: 1, completion_tokens: 2, cached_tokens: 0, reasoning_tokens: 0, estimated: false, status: 200, latency_ms: 1,
-  cost_micros: 10, list_price_micros: 20, price_micros: 18, customer_country: 'DE',
+  request_id: id,
+  ts: '2026-11-25T00:00:00.000Z',
+  org_id: 'org',
+  key_id: 'key',
+  endpoint: 'chat',
+  model: 'm',
+  vendor: 'v',
+  deployment: 'd',
+  region: 'r',
+  prompt_tokens: 1,
+  completion_tokens: 2,
+  cached_tokens: 0,
+  reasoning_tokens: 0,
+  estimated: false,
+  status: 200,
+  latency_ms: 1,
+  cost_micros: 10,
+  list_price_micros: 20,
+  price_micros: 18,
+  customer_country: 'DE',
 });
 const quiet = { loadEveryMs: 60_000, loadAtCount: 1000 };
 /** Request ids in JSON lines, skipping a torn line as the database load does. */
@@ -45,10 +62,14 @@ describe('usage outbox', () => {
     const file = join(dir, 'outbox.jsonl');
     let commit!: () => void;
     const loads: string[][] = [];
-    const outbox = new UsageOutbox(file, (lines) => {
-      loads.push(ids(lines));
-      return new Promise<void>((r) => (commit = r));
-    }, quiet);
+    const outbox = new UsageOutbox(
+      file,
+      (lines) => {
+        loads.push(ids(lines));
+        return new Promise<void>((r) => (commit = r));
+      },
+      quiet,
+    );
     await outbox.record(event('a'));
     const loaded = outbox.loadNow();
     await outbox.record(event('b'));
@@ -70,10 +91,15 @@ describe('usage outbox', () => {
     let fail = true;
     const loaded: string[] = [];
     const errors: unknown[] = [];
-    const outbox = new UsageOutbox(file, async (lines) => {
-      if (fail) throw new Error('database is locked');
-      loaded.push(...ids(lines));
-    }, quiet, (err) => errors.push(err));
+    const outbox = new UsageOutbox(
+      file,
+      async (lines) => {
+        if (fail) throw new Error('database is locked');
+        loaded.push(...ids(lines));
+      },
+      quiet,
+      (err) => errors.push(err),
+    );
     await outbox.record(event('a'));
     await outbox.loadNow();
     expect(errors).toHaveLength(1);
@@ -125,7 +151,8 @@ describe('usage outbox', () => {
     await outbox.record(event('a'));
     // A file-size limit on this (forked) test process stands in for a full disk: the next write gets part of
     // its line onto the file, then fails (EFBIG) as a write to a full disk fails with ENOSPC.
-    const limit = (soft: string) => execFileSync('prlimit', ['--pid', String(process.pid), `--fsize=${soft}:unlimited`]);
+    const limit = (soft: string) =>
+      execFileSync('prlimit', ['--pid', String(process.pid), `--fsize=${soft}:unlimited`]);
     limit(String(statSync(file).size + 100));
     try {
       await expect(outbox.record(event('b'))).rejects.toThrow(/EFBIG/);
@@ -146,7 +173,12 @@ describe('usage outbox', () => {
     const file = join(dir, 'outbox.jsonl');
     const loaded: string[] = [];
     const errors: unknown[] = [];
-    const outbox = new UsageOutbox(file, (lines) => void loaded.push(...ids(lines)), quiet, (err) => errors.push(err));
+    const outbox = new UsageOutbox(
+      file,
+      (lines) => void loaded.push(...ids(lines)),
+      quiet,
+      (err) => errors.push(err),
+    );
     await outbox.record(event('a'));
     const release = unmovable(file);
     try {
@@ -173,10 +205,15 @@ describe('usage outbox', () => {
     let fail = true;
     const loaded: string[] = [];
     const errors: unknown[] = [];
-    const outbox = new UsageOutbox(file, async (lines) => {
-      if (fail) throw new Error('database is locked');
-      loaded.push(...ids(lines));
-    }, { loadEveryMs: 10, loadAtCount: 1000 }, (err) => errors.push(err));
+    const outbox = new UsageOutbox(
+      file,
+      async (lines) => {
+        if (fail) throw new Error('database is locked');
+        loaded.push(...ids(lines));
+      },
+      { loadEveryMs: 10, loadAtCount: 1000 },
+      (err) => errors.push(err),
+    );
     await outbox.record(event('a'));
     const release = unmovable(file);
     try {

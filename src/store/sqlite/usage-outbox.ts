@@ -201,7 +201,9 @@ export class UsageOutbox {
   private replay(): void {
     const dir = dirname(this.file);
     const prefix = `${basename(this.file)}.`;
-    const leftovers = readdirSync(dir).filter((f) => f.startsWith(prefix)).map((f) => join(dir, f));
+    const leftovers = readdirSync(dir)
+      .filter((f) => f.startsWith(prefix))
+      .map((f) => join(dir, f));
     if (existsSync(this.file)) {
       const segment = `${this.file}.${this.run}-0`;
       renameSync(this.file, segment);

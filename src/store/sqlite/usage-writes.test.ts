@@ -4,9 +4,26 @@ import { migrate, openSqlite } from './db.ts';
 import { usageColumnNames, usageWrites } from './usage-writes.ts';
 
 const event = (id: string): UsageEvent => ({
-  request_id: id, ts: '2026-11-25T00:00:00.000Z', org_id: 'org', key_id: 'key', endpoint: 'chat', model: 'm', vendor: 'v', deployment: 'd', region: 'r',
-  prompt_tokens: 1, completion_tokens: 2, cached_tokens: 0, reasoning_tokens: 0, estimated: true, status: 200, latency_ms: 1,
-  cost_micros: 10, list_price_micros: 20, price_micros: 18, customer_country: 'DE',
+  request_id: id,
+  ts: '2026-11-25T00:00:00.000Z',
+  org_id: 'org',
+  key_id: 'key',
+  endpoint: 'chat',
+  model: 'm',
+  vendor: 'v',
+  deployment: 'd',
+  region: 'r',
+  prompt_tokens: 1,
+  completion_tokens: 2,
+  cached_tokens: 0,
+  reasoning_tokens: 0,
+  estimated: true,
+  status: 200,
+  latency_ms: 1,
+  cost_micros: 10,
+  list_price_micros: 20,
+  price_micros: 18,
+  customer_country: 'DE',
 });
 
 describe('usage writes', () => {
@@ -39,8 +56,14 @@ describe('usage writes', () => {
     await migrate(db);
     const insert = usageWrites(raw);
     const line = (e: UsageEvent) => `${JSON.stringify(e)}\n`;
-    const at = (interim: number | undefined, completion: number): UsageEvent => ({ ...event('s'), interim, completion_tokens: completion, estimated: interim !== undefined });
-    const row = () => raw.prepare("select interim, completion_tokens, estimated from usage_events where request_id = 's'").get();
+    const at = (interim: number | undefined, completion: number): UsageEvent => ({
+      ...event('s'),
+      interim,
+      completion_tokens: completion,
+      estimated: interim !== undefined,
+    });
+    const row = () =>
+      raw.prepare("select interim, completion_tokens, estimated from usage_events where request_id = 's'").get();
     insert(line(at(0, 0)));
     insert(line(at(2, 20)) + line(at(1, 10)));
     expect(row()).toEqual({ interim: 2, completion_tokens: 20, estimated: 1 });

@@ -36,7 +36,8 @@ const usageColumns = {
 export const usageColumnNames = Object.keys(usageColumns) as Array<keyof UsageEvent>;
 
 /** Interim records (see UsageEvent.interim) rank by their number; the final event above them all. */
-export const rankOf = (e: Pick<UsageEvent, 'interim'>): number => (e.interim === undefined || e.interim === null ? Infinity : e.interim);
+export const rankOf = (e: Pick<UsageEvent, 'interim'>): number =>
+  e.interim === undefined || e.interim === null ? Infinity : e.interim;
 
 /**
  * Returns a function that inserts the events in an outbox's JSON lines in one transaction and answers how many

@@ -3,7 +3,15 @@
 // a database that is slow or failing to take events in makes reads late to disk, never short.
 import type Database from 'better-sqlite3';
 import type { UsageEvent, UsageStore, UsageTotals } from '../ports.ts';
-import { fromRow, inRange, NO_CHANGE, pendingChange, pendingEvents, type PendingChange, type UsageRow } from './pending-usage.ts';
+import {
+  fromRow,
+  inRange,
+  NO_CHANGE,
+  pendingChange,
+  pendingEvents,
+  type PendingChange,
+  type UsageRow,
+} from './pending-usage.ts';
 import { UsageOutbox } from './usage-outbox.ts';
 import type { BulkWrites } from './writer-thread.ts';
 
@@ -49,10 +57,15 @@ export class SqlUsageStore implements UsageStore {
       (e) => e.org_id === orgId && inRange(e.ts, range),
       (change) => {
         const row = this.raw
-          .prepare(`select count(*) as requests, coalesce(sum(prompt_tokens), 0) as prompt_tokens, coalesce(sum(completion_tokens), 0) as completion_tokens from usage_events where ${where}`)
+          .prepare(
+            `select count(*) as requests, coalesce(sum(prompt_tokens), 0) as prompt_tokens, coalesce(sum(completion_tokens), 0) as completion_tokens from usage_events where ${where}`,
+          )
           .get(...params) as { requests: number; prompt_tokens: number; completion_tokens: number };
         let { requests, prompt_tokens: prompt, completion_tokens: completion } = row;
-        for (const [events, sign] of [[change.added, 1], [change.replaced, -1]] as const) {
+        for (const [events, sign] of [
+          [change.added, 1],
+          [change.replaced, -1],
+        ] as const) {
           for (const e of events) {
             requests += sign;
             prompt += sign * e.prompt_tokens;
@@ -72,7 +85,9 @@ export class SqlUsageStore implements UsageStore {
       (e) => e.org_id === orgId && inRange(e.ts, range),
       (change) => {
         // As many more rows as pending events may replace, so that the limit is still filled.
-        const rows = this.raw.prepare(`select * from usage_events where ${where} order by ts desc limit ?`).all(...params, limit + change.replaced.length) as UsageRow[];
+        const rows = this.raw
+          .prepare(`select * from usage_events where ${where} order by ts desc limit ?`)
+          .all(...params, limit + change.replaced.length) as UsageRow[];
         let events = rows.map(fromRow);
         if (change.added.length > 0) {
           const replaced = new Set(change.replaced.map((e) => e.request_id));

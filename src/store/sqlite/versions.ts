@@ -12,10 +12,25 @@ export class SqlVersionedStore implements VersionedStore {
 
   async latest(): Promise<VersionRecord | undefined> {
     const row = await this.db.selectFrom(this.table).selectAll().orderBy('version', 'desc').limit(1).executeTakeFirst();
-    return row ? { version: Number(row.version), created_at: String(row.created_at), actor: String(row.actor), document: JSON.parse(String(row[this.column])) } : undefined;
+    return row
+      ? {
+          version: Number(row.version),
+          created_at: String(row.created_at),
+          actor: String(row.actor),
+          document: JSON.parse(String(row[this.column])),
+        }
+      : undefined;
   }
 
   async save(r: VersionRecord): Promise<void> {
-    await this.db.insertInto(this.table).values({ version: r.version, created_at: r.created_at, actor: r.actor, [this.column]: JSON.stringify(r.document) }).execute();
+    await this.db
+      .insertInto(this.table)
+      .values({
+        version: r.version,
+        created_at: r.created_at,
+        actor: r.actor,
+        [this.column]: JSON.stringify(r.document),
+      })
+      .execute();
   }
 }

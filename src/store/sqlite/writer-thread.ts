@@ -35,7 +35,11 @@ export function inlineWrites(raw: Database.Database): BulkWrites {
 
 type Waiter = { resolve: (result: number) => void; reject: (err: Error) => void };
 /** What the writer thread (writer.ts) is asked to do. */
-export type WriterMessage = { op: 'usage'; arg: string } | { op: 'fingerprints'; arg: OutputBatch } | { op: 'purgeFingerprints'; arg: string } | { op: 'abuseProfiles'; arg: AbuseProfileBatch };
+export type WriterMessage =
+  | { op: 'usage'; arg: string }
+  | { op: 'fingerprints'; arg: OutputBatch }
+  | { op: 'purgeFingerprints'; arg: string }
+  | { op: 'abuseProfiles'; arg: AbuseProfileBatch };
 
 /** Writes stay in order: one thread, one connection, messages handled one at a time. */
 export class WriterThread implements BulkWrites {

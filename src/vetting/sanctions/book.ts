@@ -25,12 +25,22 @@ export class SanctionsBook {
   }
 
   summary() {
-    return [...this.lists.values()].map((l) => ({ source: l.source, version: l.version, loaded_at: l.loaded_at, entries: l.entries.length }));
+    return [...this.lists.values()].map((l) => ({
+      source: l.source,
+      version: l.version,
+      loaded_at: l.loaded_at,
+      entries: l.entries.length,
+    }));
   }
 
   /** Replaces one source's list with a new version. */
   async load(source: string, entries: ListEntry[]): Promise<SanctionsListRecord> {
-    const list: SanctionsListRecord = { source, version: (this.lists.get(source)?.version ?? 0) + 1, loaded_at: new Date().toISOString(), entries };
+    const list: SanctionsListRecord = {
+      source,
+      version: (this.lists.get(source)?.version ?? 0) + 1,
+      loaded_at: new Date().toISOString(),
+      entries,
+    };
     await this.store.saveList(list);
     this.lists.set(source, list);
     this.rebuild();
@@ -38,7 +48,10 @@ export class SanctionsBook {
   }
 
   screen(names: readonly string[], threshold: number): ScreeningHit[] {
-    return this.screenSubjects(names.map((name) => ({ name, role: 'organisation' as const })), threshold).map(({ subject: _subject, ...hit }) => hit);
+    return this.screenSubjects(
+      names.map((name) => ({ name, role: 'organisation' as const })),
+      threshold,
+    ).map(({ subject: _subject, ...hit }) => hit);
   }
 
   /**
@@ -52,8 +65,16 @@ export class SanctionsBook {
       for (const hit of this.screener.screen(subject.name, threshold)) {
         const prior = best.get(hit.entry_id);
         if (prior && prior.score >= hit.score) continue;
-        const check = subject.date_of_birth && hit.dates_of_birth ? dateOfBirthCheck(subject.date_of_birth, hit.dates_of_birth) : undefined;
-        best.set(hit.entry_id, { ...hit, matched_name: `${subject.name} ~ ${hit.matched_name}`, subject: { name: subject.name, role: subject.role }, ...(check ? { date_of_birth_check: check } : {}) });
+        const check =
+          subject.date_of_birth && hit.dates_of_birth
+            ? dateOfBirthCheck(subject.date_of_birth, hit.dates_of_birth)
+            : undefined;
+        best.set(hit.entry_id, {
+          ...hit,
+          matched_name: `${subject.name} ~ ${hit.matched_name}`,
+          subject: { name: subject.name, role: subject.role },
+          ...(check ? { date_of_birth_check: check } : {}),
+        });
       }
     }
     return [...best.values()].sort((a, b) => b.score - a.score);
@@ -65,7 +86,10 @@ export class SanctionsBook {
 }
 
 /** A hit on one of an organisation's subjects: who matched (never their date of birth), and how the dates compare. */
-export type SubjectHit = ScreeningHit & { subject: { name: string; role: SubjectRole }; date_of_birth_check?: 'consistent' | 'differs' };
+export type SubjectHit = ScreeningHit & {
+  subject: { name: string; role: SubjectRole };
+  date_of_birth_check?: 'consistent' | 'differs';
+};
 
 const years = (text: string) => text.match(/\b(1[89]\d{2}|20\d{2})\b/g) ?? [];
 

@@ -2,9 +2,52 @@
 // transliteration variants and word order.
 
 const LEGAL_SUFFIXES = new Set([
-  'co', 'company', 'corp', 'corporation', 'inc', 'incorporated', 'ltd', 'limited', 'llc', 'llp', 'lp', 'plc', 'gmbh', 'ag', 'kg',
-  'sa', 'sas', 'sarl', 'srl', 'spa', 'bv', 'nv', 'ab', 'as', 'oy', 'pte', 'pty', 'jsc', 'ojsc', 'cjsc', 'pjsc', 'oao', 'zao', 'ooo',
-  'pao', 'fze', 'fzco', 'fzc', 'dmcc', 'sdn', 'bhd', 'kk', 'the', 'group', 'holding', 'holdings',
+  'co',
+  'company',
+  'corp',
+  'corporation',
+  'inc',
+  'incorporated',
+  'ltd',
+  'limited',
+  'llc',
+  'llp',
+  'lp',
+  'plc',
+  'gmbh',
+  'ag',
+  'kg',
+  'sa',
+  'sas',
+  'sarl',
+  'srl',
+  'spa',
+  'bv',
+  'nv',
+  'ab',
+  'as',
+  'oy',
+  'pte',
+  'pty',
+  'jsc',
+  'ojsc',
+  'cjsc',
+  'pjsc',
+  'oao',
+  'zao',
+  'ooo',
+  'pao',
+  'fze',
+  'fzco',
+  'fzc',
+  'dmcc',
+  'sdn',
+  'bhd',
+  'kk',
+  'the',
+  'group',
+  'holding',
+  'holdings',
 ]);
 
 /** Lowercase words without diacritics, punctuation or legal suffixes. */
@@ -56,7 +99,13 @@ function computeSkeleton(token: string): string {
     .replace(/j/g, 'i')
     .replace(/y/g, 'i');
   s = s.replace(/(.)\1+/g, '$1');
-  return s[0]! + s.slice(1).replace(/[aeiou]/g, '').replace(/(.)\1+/g, '$1');
+  return (
+    s[0]! +
+    s
+      .slice(1)
+      .replace(/[aeiou]/g, '')
+      .replace(/(.)\1+/g, '$1')
+  );
 }
 
 export function trigrams(text: string): string[] {
@@ -119,7 +168,10 @@ function slowLevenshtein(a: string, b: string): number {
  * is joined when together they match a word of the other name, better than either does alone. Undefined when no
  * pair joins.
  */
-export function joinSplitWords(a: readonly string[], b: readonly string[]): [readonly string[], readonly string[]] | undefined {
+export function joinSplitWords(
+  a: readonly string[],
+  b: readonly string[],
+): [readonly string[], readonly string[]] | undefined {
   const joinedA = joinToward(a, b);
   const joinedB = joinToward(b, a);
   return joinedA === a && joinedB === b ? undefined : [joinedA, joinedB];
@@ -143,7 +195,12 @@ function joinsInto(first: string, second: string, y: readonly string[]): boolean
   const joined = first + second;
   for (const t of y) {
     // Cheap tests first: a joined pair starts like the word it stands for and is about as long.
-    if (t.length < 6 || t.charCodeAt(0) !== joined.charCodeAt(0) || Math.abs(t.length - joined.length) > 2 + (joined.length >> 3)) continue;
+    if (
+      t.length < 6 ||
+      t.charCodeAt(0) !== joined.charCodeAt(0) ||
+      Math.abs(t.length - joined.length) > 2 + (joined.length >> 3)
+    )
+      continue;
     const together = tokenSimilarity(joined, t);
     if (together >= 0.85 && together > Math.max(tokenSimilarity(first, t), tokenSimilarity(second, t))) return true;
   }
@@ -154,12 +211,17 @@ function joinsInto(first: string, second: string, y: readonly string[]): boolean
  * How well two names match, in [0, 1], whatever their word order: each word paired with its best counterpart,
  * weighted by `weight` (by default its length; the screener also weighs rare words above common ones).
  */
-export function nameSimilarity(a: readonly string[], b: readonly string[], weight: (token: string) => number = (t) => t.length): number {
+export function nameSimilarity(
+  a: readonly string[],
+  b: readonly string[],
+  weight: (token: string) => number = (t) => t.length,
+): number {
   if (a.length === 0 || b.length === 0) return 0;
   // Each pair of words is compared once, for both directions.
   const n = a.length * b.length;
   const sims = n <= pairScores.length ? pairScores : new Float64Array(n);
-  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) sims[i * b.length + j] = tokenSimilarity(a[i]!, b[j]!);
+  for (let i = 0; i < a.length; i++)
+    for (let j = 0; j < b.length; j++) sims[i * b.length + j] = tokenSimilarity(a[i]!, b[j]!);
   let weighted = 0;
   let total = 0;
   for (let i = 0; i < a.length; i++) {
@@ -193,7 +255,12 @@ const PARTIAL_NAME_FACTOR = 0.95;
  * the longer, its `required` words (the surname) must be among them. Scores the shorter name's weighted match, a
  * little below the full name's; 0 when the names do not fit that pattern.
  */
-export function partialNameSimilarity(query: readonly string[], listed: readonly string[], required: readonly number[], weight: (token: string) => number = (t) => t.length): number {
+export function partialNameSimilarity(
+  query: readonly string[],
+  listed: readonly string[],
+  required: readonly number[],
+  weight: (token: string) => number = (t) => t.length,
+): number {
   const listedLonger = listed.length > query.length;
   const short = listedLonger ? query : listed;
   const long = listedLonger ? listed : query;

@@ -7,7 +7,10 @@ import { partialNameSimilarity } from './normalize.ts';
 import { SanctionsScreener } from './screener.ts';
 
 const fixture = (f: string) => readFileSync(new URL(`../../../test/fixtures/sanctions/${f}`, import.meta.url));
-const entries = [...parseOfacSdn(fixture('sdn.csv'), fixture('alt.csv')), ...parseConsolidatedList(fixture('consolidated.csv'))];
+const entries = [
+  ...parseOfacSdn(fixture('sdn.csv'), fixture('alt.csv')),
+  ...parseConsolidatedList(fixture('consolidated.csv')),
+];
 const screener = new SanctionsScreener(entries);
 const top = (name: string) => screener.screen(name, 0.85)[0];
 
@@ -21,10 +24,18 @@ describe('sanctions lists', () => {
     expect(qvs.source).toMatch(/Entity List/);
   });
 
-  it('read a listed person\'s dates of birth from OFAC remarks and the CSL column', () => {
-    const sdn = parseOfacSdn(Buffer.from('7001,"DOE, John","individual","TEST","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","DOB 12 Jan 1965; alt. DOB 1966; POB Nowhere."\n'));
+  it("read a listed person's dates of birth from OFAC remarks and the CSL column", () => {
+    const sdn = parseOfacSdn(
+      Buffer.from(
+        '7001,"DOE, John","individual","TEST","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","-0- ","DOB 12 Jan 1965; alt. DOB 1966; POB Nowhere."\n',
+      ),
+    );
     expect(sdn[0]!.dates_of_birth).toEqual(['12 Jan 1965', '1966']);
-    const csl = parseConsolidatedList(Buffer.from('_id,source,name,alt_names,type,dates_of_birth\nx1,SDN,"DOE, Jane",,Individual,1970-02-03; 1971\nx2,SDN,ACME,,Entity,\n'));
+    const csl = parseConsolidatedList(
+      Buffer.from(
+        '_id,source,name,alt_names,type,dates_of_birth\nx1,SDN,"DOE, Jane",,Individual,1970-02-03; 1971\nx2,SDN,ACME,,Entity,\n',
+      ),
+    );
     expect(csl.map((e) => e.dates_of_birth)).toEqual([['1970-02-03', '1971'], undefined]);
   });
 
@@ -56,14 +67,27 @@ describe('fuzzy screening', () => {
     const hit = top('Helios Aerospace Components GmbH')!;
     expect(hit).toMatchObject({ entry_id: 'CSL:f2', listed_name: 'Helios Aerospace Components' });
     expect(hit.score).toBeGreaterThan(0.95);
-    for (const clean of ['Acme Robotics GmbH', 'Northern Trust Bank', 'Blue Star Logistics', 'Orion Health Ltd', 'Mohammed Bakery']) {
+    for (const clean of [
+      'Acme Robotics GmbH',
+      'Northern Trust Bank',
+      'Blue Star Logistics',
+      'Orion Health Ltd',
+      'Mohammed Bakery',
+    ]) {
       expect(screener.screen(clean, 0.85), clean).toEqual([]);
     }
   });
 });
 
 describe('near-certain matches that differ in form', () => {
-  const listed = (id: string, name: string, type: string): ListEntry => ({ id, source: 'test', name, aliases: [], type, programs: 'TEST' });
+  const listed = (id: string, name: string, type: string): ListEntry => ({
+    id,
+    source: 'test',
+    name,
+    aliases: [],
+    type,
+    programs: 'TEST',
+  });
   const more = new SanctionsScreener([
     ...entries,
     listed('T:1', 'PETROV, Ivan Sergeyevich', 'individual'),

@@ -72,7 +72,10 @@ export class SanctionsScreener {
       }
     }
     const minShared = Math.max(1, Math.floor(used * 0.25));
-    const candidates = touched.filter((id) => counts[id]! >= minShared).sort((x, y) => counts[y]! - counts[x]!).slice(0, CANDIDATES);
+    const candidates = touched
+      .filter((id) => counts[id]! >= minShared)
+      .sort((x, y) => counts[y]! - counts[x]!)
+      .slice(0, CANDIDATES);
     for (const id of touched) counts[id] = 0;
     const best = new Map<string, ScreeningHit>();
     for (const id of candidates) {
@@ -103,7 +106,8 @@ export class SanctionsScreener {
     if (score >= 1) return score;
     const joined = joinSplitWords(tokens, indexed.tokens);
     if (joined) score = Math.max(score, nameSimilarity(joined[0], joined[1], this.weight));
-    if (indexed.required) score = Math.max(score, partialNameSimilarity(tokens, indexed.tokens, indexed.required, this.weight));
+    if (indexed.required)
+      score = Math.max(score, partialNameSimilarity(tokens, indexed.tokens, indexed.required, this.weight));
     return score;
   }
 
@@ -111,7 +115,12 @@ export class SanctionsScreener {
     const tokens = nameTokens(name);
     if (tokens.length === 0) return;
     const id = this.names.length;
-    this.names.push({ entry, name, tokens, required: entry.type.toLowerCase() === 'individual' ? surnameAt(name, tokens) : undefined });
+    this.names.push({
+      entry,
+      name,
+      tokens,
+      required: entry.type.toLowerCase() === 'individual' ? surnameAt(name, tokens) : undefined,
+    });
     for (const t of new Set(tokens)) this.documentFrequency.set(t, (this.documentFrequency.get(t) ?? 0) + 1);
     for (const g of keysOf(tokens)) {
       let list = this.postings.get(g);
