@@ -4,7 +4,7 @@
 // the seller's own country at its rate; business customers elsewhere in the EU with a VAT id under the reverse charge
 // (they account for the VAT); customers in the EU without one at their country's rate; everyone else zero-rated.
 import { z } from 'zod';
-import { EU_MEMBER_STATES } from '../provenance/disclosure.ts';
+import { EU_MEMBER_STATES } from '../util/jurisdictions.ts';
 
 export const TAX_TREATMENTS = ['standard', 'reverse_charge', 'zero_rated', 'exempt', 'out_of_scope'] as const;
 export type TaxTreatment = (typeof TAX_TREATMENTS)[number];

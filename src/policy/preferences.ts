@@ -1,7 +1,7 @@
 // A customer's own choices: vendors, models and serving regions it will (or will not) use, whatever the policy
 // allows; and the contract terms agreed with it. Both are recorded with the organisation.
 import { z } from 'zod';
-import { EU_EEA } from '../routing/preferences.ts';
+import { EU_EEA } from '../util/jurisdictions.ts';
 import type { ContractTerms, OrgPreferences } from '../store/ports.ts';
 
 const allowDeny = <T extends z.ZodType<string>>(entry: T) =>

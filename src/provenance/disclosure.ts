@@ -1,6 +1,7 @@
 // How outputs are disclosed as AI-generated: a visible notice and an in-band mark, set per organisation, or else by
 // the operator's defaults, which may differ by the organisation's country (EU AI Act Article 50 applies in the EU).
 import { z } from 'zod';
+import { EEA_ONLY, EU_MEMBER_STATES } from '../util/jurisdictions.ts';
 
 export const disclosureFields = {
   /** A visible notice added to every output, in the customer's wording and language. */
@@ -12,38 +13,6 @@ export const disclosureFields = {
 
 export const disclosureSchema = z.object(disclosureFields).strict();
 export type Disclosure = z.infer<typeof disclosureSchema>;
-
-/** The 27 EU member states: `EU` in a jurisdiction's countries. `EEA` adds Iceland, Liechtenstein and Norway. */
-export const EU_MEMBER_STATES: ReadonlySet<string> = new Set([
-  'AT',
-  'BE',
-  'BG',
-  'HR',
-  'CY',
-  'CZ',
-  'DK',
-  'EE',
-  'FI',
-  'FR',
-  'DE',
-  'GR',
-  'HU',
-  'IE',
-  'IT',
-  'LV',
-  'LT',
-  'LU',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SK',
-  'SI',
-  'ES',
-  'SE',
-]);
-const EEA_ONLY = new Set(['IS', 'LI', 'NO']);
 
 const jurisdictionCode = z
   .string()

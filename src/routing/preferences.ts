@@ -1,40 +1,7 @@
 // Where an organisation (and a key within it) may be served from, as set by the operator.
 import { z } from 'zod';
 import { strategies } from '../config/schema.ts';
-
-/** EU and EEA member states: the `EU` shorthand in a residency constraint. */
-export const EU_EEA = new Set([
-  'AT',
-  'BE',
-  'BG',
-  'HR',
-  'CY',
-  'CZ',
-  'DK',
-  'EE',
-  'FI',
-  'FR',
-  'DE',
-  'GR',
-  'HU',
-  'IE',
-  'IT',
-  'LV',
-  'LT',
-  'LU',
-  'MT',
-  'NL',
-  'PL',
-  'PT',
-  'RO',
-  'SK',
-  'SI',
-  'ES',
-  'SE',
-  'IS',
-  'LI',
-  'NO',
-]);
+import { EU_EEA } from '../util/jurisdictions.ts';
 
 const code = z.string().regex(/^([A-Z]{2}|EU)$/, 'must be an ISO country code or "EU"');
 
