@@ -1,6 +1,5 @@
 // Delay before retrying: exponential with full jitter, never shorter than the vendor's Retry-After.
 import type { ConduitConfig } from '../config/schema.ts';
-import type { CancelSignal } from '../wire/cancel.ts';
 
 export function backoffMs(
   round: number,
@@ -11,15 +10,3 @@ export function backoffMs(
   const ceiling = Math.min(retry.max_delay_ms, retry.base_delay_ms * 2 ** Math.max(0, round - 1));
   return Math.max(retryAfterMs, Math.floor(random() * ceiling));
 }
-
-export const sleep = (ms: number, signal: CancelSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });

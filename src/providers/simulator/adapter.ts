@@ -5,7 +5,8 @@ import type { CancelSignal } from '../../wire/cancel.ts';
 import type { JsonObject } from '../../wire/json.ts';
 import type { EventStream, StreamEvent } from '../../wire/stream.ts';
 import { responsesUsageFrom, usageFrom } from '../../wire/usage.ts';
-import { FaultDice, simulatorFaultsSchema, sleep } from './faults.ts';
+import { FaultDice, simulatorFaultsSchema } from './faults.ts';
+import { sleep } from '../../util/sleep.ts';
 import { chatChunks, chatCompletion, embeddingsResponse, planChat } from './replies.ts';
 import { planResponse, responseEvents, responseObject } from './responses-api.ts';
 

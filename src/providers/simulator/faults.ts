@@ -1,7 +1,6 @@
 // How the SIMULATOR misbehaves on purpose, so failure handling has a real peer to fail against.
 import { z } from 'zod';
 import { prng } from '../../util/prng.ts';
-import type { CancelSignal } from '../../wire/cancel.ts';
 
 export const simulatorFaultsSchema = z
   .object({
@@ -55,17 +54,3 @@ export class FaultDice {
     return 'none';
   }
 }
-
-export const sleep = (ms: number, signal?: CancelSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (ms <= 0) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });

@@ -3,7 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JsonObject } from '../../wire/json.ts';
-import { FaultDice, simulatorFaultsSchema, sleep, type SimulatorFaultsInput } from './faults.ts';
+import { FaultDice, simulatorFaultsSchema, type SimulatorFaultsInput } from './faults.ts';
+import { sleep } from '../../util/sleep.ts';
 import { chatChunks, chatCompletion, embeddingsResponse, planChat } from './replies.ts';
 import { planResponse, responseEvents, responseObject } from './responses-api.ts';
 import { messagesToChat, messagesRequestSchema } from '../../protocols/anthropic/surface-request.ts';
