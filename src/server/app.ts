@@ -10,12 +10,12 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 
-import { GatewayError, invalidJson } from '../errors.ts';
+import { GatewayError } from '../errors.ts';
 import { adminPrincipalGuard, requireDeclaredRole } from './admin-auth.ts';
 import { actorNote, principalOf } from './actor.ts';
 import { adminPrincipalRoutes } from './routes/admin-principals.ts';
 import type { AdminPrincipals } from '../tenancy/principals.ts';
-import { toGatewayError, writeError } from './errors.ts';
+import { parseBodyJson, toGatewayError, writeError } from './errors.ts';
 import { adminRoutingRoutes } from './routes/admin-routing.ts';
 import { adminGovernanceRoutes } from './routes/admin-governance.ts';
 import { adminMeteringRoutes } from './routes/admin-metering.ts';
@@ -133,11 +133,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     body: string | Buffer,
     done: (err: Error | null, value?: unknown) => void,
   ) => {
-    const text = body as string;
     try {
-      done(null, text === '' ? undefined : JSON.parse(text));
+      done(null, parseBodyJson(body as string));
     } catch (err) {
-      done(invalidJson((err as Error).message), undefined);
+      done(err as Error, undefined);
     }
   };
   app.addContentTypeParser('*', { parseAs: 'string' }, parseJson);

@@ -29,6 +29,15 @@ export function fromFastifyError(err: FastifyError): GatewayError | undefined {
   return undefined;
 }
 
+/** A request body's JSON (undefined when empty); a body that is not JSON throws invalid_json with the parser's reason. */
+export function parseBodyJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch (err) {
+    throw invalidJson((err as Error).message);
+  }
+}
+
 export function toGatewayError(err: unknown): GatewayError {
   if (err instanceof GatewayError) return err;
   return fromFastifyError(err as FastifyError) ?? internalError();
@@ -36,7 +45,7 @@ export function toGatewayError(err: unknown): GatewayError {
 
 /** How an error's body is written: the surface's format, or OpenAI's. */
 export type ErrorFormat = (err: GatewayError) => unknown;
-export const openaiErrorFormat: ErrorFormat = (err) => err.toBody();
+const openaiErrorFormat: ErrorFormat = (err) => err.toBody();
 
 /** Writes `err` as the whole reply. `headers` are the stage's own (rate-limit headers and the like). */
 export function writeError(

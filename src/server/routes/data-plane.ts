@@ -3,7 +3,8 @@
 // Fastify reads the body within the one body limit, it is parsed as JSON once, and the pipeline serves it
 // (../serve.ts), writing the reply (JSON or a stream) on node:http's response.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError, internalError, invalidJson } from '../../errors.ts';
+import { GatewayError, internalError } from '../../errors.ts';
+import { parseBodyJson } from '../errors.ts';
 import type { Catalogue } from '../../routing/catalogue.ts';
 import type { Principal } from '../../tenancy/tenancy.ts';
 import { sendError, type Exchange } from '../exchange.ts';
@@ -68,13 +69,9 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void
     plane.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
       const text = (body as Buffer).toString('utf8');
       try {
-        done(null, {
-          value: text === '' ? undefined : JSON.parse(text),
-          text,
-          bytes: (body as Buffer).length,
-        } satisfies DataPlaneBody);
+        done(null, { value: parseBodyJson(text), text, bytes: (body as Buffer).length } satisfies DataPlaneBody);
       } catch (err) {
-        done(invalidJson((err as Error).message), undefined);
+        done(err as Error, undefined);
       }
     });
     for (const [path, surface] of surfaces) {
