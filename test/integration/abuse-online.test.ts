@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Detector } from '../../src/abuse/detector.ts';
 import type { TrafficRecord } from '../../src/abuse/record.ts';
 import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.ts';
+import { abuseTestConfig } from '../helpers/abuse-config.ts';
 import { trafficKit } from '../helpers/traffic-kit.ts';
 
 const kit = trafficKit();
@@ -19,30 +20,7 @@ const lines = (file: string) =>
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({
-    config: {
-      server: { trust_proxy: true },
-      // Alerts only, so the replay runs to the end (graded actions are tested below and in the unit tests).
-      abuse: { mode: 'alert_only' },
-      regions: [{ id: 'us-east', country: 'US' }],
-      vendors: [{ id: 'sim' }],
-      // Replies as long as real ones, so the shape of the traffic survives the replay.
-      providers: [
-        {
-          id: 'sim',
-          vendor: 'sim',
-          type: 'simulator',
-          region: 'us-east',
-          models: [{ model: 'chat-model' }, { model: 'reasoning-model' }],
-          simulator: { reply_tokens: 700 },
-        },
-      ],
-      models: [
-        { name: 'chat-model', vendor: 'sim' },
-        { name: 'reasoning-model', vendor: 'sim' },
-      ],
-    },
-  });
+  gw = await startTestGateway({ config: abuseTestConfig(['chat-model', 'reasoning-model']) });
 });
 afterAll(() => gw.close());
 

@@ -6,26 +6,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { harvestPrompt, SUBJECTS, surfaceClients } from '../helpers/harvest.ts';
 import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.ts';
+import { abuseTestConfig } from '../helpers/abuse-config.ts';
 
 const dataDir = tempDir();
-const config = {
-  server: { trust_proxy: true },
-  // Alerts only: a throttle would stop the traffic the test goes on sending.
-  abuse: { mode: 'alert_only' },
-  regions: [{ id: 'us-east', country: 'US' }],
-  vendors: [{ id: 'sim' }],
-  providers: [
-    {
-      id: 'sim',
-      vendor: 'sim',
-      type: 'simulator',
-      region: 'us-east',
-      models: [{ model: 'chat-model' }],
-      simulator: { reply_tokens: 700 },
-    },
-  ],
-  models: [{ name: 'chat-model', vendor: 'sim' }],
-};
+const config = abuseTestConfig();
 let gw: TestGateway | undefined;
 afterAll(() => gw?.close());
 

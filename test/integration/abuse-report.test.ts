@@ -9,30 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distillationReportSchema, REPORT_FORMAT } from '../../src/abuse/report.ts';
 import { harvestPrompt, SUBJECTS, surfaceClients } from '../helpers/harvest.ts';
 import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.ts';
+import { abuseTestConfig } from '../helpers/abuse-config.ts';
 import { tokenFor } from '../helpers/principals.ts';
 
 const run = promisify(execFile);
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({
-    config: {
-      server: { trust_proxy: true },
-      abuse: { mode: 'alert_only' },
-      regions: [{ id: 'us-east', country: 'US' }],
-      vendors: [{ id: 'sim' }],
-      providers: [
-        {
-          id: 'sim',
-          vendor: 'sim',
-          type: 'simulator',
-          region: 'us-east',
-          models: [{ model: 'chat-model' }],
-          simulator: { reply_tokens: 700 },
-        },
-      ],
-      models: [{ name: 'chat-model', vendor: 'sim' }],
-    },
-  });
+  gw = await startTestGateway({ config: abuseTestConfig() });
 });
 afterAll(() => gw.close());
 

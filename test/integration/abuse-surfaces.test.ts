@@ -4,29 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversation, harvestPrompt, surfaceClients } from '../helpers/harvest.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { abuseTestConfig } from '../helpers/abuse-config.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({
-    config: {
-      server: { trust_proxy: true },
-      abuse: { mode: 'alert_only' },
-      regions: [{ id: 'us-east', country: 'US' }],
-      vendors: [{ id: 'sim' }],
-      // Replies as long as real ones.
-      providers: [
-        {
-          id: 'sim',
-          vendor: 'sim',
-          type: 'simulator',
-          region: 'us-east',
-          models: [{ model: 'chat-model' }],
-          simulator: { reply_tokens: 700 },
-        },
-      ],
-      models: [{ name: 'chat-model', vendor: 'sim' }],
-    },
-  });
+  gw = await startTestGateway({ config: abuseTestConfig() });
 });
 afterAll(() => gw.close());
 
