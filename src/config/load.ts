@@ -12,6 +12,7 @@ import {
   type ProviderConfig,
 } from './schema.ts';
 import { crossCheck, type CrossCheckInput } from './cross-check.ts';
+import { withClusterEnv } from './cluster.ts';
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -42,7 +43,9 @@ export function formatZodIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string
 }
 
 /** The configuration, valid and frozen; or a ConfigError listing every problem (schema and cross-checks) at once. */
-export function validateConfig(raw: unknown, source = 'config'): Readonly<ConduitConfig> {
+export function validateConfig(file: unknown, source = 'config'): Readonly<ConduitConfig> {
+  // The cluster environment variables override the file (and turn cluster mode on).
+  const { raw, fromEnv } = withClusterEnv(file);
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) {
     const problems = crossCheck(parsed.data);
@@ -51,7 +54,10 @@ export function validateConfig(raw: unknown, source = 'config'): Readonly<Condui
   }
   const salvaged = salvage(raw);
   throw new ConfigError(source, [
-    ...formatZodIssues(parsed.error.issues),
+    ...formatZodIssues(parsed.error.issues).map((problem) => {
+      const variable = problem.startsWith('cluster.') ? fromEnv.get(problem.slice(8).split(':')[0]!) : undefined;
+      return variable ? `${problem} (from ${variable})` : problem;
+    }),
     ...(salvaged ? crossCheck(salvaged.input, salvaged.unchecked) : []),
   ]);
 }

@@ -11,6 +11,7 @@ import { abuseConfigSchema } from '../abuse/enforcement.ts';
 import { disclosureDefaultsSchema } from '../provenance/disclosure.ts';
 import { auditConfigSchema } from '../audit/config.ts';
 import { limitsConfigSchema } from '../ratelimit/tiers.ts';
+import { clusterSchema } from './cluster.ts';
 
 export {
   capabilitiesSchema,
@@ -188,6 +189,8 @@ export const configSchema = z
       .default(() => ({ retention_days: 365, verify_max_bytes: 1024 * 1024, verify_per_minute: 60 })),
     vetting: vettingSchema.default(() => vettingSchema.parse({})),
     audit: auditConfigSchema.default(() => auditConfigSchema.parse({})),
+    /** Cluster mode (PostgreSQL, Redis, NATS JetStream); absent: the embedded store. */
+    cluster: clusterSchema.optional(),
     demo: z
       .object({ seed: z.boolean().default(false) })
       .strict()
