@@ -42,8 +42,9 @@ import { VERSION } from '../version.ts';
 import { api } from './api.ts';
 import { collectRoutes } from './openapi.ts';
 import { adminOpenApiRoutes } from './routes/admin-openapi.ts';
+import { readinessRoutes } from './routes/readiness.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
-import type { UsageStore } from '../store/ports.ts';
+import type { ReadinessCheck, UsageStore } from '../store/ports.ts';
 
 export interface AppDeps extends DataPlaneDeps {
   tenancy: Tenancy;
@@ -66,6 +67,8 @@ export interface AppDeps extends DataPlaneDeps {
   principals: AdminPrincipals;
   bodyLimitBytes: number;
   logLevel: string;
+  /** What GET /readyz checks: the servers the configuration selects (none for the embedded default). */
+  readiness?: ReadinessCheck[];
 }
 
 /**
@@ -194,6 +197,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     status: 'ok',
     version: VERSION,
   }));
+  readinessRoutes(app, deps.readiness ?? []);
   dataPlaneRoutes(app, deps);
   const vettingDeps = { vetting: deps.vetting, sanctions: deps.sanctions, vettingConfig: deps.config.vetting };
   publicVettingRoutes(app, vettingDeps);

@@ -471,7 +471,15 @@ export interface PrincipalStore {
   deletePrincipal(id: string, at: string): Promise<AdminPrincipalRecord | undefined>;
 }
 
+/** A server a node needs in order to serve (GET /readyz): `check` rejects, saying why, while it is unreachable. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
 export interface Store {
+  /** Absent for the embedded store, which is never unreachable. */
+  readiness?: ReadinessCheck;
   abuse: AbuseStore;
   signingKeys: SigningKeyStore;
   fingerprints: FingerprintStore;
