@@ -35,7 +35,7 @@ import { sampleShadow, shadowCopy } from './pipeline/shadow.ts';
 import { Router } from './routing/router.ts';
 import { buildApp } from './server/app.ts';
 import { bearerToken } from './tenancy/api-keys.ts';
-import type { Store } from './store/ports.ts';
+import type { ReadinessCheck, Store } from './store/ports.ts';
 import { Tenancy } from './tenancy/tenancy.ts';
 import { AdminPrincipals } from './tenancy/principals.ts';
 import { AuditLog } from './audit/audit-log.ts';
@@ -99,13 +99,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const issuer = loadC2paIssuer(config, options.configFile);
   // Background store writes that failed (retried; nothing is lost) go to the log once there is one.
   let logStoreError = (err: unknown) => console.error(err);
-  const store = await openStore(options.dataDir, (err) => logStoreError(err));
+  const store = await openStore(config, options.dataDir, (err) => logStoreError(err));
+  // What GET /readyz checks: each server the configuration selects.
+  const readiness: ReadinessCheck[] = store.readiness ? [store.readiness] : [];
   const tenancy = new Tenancy(store.orgs, store.keys);
   const catalogue = new Catalogue(config, createAdapter);
   // Manifest signatures: inline when quiet, on a signing thread under load (off the event loop).
   const signer = new AdaptiveSigner();
   // Private signing keys are sealed at rest under the key-encryption key (env, else DATA/key-encryption-key).
-  const kek = await sealingKey(options.dataDir, async (encryption) => {
+  const kek = await sealingKey(options.dataDir, config.cluster !== undefined, async (encryption) => {
     const ring = new KeyRing(store.signingKeys, signer, issuer, encryption);
     await ring.init();
     return ring;
@@ -236,6 +238,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     adminToken,
     principals: new AdminPrincipals(store.principals, adminToken),
     bodyLimitBytes: config.server.body_limit_bytes,
+    readiness,
     logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info',
   });
 
@@ -344,10 +347,11 @@ function auditCheckpoints(
 /** The key ring, opened with the key-encryption key; a KEK that is malformed or does not open the keys stops the start. */
 async function sealingKey(
   dataDir: string,
+  cluster: boolean,
   open: (encryption: KeyEncryption) => Promise<KeyRing>,
 ): Promise<{ keyRing: KeyRing; warning?: string }> {
   try {
-    const { encryption, warning } = loadKeyEncryptionKey(dataDir);
+    const { encryption, warning } = loadKeyEncryptionKey(dataDir, process.env, cluster);
     return { keyRing: await open(encryption), warning };
   } catch (err) {
     if (err instanceof KeyEncryptionError) throw new ConfigError(KEK_ENV, [err.message]);
@@ -355,8 +359,14 @@ async function sealingKey(
   }
 }
 
-async function openStore(dataDir: string, onError: (err: unknown) => void): Promise<Store> {
+async function openStore(
+  config: Readonly<ConduitConfig>,
+  dataDir: string,
+  onError: (err: unknown) => void,
+): Promise<Store> {
   // Dynamic import: the embedded default never loads cluster drivers, and vice versa.
+  if (config.cluster)
+    throw new ConfigError('cluster', ['cluster mode needs the PostgreSQL store, which this build does not have yet']);
   const { openSqliteStore } = await import('./store/sqlite/index.ts');
   return openSqliteStore(dataDir, onError);
 }

@@ -83,10 +83,19 @@ export interface LoadedKek {
  * The KEK from CONDUIT_KEY_ENCRYPTION_KEY; without it, DATA/key-encryption-key (generated on first start, mode 0600),
  * which protects against a leaked database file but not against a copy of the whole folder: hence the warning.
  */
-export function loadKeyEncryptionKey(dataDir: string, env: NodeJS.ProcessEnv = process.env): LoadedKek {
+export function loadKeyEncryptionKey(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cluster = false,
+): LoadedKek {
   const fromEnv = env[KEK_ENV];
   if (fromEnv !== undefined && fromEnv.trim() !== '')
     return { encryption: new KeyEncryption(decode(fromEnv.trim(), KEK_ENV)), source: 'environment' };
+  // Every node opens the same signing keys from the shared database: one KEK for all, never one per data folder.
+  if (cluster)
+    throw new KeyEncryptionError(
+      `${KEK_ENV} must be set in cluster mode (base64, 32 bytes, e.g. \`openssl rand -base64 32\`), the same on every node: the signing keys in the shared database are sealed with it.`,
+    );
   if (dataDir === ':memory:') return { encryption: new KeyEncryption(randomBytes(32)), source: 'ephemeral' };
   const file = join(dataDir, KEK_FILE);
   const warning = `${KEK_ENV} is not set: signing keys are sealed with the key-encryption key in ${file}, beside the data it protects. Keep that file out of backups of the database, or set ${KEK_ENV} (base64, 32 bytes) from a secret store.`;
