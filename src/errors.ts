@@ -1,15 +1,8 @@
 // One error type for everything that reaches a client; src/server/errors.ts turns it into the wire format.
 import { z } from 'zod';
+import { errorCatalogue, errorTypes, type ErrorCode, type ErrorType } from './error-codes.ts';
 
-export const errorTypes = [
-  'invalid_request_error',
-  'authentication_error',
-  'permission_error',
-  'not_found_error',
-  'rate_limit_error',
-  'api_error',
-] as const;
-export type ErrorType = (typeof errorTypes)[number];
+export { errorTypes, type ErrorCode, type ErrorType };
 
 /** One problem with the input: the field it concerns (null for the input as a whole) and what is wrong. */
 export const errorDetailSchema = z.object({ param: z.string().nullable(), message: z.string() });
@@ -29,6 +22,12 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
+interface ErrorOptions {
+  param?: string | null;
+  headers?: Record<string, string>;
+  details?: ErrorDetail[];
+}
+
 export class GatewayError extends Error {
   readonly status: number;
   readonly type: ErrorType;
@@ -39,20 +38,23 @@ export class GatewayError extends Error {
   /** Every problem with the input, when validation found them all at once. */
   readonly details: ErrorDetail[] | undefined;
 
-  constructor(
-    status: number,
-    code: string,
-    message: string,
-    opts: { param?: string | null; type?: ErrorType; headers?: Record<string, string>; details?: ErrorDetail[] } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, opts: ErrorOptions = {}) {
+    const spec: { status: number; type?: ErrorType } = errorCatalogue[code];
     super(message);
     this.name = 'GatewayError';
-    this.status = status;
+    this.status = spec.status;
     this.code = code;
     this.param = opts.param ?? null;
-    this.type = opts.type ?? typeForStatus(status);
+    this.type = spec.type ?? typeForStatus(spec.status);
     this.headers = opts.headers ?? {};
     this.details = opts.details;
+  }
+
+  /** An error whose code another system chose (a vendor's rejection, Fastify's own 4xx): its status comes with it. */
+  static relayed(status: number, code: string, message: string, opts: ErrorOptions = {}): GatewayError {
+    const err = new GatewayError('invalid_request', message, opts);
+    Object.assign(err, { status, code, type: typeForStatus(status) });
+    return err;
   }
 
   toBody(): ErrorBody {
@@ -71,22 +73,12 @@ function typeForStatus(status: number): ErrorType {
   return 'invalid_request_error';
 }
 
-export const invalidRequest = (message: string, param: string | null = null, code = 'invalid_request') =>
-  new GatewayError(400, code, message, { param });
-
 /** A body that is not JSON; `detail` is the parser's own message. */
 export const invalidJson = (detail: string) =>
-  new GatewayError(400, 'invalid_json', `We could not parse the JSON body of your request: ${detail}`);
+  new GatewayError('invalid_json', `We could not parse the JSON body of your request: ${detail}`);
 
 export const requestTooLarge = (limitBytes: number | string) =>
-  new GatewayError(413, 'request_too_large', `The request body is larger than the ${limitBytes} byte limit.`);
+  new GatewayError('request_too_large', `The request body is larger than the ${limitBytes} byte limit.`);
 
 export const internalError = () =>
-  new GatewayError(500, 'internal_error', 'The server had an error while processing your request.');
-
-export const notFound = (message: string, code = 'not_found', param: string | null = null) =>
-  new GatewayError(404, code, message, { param });
-
-export const forbidden = (message: string, code = 'forbidden') => new GatewayError(403, code, message);
-
-export const unauthorized = (message: string, code = 'invalid_api_key') => new GatewayError(401, code, message);
+  new GatewayError('internal_error', 'The server had an error while processing your request.');

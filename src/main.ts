@@ -8,7 +8,7 @@ import { demoConfig } from './config/demo.ts';
 import { ConfigError, loadConfigFile } from './config/load.ts';
 import type { ConduitConfig } from './config/schema.ts';
 import { loadC2paIssuer } from './provenance/c2pa/issuer-config.ts';
-import { unauthorized } from './errors.ts';
+import { GatewayError } from './errors.ts';
 import { authenticate } from './pipeline/authenticate.ts';
 import { authorize } from './pipeline/authorize.ts';
 import { compose } from './pipeline/compose.ts';
@@ -209,7 +209,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     principalOf: async (authorization) => {
       const secret = bearerToken(authorization);
       const principal = secret ? await tenancy.authenticate(secret) : undefined;
-      if (!principal) throw unauthorized('Incorrect API key provided, or the key was revoked.');
+      if (!principal) throw new GatewayError('invalid_api_key', 'Incorrect API key provided, or the key was revoked.');
       return principal;
     },
     visibleModels: usableModels(catalogue, router, policy),

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { canonical } from '../audit/chain.ts';
-import { GatewayError, invalidRequest } from '../errors.ts';
+import { GatewayError } from '../errors.ts';
 import type { BillingStore, LedgerStore, LedgerRow, Org } from '../store/ports.ts';
 import { composeCreditNote, creditable, type CreditNote } from './credit-note.ts';
 import {
@@ -57,9 +57,6 @@ export const creditNoteInputSchema = z
   })
   .strict();
 
-const conflict = (code: string, message: string) => new GatewayError(409, code, message);
-const unprocessable = (code: string, message: string, param: string | null = null) =>
-  new GatewayError(422, code, message, { param });
 const sha256 = (doc: unknown) => createHash('sha256').update(canonical(doc)).digest('hex');
 const asInvoice = (doc: Record<string, unknown>) => doc as unknown as Invoice;
 const asCreditNote = (doc: Record<string, unknown>) => doc as unknown as CreditNote;
@@ -90,9 +87,10 @@ export class InvoicingService {
   async setProfile(org: Org, profile: BillingProfile, actor: string): Promise<BillingProfile> {
     const prefix = vatPrefixOf(org.country);
     if (profile.tax_id && prefix && !new RegExp(`^${prefix}[0-9A-Z+*]{2,13}$`).test(profile.tax_id)) {
-      throw invalidRequest(
+      throw new GatewayError(
+        'invalid_request',
         `An organisation in ${org.country} gives its EU VAT number: ${prefix} and 2 to 13 letters or digits, such as ${prefix}123456789 (got '${profile.tax_id}').`,
-        'tax_id',
+        { param: 'tax_id' },
       );
     }
     const before = await this.store.billingProfile(org.id);
@@ -117,7 +115,7 @@ export class InvoicingService {
     return this.serially(async () => {
       const { to } = monthRange(month);
       if (now.toISOString() < to)
-        throw conflict(
+        throw new GatewayError(
           'month_not_over',
           `${month} is not over: its invoice can be issued from ${to.slice(0, 10)}. Until then GET shows a provisional draft.`,
         );
@@ -125,10 +123,10 @@ export class InvoicingService {
       if (existing) throw alreadyIssued(existing.number, month);
       const inputs = await this.inputs(org, month, now);
       const draft = composeInvoice(inputs);
-      if (!this.config.seller) throw unprocessable('invoicing_not_configured', draft.warnings.join(' '));
-      if (draft.warnings.length > 0) throw unprocessable('no_tax_rule', draft.warnings.join(' '));
+      if (!this.config.seller) throw new GatewayError('invoicing_not_configured', draft.warnings.join(' '));
+      if (draft.warnings.length > 0) throw new GatewayError('no_tax_rule', draft.warnings.join(' '));
       if (draft.lines.length === 0 && draft.adjustments.length === 0 && draft.total_micros === '0')
-        throw unprocessable(
+        throw new GatewayError(
           'nothing_to_invoice',
           `Nothing to invoice for ${month}: no billable usage and no commitment. No number is used.`,
         );
@@ -177,7 +175,7 @@ export class InvoicingService {
     return this.serially(async () => {
       const stored = await this.store.invoice(org.id, month);
       if (!stored)
-        throw conflict(
+        throw new GatewayError(
           'invoice_not_issued',
           `The invoice of ${month} is not issued: a draft follows the ledger and needs no credit note. Issue it first (POST .../invoices/${month}/issue).`,
         );
@@ -186,16 +184,17 @@ export class InvoicingService {
       const left = creditable(invoice, previous);
       const amount = input.amount === undefined ? left : parseMinor(input.amount, invoice.currency);
       if (amount === null)
-        throw invalidRequest(
+        throw new GatewayError(
+          'invalid_request',
           `amount must be an amount in ${invoice.currency} with at most ${invoice.minor_unit_digits} decimals, such as "${formatMinor(1250n, invoice.currency, false)}".`,
-          'amount',
+          { param: 'amount' },
         );
       const money = (m: bigint) => formatMinor(m, invoice.currency);
       if (amount > left || amount <= 0n) {
-        throw unprocessable(
+        throw new GatewayError(
           'credit_exceeds_invoice',
           `${money(left)} of ${invoice.invoice_number} (subtotal ${money(BigInt(invoice.subtotal_minor))}) is left to credit${amount > 0n ? `, not ${money(amount)}` : ''}.`,
-          input.amount === undefined ? null : 'amount',
+          { param: input.amount === undefined ? null : 'amount' },
         );
       }
       const year = now.getUTCFullYear();
@@ -349,7 +348,7 @@ export class InvoicingService {
 }
 
 const alreadyIssued = (number: string, month: string) =>
-  conflict(
+  new GatewayError(
     'invoice_already_issued',
     `The invoice of ${month} was issued as ${number}: an invoice is issued once and never changes. Correct it with a credit note (POST .../invoices/${month}/credit-notes).`,
   );

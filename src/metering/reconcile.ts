@@ -18,8 +18,7 @@ export function parseVendorExport(text: string): VendorLine[] {
   try {
     rows = parseCsv(text, 'vendor export');
   } catch (err) {
-    if (err instanceof ListFileError)
-      throw new GatewayError(422, 'invalid_vendor_export', err.message, { param: 'csv' });
+    if (err instanceof ListFileError) throw new GatewayError('invalid_vendor_export', err.message, { param: 'csv' });
     throw err;
   }
   const header = rows.shift();
@@ -27,13 +26,13 @@ export function parseVendorExport(text: string): VendorLine[] {
   const need = ['date', 'deployment', 'input_tokens', 'output_tokens', 'cost'];
   const missing = need.filter((c) => !cols.includes(c));
   if (missing.length)
-    throw new GatewayError(422, 'invalid_vendor_export', `vendor export, line 1: header lacks ${missing.join(', ')}`, {
+    throw new GatewayError('invalid_vendor_export', `vendor export, line 1: header lacks ${missing.join(', ')}`, {
       param: 'csv',
     });
   const at = (name: string) => cols.indexOf(name);
   return rows.map(({ line, fields }) => {
     const bad = (msg: string) =>
-      new GatewayError(422, 'invalid_vendor_export', `vendor export, line ${line}: ${msg}`, { param: 'csv' });
+      new GatewayError('invalid_vendor_export', `vendor export, line ${line}: ${msg}`, { param: 'csv' });
     if (fields.length !== cols.length) throw bad(`expected ${cols.length} columns, found ${fields.length}`);
     const date = fields[at('date')]!.trim();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw bad(`date must be YYYY-MM-DD, found "${date}"`);

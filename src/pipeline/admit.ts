@@ -50,7 +50,7 @@ export function admit(limits: RateLimits, budgets: BudgetCounter, pricing: Prici
 
     const outcome = limits.admit(specs, promptTokens + maxCompletion);
     if (!outcome.ok) {
-      throw new GatewayError(429, 'rate_limit_exceeded', outcome.message, {
+      throw new GatewayError('rate_limit_exceeded', outcome.message, {
         headers: { ...outcome.headers, 'retry-after': String(outcome.retryAfterSeconds) },
       });
     }
@@ -80,11 +80,9 @@ async function reserveBudgets(
     if (!r.ok) {
       for (const s of held) budgets.settle(s, amount, 0n);
       throw new GatewayError(
-        429,
         'budget_exceeded',
         `The monthly budget of ${scope.id.startsWith('org') ? 'your organisation' : 'this API key'} is spent (hard limit). Ask your administrator to raise it.`,
         {
-          type: 'insufficient_quota' as never,
           // The budget starts again with the month (UTC), unless it is raised sooner.
           headers: { 'retry-after': String(secondsToNextMonth(new Date())) },
         },

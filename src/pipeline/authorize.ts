@@ -1,5 +1,5 @@
 // Stage: may this organisation use the data plane at all. (Per-model availability rules join here.)
-import { forbidden } from '../errors.ts';
+import { GatewayError } from '../errors.ts';
 import type { Org } from '../store/ports.ts';
 import type { Stage } from './context.ts';
 
@@ -8,7 +8,10 @@ export const authorize: Stage = (ctx) => assertMayUseDataPlane(ctx.principal!.or
 /** Throws the 403 a suspended or not (yet) approved organisation gets. */
 export function assertMayUseDataPlane(org: Org): void {
   if (org.status === 'suspended')
-    throw forbidden(`Organisation ${org.id} is suspended; contact your account manager.`, 'org_suspended');
+    throw new GatewayError('org_suspended', `Organisation ${org.id} is suspended; contact your account manager.`);
   if (org.status !== 'approved')
-    throw forbidden(`Organisation ${org.id} is not approved for use (status: ${org.status}).`, 'org_not_approved');
+    throw new GatewayError(
+      'org_not_approved',
+      `Organisation ${org.id} is not approved for use (status: ${org.status}).`,
+    );
 }

@@ -72,7 +72,7 @@ describe('pipeline runner', () => {
   });
 
   it('reports the first GatewayError thrown by a hook as a refusal of the reply, other failures only to the log', async () => {
-    const refusal = new GatewayError(503, 'usage_not_recorded', 'not recorded');
+    const refusal = new GatewayError('usage_not_recorded', 'not recorded');
     const errors: unknown[] = [];
     expect(
       await runHooks(

@@ -4,7 +4,7 @@
 // fallback in another region, a vendor account shared by every customer (which must never be asked for a stored
 // response by id, or one organisation could continue another's). A response whose request did not say
 // `store: false` is kept, before the client has its end, so a follow-up sent at once finds it.
-import { notFound } from '../errors.ts';
+import { GatewayError } from '../errors.ts';
 import { itemType } from '../protocols/openai/responses-to-chat.ts';
 import type { JsonObject } from '../wire/json.ts';
 import type { EventBatch, EventStream } from '../wire/stream.ts';
@@ -29,11 +29,9 @@ export function recallConversation(responses: ResponseStore): Stage {
       // Another organisation's response is not found either: it is none of this one's.
       const stored = await responses.get(orgId, previous);
       if (!stored)
-        throw notFound(
-          `Previous response with id '${previous}' not found.`,
-          'previous_response_not_found',
-          'previous_response_id',
-        );
+        throw new GatewayError('previous_response_not_found', `Previous response with id '${previous}' not found.`, {
+          param: 'previous_response_id',
+        });
       history = [...stored.input, ...stored.output];
       ctx.previousResponseId = previous;
     }
@@ -58,7 +56,10 @@ async function resolved(responses: ResponseStore, orgId: string, input: JsonObje
   return input.map((item, i) => {
     if (itemType(item) !== 'item_reference') return item;
     const stored = found.get(String(item.id));
-    if (!stored) throw notFound(`Item with id '${String(item.id)}' not found.`, 'item_not_found', `input[${i}].id`);
+    if (!stored)
+      throw new GatewayError('item_not_found', `Item with id '${String(item.id)}' not found.`, {
+        param: `input[${i}].id`,
+      });
     return stored;
   });
 }

@@ -48,7 +48,7 @@ export function forward(
         if (performance.now() + delay >= deadlineAt) break;
         await sleep(delay, ctx.signal);
       }
-      if (ctx.signal.aborted) throw new GatewayError(499, 'client_closed_request', 'The client closed the request.');
+      if (ctx.signal.aborted) throw new GatewayError('client_closed_request', 'The client closed the request.');
       if (i > 0) {
         if (performance.now() >= deadlineAt) break;
         if (!deadline) ctx.deadline = deadline = new RequestDeadline(ctx.signal, deadlineAt);

@@ -24,7 +24,6 @@ export function requirePrice(pricing: PricingService): Stage {
       : `it has no list price for your organisation's tier (${org.tier})`;
     // 503: the operator must price it; retrying will not help until then.
     throw new GatewayError(
-      503,
       'model_not_priced',
       `The model '${name}' is not served until it is priced: ${why}. Ask the operator of this service to price it.`,
       {

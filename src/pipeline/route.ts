@@ -100,7 +100,7 @@ function policyDenial(
   const first = refused[0]!;
   const denial = policy.decide(org, first.model, first.deployment, NO_FEATURES);
   const { reason, rule } = denial.allowed ? first.decision : denial;
-  return new GatewayError(403, 'policy_denied', `${unavailable}: ${reason} (rule ${rule}).`, { param: 'model' });
+  return new GatewayError('policy_denied', `${unavailable}: ${reason} (rule ${rule}).`, { param: 'model' });
 }
 
 function featureDenial(
@@ -112,5 +112,5 @@ function featureDenial(
   const fields = features.map((f) => featureField(f, body));
   const named = features.map((f, i) => (f === fields[i] ? `'${f}'` : `'${f}' (${fields[i]})`)).join(' and ');
   const message = `The feature ${named} ${features.length > 1 ? 'are' : 'is'} not available to your organisation on '${model.name}': ${decision.reason} (rule ${decision.rule}).`;
-  return new GatewayError(403, 'policy_denied', message, { param: fields[0]! });
+  return new GatewayError('policy_denied', message, { param: fields[0]! });
 }

@@ -37,7 +37,6 @@ export function recordUsage(usage: UsageStore, pricing: PricingService, interim?
 export class UsageNotRecorded extends GatewayError {
   constructor(readonly reason: unknown) {
     super(
-      503,
       'usage_not_recorded',
       'The request could not be recorded for billing, so its reply was withheld; retry shortly.',
     );

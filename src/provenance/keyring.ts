@@ -138,18 +138,17 @@ export class KeyRing {
   async revoke(kid: string, reason: string): Promise<PublishedJwk> {
     const k = this.keys.find((key) => key.record.kid === kid);
     if (!k)
-      throw new GatewayError(404, 'unknown_key', `No signing key with id '${kid}' (see /.well-known/jwks.json).`, {
+      throw new GatewayError('unknown_key', `No signing key with id '${kid}' (see /.well-known/jwks.json).`, {
         param: 'kid',
       });
     if (k === this.active)
       throw new GatewayError(
-        409,
         'key_in_use',
         `Key '${kid}' is the one signing now: rotate first (POST /admin/v1/provenance/keys/rotate), then revoke it.`,
         { param: 'kid' },
       );
     if (k.record.revoked_at)
-      throw new GatewayError(409, 'key_already_revoked', `Key '${kid}' was revoked at ${k.record.revoked_at}.`, {
+      throw new GatewayError('key_already_revoked', `Key '${kid}' was revoked at ${k.record.revoked_at}.`, {
         param: 'kid',
       });
     k.record.revoked_at = new Date().toISOString();

@@ -44,7 +44,6 @@ export async function verifyManifest(jws: string, keys: KeyRing, text?: string):
   const parts = jws.split('.');
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) {
     throw new GatewayError(
-      400,
       'malformed_manifest',
       'The manifest is not a compact JWS (three base64url parts separated by dots); it may be truncated.',
       { param: 'manifest' },
@@ -54,13 +53,12 @@ export async function verifyManifest(jws: string, keys: KeyRing, text?: string):
   try {
     header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8'));
   } catch {
-    throw new GatewayError(400, 'malformed_manifest', "The manifest's header is not valid JSON.", {
+    throw new GatewayError('malformed_manifest', "The manifest's header is not valid JSON.", {
       param: 'manifest',
     });
   }
   if (header.alg !== 'EdDSA')
     throw new GatewayError(
-      400,
       'unsupported_algorithm',
       `Manifests are signed with EdDSA; this one says ${String(header.alg)}.`,
       { param: 'manifest' },
@@ -68,7 +66,6 @@ export async function verifyManifest(jws: string, keys: KeyRing, text?: string):
   const jwk = header.kid ? keys.publicJwk(header.kid) : undefined;
   if (!jwk)
     throw new GatewayError(
-      404,
       'unknown_key',
       `No signing key with id '${String(header.kid)}' was ever used by this service (see /.well-known/jwks.json).`,
       { param: 'manifest' },
@@ -78,13 +75,10 @@ export async function verifyManifest(jws: string, keys: KeyRing, text?: string):
     ({ payload } = await compactVerify(jws, await importJWK(jwk, 'EdDSA')));
   } catch (err) {
     if (err instanceof joseErrors.JWSSignatureVerificationFailed)
-      throw new GatewayError(
-        400,
-        'invalid_signature',
-        'The manifest signature does not verify: it was altered or forged.',
-        { param: 'manifest' },
-      );
-    throw new GatewayError(400, 'malformed_manifest', `The manifest could not be verified: ${(err as Error).message}`, {
+      throw new GatewayError('invalid_signature', 'The manifest signature does not verify: it was altered or forged.', {
+        param: 'manifest',
+      });
+    throw new GatewayError('malformed_manifest', `The manifest could not be verified: ${(err as Error).message}`, {
       param: 'manifest',
     });
   }

@@ -155,11 +155,11 @@ export class ProvenanceService {
 
   verifyManifest(manifest: unknown, text: unknown) {
     if (typeof manifest !== 'string' || manifest.length === 0)
-      throw new GatewayError(400, 'missing_manifest', "Give the manifest (a compact JWS) as 'manifest'.", {
+      throw new GatewayError('missing_manifest', "Give the manifest (a compact JWS) as 'manifest'.", {
         param: 'manifest',
       });
     if (manifest.length > 16_384)
-      throw new GatewayError(413, 'manifest_too_large', 'A manifest is a few hundred bytes; this one is over 16 KB.', {
+      throw new GatewayError('manifest_too_large', 'A manifest is a few hundred bytes; this one is over 16 KB.', {
         param: 'manifest',
       });
     if (text === undefined) return verifyManifest(manifest, this.keys);
@@ -175,7 +175,6 @@ export class ProvenanceService {
       found = readTextManifest(text);
     } catch (err) {
       throw new GatewayError(
-        400,
         'malformed_c2pa_manifest',
         `The text carries a C2PA text wrapper whose manifest store is damaged: ${(err as Error).message}.`,
         { param: 'text' },
@@ -203,15 +202,14 @@ export class ProvenanceService {
 
   private checkText(text: unknown): string {
     if (typeof text !== 'string')
-      throw new GatewayError(400, 'invalid_text', "Give the text to check as a string in 'text'.", { param: 'text' });
-    if (text.trim().length === 0) throw new GatewayError(400, 'empty_text', 'The text is empty.', { param: 'text' });
+      throw new GatewayError('invalid_text', "Give the text to check as a string in 'text'.", { param: 'text' });
+    if (text.trim().length === 0) throw new GatewayError('empty_text', 'The text is empty.', { param: 'text' });
     if (Buffer.byteLength(text) > this.maxVerifyBytes)
-      throw new GatewayError(413, 'text_too_large', `The text is over the ${this.maxVerifyBytes}-byte limit.`, {
+      throw new GatewayError('text_too_large', `The text is over the ${this.maxVerifyBytes}-byte limit.`, {
         param: 'text',
       });
     if (text.includes('\uFFFD'))
       throw new GatewayError(
-        400,
         'invalid_encoding',
         'The text contains U+FFFD replacement characters: it was decoded from bytes that are not valid UTF-8.',
         { param: 'text' },
@@ -220,7 +218,6 @@ export class ProvenanceService {
     const control = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.exec(text);
     if (control)
       throw new GatewayError(
-        400,
         'binary_text',
         `The text contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0')}) at offset ${control.index}: send text, not binary data.`,
         { param: 'text' },

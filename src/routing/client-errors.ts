@@ -14,32 +14,25 @@ export function isRetryable(err: UpstreamError): boolean {
 export function fromUpstreamFailure(err: unknown, model: string): GatewayError {
   if (err instanceof GatewayError) return err;
   if (!(err instanceof UpstreamError))
-    return new GatewayError(502, 'upstream_error', `The upstream for '${model}' failed unexpectedly.`);
+    return new GatewayError('upstream_error', `The upstream for '${model}' failed unexpectedly.`);
   switch (err.kind) {
     case 'timeout':
-      return new GatewayError(504, 'upstream_timeout', `The upstream for '${model}' did not answer in time.`);
+      return new GatewayError('upstream_timeout', `The upstream for '${model}' did not answer in time.`);
     case 'connect':
-      return new GatewayError(502, 'upstream_unreachable', `The upstream for '${model}' could not be reached.`);
+      return new GatewayError('upstream_unreachable', `The upstream for '${model}' could not be reached.`);
     case 'protocol':
-      return new GatewayError(
-        502,
-        'upstream_invalid_response',
-        `The upstream for '${model}' sent an invalid response.`,
-      );
+      return new GatewayError('upstream_invalid_response', `The upstream for '${model}' sent an invalid response.`);
     case 'aborted':
-      return new GatewayError(499, 'client_closed_request', 'The client closed the request.');
+      return new GatewayError('client_closed_request', 'The client closed the request.');
     case 'status': {
       const status = err.status ?? 502;
       // 429, and Anthropic's 529 overloaded_error (as an HTTP status, or an error event in a stream): over capacity.
       if (status === 429 || status === 529) {
         const headers: Record<string, string> =
           err.retryAfterMs !== undefined ? { 'retry-after': String(Math.ceil(err.retryAfterMs / 1000)) } : {};
-        return new GatewayError(
-          503,
-          'upstream_overloaded',
-          `The upstream for '${model}' is over capacity; retry shortly.`,
-          { headers },
-        );
+        return new GatewayError('upstream_overloaded', `The upstream for '${model}' is over capacity; retry shortly.`, {
+          headers,
+        });
       }
       if (status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 404) {
         // The vendor rejected the request itself (e.g. context too long): pass its reason on.
@@ -47,14 +40,14 @@ export function fromUpstreamFailure(err: unknown, model: string): GatewayError {
         const message =
           typeof vendor.message === 'string' ? vendor.message : `The upstream rejected the request (${status}).`;
         const param = typeof vendor.param === 'string' ? vendor.param : null;
-        return new GatewayError(
+        return GatewayError.relayed(
           status === 413 ? 413 : 400,
           typeof vendor.code === 'string' ? vendor.code : 'upstream_rejected',
           message,
           { param },
         );
       }
-      return new GatewayError(502, 'upstream_error', `The upstream for '${model}' failed (${status}).`);
+      return new GatewayError('upstream_error', `The upstream for '${model}' failed (${status}).`);
     }
   }
 }

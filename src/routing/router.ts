@@ -42,14 +42,12 @@ export class Router {
     if (primary.allowed.length === 0) {
       if (primary.regionReasons.length > 0 && primary.capable === primary.regionReasons.length) {
         throw new GatewayError(
-          403,
           'region_not_allowed',
           `No deployment of '${model.name}' is in a region you may be served from: ${primary.regionReasons.join('; ')}.`,
           { param: 'model' },
         );
       }
       throw new GatewayError(
-        400,
         'model_capability_missing',
         `No deployment of '${model.name}' supports this request (${missing(needs)}).`,
         { param: 'model' },

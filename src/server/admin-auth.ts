@@ -25,7 +25,6 @@ export function adminGuard(token: string): (request: FastifyRequest) => Promise<
   return async (request) => {
     if (!isAdmin(bearerToken(request.headers.authorization))) {
       throw new GatewayError(
-        401,
         'invalid_admin_token',
         'Admin API: provide the admin token as "Authorization: Bearer TOKEN".',
       );
@@ -39,7 +38,6 @@ export function adminPrincipalGuard(principals: AdminPrincipals): (request: Fast
     const principal = await principals.authenticate(bearerToken(request.headers.authorization));
     if (!principal) {
       throw new GatewayError(
-        401,
         'invalid_admin_token',
         'Admin API: provide the admin token or a principal\'s token as "Authorization: Bearer TOKEN".',
       );
@@ -49,7 +47,6 @@ export function adminPrincipalGuard(principals: AdminPrincipals): (request: Fast
     const needed = request.routeOptions.config?.api?.role;
     if (needed && !roleAllows(principal.role, needed)) {
       throw new GatewayError(
-        403,
         'insufficient_role',
         `This call needs the role '${needed}' (or 'admin'); ${principal.name} has the role '${principal.role}'.`,
       );

@@ -92,7 +92,7 @@ function accessLogger(level: string): { logger: FastifyBaseLogger; access: Acces
 const KEEP_ALIVE_MS = 72_000;
 
 const shuttingDown = () =>
-  new GatewayError(503, 'server_shutting_down', 'The server is shutting down; retry on another instance.');
+  new GatewayError('server_shutting_down', 'The server is shutting down; retry on another instance.');
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { logger, access } = accessLogger(deps.logLevel);
@@ -185,7 +185,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setErrorHandler(replyWithError);
   app.setNotFoundHandler((request, reply) =>
     replyWithError(
-      new GatewayError(404, 'unknown_url', `Unknown request URL: ${request.method} ${request.url}.`),
+      new GatewayError('unknown_url', `Unknown request URL: ${request.method} ${request.url}.`),
       request,
       reply,
     ),

@@ -11,21 +11,20 @@ export function fromFastifyError(err: FastifyError): GatewayError | undefined {
       return requestTooLarge(err.message.match(/\d+/)?.[0] ?? 'configured');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new GatewayError(
-        415,
         'unsupported_media_type',
         'Send the request body as JSON with Content-Type: application/json.',
       );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new GatewayError(400, 'invalid_body', 'The request body is empty; expected a JSON object.');
+      return new GatewayError('invalid_body', 'The request body is empty; expected a JSON object.');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new GatewayError(400, 'invalid_body', 'The Content-Length header does not match the body.');
+      return new GatewayError('invalid_body', 'The Content-Length header does not match the body.');
   }
   if (err.statusCode === 400 && (err instanceof SyntaxError || /JSON/i.test(err.message))) {
     return invalidJson(err.message);
   }
-  if (err.validation) return new GatewayError(400, 'invalid_request', err.message);
+  if (err.validation) return new GatewayError('invalid_request', err.message);
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
-    return new GatewayError(err.statusCode, 'invalid_request', err.message);
+    return GatewayError.relayed(err.statusCode, 'invalid_request', err.message);
   return undefined;
 }
 

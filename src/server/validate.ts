@@ -23,5 +23,5 @@ export function invalidInput(issues: ReadonlyArray<z.core.$ZodIssue>, where: str
     details.length === 1
       ? `Invalid ${where}${details[0]!.param ? ` field '${details[0]!.param}'` : ''}: ${details[0]!.message}`
       : `Invalid ${where}, ${details.length} problems: ${details.map(one).join('; ')}`;
-  return new GatewayError(400, 'invalid_request', message, { param: details[0]!.param, details });
+  return new GatewayError('invalid_request', message, { param: details[0]!.param, details });
 }

@@ -52,7 +52,6 @@ export function licencesFor(
   const missing = [...standing].filter(([, d]) => !d).map(([id]) => id);
   if (missing.length > 0) {
     throw new GatewayError(
-      409,
       'licence_decision_required',
       `Organisation ${orgId} matches export-control list entries that call for a licence (${missing.join(', ')}): record a licence decision first (POST /admin/v1/applications/${orgId}/licence).`,
     );
@@ -60,7 +59,6 @@ export function licencesFor(
   const denied = [...standing.values()].find((d) => d!.decision === 'denied');
   if (denied)
     throw new GatewayError(
-      409,
       'licence_denied',
       `Organisation ${orgId} cannot be approved: the licence was denied (${denied.reference ?? 'no reference'}, ${denied.reason}).`,
     );

@@ -1,7 +1,7 @@
 // Customer onboarding: applied → screening → approved | needs_review | rejected, and approved ↔ suspended.
 // Every decision lands in the audit log with its reason.
 import type { AuditLog } from '../audit/audit-log.ts';
-import { GatewayError, notFound } from '../errors.ts';
+import { GatewayError } from '../errors.ts';
 import type { ApplicationRecord, Org, OrgStatus, Tier, VettingStore } from '../store/ports.ts';
 import type { Tenancy } from '../tenancy/tenancy.ts';
 import {
@@ -214,7 +214,6 @@ export class VettingService {
     const gaps = isOperatorSubmission(app) ? [] : tierGaps(app, tier, this.config);
     if (gaps.length > 0)
       throw new GatewayError(
-        422,
         'tier_not_eligible',
         `Organisation ${orgId} cannot hold tier ${tier}: ${gaps.join('; ')}.`,
         { param: 'tier' },
@@ -228,7 +227,6 @@ export class VettingService {
       const prior = record.approvals.filter((a) => a.actor !== 'system');
       if (prior.some((a) => sameApprover(a, input))) {
         throw new GatewayError(
-          409,
           'second_approver_required',
           `Enhanced due diligence: ${input.actor} already approved ${orgId}; a different approver must confirm.`,
         );
@@ -352,7 +350,6 @@ export class VettingService {
       .map((h) => h.entry_id);
     if (entryIds.length === 0)
       throw new GatewayError(
-        409,
         'no_export_control_hit',
         `Organisation ${orgId}'s latest screening has no hit on an export-control list that calls for a licence.`,
       );
@@ -506,7 +503,6 @@ export class VettingService {
     const record = await this.store.getApplication(orgId);
     if (!record)
       throw new GatewayError(
-        409,
         'no_application',
         `Organisation ${orgId} was created by an operator and has no application to ${verb}.`,
       );
@@ -515,9 +511,9 @@ export class VettingService {
 
   private async orgIn(orgId: string, verb: keyof typeof TRANSITIONS): Promise<Org> {
     const org = await this.tenancy.getOrg(orgId);
-    if (!org) throw notFound(`No organisation with id '${orgId}'.`, 'org_not_found', 'id');
+    if (!org) throw new GatewayError('org_not_found', `No organisation with id '${orgId}'.`, { param: 'id' });
     if (!TRANSITIONS[verb]!.includes(org.status))
-      throw new GatewayError(409, 'invalid_transition', `Cannot ${verb} organisation ${orgId}: it is ${org.status}.`);
+      throw new GatewayError('invalid_transition', `Cannot ${verb} organisation ${orgId}: it is ${org.status}.`);
     return org;
   }
 

@@ -87,12 +87,12 @@ export function validateCountTokensRequest(raw: unknown): CountTokensRequest {
 
 function validated<T>(schema: z.ZodType<T>, raw: unknown): T {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-    throw new GatewayError(400, 'invalid_body', 'The request body must be a JSON object.');
+    throw new GatewayError('invalid_body', 'The request body must be a JSON object.');
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const param = formatPath(issue.path);
-  throw new GatewayError(400, 'invalid_request', `${param}: ${issue.message}`, { param });
+  throw new GatewayError('invalid_request', `${param}: ${issue.message}`, { param });
 }
 
 const imagePart = (b: z.infer<typeof imageBlock>) => ({

@@ -1,7 +1,7 @@
 // Validation of OpenAI request bodies on the hot path: hand-written checks of the fields Conduit and the
 // vendors rely on, each failure naming its field (`messages[2].role`). Unknown fields pass through untouched,
 // so parameters OpenAI adds tomorrow keep working.
-import { invalidRequest } from '../../errors.ts';
+import { GatewayError } from '../../errors.ts';
 import type { JsonObject } from '../../wire/json.ts';
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
@@ -9,7 +9,7 @@ const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'func
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function expectObject(body: unknown): JsonObject {
-  if (!isObject(body)) throw invalidRequest('The request body must be a JSON object.', null, 'invalid_body');
+  if (!isObject(body)) throw new GatewayError('invalid_body', 'The request body must be a JSON object.');
   return body;
 }
 
@@ -18,11 +18,9 @@ function typeName(v: unknown): string {
 }
 
 function wrongType(param: string, expected: string, v: unknown): never {
-  throw invalidRequest(
-    `Invalid type for '${param}': expected ${expected}, but got ${typeName(v)}.`,
-    param,
-    'invalid_type',
-  );
+  throw new GatewayError('invalid_type', `Invalid type for '${param}': expected ${expected}, but got ${typeName(v)}.`, {
+    param: param,
+  });
 }
 
 function optionalBoolean(body: JsonObject, field: string): void {
@@ -36,12 +34,14 @@ function optionalNumber(body: JsonObject, field: string, min: number, max: numbe
   if (typeof v !== 'number' || !Number.isFinite(v)) wrongType(field, integer ? 'an integer' : 'a number', v);
   if (integer && !Number.isInteger(v)) wrongType(field, 'an integer', v);
   if (v < min || v > max)
-    throw invalidRequest(`Invalid value for '${field}': ${v} is outside [${min}, ${max}].`, field, 'invalid_value');
+    throw new GatewayError('invalid_value', `Invalid value for '${field}': ${v} is outside [${min}, ${max}].`, {
+      param: field,
+    });
 }
 
 function requireModel(body: JsonObject): void {
   if (body.model === undefined)
-    throw invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
+    throw new GatewayError('missing_required_parameter', "Missing required parameter: 'model'.", { param: 'model' });
   if (typeof body.model !== 'string' || body.model.length === 0) wrongType('model', 'a non-empty string', body.model);
 }
 
@@ -50,36 +50,36 @@ export function validateChatRequest(raw: unknown): JsonObject {
   requireModel(body);
   const messages = body.messages;
   if (messages === undefined)
-    throw invalidRequest("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
+    throw new GatewayError('missing_required_parameter', "Missing required parameter: 'messages'.", {
+      param: 'messages',
+    });
   if (!Array.isArray(messages)) wrongType('messages', 'an array', messages);
   if (messages.length === 0)
-    throw invalidRequest(
-      "Invalid 'messages': empty array. Expected an array with minimum length 1.",
-      'messages',
-      'empty_array',
-    );
+    throw new GatewayError('empty_array', "Invalid 'messages': empty array. Expected an array with minimum length 1.", {
+      param: 'messages',
+    });
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
     const at = `messages[${i}]`;
     if (!isObject(m)) wrongType(at, 'an object', m);
     if (m.role === undefined)
-      throw invalidRequest(`Missing required parameter: '${at}.role'.`, `${at}.role`, 'missing_required_parameter');
+      throw new GatewayError('missing_required_parameter', `Missing required parameter: '${at}.role'.`, {
+        param: `${at}.role`,
+      });
     if (typeof m.role !== 'string' || !ROLES.has(m.role)) {
-      throw invalidRequest(
-        `Invalid value for '${at}.role': "${String(m.role)}". Supported values are: ${[...ROLES].map((r) => `'${r}'`).join(', ')}.`,
-        `${at}.role`,
+      throw new GatewayError(
         'invalid_value',
+        `Invalid value for '${at}.role': "${String(m.role)}". Supported values are: ${[...ROLES].map((r) => `'${r}'`).join(', ')}.`,
+        { param: `${at}.role` },
       );
     }
     const content = m.content;
     const contentOptional = m.role === 'assistant' && (m.tool_calls !== undefined || m.function_call !== undefined);
     if (content === undefined || content === null) {
       if (!contentOptional)
-        throw invalidRequest(
-          `Missing required parameter: '${at}.content'.`,
-          `${at}.content`,
-          'missing_required_parameter',
-        );
+        throw new GatewayError('missing_required_parameter', `Missing required parameter: '${at}.content'.`, {
+          param: `${at}.content`,
+        });
     } else if (typeof content !== 'string' && !Array.isArray(content)) {
       wrongType(`${at}.content`, 'a string or an array of content parts', content);
     } else if (Array.isArray(content)) {
@@ -89,21 +89,19 @@ export function validateChatRequest(raw: unknown): JsonObject {
       });
     }
     if (m.role === 'tool' && typeof m.tool_call_id !== 'string') {
-      throw invalidRequest(
-        `Missing required parameter: '${at}.tool_call_id'.`,
-        `${at}.tool_call_id`,
-        'missing_required_parameter',
-      );
+      throw new GatewayError('missing_required_parameter', `Missing required parameter: '${at}.tool_call_id'.`, {
+        param: `${at}.tool_call_id`,
+      });
     }
   }
   optionalBoolean(body, 'stream');
   if (body.stream_options !== undefined && body.stream_options !== null) {
     if (!isObject(body.stream_options)) wrongType('stream_options', 'an object', body.stream_options);
     if (body.stream !== true)
-      throw invalidRequest(
-        "Invalid value for 'stream_options': only allowed when 'stream' is true.",
-        'stream_options',
+      throw new GatewayError(
         'invalid_value',
+        "Invalid value for 'stream_options': only allowed when 'stream' is true.",
+        { param: 'stream_options' },
       );
     const include = body.stream_options.include_usage;
     if (include !== undefined && typeof include !== 'boolean')
@@ -123,10 +121,10 @@ export function validateChatRequest(raw: unknown): JsonObject {
     body.tools.forEach((tool, i) => {
       if (!isObject(tool)) wrongType(`tools[${i}]`, 'an object', tool);
       if (tool.type === 'function' && (!isObject(tool.function) || typeof tool.function.name !== 'string')) {
-        throw invalidRequest(
-          `Missing required parameter: 'tools[${i}].function.name'.`,
-          `tools[${i}].function.name`,
+        throw new GatewayError(
           'missing_required_parameter',
+          `Missing required parameter: 'tools[${i}].function.name'.`,
+          { param: `tools[${i}].function.name` },
         );
       }
     });
@@ -144,7 +142,7 @@ export function validateResponsesRequest(raw: unknown): JsonObject {
   requireModel(body);
   const input = body.input;
   if (input === undefined)
-    throw invalidRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+    throw new GatewayError('missing_required_parameter', "Missing required parameter: 'input'.", { param: 'input' });
   if (typeof input !== 'string' && !Array.isArray(input))
     wrongType('input', 'a string or an array of input items', input);
   if (Array.isArray(input)) input.forEach(inputItem);
@@ -168,10 +166,10 @@ export function validateResponsesRequest(raw: unknown): JsonObject {
   const choice = body.tool_choice;
   if (choice !== undefined && choice !== null) {
     if (typeof choice === 'string' && !TOOL_CHOICES.has(choice)) {
-      throw invalidRequest(
-        `Invalid value for 'tool_choice': "${choice}". Supported values are: 'none', 'auto' and 'required', or an object naming a tool.`,
-        'tool_choice',
+      throw new GatewayError(
         'invalid_value',
+        `Invalid value for 'tool_choice': "${choice}". Supported values are: 'none', 'auto' and 'required', or an object naming a tool.`,
+        { param: 'tool_choice' },
       );
     }
     if (typeof choice !== 'string' && (!isObject(choice) || typeof choice.type !== 'string'))
@@ -190,7 +188,9 @@ function inputItem(item: unknown, i: number): void {
   if (item.type === 'function_call_output') {
     requireString(item, 'call_id', at);
     if (item.output === undefined)
-      throw invalidRequest(`Missing required parameter: '${at}.output'.`, `${at}.output`, 'missing_required_parameter');
+      throw new GatewayError('missing_required_parameter', `Missing required parameter: '${at}.output'.`, {
+        param: `${at}.output`,
+      });
     if (typeof item.output !== 'string' && !Array.isArray(item.output))
       wrongType(`${at}.output`, 'a string or an array of content parts', item.output);
   } else if (item.type === 'function_call') {
@@ -203,11 +203,9 @@ function inputItem(item: unknown, i: number): void {
 function requireString(o: JsonObject, field: string, at: string): void {
   const v = o[field];
   if (v === undefined)
-    throw invalidRequest(
-      `Missing required parameter: '${at}.${field}'.`,
-      `${at}.${field}`,
-      'missing_required_parameter',
-    );
+    throw new GatewayError('missing_required_parameter', `Missing required parameter: '${at}.${field}'.`, {
+      param: `${at}.${field}`,
+    });
   if (typeof v !== 'string') wrongType(`${at}.${field}`, 'a string', v);
 }
 
@@ -216,7 +214,7 @@ export function validateEmbeddingsRequest(raw: unknown): JsonObject {
   requireModel(body);
   const input = body.input;
   if (input === undefined)
-    throw invalidRequest("Missing required parameter: 'input'.", 'input', 'missing_required_parameter');
+    throw new GatewayError('missing_required_parameter', "Missing required parameter: 'input'.", { param: 'input' });
   const ok =
     (typeof input === 'string' && input.length > 0) ||
     (Array.isArray(input) &&
@@ -225,16 +223,16 @@ export function validateEmbeddingsRequest(raw: unknown): JsonObject {
         input.every((x) => typeof x === 'number') ||
         input.every((x) => Array.isArray(x) && x.every((t) => typeof t === 'number'))));
   if (!ok)
-    throw invalidRequest(
-      "Invalid 'input': expected a non-empty string, an array of strings, or an array of token arrays.",
-      'input',
+    throw new GatewayError(
       'invalid_value',
+      "Invalid 'input': expected a non-empty string, an array of strings, or an array of token arrays.",
+      { param: 'input' },
     );
   if (body.encoding_format !== undefined && body.encoding_format !== 'float' && body.encoding_format !== 'base64') {
-    throw invalidRequest(
-      `Invalid value for 'encoding_format': "${String(body.encoding_format)}". Supported values are: 'float' and 'base64'.`,
-      'encoding_format',
+    throw new GatewayError(
       'invalid_value',
+      `Invalid value for 'encoding_format': "${String(body.encoding_format)}". Supported values are: 'float' and 'base64'.`,
+      { param: 'encoding_format' },
     );
   }
   optionalNumber(body, 'dimensions', 1, 65_536, true);

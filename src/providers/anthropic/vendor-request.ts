@@ -29,12 +29,11 @@ function blocksOf(content: unknown): JsonObject[] {
 
 export function chatToAnthropic(body: JsonObject, model: string): JsonObject {
   if (body.logprobs)
-    throw new GatewayError(400, 'unsupported_parameter', "This model's vendor does not return logprobs.", {
+    throw new GatewayError('unsupported_parameter', "This model's vendor does not return logprobs.", {
       param: 'logprobs',
     });
   if (typeof body.n === 'number' && body.n > 1)
     throw new GatewayError(
-      400,
       'unsupported_parameter',
       "This model's vendor returns one choice per request; 'n' must be 1.",
       { param: 'n' },
@@ -62,7 +61,6 @@ export function chatToAnthropic(body: JsonObject, model: string): JsonObject {
           input = JSON.parse(String(fn.arguments || '{}'));
         } catch {
           throw new GatewayError(
-            400,
             'invalid_tool_arguments',
             `Tool call ${String(call.id)} has arguments that are not JSON.`,
             { param: 'messages' },

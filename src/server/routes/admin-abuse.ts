@@ -7,7 +7,7 @@ import type { AbuseMonitor } from '../../abuse/monitor.ts';
 import { distillationReportSchema, REPORT_FORMAT } from '../../abuse/report.ts';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import { abuseHold, statusAfterClear } from '../../abuse/enforcement.ts';
-import { GatewayError, notFound } from '../../errors.ts';
+import { GatewayError } from '../../errors.ts';
 import type { OrgPatch, OrgStatus } from '../../store/ports.ts';
 import type { Tenancy } from '../../tenancy/tenancy.ts';
 import { actorOf } from '../actor.ts';
@@ -62,7 +62,7 @@ export function adminAbuseRoutes(
       const { id } = parseInput(idParams, request.params, 'path');
       const input = parseInput(reviewSchema, request.body);
       const org = await tenancy.getOrg(id);
-      if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+      if (!org) throw new GatewayError('org_not_found', `No organisation with id '${id}'.`, { param: 'id' });
       // A throttle is an overlay on the operator's limits (Org.enforcement): clearing removes it, and gives back only a
       // status abuse enforcement itself took away; what vetting or compliance holds stays held.
       const actor = actorOf(request);
@@ -89,7 +89,6 @@ export function adminAbuseRoutes(
         const from = org.status === 'approved' ? 'approved' : abuseHold(org.status, trail)?.from;
         if (from !== 'approved')
           throw new GatewayError(
-            409,
             'invalid_transition',
             `Cannot ${input.decision === 'suspend' ? 'suspend' : 'require re-vetting of'} organisation ${id} for abuse: it is ${org.status}, held by vetting or compliance, not served; their decision comes first.`,
           );
@@ -123,7 +122,7 @@ export function adminAbuseRoutes(
       await abuse.drain();
       const root = id.replace(/^campaign_/, '');
       const indicators = abuse.detector.campaignIndicators(root);
-      if (!indicators) throw notFound(`No campaign '${id}'.`, 'campaign_not_found', 'id');
+      if (!indicators) throw new GatewayError('campaign_not_found', `No campaign '${id}'.`, { param: 'id' });
       const { member_orgs, ...rest } = indicators;
       return {
         format: 'conduit-campaign-indicators/1',
@@ -151,14 +150,14 @@ export function adminAbuseRoutes(
       const { id } = parseInput(idParams, request.params, 'path');
       const { recipient } = parseInput(reportQuery, request.query, 'query');
       const org = await tenancy.getOrg(id);
-      if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+      if (!org) throw new GatewayError('org_not_found', `No organisation with id '${id}'.`, { param: 'id' });
       await abuse.drain();
       const report = abuse.report(org, deps.endUserOf, recipient ?? null);
       if (!report)
-        throw notFound(
-          `The distillation detector has seen no requests from organisation '${id}': there is nothing to report.`,
+        throw new GatewayError(
           'no_distillation_evidence',
-          'id',
+          `The distillation detector has seen no requests from organisation '${id}': there is nothing to report.`,
+          { param: 'id' },
         );
       const text = JSON.stringify(report);
       const sha256 = createHash('sha256').update(text).digest('hex');

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log.ts';
-import { notFound } from '../../errors.ts';
+import { GatewayError } from '../../errors.ts';
 import { features, policySchema } from '../../policy/schema.ts';
 import type { PolicyService } from '../../policy/service.ts';
 import type { Catalogue } from '../../routing/catalogue.ts';
@@ -83,13 +83,16 @@ export function adminGovernanceRoutes(
     async (request) => {
       const q = parseInput(explainQuery, request.query, 'query');
       const org = await tenancy.getOrg(q.org);
-      if (!org) throw notFound(`No organisation with id '${q.org}'.`, 'org_not_found', 'org');
+      if (!org) throw new GatewayError('org_not_found', `No organisation with id '${q.org}'.`, { param: 'org' });
       const model = catalogue.resolve(q.model);
-      if (!model) throw notFound(`No model '${q.model}' in the catalogue.`, 'model_not_found', 'model');
+      if (!model)
+        throw new GatewayError('model_not_found', `No model '${q.model}' in the catalogue.`, { param: 'model' });
       const wanted = (q.features ?? '').split(',').filter(Boolean);
       const bad = wanted.find((f) => !(features as readonly string[]).includes(f));
       if (bad)
-        throw notFound(`Unknown feature '${bad}' (known: ${features.join(', ')}).`, 'unknown_feature', 'features');
+        throw new GatewayError('unknown_feature', `Unknown feature '${bad}' (known: ${features.join(', ')}).`, {
+          param: 'features',
+        });
       return {
         ...policy.explain(org, model, q.region, new Set(wanted as never[])),
         org_status: org.status,

@@ -1,7 +1,7 @@
 // Admin API for invoices: drafts and issued invoices, issuing, credit notes, customers' billing details.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { notFound } from '../../errors.ts';
+import { GatewayError } from '../../errors.ts';
 import { creditNoteCsv, creditNoteHtml, invoiceCsv, invoiceHtml } from '../../metering/invoice-render.ts';
 import { billingProfileSchema, creditNoteInputSchema, type InvoicingService } from '../../metering/invoicing.ts';
 import type { Tenancy } from '../../tenancy/tenancy.ts';
@@ -115,7 +115,9 @@ export function adminInvoicingRoutes(
       await orgOr404(p.id);
       const note = await invoicing.creditNoteOf(p.id, p.number);
       if (!note)
-        throw notFound(`No credit note '${p.number}' for organisation '${p.id}'.`, 'credit_note_not_found', 'number');
+        throw new GatewayError('credit_note_not_found', `No credit note '${p.number}' for organisation '${p.id}'.`, {
+          param: 'number',
+        });
       return send(reply, format, note, creditNoteCsv, creditNoteHtml);
     },
   );

@@ -1,7 +1,7 @@
 // Admin API for finance: prices, limits and budgets, the ledger, margin reports, reconciliation (invoices: admin-invoicing.ts).
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { GatewayError, invalidRequest, notFound } from '../../errors.ts';
+import { GatewayError } from '../../errors.ts';
 import type { BelowCost } from '../../metering/below-cost.ts';
 import { parseAmount } from '../../metering/money.ts';
 import { describeGap } from '../../metering/price-coverage.ts';
@@ -84,7 +84,6 @@ function belowCostRefused(found: BelowCost[], within: string | null): GatewayErr
   const details = found.map((f) => ({ param: within ? `${within}.${f.param}` : f.param, message: f.message }));
   const more = found.length > 1 ? ` (and ${found.length - 1} more, in details)` : '';
   return new GatewayError(
-    422,
     'price_below_cost',
     `Refused because pricing.below_cost is "refuse": ${found[0]!.message}${more}.`,
     { param: details[0]!.param, details },
@@ -187,7 +186,8 @@ export function adminMeteringRoutes(
       const { id, keyId } = parseInput(keyParams, request.params, 'path');
       const input = parseInput(keyLimitsSchema, request.body);
       const key = await tenancy.setKeyLimits(id, keyId, toSettings(input));
-      if (!key) throw notFound(`No key '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
+      if (!key)
+        throw new GatewayError('key_not_found', `No key '${keyId}' in organisation '${id}'.`, { param: 'keyId' });
       return toPublicKey(key);
     },
   );
@@ -200,10 +200,10 @@ export function adminMeteringRoutes(
       const groupBy = q.group_by.split(',').filter(Boolean);
       const bad = groupBy.find((g) => !(LEDGER_DIMENSIONS as readonly string[]).includes(g));
       if (bad)
-        throw invalidRequest(
-          `Cannot group by '${bad}'; choose from ${LEDGER_DIMENSIONS.join(', ')}.`,
-          'group_by',
+        throw new GatewayError(
           'invalid_value',
+          `Cannot group by '${bad}'; choose from ${LEDGER_DIMENSIONS.join(', ')}.`,
+          { param: 'group_by' },
         );
       const rows = await ledger.aggregate({
         group_by: groupBy as never,

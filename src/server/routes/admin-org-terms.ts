@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import type { ConduitConfig } from '../../config/schema.ts';
-import { invalidRequest } from '../../errors.ts';
+import { GatewayError } from '../../errors.ts';
 import { contractTermsSchema, isEmpty, orgPreferencesSchema } from '../../policy/preferences.ts';
 import type { Catalogue } from '../../routing/catalogue.ts';
 import type { OrgPreferences } from '../../store/ports.ts';
@@ -97,11 +97,9 @@ function known(prefs: OrgPreferences, catalogue: Catalogue, config: Readonly<Con
     for (const list of ['allow', 'deny'] as const) {
       prefs[field]?.[list]?.forEach((n, i) => {
         if (!names.has(n))
-          throw invalidRequest(
-            `Unknown ${what} '${n}' (known: ${[...names].join(', ')}).`,
-            `${field}.${list}[${i}]`,
-            'invalid_value',
-          );
+          throw new GatewayError('invalid_value', `Unknown ${what} '${n}' (known: ${[...names].join(', ')}).`, {
+            param: `${field}.${list}[${i}]`,
+          });
       });
     }
   };
@@ -117,11 +115,9 @@ function known(prefs: OrgPreferences, catalogue: Catalogue, config: Readonly<Con
         names.map((n, i) => {
           const model = catalogue.resolve(n);
           if (!model)
-            throw invalidRequest(
-              `Unknown model '${n}': not in the catalogue.`,
-              `models.${list}[${i}]`,
-              'invalid_value',
-            );
+            throw new GatewayError('invalid_value', `Unknown model '${n}': not in the catalogue.`, {
+              param: `models.${list}[${i}]`,
+            });
           return model.name;
         }),
       ),

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log.ts';
-import { GatewayError, notFound } from '../../errors.ts';
+import { GatewayError } from '../../errors.ts';
 import { BOOTSTRAP_PRINCIPAL, toPublicPrincipal, type AdminPrincipals } from '../../tenancy/principals.ts';
 import { ADMIN_ROLES } from '../../tenancy/roles.ts';
 import { ABUSE_DETECTOR } from '../../abuse/enforcement.ts';
@@ -40,14 +40,12 @@ export function adminPrincipalRoutes(
       // Names are what the audit log shows: one active principal per name, and none the gateway acts under itself.
       if (RESERVED_NAMES.has(name.toLowerCase()))
         throw new GatewayError(
-          409,
           'principal_name_reserved',
           `'${name}' is a name the gateway records its own actions under; choose another name.`,
           { param: 'name' },
         );
       if ((await principals.list()).some((p) => p.name === name))
         throw new GatewayError(
-          409,
           'principal_name_taken',
           `An admin principal named '${name}' exists already; choose another name.`,
           { param: 'name' },
@@ -81,7 +79,8 @@ export function adminPrincipalRoutes(
     async (request) => {
       const { id } = parseInput(idParams, request.params, 'path');
       const record = await principals.delete(id);
-      if (!record) throw notFound(`No admin principal with id '${id}'.`, 'principal_not_found', 'id');
+      if (!record)
+        throw new GatewayError('principal_not_found', `No admin principal with id '${id}'.`, { param: 'id' });
       await audit.append({
         actor: actorOf(request),
         action: 'principal.deleted',

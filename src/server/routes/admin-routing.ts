@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ConduitConfig } from '../../config/schema.ts';
-import { invalidRequest, notFound } from '../../errors.ts';
+import { GatewayError } from '../../errors.ts';
 import type { Router } from '../../routing/router.ts';
 import type { ExperimentBook } from '../../routing/experiments.ts';
 import { routingPreferencesSchema, type RoutingPreferences } from '../../routing/preferences.ts';
@@ -19,11 +19,9 @@ export function adminRoutingRoutes(
     for (const field of ['allowed_regions', 'preferred_regions'] as const) {
       prefs[field]?.forEach((id, i) => {
         if (!regionIds.has(id))
-          throw invalidRequest(
-            `Unknown region '${id}' (known: ${[...regionIds].join(', ')}).`,
-            `${field}[${i}]`,
-            'unknown_region',
-          );
+          throw new GatewayError('unknown_region', `Unknown region '${id}' (known: ${[...regionIds].join(', ')}).`, {
+            param: `${field}[${i}]`,
+          });
       });
     }
     return prefs;
@@ -36,7 +34,7 @@ export function adminRoutingRoutes(
     api({ role: 'viewer', summary: "Where an organisation's requests may be served from", params }),
     async (request) => {
       const org = await deps.tenancy.getOrg(parseInput(params, request.params, 'path').id);
-      if (!org) throw notFound('No such organisation.', 'org_not_found', 'id');
+      if (!org) throw new GatewayError('org_not_found', 'No such organisation.', { param: 'id' });
       return org.routing ?? {};
     },
   );
@@ -53,7 +51,7 @@ export function adminRoutingRoutes(
       const { id } = parseInput(params, request.params, 'path');
       const prefs = checkRegions(parseInput(routingPreferencesSchema, request.body));
       const org = await deps.tenancy.updateOrg(id, { routing: prefs });
-      if (!org) throw notFound('No such organisation.', 'org_not_found', 'id');
+      if (!org) throw new GatewayError('org_not_found', 'No such organisation.', { param: 'id' });
       return org.routing;
     },
   );
@@ -70,7 +68,8 @@ export function adminRoutingRoutes(
       const { id, keyId } = parseInput(keyParams, request.params, 'path');
       const prefs = checkRegions(parseInput(routingPreferencesSchema, request.body));
       const key = await deps.tenancy.setKeyRouting(id, keyId, prefs);
-      if (!key) throw notFound(`No key '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
+      if (!key)
+        throw new GatewayError('key_not_found', `No key '${keyId}' in organisation '${id}'.`, { param: 'keyId' });
       return toPublicKey(key);
     },
   );

@@ -1,7 +1,7 @@
 // Admin API: organisations, their API keys and their usage.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { notFound } from '../../errors.ts';
+import { GatewayError } from '../../errors.ts';
 import type { UsageStore } from '../../store/ports.ts';
 import { toPublicKey, type Tenancy } from '../../tenancy/tenancy.ts';
 import { parseInput } from '../validate.ts';
@@ -105,7 +105,10 @@ export function adminTenancyRoutes(
       const { id, keyId } = parseInput(keyParams, request.params, 'path');
       await orgOr404(id);
       const record = await tenancy.revokeKey(id, keyId);
-      if (!record) throw notFound(`No key with id '${keyId}' in organisation '${id}'.`, 'key_not_found', 'keyId');
+      if (!record)
+        throw new GatewayError('key_not_found', `No key with id '${keyId}' in organisation '${id}'.`, {
+          param: 'keyId',
+        });
       await audit.append({
         actor: actorOf(request),
         action: 'key.revoked',

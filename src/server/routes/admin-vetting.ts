@@ -1,7 +1,7 @@
 // Vetting: self-service applications (public), the review queue, decisions, and sanctions lists.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { GatewayError, notFound } from '../../errors.ts';
+import { GatewayError } from '../../errors.ts';
 import { ListFileError } from '../../formats/csv.ts';
 import { parseConsolidatedList, parseOfacSdn } from '../../vetting/sanctions/lists.ts';
 import type { SanctionsBook } from '../../vetting/sanctions/book.ts';
@@ -60,7 +60,8 @@ export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): voi
     async (request) => {
       const { id } = parseInput(params, request.params, 'path');
       const application = await vetting.getApplication(id);
-      if (!application) throw notFound(`Organisation '${id}' has no application.`, 'application_not_found', 'id');
+      if (!application)
+        throw new GatewayError('application_not_found', `Organisation '${id}' has no application.`, { param: 'id' });
       return application;
     },
   );
@@ -209,7 +210,7 @@ export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): voi
             : parseConsolidatedList(Buffer.from(input.csv));
       } catch (err) {
         if (err instanceof ListFileError)
-          throw new GatewayError(422, 'invalid_list_file', err.message, {
+          throw new GatewayError('invalid_list_file', err.message, {
             param: input.format === 'ofac_sdn' ? 'sdn_csv' : 'csv',
           });
         throw err;

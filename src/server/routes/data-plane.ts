@@ -55,7 +55,6 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void
       .find((m) => m.name === request.params.model || m.aliases.includes(request.params.model));
     if (!model)
       throw new GatewayError(
-        404,
         'model_not_found',
         `The model '${request.params.model}' does not exist or you do not have access to it.`,
         { param: 'model' },

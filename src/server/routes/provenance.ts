@@ -2,7 +2,7 @@
 // and the admin side (key rotation, registry figures, per-organisation disclosure settings).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { GatewayError, notFound } from '../../errors.ts';
+import { GatewayError } from '../../errors.ts';
 import { disclosureSchema, type ProvenanceService } from '../../provenance/service.ts';
 import type { RateLimits } from '../../ratelimit/limiter.ts';
 import type { Tenancy } from '../../tenancy/tenancy.ts';
@@ -51,7 +51,7 @@ export function publicProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDep
   const limited = (ip: string) => {
     const outcome = deps.limits.admit([{ scope: `verify:${ip}`, requestsPerMinute: deps.verifyPerMinute }], 0);
     if (!outcome.ok)
-      throw new GatewayError(429, 'rate_limit_exceeded', outcome.message, {
+      throw new GatewayError('rate_limit_exceeded', outcome.message, {
         headers: { ...outcome.headers, 'retry-after': String(outcome.retryAfterSeconds) },
       });
     outcome.release(0);
@@ -142,7 +142,7 @@ export function adminProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDeps
       const { id } = parseInput(idParams, request.params, 'path');
       const settings = parseInput(disclosureSchema, request.body);
       const org = await deps.tenancy.updateOrg(id, { disclosure: settings });
-      if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+      if (!org) throw new GatewayError('org_not_found', `No organisation with id '${id}'.`, { param: 'id' });
       return org.disclosure;
     },
   );
@@ -157,7 +157,7 @@ export function adminProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDeps
     async (request) => {
       const { id } = parseInput(idParams, request.params, 'path');
       const org = await deps.tenancy.getOrg(id);
-      if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+      if (!org) throw new GatewayError('org_not_found', `No organisation with id '${id}'.`, { param: 'id' });
       return effectiveDisclosure(deps.provenance, org);
     },
   );
@@ -168,7 +168,7 @@ export function adminProvenanceRoutes(app: FastifyInstance, deps: ProvenanceDeps
     async (request) => {
       const { id } = parseInput(idParams, request.params, 'path');
       const org = await deps.tenancy.updateOrg(id, { disclosure: null });
-      if (!org) throw notFound(`No organisation with id '${id}'.`, 'org_not_found', 'id');
+      if (!org) throw new GatewayError('org_not_found', `No organisation with id '${id}'.`, { param: 'id' });
       return effectiveDisclosure(deps.provenance, org);
     },
   );
