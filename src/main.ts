@@ -8,8 +8,7 @@ import { demoConfig } from './config/demo.ts';
 import { ConfigError, loadConfigFile } from './config/load.ts';
 import type { ConduitConfig } from './config/schema.ts';
 import { loadC2paIssuer } from './provenance/c2pa/issuer-config.ts';
-import { GatewayError } from './errors.ts';
-import { authenticate } from './pipeline/authenticate.ts';
+import { authenticate, principalFor } from './pipeline/authenticate.ts';
 import { authorize } from './pipeline/authorize.ts';
 import { compose } from './pipeline/compose.ts';
 import {
@@ -34,6 +33,17 @@ import { HealthChecker } from './routing/health-checker.ts';
 import { sampleShadow, shadowCopy } from './pipeline/shadow.ts';
 import { Router } from './routing/router.ts';
 import { buildApp } from './server/app.ts';
+import { dataPlaneRoutes } from './server/routes/data-plane.ts';
+import { publicVettingRoutes, adminVettingRoutes } from './server/routes/admin-vetting.ts';
+import { adminProvenanceRoutes, publicProvenanceRoutes } from './server/routes/provenance.ts';
+import { adminPrincipalRoutes } from './server/routes/admin-principals.ts';
+import { adminTenancyRoutes } from './server/routes/admin-tenancy.ts';
+import { adminRoutingRoutes } from './server/routes/admin-routing.ts';
+import { adminGovernanceRoutes } from './server/routes/admin-governance.ts';
+import { adminOrgTermsRoutes } from './server/routes/admin-org-terms.ts';
+import { adminMeteringRoutes } from './server/routes/admin-metering.ts';
+import { adminInvoicingRoutes } from './server/routes/admin-invoicing.ts';
+import { adminAbuseRoutes } from './server/routes/admin-abuse.ts';
 import { bearerToken } from './tenancy/api-keys.ts';
 import type { ReadinessCheck, Store } from './store/ports.ts';
 import { Tenancy } from './tenancy/tenancy.ts';
@@ -202,45 +212,44 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     forward: countInputTokens,
   });
 
-  const app = buildApp({
-    catalogue,
-    pipeline,
-    countTokens,
-    principalOf: async (authorization) => {
-      const secret = bearerToken(authorization);
-      const principal = secret ? await tenancy.authenticate(secret) : undefined;
-      if (!principal) throw new GatewayError('invalid_api_key', 'Incorrect API key provided, or the key was revoked.');
-      return principal;
-    },
-    visibleModels: usableModels(catalogue, router, policy),
+  const principals = new AdminPrincipals(store.principals, adminToken);
+  const provenanceDeps = {
+    provenance,
     tenancy,
-    usage: store.usage,
-    router,
-    experiments,
-    config,
-    audit,
-    policy,
-    vetting,
-    sanctions,
-    pricing,
-    ledger: store.ledger,
-    invoicing,
-    provenanceDeps: {
-      provenance,
-      tenancy,
-      limits: rateLimits,
-      verifyPerMinute: config.provenance.verify_per_minute,
-      adminToken,
-      audit,
-    },
-    abuse,
-    endUserOf,
+    limits: rateLimits,
+    verifyPerMinute: config.provenance.verify_per_minute,
     adminToken,
-    principals: new AdminPrincipals(store.principals, adminToken),
-    bodyLimitBytes: config.server.body_limit_bytes,
-    readiness,
-    logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info',
-  });
+    audit,
+  };
+  const vettingDeps = { vetting, sanctions, vettingConfig: config.vetting };
+  const app = buildApp(
+    { config, principals, audit, readiness, logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info' },
+    {
+      public(app) {
+        dataPlaneRoutes(app, {
+          catalogue,
+          pipeline,
+          countTokens,
+          principalOf: (credential) => principalFor(tenancy, credential),
+          visibleModels: usableModels(catalogue, router, policy),
+        });
+        publicVettingRoutes(app, vettingDeps);
+        publicProvenanceRoutes(app, provenanceDeps);
+      },
+      admin(admin) {
+        adminPrincipalRoutes(admin, { principals, audit });
+        adminTenancyRoutes(admin, { tenancy, usage: store.usage, audit, vetting });
+        adminRoutingRoutes(admin, { tenancy, router, experiments, config });
+        adminVettingRoutes(admin, vettingDeps);
+        adminGovernanceRoutes(admin, { policy, audit, tenancy, catalogue });
+        adminOrgTermsRoutes(admin, { tenancy, audit, catalogue, config });
+        adminMeteringRoutes(admin, { tenancy, ledger: store.ledger, pricing, policy });
+        adminInvoicingRoutes(admin, { tenancy, invoicing });
+        adminProvenanceRoutes(admin, provenanceDeps);
+        adminAbuseRoutes(admin, { abuse, tenancy, audit, endUserOf });
+      },
+    },
+  );
 
   logStoreError = (err) => app.log.error({ err }, 'background store write failed');
   // Against the stored price book: what is served but unpriced is refused (model_not_priced), and said here.

@@ -13,62 +13,35 @@ import Fastify, {
 import { GatewayError } from '../errors.ts';
 import { adminPrincipalGuard, requireDeclaredRole } from './admin-auth.ts';
 import { actorNote, principalOf } from './actor.ts';
-import { adminPrincipalRoutes } from './routes/admin-principals.ts';
 import type { AdminPrincipals } from '../tenancy/principals.ts';
 import { parseBodyJson, toGatewayError, writeError } from './errors.ts';
-import { adminRoutingRoutes } from './routes/admin-routing.ts';
-import { adminGovernanceRoutes } from './routes/admin-governance.ts';
-import { adminMeteringRoutes } from './routes/admin-metering.ts';
-import { adminInvoicingRoutes } from './routes/admin-invoicing.ts';
-import { adminProvenanceRoutes, publicProvenanceRoutes, type ProvenanceDeps } from './routes/provenance.ts';
-import { adminAbuseRoutes } from './routes/admin-abuse.ts';
-import type { AbuseMonitor } from '../abuse/monitor.ts';
-import type { PricingService } from '../metering/pricing.ts';
-import type { InvoicingService } from '../metering/invoicing.ts';
-import type { LedgerStore } from '../store/ports.ts';
-import { adminVettingRoutes, publicVettingRoutes } from './routes/admin-vetting.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { PolicyService } from '../policy/service.ts';
-import type { VettingService } from '../vetting/service.ts';
-import type { SanctionsBook } from '../vetting/sanctions/book.ts';
-import { adminTenancyRoutes } from './routes/admin-tenancy.ts';
-import { adminOrgTermsRoutes } from './routes/admin-org-terms.ts';
-import type { Router } from '../routing/router.ts';
 import type { ConduitConfig } from '../config/schema.ts';
-import type { ExperimentBook } from '../routing/experiments.ts';
-import { dataPlaneRoutes, surfaceOf, type DataPlaneDeps } from './routes/data-plane.ts';
+import { surfaceOf } from './routes/data-plane.ts';
 import { newRequestId } from './request-id.ts';
 import { VERSION } from '../version.ts';
 import { api } from './api.ts';
 import { collectRoutes } from './openapi.ts';
 import { adminOpenApiRoutes } from './routes/admin-openapi.ts';
 import { readinessRoutes } from './routes/readiness.ts';
-import type { Tenancy } from '../tenancy/tenancy.ts';
-import type { ReadinessCheck, UsageStore } from '../store/ports.ts';
+import type { ReadinessCheck } from '../store/ports.ts';
 
-export interface AppDeps extends DataPlaneDeps {
-  tenancy: Tenancy;
-  usage: UsageStore;
-  router: Router;
-  experiments: ExperimentBook;
+/** What the server itself needs; routes get their own services where they are mounted (the composition root). */
+export interface ServerParts {
   config: Readonly<ConduitConfig>;
-  audit: AuditLog;
-  policy: PolicyService;
-  vetting: VettingService;
-  sanctions: SanctionsBook;
-  pricing: PricingService;
-  ledger: LedgerStore;
-  invoicing: InvoicingService;
-  provenanceDeps: ProvenanceDeps;
-  abuse: AbuseMonitor;
-  endUserOf: (orgId: string) => string;
-  adminToken: string;
-  /** Admin principals and the bootstrap token (the `admin` principal). */
+  /** Admin principals and the bootstrap token (the `admin` principal): who may call /admin/v1. */
   principals: AdminPrincipals;
-  bodyLimitBytes: number;
+  /** Every admin action that changed something is recorded here. */
+  audit: AuditLog;
   logLevel: string;
   /** What GET /readyz checks: the servers the configuration selects (none for the embedded default). */
   readiness?: ReadinessCheck[];
+}
+
+/** The route modules, in two groups: the public ones, and those under /admin/v1 behind principals and roles. */
+export interface RouteMounts {
+  public(app: FastifyInstance): void;
+  admin(admin: FastifyInstance): void;
 }
 
 /**
@@ -94,7 +67,7 @@ const KEEP_ALIVE_MS = 72_000;
 const shuttingDown = () =>
   new GatewayError('server_shutting_down', 'The server is shutting down; retry on another instance.');
 
-export function buildApp(deps: AppDeps): FastifyInstance {
+export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstance {
   const { logger, access } = accessLogger(deps.logLevel);
   const limits = deps.config.server;
   let closing = false;
@@ -120,7 +93,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     loggerInstance: logger,
     // One access-log line per request, written when its reply closes, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: deps.bodyLimitBytes,
+    bodyLimit: deps.config.server.body_limit_bytes,
     trustProxy: deps.config.server.trust_proxy,
     genReqId: newRequestId,
     requestIdHeader: false,
@@ -198,10 +171,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     version: VERSION,
   }));
   readinessRoutes(app, deps.readiness ?? []);
-  dataPlaneRoutes(app, deps);
-  const vettingDeps = { vetting: deps.vetting, sanctions: deps.sanctions, vettingConfig: deps.config.vetting };
-  publicVettingRoutes(app, vettingDeps);
-  publicProvenanceRoutes(app, deps.provenanceDeps);
+  mounts.public(app);
   app.register(
     async (admin) => {
       // Every admin route declares the role it needs; one that does not stops the start.
@@ -227,17 +197,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
           },
         });
       });
-      adminPrincipalRoutes(admin, deps);
-      adminTenancyRoutes(admin, deps);
       adminOpenApiRoutes(admin, routes);
-      adminRoutingRoutes(admin, deps);
-      adminVettingRoutes(admin, vettingDeps);
-      adminGovernanceRoutes(admin, deps);
-      adminOrgTermsRoutes(admin, deps);
-      adminMeteringRoutes(admin, deps);
-      adminInvoicingRoutes(admin, deps);
-      adminProvenanceRoutes(admin, deps.provenanceDeps);
-      adminAbuseRoutes(admin, deps);
+      mounts.admin(admin);
     },
     { prefix: '/admin/v1' },
   );
