@@ -3,10 +3,11 @@
 import { countPromptTokens, countTextTokens } from './delivered-tokens.ts';
 import type { JsonObject } from '../wire/json.ts';
 import type { Usage } from '../wire/usage.ts';
-import type { Endpoint, RequestContext } from '../pipeline/context.ts';
+import type { Endpoint } from '../wire/endpoint.ts';
+import type { MeteredRequest } from './metered-request.ts';
 
 /** Sets the request's usage to our count of its prompt and of `delivered`, marked estimated. */
-export async function estimateUsage(ctx: RequestContext, delivered: string): Promise<Usage> {
+export async function estimateUsage(ctx: MeteredRequest, delivered: string): Promise<Usage> {
   const usage: Usage = {
     prompt_tokens: await countPromptTokens(ctx.body!),
     completion_tokens: await countTextTokens(delivered),

@@ -7,7 +7,7 @@
 import type { PricingService } from './pricing.ts';
 import { TokenCountThread } from './token-count-thread.ts';
 import type { UsageEvent, UsageStore } from '../store/ports.ts';
-import type { RequestContext } from '../pipeline/context.ts';
+import type { MeteredRequest } from './metered-request.ts';
 import { pricedEvent } from './usage-event.ts';
 
 /** How often streams under way get a record of what they delivered. */
@@ -22,7 +22,7 @@ interface Live {
 }
 
 export class InterimUsage {
-  private readonly live = new Map<RequestContext, Live>();
+  private readonly live = new Map<MeteredRequest, Live>();
   /** Final events that could not be made durable when their stream ended: tried again on every tick. */
   private unsettled: UsageEvent[] = [];
   private ticking = false;
@@ -41,13 +41,13 @@ export class InterimUsage {
   }
 
   /** Records the stream's opening; resolves once it is durable, rejects when it cannot be made so. */
-  async open(ctx: RequestContext): Promise<void> {
+  async open(ctx: MeteredRequest): Promise<void> {
     await this.usage.record(this.record(ctx, 0, 0));
     this.live.set(ctx, { interim: 0, counted: 0, completionTokens: 0 });
   }
 
   /** The stream ended: its final event takes over. False if it was never opened. */
-  ended(ctx: RequestContext): boolean {
+  ended(ctx: MeteredRequest): boolean {
     return this.live.delete(ctx);
   }
 
@@ -64,7 +64,7 @@ export class InterimUsage {
     await this.tokens.close();
   }
 
-  private record(ctx: RequestContext, interim: number, completionTokens: number): UsageEvent {
+  private record(ctx: MeteredRequest, interim: number, completionTokens: number): UsageEvent {
     // The prompt by its size (as budgets reserve): not worth a tokenizer pass for a record the final one replaces.
     const promptTokens = Math.ceil(ctx.bodyBytes / 4);
     return pricedEvent(ctx, this.pricing, {
@@ -93,7 +93,7 @@ export class InterimUsage {
 
   /** Records what each stream delivered since its last record, if anything; only the new text is counted. */
   private async checkpoint(): Promise<void> {
-    const due: Array<{ ctx: RequestContext; live: Live; length: number; text: string }> = [];
+    const due: Array<{ ctx: MeteredRequest; live: Live; length: number; text: string }> = [];
     for (const [ctx, live] of this.live) {
       const delivered = ctx.outputText ?? '';
       if (delivered.length > live.counted)

@@ -5,7 +5,7 @@
 // a usage chunk for clients that asked for one, the Responses API's response.usage.
 import type { JsonObject } from '../wire/json.ts';
 import type { EventBatch, StreamEvent } from '../wire/stream.ts';
-import type { RequestContext } from '../pipeline/context.ts';
+import type { MeteredRequest } from './metered-request.ts';
 import { estimateUsage, usageField } from './estimate-usage.ts';
 
 /** A stream whose first batch has already arrived (forward waits for it before committing to a deployment). */
@@ -15,7 +15,7 @@ export interface StartedStream {
 }
 
 export async function* meterStream(
-  ctx: RequestContext,
+  ctx: MeteredRequest,
   { iterator, first }: StartedStream,
 ): AsyncGenerator<EventBatch> {
   let delivered = '';
@@ -83,7 +83,7 @@ export async function* meterStream(
 
 /** A complete stream without the vendor's usage: estimated, and a chat client that asked for usage gets its chunk. */
 async function endWithoutUsage(
-  ctx: RequestContext,
+  ctx: MeteredRequest,
   out: EventBatch,
   delivered: string,
   vendorChunk: JsonObject | string | undefined,
@@ -113,7 +113,7 @@ function parsedOrEmpty(data: string): JsonObject {
 }
 
 /** The Responses API's final event, which carries usage, with the estimate in place of the vendor's none. */
-async function withEstimate(ctx: RequestContext, event: StreamEvent, delivered: string): Promise<void> {
+async function withEstimate(ctx: MeteredRequest, event: StreamEvent, delivered: string): Promise<void> {
   const usage = await estimateUsage(ctx, delivered);
   const response = event.chunk!.response as JsonObject | undefined;
   if (!response || typeof response !== 'object') return;

@@ -2,9 +2,9 @@
 // request's context once served (the final event) or while it is delivered (a stream's interim records).
 import type { PricingService } from './pricing.ts';
 import type { UsageEvent } from '../store/ports.ts';
-import type { RequestContext } from '../pipeline/context.ts';
+import type { MeteredRequest } from './metered-request.ts';
 
-export function pricedEvent(ctx: RequestContext, pricing: PricingService, overrides?: Partial<UsageEvent>): UsageEvent {
+export function pricedEvent(ctx: MeteredRequest, pricing: PricingService, overrides?: Partial<UsageEvent>): UsageEvent {
   const event = usageEvent(ctx);
   if (overrides) Object.assign(event, overrides);
   const charges = pricing.charge(event, ctx.principal!.org);
@@ -14,7 +14,7 @@ export function pricedEvent(ctx: RequestContext, pricing: PricingService, overri
   return event;
 }
 
-function usageEvent(ctx: RequestContext): UsageEvent {
+function usageEvent(ctx: MeteredRequest): UsageEvent {
   const u = ctx.usage;
   const d = ctx.deployment!;
   return {

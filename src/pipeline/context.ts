@@ -5,6 +5,7 @@ import type { CancelSignal } from '../wire/cancel.ts';
 import type { JsonObject } from '../wire/json.ts';
 import type { EventStream } from '../wire/stream.ts';
 import type { Usage } from '../wire/usage.ts';
+import type { Endpoint } from '../wire/endpoint.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
 import type { BudgetScope } from '../metering/budgets.ts';
 import type { LimitOutcome } from '../ratelimit/limiter.ts';
@@ -12,7 +13,7 @@ import type { RequestDeadline } from '../routing/deadline.ts';
 import type { BoundChoice } from '../provenance/output-binding.ts';
 import type { Stamp } from '../provenance/service.ts';
 
-export type Endpoint = 'chat' | 'embeddings' | 'responses';
+export type { Endpoint };
 
 export interface RequestContext {
   readonly requestId: string;
