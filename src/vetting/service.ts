@@ -53,7 +53,7 @@ interface Screening {
   finding: SanctionsFinding;
 }
 
-export interface Decision {
+export interface ReviewerDecision {
   actor: string;
   /** The admin principal deciding (its id): four-eyes rules compare principals, not the names they go by. */
   actor_id?: string;
@@ -61,7 +61,7 @@ export interface Decision {
 }
 
 /** Whether an earlier approval was given by the principal now deciding (by id; by name only for approvals recorded without one). */
-const sameApprover = (approval: { actor: string; actor_id?: string }, decision: Decision) =>
+const sameApprover = (approval: { actor: string; actor_id?: string }, decision: ReviewerDecision) =>
   approval.actor_id !== undefined && decision.actor_id !== undefined
     ? approval.actor_id === decision.actor_id
     : approval.actor === decision.actor;
@@ -206,7 +206,7 @@ export class VettingService {
     return { org: (await this.tenancy.getOrg(orgId))!, application: record };
   }
 
-  async approve(orgId: string, input: Decision & { tier?: Tier }): Promise<Org> {
+  async approve(orgId: string, input: ReviewerDecision & { tier?: Tier }): Promise<Org> {
     const { org, record } = await this.load(orgId, 'approve');
     const app = record.data as unknown as Submission;
     const tier = input.tier ?? (isOperatorSubmission(app) ? app.tier : app.requested_tier);
@@ -257,16 +257,16 @@ export class VettingService {
     return this.setStatus(org, 'approved', input, { tier, checks, ...review, ...licence });
   }
 
-  async reject(orgId: string, input: Decision): Promise<Org> {
+  async reject(orgId: string, input: ReviewerDecision): Promise<Org> {
     const { org } = await this.load(orgId, 'reject');
     return this.setStatus(org, 'rejected', input);
   }
 
-  async suspend(orgId: string, input: Decision): Promise<Org> {
+  async suspend(orgId: string, input: ReviewerDecision): Promise<Org> {
     return this.setStatus(await this.orgIn(orgId, 'suspend'), 'suspended', input);
   }
 
-  async reinstate(orgId: string, input: Decision): Promise<Org> {
+  async reinstate(orgId: string, input: ReviewerDecision): Promise<Org> {
     return this.setStatus(await this.orgIn(orgId, 'reinstate'), 'approved', input);
   }
 
@@ -380,7 +380,7 @@ export class VettingService {
    * A periodic review: screens the customer again (a hit sends it to review, as any re-screening does) and, if it
    * stays approved, assesses its risk afresh and sets the next review date from today.
    */
-  async periodicReview(orgId: string, input: Decision): Promise<{ org: Org; application: ApplicationRecord }> {
+  async periodicReview(orgId: string, input: ReviewerDecision): Promise<{ org: Org; application: ApplicationRecord }> {
     await this.load(orgId, 'review');
     const { org, application: record } = await this.screen(orgId, input.actor);
     if (org.status !== 'approved') return { org, application: record };
@@ -520,7 +520,7 @@ export class VettingService {
   private async setStatus(
     org: Org,
     status: OrgStatus,
-    decision: Decision,
+    decision: ReviewerDecision,
     data: Record<string, unknown> = {},
   ): Promise<Org> {
     const updated = (await this.tenancy.updateOrg(org.id, { status }))!;
