@@ -21,7 +21,13 @@ function structuredOutput(body: JsonObject | undefined): boolean {
   return format?.type === 'json_object' || format?.type === 'json_schema';
 }
 
-export function label(provenance: ProvenanceService): Stage {
+/** What labelling uses of the provenance service. */
+type Labeller = Pick<
+  ProvenanceService,
+  'disclosureFor' | 'inBandMark' | 'noticeAround' | 'stampChoices' | 'withNotice'
+>;
+
+export function label(provenance: Labeller): Stage {
   return (ctx) => {
     if (ctx.endpoint === 'embeddings' || !ctx.reply) return;
     ctx.headers['x-ai-generated'] = 'true';
@@ -44,7 +50,7 @@ export function label(provenance: ProvenanceService): Stage {
 async function* labelChatStream(
   ctx: RequestContext,
   events: EventStream,
-  provenance: ProvenanceService,
+  provenance: Labeller,
   disclosure: Disclosure | undefined,
 ): AsyncGenerator<EventBatch> {
   const notice = provenance.noticeAround(disclosure);
@@ -104,7 +110,7 @@ async function* labelChatStream(
 async function* labelResponsesStream(
   ctx: RequestContext,
   events: EventStream,
-  provenance: ProvenanceService,
+  provenance: Labeller,
   disclosure: Disclosure | undefined,
 ): AsyncGenerator<StreamEvent[]> {
   const notice = provenance.noticeAround(disclosure);
@@ -161,7 +167,7 @@ const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response
 async function labelJson(
   ctx: RequestContext,
   reply: Extract<Reply, { kind: 'json' }>,
-  provenance: ProvenanceService,
+  provenance: Labeller,
   disclosure: Disclosure | undefined,
 ): Promise<void> {
   const body = reply.body;
@@ -180,7 +186,7 @@ async function labelJson(
   register(ctx, stamp, outputs);
 }
 
-function sign(ctx: RequestContext, provenance: ProvenanceService, outputs: BoundChoice[]): Promise<Stamp> {
+function sign(ctx: RequestContext, provenance: Labeller, outputs: BoundChoice[]): Promise<Stamp> {
   return provenance.stampChoices(outputs, {
     vendor: ctx.deployment!.vendor,
     model: ctx.model!.name,
@@ -196,7 +202,7 @@ function register(ctx: RequestContext, stamp: Stamp, outputs: BoundChoice[]): vo
 }
 
 /** After delivery: every choice signed is registered on its own, so public verify finds any of them whole. */
-export function registerFingerprints(provenance: ProvenanceService): Hook {
+export function registerFingerprints(provenance: Pick<ProvenanceService, 'registry'>): Hook {
   return (ctx) => {
     const signed = ctx.signed;
     if (!signed) return;

@@ -4,7 +4,7 @@ import { liveRecord } from '../abuse/record.ts';
 import type { Hook } from './context.ts';
 
 /** Every chat and Responses request served (it has usage), embeddings aside. */
-export function observe(monitor: AbuseMonitor): Hook {
+export function observe(monitor: Pick<AbuseMonitor, 'observe'>): Hook {
   return (ctx) => {
     if (ctx.endpoint === 'embeddings' || !ctx.usage) return;
     // A Responses API reply's id: a follow-up names it (previous_response_id) instead of resending the history.

@@ -5,7 +5,7 @@ import { GatewayError } from '../errors.ts';
 import type { PricingService } from '../metering/pricing.ts';
 import type { Stage } from './context.ts';
 
-export function requirePrice(pricing: PricingService): Stage {
+export function requirePrice(pricing: Pick<PricingService, 'costPriced' | 'listPriced'>): Stage {
   return (ctx) => {
     const org = ctx.principal!.org;
     const at = ctx.receivedAt;

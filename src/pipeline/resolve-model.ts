@@ -3,7 +3,7 @@ import { GatewayError } from '../errors.ts';
 import type { Catalogue } from '../routing/catalogue.ts';
 import type { Stage } from './context.ts';
 
-export function resolveModel(catalogue: Catalogue): Stage {
+export function resolveModel(catalogue: Pick<Catalogue, 'resolve'>): Stage {
   return (ctx) => {
     const name = ctx.body!.model as string;
     const model = catalogue.resolve(name);

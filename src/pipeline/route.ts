@@ -11,7 +11,7 @@ import { chatCannotCarry } from '../protocols/openai/responses-to-chat.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
 import type { Stage } from './context.ts';
 
-export function route(router: Router, policy: PolicyService): Stage {
+export function route(router: Pick<Router, 'plan'>, policy: Pick<PolicyService, 'decide'>): Stage {
   return (ctx) => {
     const needs = needsOf(ctx.body!, ctx.stream === true, ctx.bodyBytes);
     // A Responses request chat can carry goes to chat-only deployments too (translated there); the rest needs the API itself.
@@ -26,8 +26,8 @@ export function route(router: Router, policy: PolicyService): Stage {
  * route stage asks this for every request, /v1/models for every model (server/usable-models.ts): one decision for both.
  */
 export function plannedAttempts(
-  router: Router,
-  policy: PolicyService,
+  router: Pick<Router, 'plan'>,
+  policy: Pick<PolicyService, 'decide'>,
   principal: Principal,
   requested: CatalogueModel,
   needs: RequestNeeds,
@@ -87,7 +87,7 @@ interface Refusal {
  * is not available, and the rule named is one that refuses it whatever the request asks.
  */
 function policyDenial(
-  policy: PolicyService,
+  policy: Pick<PolicyService, 'decide'>,
   org: Org,
   refused: Refusal[],
   body: Record<string, unknown>,

@@ -11,7 +11,7 @@ import type { Hook } from './context.ts';
 import type { InterimUsage } from '../metering/interim-usage.ts';
 
 /** Before a stream's first byte: its interim usage record, durable, or the stream is refused. */
-export function openInterimUsage(interim: InterimUsage): Hook {
+export function openInterimUsage(interim: Pick<InterimUsage, 'open'>): Hook {
   return (ctx) =>
     interim.open(ctx).catch((err: unknown) => {
       throw new UsageNotRecorded(err);

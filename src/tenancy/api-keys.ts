@@ -14,8 +14,14 @@ export function generateSecret(): string {
 }
 
 /** The token of an `Authorization: Bearer TOKEN` header ('' without one). */
+/** The token of an `Authorization: Bearer <token>` header ('' without one): how admin principals present theirs. */
 export function bearerToken(header: string | undefined): string {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
+}
+
+/** A data-plane API key as presented: `Bearer <key>` (the OpenAI SDK), or bare (the Anthropic SDK's x-api-key). */
+export function presentedApiKey(header: string): string {
+  return header.startsWith('Bearer ') ? header.slice(7).trim() : header.trim();
 }
 
 export function hashSecret(secret: string): string {

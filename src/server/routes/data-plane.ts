@@ -14,8 +14,8 @@ import { anthropicCountTokensSurface, anthropicSurface, openaiSurface, type Surf
 export interface DataPlaneDeps {
   pipeline: Pipeline;
   catalogue: Catalogue;
-  /** Authenticates a request outside the pipeline (for GET /v1/models). */
-  principalOf: (authorization: string | undefined) => Promise<Principal>;
+  /** Authenticates a request outside the pipeline (for GET /v1/models): its Authorization or x-api-key value. */
+  principalOf: (credential: string | undefined) => Promise<Principal>;
   /** Models this principal may use. */
   visibleModels: (principal: Principal) => Catalogue['models'];
   /** Anthropic's token count: the checks a call gets (authentication, model, policy, regions), then the count. */
@@ -43,13 +43,15 @@ export function surfaceOf(request: FastifyRequest): Surface | undefined {
 }
 
 export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void {
+  const credential = ({ headers }: FastifyRequest) =>
+    headers.authorization ?? (typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : undefined);
   app.get('/v1/models', async (request) => {
-    const principal = await deps.principalOf(request.headers.authorization);
+    const principal = await deps.principalOf(credential(request));
     return { object: 'list', data: deps.visibleModels(principal).map(modelObject) };
   });
 
   app.get<{ Params: { model: string } }>('/v1/models/:model', async (request) => {
-    const principal = await deps.principalOf(request.headers.authorization);
+    const principal = await deps.principalOf(credential(request));
     const model = deps
       .visibleModels(principal)
       .find((m) => m.name === request.params.model || m.aliases.includes(request.params.model));
