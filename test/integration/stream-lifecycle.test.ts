@@ -20,7 +20,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-const until = async (check: () => Promise<boolean>, ms = 3000) => {
+const until = async (check: () => Promise<boolean>, ms = 15_000) => {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return true;
