@@ -44,7 +44,6 @@ import { adminOrgTermsRoutes } from './server/routes/admin-org-terms.ts';
 import { adminMeteringRoutes } from './server/routes/admin-metering.ts';
 import { adminInvoicingRoutes } from './server/routes/admin-invoicing.ts';
 import { adminAbuseRoutes } from './server/routes/admin-abuse.ts';
-import { bearerToken } from './tenancy/api-keys.ts';
 import type { ReadinessCheck, Store } from './store/ports.ts';
 import { Tenancy } from './tenancy/tenancy.ts';
 import { AdminPrincipals } from './tenancy/principals.ts';
