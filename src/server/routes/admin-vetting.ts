@@ -109,7 +109,7 @@ export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): voi
       return {
         object: 'list',
         due_by: due_by ?? new Date().toISOString().slice(0, 10),
-        data: await vetting.reviewsDue(due_by ?? new Date().toISOString().slice(0, 10)),
+        data: await vetting.dueDiligence.reviewsDue(due_by ?? new Date().toISOString().slice(0, 10)),
       };
     },
   );
@@ -124,7 +124,10 @@ export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): voi
     }),
     async (request) => {
       const { id } = parseInput(params, request.params, 'path');
-      return vetting.periodicReview(id, { ...parseInput(decisionSchema, request.body), actor: actorOf(request) });
+      return vetting.dueDiligence.periodicReview(id, {
+        ...parseInput(decisionSchema, request.body),
+        actor: actorOf(request),
+      });
     },
   );
   app.post(
@@ -139,7 +142,11 @@ export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): voi
     }),
     async (request, reply) => {
       const { id } = parseInput(params, request.params, 'path');
-      const note = await vetting.addAdverseMedia(id, parseInput(adverseMediaSchema, request.body), actorOf(request));
+      const note = await vetting.dueDiligence.addAdverseMedia(
+        id,
+        parseInput(adverseMediaSchema, request.body),
+        actorOf(request),
+      );
       reply.code(201);
       return note;
     },
@@ -156,7 +163,7 @@ export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): voi
     }),
     async (request, reply) => {
       const { id } = parseInput(params, request.params, 'path');
-      const decision = await vetting.recordLicence(
+      const decision = await vetting.dueDiligence.recordLicence(
         id,
         parseInput(licenceDecisionSchema, request.body),
         actorOf(request),
@@ -216,7 +223,7 @@ export function adminVettingRoutes(app: FastifyInstance, deps: VettingDeps): voi
         throw err;
       }
       const list = await sanctions.load(input.format, entries);
-      const newHits = await vetting.rescreenAll(actorOf(request));
+      const newHits = await vetting.dueDiligence.rescreenAll(actorOf(request));
       return { source: list.source, version: list.version, entries: list.entries.length, new_hits: newHits };
     },
   );
