@@ -170,8 +170,8 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       // New outputs' index rows, keyed by generation (2^14 consecutive output ids) first: a batch's rows land
       // among its own generation's pages. Whole generations move into provenance_fingerprints in hash order
-      // (see fingerprint-writes.mjs). Written straight into the hash-keyed index, every batch rewrote pages
-      // all over it, and registering an output cost more the more were registered (51 µs at 100k, 103 µs at 400k).
+      // (see fingerprint-writes.ts). Written straight into the hash-keyed index, every batch rewrote pages
+      // all over it, and registering an output cost more the more were registered.
       await db.schema
         .createTable('provenance_fingerprints_recent')
         .addColumn('generation', 'integer', (c) => c.notNull())

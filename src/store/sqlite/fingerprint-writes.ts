@@ -6,7 +6,7 @@
 // pages. Once MERGE_AFTER generations have filled, they move into provenance_fingerprints, keyed by hash, in one
 // pass in hash order. A verify reads the hash-keyed table once and each recent generation once. Inserting at
 // random hashes straight into the big table rewrote pages all over it on every batch: registering an output
-// cost more the more were registered (about 100 µs at 400k outputs; 25 µs this way).
+// cost more the more were registered.
 import type Database from 'better-sqlite3';
 
 /**
