@@ -64,7 +64,7 @@ for (let round = 0; round < 20; round++) {
       const r = await budgets.reserve(scope, reservation);
       if (!r.ok) return;
       await new Promise((res) => setTimeout(res, Math.random() * 20));
-      budgets.settle(scope, reservation, 30_000n + BigInt(Math.floor(Math.random() * 20_000)));
+      await r.settle(30_000n + BigInt(Math.floor(Math.random() * 20_000)));
     }),
   );
   const over = (await budgets.spent(scope)) - limit;

@@ -197,7 +197,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       disposeDeadline,
       recordUsage(store.usage, pricing, interim),
       releaseRateLimits,
-      settleBudgets(budgets),
+      settleBudgets,
     ],
     afterDelivery: [
       registerFingerprints(provenance),

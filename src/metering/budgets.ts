@@ -9,11 +9,14 @@ export interface BudgetScope {
   hard: boolean;
 }
 
-export type Reservation = { ok: true; amount: bigint } | { ok: false; spent: bigint; reserved: bigint };
+/** A reservation held settles once, at the true price (0 to give it back), on the counter that made it. */
+export type Reservation =
+  | { ok: true; amount: bigint; settle: (actual: bigint) => void | Promise<void> }
+  | { ok: false; spent: bigint; reserved: bigint };
 
+/** In process (the embedded default) or shared by the nodes of a cluster. */
 export interface BudgetCounter {
   reserve(scope: BudgetScope, amount: bigint): Promise<Reservation>;
-  settle(scope: BudgetScope, reserved: bigint, actual: bigint): void;
   spent(scope: BudgetScope): Promise<bigint>;
 }
 
@@ -45,10 +48,19 @@ export class InProcessBudgets implements BudgetCounter {
     if (scope.hard && state.spent + state.reserved + amount > scope.limitMicros)
       return { ok: false, spent: state.spent, reserved: state.reserved };
     state.reserved += amount;
-    return { ok: true, amount };
+    let settled = false;
+    return {
+      ok: true,
+      amount,
+      settle: (actual) => {
+        if (settled) return;
+        settled = true;
+        this.settle(scope, amount, actual);
+      },
+    };
   }
 
-  settle(scope: BudgetScope, reserved: bigint, actual: bigint): void {
+  private settle(scope: BudgetScope, reserved: bigint, actual: bigint): void {
     const state = this.states.get(scope.id);
     if (!state) return;
     state.reserved -= reserved;

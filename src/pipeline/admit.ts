@@ -5,7 +5,7 @@
 import { GatewayError } from '../errors.ts';
 import { secondsToNextMonth, type BudgetCounter, type BudgetScope } from '../metering/budgets.ts';
 import type { PricingService } from '../metering/pricing.ts';
-import type { LimitSpec, RateLimits } from '../ratelimit/limiter.ts';
+import type { LimitOutcome, LimitSpec, RateLimiter } from '../ratelimit/limiter.ts';
 import { limitSpecs, type TierLimits } from '../ratelimit/tiers.ts';
 import type { ApiKeyRecord, Org } from '../store/ports.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
@@ -15,10 +15,11 @@ import type { Hook, RequestContext, Stage } from './context.ts';
 const DEFAULT_MAX_COMPLETION = 4096;
 
 /**
- * Every request is rate-limited (its tier's defaults at least, see ratelimit/tiers.ts), synchronously: a few Map
- * lookups and one headers object. Only a request with a budget to reserve returns a promise.
+ * Every request is rate-limited (its tier's defaults at least, see ratelimit/tiers.ts). In process that is
+ * synchronous: a few Map lookups and one headers object, and only a request with a budget to reserve returns a
+ * promise. Counters shared by a cluster answer with a promise.
  */
-export function admit(limits: RateLimits, budgets: BudgetCounter, pricing: PricingService, tiers: TierLimits): Stage {
+export function admit(limits: RateLimiter, budgets: BudgetCounter, pricing: PricingService, tiers: TierLimits): Stage {
   /**
    * The limits and budgets of a principal and model, worked out once: a principal object is replaced whenever its
    * organisation or key changes (see Tenancy), so a plan never outlives the settings it was made from.
@@ -48,23 +49,26 @@ export function admit(limits: RateLimits, budgets: BudgetCounter, pricing: Prici
     const model = ctx.model!.name;
     const { specs, scopes } = planFor(ctx.principal!, model);
 
-    const outcome = limits.admit(specs, promptTokens + maxCompletion);
-    if (!outcome.ok) {
-      throw new GatewayError('rate_limit_exceeded', outcome.message, {
-        headers: { ...outcome.headers, 'retry-after': String(outcome.retryAfterSeconds) },
-      });
-    }
-    // Every reply carries them, errors after this stage included (they are written with ctx.headers).
-    Object.assign(ctx.headers, outcome.headers);
-    ctx.rateLimit = outcome;
+    const admitted = (outcome: LimitOutcome): void | Promise<void> => {
+      if (!outcome.ok) {
+        throw new GatewayError('rate_limit_exceeded', outcome.message, {
+          headers: { ...outcome.headers, 'retry-after': String(outcome.retryAfterSeconds) },
+        });
+      }
+      // Every reply carries them, errors after this stage included (they are written with ctx.headers).
+      Object.assign(ctx.headers, outcome.headers);
+      ctx.rateLimit = outcome;
 
-    if (scopes.length === 0) return;
-    return reserveBudgets(
-      ctx,
-      scopes,
-      budgets,
-      pricing.upperBound(ctx.principal!.org, model, ctx.receivedAt, promptTokens, maxCompletion),
-    );
+      if (scopes.length === 0) return;
+      return reserveBudgets(
+        ctx,
+        scopes,
+        budgets,
+        pricing.upperBound(ctx.principal!.org, model, ctx.receivedAt, promptTokens, maxCompletion),
+      );
+    };
+    const outcome = limits.admit(specs, promptTokens + maxCompletion);
+    return outcome instanceof Promise ? outcome.then(admitted) : admitted(outcome);
   };
 }
 
@@ -74,11 +78,11 @@ async function reserveBudgets(
   budgets: BudgetCounter,
   amount: bigint,
 ): Promise<void> {
-  const held: BudgetScope[] = [];
+  const held: Array<(actual: bigint) => void | Promise<void>> = [];
   for (const scope of scopes) {
     const r = await budgets.reserve(scope, amount);
     if (!r.ok) {
-      for (const s of held) budgets.settle(s, amount, 0n);
+      await Promise.all(held.map((settle) => settle(0n)));
       throw new GatewayError(
         'budget_exceeded',
         `The monthly budget of ${scope.id.startsWith('org') ? 'your organisation' : 'this API key'} is spent (hard limit). Ask your administrator to raise it.`,
@@ -88,9 +92,9 @@ async function reserveBudgets(
         },
       );
     }
-    held.push(scope);
+    held.push(r.settle);
   }
-  ctx.budgetHold = { scopes: held, amount };
+  ctx.budgetHold = { settles: held, amount };
 }
 
 /** Before the reply completes: the rate limits' hold, released with the tokens the request used. */
@@ -98,13 +102,17 @@ export const releaseRateLimits: Hook = (ctx) =>
   ctx.rateLimit?.release((ctx.usage?.prompt_tokens ?? 0) + (ctx.usage?.completion_tokens ?? 0));
 
 /** Before the reply completes, after its usage event is priced (ctx.charges): the budgets reserved, settled at the true price. */
-export function settleBudgets(budgets: BudgetCounter): Hook {
-  return (ctx) => {
-    const hold = ctx.budgetHold;
-    if (!hold) return;
-    for (const s of hold.scopes) budgets.settle(s, hold.amount, BigInt(ctx.charges?.price_micros ?? 0));
-  };
-}
+export const settleBudgets: Hook = (ctx) => {
+  const hold = ctx.budgetHold;
+  if (!hold) return;
+  const price = BigInt(ctx.charges?.price_micros ?? 0);
+  let pending: Array<Promise<void>> | undefined;
+  for (const settle of hold.settles) {
+    const p = settle(price);
+    if (p) (pending ??= []).push(p);
+  }
+  if (pending) return Promise.all(pending).then(() => undefined);
+};
 
 interface AdmitPlan {
   specs: LimitSpec[];

@@ -7,7 +7,6 @@ import type { EventStream } from '../wire/stream.ts';
 import type { Usage } from '../wire/usage.ts';
 import type { Endpoint } from '../wire/endpoint.ts';
 import type { Principal } from '../tenancy/tenancy.ts';
-import type { BudgetScope } from '../metering/budgets.ts';
 import type { LimitOutcome } from '../ratelimit/limiter.ts';
 import type { RequestDeadline } from '../routing/deadline.ts';
 import type { BoundChoice } from '../provenance/output-binding.ts';
@@ -70,8 +69,8 @@ export interface RequestContext {
   // What the stages leave for the hooks that run as the reply completes and after delivery (see compose.ts).
   /** The rate limits' admission (admit), released with the tokens used. */
   rateLimit?: Extract<LimitOutcome, { ok: true }>;
-  /** The budget reserved (admit), settled at the true price. */
-  budgetHold?: { scopes: BudgetScope[]; amount: bigint };
+  /** The budgets reserved (admit), each settled at the true price on the counter that reserved it. */
+  budgetHold?: { settles: Array<(actual: bigint) => void | Promise<void>>; amount: bigint };
   /** The deadline a retry made (forward), disposed of once the reply is done. */
   deadline?: RequestDeadline;
   /** The Responses API reply to store (keepConversation). */

@@ -14,6 +14,19 @@ export type LimitOutcome =
   | { ok: true; headers: Record<string, string>; release: (actualTokens: number) => void }
   | { ok: false; headers: Record<string, string>; retryAfterSeconds: number; message: string };
 
+/**
+ * What the admit stage counts against: in process (synchronous, the embedded default) or shared by the nodes of a
+ * cluster (a promise). `release` frees what the admission held, with the tokens the request used.
+ */
+export interface RateLimiter {
+  admit(specs: readonly LimitSpec[], estimatedTokens: number): LimitOutcome | Promise<LimitOutcome>;
+}
+
+/** A scope's window of one kind, as counted now: points used and ms until it closes (0 when none is open). */
+export type WindowPeek = (kind: 'requests' | 'tokens', scope: string) => { used: number; msLeft: number };
+
+export type Hit = 'concurrent' | 'requests' | 'tokens';
+
 /** OpenAI writes resets as durations: "1s", "6m0s", "120ms". */
 export function openaiDuration(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.ceil(ms))}ms`;
@@ -21,7 +34,7 @@ export function openaiDuration(ms: number): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${s % 60}s`;
 }
 
-export class RateLimits {
+export class RateLimits implements RateLimiter {
   /** A scope's request count and token count are separate budgets, each in its own windows. */
   private readonly requests: FixedWindows;
   private readonly tokens: FixedWindows;
@@ -109,56 +122,66 @@ export class RateLimits {
     }
   }
 
+  private readonly peek: WindowPeek = (kind, scope) => (kind === 'requests' ? this.requests : this.tokens).peek(scope);
+
   private refusal(specs: readonly LimitSpec[], spec: LimitSpec, hit: Hit): LimitOutcome {
-    const headers: Record<string, string> = {};
-    this.describe(headers, specs, hit === 'requests' ? spec : undefined, hit === 'tokens' ? spec : undefined);
-    if (hit === 'concurrent') {
-      return {
-        ok: false,
-        headers,
-        retryAfterSeconds: 1,
-        message: `Too many concurrent requests for ${spec.scope} (limit ${spec.concurrent}).`,
-      };
-    }
-    const limit = hit === 'requests' ? spec.requestsPerMinute! : spec.tokensPerMinute!;
-    const { msLeft } = (hit === 'requests' ? this.requests : this.tokens).peek(spec.scope);
-    const what = hit === 'requests' ? `${limit} requests per minute` : `${limit} tokens per minute`;
-    return {
-      ok: false,
-      headers,
-      retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)),
-      message: `Rate limit reached for ${spec.scope}: ${what}. Retry after ${openaiDuration(msLeft)}.`,
-    };
+    return refusal(specs, spec, hit, this.peek);
   }
 
-  /**
-   * Writes the x-ratelimit-* headers: per kind, the limit with the least left (or `boundRequests` /
-   * `boundTokens`, the limit a refusal hit). Reads the windows without counting: a few Map lookups.
-   */
-  private describe(
-    headers: Record<string, string>,
-    specs: readonly LimitSpec[],
-    boundRequests?: LimitSpec,
-    boundTokens?: LimitSpec,
-  ): void {
-    let requests: WindowView | undefined;
-    let tokens: WindowView | undefined;
-    for (const spec of specs) {
-      if (spec.requestsPerMinute !== undefined && (boundRequests === undefined || boundRequests === spec)) {
-        requests = tighter(requests, spec.requestsPerMinute, this.requests.peek(spec.scope));
-      }
-      if (spec.tokensPerMinute !== undefined && (boundTokens === undefined || boundTokens === spec)) {
-        tokens = tighter(tokens, spec.tokensPerMinute, this.tokens.peek(spec.scope));
-      }
-    }
-    setHeaders(headers, requests, tokens);
+  private describe(headers: Record<string, string>, specs: readonly LimitSpec[]): void {
+    describeLimits(headers, specs, this.peek);
   }
 }
 
-type Hit = 'concurrent' | 'requests' | 'tokens';
+/** The refusal of a request that hit `hit` of `spec`: its message, Retry-After and the headers of that limit. */
+export function refusal(specs: readonly LimitSpec[], spec: LimitSpec, hit: Hit, peek: WindowPeek): LimitOutcome {
+  const headers: Record<string, string> = {};
+  describeLimits(headers, specs, peek, hit === 'requests' ? spec : undefined, hit === 'tokens' ? spec : undefined);
+  if (hit === 'concurrent') {
+    return {
+      ok: false,
+      headers,
+      retryAfterSeconds: 1,
+      message: `Too many concurrent requests for ${spec.scope} (limit ${spec.concurrent}).`,
+    };
+  }
+  const limit = hit === 'requests' ? spec.requestsPerMinute! : spec.tokensPerMinute!;
+  const { msLeft } = peek(hit, spec.scope);
+  const what = hit === 'requests' ? `${limit} requests per minute` : `${limit} tokens per minute`;
+  return {
+    ok: false,
+    headers,
+    retryAfterSeconds: Math.max(1, Math.ceil(msLeft / 1000)),
+    message: `Rate limit reached for ${spec.scope}: ${what}. Retry after ${openaiDuration(msLeft)}.`,
+  };
+}
+
+/**
+ * Writes the x-ratelimit-* headers: per kind, the limit with the least left (or `boundRequests` / `boundTokens`,
+ * the limit a refusal hit). Reads the windows without counting.
+ */
+export function describeLimits(
+  headers: Record<string, string>,
+  specs: readonly LimitSpec[],
+  peek: WindowPeek,
+  boundRequests?: LimitSpec,
+  boundTokens?: LimitSpec,
+): void {
+  let requests: WindowView | undefined;
+  let tokens: WindowView | undefined;
+  for (const spec of specs) {
+    if (spec.requestsPerMinute !== undefined && (boundRequests === undefined || boundRequests === spec)) {
+      requests = tighter(requests, spec.requestsPerMinute, peek('requests', spec.scope));
+    }
+    if (spec.tokensPerMinute !== undefined && (boundTokens === undefined || boundTokens === spec)) {
+      tokens = tighter(tokens, spec.tokensPerMinute, peek('tokens', spec.scope));
+    }
+  }
+  setHeaders(headers, requests, tokens);
+}
 
 /** A request larger than a whole token limit counts as the whole limit, so it can pass in an empty window. */
-const countedTokens = (limit: number, estimatedTokens: number) => Math.min(estimatedTokens, limit);
+export const countedTokens = (limit: number, estimatedTokens: number) => Math.min(estimatedTokens, limit);
 
 interface WindowView {
   limit: number;
