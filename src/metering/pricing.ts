@@ -1,5 +1,6 @@
 // Prices every request on both legs of the trade: vendor cost (per deployment) and customer price (list
 // price per model and tier, or the customer's negotiated rates, less its discount). Exact integer money.
+import { LOCAL_BUS, type InvalidationBus } from '../store/invalidation.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Org, UsageEvent, VersionedStore } from '../store/ports.ts';
 import { NOTHING_SERVED, priceGaps, type PriceCoverage, type PriceGap } from './price-coverage.ts';
@@ -37,7 +38,10 @@ export class PricingService {
     private readonly store: VersionedStore,
     private readonly audit: AuditLog,
     private readonly coverage: PriceCoverage = NOTHING_SERVED,
+    private readonly bus: InvalidationBus = LOCAL_BUS,
   ) {
+    // Another node changed the price book: the stored latest version is the one in force.
+    bus.subscribe((change) => (change.kind === 'price-book' || change.kind === 'all' ? this.reload() : undefined));
     this.index = new PriceIndex(initial);
     this.belowCostMode = initial.below_cost ?? 'warn';
     this.freeModels = new Set(coverage.models.filter((m) => m.free).map((m) => m.name));
@@ -47,6 +51,15 @@ export class PricingService {
   async init(): Promise<void> {
     const latest = await this.store.latest();
     if (latest) {
+      this.index = new PriceIndex(priceBookSchema.parse(latest.document));
+      this.version = latest.version;
+    }
+  }
+
+  /** Takes up a newer stored version (another node's change); the one in force stays when none is newer. */
+  private async reload(): Promise<void> {
+    const latest = await this.store.latest();
+    if (latest && latest.version > this.version) {
       this.index = new PriceIndex(priceBookSchema.parse(latest.document));
       this.version = latest.version;
     }
@@ -93,6 +106,7 @@ export class PricingService {
     });
     this.index = new PriceIndex(book);
     this.version = version;
+    this.bus.publish({ kind: 'price-book' });
     return version;
   }
 

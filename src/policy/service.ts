@@ -2,6 +2,7 @@
 // explainable, and testable before it is applied (what-if).
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Catalogue, CatalogueModel, Deployment } from '../routing/catalogue.ts';
+import { LOCAL_BUS, type InvalidationBus } from '../store/invalidation.ts';
 import type { Org, VersionedStore } from '../store/ports.ts';
 import { PolicyEngine, type Decision, type Jurisdiction } from './engine.ts';
 import { excludedBy, PREFERENCE_RULE, type PreferenceDenial } from './preferences.ts';
@@ -21,13 +22,23 @@ export class PolicyService {
     private readonly store: VersionedStore,
     private readonly audit: AuditLog,
     private readonly catalogue: Catalogue,
+    private readonly bus: InvalidationBus = LOCAL_BUS,
   ) {
     this.engine = new PolicyEngine(initial, 1);
+    // Another node changed the policy: the stored latest version is the one in force.
+    bus.subscribe((change) => (change.kind === 'policy' || change.kind === 'all' ? this.reload() : undefined));
   }
 
   async init(): Promise<void> {
     const latest = await this.store.latest();
     if (latest) this.engine = new PolicyEngine(policySchema.parse(latest.document), latest.version);
+  }
+
+  /** Takes up a newer stored version (another node's change); the one in force stays when none is newer. */
+  private async reload(): Promise<void> {
+    const latest = await this.store.latest();
+    if (latest && latest.version > this.engine.version)
+      this.engine = new PolicyEngine(policySchema.parse(latest.document), latest.version);
   }
 
   get current(): { version: number; policy: PolicyConfig } {
@@ -47,6 +58,7 @@ export class PolicyService {
       data: { rules: policy.rules.map((r) => r.id), default: policy.default },
     });
     this.engine = new PolicyEngine(policy, version);
+    this.bus.publish({ kind: 'policy' });
     return version;
   }
 

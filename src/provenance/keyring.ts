@@ -9,6 +9,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { GatewayError } from '../errors.ts';
+import { LOCAL_BUS, type InvalidationBus } from '../store/invalidation.ts';
 import type { SigningKeyRecord, SigningKeyStore } from '../store/ports.ts';
 import { issueChain, pemCertificates, pemToDer, type C2paIssuer } from './c2pa/credentials.ts';
 import type { C2paSigner } from './c2pa/text-manifest.ts';
@@ -64,7 +65,28 @@ export class KeyRing {
     private readonly issuer?: C2paIssuer,
     /** Seals private keys at rest; a random one (for in-memory stores and tests) when not given. */
     private readonly encryption: KeyEncryption = new KeyEncryption(randomBytes(32)),
-  ) {}
+    private readonly bus: InvalidationBus = LOCAL_BUS,
+  ) {
+    // Another node rotated or revoked a key: the stored keys are the ones to sign and verify with.
+    bus.subscribe((change) => (change.kind === 'signing-keys' || change.kind === 'all' ? this.reload() : undefined));
+  }
+
+  /** Takes up the stored keys: new ones are loaded, known ones take their stored retirement, revocation and chain. */
+  async reload(): Promise<void> {
+    const records = await this.store.list();
+    const known = new Map(this.keys.map((k) => [k.record.kid, k]));
+    this.keys = records.map((r) => {
+      const k = known.get(r.kid);
+      if (!k) {
+        const privatePem = this.encryption.open(r.private_pem, r.kid);
+        this.signer.addKey(r.kid, privatePem);
+        return load(r, privatePem);
+      }
+      if (r.cert_chain_pem !== k.record.cert_chain_pem) return load(r, k.privatePem);
+      k.record = r;
+      return k;
+    });
+  }
 
   /** Loads the keys (sealing any still stored in plain text), certifies them, and makes one if none can sign. */
   async init(): Promise<void> {
@@ -128,6 +150,7 @@ export class KeyRing {
     this.signer.addKey(record.kid, privatePem);
     const loaded = load(record, privatePem);
     this.keys.push(loaded);
+    this.bus.publish({ kind: 'signing-keys' });
     return { key: loaded.jwk, retired };
   }
 
@@ -154,6 +177,7 @@ export class KeyRing {
     k.record.revoked_at = new Date().toISOString();
     k.record.revocation_reason = reason;
     await this.store.save(k.record);
+    this.bus.publish({ kind: 'signing-keys' });
     return published(k);
   }
 

@@ -10,6 +10,7 @@ import type {
   RoutingSettings,
   Tier,
 } from '../store/ports.ts';
+import { LOCAL_BUS, type Invalidation, type InvalidationBus } from '../store/invalidation.ts';
 import { generateSecret, hashesEqual, hashSecret, KEY_PREFIX, newId } from './api-keys.ts';
 
 export interface Principal {
@@ -29,14 +30,34 @@ export type PublicKey = Omit<ApiKeyRecord, 'hash'>;
 export const toPublicKey = ({ hash: _hash, ...rest }: ApiKeyRecord): PublicKey => rest;
 
 export class Tenancy {
-  // Authenticated keys by hash. Revocation and org changes go through this class, which evicts, so a
-  // revoked key stops working at once; misses fall through to the store.
+  // Authenticated keys by hash. Revocation and org changes go through this class, which evicts (and tells the
+  // other nodes, which evict too), so a revoked key stops working at once; misses fall through to the store.
   private readonly cache = new Map<string, Principal>();
+  /** Bumped by every eviction: a look-up that started before one does not cache what it read. */
+  private generation = 0;
 
   constructor(
     private readonly orgs: OrgStore,
     private readonly keys: KeyStore,
-  ) {}
+    private readonly bus: InvalidationBus = LOCAL_BUS,
+  ) {
+    bus.subscribe((change) => this.invalidated(change));
+  }
+
+  /** Another node changed a key or an organisation (or anything: `all`). */
+  private invalidated(change: Invalidation): void {
+    if (change.kind === 'key') this.forgetKey(change.hash);
+    else if (change.kind === 'org') this.evictOrg(change.id);
+    else if (change.kind === 'all') {
+      this.generation++;
+      this.cache.clear();
+    }
+  }
+
+  private forgetKey(hash: string): void {
+    this.generation++;
+    this.cache.delete(hash);
+  }
 
   async createOrg(input: NewOrg, status: Org['status'] = 'approved'): Promise<Org> {
     const org: Org = {
@@ -67,7 +88,7 @@ export class Tenancy {
 
   async updateOrg(id: string, patch: OrgPatch): Promise<Org | undefined> {
     const org = await this.orgs.updateOrg(id, patch);
-    this.evictOrg(id);
+    this.orgChanged(id);
     return org;
   }
 
@@ -77,17 +98,23 @@ export class Tenancy {
     routing: RoutingSettings | null,
   ): Promise<ApiKeyRecord | undefined> {
     const key = await this.keys.setKeyRouting(orgId, keyId, routing);
-    this.evictOrg(orgId);
+    this.orgChanged(orgId);
     return key;
   }
 
   async setKeyLimits(orgId: string, keyId: string, limits: LimitsSettings | null): Promise<ApiKeyRecord | undefined> {
     const key = await this.keys.setKeyLimits(orgId, keyId, limits);
-    this.evictOrg(orgId);
+    this.orgChanged(orgId);
     return key;
   }
 
+  private orgChanged(orgId: string): void {
+    this.evictOrg(orgId);
+    this.bus.publish({ kind: 'org', id: orgId });
+  }
+
   private evictOrg(orgId: string): void {
+    this.generation++;
     for (const [hash, principal] of this.cache) if (principal.org.id === orgId) this.cache.delete(hash);
   }
 
@@ -115,7 +142,10 @@ export class Tenancy {
 
   async revokeKey(orgId: string, keyId: string): Promise<ApiKeyRecord | undefined> {
     const record = await this.keys.revokeKey(orgId, keyId, new Date().toISOString());
-    if (record) this.cache.delete(record.hash);
+    if (record) {
+      this.forgetKey(record.hash);
+      this.bus.publish({ kind: 'key', hash: record.hash });
+    }
     return record;
   }
 
@@ -124,12 +154,13 @@ export class Tenancy {
     const hash = hashSecret(secret);
     const cached = this.cache.get(hash);
     if (cached) return cached;
+    const generation = this.generation;
     const key = await this.keys.findKeyByHash(hash);
     if (!key || key.revoked_at || !hashesEqual(key.hash, hash)) return undefined;
     const org = await this.orgs.getOrg(key.org_id);
     if (!org) return undefined;
     const principal = { org, key };
-    this.cache.set(hash, principal);
+    if (generation === this.generation) this.cache.set(hash, principal);
     return principal;
   }
 }

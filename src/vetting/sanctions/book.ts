@@ -1,4 +1,5 @@
 // The loaded sanctions lists (one current version per source) and the screener over all of them.
+import { LOCAL_BUS, type InvalidationBus } from '../../store/invalidation.ts';
 import type { SanctionsListRecord, VettingStore } from '../../store/ports.ts';
 import type { ListEntry } from './lists.ts';
 import type { ScreeningSubject, SubjectRole } from '../subjects.ts';
@@ -8,10 +9,26 @@ export class SanctionsBook {
   private lists = new Map<string, SanctionsListRecord>();
   private screener = new SanctionsScreener();
 
-  constructor(private readonly store: VettingStore) {}
+  constructor(
+    private readonly store: VettingStore,
+    private readonly bus: InvalidationBus = LOCAL_BUS,
+  ) {
+    // Another node loaded a list: the stored versions are the ones to screen against.
+    bus.subscribe((change) => (change.kind === 'sanctions' || change.kind === 'all' ? this.reload() : undefined));
+  }
 
   async init(): Promise<void> {
     for (const list of await this.store.lists()) this.lists.set(list.source, list);
+    this.rebuild();
+  }
+
+  /** Re-reads the lists, rebuilding the screener only when a version changed (a rebuild indexes every entry). */
+  private async reload(): Promise<void> {
+    const stored = await this.store.lists();
+    const changed =
+      stored.length !== this.lists.size || stored.some((l) => this.lists.get(l.source)?.version !== l.version);
+    if (!changed) return;
+    this.lists = new Map(stored.map((l) => [l.source, l]));
     this.rebuild();
   }
 
@@ -44,6 +61,7 @@ export class SanctionsBook {
     await this.store.saveList(list);
     this.lists.set(source, list);
     this.rebuild();
+    this.bus.publish({ kind: 'sanctions' });
     return list;
   }
 
