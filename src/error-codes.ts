@@ -108,6 +108,8 @@ export const errorCatalogue = {
   upstream_unreachable: { status: 502 },
   // 503
   model_not_priced: { status: 503 },
+  /** Cluster mode, on_redis_unavailable: fail_closed, while Redis is unreachable. */
+  rate_limiter_unavailable: { status: 503 },
   server_shutting_down: { status: 503 },
   upstream_overloaded: { status: 503 },
   usage_not_recorded: { status: 503 },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimits } from './limiter.ts';
+import { rateLimiterContract } from './limiter.contract.ts';
+
+describe('RateLimits: the rate limiter contract', () => {
+  const limits = new RateLimits();
+  rateLimiterContract(() => limits);
+});
 
 describe('RateLimits', () => {
   const clock = () => {
