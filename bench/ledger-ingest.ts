@@ -1,0 +1,177 @@
+// `npm run bench:ledger-ingest`: usage events through NATS JetStream into the PostgreSQL ledger, on this machine's
+// servers (a fresh database and cluster name, removed after).
+//  - ingest: BENCH_EVENTS events (default 100,000) wait in the stream, then 1 and then 2 ledger-writing nodes
+//    (processes) take them in: events/s from the first node's start to the last row committed;
+//  - delay: BENCH_RATE events/s (default 2,000) for BENCH_SECONDS (default 5) published as responses would be,
+//    with one node writing: from each publish's acknowledgement (when its response completes) to the commit of its
+//    ledger row, p50 and p99.
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { createTestDatabase, NATS_URL, uniqueName } from '../test/helpers/cluster.ts';
+import { tempDir } from '../test/helpers/gateway.ts';
+import { pgUsageLedger } from '../test/helpers/usage-ledger-pg.ts';
+import { openJetStream } from '../src/store/nats/jetstream.ts';
+import { usageStreamNames } from '../src/store/nats/names.ts';
+import { JetStreamUsagePublisher } from '../src/store/nats/usage-publisher.ts';
+import type { UsageEvent } from '../src/store/ports.ts';
+
+const N = Number(process.env.BENCH_EVENTS ?? 100_000);
+const rate = Number(process.env.BENCH_RATE ?? 2_000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const now = () => performance.timeOrigin + performance.now();
+
+const event = (run: string, i: number): UsageEvent => ({
+  request_id: `req_${run}_${i.toString(36)}`,
+  ts: new Date().toISOString(),
+  org_id: `org_${i % 500}`,
+  key_id: `key_${i % 2000}`,
+  endpoint: 'chat',
+  model: 'gpt-4o',
+  vendor: 'openai',
+  deployment: 'sim',
+  region: 'us-east',
+  prompt_tokens: 100 + (i % 900),
+  completion_tokens: 50 + (i % 400),
+  cached_tokens: 0,
+  reasoning_tokens: 0,
+  estimated: false,
+  status: 200,
+  latency_ms: 12,
+  cost_micros: 1234,
+  list_price_micros: 2000,
+  price_micros: 1900,
+  customer_country: 'DE',
+});
+
+interface Cluster {
+  name: string;
+  databaseUrl: string;
+  publisher: JetStreamUsagePublisher;
+  close(): Promise<void>;
+}
+
+async function cluster(): Promise<Cluster> {
+  const database = await createTestDatabase('conduit_bench');
+  const ledger = await pgUsageLedger(database.url); // creates the table
+  await ledger.close();
+  const name = uniqueName('bench');
+  const names = usageStreamNames(name);
+  const link = await openJetStream(NATS_URL, names);
+  const publisher = new JetStreamUsagePublisher(link, join(tempDir('conduit-bench-'), 'usage-outbox.jsonl'));
+  return {
+    name,
+    databaseUrl: database.url,
+    publisher,
+    async close() {
+      await publisher.close();
+      const jsm = await jetstreamManager(link.nc);
+      await jsm.streams.delete(names.stream);
+      await jsm.streams.delete(names.deadStream);
+      await link.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Starts a ledger-writing node; `onBatch` hears each committed batch. */
+async function node(c: Cluster, onBatch: (ids: string[], at: number) => void): Promise<ChildProcess> {
+  const child = fork(join(import.meta.dirname, 'ledger-ingest-node.ts'), {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_DATABASE_URL: c.databaseUrl, BENCH_CLUSTER: c.name, BENCH_NATS_URL: NATS_URL },
+  });
+  child.on('message', (m: { ready?: true; ids?: string[]; at?: number }) => {
+    if (m.ids) onBatch(m.ids, m.at!);
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.on('message', (m: { ready?: true }) => m.ready && resolve());
+    child.once('exit', (code) => reject(new Error(`ledger node exited with ${code}`)));
+  });
+  return child;
+}
+
+async function stop(children: ChildProcess[]) {
+  await Promise.all(
+    children.map(async (c) => {
+      const exited = once(c, 'exit');
+      c.send('stop');
+      await exited;
+    }),
+  );
+}
+
+async function ingest(nodes: number): Promise<void> {
+  const c = await cluster();
+  const run = `i${nodes}`;
+  const t0 = now();
+  for (let i = 0; i < N; i += 1_000)
+    await Promise.all(Array.from({ length: Math.min(1_000, N - i) }, (_, j) => c.publisher.record(event(run, i + j))));
+  const published = now() - t0;
+  let written = 0;
+  const byNode: number[] = [];
+  let done!: () => void;
+  const all = new Promise<void>((r) => (done = r));
+  const children: ChildProcess[] = [];
+  let last = 0;
+  for (let k = 0; k < nodes; k++) {
+    byNode.push(0);
+    children.push(
+      await node(c, (ids, at) => {
+        written += ids.length;
+        byNode[k]! += ids.length;
+        last = Math.max(last, at);
+        if (written >= N) done();
+      }),
+    );
+  }
+  const started = now();
+  for (const child of children) child.send('start');
+  await all;
+  const s = (last - started) / 1000;
+  console.log(
+    `ingest, ${nodes} node${nodes > 1 ? 's' : ''}: ${N} events published in ${(published / 1000).toFixed(2)} s (${Math.round(N / (published / 1000))}/s); ` +
+      `into PostgreSQL in ${s.toFixed(2)} s once the nodes started consuming: ${Math.round(N / s)} events/s (bar >= 20,000)` +
+      `${nodes > 1 ? `; per node: ${byNode.join(', ')}` : ''}`,
+  );
+  await stop(children);
+  await c.close();
+}
+
+async function delay(): Promise<void> {
+  const c = await cluster();
+  const acked = new Map<string, number>();
+  const delays: number[] = [];
+  const child = await node(c, (ids, at) => {
+    for (const id of ids) delays.push(at - acked.get(id)!);
+  });
+  child.send('start');
+  const total = rate * seconds;
+  const tick = 10;
+  const perTick = (rate * tick) / 1000;
+  const pending: Array<Promise<void>> = [];
+  const t0 = now();
+  for (let i = 0; i < total;) {
+    for (let j = 0; j < perTick && i < total; j++, i++) {
+      const e = event('d', i);
+      pending.push(c.publisher.record(e).then(() => void acked.set(e.request_id, now())));
+    }
+    const next = t0 + (i / perTick) * tick;
+    await new Promise((r) => setTimeout(r, Math.max(0, next - now())));
+  }
+  await Promise.all(pending);
+  for (const deadline = Date.now() + 30_000; delays.length < total && Date.now() < deadline;)
+    await new Promise((r) => setTimeout(r, 50));
+  delays.sort((a, b) => a - b);
+  const pct = (p: number) => delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))]!.toFixed(1);
+  console.log(
+    `delay from a response (JetStream ack) to its ledger row, ${rate} events/s for ${seconds} s, 1 node: ` +
+      `p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${delays[delays.length - 1]!.toFixed(1)} ms (${delays.length}/${total} rows)`,
+  );
+  await stop([child]);
+  await c.close();
+}
+
+await ingest(1);
+await ingest(2);
+await delay();
