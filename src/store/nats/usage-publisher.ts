@@ -80,8 +80,14 @@ export class JetStreamUsagePublisher {
   private async forward(jsonLines: string): Promise<void> {
     if (!this.link.connected()) throw new Error('NATS is not connected: usage events stay in the local outbox');
     const events = parseUsageLines(jsonLines);
-    for (let i = 0; i < events.length; i += FORWARD_CHUNK)
-      await Promise.all(events.slice(i, i + FORWARD_CHUNK).map((e) => this.publish(e)));
+    try {
+      for (let i = 0; i < events.length; i += FORWARD_CHUNK)
+        await Promise.all(events.slice(i, i + FORWARD_CHUNK).map((e) => this.publish(e)));
+    } catch (err) {
+      // Still unreachable: responses keep going to the outbox rather than each wait for a timeout.
+      this.avoidUntil = Date.now() + this.options.backOffMs;
+      throw err;
+    }
     this.avoidUntil = 0;
   }
 }
