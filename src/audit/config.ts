@@ -1,14 +1,6 @@
 // The `audit:` section of the configuration: where signed checkpoints of the chain's head are kept.
 import { z } from 'zod';
-
-const httpUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}, 'must be an http(s) URL');
+import { httpUrlSchema as httpUrl } from '../util/http-url.ts';
 
 export const auditConfigSchema = z
   .object({

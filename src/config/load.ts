@@ -13,6 +13,7 @@ import {
 } from './schema.ts';
 import { crossCheck, type CrossCheckInput } from './cross-check.ts';
 import { withClusterEnv } from './cluster.ts';
+import { upstreamProblems } from './upstream-allow.ts';
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -48,7 +49,7 @@ export function validateConfig(file: unknown, source = 'config'): Readonly<Condu
   const { raw, fromEnv } = withClusterEnv(file);
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) {
-    const problems = crossCheck(parsed.data);
+    const problems = [...crossCheck(parsed.data), ...upstreamProblems(parsed.data)];
     if (problems.length > 0) throw new ConfigError(source, problems);
     return deepFreeze(parsed.data);
   }

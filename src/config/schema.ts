@@ -12,6 +12,7 @@ import { disclosureDefaultsSchema } from '../provenance/disclosure.ts';
 import { auditConfigSchema } from '../audit/config.ts';
 import { limitsConfigSchema } from '../ratelimit/tiers.ts';
 import { clusterSchema } from './cluster.ts';
+import { securityConfigSchema } from './upstream-allow.ts';
 
 export {
   capabilitiesSchema,
@@ -191,6 +192,7 @@ export const configSchema = z
     audit: auditConfigSchema.default(() => auditConfigSchema.parse({})),
     /** Cluster mode (PostgreSQL, Redis, NATS JetStream); absent: the embedded store. */
     cluster: clusterSchema.optional(),
+    security: securityConfigSchema.default(() => ({})),
     demo: z
       .object({ seed: z.boolean().default(false) })
       .strict()

@@ -2,20 +2,12 @@
 // (its `configSchema`); src/providers/registry.ts puts them together into the config file's provider schema.
 import { z } from 'zod';
 import { simulatorFaultsSchema } from './simulator/faults.ts';
+import { httpUrlSchema } from '../util/http-url.ts';
 
 export const idSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'must be letters, digits, ".", "_" or "-"')
   .max(100);
-
-export const httpUrlSchema = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}, 'must be an http(s) URL');
 
 export const timeoutsSchema = z
   .object({
