@@ -26,6 +26,7 @@ export const errorCatalogue = {
   empty_text: { status: 400 },
   invalid_body: { status: 400 },
   invalid_encoding: { status: 400 },
+  invalid_http: { status: 400 },
   invalid_json: { status: 400 },
   invalid_request: { status: 400 },
   invalid_signature: { status: 400 },
@@ -33,12 +34,15 @@ export const errorCatalogue = {
   invalid_tool_arguments: { status: 400 },
   invalid_type: { status: 400 },
   invalid_value: { status: 400 },
+  json_too_deep: { status: 400 },
   malformed_c2pa_manifest: { status: 400 },
   malformed_manifest: { status: 400 },
   missing_manifest: { status: 400 },
   missing_required_parameter: { status: 400 },
   model_capability_missing: { status: 400 },
   model_not_supported: { status: 400 },
+  too_many_messages: { status: 400 },
+  too_many_tools: { status: 400 },
   unknown_region: { status: 400 },
   unsupported_algorithm: { status: 400 },
   unsupported_parameter: { status: 400 },
@@ -66,6 +70,8 @@ export const errorCatalogue = {
   unknown_feature: { status: 404 },
   unknown_key: { status: 404 },
   unknown_url: { status: 404 },
+  // 408
+  request_timeout: { status: 408 },
   // 409
   invalid_transition: { status: 409 },
   invoice_already_issued: { status: 409 },
@@ -98,6 +104,8 @@ export const errorCatalogue = {
   // 429
   budget_exceeded: { status: 429, type: 'insufficient_quota' },
   rate_limit_exceeded: { status: 429 },
+  // 431
+  request_header_fields_too_large: { status: 431 },
   // 499
   client_closed_request: { status: 499 },
   // 500

@@ -78,7 +78,10 @@ export const invalidJson = (detail: string) =>
   new GatewayError('invalid_json', `We could not parse the JSON body of your request: ${detail}`);
 
 export const requestTooLarge = (limitBytes: number | string) =>
-  new GatewayError('request_too_large', `The request body is larger than the ${limitBytes} byte limit.`);
+  new GatewayError(
+    'request_too_large',
+    `The request body is larger than the ${limitBytes} byte limit (server.body_limit_bytes).`,
+  );
 
 export const internalError = () =>
   new GatewayError('internal_error', 'The server had an error while processing your request.');

@@ -34,6 +34,7 @@ import { sampleShadow, shadowCopy } from './pipeline/shadow.ts';
 import { Router } from './routing/router.ts';
 import { buildApp } from './server/app.ts';
 import { dataPlaneRoutes } from './server/routes/data-plane.ts';
+import { requestLimitsOf } from './server/request-limits.ts';
 import { publicVettingRoutes, adminVettingRoutes } from './server/routes/admin-vetting.ts';
 import { adminProvenanceRoutes, publicProvenanceRoutes } from './server/routes/provenance.ts';
 import { adminPrincipalRoutes } from './server/routes/admin-principals.ts';
@@ -225,13 +226,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     { config, principals, audit, readiness, logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info' },
     {
       public(app) {
-        dataPlaneRoutes(app, {
-          catalogue,
-          pipeline,
-          countTokens,
-          principalOf: (credential) => principalFor(tenancy, credential),
-          visibleModels: usableModels(catalogue, router, policy),
-        });
+        dataPlaneRoutes(
+          app,
+          {
+            catalogue,
+            pipeline,
+            countTokens,
+            principalOf: (credential) => principalFor(tenancy, credential),
+            visibleModels: usableModels(catalogue, router, policy),
+          },
+          requestLimitsOf(config.server),
+        );
         publicVettingRoutes(app, vettingDeps);
         publicProvenanceRoutes(app, provenanceDeps);
       },

@@ -127,6 +127,21 @@ export const configSchema = z
         headers_timeout_ms: z.number().int().min(100).max(3_600_000).default(60_000),
         /** ... and the whole request, body included, within this (node:http's requestTimeout). */
         request_timeout_ms: z.number().int().min(100).max(3_600_000).default(300_000),
+        /** Largest request head (request line and header fields) node:http reads (its maxHeaderSize), else 431. */
+        max_header_bytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 * 1024)
+          .default(16 * 1024),
+        /** Deepest nesting of arrays and objects in a JSON body. */
+        max_json_depth: z.number().int().min(2).max(1_000).default(64),
+        /** Most messages (chat, Anthropic) or input items (Responses API) in one request. */
+        max_messages: z.number().int().min(1).max(100_000).default(2_048),
+        /** Most tools in one request. */
+        max_tools: z.number().int().min(1).max(10_000).default(128),
+        /** A streaming client that takes nothing of its reply for this long is dropped. */
+        stream_stall_ms: z.number().int().min(100).max(3_600_000).default(30_000),
       })
       .strict()
       .refine((s) => s.headers_timeout_ms <= s.request_timeout_ms, {
@@ -141,6 +156,11 @@ export const configSchema = z
         shutdown_grace_ms: 30_000,
         headers_timeout_ms: 60_000,
         request_timeout_ms: 300_000,
+        max_header_bytes: 16 * 1024,
+        max_json_depth: 64,
+        max_messages: 2_048,
+        max_tools: 128,
+        stream_stall_ms: 30_000,
       })),
     regions: z.array(regionSchema).min(1),
     vendors: z.array(vendorSchema).min(1),

@@ -10,7 +10,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 
-import { GatewayError } from '../errors.ts';
+import { GatewayError, requestTooLarge } from '../errors.ts';
 import { adminPrincipalGuard, requireDeclaredRole } from './admin-auth.ts';
 import { actorNote, principalOf } from './actor.ts';
 import type { AdminPrincipals } from '../tenancy/principals.ts';
@@ -19,6 +19,8 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { ConduitConfig } from '../config/schema.ts';
 import { surfaceOf } from './routes/data-plane.ts';
 import { newRequestId } from './request-id.ts';
+import { connectionErrorHandler } from './connection-errors.ts';
+import { jsonTooDeep, nestsDeeperThan } from './request-limits.ts';
 import { VERSION } from '../version.ts';
 import { api } from './api.ts';
 import { collectRoutes } from './openapi.ts';
@@ -78,6 +80,7 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
           keepAliveTimeout: KEEP_ALIVE_MS,
           headersTimeout: limits.headers_timeout_ms,
           requestTimeout: limits.request_timeout_ms,
+          maxHeaderSize: limits.max_header_bytes,
           // How often node looks for connections past those deadlines (its default is 30 s).
           connectionsCheckingInterval: Math.min(1_000, limits.headers_timeout_ms),
         },
@@ -94,6 +97,7 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
     // One access-log line per request, written when its reply closes, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.server.body_limit_bytes,
+    clientErrorHandler: connectionErrorHandler(limits),
     trustProxy: deps.config.server.trust_proxy,
     genReqId: newRequestId,
     requestIdHeader: false,
@@ -110,7 +114,9 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
     done: (err: Error | null, value?: unknown) => void,
   ) => {
     try {
-      done(null, parseBodyJson(body as string));
+      const value = parseBodyJson(body as string);
+      if (nestsDeeperThan(value, limits.max_json_depth)) throw jsonTooDeep(limits.max_json_depth);
+      done(null, value);
     } catch (err) {
       done(err as Error, undefined);
     }
@@ -148,7 +154,10 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
   });
 
   const replyWithError = (err: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const error = toGatewayError(err);
+    const error =
+      (err as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? requestTooLarge(limits.body_limit_bytes)
+        : toGatewayError(err);
     if (error.status >= 500) request.log.error({ err, code: error.code }, error.message);
     // A body left unread (too large, or refused before it was read) would be read as the next request: close.
     if (!request.raw.complete) reply.raw.setHeader('connection', 'close');

@@ -16,21 +16,21 @@ export function writeSseHead(res: ReplyChannel, headers: Record<string, string>)
  * (one network read upstream) leave in one write, at once; nothing waits for more. The batch that ends the
  * stream is the exception: its frames are returned unwritten, to leave with the stream's end in one write.
  */
-export async function pipeEvents(res: ReplyChannel, events: EventStream): Promise<string> {
+export async function pipeEvents(res: ReplyChannel, events: EventStream, stallMs: number): Promise<string> {
   let held = '';
   try {
     for await (const batch of events) {
       if (res.destroyed) return '';
       if (held !== '') {
         // A batch after the one marked as the end: keep the order.
-        if (!res.write(held)) await drained(res);
+        if (!res.write(held)) await drained(res, stallMs);
         held = '';
       }
       let frames = '';
       for (const event of batch)
         frames += event.event ? `event: ${event.event}\ndata: ${event.data}\n\n` : `data: ${event.data}\n\n`;
       if (batch.ends) held = frames;
-      else if (!res.write(frames)) await drained(res);
+      else if (!res.write(frames)) await drained(res, stallMs);
     }
   } catch (err) {
     // What arrived before the failure is delivered, as it would have been without the hold.
@@ -40,9 +40,15 @@ export async function pipeEvents(res: ReplyChannel, events: EventStream): Promis
   return held;
 }
 
-function drained(res: ReplyChannel): Promise<void> {
+/**
+ * Resolves once the client has taken what was buffered, or has gone. A client that takes nothing for `stallMs` is
+ * dropped: waiting on it would hold its upstream stream (and its buffers) open for as long as it liked.
+ */
+function drained(res: ReplyChannel, stallMs: number): Promise<void> {
   return new Promise((resolve) => {
+    const stalled = setTimeout(() => res.destroy(), stallMs);
     const done = () => {
+      clearTimeout(stalled);
       res.off('drain', done);
       res.off('close', done);
       resolve();

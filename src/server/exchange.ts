@@ -24,6 +24,8 @@ export interface Exchange {
   receivedAt: number;
   clientIp: string;
   log: FastifyBaseLogger;
+  /** A streaming client that takes nothing of its reply for this long is dropped (server.stream_stall_ms). */
+  streamStallMs: number;
 }
 
 /** Ends the exchange with `err`, in the surface's error format. */

@@ -75,7 +75,7 @@ export async function serve(
   // A stream that failed has ended with its error: nothing may follow it that says complete ([DONE]).
   let failed = false;
   try {
-    held = await pipeEvents(res, surface.stream(ctx, result.events));
+    held = await pipeEvents(res, surface.stream(ctx, result.events), exchange.streamStallMs);
     ctx.status = clientGone.aborted ? 499 : 200;
   } catch (err) {
     const error = fromUpstreamFailure(err, ctx.model!.name);

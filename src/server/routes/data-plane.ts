@@ -9,6 +9,7 @@ import type { Catalogue } from '../../routing/catalogue.ts';
 import type { Principal } from '../../tenancy/tenancy.ts';
 import { sendError, type Exchange } from '../exchange.ts';
 import { serve, type Pipeline } from '../serve.ts';
+import { shapeRefusal, type RequestLimits } from '../request-limits.ts';
 import { anthropicCountTokensSurface, anthropicSurface, openaiSurface, type Surface } from '../surface.ts';
 
 export interface DataPlaneDeps {
@@ -42,7 +43,7 @@ export function surfaceOf(request: FastifyRequest): Surface | undefined {
   return (request.routeOptions.config as { surface?: Surface }).surface;
 }
 
-export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void {
+export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps, limits: RequestLimits): void {
   const credential = ({ headers }: FastifyRequest) =>
     headers.authorization ?? (typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : undefined);
   app.get('/v1/models', async (request) => {
@@ -70,22 +71,33 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps): void
     plane.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
       const text = (body as Buffer).toString('utf8');
       try {
-        done(null, { value: parseBodyJson(text), text, bytes: (body as Buffer).length } satisfies DataPlaneBody);
+        const value = parseBodyJson(text);
+        const refusal = shapeRefusal(value, limits);
+        if (refusal) throw refusal;
+        done(null, { value, text, bytes: (body as Buffer).length } satisfies DataPlaneBody);
       } catch (err) {
         done(err as Error, undefined);
       }
     });
     for (const [path, surface] of surfaces) {
-      plane.post(path, { config: { surface } }, (request, reply) => handle(deps.pipeline, surface, request, reply));
+      plane.post(path, { config: { surface } }, (request, reply) =>
+        handle(deps.pipeline, surface, request, reply, limits.streamStallMs),
+      );
     }
     const counting = anthropicCountTokensSurface;
     plane.post('/v1/messages/count_tokens', { config: { surface: counting } }, (request, reply) =>
-      handle(deps.countTokens, counting, request, reply),
+      handle(deps.countTokens, counting, request, reply, limits.streamStallMs),
     );
   });
 }
 
-function handle(pipeline: Pipeline, surface: Surface, request: FastifyRequest, reply: FastifyReply): void {
+function handle(
+  pipeline: Pipeline,
+  surface: Surface,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  streamStallMs: number,
+): void {
   // The pipeline writes the reply itself (streams chunk by chunk): Fastify's reply is not used.
   reply.hijack();
   const exchange: Exchange = {
@@ -95,6 +107,7 @@ function handle(pipeline: Pipeline, surface: Surface, request: FastifyRequest, r
     receivedAt: performance.now() - reply.elapsedTime,
     clientIp: request.ip,
     log: request.log,
+    streamStallMs,
   };
   const body = request.body as DataPlaneBody | undefined;
   serve(pipeline, surface, exchange, body?.value, body?.text ?? '', body?.bytes ?? 0).catch((err: unknown) => {
