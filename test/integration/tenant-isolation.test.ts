@@ -24,7 +24,8 @@ const MONTH = '2026-10';
 
 /** Routes that hold no one organisation's data, or that admin principals (global, not per organisation) read whole. */
 const GLOBAL: Record<string, string> = {
-  'GET /healthz': 'public readiness',
+  'GET /healthz': 'public health',
+  'GET /readyz': 'public readiness',
   'GET /.well-known/jwks.json': 'public signing keys',
   'POST /v1/applications': 'public onboarding: creates a new organisation, reads none',
   'POST /v1/provenance/verify-manifest': 'checks the manifest the caller sends; reads no stored data',
