@@ -58,8 +58,8 @@ import { PricingService } from './metering/pricing.ts';
 import { InvoicingService } from './metering/invoicing.ts';
 import { coverageOf, describeGap } from './metering/price-coverage.ts';
 import { requirePrice } from './pipeline/require-price.ts';
-import { InProcessBudgets } from './metering/budgets.ts';
 import { RateLimits } from './ratelimit/limiter.ts';
+import { LateLog, openCounters } from './counters.ts';
 import { admit, releaseRateLimits, settleBudgets } from './pipeline/admit.ts';
 import { label, registerFingerprints } from './pipeline/label.ts';
 import { observe } from './pipeline/observe.ts';
@@ -112,13 +112,25 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const store = await openStore(config, options.dataDir, (err) => logStoreError(err));
   // What GET /readyz checks: each server the configuration selects.
   const readiness: ReadinessCheck[] = store.readiness ? [store.readiness] : [];
-  const tenancy = new Tenancy(store.orgs, store.keys);
+  // Rate limits, budgets, and the bus that tells the other nodes what an operator changed: Redis in a cluster.
+  // Budget scopes are "org:<org>" and "key:<org>:<key>"; what they spent this month comes from the ledger.
+  const clusterLog = new LateLog();
+  const counters = await openCounters(
+    config,
+    (scope, monthStart) => {
+      const [, orgId, keyId] = scope.split(':') as [string, string, string | undefined];
+      return store.ledger.spent(orgId, monthStart, keyId);
+    },
+    clusterLog,
+  );
+  if (counters.readiness) readiness.push(counters.readiness);
+  const tenancy = new Tenancy(store.orgs, store.keys, counters.bus);
   const catalogue = new Catalogue(config, createAdapter);
   // Manifest signatures: inline when quiet, on a signing thread under load (off the event loop).
   const signer = new AdaptiveSigner();
   // Private signing keys are sealed at rest under the key-encryption key (env, else DATA/key-encryption-key).
   const kek = await sealingKey(options.dataDir, config.cluster !== undefined, async (encryption) => {
-    const ring = new KeyRing(store.signingKeys, signer, issuer, encryption);
+    const ring = new KeyRing(store.signingKeys, signer, issuer, encryption, counters.bus);
     await ring.init();
     return ring;
   });
@@ -128,12 +140,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     store.audit,
     auditCheckpoints(config, options.configFile ?? 'config', options.dataDir, keyRing, (err) => logAuditError(err)),
   );
-  const policy = new PolicyService(config.policy, store.policy, audit, catalogue);
+  const policy = new PolicyService(config.policy, store.policy, audit, catalogue, counters.bus);
   await policy.init();
-  const sanctions = new SanctionsBook(store.vetting);
+  const sanctions = new SanctionsBook(store.vetting, counters.bus);
   await sanctions.init();
   const vetting = new VettingService(tenancy, store.vetting, audit, sanctions, config.vetting);
-  const pricing = new PricingService(config.pricing, store.priceBooks, audit, coverageOf(config));
+  const pricing = new PricingService(config.pricing, store.priceBooks, audit, coverageOf(config), counters.bus);
   await pricing.init();
   const invoicing = new InvoicingService(store.ledger, store.billing, pricing, config.invoicing, audit);
   const registry = new FingerprintRegistry(store.fingerprints, (err) =>
@@ -164,11 +176,6 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     void store.responses.purge(responsesBefore).catch((err) => app.log.error({ err }, 'stored responses purge failed'));
   }, 3_600_000);
   retention.unref();
-  // Budget scopes are "org:<org>" and "key:<org>:<key>"; what they spent this month comes from the ledger.
-  const budgets = new InProcessBudgets((scope, monthStart) => {
-    const [, orgId, keyId] = scope.split(':') as [string, string, string | undefined];
-    return store.ledger.spent(orgId, monthStart, keyId);
-  });
   // Streams' interim usage records: durable before their first byte, then what they delivered, about once a second.
   const interim = new InterimUsage(store.usage, pricing, (err) => logStoreError(err));
   const health = new HealthBook(config.routing.circuit);
@@ -187,7 +194,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       recallConversation(store.responses),
       route(router, policy),
       requirePrice(pricing),
-      admit(rateLimits, budgets, pricing, config.limits.tiers),
+      admit(counters.limits, counters.budgets, pricing, config.limits.tiers),
       sampleShadow(),
     ],
     forward: forward(health, config.routing.retry, experiments, endUserOf),
@@ -256,6 +263,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   );
 
   logStoreError = (err) => app.log.error({ err }, 'background store write failed');
+  clusterLog.use(app.log);
   // Against the stored price book: what is served but unpriced is refused (model_not_priced), and said here.
   const unpriced = pricing.gaps().map((gap) => `Not priced: ${describeGap(gap, pricing.currency)}`);
   for (const line of unpriced) app.log.warn(line);
@@ -311,6 +319,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       clearInterval(retention);
       // First, so that requests under way finish with the signer, registry and store they need.
       await app.close();
+      await counters.close();
       await interim.close();
       // Before the audit log and store close: the last snapshot, and actions on what was still queued.
       await abuse.close();

@@ -28,3 +28,29 @@ export const LOCAL_BUS: InvalidationBus = {
   publish: () => {},
   subscribe: () => {},
 };
+
+/** Nodes with no bus between them: every `periodMs` each reloads everything, so no copy is older than that. */
+export class PeriodicReload implements InvalidationBus {
+  private readonly listeners: InvalidationListener[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(periodMs: number, onError: (err: unknown) => void) {
+    this.timer = setInterval(() => {
+      for (const listener of this.listeners)
+        Promise.resolve()
+          .then(() => listener({ kind: 'all' }))
+          .catch(onError);
+    }, periodMs);
+    this.timer.unref();
+  }
+
+  publish(): void {}
+
+  subscribe(listener: InvalidationListener): void {
+    this.listeners.push(listener);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
