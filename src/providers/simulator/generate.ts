@@ -90,20 +90,6 @@ export function toolArguments(tool: ToolSpec, random: () => number): string {
   return JSON.stringify(args);
 }
 
-/** Deterministic unit-length embedding. */
-export function embed(text: string, dimensions: number): Float32Array {
-  const random = prng(seedOf(text));
-  const v = new Float32Array(dimensions);
-  let norm = 0;
-  for (let i = 0; i < dimensions; i++) {
-    v[i] = random() * 2 - 1;
-    norm += v[i]! * v[i]!;
-  }
-  const scale = 1 / Math.sqrt(norm);
-  for (let i = 0; i < dimensions; i++) v[i]! *= scale;
-  return v;
-}
-
 export function isReasoningModel(model: string): boolean {
   return /reason|^o\d|-r1\b/.test(model);
 }

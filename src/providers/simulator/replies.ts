@@ -4,7 +4,6 @@ import type { JsonObject } from '../../wire/json.ts';
 import {
   contentText,
   countTokens,
-  embed,
   isReasoningModel,
   pickTool,
   promptTokens,
@@ -186,22 +185,4 @@ export function* chatChunks(plan: ChatPlan, withUsage: boolean): Generator<JsonO
     yield { ...base, choices: [{ index: c.index, delta: {}, logprobs: null, finish_reason: c.finish }] };
   }
   if (withUsage) yield { ...base, choices: [], usage: plan.usage };
-}
-
-export function embeddingsResponse(body: JsonObject): JsonObject {
-  const inputs = Array.isArray(body.input) ? body.input : [body.input];
-  const dimensions = typeof body.dimensions === 'number' && body.dimensions > 0 ? Math.min(body.dimensions, 4096) : 256;
-  const base64 = body.encoding_format === 'base64';
-  let tokens = 0;
-  const data = inputs.map((input, index) => {
-    const text = typeof input === 'string' ? input : JSON.stringify(input);
-    tokens += countTokens(text);
-    const vector = embed(text, dimensions);
-    return {
-      object: 'embedding',
-      index,
-      embedding: base64 ? Buffer.from(vector.buffer).toString('base64') : Array.from(vector),
-    };
-  });
-  return { object: 'list', data, model: String(body.model), usage: { prompt_tokens: tokens, total_tokens: tokens } };
 }
