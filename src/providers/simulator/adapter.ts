@@ -7,7 +7,8 @@ import type { EventStream, StreamEvent } from '../../wire/stream.ts';
 import { responsesUsageFrom, usageFrom } from '../../wire/usage.ts';
 import { FaultDice, simulatorFaultsSchema } from './faults.ts';
 import { sleep } from '../../util/sleep.ts';
-import { chatChunks, chatCompletion, planChat } from './replies.ts';
+import { chatChunks, chatCompletion } from './replies.ts';
+import { planChat } from './plan.ts';
 import { embeddingsResponse } from './embeddings.ts';
 import { planResponse, responseEvents, responseObject } from './responses-api.ts';
 

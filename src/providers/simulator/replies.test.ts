@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chatChunks, chatCompletion, planChat } from './replies.ts';
+import { chatChunks, chatCompletion } from './replies.ts';
+import { planChat } from './plan.ts';
 
 const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] };
 
@@ -25,5 +26,36 @@ describe('simulator replies', () => {
     const reply = chatCompletion(planChat({ ...body, max_tokens: 3 })) as any;
     expect(reply.choices[0].finish_reason).toBe('length');
     expect(reply.usage.completion_tokens).toBe(3);
+  });
+});
+
+describe('simulator reasoning models', () => {
+  const ask = { messages: [{ role: 'user', content: 'Why is the sea salty?' }] };
+
+  it('bill hidden reasoning for OpenAI o-series, and show it DeepSeek-style for the reasoner', () => {
+    const o = chatCompletion(planChat({ ...ask, model: 'o3-mini' })) as any;
+    expect(o.usage.completion_tokens_details.reasoning_tokens).toBeGreaterThan(0);
+    expect(o.choices[0].message.reasoning_content).toBeUndefined();
+    const r1 = chatCompletion(planChat({ ...ask, model: 'deepseek-reasoner' })) as any;
+    expect(r1.choices[0].message.reasoning_content.length).toBeGreaterThan(0);
+    expect(r1.usage.completion_tokens_details.reasoning_tokens).toBeGreaterThan(0);
+  });
+
+  it('count reasoning against max_completion_tokens: a budget it uses up leaves no answer', () => {
+    const r = chatCompletion(planChat({ ...ask, model: 'deepseek-reasoner', max_completion_tokens: 10 })) as any;
+    expect(r.choices[0].finish_reason).toBe('length');
+    expect(r.choices[0].message.content).toBe('');
+    expect(r.usage.completion_tokens).toBe(10);
+    expect(r.usage.completion_tokens_details.reasoning_tokens).toBe(10);
+  });
+});
+
+describe('simulator exact lengths (reply_tokens)', () => {
+  it('make a reply of exactly that many tokens, however long', () => {
+    for (const n of [1, 7, 700, 5000]) {
+      const r = chatCompletion(planChat({ ...body, max_tokens: n, simulator_exact_length: true })) as any;
+      expect(r.usage.completion_tokens).toBe(n);
+      expect(r.choices[0].message.content).toMatch(/^\[simulated\]/);
+    }
   });
 });

@@ -6,7 +6,8 @@ import { chatToResponse } from '../../protocols/openai/chat-to-responses.ts';
 import { responsesToChat } from '../../protocols/openai/responses-to-chat.ts';
 import type { JsonObject } from '../../wire/json.ts';
 import { usageFrom } from '../../wire/usage.ts';
-import { chatChunks, chatCompletion, planChat, type ChatPlan } from './replies.ts';
+import { chatChunks, chatCompletion } from './replies.ts';
+import { planChat, type ChatPlan } from './plan.ts';
 
 export function planResponse(body: JsonObject): ChatPlan {
   const chat = responsesToChat(body);

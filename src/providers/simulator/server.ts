@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { JsonObject } from '../../wire/json.ts';
 import { FaultDice, simulatorFaultsSchema, type SimulatorFaultsInput } from './faults.ts';
 import { sleep } from '../../util/sleep.ts';
-import { chatChunks, chatCompletion, planChat } from './replies.ts';
+import { chatChunks, chatCompletion } from './replies.ts';
+import { planChat } from './plan.ts';
 import { embeddingsResponse } from './embeddings.ts';
 import { planResponse, responseEvents, responseObject } from './responses-api.ts';
 import { messagesToChat, messagesRequestSchema } from '../../protocols/anthropic/surface-request.ts';
@@ -195,12 +196,13 @@ export async function startSimulatorServer(
   };
 }
 
-/** One content piece or one tool-argument fragment is one simulator token; reasoning tokens are not streamed. */
+/** One content or visible reasoning piece is one simulator token (hidden reasoning is not streamed). */
 function tokensIn(chunk: JsonObject): number {
   const choice = (chunk.choices as JsonObject[])[0];
   const delta = choice?.delta as JsonObject | undefined;
   if (!delta) return 0;
   if (typeof delta.content === 'string' && delta.content.length > 0) return 1;
+  if (typeof delta.reasoning_content === 'string' && delta.reasoning_content.length > 0) return 1;
   return 0;
 }
 
