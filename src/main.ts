@@ -32,6 +32,8 @@ import { HealthBook } from './routing/health.ts';
 import { HealthChecker } from './routing/health-checker.ts';
 import { sampleShadow, shadowCopy } from './pipeline/shadow.ts';
 import { Router } from './routing/router.ts';
+import { adminTrafficRoutes } from './server/routes/admin-traffic.ts';
+import { LiveTraffic } from './observability/live-traffic.ts';
 import { buildApp } from './server/app.ts';
 import { dataPlaneRoutes } from './server/routes/data-plane.ts';
 import { requestLimitsOf } from './server/request-limits.ts';
@@ -229,8 +231,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     audit,
   };
   const vettingDeps = { vetting, sanctions, vettingConfig: config.vetting };
+  const liveTraffic = new LiveTraffic();
   const app = buildApp(
-    { config, principals, audit, readiness, logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info' },
+    {
+      config,
+      principals,
+      audit,
+      readiness,
+      liveTraffic,
+      logLevel: options.logLevel ?? process.env.CONDUIT_LOG_LEVEL ?? 'info',
+    },
     {
       public(app) {
         dataPlaneRoutes(
@@ -250,7 +260,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       admin(admin) {
         adminPrincipalRoutes(admin, { principals, audit });
         adminTenancyRoutes(admin, { tenancy, usage: store.usage, audit, vetting });
-        adminRoutingRoutes(admin, { tenancy, router, experiments, config });
+        adminRoutingRoutes(admin, { tenancy, router, experiments, config, catalogue });
         adminVettingRoutes(admin, vettingDeps);
         adminGovernanceRoutes(admin, { policy, audit, tenancy, catalogue });
         adminOrgTermsRoutes(admin, { tenancy, audit, catalogue, config });
@@ -258,6 +268,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         adminInvoicingRoutes(admin, { tenancy, invoicing });
         adminProvenanceRoutes(admin, provenanceDeps);
         adminAbuseRoutes(admin, { abuse, tenancy, audit, endUserOf });
+        adminTrafficRoutes(admin, liveTraffic);
       },
     },
   );

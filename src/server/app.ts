@@ -27,6 +27,7 @@ import { collectRoutes } from './openapi.ts';
 import { adminOpenApiRoutes } from './routes/admin-openapi.ts';
 import { readinessRoutes } from './routes/readiness.ts';
 import type { ReadinessCheck } from '../store/ports.ts';
+import type { LiveTraffic } from '../observability/live-traffic.ts';
 
 /** What the server itself needs; routes get their own services where they are mounted (the composition root). */
 export interface ServerParts {
@@ -38,6 +39,8 @@ export interface ServerParts {
   logLevel: string;
   /** What GET /readyz checks: the servers the configuration selects (none for the embedded default). */
   readiness?: ReadinessCheck[];
+  /** Counts each data-plane reply for GET /admin/v1/traffic/live. */
+  liveTraffic?: LiveTraffic;
 }
 
 /** The route modules, in two groups: the public ones, and those under /admin/v1 behind principals and roles. */
@@ -139,15 +142,11 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
     const res = reply.raw;
     // Set on node's response, so that replies the data plane writes itself carry it too.
     res.setHeader('x-request-id', request.id);
-    res.once('close', () =>
-      access(
-        request.id,
-        request.method,
-        request.url,
-        res.writableFinished ? res.statusCode : 499,
-        Math.round(reply.elapsedTime),
-      ),
-    );
+    res.once('close', () => {
+      const status = res.writableFinished ? res.statusCode : 499;
+      if (request.url.startsWith('/v1/')) deps.liveTraffic?.record(status, reply.elapsedTime);
+      access(request.id, request.method, request.url, status, Math.round(reply.elapsedTime));
+    });
     if (!closing) return done();
     res.setHeader('connection', 'close');
     done(shuttingDown());

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AuditLog } from '../../audit/audit-log.ts';
 import { GatewayError } from '../../errors.ts';
-import { features, policySchema } from '../../policy/schema.ts';
+import { availabilityMatrix, matrixCountries } from '../../policy/matrix.ts';
+import { features, policySchema, tiers } from '../../policy/schema.ts';
 import type { PolicyService } from '../../policy/service.ts';
 import type { Catalogue } from '../../routing/catalogue.ts';
 import type { Tenancy } from '../../tenancy/tenancy.ts';
@@ -19,6 +20,7 @@ const explainQuery = z.object({
   region: z.string().optional(),
   features: z.string().optional(),
 });
+const matrixQuery = z.object({ tier: z.enum(tiers).default('verified') });
 const isoDate = z
   .string()
   .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time')
@@ -70,6 +72,25 @@ export function adminGovernanceRoutes(
       const { policy: proposed } = parseInput(whatIfSchema, request.body);
       const { changes, held_by_preference } = policy.whatIf(proposed, await tenancy.listOrgs());
       return { object: 'list', data: changes, held_by_preference };
+    },
+  );
+
+  app.get(
+    '/policy/matrix',
+    api({
+      role: 'viewer',
+      summary:
+        'Availability by jurisdiction and model at a tier: the regions that would serve, or the rule that denies',
+      querystring: matrixQuery,
+    }),
+    async (request) => {
+      const { tier } = parseInput(matrixQuery, request.query, 'query');
+      const countries = matrixCountries(policy, await tenancy.listOrgs());
+      return {
+        policy_version: policy.current.version,
+        tier,
+        data: availabilityMatrix(policy, catalogue.models, countries, tier),
+      };
     },
   );
 

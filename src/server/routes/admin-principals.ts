@@ -6,7 +6,7 @@ import { GatewayError } from '../../errors.ts';
 import { BOOTSTRAP_PRINCIPAL, toPublicPrincipal, type AdminPrincipals } from '../../tenancy/principals.ts';
 import { ADMIN_ROLES } from '../../tenancy/roles.ts';
 import { ABUSE_DETECTOR } from '../../abuse/enforcement.ts';
-import { actorOf } from '../actor.ts';
+import { actorOf, principalOf } from '../actor.ts';
 import { api } from '../api.ts';
 import { parseInput } from '../validate.ts';
 
@@ -26,6 +26,12 @@ export function adminPrincipalRoutes(
   deps: { principals: AdminPrincipals; audit: AuditLog },
 ): void {
   const { principals, audit } = deps;
+
+  // The console asks who signed in, to show only the pages and actions the role may use.
+  app.get('/whoami', api({ role: 'viewer', summary: 'The calling principal: id, name and role' }), async (request) => {
+    const { id, name, role } = principalOf(request);
+    return { id, name, role };
+  });
 
   app.post(
     '/principals',

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ConduitConfig } from '../../config/schema.ts';
 import { GatewayError } from '../../errors.ts';
+import type { Catalogue } from '../../routing/catalogue.ts';
 import type { Router } from '../../routing/router.ts';
 import type { ExperimentBook } from '../../routing/experiments.ts';
 import { routingPreferencesSchema, type RoutingPreferences } from '../../routing/preferences.ts';
@@ -12,7 +13,13 @@ import { api } from '../api.ts';
 
 export function adminRoutingRoutes(
   app: FastifyInstance,
-  deps: { tenancy: Tenancy; router: Router; experiments: ExperimentBook; config: Readonly<ConduitConfig> },
+  deps: {
+    tenancy: Tenancy;
+    router: Router;
+    experiments: ExperimentBook;
+    config: Readonly<ConduitConfig>;
+    catalogue: Catalogue;
+  },
 ): void {
   const regionIds = new Set(deps.config.regions.map((r) => r.id));
   const checkRegions = (prefs: RoutingPreferences) => {
@@ -74,6 +81,33 @@ export function adminRoutingRoutes(
     },
   );
 
+  app.get(
+    '/catalogue',
+    api({ role: 'viewer', summary: 'The model catalogue: each model with its deployments, regions and routing' }),
+    async () => ({
+      regions: deps.config.regions.map((r) => ({ id: r.id, name: r.name ?? r.id, country: r.country })),
+      vendors: deps.config.vendors.map((v) => ({ id: v.id, name: v.name ?? v.id })),
+      models: deps.catalogue.models.map((m) => ({
+        name: m.name,
+        vendor: m.vendor,
+        kind: m.kind,
+        aliases: m.aliases,
+        description: m.description ?? null,
+        routing: m.routing ?? null,
+        deployments: m.deployments.map((d) => ({
+          id: d.id,
+          vendor: d.vendor,
+          region: d.region.id,
+          region_country: d.region.country,
+          type: d.provider.type,
+          upstream_model: d.upstreamModel,
+          capabilities: d.capabilities,
+          priority: d.priority,
+          weight: d.weight,
+        })),
+      })),
+    }),
+  );
   app.get('/routing/health', api({ role: 'viewer', summary: 'Circuit state and latency per deployment' }), async () =>
     deps.router.health.snapshot(),
   );
