@@ -59,6 +59,7 @@ export const errorCatalogue = {
   // 404
   application_not_found: { status: 404 },
   campaign_not_found: { status: 404 },
+  console_not_built: { status: 404 },
   credit_note_not_found: { status: 404 },
   item_not_found: { status: 404 },
   key_not_found: { status: 404 },

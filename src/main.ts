@@ -34,6 +34,7 @@ import { sampleShadow, shadowCopy } from './pipeline/shadow.ts';
 import { Router } from './routing/router.ts';
 import { adminTrafficRoutes } from './server/routes/admin-traffic.ts';
 import { LiveTraffic } from './observability/live-traffic.ts';
+import { consoleRoutes } from './server/routes/console.ts';
 import { buildApp } from './server/app.ts';
 import { dataPlaneRoutes } from './server/routes/data-plane.ts';
 import { requestLimitsOf } from './server/request-limits.ts';
@@ -82,6 +83,8 @@ export interface GatewayOptions {
   host?: string;
   adminToken?: string;
   logLevel?: string;
+  /** The web console's built files (default console/dist). */
+  consoleDir?: string;
   /** Print the demo key and admin token (the CLI does; tests do not). */
   announce?: (line: string) => void;
 }
@@ -256,6 +259,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         );
         publicVettingRoutes(app, vettingDeps);
         publicProvenanceRoutes(app, provenanceDeps);
+        if (!consoleRoutes(app, options.consoleDir))
+          app.log.warn(
+            'Web console not built (console/dist is missing): /console answers 404; `npm install` builds it',
+          );
       },
       admin(admin) {
         adminPrincipalRoutes(admin, { principals, audit });

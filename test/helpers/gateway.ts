@@ -18,7 +18,7 @@ export interface TestGateway extends Gateway {
     country?: string;
     tier?: string;
   }): Promise<{ orgId: string; key: string; keyId: string }>;
-  client(key: string, opts?: { maxRetries?: number }): OpenAI;
+  client(key: string, opts?: { maxRetries?: number; headers?: Record<string, string> }): OpenAI;
 }
 
 export function tempDir(prefix = 'conduit-test-'): string {
@@ -32,7 +32,9 @@ export function writeConfig(config: unknown): string {
   return file;
 }
 
-export async function startTestGateway(opts: { config?: unknown; dataDir?: string } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  opts: { config?: unknown; dataDir?: string; consoleDir?: string } = {},
+): Promise<TestGateway> {
   const gateway = await startGateway({
     dataDir: opts.dataDir ?? tempDir(),
     configFile: opts.config ? writeConfig(freeUnlessPriced(opts.config)) : undefined,
@@ -40,6 +42,7 @@ export async function startTestGateway(opts: { config?: unknown; dataDir?: strin
     host: '127.0.0.1',
     adminToken: 'test-admin-token',
     logLevel: 'silent',
+    consoleDir: opts.consoleDir,
   });
   const admin: TestGateway['admin'] = async (method, path, body, token = gateway.adminToken) => {
     const res = await fetch(`${gateway.url}/admin/v1${path}`, {
@@ -65,8 +68,13 @@ export async function startTestGateway(opts: { config?: unknown; dataDir?: strin
       const key = await admin('POST', `/orgs/${org.body.id}/keys`, { name: 'test' });
       return { orgId: org.body.id as string, key: key.body.key as string, keyId: key.body.id as string };
     },
-    client: (key: string, o: { maxRetries?: number } = {}) =>
-      new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: o.maxRetries ?? 0 }),
+    client: (key: string, o: { maxRetries?: number; headers?: Record<string, string> } = {}) =>
+      new OpenAI({
+        baseURL: `${gateway.url}/v1`,
+        apiKey: key,
+        maxRetries: o.maxRetries ?? 0,
+        defaultHeaders: o.headers,
+      }),
   });
 }
 
