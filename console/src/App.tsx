@@ -4,6 +4,15 @@ import { createClient, whoAmI, type Principal, type Role, roleAllows } from './a
 import { SessionContext, type Session } from './session.tsx';
 import { ErrorNote } from './ui.tsx';
 import { Overview } from './pages/Overview.tsx';
+import { Customers } from './pages/Customers.tsx';
+import { Customer } from './pages/Customer.tsx';
+import { Vetting } from './pages/Vetting.tsx';
+import { Catalogue } from './pages/Catalogue.tsx';
+import { Policy } from './pages/Policy.tsx';
+import { Money } from './pages/Money.tsx';
+import { Abuse } from './pages/Abuse.tsx';
+import { Provenance } from './pages/Provenance.tsx';
+import { Audit } from './pages/Audit.tsx';
 
 const TOKEN_KEY = 'conduit.console.token';
 
@@ -14,7 +23,17 @@ interface PageDef {
   role: Role;
 }
 
-const PAGES: PageDef[] = [{ path: 'overview', title: 'Overview', role: 'viewer' }];
+const PAGES: PageDef[] = [
+  { path: 'overview', title: 'Overview', role: 'viewer' },
+  { path: 'customers', title: 'Customers', role: 'viewer' },
+  { path: 'vetting', title: 'Vetting queue', role: 'viewer' },
+  { path: 'catalogue', title: 'Catalogue and routing', role: 'viewer' },
+  { path: 'policy', title: 'Policy', role: 'viewer' },
+  { path: 'money', title: 'Money', role: 'viewer' },
+  { path: 'abuse', title: 'Abuse', role: 'viewer' },
+  { path: 'provenance', title: 'Provenance', role: 'viewer' },
+  { path: 'audit', title: 'Audit', role: 'viewer' },
+];
 
 function useHashRoute(): string[] {
   const read = () =>
@@ -159,10 +178,26 @@ export function App() {
   );
 }
 
-function renderPage(page: string, _rest: string[]) {
+function renderPage(page: string, rest: string[]) {
   switch (page) {
     case 'overview':
       return <Overview />;
+    case 'customers':
+      return rest[0] ? <Customer id={rest[0]} /> : <Customers />;
+    case 'vetting':
+      return <Vetting />;
+    case 'catalogue':
+      return <Catalogue />;
+    case 'policy':
+      return <Policy />;
+    case 'money':
+      return <Money />;
+    case 'abuse':
+      return <Abuse />;
+    case 'provenance':
+      return <Provenance />;
+    case 'audit':
+      return <Audit />;
     default:
       return <ErrorNote error={new Error(`There is no page '${page}'.`)} title="Not found" />;
   }
