@@ -163,6 +163,19 @@ describe('web console', () => {
     const csv = await streamText(await download.createReadStream());
     expect(csv).toContain('total_due');
     expect(csv).toContain('gpt-4o');
+    // Limits and routing, as an operator sets them.
+    const limits = page.getByRole('form', { name: 'Change limits' });
+    await limits.getByLabel('Requests/min').fill('120');
+    await limits.getByLabel('Monthly budget').fill('250.50');
+    await limits.getByRole('button', { name: 'Save limits' }).click();
+    await page.getByText('Limits saved.').waitFor();
+    const regions = page.getByRole('form', { name: 'Allowed regions' });
+    await regions.getByLabel('Singapore (SG)').check();
+    await regions.getByRole('button', { name: 'Save regions' }).click();
+    await page.getByText('Routing saved.').waitFor();
+    const org = (await demo.gw.admin('GET', `/orgs/${demo.customer.id}`)).body;
+    expect(org.limits).toMatchObject({ requests_per_minute: 120, budget: { monthly_micros: 250_500_000, hard: true } });
+    expect((await demo.gw.admin('GET', `/orgs/${demo.customer.id}/routing`)).body.allowed_regions).toEqual(['sg']);
     await screenshot(page, '06-customer');
   });
 
@@ -244,5 +257,30 @@ describe('web console', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, '12-overview-tablet');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('is usable from the keyboard alone: sign in, then reach a page from the navigation', async () => {
+    const keyboard = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tab = await keyboard.newPage();
+    await tab.goto(`${demo.gw.url}/console/`);
+    await tab.getByLabel('Admin token').focus();
+    await tab.keyboard.type(demo.tokens.viewer);
+    await tab.keyboard.press('Enter');
+    await tab.getByRole('heading', { name: 'Overview' }).waitFor();
+    // Tab through the top bar into the navigation (bounded: the link is a few stops away).
+    let focused = '';
+    for (let i = 0; i < 10 && focused !== 'Customers'; i++) {
+      await tab.keyboard.press('Tab');
+      focused = await tab.evaluate<string>('document.activeElement?.textContent ?? ""');
+    }
+    expect(focused).toBe('Customers');
+    await tab.keyboard.press('Enter');
+    await tab.getByRole('heading', { name: 'Customers', exact: true }).waitFor();
+    // A viewer reads, and is offered no action.
+    await tab.goto(`${demo.gw.url}/console/#/customers/${demo.customer.id}`);
+    await tab.getByRole('heading', { name: demo.customer.name }).waitFor();
+    expect(await tab.getByRole('form', { name: 'Create a key' }).count()).toBe(0);
+    expect(await tab.getByRole('form', { name: 'Change limits' }).count()).toBe(0);
+    await keyboard.close();
   });
 });

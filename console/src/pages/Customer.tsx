@@ -293,40 +293,162 @@ function Usage({ orgId }: { orgId: string }) {
 }
 
 function Settings({ orgId }: { orgId: string }) {
-  const routing = useApi<Record<string, unknown>>(`/orgs/${orgId}/routing`);
+  const routing = useApi<{ allowed_regions?: string[] } & Record<string, unknown>>(`/orgs/${orgId}/routing`);
   const disclosure = useApi<Disclosure>(`/orgs/${orgId}/disclosure`);
+  const canRoute = useCan('operator');
+  const canDisclose = useCan('compliance');
   return (
     <Section title="Routing and disclosure">
       <h3>Routing</h3>
       <Async result={routing} what="routing settings">
-        {(r) =>
-          Object.keys(r).length === 0 ? (
-            <Empty>No routing restrictions: any region the policy allows.</Empty>
-          ) : (
-            <dl className="facts">
-              {Object.entries(r).map(([k, v]) => (
-                <div key={k} style={{ display: 'contents' }}>
-                  <dt>{k.replace(/_/g, ' ')}</dt>
-                  <dd>{Array.isArray(v) ? v.join(', ') : String(v)}</dd>
-                </div>
-              ))}
-            </dl>
-          )
-        }
+        {(r) => (
+          <>
+            {Object.keys(r).length === 0 ? (
+              <Empty>No routing restrictions: any region the policy allows.</Empty>
+            ) : (
+              <dl className="facts">
+                {Object.entries(r).map(([k, v]) => (
+                  <div key={k} style={{ display: 'contents' }}>
+                    <dt>{k.replace(/_/g, ' ')}</dt>
+                    <dd>{Array.isArray(v) ? v.join(', ') : String(v)}</dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+            {canRoute && <RegionsForm orgId={orgId} current={r} onSaved={routing.reload} />}
+          </>
+        )}
       </Async>
       <h3>Disclosure</h3>
       <Async result={disclosure} what="disclosure">
         {(d) => (
-          <dl className="facts">
-            <dt>Applies from</dt>
-            <dd>{d.source}</dd>
-            <dt>Visible notice</dt>
-            <dd>{d.notice ? `“${d.notice}” (${d.position})` : 'none'}</dd>
-            <dt>In-band C2PA mark</dt>
-            <dd>{d.c2pa_text ? 'yes' : 'no'}</dd>
-          </dl>
+          <>
+            <dl className="facts">
+              <dt>Applies from</dt>
+              <dd>{d.source}</dd>
+              <dt>Visible notice</dt>
+              <dd>{d.notice ? `“${d.notice}” (${d.position})` : 'none'}</dd>
+              <dt>In-band C2PA mark</dt>
+              <dd>{d.c2pa_text ? 'yes' : 'no'}</dd>
+            </dl>
+            {canDisclose && <DisclosureForm orgId={orgId} current={d} onSaved={disclosure.reload} />}
+          </>
         )}
       </Async>
     </Section>
+  );
+}
+
+function RegionsForm({
+  orgId,
+  current,
+  onSaved,
+}: {
+  orgId: string;
+  current: Record<string, unknown>;
+  onSaved(): void;
+}) {
+  const { client } = useSession();
+  const catalogue = useApi<{ regions: Array<{ id: string; name: string; country: string }> }>('/catalogue');
+  const [allowed, setAllowed] = useState<string[]>((current.allowed_regions as string[] | undefined) ?? []);
+  const [outcome, setOutcome] = useState<{ ok: boolean; error?: unknown }>();
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      // The other settings stay as they are; no region ticked means any region.
+      const { allowed_regions: _old, ...rest } = current;
+      await client.call('PUT', `/orgs/${orgId}/routing`, allowed.length ? { ...rest, allowed_regions: allowed } : rest);
+      setOutcome({ ok: true });
+      onSaved();
+    } catch (error) {
+      setOutcome({ ok: false, error });
+    }
+  };
+  return (
+    <form onSubmit={save} aria-label="Allowed regions">
+      <fieldset>
+        <legend>Allowed regions (none ticked: any)</legend>
+        {catalogue.data?.regions.map((r) => (
+          <label key={r.id} className="check">
+            <input
+              type="checkbox"
+              checked={allowed.includes(r.id)}
+              onChange={(e) => setAllowed(e.target.checked ? [...allowed, r.id] : allowed.filter((a) => a !== r.id))}
+            />{' '}
+            {r.name} ({r.country})
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit">Save regions</button>
+      {outcome?.ok && (
+        <p className="state ok" role="status">
+          Routing saved.
+        </p>
+      )}
+      {outcome && !outcome.ok && <ErrorNote error={outcome.error} title="Routing not saved" />}
+    </form>
+  );
+}
+
+function DisclosureForm({ orgId, current, onSaved }: { orgId: string; current: Disclosure; onSaved(): void }) {
+  const { client } = useSession();
+  const [notice, setNotice] = useState(current.source === 'organisation' ? (current.notice ?? '') : '');
+  const [position, setPosition] = useState(current.position);
+  const [mark, setMark] = useState(current.c2pa_text);
+  const [outcome, setOutcome] = useState<{ ok: boolean; error?: unknown }>();
+  const act = async (run: () => Promise<unknown>) => {
+    try {
+      await run();
+      setOutcome({ ok: true });
+      onSaved();
+    } catch (error) {
+      setOutcome({ ok: false, error });
+    }
+  };
+  return (
+    <form
+      className="filters"
+      aria-label="Disclosure"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void act(() =>
+          client.call('PUT', `/orgs/${orgId}/disclosure`, {
+            ...(notice.trim() ? { notice: notice.trim() } : {}),
+            position,
+            c2pa_text: mark,
+          }),
+        );
+      }}
+    >
+      <label>
+        Notice
+        <input value={notice} onChange={(e) => setNotice(e.target.value)} />
+      </label>
+      <label>
+        Position
+        <select value={position} onChange={(e) => setPosition(e.target.value)}>
+          <option value="append">append</option>
+          <option value="prepend">prepend</option>
+        </select>
+      </label>
+      <label>
+        <span>C2PA mark</span>
+        <input type="checkbox" checked={mark} onChange={(e) => setMark(e.target.checked)} />
+      </label>
+      <button type="submit">Set for this customer</button>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() => void act(() => client.call('DELETE', `/orgs/${orgId}/disclosure`))}
+      >
+        Back to the default
+      </button>
+      {outcome?.ok && (
+        <p className="state ok" role="status">
+          Disclosure saved.
+        </p>
+      )}
+      {outcome && !outcome.ok && <ErrorNote error={outcome.error} title="Disclosure not saved" />}
+    </form>
   );
 }
