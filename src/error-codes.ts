@@ -33,6 +33,7 @@ export const errorCatalogue = {
   invalid_text: { status: 400 },
   invalid_tool_arguments: { status: 400 },
   invalid_type: { status: 400 },
+  invalid_url: { status: 400 },
   invalid_value: { status: 400 },
   json_too_deep: { status: 400 },
   malformed_c2pa_manifest: { status: 400 },
@@ -91,6 +92,8 @@ export const errorCatalogue = {
   manifest_too_large: { status: 413 },
   request_too_large: { status: 413 },
   text_too_large: { status: 413 },
+  // 414
+  url_too_long: { status: 414 },
   // 415
   unsupported_media_type: { status: 415 },
   // 422

@@ -101,6 +101,8 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.server.body_limit_bytes,
     clientErrorHandler: connectionErrorHandler(limits),
+    // Requests the router refuses (a malformed percent-encoding, an overlong path segment) get our error too.
+    frameworkErrors: (err, request, reply) => replyWithError(err, request, reply),
     trustProxy: deps.config.server.trust_proxy,
     genReqId: newRequestId,
     requestIdHeader: false,

@@ -16,6 +16,10 @@ export function fromFastifyError(err: FastifyError): GatewayError | undefined {
       );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new GatewayError('invalid_body', 'The request body is empty; expected a JSON object.');
+    case 'FST_ERR_BAD_URL':
+      return new GatewayError('invalid_url', 'The request URL is not valid: it holds a malformed percent-encoding.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new GatewayError('url_too_long', 'A segment of the request URL is longer than any id the API takes.');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new GatewayError('invalid_body', 'The Content-Length header does not match the body.');
   }

@@ -40,7 +40,7 @@ interface DataPlaneBody {
 
 /** The surface a route speaks, for errors written outside the pipeline (body too large, not JSON). */
 export function surfaceOf(request: FastifyRequest): Surface | undefined {
-  return (request.routeOptions.config as { surface?: Surface }).surface;
+  return (request.routeOptions.config as { surface?: Surface } | undefined)?.surface;
 }
 
 export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps, limits: RequestLimits): void {
