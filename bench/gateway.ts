@@ -30,6 +30,8 @@ export async function startGateway(opts: {
   sim: string;
   nodeFlags?: string[];
   env?: Record<string, string>;
+  /** The deployment's connection pool (default 256). */
+  maxConnections?: number;
   log: string;
 }): Promise<BenchGateway> {
   const configFile = join(opts.dir, 'bench.yaml');
@@ -46,7 +48,7 @@ export async function startGateway(opts: {
           region: 'us-east',
           base_url: `${opts.sim}/v1`,
           models: [{ model: 'gpt-4o' }],
-          max_connections: 256,
+          max_connections: opts.maxConnections ?? 256,
         },
       ],
       models: [{ name: 'gpt-4o', vendor: 'openai' }],

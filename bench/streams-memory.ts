@@ -1,0 +1,156 @@
+// Memory at 1,000 open streams: the gateway (bin/conduit.mjs, as `npm start` runs it) in front of a simulator
+// process whose streams are slow (one token every STREAM_TOKEN_MS), and this process as the client, holding
+// STREAMS streams open at once. Samples the gateway's RSS from /proc while they are open and reports idle RSS,
+// the peak, and the heap (used, total) the gateway reports at the peak.
+//   npm run bench:streams-memory                      # 1,000 streams
+//   STREAMS=200 SNAPSHOT=1 npm run bench:streams-memory  # also a heap snapshot at the peak (in the log folder)
+//   NODE_FLAGS="--max-semi-space-size=16" npm run bench:streams-memory  # extra node flags for the gateway
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Agent, request } from 'undici';
+import { benchBodies, startGateway } from './gateway.ts';
+import { freePort, startProcess } from './processes.ts';
+
+const STREAMS = Number(process.env.STREAMS ?? 1_000);
+const TOKEN_MS = Number(process.env.STREAM_TOKEN_MS ?? 1_000);
+const root = resolve(new URL('..', import.meta.url).pathname);
+const dir = mkdtempSync(join(tmpdir(), 'conduit-streams-memory-'));
+
+const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(status(pid))![1]) / 1024;
+const threads = (pid: number) => Number(/Threads:\s+(\d+)/.exec(status(pid))![1]);
+const fds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const simPort = await freePort();
+const gwPort = await freePort();
+// Each stream lasts long enough for all of them to be open together: tens of tokens, TOKEN_MS apart.
+const simulator = await startProcess(
+  [
+    'bin/conduit.mjs',
+    'simulator',
+    '--port',
+    String(simPort),
+    '--faults',
+    JSON.stringify({ token_delay_ms: TOKEN_MS, reply_tokens: 600 }),
+  ],
+  {},
+  /listening on/,
+  join(dir, 'simulator.log'),
+);
+const extraFlags = (process.env.NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const gateway = await startGateway({
+  root,
+  port: gwPort,
+  dir,
+  sim: `http://127.0.0.1:${simPort}`,
+  nodeFlags: [...extraFlags, ...(process.env.SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2'] : [])],
+  env: { CONDUIT_LOG_LEVEL: 'warn' },
+  maxConnections: STREAMS + 16,
+  log: join(dir, 'gateway.log'),
+});
+const pid = gateway.process.pid!;
+const client = new Agent({ connections: STREAMS + 16, pipelining: 1 });
+const post = () =>
+  request(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    dispatcher: client,
+    headers: { authorization: `Bearer ${gateway.key}`, 'content-type': 'application/json' },
+    body: benchBodies.stream,
+  });
+
+try {
+  // Warm up (code paths compiled, pools open), then let the gateway settle: that is idle.
+  const warm = await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      const res = await post();
+      return { status: res.statusCode, bytes: (await res.body.text()).length };
+    }),
+  );
+  console.log(
+    `warm-up: 20 streams, ${warm.filter((w) => w.status === 200).length} answered 200, ${warm[0]!.bytes} bytes each`,
+  );
+  await sleep(3_000);
+  const idle = { rss: rssMb(pid), fds: fds(pid), threads: threads(pid) };
+  console.log(`gateway pid ${pid}; logs in ${dir}`);
+  console.log(`idle: RSS ${idle.rss.toFixed(1)} MB, ${idle.fds} fds, ${idle.threads} threads`);
+
+  let open = 0;
+  let firstBytes = 0;
+  let failed = 0;
+  const streams: Array<Promise<void>> = [];
+  const controller = new AbortController();
+  for (let i = 0; i < STREAMS; i++) {
+    streams.push(
+      (async () => {
+        try {
+          const res = await request(`${gateway.url}/v1/chat/completions`, {
+            method: 'POST',
+            dispatcher: client,
+            signal: controller.signal,
+            headers: { authorization: `Bearer ${gateway.key}`, 'content-type': 'application/json' },
+            body: benchBodies.stream,
+          });
+          if (res.statusCode !== 200) {
+            failed++;
+            await res.body.dump();
+            return;
+          }
+          open++;
+          let first = true;
+          for await (const chunk of res.body) {
+            if (first && chunk.length > 0) {
+              firstBytes++;
+              first = false;
+            }
+          }
+        } catch {
+          // aborted at the end
+        } finally {
+          open = Math.max(0, open - 1);
+        }
+      })(),
+    );
+  }
+  let peak = 0;
+  let atPeak = { open: 0 };
+  const sampleUntil = Date.now() + 60_000;
+  while (Date.now() < sampleUntil) {
+    const rss = rssMb(pid);
+    if (rss > peak) {
+      peak = rss;
+      atPeak = { open };
+    }
+    if (firstBytes >= STREAMS - failed && open >= STREAMS - failed) break;
+    await sleep(100);
+  }
+  // Hold them open a few seconds more, still sampling: the peak with every stream flowing.
+  for (const until = Date.now() + 5_000; Date.now() < until; await sleep(100)) {
+    const rss = rssMb(pid);
+    if (rss > peak) {
+      peak = rss;
+      atPeak = { open };
+    }
+  }
+  const held = { open, fds: fds(pid), threads: threads(pid), rss: rssMb(pid) };
+  if (process.env.SNAPSHOT) {
+    process.kill(pid, 'SIGUSR2');
+    await sleep(8_000);
+  }
+  console.log(
+    `${STREAMS} streams: ${held.open} open (${failed} refused), gateway RSS now ${held.rss.toFixed(1)} MB, peak ${peak.toFixed(1)} MB (with ${atPeak.open} open), ${held.fds} fds, ${held.threads} threads`,
+  );
+  console.log(
+    `peak - idle: ${(peak - idle.rss).toFixed(1)} MB, ${(((peak - idle.rss) * 1024) / STREAMS).toFixed(1)} KB per stream`,
+  );
+  controller.abort();
+  await Promise.allSettled(streams);
+  await sleep(2_000);
+  console.log(`after abort: RSS ${rssMb(pid).toFixed(1)} MB, ${fds(pid)} fds`);
+} finally {
+  await client.close().catch(() => {});
+  gateway.process.kill('SIGKILL');
+  simulator.kill('SIGKILL');
+}
+process.exit(0);
