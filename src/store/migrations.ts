@@ -1,5 +1,27 @@
-// Schema, as Kysely migrations shared by SQLite and PostgreSQL (portable types only).
-import { sql, type Kysely, type Migration } from 'kysely';
+// Schema, as Kysely migrations shared by SQLite and PostgreSQL: portable types, and the few that differ chosen below.
+import {
+  PostgresAdapter,
+  sql,
+  type ColumnDefinitionBuilder,
+  type CreateTableBuilder,
+  type Kysely,
+  type Migration,
+} from 'kysely';
+
+const onPostgres = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
+/** A 64-bit integer: SQLite's integer is one; PostgreSQL's is 32-bit (micro-units overflow it at $2,147, hashes at 2^31). */
+const int64 = (db: Kysely<any>) => (onPostgres(db) ? 'bigint' : 'integer');
+const bytes = (db: Kysely<any>) => (onPostgres(db) ? 'bytea' : 'blob');
+/** An 8-byte float (PostgreSQL's `real` has 4). */
+const float64 = (db: Kysely<any>) => (onPostgres(db) ? 'double precision' : 'real');
+/** A key the database numbers itself: SQLite's rowid alias, PostgreSQL's identity column. */
+const generatedKey = (db: Kysely<any>) => (c: ColumnDefinitionBuilder) =>
+  onPostgres(db) ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey();
+/** SQLite's WITHOUT ROWID (the table is its primary key's b-tree); PostgreSQL has no such clause. */
+const withoutRowid =
+  (db: Kysely<any>) =>
+  <T extends string, C extends string>(table: CreateTableBuilder<T, C>) =>
+    onPostgres(db) ? table : table.modifyEnd(sql`without rowid`);
 
 export const migrations: Record<string, Migration> = {
   '0001_tenancy_and_usage': {
@@ -35,10 +57,10 @@ export const migrations: Record<string, Migration> = {
         .addColumn('vendor', 'text', (c) => c.notNull())
         .addColumn('deployment', 'text', (c) => c.notNull())
         .addColumn('region', 'text', (c) => c.notNull())
-        .addColumn('prompt_tokens', 'integer', (c) => c.notNull())
-        .addColumn('completion_tokens', 'integer', (c) => c.notNull())
-        .addColumn('cached_tokens', 'integer', (c) => c.notNull())
-        .addColumn('reasoning_tokens', 'integer', (c) => c.notNull())
+        .addColumn('prompt_tokens', int64(db), (c) => c.notNull())
+        .addColumn('completion_tokens', int64(db), (c) => c.notNull())
+        .addColumn('cached_tokens', int64(db), (c) => c.notNull())
+        .addColumn('reasoning_tokens', int64(db), (c) => c.notNull())
         .addColumn('estimated', 'integer', (c) => c.notNull())
         .addColumn('status', 'integer', (c) => c.notNull())
         .addColumn('latency_ms', 'integer', (c) => c.notNull())
@@ -56,7 +78,7 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('audit_log')
-        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('seq', int64(db), (c) => c.primaryKey())
         .addColumn('ts', 'text', (c) => c.notNull())
         .addColumn('actor', 'text', (c) => c.notNull())
         .addColumn('action', 'text', (c) => c.notNull())
@@ -132,7 +154,7 @@ export const migrations: Record<string, Migration> = {
         .execute();
       await db.schema
         .createTable('provenance_outputs')
-        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('id', int64(db), generatedKey(db))
         .addColumn('request_id', 'text', (c) => c.notNull())
         .addColumn('org_id', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
@@ -142,10 +164,10 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('provenance_outputs_created').on('provenance_outputs').column('created_at').execute();
       await db.schema
         .createTable('provenance_fingerprints')
-        .addColumn('hash', 'integer', (c) => c.notNull())
-        .addColumn('output_id', 'integer', (c) => c.notNull())
+        .addColumn('hash', int64(db), (c) => c.notNull())
+        .addColumn('output_id', int64(db), (c) => c.notNull())
         .addPrimaryKeyConstraint('provenance_fingerprints_pk', ['hash', 'output_id'])
-        .modifyEnd(sql`without rowid`)
+        .$call(withoutRowid(db))
         .execute();
     },
   },
@@ -157,7 +179,7 @@ export const migrations: Record<string, Migration> = {
   '0008_fingerprint_sets': {
     async up(db: Kysely<any>) {
       // Every output's full fingerprint set; the index table keeps only a few hashes per output to find candidates.
-      await db.schema.alterTable('provenance_outputs').addColumn('fingerprints', 'blob').execute();
+      await db.schema.alterTable('provenance_outputs').addColumn('fingerprints', bytes(db)).execute();
     },
   },
   '0009_signing_key_certificates': {
@@ -175,10 +197,10 @@ export const migrations: Record<string, Migration> = {
       await db.schema
         .createTable('provenance_fingerprints_recent')
         .addColumn('generation', 'integer', (c) => c.notNull())
-        .addColumn('hash', 'integer', (c) => c.notNull())
-        .addColumn('output_id', 'integer', (c) => c.notNull())
+        .addColumn('hash', int64(db), (c) => c.notNull())
+        .addColumn('output_id', int64(db), (c) => c.notNull())
         .addPrimaryKeyConstraint('provenance_fingerprints_recent_pk', ['generation', 'hash', 'output_id'])
-        .modifyEnd(sql`without rowid`)
+        .$call(withoutRowid(db))
         .execute();
     },
   },
@@ -254,16 +276,16 @@ export const migrations: Record<string, Migration> = {
         .addColumn('subject', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addColumn('state', 'text', (c) => c.notNull())
-        .addColumn('sketch', 'blob', (c) => c.notNull())
+        .addColumn('sketch', bytes(db), (c) => c.notNull())
         .addPrimaryKeyConstraint('abuse_profiles_pk', ['kind', 'subject'])
-        .modifyEnd(sql`without rowid`)
+        .$call(withoutRowid(db))
         .execute();
       await db.schema
         .createTable('abuse_alerts')
-        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('id', int64(db), generatedKey(db))
         .addColumn('at', 'text', (c) => c.notNull())
         .addColumn('org_id', 'text', (c) => c.notNull())
-        .addColumn('score', 'real', (c) => c.notNull())
+        .addColumn('score', float64(db), (c) => c.notNull())
         .addColumn('action', 'text', (c) => c.notNull())
         .addColumn('reasons', 'text', (c) => c.notNull())
         .addColumn('campaign', 'text')
