@@ -42,9 +42,17 @@ export default tseslint.config(
     },
   },
   {
-    // Tests and the CLI read the API's JSON answers as they come; migrations and the SQLite adapters build
+    // Tests and the CLI read the API's JSON answers as they come; migrations and the SQL adapters build
     // queries over tables the migrations define (Kysely<any>, as Kysely's own migration docs do), behind typed ports.
-    files: ['test/**', '**/*.test.ts', 'src/cli/**', 'src/store/migrations.ts', 'src/store/sqlite/**'],
+    files: [
+      'test/**',
+      '**/*.test.ts',
+      'src/cli/**',
+      'src/store/migrations.ts',
+      'src/store/sql/**',
+      'src/store/sqlite/**',
+      'src/store/postgres/**',
+    ],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

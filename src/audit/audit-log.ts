@@ -14,20 +14,20 @@ export class AuditLog {
 
   append(input: NewAuditEntry): Promise<AuditEntry> {
     const next = this.tail.then(async () => {
-      const last = await this.store.last();
-      const entry: Omit<AuditEntry, 'hash'> = {
-        seq: (last?.seq ?? 0) + 1,
-        ts: new Date().toISOString(),
-        actor: input.actor,
-        action: input.action,
-        subject_type: input.subject_type,
-        subject_id: input.subject_id,
-        reason: input.reason ?? null,
-        data: input.data ?? null,
-        prev_hash: last?.hash ?? GENESIS,
-      };
-      const full = { ...entry, hash: entryHash(entry) };
-      await this.store.append(full);
+      const full = await this.store.appendNext((last) => {
+        const entry: Omit<AuditEntry, 'hash'> = {
+          seq: (last?.seq ?? 0) + 1,
+          ts: new Date().toISOString(),
+          actor: input.actor,
+          action: input.action,
+          subject_type: input.subject_type,
+          subject_id: input.subject_id,
+          reason: input.reason ?? null,
+          data: input.data ?? null,
+          prev_hash: last?.hash ?? GENESIS,
+        };
+        return { ...entry, hash: entryHash(entry) };
+      });
       // The head this process wrote, not one read back later: a row deleted since then cannot slip into a checkpoint.
       this.checkpoints?.appended({ seq: full.seq, hash: full.hash });
       return full;

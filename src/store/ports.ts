@@ -199,7 +199,11 @@ export interface AuditFilter {
 }
 
 export interface AuditStore {
-  append(entry: AuditRecord): Promise<void>;
+  /**
+   * Appends the entry `next` makes from the chain's head (undefined while the log is empty), reading the head and
+   * writing the entry as one step: appends from several processes on one database never fork the chain.
+   */
+  appendNext(next: (head: AuditRecord | undefined) => AuditRecord): Promise<AuditRecord>;
   last(): Promise<AuditRecord | undefined>;
   list(filter: AuditFilter): Promise<AuditRecord[]>;
   /** Every entry in sequence order, for verification. */

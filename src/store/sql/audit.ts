@@ -1,5 +1,6 @@
-// The audit log in SQL (append-only by convention; the hash chain makes any edit detectable).
-import type { Kysely } from 'kysely';
+// The audit log in SQL (append-only by convention; the hash chain makes any edit detectable). Kysely; the same
+// queries serve SQLite and PostgreSQL.
+import type { Kysely, Transaction } from 'kysely';
 import type { AuditFilter, AuditRecord, AuditStore } from '../ports.ts';
 
 const fromRow = (row: Record<string, unknown>): AuditRecord => ({
@@ -9,18 +10,29 @@ const fromRow = (row: Record<string, unknown>): AuditRecord => ({
 });
 
 export class SqlAuditStore implements AuditStore {
-  constructor(private readonly db: Kysely<any>) {}
+  /**
+   * `serialize` runs first in each append's transaction and holds until it commits, where other processes may
+   * append to the same database (PostgreSQL: an advisory lock). SQLite needs none: one process writes it.
+   */
+  constructor(
+    private readonly db: Kysely<any>,
+    private readonly serialize?: (trx: Transaction<any>) => Promise<void>,
+  ) {}
 
-  async append(entry: AuditRecord): Promise<void> {
-    await this.db
-      .insertInto('audit_log')
-      .values({ ...entry, data: entry.data ? JSON.stringify(entry.data) : null })
-      .execute();
+  async appendNext(next: (head: AuditRecord | undefined) => AuditRecord): Promise<AuditRecord> {
+    return this.db.transaction().execute(async (trx) => {
+      await this.serialize?.(trx);
+      const entry = next(await this.head(trx));
+      await trx
+        .insertInto('audit_log')
+        .values({ ...entry, data: entry.data ? JSON.stringify(entry.data) : null })
+        .execute();
+      return entry;
+    });
   }
 
-  async last(): Promise<AuditRecord | undefined> {
-    const row = await this.db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    return row ? fromRow(row) : undefined;
+  last(): Promise<AuditRecord | undefined> {
+    return this.head(this.db);
   }
 
   async list(f: AuditFilter): Promise<AuditRecord[]> {
@@ -41,5 +53,10 @@ export class SqlAuditStore implements AuditStore {
 
   async all(): Promise<AuditRecord[]> {
     return (await this.db.selectFrom('audit_log').selectAll().orderBy('seq').execute()).map(fromRow);
+  }
+
+  private async head(db: Kysely<any>): Promise<AuditRecord | undefined> {
+    const row = await db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
   }
 }

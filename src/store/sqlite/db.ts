@@ -2,9 +2,10 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
-import { migrations } from '../migrations.ts';
+import { Kysely, SqliteDialect } from 'kysely';
 import { tuneConnection } from './connection.ts';
+
+export { migrate } from '../sql/migrate.ts';
 
 export function openSqlite(file: string): { db: Kysely<any>; raw: Database.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -12,11 +13,4 @@ export function openSqlite(file: string): { db: Kysely<any>; raw: Database.Datab
   tuneConnection(raw);
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database: raw }) });
   return { db, raw };
-}
-
-export async function migrate(db: Kysely<any>, extra: Record<string, Migration> = {}): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations, ...extra }) };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
-  const failed = results?.find((r) => r.status === 'Error');
-  if (error || failed) throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
 }

@@ -6,14 +6,14 @@ import type { Store } from '../ports.ts';
 import { migrate, openSqlite } from './db.ts';
 import { makeDataFolderPrivate } from './file-modes.ts';
 import { SqlAbuseStore } from './abuse.ts';
-import { SqlAuditStore } from './audit.ts';
+import { SqlAuditStore } from '../sql/audit.ts';
 import { SqlBillingStore } from './billing.ts';
 import { SqlLedgerStore } from './ledger.ts';
-import { SqlVersionedStore } from './versions.ts';
-import { SqlFingerprintStore, SqlSigningKeyStore } from './provenance.ts';
-import { SqlKeyStore, SqlOrgStore } from './tenancy.ts';
-import { SqlPrincipalStore } from './principals.ts';
-import { SqlVettingStore } from './vetting.ts';
+import { SqlVersionedStore } from '../sql/versions.ts';
+import { SqlFingerprintStore, SqliteSigningKeyStore } from './provenance.ts';
+import { SqlKeyStore, SqlOrgStore } from '../sql/tenancy.ts';
+import { SqlPrincipalStore } from '../sql/principals.ts';
+import { SqlVettingStore } from '../sql/vetting.ts';
 import { SqlResponseStore } from './responses.ts';
 import { SqlUsageStore } from './usage.ts';
 import { inlineWrites, WriterThread } from './writer-thread.ts';
@@ -46,7 +46,7 @@ export async function openSqliteStore(
     ledger: new SqlLedgerStore(raw, usage),
     billing: new SqlBillingStore(raw),
     priceBooks: new SqlVersionedStore(db, 'price_books', 'book'),
-    signingKeys: new SqlSigningKeyStore(db, raw),
+    signingKeys: new SqliteSigningKeyStore(db, raw),
     fingerprints,
     vetting: new SqlVettingStore(db),
     policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),

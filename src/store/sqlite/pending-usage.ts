@@ -4,6 +4,7 @@
 // pending events meanwhile: those are then found here, and not counted twice).
 import type Database from 'better-sqlite3';
 import type { UsageEvent } from '../ports.ts';
+import { fromUsageRow as fromRow, type UsageRow } from '../sql/usage-columns.ts';
 import { parseUsageLines, rankOf } from './usage-writes.ts';
 
 /** What the pending events change in a read: rows to count that the table lacks, and table rows they replace. */
@@ -48,12 +49,7 @@ export function pendingChange(raw: Database.Database, pending: UsageEvent[]): Pe
   return change;
 }
 
-export type UsageRow = Omit<UsageEvent, 'estimated' | 'interim'> & { estimated: number; interim: number | null };
-
-/** A table row as a UsageEvent (estimated a boolean, interim absent on final events). */
-export function fromRow({ interim, ...row }: UsageRow): UsageEvent {
-  return { ...row, estimated: Boolean(row.estimated), ...(interim === null ? {} : { interim }) };
-}
+export { fromUsageRow as fromRow, type UsageRow } from '../sql/usage-columns.ts';
 
 /** The filter of a read over time (`from` inclusive, `to` exclusive, ISO times), as the table's queries apply it. */
 export const inRange = (ts: string, range: { from?: string; to?: string }) =>

@@ -11,38 +11,25 @@ import {
   type OutputRecord,
   type RegisteredOutput,
   type SigningKeyRecord,
-  type SigningKeyStore,
 } from '../ports.ts';
+import { SqlSigningKeyStore } from '../sql/signing-keys.ts';
 
-export class SqlSigningKeyStore implements SigningKeyStore {
+/** The shared signing-key store, with what SQLite needs to forget overwritten key material. */
+export class SqliteSigningKeyStore extends SqlSigningKeyStore {
   constructor(
-    private readonly db: Kysely<any>,
+    db: Kysely<any>,
     private readonly raw: Database.Database,
-  ) {}
-
-  async list(): Promise<SigningKeyRecord[]> {
-    return (await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').execute()) as SigningKeyRecord[];
+  ) {
+    super(db);
   }
 
-  async save(key: SigningKeyRecord): Promise<void> {
-    const upsert = this.raw.prepare(
-      `insert into signing_keys (kid, created_at, retired_at, private_pem, cert_chain_pem, revoked_at, revocation_reason) values (?, ?, ?, ?, ?, ?, ?)
-       on conflict (kid) do update set retired_at = excluded.retired_at, private_pem = excluded.private_pem, cert_chain_pem = excluded.cert_chain_pem,
-         revoked_at = excluded.revoked_at, revocation_reason = excluded.revocation_reason`,
-    );
-    // secure_delete: the bytes an update frees (a plaintext key being sealed) are zeroed, not left in the file's free space.
+  override async save(key: SigningKeyRecord): Promise<void> {
+    // secure_delete: the bytes an update frees (a plaintext key being sealed) are zeroed, not left in the file's free
+    // space. The pragma is the connection's, and Kysely runs on that same connection.
     const before = this.raw.pragma('secure_delete', { simple: true }) as number;
     this.raw.pragma('secure_delete = ON');
     try {
-      upsert.run(
-        key.kid,
-        key.created_at,
-        key.retired_at,
-        key.private_pem,
-        key.cert_chain_pem ?? null,
-        key.revoked_at ?? null,
-        key.revocation_reason ?? null,
-      );
+      await super.save(key);
     } finally {
       this.raw.pragma(`secure_delete = ${before ? 'ON' : 'OFF'}`);
     }
