@@ -405,8 +405,10 @@ async function openStore(
   onError: (err: unknown) => void,
 ): Promise<Store> {
   // Dynamic import: the embedded default never loads cluster drivers, and vice versa.
-  if (config.cluster)
-    throw new ConfigError('cluster', ['cluster mode needs the PostgreSQL store, which this build does not have yet']);
+  if (config.cluster) {
+    const { openPostgresStore } = await import('./store/postgres/index.ts');
+    return openPostgresStore(config.cluster.database_url, onError);
+  }
   const { openSqliteStore } = await import('./store/sqlite/index.ts');
   return openSqliteStore(dataDir, onError);
 }
