@@ -89,7 +89,32 @@ export class KeyRing {
   }
 
   /** Loads the keys (sealing any still stored in plain text), certifies them, and makes one if none can sign. */
-  async init(): Promise<void> {
+  init(): Promise<void> {
+    return this.store.exclusive ? this.store.exclusive(() => this.load()) : this.load();
+  }
+
+  /**
+   * Takes in what other nodes sharing the store did since: keys they made (a rotation), retired or revoked. The keys
+   * this ring holds keep their loaded private keys; only their records' state changes.
+   */
+  async refresh(): Promise<void> {
+    const records = await this.store.list();
+    if (records.length === 0) return;
+    const held = new Map(this.keys.map((k) => [k.record.kid, k]));
+    this.keys = records.map((r) => {
+      const k = held.get(r.kid);
+      if (!k) {
+        const privatePem = this.encryption.open(r.private_pem, r.kid);
+        this.signer.addKey(r.kid, privatePem);
+        return load(r, privatePem);
+      }
+      if (r.cert_chain_pem !== k.record.cert_chain_pem) Object.assign(k, load(r, k.privatePem));
+      else Object.assign(k.record, r);
+      return k;
+    });
+  }
+
+  private async load(): Promise<void> {
     const records = await this.store.list();
     let sealed = 0;
     for (const r of records) {
@@ -105,7 +130,7 @@ export class KeyRing {
     for (const k of this.keys)
       if (!k.record.cert_chain_pem || (this.issuer && !k.record.cert_chain_pem.includes(this.issuer.chainPem[0]!)))
         await this.certify(k);
-    if (!this.keys.some((k) => !k.record.retired_at)) await this.rotate();
+    if (!this.keys.some((k) => !k.record.retired_at)) await this.rotateNow();
   }
 
   /** The oldest key's PEM: the secret customer pseudonyms have been derived from since the first start. */
@@ -125,7 +150,13 @@ export class KeyRing {
   }
 
   /** As rotate(), saying which keys it retired (for the audit log). */
-  async rotateKeys(): Promise<{ key: PublicJwk; retired: string[] }> {
+  rotateKeys(): Promise<{ key: PublicJwk; retired: string[] }> {
+    // Against the keys as stored now: another node may have rotated since this one last looked.
+    if (this.store.exclusive) return this.store.exclusive(() => this.refresh().then(() => this.rotateNow()));
+    return this.rotateNow();
+  }
+
+  private async rotateNow(): Promise<{ key: PublicJwk; retired: string[] }> {
     const { privateKey } = generateKeyPairSync('ed25519');
     const x = (createPublicKey(privateKey).export({ format: 'jwk' }) as { x: string }).x;
     const now = new Date().toISOString();

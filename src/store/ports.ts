@@ -320,6 +320,11 @@ export interface SigningKeyStore {
   save(key: SigningKeyRecord): Promise<void>;
   /** Makes overwritten key material unreadable in the storage files now (SQLite: writes the WAL back and empties it). */
   forgetOverwritten?(): Promise<void>;
+  /**
+   * Runs `work` while no other process sharing this store runs its own (PostgreSQL: an advisory lock): nodes starting
+   * together make one first key, not one each. Absent where one process owns the store.
+   */
+  exclusive?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface RegisteredOutput {

@@ -7,7 +7,6 @@ import { migrate } from '../sql/migrate.ts';
 import { SqlAuditStore } from '../sql/audit.ts';
 import { SqlKeyStore, SqlOrgStore } from '../sql/tenancy.ts';
 import { SqlPrincipalStore } from '../sql/principals.ts';
-import { SqlSigningKeyStore } from '../sql/signing-keys.ts';
 import { SqlVersionedStore } from '../sql/versions.ts';
 import { SqlVettingStore } from '../sql/vetting.ts';
 import { PgAbuseStore } from './abuse.ts';
@@ -16,6 +15,7 @@ import { connectPostgres } from './connection.ts';
 import { PgFingerprintStore } from './fingerprints.ts';
 import { PgLedgerStore } from './ledger.ts';
 import { PgResponseStore } from './responses.ts';
+import { PgSigningKeyStore } from './signing-keys.ts';
 import { PgUsageStore } from './usage.ts';
 
 /** An advisory lock key of its own (within this database): appends to the audit chain take it in turn. */
@@ -29,7 +29,7 @@ export async function openPostgresStore(
   url: string,
   onError: (err: unknown) => void = (err) => console.error(err),
 ): Promise<Store & { usage: PgUsageStore }> {
-  const { db } = connectPostgres(url, onError);
+  const { db, pool } = connectPostgres(url, onError);
   try {
     await migrate(db);
   } catch (err) {
@@ -54,7 +54,7 @@ export async function openPostgresStore(
     ledger: new PgLedgerStore(db),
     billing: new PgBillingStore(db),
     priceBooks: new SqlVersionedStore(db, 'price_books', 'book'),
-    signingKeys: new SqlSigningKeyStore(db),
+    signingKeys: new PgSigningKeyStore(db, pool),
     fingerprints: new PgFingerprintStore(db),
     vetting: new SqlVettingStore(db),
     policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),
