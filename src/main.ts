@@ -69,7 +69,13 @@ import { observe } from './pipeline/observe.ts';
 import { AbuseMonitor } from './abuse/monitor.ts';
 import { Pseudonyms } from './abuse/pseudonyms.ts';
 import { KeyRing } from './provenance/keyring.ts';
-import { KEK_ENV, KeyEncryptionError, loadKeyEncryptionKey, type KeyEncryption } from './provenance/key-encryption.ts';
+import {
+  KEK_ENV,
+  KeyEncryptionError,
+  loadKeyEncryptionKey,
+  type KeyEncryption,
+  type LoadedKek,
+} from './provenance/key-encryption.ts';
 import { AdaptiveSigner } from './provenance/signer.ts';
 import { FingerprintRegistry } from './provenance/registry.ts';
 import { ProvenanceService } from './provenance/service.ts';
@@ -114,6 +120,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const issuer = loadC2paIssuer(config, options.configFile);
   // Background store writes that failed (retried; nothing is lost) go to the log once there is one.
   let logStoreError = (err: unknown) => console.error(err);
+  // In cluster mode the KEK must come from the environment: checked before connecting to anything.
+  const clusterKek = config.cluster ? keyEncryptionKey(options.dataDir, true) : undefined;
   const store = await openStore(config, options.dataDir, (err) => logStoreError(err));
   // What GET /readyz checks: each server the configuration selects.
   const readiness: ReadinessCheck[] = store.readiness ? [store.readiness] : [];
@@ -134,7 +142,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Manifest signatures: inline when quiet, on a signing thread under load (off the event loop).
   const signer = new AdaptiveSigner();
   // Private signing keys are sealed at rest under the key-encryption key (env, else DATA/key-encryption-key).
-  const kek = await sealingKey(options.dataDir, config.cluster !== undefined, async (encryption) => {
+  const kek = await sealingKey(clusterKek ?? keyEncryptionKey(options.dataDir, false), async (encryption) => {
     const ring = new KeyRing(store.signingKeys, signer, issuer, encryption, counters.bus);
     await ring.init();
     return ring;
@@ -384,14 +392,22 @@ function auditCheckpoints(
   return new AuditCheckpoints(keys, file, sinks, checkpoint_delay_ms, onError);
 }
 
-/** The key ring, opened with the key-encryption key; a KEK that is malformed or does not open the keys stops the start. */
+/** The key-encryption key; one that is malformed (or, in cluster mode, missing from the environment) stops the start. */
+function keyEncryptionKey(dataDir: string, cluster: boolean): LoadedKek {
+  try {
+    return loadKeyEncryptionKey(dataDir, process.env, cluster);
+  } catch (err) {
+    if (err instanceof KeyEncryptionError) throw new ConfigError(KEK_ENV, [err.message]);
+    throw err;
+  }
+}
+
+/** The key ring, opened with the key-encryption key; a KEK that does not open the keys stops the start. */
 async function sealingKey(
-  dataDir: string,
-  cluster: boolean,
+  { encryption, warning }: LoadedKek,
   open: (encryption: KeyEncryption) => Promise<KeyRing>,
 ): Promise<{ keyRing: KeyRing; warning?: string }> {
   try {
-    const { encryption, warning } = loadKeyEncryptionKey(dataDir, process.env, cluster);
     return { keyRing: await open(encryption), warning };
   } catch (err) {
     if (err instanceof KeyEncryptionError) throw new ConfigError(KEK_ENV, [err.message]);

@@ -93,27 +93,6 @@ export class KeyRing {
     return this.store.exclusive ? this.store.exclusive(() => this.load()) : this.load();
   }
 
-  /**
-   * Takes in what other nodes sharing the store did since: keys they made (a rotation), retired or revoked. The keys
-   * this ring holds keep their loaded private keys; only their records' state changes.
-   */
-  async refresh(): Promise<void> {
-    const records = await this.store.list();
-    if (records.length === 0) return;
-    const held = new Map(this.keys.map((k) => [k.record.kid, k]));
-    this.keys = records.map((r) => {
-      const k = held.get(r.kid);
-      if (!k) {
-        const privatePem = this.encryption.open(r.private_pem, r.kid);
-        this.signer.addKey(r.kid, privatePem);
-        return load(r, privatePem);
-      }
-      if (r.cert_chain_pem !== k.record.cert_chain_pem) Object.assign(k, load(r, k.privatePem));
-      else Object.assign(k.record, r);
-      return k;
-    });
-  }
-
   private async load(): Promise<void> {
     const records = await this.store.list();
     let sealed = 0;
@@ -152,7 +131,7 @@ export class KeyRing {
   /** As rotate(), saying which keys it retired (for the audit log). */
   rotateKeys(): Promise<{ key: PublicJwk; retired: string[] }> {
     // Against the keys as stored now: another node may have rotated since this one last looked.
-    if (this.store.exclusive) return this.store.exclusive(() => this.refresh().then(() => this.rotateNow()));
+    if (this.store.exclusive) return this.store.exclusive(() => this.reload().then(() => this.rotateNow()));
     return this.rotateNow();
   }
 

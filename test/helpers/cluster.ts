@@ -114,7 +114,9 @@ export interface NodeOptions {
 export async function createTestCluster(servers: { redis?: boolean; nats?: boolean } = {}): Promise<TestCluster> {
   const database = await createTestDatabase();
   const name = uniqueName('c');
-  const kek = randomBytes(32).toString('base64');
+  // In-process nodes read this process's environment: every cluster of a test file shares the one KEK set there.
+  const kek = process.env.CONDUIT_KEY_ENCRYPTION_KEY || randomBytes(32).toString('base64');
+  process.env.CONDUIT_KEY_ENCRYPTION_KEY = kek;
   const nodes: Array<{ close(): Promise<void> }> = [];
   const section = (overrides: Partial<ClusterSection> = {}): ClusterSection => ({
     name,
@@ -130,8 +132,6 @@ export async function createTestCluster(servers: { redis?: boolean; nats?: boole
     kek,
     section,
     async startNode(opts = {}) {
-      // In-process nodes share this process's environment: the one KEK of this cluster.
-      process.env.CONDUIT_KEY_ENCRYPTION_KEY = kek;
       const node = await startTestGateway({ config: configOf(opts), dataDir: opts.dataDir });
       nodes.push(node);
       return node;
