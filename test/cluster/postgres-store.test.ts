@@ -9,7 +9,8 @@ import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { connectPostgres } from '../../src/store/postgres/connection.ts';
 import { migrate } from '../../src/store/sql/migrate.ts';
 import type { UsageEvent } from '../../src/store/ports.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/cluster.ts';
+import pg from 'pg';
+import { createTestDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from '../helpers/cluster.ts';
 
 const databases: TestDatabase[] = [];
 const fresh = async () => {
@@ -135,4 +136,23 @@ function usage(requestId: string, over: Partial<UsageEvent> = {}): UsageEvent {
     customer_country: 'DE',
     ...over,
   };
+}
+
+describe('PostgreSQL store on a database that does not exist yet', () => {
+  it('creates it, once, when nodes start together', async () => {
+    const name = `conduit_test_missing_${Date.now().toString(36)}`;
+    const url = new URL(POSTGRES_ADMIN_URL);
+    url.pathname = `/${name}`;
+    databases.push({ name, url: url.toString(), drop: () => dropDatabase(name) });
+    const stores = await Promise.all([openPostgresStore(url.toString()), openPostgresStore(url.toString())]);
+    expect((await stores[0].orgs.listOrgs()).length).toBe(0);
+    for (const s of stores) await s.close();
+  });
+});
+
+async function dropDatabase(name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.end();
 }

@@ -15,6 +15,38 @@ const types = {
       : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+const INVALID_CATALOG_NAME = '3D000';
+/** The database exists: said as such, or (two nodes creating it at once) as the catalogue's unique index refusing. */
+const DATABASE_EXISTS = new Set(['42P04', '23505']);
+
+/**
+ * Creates the URL's database when it does not exist (its user needs CREATEDB), through the server's `postgres`
+ * database; a node that loses the race to create it finds it made.
+ */
+export async function ensureDatabase(url: string): Promise<void> {
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  try {
+    await probe.connect();
+    return;
+  } catch (err) {
+    if ((err as { code?: string }).code !== INVALID_CATALOG_NAME) throw err;
+  } finally {
+    await probe.end().catch(() => {});
+  }
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  const server = new URL(url);
+  server.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: server.toString(), connectionTimeoutMillis: 5_000 });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+  } catch (err) {
+    if (!DATABASE_EXISTS.has((err as { code?: string }).code ?? '')) throw err;
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}
+
 export interface PostgresConnection {
   db: Kysely<any>;
   pool: pg.Pool;

@@ -11,7 +11,7 @@ import { SqlVersionedStore } from '../sql/versions.ts';
 import { SqlVettingStore } from '../sql/vetting.ts';
 import { PgAbuseStore } from './abuse.ts';
 import { PgBillingStore } from './billing.ts';
-import { connectPostgres } from './connection.ts';
+import { connectPostgres, ensureDatabase } from './connection.ts';
 import { PgFingerprintStore } from './fingerprints.ts';
 import { PgLedgerStore } from './ledger.ts';
 import { PgResponseStore } from './responses.ts';
@@ -29,6 +29,7 @@ export async function openPostgresStore(
   url: string,
   onError: (err: unknown) => void = (err) => console.error(err),
 ): Promise<Store & { usage: PgUsageStore }> {
+  await ensureDatabase(url);
   const { db, pool } = connectPostgres(url, onError);
   try {
     await migrate(db);
