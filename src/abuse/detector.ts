@@ -5,7 +5,7 @@ import { isFresh, similarNames, UnionFind } from './campaigns.ts';
 import { extract, type RequestFeatures } from './features.ts';
 import { OrgProfile, type ProfileState } from './profile.ts';
 import type { OrgInfo, TrafficRecord } from './record.ts';
-import { assess, type Assessment } from './score.ts';
+import { assess, type Assessment, type Evidence } from './score.ts';
 
 export interface Verdict {
   org: string;
@@ -13,6 +13,8 @@ export interface Verdict {
   flagged: boolean;
   first_flagged_at: string | null;
   reasons: string[];
+  /** The families of evidence the score rests on, each with the weight it had (the campaign's, for a member). */
+  evidence: Evidence[];
   campaign: string | null;
 }
 
@@ -89,7 +91,7 @@ export class Detector {
     this.dirtyOrgs.add(record.org);
     if (campaign) this.dirtyCampaigns.add(root);
     const n = state.profile.requests;
-    if (n < 100 ? n % 5 === 0 : n % 20 === 0) state.own = assess(state.profile);
+    if (n < 100 ? n % 5 === 0 : n % 20 === 0) state.own = this.assessOwn(record.org, state.profile);
     if (campaign && campaign.requests % 10 === 0) this.assessCampaign(root, campaign);
     this.checkFlag(record.org, record.ts);
   }
@@ -108,6 +110,7 @@ export class Detector {
       reasons: fromCampaign
         ? [...s.campaign!.reasons, ...s.own.reasons]
         : [...s.own.reasons, ...(s.campaign?.reasons ?? [])],
+      evidence: (fromCampaign ? s.campaign!.evidence : s.own.evidence) ?? [],
       campaign: this.members(root).length > 1 ? `campaign_${root}` : null,
     };
   }
@@ -115,7 +118,7 @@ export class Detector {
   /** Scores everything once more at the end (offline), then lists every organisation seen. */
   verdicts(finalise = true): Verdict[] {
     if (finalise) {
-      for (const s of this.orgs.values()) s.own = assess(s.profile);
+      for (const [org, s] of this.orgs) s.own = this.assessOwn(org, s.profile);
       for (const [root, p] of this.campaigns) if (this.members(root).length > 1) this.assessCampaign(root, p);
     }
     return [...this.orgs.keys()].sort().map((org) => this.verdict(org)!);
@@ -215,6 +218,10 @@ export class Detector {
       if (this.groups.has(c.root)) this.campaigns.set(c.root, OrgProfile.fromState(c.root, c.profile));
   }
 
+  private assessOwn(org: string, profile: OrgProfile): Assessment {
+    return assess(profile, { declaredUse: this.info.get(org)?.declared_use });
+  }
+
   private state(org: string): OrgState {
     let s = this.orgs.get(org);
     if (!s) {
@@ -280,15 +287,13 @@ export class Detector {
 
   private assessCampaign(root: string, profile: OrgProfile): void {
     const members = this.members(root);
-    const a = assess(profile);
-    const reasons =
-      a.score > 0.2
-        ? [
-            `member of a campaign of ${members.length} organisations sharing client addresses and registered recently or under similar names; together: ${a.reasons.join('; ')}`,
-          ]
-        : [];
+    const assessed = assess(profile, { members: members.length });
+    // Linked accounts are scored together only when the link itself is evidence: else each on its own.
+    const linked = assessed.evidence?.some((e) => e.family === 'campaign');
+    const a = linked ? assessed : { score: 0, reasons: [], evidence: [] };
+    const reasons = a.score > 0.2 ? a.reasons.map((r) => `campaign of ${members.length} organisations: ${r}`) : [];
     for (const m of members) {
-      this.orgs.get(m)!.campaign = { score: a.score, reasons };
+      this.orgs.get(m)!.campaign = { score: a.score, reasons, evidence: a.evidence };
       this.dirtyOrgs.add(m);
     }
   }
@@ -319,8 +324,17 @@ function mergeInto(target: OrgProfile, source: OrgProfile): void {
     'completionTokens',
     'promptTokens',
     'followedUp',
+    'generative',
+    'repeats',
+    'logprobTokens',
+    'sampleTokens',
+    'maxLength',
   ] as const)
     target[k] += source[k];
+  for (let i = 0; i < 3; i++) {
+    target.gaps[i]! += source.gaps[i]!;
+    target.harvestGaps[i]! += source.harvestGaps[i]!;
+  }
   for (let h = 0; h < 24; h++) {
     target.hours[h]! += source.hours[h]!;
     target.harvestHours[h]! += source.harvestHours[h]!;
@@ -332,7 +346,12 @@ function mergeInto(target: OrgProfile, source: OrgProfile): void {
     to.docs += from.docs;
     for (const [w, c] of from.counts) to.counts.set(w, (to.counts.get(w) ?? 0) + c);
   }
-  for (const [k, c] of source.templates) target.templates.set(k, (target.templates.get(k) ?? 0) + c);
+  for (const [from, to] of [
+    [source.templates, target.templates],
+    [source.harvestSystems, target.harvestSystems],
+    [source.otherSystems, target.otherSystems],
+  ] as const)
+    for (const [k, c] of from) to.set(k, (to.get(k) ?? 0) + c);
   for (const ip of source.ips) target.ips.add(ip);
   target.firstTs = target.firstTs ? Math.min(target.firstTs, source.firstTs) : source.firstTs;
   target.lastTs = Math.max(target.lastTs, source.lastTs);

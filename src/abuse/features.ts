@@ -15,11 +15,19 @@ export interface RequestFeatures {
   longAnswer: boolean;
   logprobs: boolean;
   multiSample: boolean;
+  /** Samples asked for (n), 1 when not. */
+  samples: number;
   reasoning: boolean;
+  /** An answer to a one-shot prompt, at least twice as long as the prompt: generated text worth collecting. */
+  generative: boolean;
+  /** A long answer cut at its budget, or one given a budget of 16,000 tokens or more: all there is to get. */
+  maxLength: boolean;
   /** Hashes of the distinct content words of the last user message (digits masked). */
   words: Uint32Array;
   /** Hash of the prompt's opening words: requests from one template share it. */
   templateKey: number;
+  /** Hash of the system prompt's opening words (0: none): a product sends its own with every request. */
+  systemKey: number;
   /** Hash of the last user message (the new prompt). */
   promptKey: number;
   /** Hashes of the earlier user messages: a follow-up carries the prompt it follows up. */
@@ -54,8 +62,10 @@ export function extract(r: TrafficRecord): RequestFeatures {
       : [];
   const userTexts: string[] = [];
   let assistantTurns = 0;
+  let system = '';
   for (const m of messages) {
     if (m.role === 'assistant') assistantTurns++;
+    else if ((m.role === 'system' || m.role === 'developer') && !system) system = textOf(m.content);
     else if (m.role === 'user') userTexts.push(textOf(m.content));
   }
   const lastUser = userTexts.at(-1) ?? '';
@@ -66,6 +76,7 @@ export function extract(r: TrafficRecord): RequestFeatures {
   const previous = responses && typeof body.previous_response_id === 'string' ? body.previous_response_id : undefined;
   const singleTurn = assistantTurns === 0 && previous === undefined;
   const t = Date.parse(r.ts);
+  const budget = outputBudget(body);
   return {
     t,
     hour: new Date(t).getUTCHours(),
@@ -78,18 +89,34 @@ export function extract(r: TrafficRecord): RequestFeatures {
       typeof body.top_logprobs === 'number' ||
       (Array.isArray(body.include) && body.include.includes('message.output_text.logprobs')),
     multiSample: n > 1,
+    samples: n,
+    generative: singleTurn && perSample >= 50 && perSample >= 2 * Math.max(1, prompt),
+    // Not any answer cut at its budget (a product's tight max_tokens cuts many): a long one, or a huge budget.
+    maxLength:
+      (r.response.finish_reason === 'length' && perSample >= 2000) ||
+      (budget !== undefined && budget >= 16000 && perSample >= 200),
     reasoning:
       typeof body.reasoning_effort === 'string' ||
       typeof (body.reasoning as JsonObject | null | undefined)?.effort === 'string' ||
       REASONING_MODEL.test(String(body.model ?? '')),
     words: wordHashes(lastUser),
     templateKey: hash(opening(lastUser)),
+    systemKey: system ? hash(opening(system)) || 1 : 0,
     promptKey: hash(lastUser),
     historyKeys: userTexts.slice(-9, -1).map(hash),
     assistantTurns,
     threadKey: responses && typeof r.response.id === 'string' ? hash(r.response.id) : undefined,
     previousKey: previous === undefined ? undefined : hash(previous),
   };
+}
+
+/** The output budget a request sets, under whichever name its API gives it. */
+function outputBudget(body: JsonObject): number | undefined {
+  for (const name of ['max_tokens', 'max_completion_tokens', 'max_output_tokens']) {
+    const v = body[name];
+    if (typeof v === 'number' && v > 0) return v;
+  }
+  return undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 // The online monitor's storage: snapshots that fail are retried, and never stop a shutdown.
 import { describe, expect, it } from 'vitest';
+import { harvestPrompt } from '../../test/helpers/harvest.ts';
 import type { AbuseProfileRecord, AbuseStore } from '../store/ports.ts';
 import { abuseConfigSchema } from './enforcement.ts';
 import { AbuseMonitor } from './monitor.ts';
@@ -62,5 +63,38 @@ describe('abuse monitor storage', () => {
       new Pseudonyms('secret').address('192.0.2.1'),
     ]);
     await monitor.close();
+  });
+});
+
+describe('abuse monitor and vetting', () => {
+  it('holds the use declared in the application against the traffic', async () => {
+    const declared: Record<string, string> = { org_a: 'sentiment classification of customer reviews' };
+    const monitor = new AbuseMonitor(
+      abuseConfigSchema.parse({ mode: 'alert_only' }),
+      {
+        getOrg: async (id: string) => ({ id, name: id, country: 'US', created_at: '2020-01-01T00:00:00Z' }),
+        listOrgs: async () => [],
+      } as never,
+      {
+        getApplication: async (id: string) => (declared[id] ? { data: { intended_use: declared[id] } } : undefined),
+      } as never,
+      { append: async () => undefined } as never,
+      () => undefined,
+    );
+    // Long answers to one-shot prompts over ever-new subjects: what a classifier never asks for.
+    for (const org of ['org_a', 'org_b'])
+      for (let i = 0; i < 120; i++)
+        monitor.observe({
+          ...request(org),
+          ts: new Date(Date.parse('2026-03-02T10:00:00Z') + i * 97_000).toISOString(),
+          request: { model: 'm', messages: [{ role: 'user', content: harvestPrompt(i) }] },
+          response: { usage: { prompt_tokens: 12, completion_tokens: 900 } },
+        });
+    await monitor.drain();
+    const a = monitor.detector.verdict('org_a')!;
+    const b = monitor.detector.verdict('org_b')!;
+    expect(a.evidence.map((e) => e.family)).toContain('declared_use');
+    expect(b.evidence.map((e) => e.family)).not.toContain('declared_use');
+    expect(a.score).toBeGreaterThan(b.score);
   });
 });

@@ -97,7 +97,7 @@ export class AbuseMonitor {
     }
     // Registration data, for linking the restored organisations to others that later share their addresses.
     const restored = new Set(orgs.map((o) => o.org));
-    for (const org of await this.tenancy.listOrgs()) if (restored.has(org.id)) this.learn(org);
+    for (const org of await this.tenancy.listOrgs()) if (restored.has(org.id)) await this.learn(org);
     this.timer = setInterval(() => void this.snapshot().catch(this.onError), this.storage.snapshotMs ?? 60_000);
     this.timer.unref();
   }
@@ -157,7 +157,7 @@ export class AbuseMonitor {
     for (const record of batch) {
       if (!this.known.has(record.org)) {
         const org = await this.tenancy.getOrg(record.org);
-        if (org) this.learn(org);
+        if (org) await this.learn(org);
         else this.known.add(record.org);
       }
       if (this.storage) record.ip = this.storage.pseudonyms.address(record.ip);
@@ -195,14 +195,17 @@ export class AbuseMonitor {
     });
   }
 
-  private learn(org: Org): void {
+  /** Registration data, and the use declared in the application (held against the traffic observed). */
+  private async learn(org: Org): Promise<void> {
     this.known.add(org.id);
+    const declared = (await this.vetting.getApplication(org.id))?.data.intended_use;
     this.detector.addOrgInfo({
       org: org.id,
       name: org.name,
       country: org.country,
       registered_at: org.created_at,
       tier: org.tier,
+      declared_use: typeof declared === 'string' ? declared : undefined,
     });
   }
 

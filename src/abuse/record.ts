@@ -24,6 +24,8 @@ export interface OrgInfo {
   registered_at?: string;
   contact_domain?: string;
   tier?: string;
+  /** The use declared at onboarding (the application's intended_use). */
+  declared_use?: string;
 }
 
 export function liveRecord(input: {

@@ -7,7 +7,7 @@ import type { EnforcementAction } from './enforcement.ts';
 import { SKETCHES, type ProfileState } from './profile.ts';
 
 /** The stored shape's version: records of another are not read (those organisations' profiles start afresh). */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 
 /** An organisation's snapshot, with the graded action already taken on it. */
 export interface OrgRecord extends OrgSnapshot {

@@ -1,5 +1,6 @@
 // Prompts for distillation tests: a harvesting campaign (one-shot prompts from one template, each on different
-// subjects, never followed up) and a product's conversations (an opening question, then a follow-up on it).
+// subjects, never followed up, each asking for all the output a reasoning model will give) and a product's
+// conversations (an opening question, then a follow-up on it).
 // Subjects are made-up words, so the detector is tested on how the prompts behave, not on what they say.
 import Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
@@ -37,7 +38,10 @@ export function conversation(i: number): [string, string] {
   ];
 }
 
-/** One client per wire protocol, each from its own client address (X-Forwarded-For, with server.trust_proxy). */
+/** The output budget a harvester asks for: all there is. */
+export const HARVEST_BUDGET = 16_000;
+
+/** One harvesting client per wire protocol, each from its own client address (X-Forwarded-For, with trust_proxy). */
 export function surfaceClients(url: string, key: string, address: string, openai: (key: string) => OpenAI) {
   const headers = { 'x-forwarded-for': address };
   const client = openai(key);
@@ -51,17 +55,21 @@ export function surfaceClients(url: string, key: string, address: string, openai
             { role: 'system', content: 'You are a helpful teacher.' },
             { role: 'user', content: prompt },
           ],
+          max_tokens: HARVEST_BUDGET,
         },
         { headers },
       );
     },
     responses: async (prompt: string, model: string) => {
-      await client.responses.create({ model, instructions: 'You are a helpful teacher.', input: prompt }, { headers });
+      await client.responses.create(
+        { model, instructions: 'You are a helpful teacher.', input: prompt, max_output_tokens: HARVEST_BUDGET },
+        { headers },
+      );
     },
     anthropic: async (prompt: string, model: string) => {
       await anthropic.messages.create({
         model,
-        max_tokens: 1024,
+        max_tokens: HARVEST_BUDGET,
         system: 'You are a helpful teacher.',
         messages: [{ role: 'user', content: prompt }],
       });

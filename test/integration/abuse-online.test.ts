@@ -7,6 +7,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Detector } from '../../src/abuse/detector.ts';
 import type { TrafficRecord } from '../../src/abuse/record.ts';
+import type { Evidence } from '../../src/abuse/score.ts';
 import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.ts';
 import { abuseTestConfig } from '../helpers/abuse-config.ts';
 import { trafficKit } from '../helpers/traffic-kit.ts';
@@ -36,7 +37,7 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('online distillation monitori
     const pick = (archetype: string) => labels.find((l) => l.archetype === archetype)!.org;
     const chosen = [
       'logprob-harvest',
-      'capability-sweep',
+      'cot-harvest',
       'support-bot',
       'batch-classifier',
       'research-assistant',
@@ -78,6 +79,7 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('online distillation monitori
       flagged: boolean;
       score: number;
       reasons: string[];
+      evidence: Evidence[];
     }>;
     const offlineVerdicts = offline.verdicts();
     const flaggedOnline = online
@@ -91,9 +93,13 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('online distillation monitori
     expect(flaggedOnline).toEqual(flaggedOffline);
     const harvesters = [clients.get(chosen[0]!)!.id, clients.get(chosen[1]!)!.id].sort();
     expect(flaggedOnline).toEqual(harvesters);
+    // The same evidence but for pacing: the replay sends in seconds what the recording spread over hours.
+    const untimed = (evidence: Evidence[]) => evidence.filter((e) => e.family !== 'pacing');
+    const pacing = (evidence: Evidence[]) => evidence.find((e) => e.family === 'pacing')?.weight ?? 0;
     for (const v of online) {
       const twin = offlineVerdicts.find((o) => o.org === v.org)!;
-      expect(Math.abs(v.score - twin.score)).toBeLessThan(0.2);
+      expect(untimed(v.evidence).map((e) => e.family)).toEqual(untimed(twin.evidence).map((e) => e.family));
+      expect(Math.abs(v.score - twin.score)).toBeLessThan(0.2 + pacing(twin.evidence) + pacing(v.evidence));
     }
 
     // Flags land in the audit log with their evidence; the reviewer can clear them.
@@ -110,7 +116,7 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('online distillation monitori
       reason: 'false alarm after review',
     });
     expect(cleared.body.status).toBe('approved');
-  });
+  }, 60_000);
 
   it('a suspended customer sees a clear 403, and a throttled one a 429', async () => {
     const { orgId, key } = await gw.newOrgKey();

@@ -9,7 +9,7 @@ import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.
 import { abuseTestConfig } from '../helpers/abuse-config.ts';
 
 const dataDir = tempDir();
-const config = abuseTestConfig();
+const config = abuseTestConfig(['chat-model', 'reasoning-model']);
 let gw: TestGateway | undefined;
 afterAll(() => gw?.close());
 
@@ -24,7 +24,7 @@ type Risk = {
 const risk = async () => (await gw!.admin('GET', '/abuse/risk')).body.data as Risk[];
 const harvest = async (key: string, address: string, from: number, to: number) => {
   const send = surfaceClients(gw!.url, key, address, (k) => gw!.client(k)).chat;
-  for (let i = from; i < to; i++) await send(harvestPrompt(i), 'chat-model');
+  for (let i = from; i < to; i++) await send(harvestPrompt(i), 'reasoning-model');
 };
 
 describe('distillation monitoring across a restart', () => {

@@ -15,13 +15,13 @@ import { tokenFor } from '../helpers/principals.ts';
 const run = promisify(execFile);
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ config: abuseTestConfig() });
+  gw = await startTestGateway({ config: abuseTestConfig(['chat-model', 'reasoning-model']) });
 });
 afterAll(() => gw.close());
 
 const harvest = async (key: string, address: string, requests: number) => {
   const send = surfaceClients(gw.url, key, address, (k) => gw.client(k)).chat;
-  for (let i = 0; i < requests; i++) await send(harvestPrompt(i), 'chat-model');
+  for (let i = 0; i < requests; i++) await send(harvestPrompt(i), 'reasoning-model');
 };
 const report = async (orgId: string, query = '') =>
   fetch(`${gw.url}/admin/v1/abuse/orgs/${orgId}/report${query}`, {
@@ -49,8 +49,12 @@ describe('distillation evidence report', () => {
       activity: { requests: 60, single_turn_requests: 60, long_answers_unfollowed: 60, api_keys: 1 },
       campaign: null,
     });
-    expect(body.assessment.score).toBeGreaterThanOrEqual(0.9);
-    expect(body.assessment.reasons.length).toBeGreaterThan(0);
+    // Flagged on converging evidence, each family with the weight it had: what is asked, and what is harvested.
+    expect(body.assessment.score).toBeGreaterThanOrEqual(0.5);
+    expect(body.assessment.reasons).toEqual([
+      expect.stringMatching(/^what is asked \(weight 0\.\d\d\): /),
+      expect.stringMatching(/^what is harvested \(weight 0\.\d\d\): .*reasoning models.*16,000 tokens/),
+    ]);
     expect(body.alerts).toEqual([expect.objectContaining({ action: 'flag' })]);
     expect(body.activity.client_addresses).toEqual([
       { address: expect.stringMatching(/^adr_[A-Za-z0-9_-]{22}$/), organisations: 1 },

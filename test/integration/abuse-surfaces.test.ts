@@ -8,7 +8,7 @@ import { abuseTestConfig } from '../helpers/abuse-config.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway({ config: abuseTestConfig() });
+  gw = await startTestGateway({ config: abuseTestConfig(['chat-model', 'reasoning-model']) });
 });
 afterAll(() => gw.close());
 
@@ -23,12 +23,12 @@ describe('distillation features from every surface', () => {
       const { orgId, key } = await gw.newOrgKey({ name: `Harvest via ${surface}`, country: 'US' });
       orgs[surface] = orgId;
       const send = surfaceClients(gw.url, key, `203.0.113.${address++}`, (k) => gw.client(k))[surface];
-      for (let i = 0; i < 60; i++) await send(harvestPrompt(i), 'chat-model');
+      for (let i = 0; i < 60; i++) await send(harvestPrompt(i), 'reasoning-model');
     }
     const verdicts = await risk();
     const scoreOf = (surface: string) => verdicts.find((v) => v.org === orgs[surface]);
     expect(scoreOf('chat')).toMatchObject({ flagged: true });
-    expect(scoreOf('chat')!.score).toBeGreaterThanOrEqual(0.9);
+    expect(scoreOf('chat')!.score).toBeGreaterThanOrEqual(0.5);
     for (const surface of ['responses', 'anthropic']) {
       expect(scoreOf(surface), surface).toMatchObject({ flagged: true });
       expect(Math.abs(scoreOf(surface)!.score - scoreOf('chat')!.score), surface).toBeLessThanOrEqual(0.05);
