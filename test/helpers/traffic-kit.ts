@@ -11,3 +11,6 @@ export function trafficKit(): string {
   ];
   return candidates.find((dir): dir is string => !!dir && existsSync(join(dir, 'gen.mjs'))) ?? candidates[1]!;
 }
+
+/** Whether the shared traffic generator is there (tests that need it are skipped otherwise). */
+export const kitAvailable = () => existsSync(join(trafficKit(), 'gen.mjs'));
