@@ -222,7 +222,7 @@ export class AbuseMonitor {
     const alert: Alert = { at, org: v.org, score: v.score, action, reasons: v.reasons, campaign: v.campaign };
     this.alerts.push(alert);
     await this.storage?.store.appendAlert(alert).catch(this.onError);
-    const evidence = { score: v.score, reasons: v.reasons, campaign: v.campaign };
+    const evidence = { score: v.score, reasons: v.reasons, evidence: v.evidence, campaign: v.campaign };
     await this.audit.append({
       actor: 'abuse-detector',
       action: `abuse.${action}`,

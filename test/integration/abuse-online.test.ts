@@ -107,10 +107,12 @@ describe.skipIf(!existsSync(join(kit, 'gen.mjs')))('online distillation monitori
     expect(alerts.map((a) => a.org)).toEqual(expect.arrayContaining(harvesters));
     const trail = (await gw.admin('GET', `/audit?subject_id=${harvesters[0]}`)).body.data as Array<{
       action: string;
-      data: { reasons: string[] };
+      data: { reasons: string[]; evidence: Evidence[] };
     }>;
     const flagEntry = trail.find((e) => e.action.startsWith('abuse.'))!;
     expect(flagEntry.data.reasons.length).toBeGreaterThan(0);
+    // The families the flag rests on, each with the weight it had: two at least.
+    expect(flagEntry.data.evidence.filter((e) => e.weight >= 0.1).length).toBeGreaterThanOrEqual(2);
     const cleared = await gw.admin('POST', `/abuse/orgs/${harvesters[0]}/review`, {
       decision: 'clear',
       reason: 'false alarm after review',
