@@ -51,10 +51,12 @@ describe('distillation evidence report', () => {
     });
     // Flagged on converging evidence, each family with the weight it had: what is asked, and what is harvested.
     expect(body.assessment.score).toBeGreaterThanOrEqual(0.5);
-    expect(body.assessment.reasons).toEqual([
-      expect.stringMatching(/^what is asked \(weight 0\.\d\d\): /),
-      expect.stringMatching(/^what is harvested \(weight 0\.\d\d\): .*reasoning models.*16,000 tokens/),
-    ]);
+    expect(body.assessment.reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^what is asked \(weight 0\.\d\d\): /),
+        expect.stringMatching(/^what is harvested \(weight 0\.\d\d\): .*reasoning models.*16,000 tokens/),
+      ]),
+    );
     expect(body.alerts).toEqual([expect.objectContaining({ action: 'flag' })]);
     expect(body.activity.client_addresses).toEqual([
       { address: expect.stringMatching(/^adr_[A-Za-z0-9_-]{22}$/), organisations: 1 },

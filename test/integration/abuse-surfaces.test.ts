@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversation, harvestPrompt, surfaceClients } from '../helpers/harvest.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { abuseTestConfig } from '../helpers/abuse-config.ts';
+import type { Evidence } from '../../src/abuse/score.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -12,7 +13,9 @@ beforeAll(async () => {
 });
 afterAll(() => gw.close());
 
-type Risk = { org: string; score: number; flagged: boolean; reasons: string[] };
+type Risk = { org: string; score: number; flagged: boolean; reasons: string[]; evidence: Evidence[] };
+/** The score but for pacing: a test's back-to-back requests are paced by the machine's load, not the surface. */
+const untimed = (v: Risk) => v.score - (v.evidence.find((e) => e.family === 'pacing')?.weight ?? 0);
 const risk = async () => (await gw.admin('GET', '/abuse/risk')).body.data as Risk[];
 
 describe('distillation features from every surface', () => {
@@ -31,8 +34,9 @@ describe('distillation features from every surface', () => {
     expect(scoreOf('chat')!.score).toBeGreaterThanOrEqual(0.5);
     for (const surface of ['responses', 'anthropic']) {
       expect(scoreOf(surface), surface).toMatchObject({ flagged: true });
-      expect(Math.abs(scoreOf(surface)!.score - scoreOf('chat')!.score), surface).toBeLessThanOrEqual(0.05);
-      expect(scoreOf(surface)!.reasons.length, surface).toBe(scoreOf('chat')!.reasons.length);
+      expect(Math.abs(untimed(scoreOf(surface)!) - untimed(scoreOf('chat')!)), surface).toBeLessThanOrEqual(0.05);
+      const families = (v: Risk) => v.evidence.filter((e) => e.family !== 'pacing').map((e) => e.family);
+      expect(families(scoreOf(surface)!), surface).toEqual(families(scoreOf('chat')!));
     }
   });
 
@@ -88,7 +92,7 @@ describe('distillation features from every surface', () => {
     for (const stream of ['false', 'true']) {
       const verdict = verdicts.find((v) => v.org === byReference[stream])!;
       expect(verdict.flagged, `streamed: ${stream}`).toBe(false);
-      expect(Math.abs(verdict.score - chatVerdict.score), `streamed: ${stream}`).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(untimed(verdict) - untimed(chatVerdict)), `streamed: ${stream}`).toBeLessThanOrEqual(0.05);
     }
   });
 });
