@@ -114,7 +114,7 @@ describe('Redis unreachable', () => {
     proxy.pause();
     const started = performance.now();
     expect((await cluster.limits.admit(oneRequest(`org:p2-${name}`), 0)).ok).toBe(true);
-    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(performance.now() - started).toBeLessThan(3_000);
     expect(log.warn).toHaveLength(1);
     const next = performance.now();
     await cluster.limits.admit(oneRequest(`org:p3-${name}`), 0);

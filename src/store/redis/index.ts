@@ -50,11 +50,12 @@ const START_WAIT_MS = 2_000;
 
 export async function openRedisCluster(options: RedisClusterOptions): Promise<RedisCluster> {
   const common: RedisOptions = { retryStrategy, connectTimeout: 2_000, lazyConnect: false };
-  // Counters: a request never queues behind an outage (no offline queue) nor waits long on a silent server.
+  // Counters: a request never queues behind an outage (no offline queue) nor waits long on a silent server; 2 s, as
+  // /readyz waits: a loaded node answers slower, and a shorter wait fell back to local counters when Redis was up.
   const counters = new Redis(options.url, {
     ...common,
     enableOfflineQueue: false,
-    commandTimeout: 500,
+    commandTimeout: 2_000,
     maxRetriesPerRequest: 0,
   });
   // The bus: a change published during a short outage goes out when Redis is back.
