@@ -11,9 +11,13 @@ const { compilerOptions } = JSON.parse(readFileSync(new URL('../tsconfig.json', 
 
 // esbuild compiles in a child process of its own; once modules stop loading, let it go (a later load starts
 // it again) rather than keep a process beside the gateway for its whole life.
+// Never while a compile is under way: stopping esbuild mid-transform leaves that import pending for ever (a start
+// that waited over a second for a server, then imported a module, exited with 13, "unsettled top-level await").
 let idle;
+let compiling = 0;
 const stopWhenIdle = () => {
   clearTimeout(idle);
+  if (compiling > 0) return;
   idle = setTimeout(() => void stop(), 1000);
   idle.unref();
 };
@@ -21,14 +25,20 @@ const stopWhenIdle = () => {
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return nextLoad(url, context);
   const file = fileURLToPath(url);
-  const { code } = await transform(await readFile(file, 'utf8'), {
-    loader: 'ts',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'inline',
-    sourcefile: file,
-    tsconfigRaw: { compilerOptions },
-  });
-  stopWhenIdle();
-  return { format: 'module', source: code, shortCircuit: true };
+  clearTimeout(idle);
+  compiling++;
+  try {
+    const { code } = await transform(await readFile(file, 'utf8'), {
+      loader: 'ts',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'inline',
+      sourcefile: file,
+      tsconfigRaw: { compilerOptions },
+    });
+    return { format: 'module', source: code, shortCircuit: true };
+  } finally {
+    compiling--;
+    stopWhenIdle();
+  }
 }
