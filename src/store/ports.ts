@@ -486,6 +486,13 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
+/** What cluster store parts tell the operator: a server lost and back, writes failing (and retried). */
+export interface StoreLog {
+  error(message: string, err?: unknown): void;
+  warn(message: string): void;
+  info(message: string): void;
+}
+
 export interface Store {
   /** Absent for the embedded store, which is never unreachable. */
   readiness?: ReadinessCheck;

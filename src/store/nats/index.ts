@@ -1,12 +1,11 @@
 // Usage events on NATS JetStream for cluster mode (loaded by the composition root only when the configuration
 // names a NATS server): the node publishes its responses' events (usage-publisher.ts) and writes its share of the
 // ledger from the cluster's one durable consumer (ledger-writer.ts). No other process is needed.
-import type { UsageEvent } from '../ports.ts';
+import type { ReadinessCheck, Store, StoreLog, UsageEvent, UsageStore } from '../ports.ts';
 import { DEFAULT_STREAM_SETTINGS, openJetStream, type UsageStreamSettings } from './jetstream.ts';
 import {
   DEFAULT_WRITER_OPTIONS,
   LedgerWriter,
-  type LedgerWriterLog,
   type LedgerWriterOptions,
   type UsageLedgerSink,
 } from './ledger-writer.ts';
@@ -22,7 +21,7 @@ export interface NatsUsageOptions {
   outboxFile: string;
   /** Where the ledger is written (the PostgreSQL store). */
   sink: UsageLedgerSink;
-  log: LedgerWriterLog;
+  log: StoreLog;
   stream?: Partial<UsageStreamSettings>;
   publisher?: Partial<PublisherOptions>;
   writer?: Partial<LedgerWriterOptions>;
@@ -77,5 +76,33 @@ export async function openNatsUsage(options: NatsUsageOptions): Promise<NatsUsag
       await publisher.close();
       await link.close();
     },
+  };
+}
+
+/**
+ * The cluster's store with its usage events on JetStream: `record` publishes (or keeps in the outbox), reads stay
+ * on the system of record, which the ledger writer fills through the store's own `recordBatch`. Closing it stops
+ * the writer and forwards the outbox before the store closes.
+ */
+export async function withJetStreamUsage<S extends Store & { usage: UsageStore & UsageLedgerSink }>(
+  store: S,
+  options: Omit<NatsUsageOptions, 'sink'>,
+): Promise<{ store: Store; readiness: ReadinessCheck }> {
+  const usage = await openNatsUsage({ ...options, sink: store.usage });
+  const reads = store.usage;
+  return {
+    store: {
+      ...store,
+      usage: {
+        record: (event) => usage.record(event),
+        totals: (orgId, range) => reads.totals(orgId, range),
+        list: (orgId, range) => reads.list(orgId, range),
+      },
+      async close() {
+        await usage.close();
+        await store.close();
+      },
+    },
+    readiness: usage.readiness,
   };
 }

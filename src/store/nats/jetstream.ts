@@ -66,6 +66,8 @@ export async function openJetStream(
     // A connection that stops answering (a network partition, not a closed socket) is noticed in ~10 s.
     pingInterval: 5_000,
     maxPingOut: 2,
+  }).catch((err: unknown) => {
+    throw new Error(`NATS at ${url} did not answer: ${(err as Error).message}`, { cause: err });
   });
   let connected = true;
   void (async () => {

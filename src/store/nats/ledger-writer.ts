@@ -6,7 +6,7 @@
 // (kept on the dead-letter subject, logged, and terminated) so that it never blocks the ones behind it.
 import { headers } from '@nats-io/transport-node';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
-import type { UsageEvent } from '../ports.ts';
+import type { StoreLog, UsageEvent } from '../ports.ts';
 import { sleep } from '../../util/sleep.ts';
 import type { JetStreamLink } from './jetstream.ts';
 import { decodeUsageEvent } from './usage-event-codec.ts';
@@ -27,12 +27,6 @@ export interface LedgerWriterOptions {
 
 export const DEFAULT_WRITER_OPTIONS: LedgerWriterOptions = { batchSize: 1_000, lingerMs: 5, concurrentWrites: 2 };
 
-export interface LedgerWriterLog {
-  error(message: string, err?: unknown): void;
-  warn(message: string): void;
-  info(message: string): void;
-}
-
 const parkedNakMs = 5_000;
 
 export class LedgerWriter {
@@ -48,7 +42,7 @@ export class LedgerWriter {
   constructor(
     private readonly link: JetStreamLink,
     private readonly sink: UsageLedgerSink,
-    private readonly log: LedgerWriterLog,
+    private readonly log: StoreLog,
     private readonly options: LedgerWriterOptions = DEFAULT_WRITER_OPTIONS,
     /** Hears about every batch once committed (tests and benchmarks time the ledger with it). */
     private readonly onWritten: (events: UsageEvent[]) => void = () => {},
