@@ -52,7 +52,11 @@ export interface PostgresConnection {
   pool: pg.Pool;
 }
 
-/** `onError` hears about idle connections that failed (the server restarted, say): the pool replaces them. */
+/**
+ * `onError` hears about connections that failed (the server restarted, say): idle ones the pool replaces; one a
+ * transaction holds fails that transaction. A pg client emits 'error' when its socket drops, and an 'error' event
+ * with no listener would end the process.
+ */
 export function connectPostgres(url: string, onError: (err: unknown) => void): PostgresConnection {
   const pool = new pg.Pool({
     connectionString: url,
@@ -64,5 +68,6 @@ export function connectPostgres(url: string, onError: (err: unknown) => void): P
     application_name: 'conduit',
   });
   pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return { pool, db: new Kysely<any>({ dialect: new PostgresDialect({ pool }) }) };
 }
