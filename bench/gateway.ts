@@ -32,6 +32,8 @@ export async function startGateway(opts: {
   env?: Record<string, string>;
   /** The deployment's connection pool (default 256). */
   maxConnections?: number;
+  /** Top-level sections added to (or replacing those of) the bench configuration. */
+  config?: Record<string, unknown>;
   log: string;
 }): Promise<BenchGateway> {
   const configFile = join(opts.dir, 'bench.yaml');
@@ -67,6 +69,7 @@ export async function startGateway(opts: {
           },
         ],
       },
+      ...opts.config,
     }),
   );
   const args = [

@@ -23,7 +23,8 @@ const children: ChildProcess[] = [];
 const stopAll = () => children.forEach((c) => c.kill('SIGKILL'));
 process.on('exit', stopAll);
 
-const [simPort, basePort, floorPort, relayPort, gwPort] = [
+const [simPort, basePort, floorPort, relayPort, gwPort, barePort] = [
+  await freePort(),
   await freePort(),
   await freePort(),
   await freePort(),
@@ -78,6 +79,20 @@ const gateway = await startGateway({
 });
 const conduit = gateway.process;
 children.push(conduit);
+// BENCH_OBSERVABILITY=1: the same gateway with metrics off runs beside it, to price what observability costs.
+const observability = process.env.BENCH_OBSERVABILITY === '1';
+const bare = observability
+  ? await startGateway({
+      root: '.',
+      port: barePort,
+      dir: mkdtempSync(join(tmpdir(), 'conduit-bench-bare-')),
+      sim,
+      nodeFlags: profile,
+      config: { observability: { metrics: { enabled: false } } },
+      log: join(dir, 'conduit-bare.log'),
+    })
+  : undefined;
+if (bare) children.push(bare.process);
 const targets = {
   simulator: { url: `${sim}/v1/chat/completions`, headers: {}, pid: simulator.pid! },
   baseline: { url: `http://127.0.0.1:${basePort}/v1/chat/completions`, headers: {}, pid: baseline.pid! },
@@ -88,6 +103,15 @@ const targets = {
     headers: { authorization: `Bearer ${gateway.key}` },
     pid: conduit.pid!,
   },
+  ...(bare
+    ? {
+        'conduit-bare': {
+          url: `${bare.url}/v1/chat/completions`,
+          headers: { authorization: `Bearer ${bare.key}` },
+          pid: bare.process.pid!,
+        },
+      }
+    : {}),
 };
 
 type Row = { target: string; mode: string; c: number; cpuPerRequest: number; roundRps: number[] } & LoadResult;
@@ -176,6 +200,21 @@ for (const mode of ['json', 'stream']) {
   console.log(
     `${''.padEnd(6)} reference, a TCP relay that knows no HTTP (the extra hop alone): adds ${relayAdded.toFixed(3)} ms at c=1`,
   );
+}
+if (bare) {
+  // Paired by round, like the ratios above: each round ran both gateways back to back.
+  console.log('\nObservability: Conduit (metrics on, the default) vs conduit-bare (metrics off), same run');
+  for (const mode of ['json', 'stream']) {
+    for (const c of [1, 64]) {
+      const on = find('conduit', mode, c);
+      const off = find('conduit-bare', mode, c);
+      if (!on || !off) continue;
+      const ratios = on.roundRps.map((r, i) => r / off.roundRps[i]!);
+      console.log(
+        `${mode.padEnd(6)} c=${String(c).padEnd(3)} throughput ${median(ratios).toFixed(3)}x (rounds ${ratios.map((r) => r.toFixed(2)).join('/')})  CPU ${((on.cpuPerRequest - off.cpuPerRequest) * 1000).toFixed(0)} µs/req more  p50 ${(on.p50 - off.p50).toFixed(3)} ms more`,
+      );
+    }
+  }
 }
 stopAll();
 process.exit(0);

@@ -79,6 +79,9 @@ import {
 import { AdaptiveSigner } from './provenance/signer.ts';
 import { FingerprintRegistry } from './provenance/registry.ts';
 import { ProvenanceService } from './provenance/service.ts';
+import { GatewayMetrics } from './observability/metrics.ts';
+import { metricsRoutes } from './server/routes/metrics.ts';
+import { VERSION } from './version.ts';
 
 export interface GatewayOptions {
   /** Data folder for the embedded store; ':memory:' for a throwaway in-memory database. */
@@ -196,6 +199,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const experiments = new ExperimentBook();
   const healthChecker = new HealthChecker(catalogue.adapters, health);
   const adminToken = options.adminToken ?? process.env.CONDUIT_ADMIN_TOKEN ?? generatedAdminToken(options.dataDir);
+  const metrics = config.observability.metrics.enabled
+    ? new GatewayMetrics({
+        version: VERSION,
+        currency: () => pricing.currency,
+        circuits: () => health.snapshot(),
+        queues: () => store.queueDepths?.() ?? {},
+      })
+    : undefined;
 
   // A request's work, in the order it runs (compose.ts): each stage and hook is a file of src/pipeline/.
   const pipeline = compose({
@@ -210,8 +221,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       admit(counters.limits, counters.budgets, pricing, config.limits.tiers),
       sampleShadow(),
     ],
-    forward: forward(health, config.routing.retry, experiments, endUserOf),
-    beforeStreamStarts: [openInterimUsage(interim)],
+    forward: forward(health, config.routing.retry, experiments, endUserOf, metrics?.failedAttempt),
+    beforeStreamStarts: [...(metrics ? [metrics.firstToken] : []), openInterimUsage(interim)],
     afterForward: [keepConversation(), label(provenance)],
     beforeReplyCompletes: [
       saveConversation(store.responses),
@@ -219,6 +230,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       recordUsage(store.usage, pricing, interim),
       releaseRateLimits,
       settleBudgets,
+      ...(metrics ? [metrics.requestDone] : []),
     ],
     afterDelivery: [
       registerFingerprints(provenance),
@@ -271,6 +283,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           app.log.warn(
             'Web console not built (console/dist is missing): /console answers 404; `npm install` builds it',
           );
+        metricsRoutes(app, { metrics, principals });
       },
       admin(admin) {
         adminPrincipalRoutes(admin, { principals, audit });

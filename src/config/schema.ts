@@ -13,6 +13,7 @@ import { auditConfigSchema } from '../audit/config.ts';
 import { limitsConfigSchema } from '../ratelimit/tiers.ts';
 import { clusterSchema } from './cluster.ts';
 import { securityConfigSchema } from './upstream-allow.ts';
+import { observabilityConfigSchema } from '../observability/config.ts';
 
 export {
   capabilitiesSchema,
@@ -213,6 +214,8 @@ export const configSchema = z
     /** Cluster mode (PostgreSQL, Redis, NATS JetStream); absent: the embedded store. */
     cluster: clusterSchema.optional(),
     security: securityConfigSchema.default(() => ({})),
+    /** Prometheus metrics (on by default). */
+    observability: observabilityConfigSchema.default(() => observabilityConfigSchema.parse({})),
     demo: z
       .object({ seed: z.boolean().default(false) })
       .strict()

@@ -63,6 +63,10 @@ export interface RequestContext {
   previousResponseId?: string;
   /** HTTP status the client got. */
   status?: number;
+  /** The error's code when the request failed (a GatewayError's), for metrics and traces. */
+  errorType?: string;
+  /** performance.now() when the last upstream call (the one that served) was sent. */
+  upstreamStartedAt?: number;
   /** The composition's hooks before a stream's first byte reaches the client (its interim usage record); failing refuses it. */
   beforeStream?: Hook;
 

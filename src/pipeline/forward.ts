@@ -26,6 +26,8 @@ export function forward(
   retry: ConduitConfig['routing']['retry'],
   experiments: ExperimentBook,
   endUserOf: (orgId: string) => string,
+  /** Told of each upstream call that failed (metrics). */
+  onFailedAttempt?: (ctx: RequestContext, attempt: Attempt, errorType: string, ms: number) => void,
   random: () => number = Math.random,
 ): Stage {
   return async (ctx) => {
@@ -57,6 +59,7 @@ export function forward(
       ctx.model = attempt.model;
       ctx.tries = i + 1;
       const started = performance.now();
+      ctx.upstreamStartedAt = started;
       health.of(attempt.deployment.id).breaker.onAttempt();
       try {
         await send(ctx, attempt, endUserOf(ctx.principal!.org.id), deadline);
@@ -69,6 +72,7 @@ export function forward(
         return;
       } catch (err) {
         lastError = err;
+        onFailedAttempt?.(ctx, attempt, failureType(err), performance.now() - started);
         if (deadline && ranOut(deadline, ctx.signal)) {
           // Cut by the request's deadline, not by anything the deployment did.
           lastError = deadlineError(attempt, deadline);
@@ -92,6 +96,10 @@ export function forward(
     throw error;
   };
 }
+
+/** What kind of failure, for metrics: the vendor's status code when it answered one (as the conventions' error.type). */
+const failureType = (err: unknown): string =>
+  err instanceof UpstreamError ? (err.kind === 'status' && err.status ? String(err.status) : err.kind) : 'internal';
 
 /** Before the reply completes: a retry's deadline, disposed of (the stream it cut is over). */
 export const disposeDeadline: Hook = (ctx) => ctx.deadline?.dispose();

@@ -47,6 +47,7 @@ export async function serve(
   } catch (err) {
     const error = toGatewayError(err);
     ctx.status = error.status;
+    ctx.errorType = error.code;
     await pipeline.completeReply(ctx, logError);
     sendError(exchange, surface, error, ctx.headers);
     await afterDelivery();
@@ -80,6 +81,7 @@ export async function serve(
   } catch (err) {
     const error = fromUpstreamFailure(err, ctx.model!.name);
     ctx.status = error.status;
+    ctx.errorType = error.code;
     failed = true;
     if (!res.destroyed) res.write(surface.streamError(error));
   }

@@ -51,5 +51,7 @@ export interface Store {
   audit: AuditStore;
   responses: ResponseStore;
   principals: PrincipalStore;
+  /** Work queued off the request path, by queue name (for metrics); a store with none may leave it out. */
+  queueDepths?(): Record<string, number>;
   close(): Promise<void>;
 }

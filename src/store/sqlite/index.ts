@@ -52,6 +52,10 @@ export async function openSqliteStore(
     policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),
     responses: new SqlResponseStore(raw),
     principals: new SqlPrincipalStore(db),
+    queueDepths: () => ({
+      usage_outbox: usage.pendingCount(),
+      writer_thread: writes instanceof WriterThread ? writes.queued : 0,
+    }),
     async close() {
       await usage.close();
       await writes.close();

@@ -31,6 +31,14 @@ export class SqlUsageStore implements UsageStore {
     return this.outbox.record(event);
   }
 
+  /** Events durable in the outbox and not yet committed to the table (a metric: how far the database is behind). */
+  pendingCount(): number {
+    let count = 0;
+    const lines = this.outbox.pendingLines();
+    for (let i = lines.indexOf('\n'); i !== -1; i = lines.indexOf('\n', i + 1)) count++;
+    return count;
+  }
+
   /** Moves events still in the outbox into the table (before reading it). */
   loadPending(): Promise<void> {
     return this.outbox.loadNow();

@@ -50,6 +50,11 @@ export class WriterThread implements BulkWrites {
   /** The last message sent: the thread answers in order, so once it settles every earlier one has. */
   private last: Promise<unknown> = Promise.resolve();
 
+  /** Messages sent and not yet answered (a metric: the thread's backlog). */
+  get queued(): number {
+    return this.pending.size;
+  }
+
   constructor(file: string) {
     this.worker = startWorker(new URL('./writer.ts', import.meta.url), { workerData: { file } });
     this.worker.unref();
