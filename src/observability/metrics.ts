@@ -148,7 +148,7 @@ export class GatewayMetrics {
         conduit_deployment: d?.id ?? '',
         conduit_region: d?.region.id ?? '',
       },
-      (performance.now() - ctx.startedAt) / 1000,
+      ((ctx.firstEventAt ?? performance.now()) - ctx.startedAt) / 1000,
     );
   };
 

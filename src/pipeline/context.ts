@@ -65,8 +65,12 @@ export interface RequestContext {
   status?: number;
   /** The error's code when the request failed (a GatewayError's), for metrics and traces. */
   errorType?: string;
-  /** performance.now() when the last upstream call (the one that served) was sent. */
+  /** performance.now() when the last upstream call (the one that served) was sent... */
   upstreamStartedAt?: number;
+  /** ...and when it answered (a JSON reply whole, or a stream's first event). */
+  upstreamRepliedAt?: number;
+  /** performance.now() when a stream's first event arrived from upstream (time to first token). */
+  firstEventAt?: number;
   /** The composition's hooks before a stream's first byte reaches the client (its interim usage record); failing refuses it. */
   beforeStream?: Hook;
 

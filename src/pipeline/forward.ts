@@ -63,7 +63,8 @@ export function forward(
       health.of(attempt.deployment.id).breaker.onAttempt();
       try {
         await send(ctx, attempt, endUserOf(ctx.principal!.org.id), deadline);
-        const latency = performance.now() - started;
+        ctx.upstreamRepliedAt = performance.now();
+        const latency = ctx.upstreamRepliedAt - started;
         health.success(attempt.deployment.id, latency);
         recordCanary(ctx, attempt, experiments, true, latency);
         ctx.headers['x-conduit-deployment'] = attempt.deployment.id;
@@ -214,6 +215,7 @@ async function* untilDeadline(
 async function firstEventIn(ctx: RequestContext, events: EventStream): Promise<StartedStream> {
   const iterator = events[Symbol.asyncIterator]();
   const started = { iterator, first: await iterator.next() };
+  ctx.firstEventAt = performance.now();
   if (ctx.beforeStream) {
     try {
       await ctx.beforeStream(ctx);

@@ -140,6 +140,7 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
     clearTimeout(grace);
     done();
   });
+  app.decorateRequest('exchange', null);
   app.addHook('onRequest', (request, reply, done) => {
     const res = reply.raw;
     // Set on node's response, so that replies the data plane writes itself carry it too.
@@ -147,7 +148,7 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
     res.once('close', () => {
       const status = res.writableFinished ? res.statusCode : 499;
       if (request.url.startsWith('/v1/')) deps.liveTraffic?.record(status, reply.elapsedTime);
-      access(request.id, request.method, request.url, status, Math.round(reply.elapsedTime));
+      access(request.id, request.method, request.url, status, Math.round(reply.elapsedTime), request.exchange?.context);
     });
     if (!closing) return done();
     res.setHeader('connection', 'close');

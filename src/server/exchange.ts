@@ -1,6 +1,7 @@
 // One data-plane HTTP exchange as the pipeline's server side sees it: what it needs of the request, and where
 // the reply goes. Independent of the framework that received it.
 import type { FastifyBaseLogger } from 'fastify';
+import type { RequestContext } from '../pipeline/context.ts';
 import type { GatewayError } from '../errors.ts';
 import { writeError } from './errors.ts';
 import type { ReplyChannel } from './reply-channel.ts';
@@ -26,6 +27,8 @@ export interface Exchange {
   log: FastifyBaseLogger;
   /** A streaming client that takes nothing of its reply for this long is dropped (server.stream_stall_ms). */
   streamStallMs: number;
+  /** The pipeline's context for this request, once it has one (for the access log). */
+  context?: RequestContext;
 }
 
 /** Ends the exchange with `err`, in the surface's error format. */

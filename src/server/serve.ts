@@ -39,6 +39,7 @@ export async function serve(
     signal: clientGone,
     headers: {},
   };
+  exchange.context = ctx;
   const afterDelivery = () => pipeline.afterDelivery(ctx, logError);
   try {
     const input = surface.input(body);

@@ -12,6 +12,13 @@ import { serve, type Pipeline } from '../serve.ts';
 import { shapeRefusal, type RequestLimits } from '../request-limits.ts';
 import { anthropicCountTokensSurface, anthropicSurface, openaiSurface, type Surface } from '../surface.ts';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A data-plane request's exchange with the pipeline (its context, for the access log); null elsewhere. */
+    exchange: Exchange | null;
+  }
+}
+
 export interface DataPlaneDeps {
   pipeline: Pipeline;
   catalogue: Catalogue;
@@ -108,7 +115,9 @@ function handle(
     clientIp: request.ip,
     log: request.log,
     streamStallMs,
+    context: undefined,
   };
+  request.exchange = exchange;
   const body = request.body as DataPlaneBody | undefined;
   serve(pipeline, surface, exchange, body?.value, body?.text ?? '', body?.bytes ?? 0).catch((err: unknown) => {
     request.log.error({ err, reqId: request.id }, 'data-plane request failed');

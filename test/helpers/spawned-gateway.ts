@@ -1,0 +1,82 @@
+// `conduit start` as its own process, as an operator runs it: its stdout (the JSON log and the announcements) is
+// collected, and it can be sent signals.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { tempDir } from './gateway.ts';
+
+export interface SpawnedGateway {
+  url: string;
+  process: ChildProcess;
+  adminToken: string;
+  /** The demo organisation's key (the demo is seeded when no config file is given). */
+  demoKey?: string;
+  /** Everything written to stdout so far. */
+  output(): string;
+  /** The JSON log lines so far, parsed (announcements and other text left out). */
+  logLines(): Array<Record<string, unknown>>;
+  /** Resolves with the first log line `match` accepts, within `ms`. */
+  waitForLine(match: (line: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export async function spawnGateway(opts: { configFile?: string; env?: Record<string, string> } = {}) {
+  const adminToken = 'spawned-admin-token';
+  const child = spawn(
+    'node',
+    [
+      'bin/conduit.mjs',
+      'start',
+      '--port',
+      '0',
+      '--data',
+      tempDir(),
+      ...(opts.configFile ? ['--config', opts.configFile] : []),
+    ],
+    {
+      env: { ...process.env, CONDUIT_ADMIN_TOKEN: adminToken, CONDUIT_LOG_LEVEL: 'info', ...opts.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line in 30 s: ${out}`)), 30_000);
+    const look = () => {
+      const found = /Conduit listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (!found) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', look);
+      resolve(found);
+    };
+    child.stdout!.on('data', look);
+    child.once('exit', (code) => reject(new Error(`conduit start exited (${code}): ${out}`)));
+  });
+  const logLines = () =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const gateway: SpawnedGateway = {
+    url,
+    process: child,
+    adminToken,
+    demoKey: /Demo organisation API key: (\S+)/.exec(out)?.[1],
+    output: () => out,
+    logLines,
+    async waitForLine(match, ms = 10_000) {
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        const line = logLines().find(match);
+        if (line) return line;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`no matching log line in ${ms} ms:\n${out}`);
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+  return gateway;
+}
