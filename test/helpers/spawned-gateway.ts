@@ -43,7 +43,8 @@ export async function spawnGateway(opts: { configFile?: string; env?: Record<str
     const timer = setTimeout(() => reject(new Error(`no listening line in 30 s: ${out}`)), 30_000);
     const look = () => {
       const found = /Conduit listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (!found) return;
+      // The demo's key is announced after the listening line, perhaps in a later chunk.
+      if (!found || (!opts.configFile && !/Demo organisation API key: \S+\n/.test(out))) return;
       clearTimeout(timer);
       child.stdout!.off('data', look);
       resolve(found);
