@@ -26,6 +26,7 @@ const MONTH = '2026-10';
 const GLOBAL: Record<string, string> = {
   'GET /healthz': 'public health',
   'GET /readyz': 'public readiness',
+  'GET /metrics': 'admin principals only; series are labelled by model, deployment and region, never organisation',
   'GET /.well-known/jwks.json': 'public signing keys',
   'POST /v1/applications': 'public onboarding: creates a new organisation, reads none',
   'POST /v1/provenance/verify-manifest': 'checks the manifest the caller sends; reads no stored data',
