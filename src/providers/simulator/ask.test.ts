@@ -19,6 +19,8 @@ describe('what a request asks the simulator for', () => {
     expect(topicsOf('Summarise the benefits of connection pooling in two sentences.')[0]).toBe('connection pooling');
     expect(topicsOf('What is the capital of France?')[0]).toBe('France');
     expect(topicsOf('hello, thanks!')).toEqual([]);
+    expect(topicsOf("What's the weather going to be in Lisbon? I don't know.")).toEqual(['the weather', 'Lisbon']);
+    expect(topicsOf("Describe Lisbon's trams")).toEqual(['Lisbon trams']);
   });
 
   it('falls back to earlier turns for a follow-up that names no topic', () => {

@@ -119,7 +119,15 @@ export function topicsOf(text: string): string[] {
       run = [];
     }
   };
-  for (const [token] of text.matchAll(TOKEN)) {
+  for (const [word] of text.matchAll(TOKEN)) {
+    // "what's" is "what", "Lisbon's" is "Lisbon"; "don't" and its kind say nothing.
+    const apostrophe = word.search(/['’]/);
+    const token = apostrophe > 0 ? word.slice(0, apostrophe) : word;
+    if (apostrophe > 0 && /['’]t$/i.test(word)) {
+      flush();
+      previous = '';
+      continue;
+    }
     const first = token.charCodeAt(0);
     if (token.length === 1 && '.!?:;\n'.includes(token)) {
       flush();

@@ -11,7 +11,7 @@ const FUNCTION_WORDS =
   'something such than that the their theirs them themselves then there these they thing things this those though ' +
   'through thus to too toward towards under until up upon us very via was we well were what whatever when where ' +
   'whether which while who whom whose why will with within without would yes yet you your yours yourself ' +
-  'yourselves hi hello hey thanks thank ok okay sure';
+  'yourselves hi hello hey thanks thank ok okay sure going';
 
 const REQUEST_WORDS =
   'write writing written explain explaining describe describing tell give list summarise summarize summary ' +
