@@ -16,6 +16,12 @@ afterAll(() => gw.close());
 type Risk = { org: string; score: number; flagged: boolean; reasons: string[]; evidence: Evidence[] };
 /** The score but for pacing: a test's back-to-back requests are paced by the machine's load, not the surface. */
 const untimed = (v: Risk) => v.score - (v.evidence.find((e) => e.family === 'pacing')?.weight ?? 0);
+/**
+ * Each family's strength but pacing's. Stricter than the score less pacing's weight, which shifts when the machine's
+ * load moves pacing's rank: a family's weight depends on its rank among the others.
+ */
+const strengths = (v: Risk) =>
+  Object.fromEntries(v.evidence.filter((e) => e.family !== 'pacing').map((e) => [e.family, e.strength]));
 const risk = async () => (await gw.admin('GET', '/abuse/risk')).body.data as Risk[];
 
 describe('distillation features from every surface', () => {
@@ -34,9 +40,10 @@ describe('distillation features from every surface', () => {
     expect(scoreOf('chat')!.score).toBeGreaterThanOrEqual(0.5);
     for (const surface of ['responses', 'anthropic']) {
       expect(scoreOf(surface), surface).toMatchObject({ flagged: true });
-      expect(Math.abs(untimed(scoreOf(surface)!) - untimed(scoreOf('chat')!)), surface).toBeLessThanOrEqual(0.05);
-      const families = (v: Risk) => v.evidence.filter((e) => e.family !== 'pacing').map((e) => e.family);
-      expect(families(scoreOf(surface)!), surface).toEqual(families(scoreOf('chat')!));
+      const [seen, viaChat] = [strengths(scoreOf(surface)!), strengths(scoreOf('chat')!)];
+      expect(Object.keys(seen).sort(), surface).toEqual(Object.keys(viaChat).sort());
+      for (const family of Object.keys(viaChat))
+        expect(Math.abs(seen[family]! - viaChat[family]!), `${surface} ${family}`).toBeLessThanOrEqual(0.05);
     }
   });
 
