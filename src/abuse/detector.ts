@@ -3,7 +3,7 @@
 // profiles, re-scores as evidence arrives, and remembers when each organisation was first flagged.
 import { isFresh, similarNames, UnionFind } from './campaigns.ts';
 import { extract, type RequestFeatures } from './features.ts';
-import { OrgProfile, type ProfileState } from './profile.ts';
+import { ADDITIVE_COUNTERS, OrgProfile, type ProfileState } from './profile.ts';
 import type { OrgInfo, TrafficRecord } from './record.ts';
 import { assess, type Assessment, type Evidence } from './score.ts';
 
@@ -314,23 +314,7 @@ export class Detector {
 }
 
 function mergeInto(target: OrgProfile, source: OrgProfile): void {
-  for (const k of [
-    'requests',
-    'singleTurn',
-    'harvest',
-    'logprobs',
-    'multiSample',
-    'reasoning',
-    'completionTokens',
-    'promptTokens',
-    'followedUp',
-    'generative',
-    'repeats',
-    'logprobTokens',
-    'sampleTokens',
-    'maxLength',
-  ] as const)
-    target[k] += source[k];
+  for (const k of ADDITIVE_COUNTERS) target[k] += source[k];
   for (let i = 0; i < 3; i++) {
     target.gaps[i]! += source.gaps[i]!;
     target.harvestGaps[i]! += source.harvestGaps[i]!;

@@ -25,8 +25,8 @@ export class WordCounts {
   }
 }
 
-/** The plain counters of a profile, as a snapshot keeps them. */
-const COUNTERS = [
+/** The counters that add up: merging two profiles (a campaign's members) sums them. */
+export const ADDITIVE_COUNTERS = [
   'requests',
   'singleTurn',
   'harvest',
@@ -41,10 +41,9 @@ const COUNTERS = [
   'logprobTokens',
   'sampleTokens',
   'maxLength',
-  'firstTs',
-  'lastTs',
-  'lastHarvestTs',
 ] as const;
+/** The plain counters of a profile, as a snapshot keeps them. */
+const COUNTERS = [...ADDITIVE_COUNTERS, 'firstTs', 'lastTs', 'lastHarvestTs'] as const;
 /** Log inter-arrival statistics of all requests and of the long one-shot answers: [count, sum, sum of squares]. */
 const GAP_STREAMS = ['gaps', 'harvestGaps'] as const;
 /** The hashed sketches of a profile: maps as [hash, count] pairs, sets as their members. */
