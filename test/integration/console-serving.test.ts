@@ -2,14 +2,24 @@
 // runs without them.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, tempDir, type TestGateway } from '../helpers/gateway.ts';
+import { precompressDir } from '../../console/precompress.ts';
 
 const built = tempDir('conduit-console-');
 mkdirSync(join(built, 'assets'));
 writeFileSync(join(built, 'index.html'), '<!doctype html><title>Conduit console</title><div id="root"></div>');
 writeFileSync(join(built, 'assets', 'index-abc123.js'), 'console.log("console");');
 writeFileSync(join(built, 'assets', 'index-abc123.css'), 'body{margin:0}');
+// A bundle-like script, repetitive as bundles are, compressed as the build compresses it.
+const bundle = Array.from(
+  { length: 400 },
+  (_, i) => `export const value${i} = ${JSON.stringify('x'.repeat(i % 40))};`,
+).join('\n');
+writeFileSync(join(built, 'assets', 'app-def456.js'), bundle);
+precompressDir(built);
 
 let gw: TestGateway;
 let bare: TestGateway;
@@ -62,5 +72,40 @@ describe('console files', () => {
     const body = (await res.json()) as any;
     expect(body.error.code).toBe('console_not_built');
     expect(body.error.message).toContain('npm install');
+  });
+
+  it('sends the precompressed file the client accepts, with Content-Encoding, Vary and the same caching', async () => {
+    const url = `${gw.url}/console/assets/app-def456.js`;
+    // undici's request() does not decompress: the bytes on the wire are checked.
+    const get = async (acceptEncoding?: string) => {
+      const res = await request(url, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} });
+      return { status: res.statusCode, headers: res.headers, body: Buffer.from(await res.body.arrayBuffer()) };
+    };
+    const br = await get('gzip, deflate, br');
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toMatch(/javascript/);
+    expect(br.headers['vary']).toMatch(/accept-encoding/i);
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(brotliDecompressSync(br.body).toString()).toBe(bundle);
+    expect(br.body.length).toBeLessThan(bundle.length / 4);
+
+    const gz = await get('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).toString()).toBe(bundle);
+
+    const plain = await get();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(bundle);
+  });
+
+  it('sends the page compressed too, still uncached and under its page policy', async () => {
+    const res = await request(`${gw.url}/console/customers/org_1`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(gunzipSync(Buffer.from(await res.body.arrayBuffer())).toString()).toContain('Conduit console');
   });
 });

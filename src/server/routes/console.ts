@@ -32,7 +32,10 @@ export function consoleRoutes(app: FastifyInstance, dir: string = CONSOLE_DIST):
       .sendFile('index.html', { cacheControl: false });
   app.register(async (scope) => {
     // Loaded only when there is something to serve (about 0.2 s of module loading at start on this machine).
-    if (built) await scope.register((await import('@fastify/static')).default, { root: dir, serve: false });
+    // preCompressed: the build wrote .br and .gz beside each text file (console/precompress.ts); the one the client
+    // accepts is sent, with Content-Encoding and Vary, and the plain file when there is none.
+    if (built)
+      await scope.register((await import('@fastify/static')).default, { root: dir, serve: false, preCompressed: true });
     scope.get(
       '/console',
       api({ summary: 'The web console (redirects to /console/)', public: true }),
