@@ -88,6 +88,7 @@ export const errorCatalogue = {
   principal_name_reserved: { status: 409 },
   principal_name_taken: { status: 409 },
   second_approver_required: { status: 409 },
+  version_conflict: { status: 409 },
   // 413
   manifest_too_large: { status: 413 },
   request_too_large: { status: 413 },

@@ -4,6 +4,7 @@ import { LOCAL_BUS, type InvalidationBus } from '../store/invalidation.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Org, UsageEvent, VersionedStore } from '../store/ports.ts';
 import { NOTHING_SERVED, priceGaps, type PriceCoverage, type PriceGap } from './price-coverage.ts';
+import { checkBase, versionConflict } from '../versioned-documents.ts';
 import { overrideDocument, priceBookChanges } from './price-changes.ts';
 import { customerPricesBelowCost, listPricesBelowCost, type BelowCost } from './below-cost.ts';
 import {
@@ -80,15 +81,23 @@ export class PricingService {
     actor: string,
     reason: string,
     data: Record<string, unknown> = {},
+    baseVersion?: number,
   ): Promise<number> {
+    // Another node may have saved a version that its invalidation has not brought here yet.
+    await this.reload();
+    checkBase('price book', baseVersion, this.version);
     const version = this.version + 1;
     const changes = priceBookChanges(this.index.book, book);
-    await this.store.save({
+    const saved = await this.store.save({
       version,
       created_at: new Date().toISOString(),
       actor,
       document: raw as Record<string, unknown>,
     });
+    if (!saved) {
+      await this.reload();
+      throw versionConflict('price book', version);
+    }
     await this.audit.append({
       actor,
       action: 'pricing.updated',

@@ -5,6 +5,7 @@ import type { Catalogue, CatalogueModel, Deployment } from '../routing/catalogue
 import { LOCAL_BUS, type InvalidationBus } from '../store/invalidation.ts';
 import type { Org, VersionedStore } from '../store/ports.ts';
 import { PolicyEngine, type Decision, type Jurisdiction } from './engine.ts';
+import { checkBase, versionConflict } from '../versioned-documents.ts';
 import { excludedBy, PREFERENCE_RULE, type PreferenceDenial } from './preferences.ts';
 import { policySchema, type Feature, type PolicyConfig } from './schema.ts';
 
@@ -45,10 +46,21 @@ export class PolicyService {
     return { version: this.engine.version, policy: this.engine.config };
   }
 
-  /** Replaces the policy (already validated); the change and its author land in the audit log. */
-  async update(policy: PolicyConfig, actor: string, reason: string): Promise<number> {
+  /**
+   * Replaces the policy (already validated); the change and its author land in the audit log. With `baseVersion`,
+   * only if that is still the version in force. Two changes at once (on two nodes, say) cannot both become the next
+   * version: the second is refused with a 409 and can be made again on top of the first.
+   */
+  async update(policy: PolicyConfig, actor: string, reason: string, baseVersion?: number): Promise<number> {
+    // Another node may have saved a version that its invalidation has not brought here yet.
+    await this.reload();
+    checkBase('policy', baseVersion, this.engine.version);
     const version = this.engine.version + 1;
-    await this.store.save({ version, created_at: new Date().toISOString(), actor, document: policy });
+    const saved = await this.store.save({ version, created_at: new Date().toISOString(), actor, document: policy });
+    if (!saved) {
+      await this.reload();
+      throw versionConflict('policy', version);
+    }
     await this.audit.append({
       actor,
       action: 'policy.updated',

@@ -103,6 +103,39 @@ describe('two nodes on one PostgreSQL', () => {
     expect((await b.admin('GET', '/policy')).body.version).toBe(change.body.version);
   });
 
+  it('two price book changes made at once on two nodes: one is saved, the other gets a clear 409', async () => {
+    const current = (await a.admin('GET', '/pricing')).body;
+    // Both nodes start from the same version; neither has heard of the other's change yet.
+    const change = (node: TestGateway, reason: string) =>
+      node.admin('PUT', '/pricing', { book: current.book, reason, base_version: current.version });
+    const replies = await Promise.all([change(a, 'change made on A'), change(b, 'change made on B')]);
+    const statuses = replies.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409]);
+    const refused = replies.find((r) => r.status === 409)!;
+    expect(refused.body.error.code).toBe('version_conflict');
+    expect(refused.body.error.param).toBe('base_version');
+    expect(refused.body.error.message).toMatch(/read the price book again/);
+    const saved = replies.find((r) => r.status === 200)!;
+    expect(saved.body.version).toBe(current.version + 1);
+    // Made again on top of the saved version, the refused change goes through on either node.
+    const retried = await b.admin('PUT', '/pricing', {
+      book: current.book,
+      reason: 'made again on top',
+      base_version: saved.body.version,
+    });
+    expect(retried.status).toBe(200);
+    expect(retried.body.version).toBe(current.version + 2);
+    // The same holds for the policy, with or without a base version: two saves of one version never both land.
+    const policy = { rules: [] };
+    const both = await Promise.all([
+      a.admin('PUT', '/policy', { policy, reason: 'policy from A' }),
+      b.admin('PUT', '/policy', { policy, reason: 'policy from B' }),
+    ]);
+    const versions = both.filter((r) => r.status === 200).map((r) => r.body.version);
+    expect(new Set(versions).size).toBe(versions.length);
+    for (const r of both) if (r.status !== 200) expect(r.body.error.code).toBe('version_conflict');
+  });
+
   it('a signing key rotated through node A signs on node B, and both publish it', async () => {
     const rotated = await a.admin('POST', '/provenance/keys/rotate', {});
     expect(rotated.status).toBeLessThan(300);

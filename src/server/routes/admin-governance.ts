@@ -12,7 +12,9 @@ import { actorOf } from '../actor.ts';
 import { parseInput } from '../validate.ts';
 import { api } from '../api.ts';
 
-const policyUpdateSchema = z.object({ policy: policySchema, reason: z.string().trim().min(3) }).strict();
+const policyUpdateSchema = z
+  .object({ policy: policySchema, reason: z.string().trim().min(3), base_version: z.number().int().min(0).optional() })
+  .strict();
 const whatIfSchema = z.object({ policy: policySchema }).strict();
 const explainQuery = z.object({
   org: z.string().min(1),
@@ -56,7 +58,7 @@ export function adminGovernanceRoutes(
     }),
     async (request) => {
       const body = parseInput(policyUpdateSchema, request.body);
-      const version = await policy.update(body.policy, actorOf(request), body.reason);
+      const version = await policy.update(body.policy, actorOf(request), body.reason, body.base_version);
       return { version, policy: body.policy };
     },
   );

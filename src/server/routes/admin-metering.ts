@@ -64,7 +64,9 @@ const isoDate = z
 
 const keyLimitsSchema = limitsSchema.omit({ models: true });
 /** The book is kept as sent, then parsed on its own (its problems are named as the price book's). */
-const pricingUpdateSchema = z.object({ book: z.unknown(), reason: z.string().trim().min(3) }).strict();
+const pricingUpdateSchema = z
+  .object({ book: z.unknown(), reason: z.string().trim().min(3), base_version: z.number().int().min(0).optional() })
+  .strict();
 const idParams = z.object({ id: z.string() });
 const keyParams = z.object({ id: z.string(), keyId: z.string() });
 const ledgerQuery = z.object({
@@ -136,7 +138,14 @@ export function adminMeteringRoutes(
       const book = parseInput(priceBookSchema, body.book, 'price book');
       const belowCost = guardCost(pricing.listPricesBelowCost(book), 'book', request.log);
       return {
-        version: await pricing.update(body.book, book, actorOf(request), body.reason, { below_cost: belowCost }),
+        version: await pricing.update(
+          body.book,
+          book,
+          actorOf(request),
+          body.reason,
+          { below_cost: belowCost },
+          body.base_version,
+        ),
         unpriced: unpriced(),
         below_cost: belowCost,
       };

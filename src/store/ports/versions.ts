@@ -9,5 +9,6 @@ export interface VersionRecord {
 
 export interface VersionedStore {
   latest(): Promise<VersionRecord | undefined>;
-  save(record: VersionRecord): Promise<void>;
+  /** Saves a new version; false when that version exists already (another change, maybe on another node, came first). */
+  save(record: VersionRecord): Promise<boolean>;
 }

@@ -22,8 +22,8 @@ export class SqlVersionedStore implements VersionedStore {
       : undefined;
   }
 
-  async save(r: VersionRecord): Promise<void> {
-    await this.db
+  async save(r: VersionRecord): Promise<boolean> {
+    const result = await this.db
       .insertInto(this.table)
       .values({
         version: r.version,
@@ -31,6 +31,8 @@ export class SqlVersionedStore implements VersionedStore {
         actor: r.actor,
         [this.column]: JSON.stringify(r.document),
       })
-      .execute();
+      .onConflict((oc) => oc.column('version').doNothing())
+      .executeTakeFirst();
+    return result.numInsertedOrUpdatedRows === 1n;
   }
 }
