@@ -8,10 +8,10 @@ import { counterScripts } from './scripts.ts';
 
 const name = uniqueClusterName();
 const connections: Redis[] = [];
-const node = (loadSpent: (scope: string, monthStart: string) => Promise<bigint>, now?: () => Date) => {
+const node = (loadSpent: (scope: string, monthStart: string) => Promise<bigint>, now?: () => Date, holdMs?: number) => {
   const redis = new Redis(TEST_REDIS_URL);
   connections.push(redis);
-  return new RedisBudgets(counterScripts(redis), `${name}:budget:`, loadSpent, now);
+  return new RedisBudgets(counterScripts(redis), `${name}:budget:`, loadSpent, now, holdMs);
 };
 
 afterAll(async () => {
@@ -48,6 +48,27 @@ describe('RedisBudgets', () => {
     expect(await b.spent(scope)).toBe(250n);
     expect(await b.reserve(scope, 750n)).toMatchObject({ ok: true });
     expect(await a.reserve(scope, 1n)).toMatchObject({ ok: false, spent: 250n, reserved: 750n });
+  });
+
+  it('a node killed holding reservations does not keep the budget spent: its holds lapse and their room comes back', async () => {
+    const holdMs = 300;
+    const [killed, survivor] = [node(async () => 0n, undefined, holdMs), node(async () => 0n, undefined, holdMs)];
+    const scope = { id: 'org:killed-node', limitMicros: 1_000n, hard: true };
+    // The killed node reserved most of the budget and will never settle (nor release) it.
+    expect(await killed.reserve(scope, 800n)).toMatchObject({ ok: true });
+    const late = await survivor.reserve(scope, 100n);
+    expect(late.ok).toBe(true);
+    expect(await survivor.reserve(scope, 300n)).toMatchObject({ ok: false, reserved: 900n });
+    await new Promise((r) => setTimeout(r, holdMs + 100));
+    // Both holds lapsed: the dead node's 800 and the survivor's 100 are room again.
+    const after = await survivor.reserve(scope, 300n);
+    expect(after).toMatchObject({ ok: true });
+    // A request that outlived its hold still pays its true price, and gives back no room twice.
+    if (late.ok) await late.settle(60n);
+    if (after.ok) await after.settle(300n);
+    expect(await survivor.spent(scope)).toBe(360n);
+    expect(await survivor.reserve(scope, 640n)).toMatchObject({ ok: true });
+    expect(await survivor.reserve(scope, 1n)).toMatchObject({ ok: false, spent: 360n, reserved: 640n });
   });
 
   it('a soft budget reserves past its limit', async () => {

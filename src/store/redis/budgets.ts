@@ -2,10 +2,13 @@
 // reserves is gone for all, and concurrent requests over any number of nodes overshoot a hard budget by at most
 // one reservation. A scope's month starts from what the ledger holds, loaded once by whichever node comes first.
 import { monthOf, type BudgetCounter, type BudgetScope, type Reservation } from '../../metering/budgets.ts';
-import type { CounterScripts } from './scripts.ts';
+import { randomUUID } from 'node:crypto';
+import type { BudgetKeys, CounterScripts } from './scripts.ts';
 
 /** A month's counters outlive it a little (late settlements), then leave Redis. */
 const MONTH_TTL_SECONDS = 40 * 86_400;
+/** How long a reservation holds its room without being settled: longer than any request (as concurrency slots). */
+const HOLD_MS = 10 * 60_000;
 
 export class RedisBudgets implements BudgetCounter {
   private readonly loading = new Map<string, Promise<void>>();
@@ -17,16 +20,19 @@ export class RedisBudgets implements BudgetCounter {
     /** What the ledger holds for a scope since the start of a month. */
     private readonly loadSpent: (scopeId: string, monthStart: string) => Promise<bigint>,
     private readonly now: () => Date = () => new Date(),
+    private readonly holdMs = HOLD_MS,
   ) {}
 
   async reserve(scope: BudgetScope, amount: bigint): Promise<Reservation> {
     const month = monthOf(this.now());
     const key = `${this.prefix}${scope.id}:${month}`;
-    const args = [amount.toString(), scope.limitMicros.toString(), scope.hard ? '1' : '0'] as const;
-    let reply = await this.scripts.conduitReserve(key, ...args);
+    const keys: BudgetKeys = [key, `${key}:holds`];
+    const hold = { id: randomUUID(), ms: this.holdMs };
+    const args = [amount.toString(), scope.limitMicros.toString(), scope.hard ? '1' : '0', hold] as const;
+    let reply = await this.scripts.conduitReserve(keys, ...args);
     if (Number(reply[0]) === -1) {
       await this.load(key, scope.id, month);
-      reply = await this.scripts.conduitReserve(key, ...args);
+      reply = await this.scripts.conduitReserve(keys, ...args);
     }
     // -1 again: the month was dropped between load and reserve (an eviction under memory pressure, say).
     if (Number(reply[0]) === -1) throw new Error(`budget ${key} was dropped from Redis as it was loaded`);
@@ -38,7 +44,7 @@ export class RedisBudgets implements BudgetCounter {
       settle: async (actual) => {
         if (settled) return;
         settled = true;
-        await this.scripts.conduitSettle(key, (-amount).toString(), actual.toString());
+        await this.scripts.conduitSettle(keys, hold.id, actual.toString());
       },
     };
   }

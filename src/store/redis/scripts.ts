@@ -102,18 +102,44 @@ return 1
 `;
 
 /**
- * KEYS[1]: the scope's month (hash: spent, reserved). ARGV: amount, limit, hard (1/0). Returns [-1] when the month
- * is not loaded yet (its spent comes from the ledger), [0, spent, reserved] when a hard budget has no room, else [1].
- * Amounts stay strings where Redis adds them (HINCRBY: exact 64-bit); the comparison is exact below 2^53 micro-units.
+ * Holds: each reservation is also a hold in KEYS[2] (a sorted set: hold id by the time it lapses) with its amount in
+ * the month's hash (field "h:<id>"). A node killed while holding reservations never settles them: once lapsed, the
+ * next reserve gives their room back, so a dead node cannot keep a budget spent for the rest of the month.
  */
-const RESERVE = `
+const HOLDS = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+-- Gives a hold's room back, once: only the call that removes the hold from the set does.
+local function release(id)
+  if redis.call('ZREM', KEYS[2], id) == 0 then return end
+  local amount = redis.call('HGET', KEYS[1], 'h:' .. id)
+  redis.call('HDEL', KEYS[1], 'h:' .. id)
+  if amount and amount ~= '0' then redis.call('HINCRBY', KEYS[1], 'reserved', '-' .. amount) end
+end
+`;
+
+/**
+ * KEYS[1]: the scope's month (hash: spent, reserved, h:<hold id>); KEYS[2]: its holds. ARGV: amount, limit, hard
+ * (1/0), hold id, hold ms. Returns [-1] when the month is not loaded yet (its spent comes from the ledger),
+ * [0, spent, reserved] when a hard budget has no room, else [1]. Amounts stay strings where Redis adds them
+ * (HINCRBY: exact 64-bit); the comparison is exact below 2^53 micro-units.
+ */
+const RESERVE = `${HOLDS}
 local spent = redis.call('HGET', KEYS[1], 'spent')
 if not spent then return { -1 } end
+local now = now_ms()
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)) do release(id) end
 local reserved = redis.call('HGET', KEYS[1], 'reserved') or '0'
 if ARGV[3] == '1' and tonumber(spent) + tonumber(reserved) + tonumber(ARGV[1]) > tonumber(ARGV[2]) then
   return { 0, spent, reserved }
 end
 redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[1])
+redis.call('HSET', KEYS[1], 'h:' .. ARGV[4], ARGV[1])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[5]), ARGV[4])
+local ttl = redis.call('TTL', KEYS[1])
+if ttl > 0 then redis.call('EXPIRE', KEYS[2], ttl) end
 return { 1 }
 `;
 
@@ -124,24 +150,34 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return redis.call('HGET', KEYS[1], 'spent')
 `;
 
-/** KEYS[1] as for RESERVE. ARGV: minus the amount reserved, the true price. A month no longer held is left alone. */
-const SETTLE = `
+/**
+ * KEYS as for RESERVE. ARGV: the hold id, the true price. The hold's room comes back unless it lapsed (and came back)
+ * already; the price is spent either way. A month no longer held is left alone.
+ */
+const SETTLE = `${HOLDS}
 if redis.call('HEXISTS', KEYS[1], 'spent') == 0 then return 0 end
-redis.call('HINCRBY', KEYS[1], 'reserved', ARGV[1])
+release(ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'spent', ARGV[2])
 return 1
 `;
 
 type Reply = Array<string | number>;
+/** A budget month's hash and its holds. */
+export type BudgetKeys = readonly [month: string, holds: string];
+/** A reservation's hold: its id, and how long it outlives a node that dies holding it. */
+export interface Hold {
+  id: string;
+  ms: number;
+}
 type Args = Array<string | number>;
 
 /** The scripts as commands of a connection (ioredis runs them by SHA, loading them when Redis does not know them). */
 export interface CounterScripts {
   conduitAdmit(keys: string[], args: Args): Promise<Reply>;
   conduitRelease(keys: string[], args: Args): Promise<number>;
-  conduitReserve(key: string, amount: string, limit: string, hard: string): Promise<Reply>;
+  conduitReserve(keys: BudgetKeys, amount: string, limit: string, hard: string, hold: Hold): Promise<Reply>;
   conduitLoadBudget(key: string, spent: string, ttlSeconds: number): Promise<string>;
-  conduitSettle(key: string, minusReserved: string, actual: string): Promise<number>;
+  conduitSettle(keys: BudgetKeys, holdId: string, actual: string): Promise<number>;
 }
 
 type Raw = (...args: Array<string | number>) => Promise<unknown>;
@@ -149,9 +185,9 @@ type Raw = (...args: Array<string | number>) => Promise<unknown>;
 export function counterScripts(redis: Redis): CounterScripts {
   redis.defineCommand('conduitAdmit', { lua: ADMIT });
   redis.defineCommand('conduitRelease', { lua: RELEASE });
-  redis.defineCommand('conduitReserve', { numberOfKeys: 1, lua: RESERVE });
+  redis.defineCommand('conduitReserve', { numberOfKeys: 2, lua: RESERVE });
   redis.defineCommand('conduitLoadBudget', { numberOfKeys: 1, lua: LOAD });
-  redis.defineCommand('conduitSettle', { numberOfKeys: 1, lua: SETTLE });
+  redis.defineCommand('conduitSettle', { numberOfKeys: 2, lua: SETTLE });
   const command = (name: string) => (redis as unknown as Record<string, Raw>)[name]!.bind(redis);
   const [admit, release, reserve, load, settle] = [
     command('conduitAdmit'),
@@ -164,8 +200,9 @@ export function counterScripts(redis: Redis): CounterScripts {
     // A script with a variable number of keys takes the count first.
     conduitAdmit: (keys, args) => admit(keys.length, ...keys, ...args) as Promise<Reply>,
     conduitRelease: (keys, args) => release(keys.length, ...keys, ...args) as Promise<number>,
-    conduitReserve: (key, amount, limit, hard) => reserve(key, amount, limit, hard) as Promise<Reply>,
+    conduitReserve: (keys, amount, limit, hard, hold) =>
+      reserve(...keys, amount, limit, hard, hold.id, hold.ms) as Promise<Reply>,
     conduitLoadBudget: (key, spent, ttl) => load(key, spent, ttl) as Promise<string>,
-    conduitSettle: (key, minus, actual) => settle(key, minus, actual) as Promise<number>,
+    conduitSettle: (keys, holdId, actual) => settle(...keys, holdId, actual) as Promise<number>,
   };
 }
