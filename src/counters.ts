@@ -6,6 +6,7 @@ import { InProcessBudgets, type BudgetCounter } from './metering/budgets.ts';
 import { RateLimits, type RateLimiter } from './ratelimit/limiter.ts';
 import { LOCAL_BUS, PeriodicReload } from './store/invalidation.ts';
 import type { InvalidationBus } from './store/invalidation.ts';
+import type { PeerChannel } from './store/peer-channel.ts';
 import type { ReadinessCheck } from './store/ports.ts';
 import type { ClusterLog } from './store/redis/index.ts';
 
@@ -16,6 +17,8 @@ export interface Counters {
   limits: RateLimiter;
   budgets: BudgetCounter;
   bus: InvalidationBus;
+  /** Channels to the other nodes about what this one observed; absent: no peers to hear it (one process, or no Redis). */
+  peers?: (topic: string) => PeerChannel;
   readiness?: ReadinessCheck;
   close(): Promise<void>;
 }
@@ -31,7 +34,7 @@ export async function openCounters(
   if (!cluster?.redis_url) {
     if (cluster)
       log.warn(
-        'cluster.redis_url is not set: each node counts rate limits and budgets alone, and operator changes made through one node reach the others only as their caches expire (30 s)',
+        'cluster.redis_url is not set: each node counts rate limits and budgets alone, its distillation detector sees only its own traffic, and operator changes made through one node reach the others only as their caches expire (30 s)',
       );
     if (!cluster) return { ...local, bus: LOCAL_BUS, close: async () => {} };
     const bus = new PeriodicReload(CACHE_TTL_MS, (err) => log.error(err, 'reloading a cache failed'));

@@ -173,7 +173,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     vetting,
     audit,
     (err) => app.log.error({ err }, 'abuse monitor failed'),
-    { store: store.abuse, pseudonyms: new Pseudonyms(keyRing.oldestPrivatePem) },
+    { store: store.abuse, pseudonyms: new Pseudonyms(keyRing.oldestPrivatePem), peers: counters.peers?.('abuse') },
   );
   const retention = setInterval(() => {
     const before = new Date(Date.now() - config.provenance.retention_days * 86_400_000).toISOString();

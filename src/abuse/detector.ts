@@ -81,7 +81,7 @@ export class Detector {
     this.observeFeatures(record, extract(record));
   }
 
-  observeFeatures(record: TrafficRecord, f: RequestFeatures): void {
+  observeFeatures(record: Pick<TrafficRecord, 'ts' | 'org' | 'key' | 'ip'>, f: RequestFeatures): void {
     const state = this.state(record.org);
     state.profile.add(f, record.ip, record.key);
     this.link(record.org, record.ip, f.t);

@@ -13,7 +13,7 @@ function failingStore(failures: number): AbuseStore & { saved: AbuseProfileRecor
     saved,
     profiles: async () => [],
     alerts: async () => [],
-    appendAlert: async () => undefined,
+    appendAlert: async () => true,
     saveProfiles: async (records) => {
       if (left-- > 0) throw new Error('SQLITE_FULL: database or disk is full');
       saved.push(...records);

@@ -11,6 +11,8 @@ import { actionFor, type AbuseConfig, type EnforcementAction } from './enforceme
 import { extract } from './features.ts';
 import type { Pseudonyms } from './pseudonyms.ts';
 import type { TrafficRecord } from './record.ts';
+import { ObservationShare, type SharedObservation } from './shared-observations.ts';
+import type { PeerChannel } from '../store/peer-channel.ts';
 import { buildReport, type DistillationReport } from './report.ts';
 import { packCampaign, packOrg, unpack } from './snapshot.ts';
 
@@ -29,13 +31,22 @@ export interface MonitorStorage {
   pseudonyms: Pseudonyms;
   /** How often the profiles that changed are written (default a minute); close() writes them too. */
   snapshotMs?: number;
+  /**
+   * The other nodes of a cluster: each tells the others what it observed, so every node's detector sees all of an
+   * organisation's traffic. The action a verdict calls for is taken once, by the node that records its alert first.
+   */
+  peers?: PeerChannel;
 }
+
+/** A request this node served, or one another node observed (its features already extracted there). */
+type Queued = { record: TrafficRecord } | SharedObservation;
 
 export class AbuseMonitor {
   readonly detector: Detector;
   readonly alerts: Alert[] = [];
   private readonly acted = new Map<string, EnforcementAction>();
-  private queue: TrafficRecord[] = [];
+  private queue: Queued[] = [];
+  private readonly share: ObservationShare | undefined;
   private scheduled = false;
   private readonly known = new Set<string>();
   private readonly rank: Record<EnforcementAction, number> = {
@@ -59,6 +70,8 @@ export class AbuseMonitor {
     private readonly storage?: MonitorStorage,
   ) {
     this.detector = new Detector({ flagThreshold: config.flag_threshold });
+    if (storage?.peers)
+      this.share = new ObservationShare(storage.peers, (observations) => this.enqueue(observations), onError);
   }
 
   /** Takes up where the stored profiles and alerts left off, then snapshots periodically. */
@@ -130,13 +143,18 @@ export class AbuseMonitor {
   /** Stops snapshotting, after a last snapshot of everything observed. */
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.share?.flush();
     // A last snapshot that cannot be written (a full disk) is reported, and the rest of the shutdown goes on.
     await this.snapshot().catch(this.onError);
   }
 
   /** Called per request, off the request path: only queues. */
   observe(record: TrafficRecord): void {
-    this.queue.push(record);
+    this.enqueue([{ record }]);
+  }
+
+  private enqueue(items: Queued[]): void {
+    for (const item of items) this.queue.push(item);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => void this.drain().catch(this.onError));
@@ -154,14 +172,21 @@ export class AbuseMonitor {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
-    for (const record of batch) {
+    for (const item of batch) {
+      const { record } = item;
       if (!this.known.has(record.org)) {
         const org = await this.tenancy.getOrg(record.org);
         if (org) await this.learn(org);
         else this.known.add(record.org);
       }
-      if (this.storage) record.ip = this.storage.pseudonyms.address(record.ip);
-      this.detector.observeFeatures(record, extract(record));
+      if ('features' in item) this.detector.observeFeatures(record, item.features);
+      else {
+        const own = item.record;
+        if (this.storage) own.ip = this.storage.pseudonyms.address(own.ip);
+        const features = extract(own);
+        this.detector.observeFeatures(own, features);
+        this.share?.add({ record: own, features });
+      }
       const v = this.detector.verdict(record.org);
       if (v) await this.enforce(v);
     }
@@ -221,7 +246,15 @@ export class AbuseMonitor {
     const at = new Date().toISOString();
     const alert: Alert = { at, org: v.org, score: v.score, action, reasons: v.reasons, campaign: v.campaign };
     this.alerts.push(alert);
-    await this.storage?.store.appendAlert(alert).catch(this.onError);
+    // In a cluster every node sees the same traffic: the node that records the alert first takes the action. One
+    // that cannot record it (a full disk) still acts, as before.
+    const recorded = this.storage
+      ? await this.storage.store.appendAlert(alert).catch((err: unknown) => {
+          this.onError(err);
+          return true;
+        })
+      : true;
+    if (!recorded) return;
     const evidence = { score: v.score, reasons: v.reasons, evidence: v.evidence, campaign: v.campaign };
     await this.audit.append({
       actor: 'abuse-detector',

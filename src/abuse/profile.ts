@@ -171,7 +171,8 @@ export class OrgProfile {
 
   add(f: RequestFeatures, ip: string, key: string): void {
     if (this.requests === 0) this.firstTs = f.t;
-    else addGap(this.gaps, f.t - this.lastTs);
+    // The distance either way: another node's requests arrive a little late, out of order with this node's own.
+    else addGap(this.gaps, Math.abs(f.t - this.lastTs));
     this.lastTs = f.t;
     this.requests++;
     this.promptTokens += f.promptTokens;
@@ -218,7 +219,7 @@ export class OrgProfile {
       if (this.openHarvests.size < 50_000) this.openHarvests.add(f.promptKey);
       this.harvest++;
       this.harvestHours[f.hour]!++;
-      if (this.lastHarvestTs) addGap(this.harvestGaps, f.t - this.lastHarvestTs);
+      if (this.lastHarvestTs) addGap(this.harvestGaps, Math.abs(f.t - this.lastHarvestTs));
       this.lastHarvestTs = f.t;
       this.harvestWords.add(f.words);
       countKey(this.harvestSystems, f.systemKey);

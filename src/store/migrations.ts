@@ -343,4 +343,16 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0022_abuse_action_once': {
+    async up(db: Kysely<any>) {
+      // Each distillation action is taken once per organisation, by whichever node of a cluster records it first
+      // (every node sees every node's traffic). The monitor never raised an action twice, so no row is in the way.
+      await db.schema
+        .createIndex('abuse_alerts_org_action')
+        .on('abuse_alerts')
+        .columns(['org_id', 'action'])
+        .unique()
+        .execute();
+    },
+  },
 };

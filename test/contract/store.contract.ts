@@ -401,14 +401,22 @@ export function storeContract(name: string, open: () => Promise<ContractTarget>)
         reasons: ['r1'],
         campaign: null,
       });
-      await store.abuse.appendAlert({
-        at: 't2',
-        org: org1,
-        score: 0.95,
-        action: 'throttle',
-        reasons: [],
-        campaign: 'c',
-      });
+      expect(
+        await store.abuse.appendAlert({
+          at: 't2',
+          org: org1,
+          score: 0.95,
+          action: 'throttle',
+          reasons: [],
+          campaign: 'c',
+        }),
+      ).toBe(true);
+      // The same action again (another node of a cluster saw the same traffic): not recorded, not taken twice.
+      const again = { at: 't3', org: org1, score: 0.96, action: 'throttle', reasons: [], campaign: null };
+      expect(await Promise.all([store.abuse.appendAlert(again), store.abuse.appendAlert(again)])).toEqual([
+        false,
+        false,
+      ]);
       expect((await store.abuse.alerts()).filter((a) => a.org === org1)).toEqual([
         { at: 't1', org: org1, score: 0.91234567, action: 'flag', reasons: ['r1'], campaign: null },
         { at: 't2', org: org1, score: 0.95, action: 'throttle', reasons: [], campaign: 'c' },

@@ -30,7 +30,11 @@ export interface AbuseStore {
     records: AbuseProfileRecord[],
     removed: Array<Pick<AbuseProfileRecord, 'kind' | 'subject'>>,
   ): Promise<void>;
-  appendAlert(alert: AbuseAlertRecord): Promise<void>;
+  /**
+   * Records an alert unless one of that action was recorded for that organisation already (by this node or another
+   * node of a cluster): true when this call recorded it, and so takes the action.
+   */
+  appendAlert(alert: AbuseAlertRecord): Promise<boolean>;
   /** Every alert, oldest first. */
   alerts(): Promise<AbuseAlertRecord[]>;
 }

@@ -52,8 +52,8 @@ export class PgAbuseStore implements AbuseStore {
     });
   }
 
-  async appendAlert(a: AbuseAlertRecord): Promise<void> {
-    await this.db
+  async appendAlert(a: AbuseAlertRecord): Promise<boolean> {
+    const result = await this.db
       .insertInto('abuse_alerts')
       .values({
         at: a.at,
@@ -63,7 +63,9 @@ export class PgAbuseStore implements AbuseStore {
         reasons: JSON.stringify(a.reasons),
         campaign: a.campaign,
       })
-      .execute();
+      .onConflict((oc) => oc.columns(['org_id', 'action']).doNothing())
+      .executeTakeFirst();
+    return result.numInsertedOrUpdatedRows === 1n;
   }
 
   async alerts(): Promise<AbuseAlertRecord[]> {

@@ -15,6 +15,8 @@ import {
   type OnRedisUnavailable,
 } from './failover.ts';
 import { RedisInvalidationBus } from './invalidation.ts';
+import type { PeerChannel } from '../peer-channel.ts';
+import { RedisPeerChannel } from './peer-channel.ts';
 import { RedisRateLimits } from './rate-limits.ts';
 import { counterScripts } from './scripts.ts';
 
@@ -38,6 +40,8 @@ export interface RedisCluster {
   limits: RateLimiter;
   budgets: BudgetCounter;
   bus: InvalidationBus;
+  /** A channel to the other nodes about what this one observed, by topic. */
+  peers(topic: string): PeerChannel;
   readiness: ReadinessCheck;
   close(): Promise<void>;
 }
@@ -85,7 +89,7 @@ export async function openRedisCluster(options: RedisClusterOptions): Promise<Re
     new RedisBudgets(scripts, `${prefix}:budget:`, options.loadSpent),
     options.local.budgets,
     availability,
-    (err) => options.log.error(err, 'budget settlement did not reach Redis: its reservation stays held'),
+    (err) => options.log.error(err, 'budget settlement did not reach Redis: its reservation holds until it lapses'),
   );
   const bus = new RedisInvalidationBus(
     publisher,
@@ -100,6 +104,13 @@ export async function openRedisCluster(options: RedisClusterOptions): Promise<Re
     limits,
     budgets,
     bus,
+    peers(topic) {
+      const channel = new RedisPeerChannel(publisher, subscriber, `${prefix}:peers:${topic}`, (err) =>
+        options.log.error(err, `cluster peer channel ${topic}`),
+      );
+      channel.start();
+      return channel;
+    },
     readiness: {
       name: 'redis',
       check: async () => {

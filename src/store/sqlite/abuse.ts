@@ -12,7 +12,7 @@ export class SqlAbuseStore implements AbuseStore {
     private readonly writes: BulkWrites,
   ) {
     this.insertAlert = raw.prepare(
-      'insert into abuse_alerts (at, org_id, score, action, reasons, campaign) values (?, ?, ?, ?, ?, ?)',
+      'insert into abuse_alerts (at, org_id, score, action, reasons, campaign) values (?, ?, ?, ?, ?, ?) on conflict (org_id, action) do nothing',
     );
   }
 
@@ -36,8 +36,8 @@ export class SqlAbuseStore implements AbuseStore {
     if (records.length > 0 || removed.length > 0) await this.writes.saveAbuseProfiles({ records, removed });
   }
 
-  async appendAlert(a: AbuseAlertRecord): Promise<void> {
-    this.insertAlert.run(a.at, a.org, a.score, a.action, JSON.stringify(a.reasons), a.campaign);
+  async appendAlert(a: AbuseAlertRecord): Promise<boolean> {
+    return this.insertAlert.run(a.at, a.org, a.score, a.action, JSON.stringify(a.reasons), a.campaign).changes === 1;
   }
 
   async alerts(): Promise<AbuseAlertRecord[]> {
