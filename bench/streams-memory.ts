@@ -1,16 +1,20 @@
 // Memory at 1,000 open streams: the gateway (bin/conduit.mjs, as `npm start` runs it) in front of a simulator
 // process whose streams are slow (one token every STREAM_TOKEN_MS), and this process as the client, holding
-// STREAMS streams open at once. Samples the gateway's RSS from /proc while they are open and reports idle RSS,
-// the peak, and the heap (used, total) the gateway reports at the peak.
+// STREAMS streams open at once. Samples the gateway's RSS from /proc while they are open and reports idle RSS and
+// the peak; then, through the gateway's inspector (bench/inspector.ts, attached only after the samples), where the
+// memory goes: file-backed and anonymous RSS, and each thread's V8 heap.
 //   npm run bench:streams-memory                      # 1,000 streams
-//   STREAMS=200 SNAPSHOT=1 npm run bench:streams-memory  # also a heap snapshot at the peak (in the log folder)
+//   STREAMS=200 SNAPSHOT=1 npm run bench:streams-memory  # heap snapshots at idle and with the streams open, compared
+//                                                        # (bench/heap.ts); the RSS figures then include the first's cost
 //   NODE_FLAGS="--max-semi-space-size=16" npm run bench:streams-memory  # extra node flags for the gateway
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'undici';
 import { benchBodies, startGateway } from './gateway.ts';
 import { freePort, startProcess } from './processes.ts';
+import { Inspector, inspectorUrl, type ThreadMemory } from './inspector.ts';
+import { compareSnapshots, printMemory } from './heap-report.ts';
 
 const STREAMS = Number(process.env.STREAMS ?? 1_000);
 const TOKEN_MS = Number(process.env.STREAM_TOKEN_MS ?? 1_000);
@@ -18,7 +22,8 @@ const root = resolve(new URL('..', import.meta.url).pathname);
 const dir = mkdtempSync(join(tmpdir(), 'conduit-streams-memory-'));
 
 const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(status(pid))![1]) / 1024;
+const statusMb = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status(pid))![1]) / 1024;
+const rssMb = (pid: number) => statusMb(pid, 'VmRSS');
 const threads = (pid: number) => Number(/Threads:\s+(\d+)/.exec(status(pid))![1]);
 const fds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,7 +50,7 @@ const gateway = await startGateway({
   port: gwPort,
   dir,
   sim: `http://127.0.0.1:${simPort}`,
-  nodeFlags: [...extraFlags, ...(process.env.SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2'] : [])],
+  nodeFlags: [...extraFlags, '--inspect=127.0.0.1:0'],
   env: { CONDUIT_LOG_LEVEL: 'warn' },
   maxConnections: STREAMS + 16,
   log: join(dir, 'gateway.log'),
@@ -75,6 +80,11 @@ try {
   const idle = { rss: rssMb(pid), fds: fds(pid), threads: threads(pid) };
   console.log(`gateway pid ${pid}; logs in ${dir}`);
   console.log(`idle: RSS ${idle.rss.toFixed(1)} MB, ${idle.fds} fds, ${idle.threads} threads`);
+  // The inspector is attached only to take snapshots: a session and its snapshots cost memory of their own.
+  const inspector = process.env.SNAPSHOT
+    ? await Inspector.connect(await inspectorUrl(join(dir, 'gateway.log')))
+    : undefined;
+  const idleSnapshots = inspector ? await saveSnapshots(inspector, 'idle') : undefined;
 
   let open = 0;
   let firstBytes = 0;
@@ -134,16 +144,19 @@ try {
     }
   }
   const held = { open, fds: fds(pid), threads: threads(pid), rss: rssMb(pid) };
-  if (process.env.SNAPSHOT) {
-    process.kill(pid, 'SIGUSR2');
-    await sleep(8_000);
-  }
+  const rssSplit = { file: statusMb(pid, 'RssFile'), anon: statusMb(pid, 'RssAnon') };
   console.log(
     `${STREAMS} streams: ${held.open} open (${failed} refused), gateway RSS now ${held.rss.toFixed(1)} MB, peak ${peak.toFixed(1)} MB (with ${atPeak.open} open), ${held.fds} fds, ${held.threads} threads`,
   );
   console.log(
     `peak - idle: ${(peak - idle.rss).toFixed(1)} MB, ${(((peak - idle.rss) * 1024) / STREAMS).toFixed(1)} KB per stream`,
   );
+  // Where it goes, with the streams still open.
+  const attached = inspector ?? (await Inspector.connect(await inspectorUrl(join(dir, 'gateway.log'))));
+  const memory: ThreadMemory[] = await attached.memory();
+  printMemory(rssSplit, memory);
+  if (idleSnapshots) compareSnapshots(idleSnapshots, await saveSnapshots(attached, 'open'), STREAMS);
+  attached.close();
   controller.abort();
   await Promise.allSettled(streams);
   await sleep(2_000);
@@ -154,3 +167,14 @@ try {
   simulator.kill('SIGKILL');
 }
 process.exit(0);
+
+/** Heap snapshots of every thread, written to the log folder as THREAD-LABEL.heapsnapshot; their paths by thread. */
+async function saveSnapshots(inspector: Inspector, label: string): Promise<Map<string, string>> {
+  const paths = new Map<string, string>();
+  for (const [thread, json] of await inspector.snapshots()) {
+    const path = join(dir, `${thread}-${label}.heapsnapshot`);
+    writeFileSync(path, json);
+    paths.set(thread, path);
+  }
+  return paths;
+}
