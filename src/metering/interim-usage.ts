@@ -1,11 +1,11 @@
 // A stream's bill before it ends. Its first record is made durable before the first byte reaches the client (the
 // opening: nothing delivered yet), and about once a second the streams that delivered more get another,
 // numbered one (what was delivered so far). All are interim and estimated (the prompt by its size, the output
-// by our tokenizer, on a thread of its own); the final event (pipeline/settle.ts) replaces them by request id. So a gateway
-// that dies mid-stream leaves each stream billed for about what it delivered, and a stream that cannot be billed
-// is refused before anything is served.
+// by the events that delivered text, each a token or more: never more than was delivered); the final event
+// (pipeline/settle.ts) replaces them by request id. So a gateway that dies mid-stream leaves each stream billed for
+// about what it delivered, and a stream that cannot be billed is refused before anything is served. No tokenizer:
+// loading o200k_base took ~140 MB on a thread of its own, which every gateway serving streams paid.
 import type { PricingService } from './pricing.ts';
-import { TokenCountThread } from './token-count-thread.ts';
 import type { UsageEvent, UsageStore } from '../store/ports.ts';
 import type { MeteredRequest } from './metered-request.ts';
 import { pricedEvent } from './usage-event.ts';
@@ -16,8 +16,7 @@ export const INTERIM_EVERY_MS = 1000;
 interface Live {
   /** The last record's number. */
   interim: number;
-  /** Characters of the delivered text already counted, and their tokens. */
-  counted: number;
+  /** What it billed for the output. */
   completionTokens: number;
 }
 
@@ -28,7 +27,6 @@ export class InterimUsage {
   private ticking = false;
   private closed = false;
   private readonly timer: NodeJS.Timeout;
-  private readonly tokens = new TokenCountThread();
 
   constructor(
     private readonly usage: UsageStore,
@@ -43,7 +41,7 @@ export class InterimUsage {
   /** Records the stream's opening; resolves once it is durable, rejects when it cannot be made so. */
   async open(ctx: MeteredRequest): Promise<void> {
     await this.usage.record(this.record(ctx, 0, 0));
-    this.live.set(ctx, { interim: 0, counted: 0, completionTokens: 0 });
+    this.live.set(ctx, { interim: 0, completionTokens: 0 });
   }
 
   /** The stream ended: its final event takes over. False if it was never opened. */
@@ -61,7 +59,6 @@ export class InterimUsage {
     this.closed = true;
     clearInterval(this.timer);
     await this.retryUnsettled();
-    await this.tokens.close();
   }
 
   private record(ctx: MeteredRequest, interim: number, completionTokens: number): UsageEvent {
@@ -83,7 +80,7 @@ export class InterimUsage {
     this.ticking = true;
     try {
       await this.retryUnsettled();
-      await this.checkpoint();
+      this.checkpoint();
     } catch (err) {
       if (!this.closed) this.onError(err);
     } finally {
@@ -91,23 +88,15 @@ export class InterimUsage {
     }
   }
 
-  /** Records what each stream delivered since its last record, if anything; only the new text is counted. */
-  private async checkpoint(): Promise<void> {
-    const due: Array<{ ctx: MeteredRequest; live: Live; length: number; text: string }> = [];
+  /** Records what each stream delivered since its last record, if anything. */
+  private checkpoint(): void {
     for (const [ctx, live] of this.live) {
-      const delivered = ctx.outputText ?? '';
-      if (delivered.length > live.counted)
-        due.push({ ctx, live, length: delivered.length, text: delivered.slice(live.counted) });
-    }
-    if (due.length === 0) return;
-    const counts = await this.tokens.count(due.map((d) => d.text));
-    due.forEach(({ ctx, live, length }, i) => {
-      live.counted = length;
-      live.completionTokens += counts[i]!;
-      if (!this.live.has(ctx)) return; // ended meanwhile: its final event took over
+      const delivered = ctx.outputPieces ?? 0;
+      if (delivered <= live.completionTokens) continue;
+      live.completionTokens = delivered;
       // Not waited for: a later record (or the final event) supersedes one that failed.
-      this.usage.record(this.record(ctx, ++live.interim, live.completionTokens)).catch(this.onError);
-    });
+      this.usage.record(this.record(ctx, ++live.interim, delivered)).catch(this.onError);
+    }
   }
 
   private async retryUnsettled(): Promise<void> {

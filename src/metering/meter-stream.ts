@@ -19,6 +19,8 @@ export async function* meterStream(
   { iterator, first }: StartedStream,
 ): AsyncGenerator<EventBatch> {
   let delivered = '';
+  // Events that delivered text (at least a token each): what interim usage records bill, with no tokenizer.
+  let pieces = 0;
   // Billed but not part of the reply's text (the Responses API's function-call arguments).
   let deliveredElse = '';
   // The vendor's completion id, time and model, which an added usage chunk repeats: from a parsed chunk, else the first.
@@ -33,6 +35,7 @@ export async function* meterStream(
         firstData ??= event.data;
         if (event.text !== undefined) {
           delivered += event.text;
+          if (event.text !== '') pieces++;
           out.push(event);
           continue;
         }
@@ -40,9 +43,13 @@ export async function* meterStream(
         vendorChunk ??= event.chunk;
         if (event.usage) ctx.usage = event.usage;
         if (ctx.endpoint === 'responses') {
-          if (chunk.type === 'response.output_text.delta') delivered += String(chunk.delta ?? '');
-          else if (chunk.type === 'response.function_call_arguments.delta') deliveredElse += String(chunk.delta ?? '');
-          else if (chunk.type === 'response.created')
+          if (chunk.type === 'response.output_text.delta') {
+            delivered += String(chunk.delta ?? '');
+            pieces++;
+          } else if (chunk.type === 'response.function_call_arguments.delta') {
+            deliveredElse += String(chunk.delta ?? '');
+            pieces++;
+          } else if (chunk.type === 'response.created')
             ctx.replyId = (chunk.response as JsonObject | undefined)?.id as string | undefined;
           else if (!event.usage && (chunk.type === 'response.completed' || chunk.type === 'response.incomplete'))
             await withEstimate(ctx, event, delivered + deliveredElse);
@@ -51,7 +58,11 @@ export async function* meterStream(
         }
         const choices = chunk.choices as JsonObject[] | undefined;
         if (choices && choices.length > 0) {
-          for (const choice of choices) delivered += deltaText(choice.delta as JsonObject | undefined);
+          for (const choice of choices) {
+            const text = deltaText(choice.delta as JsonObject | undefined);
+            delivered += text;
+            if (text !== '') pieces++;
+          }
         } else if (event.usage && !ctx.clientWantsUsage) {
           continue;
         }
@@ -62,6 +73,7 @@ export async function* meterStream(
         await endWithoutUsage(ctx, out, delivered + deliveredElse, vendorChunk ?? firstData);
       // What was delivered so far, for the stream's interim usage records (interim-usage.ts).
       ctx.outputText = delivered;
+      ctx.outputPieces = pieces;
       if (out.length > 0) yield out;
     }
     // The stream's end arrived in a read of its own (an empty batch, never yielded).
@@ -76,6 +88,7 @@ export async function* meterStream(
     // must not cost the books.
     await iterator.return?.()?.catch(() => undefined);
     ctx.outputText = delivered;
+    ctx.outputPieces = pieces;
     // Cut short: bill what reached the client, counted by our tokenizer.
     if (!ctx.usage) await estimateUsage(ctx, delivered + deliveredElse);
   }

@@ -21,5 +21,6 @@ export interface MeteredRequest {
   usage?: Usage;
   usageEstimated?: boolean;
   outputText?: string;
+  outputPieces?: number;
   replyId?: string;
 }

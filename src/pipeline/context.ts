@@ -57,6 +57,8 @@ export interface RequestContext {
   charges?: { cost_micros: number; list_price_micros: number; price_micros: number };
   /** The reply's text as delivered (first choice of JSON replies; every delta of a stream): a stream's grows as it is delivered. */
   outputText?: string;
+  /** A stream's events that delivered text so far: each carries a token or more (its interim usage records bill them). */
+  outputPieces?: number;
   /** A streamed Responses API reply's id, from its response.created event (a follow-up names it in previous_response_id). */
   replyId?: string;
   /** The stored response a Responses API request continues, once its history is in the input (conversation.ts). */
