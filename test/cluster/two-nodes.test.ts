@@ -103,6 +103,46 @@ describe('two nodes on one PostgreSQL', () => {
     expect((await b.admin('GET', '/policy')).body.version).toBe(change.body.version);
   });
 
+  it('limits, preferences and a suspension set through node A apply on node B within a second', async () => {
+    const { key, orgId } = await a.newOrgKey();
+    const ask = () =>
+      b
+        .client(key)
+        .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })
+        .then(
+          () => 200,
+          (err: { status?: number }) => err.status,
+        );
+    expect(await ask()).toBe(200); // B now holds the organisation in its cache.
+    /** How long after `change` node B answers `expected` (bounded by 3 s). */
+    const within = async (change: () => Promise<{ status: number }>, expected: number) => {
+      expect((await change()).status).toBe(200);
+      const changed = Date.now();
+      while (Date.now() - changed < 3_000) {
+        if ((await ask()) === expected) return Date.now() - changed;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      return Infinity;
+    };
+    // The customer excludes the model for itself: B routes nothing to it.
+    const excluded = await within(
+      () => a.admin('PUT', `/orgs/${orgId}/preferences`, { models: { deny: ['gpt-4o'] } }),
+      403,
+    );
+    expect(excluded).toBeLessThan(1_000);
+    expect((await a.admin('PUT', `/orgs/${orgId}/preferences`, {})).status).toBe(200);
+    // A request limit of 1 a minute (the requests B already served count: the window is shared through Redis).
+    const limited = await within(() => a.admin('PUT', `/orgs/${orgId}/limits`, { requests_per_minute: 1 }), 429);
+    expect(limited).toBeLessThan(1_000);
+    expect((await a.admin('PUT', `/orgs/${orgId}/limits`, {})).status).toBe(200);
+    // Compliance suspends the organisation through A: B refuses it.
+    const suspended = await within(
+      () => a.admin('POST', `/orgs/${orgId}/suspend`, { reason: 'suspended while we look into it' }),
+      403,
+    );
+    expect(suspended).toBeLessThan(1_000);
+  });
+
   it('two price book changes made at once on two nodes: one is saved, the other gets a clear 409', async () => {
     const current = (await a.admin('GET', '/pricing')).body;
     // Both nodes start from the same version; neither has heard of the other's change yet.
