@@ -71,6 +71,7 @@ import { GatewayMetrics } from './observability/metrics.ts';
 import { metricsRoutes } from './server/routes/metrics.ts';
 import { VERSION } from './version.ts';
 
+import { seedDemoActivity } from './demo-activity.ts';
 import { auditCheckpoints, keyEncryptionKey, sealingKey, openStore, generatedAdminToken, seedDemo } from './startup.ts';
 
 export interface GatewayOptions {
@@ -84,6 +85,8 @@ export interface GatewayOptions {
   logLevel?: string;
   /** The web console's built files (default console/dist). */
   consoleDir?: string;
+  /** Send the demo's activity once listening (src/demo-activity.ts), when the demo is seeded: the CLI's start does. */
+  demoActivity?: boolean;
   /** Print the demo key and admin token (the CLI does; tests do not). */
   announce?: (line: string) => void;
 }
@@ -310,6 +313,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (unscreened) app.log.warn(unscreened);
   const demoKey = config.demo.seed ? await seedDemo(tenancy, options.dataDir) : undefined;
   await app.listen({ port: options.port ?? config.server.port, host: options.host ?? config.server.host });
+  const activity = config.demo.seed && options.demoActivity ? await demoActivity(app, adminToken, demoKey) : [];
   const { port } = app.server.address() as AddressInfo;
   const host = options.host ?? config.server.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -321,6 +325,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!options.adminToken && !process.env.CONDUIT_ADMIN_TOKEN)
       options.announce(`Admin token (generated): ${adminToken}`);
     if (demoKey) options.announce(`Demo organisation API key: ${demoKey}`);
+    for (const line of activity) options.announce(line);
     for (const line of unpriced) options.announce(line);
     if (auditProblem) options.announce(auditProblem);
     if (kek.warning) options.announce(`Warning: ${kek.warning}`);
@@ -359,4 +364,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await store.close();
     },
   };
+}
+
+/** The demo's activity; a failure (a demo configuration changed by hand) is said, and the gateway runs on. */
+async function demoActivity(app: FastifyInstance, adminToken: string, demoKey: string | undefined): Promise<string[]> {
+  try {
+    return await seedDemoActivity(app, adminToken, demoKey);
+  } catch (err) {
+    app.log.warn({ err }, 'demo activity not sent');
+    return [`Demo activity not sent: ${(err as Error).message}`];
+  }
 }

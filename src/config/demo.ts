@@ -37,7 +37,13 @@ export function demoConfig(): Readonly<ConduitConfig> {
         { name: 'text-embedding-3-small', vendor: 'openai', kind: 'embedding' },
         { name: 'claude-sonnet-4', aliases: ['claude-sonnet-4-0'], vendor: 'anthropic' },
         { name: 'deepseek-chat', aliases: ['deepseek-v3'], vendor: 'deepseek' },
-        { name: 'deepseek-reasoner', aliases: ['deepseek-r1'], vendor: 'deepseek' },
+        // A canary, so the console has an experiment to show: a quarter of this model's traffic tries the EU deployment.
+        {
+          name: 'deepseek-reasoner',
+          aliases: ['deepseek-r1'],
+          vendor: 'deepseek',
+          routing: { canary: { provider: 'sim-deepseek-eu-west', share: 0.25 } },
+        },
       ],
       // The situation this product exists for: vendors' terms per jurisdiction, enforced on every request. The line
       // is drawn around a market (China with its special administrative regions), and through ownership: a customer

@@ -47,7 +47,7 @@ describe('web console', () => {
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
     const totals = page.getByRole('list', { name: 'Totals for the period' });
     await totals.waitFor();
-    expect(await totals.textContent()).toMatch(/Revenue\$0\.0\d+/);
+    expect(await totals.textContent()).toMatch(/Revenue\$0\.\d{2,}/);
     // The charts drew their data: territories and vendors by name, the top customer linked.
     await page.getByRole('img', { name: /Ranked: GB/ }).waitFor();
     await page.getByRole('img', { name: /Ranked: .*deepseek/ }).waitFor();

@@ -1,9 +1,11 @@
 // A gateway with the embedded demo (demo.seed) and a business's worth of data behind it, for the console's browser
 // tests: customers in several countries with traffic, an applicant in review over a sanctions hit, a harvesting
-// account the distillation detector flagged, and principals of each role.
+// account the distillation detector flagged, a campaign of look-alike accounts and a canary experiment (the activity
+// `npm start` sends too), and principals of each role.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoConfig } from '../../src/config/demo.ts';
+import { DEMO_CAMPAIGN, seedDemoActivity } from '../../src/demo-activity.ts';
 import { harvestPrompt } from './harvest.ts';
 import { startTestGateway, type TestGateway } from './gateway.ts';
 import { tokenFor } from './principals.ts';
@@ -17,6 +19,8 @@ export interface ConsoleDemo {
   deniedCustomer: { id: string; name: string };
   /** The customer the detector flagged for harvesting. */
   harvester: { id: string; name: string };
+  /** The look-alike accounts harvesting from one address (src/demo-activity.ts). */
+  campaign: Array<{ id: string; name: string }>;
   /** A customer with traffic this month (an invoice to download) and a reply it was served. */
   customer: { id: string; name: string; servedText: string };
 }
@@ -112,9 +116,15 @@ export async function startConsoleDemo(opts: { consoleDir?: string } = {}): Prom
   const applicant = (await applied.json()) as { org_id: string; status: string };
   if (applicant.status !== 'needs_review') throw new Error(`applicant not in review: ${JSON.stringify(applicant)}`);
 
+  // What `conduit start` sends with the demo: the campaign, and traffic on the model with a canary.
+  await seedDemoActivity(gw.app, gw.adminToken, gw.demoKey);
+  const orgs = ok(await gw.admin('GET', '/orgs'), 'orgs').data as Array<{ id: string; name: string }>;
+  const campaign = DEMO_CAMPAIGN.names.map((name) => orgs.find((o) => o.name === name)!);
+
   return {
     gw,
     tokens,
+    campaign,
     applicant: { id: applicant.org_id, name: 'Northern Light Shipping GmbH' },
     deniedCustomer: { id: hk.id, name: 'Kowloon Trading Ltd' },
     harvester: { id: harvester.orgId, name: 'Harvest Data Labs Ltd' },

@@ -15,7 +15,11 @@ export function register(program: Command): void {
     .option('--host <host>', 'address to bind')
     .option('--data <dir>', 'data folder for the embedded store', './data')
     .option('--config <file>', 'configuration file (YAML)')
-    .action(async (opts: { port?: number; host?: string; data: string; config?: string }) => {
+    .option(
+      '--demo-activity',
+      'with the built-in demo: send a campaign and canary traffic for the console to show (npm start does)',
+    )
+    .action(async (opts: { port?: number; host?: string; data: string; config?: string; demoActivity?: boolean }) => {
       // Whatever the gateway creates (database, outbox segments, secrets) is the service user's alone.
       process.umask(0o077);
       try {
@@ -25,6 +29,7 @@ export function register(program: Command): void {
           configFile: opts.config,
           port: opts.port,
           host: opts.host,
+          demoActivity: opts.demoActivity === true,
           announce: (line) => announced.push(line),
         });
         // For the CLI on this machine: `--data DIR` alone finds this gateway, whatever port it listens on. Recorded
