@@ -13,13 +13,14 @@ import { Money } from './pages/Money.tsx';
 import { Abuse } from './pages/Abuse.tsx';
 import { Provenance } from './pages/Provenance.tsx';
 import { Audit } from './pages/Audit.tsx';
+import { Principals } from './pages/Principals.tsx';
 
 const TOKEN_KEY = 'conduit.console.token';
 
 interface PageDef {
   path: string;
   title: string;
-  /** The role a page needs to be shown (every page reads what any role may read). */
+  /** The role a page needs to be shown (most pages read what any role may read; principals are the admin's). */
   role: Role;
 }
 
@@ -33,6 +34,7 @@ const PAGES: PageDef[] = [
   { path: 'abuse', title: 'Abuse', role: 'viewer' },
   { path: 'provenance', title: 'Provenance', role: 'viewer' },
   { path: 'audit', title: 'Audit', role: 'viewer' },
+  { path: 'principals', title: 'Principals', role: 'admin' },
 ];
 
 function useHashRoute(): string[] {
@@ -172,7 +174,16 @@ export function App() {
             ))}
           </ul>
         </nav>
-        <main id="content">{renderPage(page, rest)}</main>
+        <main id="content">
+          {PAGES.some((p) => p.path === page) && !pages.some((p) => p.path === page) ? (
+            <ErrorNote
+              error={new Error(`Your role (${session.principal.role}) may not use this page.`)}
+              title="Not for this role"
+            />
+          ) : (
+            renderPage(page, rest)
+          )}
+        </main>
       </div>
     </SessionContext.Provider>
   );
@@ -198,6 +209,8 @@ function renderPage(page: string, rest: string[]) {
       return <Provenance />;
     case 'audit':
       return <Audit />;
+    case 'principals':
+      return <Principals />;
     default:
       return <ErrorNote error={new Error(`There is no page '${page}'.`)} title="Not found" />;
   }

@@ -18,6 +18,8 @@ export interface Limits {
   requests_per_minute?: number;
   tokens_per_minute?: number;
   concurrent?: number;
+  /** Per-model rate limits (set through the API; kept when the console saves the others). */
+  models?: Record<string, { requests_per_minute?: number; tokens_per_minute?: number }>;
 }
 
 export interface List<T> {

@@ -183,3 +183,37 @@ export function download(blob: Blob, name: string): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** What the gateway said about one field of a refused input (its `details`), for showing beside that field. */
+export function fieldProblem(error: unknown, param: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const found = error.details.find((d) => d.param === param) ?? (error.param === param ? error : undefined);
+  return found?.message;
+}
+
+/** A labelled input with the gateway's complaint about it, if any, announced with it. */
+export function Field({
+  label,
+  param,
+  error,
+  children,
+}: {
+  label: string;
+  param: string;
+  error: unknown;
+  children: (props: { 'aria-invalid'?: true; 'aria-describedby'?: string; id: string }) => ReactNode;
+}) {
+  const problem = fieldProblem(error, param);
+  const id = `field-${param.replace(/\W+/g, '-')}`;
+  return (
+    <label className="field" htmlFor={id}>
+      {label}
+      {children({ id, ...(problem ? { 'aria-invalid': true, 'aria-describedby': `${id}-problem` } : {}) })}
+      {problem && (
+        <span className="field-problem" id={`${id}-problem`}>
+          {problem}
+        </span>
+      )}
+    </label>
+  );
+}

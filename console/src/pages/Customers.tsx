@@ -2,7 +2,9 @@
 import { useMemo, useState } from 'react';
 import { money, monthStart } from '../format.ts';
 import type { Ledger, List, Org } from '../types.ts';
+import { useCan } from '../session.tsx';
 import { Async, Badge, Empty, Section, useApi } from '../ui.tsx';
+import { NewCustomer } from './NewCustomer.tsx';
 
 const STATUSES = ['approved', 'needs_review', 'suspended', 'rejected', 'applied', 'screening'];
 const TIERS = ['trial', 'verified', 'strategic'];
@@ -14,6 +16,7 @@ export function Customers() {
   const [status, setStatus] = useState('');
   const [tier, setTier] = useState('');
   const [country, setCountry] = useState('');
+  const canCreate = useCan('operator');
   const spent = useMemo(() => new Map((spend.data?.data ?? []).map((r) => [r.org_id, r.price_micros])), [spend.data]);
 
   return (
@@ -119,6 +122,7 @@ export function Customers() {
           }}
         </Async>
       </Section>
+      {canCreate && <NewCustomer onCreated={orgs.reload} />}
     </div>
   );
 }

@@ -4,10 +4,11 @@ import { money, thisMonth } from '../format.ts';
 import { useSession } from '../session.tsx';
 import { Async, ErrorNote, useApi } from '../ui.tsx';
 import { download } from '../ui.tsx';
+import { InvoiceActions } from './money/InvoiceActions.tsx';
 
 interface Invoice {
   invoice_number: string;
-  status: string;
+  status: 'provisional' | 'final' | 'issued';
   draft: boolean;
   currency: string;
   total_micros: string;
@@ -86,6 +87,14 @@ export function InvoiceDownloads({ orgId }: { orgId: string }) {
                   {w}
                 </p>
               ))}
+              <InvoiceActions
+                key={`${orgId}-${month}`}
+                orgId={orgId}
+                month={month}
+                status={inv.status}
+                invoiceNumber={inv.invoice_number}
+                onChanged={invoice.reload}
+              />
             </>
           )}
         </Async>

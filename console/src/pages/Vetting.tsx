@@ -4,6 +4,7 @@ import { when } from '../format.ts';
 import { useCan, useSession } from '../session.tsx';
 import type { Application, List, Org, ScreeningHit } from '../types.ts';
 import { Async, Badge, Empty, ReasonForm, Section, useApi } from '../ui.tsx';
+import { ReviewsDue } from './ReviewsDue.tsx';
 
 interface QueueItem {
   org: Org;
@@ -49,6 +50,7 @@ export function Vetting() {
           );
         }}
       </Async>
+      <ReviewsDue />
     </div>
   );
 }
