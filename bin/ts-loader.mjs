@@ -1,4 +1,5 @@
-// Module hooks for `conduit`: TypeScript sources are compiled with esbuild as they load (types stripped,
+// Module hooks for `conduit` where ./compile.mjs cannot write its output, and for worker threads under Vitest and
+// tsx: TypeScript sources are compiled with esbuild as they load (types stripped,
 // with tsconfig.json's language settings, nothing else changed). tsx does the same for scripts, but it also
 // wraps every function it compiles in a name-keeping call, which the gateway would pay on each closure it
 // creates per request.

@@ -2,6 +2,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenFor } from '../helpers/principals.ts';
@@ -186,8 +188,16 @@ describe('conduit CLI', () => {
       env: { ...process.env, CONDUIT_URL: gw.url, CONDUIT_ADMIN_TOKEN: gw.adminToken },
     });
     expect(JSON.parse(listed.stdout)).toEqual(expect.any(Array));
+    // bin/conduit.mjs runs the sources compiled into chunks (bin/compile.mjs): a chunk's source map names its sources.
+    const sourcesOf = (url: string): string[] => {
+      if (!url.includes('/node_modules/.cache/conduit/')) return [url];
+      const file = fileURLToPath(url);
+      const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] };
+      return map.sources.map((source) => resolve(dirname(file), source));
+    };
     const sources = readFileSync(record, 'utf8')
       .split('\n')
+      .flatMap(sourcesOf)
       .filter((url) => url.includes('/src/'))
       .map((url) => url.slice(url.indexOf('/src/') + 1));
     expect(sources).toContain('src/cli/commands/tenancy.ts');
