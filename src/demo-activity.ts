@@ -6,8 +6,9 @@ import type { FastifyInstance } from 'fastify';
 
 /** The campaign's accounts: registered together, similar names, one client address. */
 export const DEMO_CAMPAIGN = { names: ['Acme Data 1', 'Acme Data 2'], address: '198.51.100.77', requests: 5 };
-/** The model whose canary the demo configuration sets (src/config/demo.ts), and how many requests it gets. */
-export const DEMO_EXPERIMENT = { model: 'deepseek-reasoner', requests: 12, address: '192.0.2.10' };
+/** The model whose canary the demo configuration sets (src/config/demo.ts), and how many requests it gets at least
+ * and at most. */
+export const DEMO_EXPERIMENT = { model: 'deepseek-reasoner', requests: 12, maxRequests: 40, address: '192.0.2.10' };
 
 const SUBJECTS = ['quorvane', 'peltrix', 'sandomir', 'velthane', 'ormuline', 'triskavel', 'bramothe', 'ceyliant'];
 /** A harvesting prompt: one template, new subjects each time, asking for everything. */
@@ -69,13 +70,23 @@ export async function seedDemoActivity(
     said.push(`Demo: ${DEMO_CAMPAIGN.names.join(' and ')} harvest from one address (a campaign on the abuse page)`);
   }
   if (demoKey) {
+    // The canary's share is drawn at random: more requests, up to a bound, until both arms have figures.
+    const candidateRequests = async () => {
+      const report = ok(await call('GET', '/admin/v1/routing/experiments', adminToken), 'reading experiments');
+      const canary = (report.data as Array<{ model: string; candidate_stats?: { requests: number } }>).find(
+        (e) => e.model === DEMO_EXPERIMENT.model,
+      );
+      return canary?.candidate_stats?.requests ?? 0;
+    };
+    let sent = 0;
     let answered = 0;
-    for (let i = 0; i < DEMO_EXPERIMENT.requests; i++) {
-      const question = `Demo question ${i}: what is a canary release?`;
+    while (sent < DEMO_EXPERIMENT.maxRequests && (sent < DEMO_EXPERIMENT.requests || (await candidateRequests()) < 2)) {
+      const question = `Demo question ${sent}: what is a canary release?`;
       if ((await chat(demoKey, DEMO_EXPERIMENT.model, question, DEMO_EXPERIMENT.address)).status === 200) answered++;
+      sent++;
     }
     said.push(
-      `Demo: ${answered} of ${DEMO_EXPERIMENT.requests} requests to ${DEMO_EXPERIMENT.model} answered (its canary is on the catalogue page)`,
+      `Demo: ${answered} of ${sent} requests to ${DEMO_EXPERIMENT.model} answered (its canary is on the catalogue page)`,
     );
   }
   return said;
