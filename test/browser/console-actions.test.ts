@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageEvent } from '../../src/store/ports.ts';
 import { startConsoleDemo, type ConsoleDemo } from '../helpers/console-demo.ts';
-import { ensureConsoleBuilt, launchChromium, screenshot, signIn } from './console-kit.ts';
+import { ensureConsoleBuilt, launchChromium, screenshot, signIn, unlabelledControls } from './console-kit.ts';
 
 let demo: ConsoleDemo;
 let browser: Browser;
@@ -270,6 +270,32 @@ describe('console actions', () => {
     await experiments.getByText('deepseek-reasoner').first().waitFor();
     expect(await experiments.textContent()).toContain('sim-deepseek-eu-west');
     await screenshot(page, '19-catalogue-experiment');
+  });
+
+  it('labels every control of the new forms, and creates a principal from the keyboard alone', async () => {
+    await page.goto(`${demo.gw.url}/console/#/customers/${demo.customer.id}`);
+    await page.getByRole('form', { name: 'Negotiated prices' }).waitFor();
+    await page.getByText('Key test: limits and regions').click();
+    await page.getByRole('button', { name: 'Add an own rate' }).click();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.goto(`${demo.gw.url}/console/#/money`);
+    await page.getByRole('button', { name: 'New price version' }).click();
+    await page.getByRole('form', { name: 'New price version' }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+
+    await page.goto(`${demo.gw.url}/console/#/principals`);
+    await page.getByLabel('Name').focus();
+    await page.keyboard.type('Kim Keyboard');
+    await page.keyboard.press('Tab');
+    const focused = 'document.activeElement?.labels?.[0]?.textContent ?? document.activeElement?.textContent ?? ""';
+    expect(await page.evaluate<string>(focused)).toMatch(/^Role/);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>(focused)).toBe('Create principal');
+    await page.keyboard.press('Enter');
+    await page.getByText('Token for Kim Keyboard (shown once').waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    const list = (await demo.gw.admin('GET', '/principals')).body.data;
+    expect(list.find((p: { name: string }) => p.name === 'Kim Keyboard')).toMatchObject({ role: 'viewer' });
   });
 
   it('fits a tablet: a customer page with its forms does not scroll sideways', async () => {

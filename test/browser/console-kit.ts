@@ -43,3 +43,17 @@ export async function signIn(page: Page, url: string, token: string): Promise<vo
   await page.getByLabel('Admin token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/** The visible form controls of the page that have no label a screen reader could announce (none, we hope). */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const named = (el) =>
+      (el.getAttribute('aria-label') || '').trim() !== '' ||
+      (el.getAttribute('aria-labelledby') || '').trim() !== '' ||
+      (el.labels && [...el.labels].some((l) => l.textContent.trim() !== '')) ||
+      (el.tagName === 'BUTTON' && el.textContent.trim() !== '');
+    return [...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => el.getClientRects().length > 0 && !named(el))
+      .map((el) => el.outerHTML.slice(0, 120));
+  })()`);
+}
