@@ -23,7 +23,9 @@ const children: ChildProcess[] = [];
 const stopAll = () => children.forEach((c) => c.kill('SIGKILL'));
 process.on('exit', stopAll);
 
-const [simPort, basePort, floorPort, relayPort, gwPort, barePort] = [
+const [simPort, basePort, floorPort, relayPort, gwPort, barePort, tracedPort, sinkPort] = [
+  await freePort(),
+  await freePort(),
   await freePort(),
   await freePort(),
   await freePort(),
@@ -79,7 +81,8 @@ const gateway = await startGateway({
 });
 const conduit = gateway.process;
 children.push(conduit);
-// BENCH_OBSERVABILITY=1: the same gateway with metrics off runs beside it, to price what observability costs.
+// BENCH_OBSERVABILITY=1: the same gateway with metrics off, and one with metrics and tracing on (every request
+// sampled, exported over OTLP/HTTP to a sink process), run beside it, to price what observability costs.
 const observability = process.env.BENCH_OBSERVABILITY === '1';
 const bare = observability
   ? await startGateway({
@@ -93,6 +96,31 @@ const bare = observability
     })
   : undefined;
 if (bare) children.push(bare.process);
+const sink = observability
+  ? await startProcess(
+      ['--import', 'tsx', 'bench/otlp-sink.ts', String(sinkPort)],
+      {},
+      /otlp sink/,
+      join(dir, 'otlp-sink.log'),
+    )
+  : undefined;
+if (sink) children.push(sink);
+const traced = observability
+  ? await startGateway({
+      root: '.',
+      port: tracedPort,
+      dir: mkdtempSync(join(tmpdir(), 'conduit-bench-traced-')),
+      sim,
+      nodeFlags: profile,
+      config: {
+        observability: {
+          tracing: { enabled: true, sample_ratio: 1, otlp_endpoint: `http://127.0.0.1:${sinkPort}/v1/traces` },
+        },
+      },
+      log: join(dir, 'conduit-traced.log'),
+    })
+  : undefined;
+if (traced) children.push(traced.process);
 const targets = {
   simulator: { url: `${sim}/v1/chat/completions`, headers: {}, pid: simulator.pid! },
   baseline: { url: `http://127.0.0.1:${basePort}/v1/chat/completions`, headers: {}, pid: baseline.pid! },
@@ -109,6 +137,15 @@ const targets = {
           url: `${bare.url}/v1/chat/completions`,
           headers: { authorization: `Bearer ${bare.key}` },
           pid: bare.process.pid!,
+        },
+      }
+    : {}),
+  ...(traced
+    ? {
+        'conduit-traced': {
+          url: `${traced.url}/v1/chat/completions`,
+          headers: { authorization: `Bearer ${traced.key}` },
+          pid: traced.process.pid!,
         },
       }
     : {}),
@@ -203,16 +240,21 @@ for (const mode of ['json', 'stream']) {
 }
 if (bare) {
   // Paired by round, like the ratios above: each round ran both gateways back to back.
-  console.log('\nObservability: Conduit (metrics on, the default) vs conduit-bare (metrics off), same run');
+  console.log(
+    '\nObservability, same run: conduit-bare (metrics off), conduit (metrics on, the default), conduit-traced (metrics and tracing on, every request sampled); medians of rounds, ratios against metrics off',
+  );
   for (const mode of ['json', 'stream']) {
     for (const c of [1, 64]) {
-      const on = find('conduit', mode, c);
       const off = find('conduit-bare', mode, c);
-      if (!on || !off) continue;
-      const ratios = on.roundRps.map((r, i) => r / off.roundRps[i]!);
-      console.log(
-        `${mode.padEnd(6)} c=${String(c).padEnd(3)} throughput ${median(ratios).toFixed(3)}x (rounds ${ratios.map((r) => r.toFixed(2)).join('/')})  CPU ${((on.cpuPerRequest - off.cpuPerRequest) * 1000).toFixed(0)} µs/req more  p50 ${(on.p50 - off.p50).toFixed(3)} ms more`,
-      );
+      if (!off) continue;
+      for (const target of ['conduit', 'conduit-traced']) {
+        const on = find(target, mode, c);
+        if (!on) continue;
+        const ratios = on.roundRps.map((r, i) => r / off.roundRps[i]!);
+        console.log(
+          `${mode.padEnd(6)} c=${String(c).padEnd(3)} ${target.padEnd(14)} throughput ${median(ratios).toFixed(3)}x (rounds ${ratios.map((r) => r.toFixed(2)).join('/')})  CPU ${(on.cpuPerRequest * 1000).toFixed(0)} µs/req (${((on.cpuPerRequest - off.cpuPerRequest) * 1000).toFixed(0)} more)  p50 ${(on.p50 - off.p50).toFixed(3)} ms more`,
+        );
+      }
     }
   }
 }

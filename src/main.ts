@@ -8,6 +8,7 @@ import { loadC2paIssuer } from './provenance/c2pa/issuer-config.ts';
 import { authenticate, principalFor } from './pipeline/authenticate.ts';
 import { authorize } from './pipeline/authorize.ts';
 import { compose } from './pipeline/compose.ts';
+import { untraced, type RequestTracer } from './pipeline/trace.ts';
 import {
   keepConversation,
   recallConversation,
@@ -105,6 +106,8 @@ export interface Gateway {
   pricing: PricingService;
   provenance: ProvenanceService;
   abuse: AbuseMonitor;
+  /** Traces (observability.tracing), when on. */
+  tracer?: RequestTracer;
   adminToken: string;
   /** The demo organisation's key, when the demo was seeded in this data folder. */
   demoKey?: string;
@@ -201,28 +204,37 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       })
     : undefined;
 
+  // Traces only when configured: the OpenTelemetry SDK is not even loaded otherwise, and no stage is wrapped.
+  const tracing = config.observability.tracing;
+  const tracer = tracing.enabled
+    ? (await import('./observability/tracing.ts')).openTracer(tracing, VERSION)
+    : undefined;
+  const span = tracer?.phase ?? untraced;
+
   // A request's work, in the order it runs (compose.ts): each stage and hook is a file of src/pipeline/.
   const pipeline = compose({
     beforeForward: [
-      authenticate(tenancy),
+      span('authenticate', authenticate(tenancy)),
       parse,
       resolveModel(catalogue),
-      authorize,
+      span('authorize', authorize),
       recallConversation(store.responses),
-      route(router, policy),
+      // The availability policy is decided here, deployment by deployment.
+      span('route', route(router, policy)),
       requirePrice(pricing),
-      admit(counters.limits, counters.budgets, pricing, config.limits.tiers),
+      span('admit', admit(counters.limits, counters.budgets, pricing, config.limits.tiers)),
       sampleShadow(),
     ],
-    forward: forward(health, config.routing.retry, experiments, endUserOf, metrics?.failedAttempt),
-    beforeStreamStarts: [...(metrics ? [metrics.firstToken] : []), openInterimUsage(interim)],
-    afterForward: [keepConversation(), label(provenance)],
+    forward: span('forward', forward(health, config.routing.retry, experiments, endUserOf, metrics?.failedAttempt)),
+    beforeStreamStarts: [...(metrics ? [metrics.firstToken] : []), span('meter_interim', openInterimUsage(interim))],
+    afterForward: [keepConversation(), span('label', label(provenance))],
     beforeReplyCompletes: [
+      ...(tracer ? [tracer.streamEnded] : []),
       saveConversation(store.responses),
       disposeDeadline,
-      recordUsage(store.usage, pricing, interim),
+      span('meter', recordUsage(store.usage, pricing, interim)),
       releaseRateLimits,
-      settleBudgets,
+      span('settle_budgets', settleBudgets),
       ...(metrics ? [metrics.requestDone] : []),
     ],
     afterDelivery: [
@@ -230,6 +242,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       observe(abuse),
       shadowCopy(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
     ],
+    tracer,
   });
   // Anthropic's token count: refused where a call would be (the same first stages), then counted; never billed.
   const countTokens = compose({
@@ -346,6 +359,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     pricing,
     provenance,
     abuse,
+    tracer,
     adminToken,
     demoKey,
     async close() {
@@ -362,6 +376,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await signer.close();
       await catalogue.close();
       await store.close();
+      // Last: the spans of the requests that finished above are exported.
+      await tracer?.close();
     },
   };
 }

@@ -104,6 +104,21 @@ describe('configuration validation', () => {
     ]);
   });
 
+  it('keeps tracing off by default and checks its settings', () => {
+    expect(validateConfig(base()).observability.tracing).toEqual({
+      enabled: false,
+      otlp_endpoint: 'http://localhost:4318/v1/traces',
+      sample_ratio: 1,
+      service_name: 'conduit',
+    });
+    const tracing = { enabled: true, otlp_endpoint: 'ftp://collector/v1/traces', sample_ratio: 1.5, service_name: '' };
+    expect(problems({ ...base(), observability: { tracing } })).toEqual([
+      'observability.tracing.otlp_endpoint: must be an http(s) URL',
+      'observability.tracing.sample_ratio: Too big: expected number to be <=1',
+      'observability.tracing.service_name: Too small: expected string to have >=1 characters',
+    ]);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const file = `${tempDir()}/bad.yaml`;
     writeFileSync(file, 'regions:\n  - id: sg\n   country: SG\n');

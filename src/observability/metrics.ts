@@ -3,7 +3,8 @@
 // underscores), and conduit_* for what they do not cover. Fed by hooks at the pipeline's named phases; every label
 // value comes from the catalogue or the configuration (never from what a client sent), so series stay bounded.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Endpoint, Hook, RequestContext } from '../pipeline/context.ts';
+import type { Hook, RequestContext } from '../pipeline/context.ts';
+import { GEN_AI_OPERATION, requestedModel } from './gen-ai.ts';
 import type { Attempt } from '../routing/router.ts';
 import { processMetrics } from './process-metrics.ts';
 
@@ -21,9 +22,6 @@ const MODEL_LABELS = [
   'conduit_region',
 ] as const;
 const REQUEST_LABELS = [...MODEL_LABELS, 'http_response_status_code', 'error_type'] as const;
-
-/** The conventions' gen_ai.operation.name: the Responses API is a chat operation too. */
-const OPERATION: Record<Endpoint, string> = { chat: 'chat', responses: 'chat', embeddings: 'embeddings' };
 
 /** What is read when Prometheus scrapes, rather than counted per request. */
 export interface MetricsSources {
@@ -141,7 +139,7 @@ export class GatewayMetrics {
     const d = ctx.deployment;
     this.timeToFirstToken.observe(
       {
-        gen_ai_operation_name: OPERATION[ctx.endpoint],
+        gen_ai_operation_name: GEN_AI_OPERATION[ctx.endpoint],
         gen_ai_provider_name: d?.vendor ?? '',
         gen_ai_request_model: requestedModel(ctx),
         gen_ai_response_model: ctx.model?.name ?? '',
@@ -157,7 +155,7 @@ export class GatewayMetrics {
     const now = performance.now();
     const status = ctx.status ?? 500;
     const d = ctx.deployment;
-    const operation = OPERATION[ctx.endpoint];
+    const operation = GEN_AI_OPERATION[ctx.endpoint];
     const vendor = d?.vendor ?? '';
     const requested = requestedModel(ctx);
     const served = status < 400 ? (ctx.model?.name ?? '') : '';
@@ -221,7 +219,7 @@ export class GatewayMetrics {
     this.upstreamErrors.inc({ conduit_deployment: deployment.id, error_type: errorType });
     this.operationDuration.observe(
       {
-        gen_ai_operation_name: OPERATION[ctx.endpoint],
+        gen_ai_operation_name: GEN_AI_OPERATION[ctx.endpoint],
         gen_ai_provider_name: deployment.vendor,
         gen_ai_request_model: requestedModel(ctx),
         gen_ai_response_model: '',
@@ -243,6 +241,3 @@ export class GatewayMetrics {
     };
   }
 }
-
-/** The catalogue model the client asked for (the first planned attempt's: forward may end on a fallback). */
-const requestedModel = (ctx: RequestContext): string => ctx.attempts?.[0]?.model.name ?? ctx.model?.name ?? '';

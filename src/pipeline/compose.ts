@@ -4,6 +4,7 @@
 // GatewayError; a hook reads what the stages left on the context, and does nothing for a request they never reached.
 import { GatewayError } from '../errors.ts';
 import type { Hook, RequestContext, Stage } from './context.ts';
+import type { RequestTracer } from './trace.ts';
 
 export interface Phases {
   beforeForward: readonly Stage[];
@@ -16,9 +17,13 @@ export interface Phases {
   beforeReplyCompletes?: readonly Hook[];
   /** Once the client has its reply (or its error). */
   afterDelivery?: readonly Hook[];
+  /** Traces requests (observability.tracing); its phase() has wrapped the stages worth a span already. */
+  tracer?: RequestTracer;
 }
 
 export interface Pipeline {
+  /** Starts each request's trace, when tracing is on. */
+  readonly tracer?: RequestTracer;
   /** The stages, up to a reply in ctx.reply; throws to refuse the request. */
   run(ctx: RequestContext): Promise<void>;
   /** Every hook before the reply completes, in order; one failing does not stop the others. Resolves with the refusal, if any. */
@@ -32,6 +37,7 @@ export function compose(phases: Phases): Pipeline {
   const completing = phases.beforeReplyCompletes ?? [];
   const delivered = phases.afterDelivery ?? [];
   return {
+    tracer: phases.tracer,
     async run(ctx) {
       ctx.beforeStream = beforeStream;
       for (const stage of stages) {

@@ -11,12 +11,15 @@ import type { LimitOutcome } from '../ratelimit/limiter.ts';
 import type { RequestDeadline } from '../routing/deadline.ts';
 import type { BoundChoice } from '../provenance/output-binding.ts';
 import type { Stamp } from '../provenance/service.ts';
+import type { RequestTrace } from './trace.ts';
 
 export type { Endpoint };
 
 export interface RequestContext {
   readonly requestId: string;
   readonly endpoint: Endpoint;
+  /** The route that received it (/v1/chat/completions...). */
+  readonly route: string;
   /** Arrival time in ISO 8601, formatted once: the usage event, the price version, the registry and the abuse record use it. */
   readonly receivedAt: string;
   /** performance.now() at arrival, for latency. */
@@ -73,6 +76,8 @@ export interface RequestContext {
   upstreamRepliedAt?: number;
   /** performance.now() when a stream's first event arrived from upstream (time to first token). */
   firstEventAt?: number;
+  /** This request's trace, when tracing is on (pipeline/trace.ts). */
+  trace?: RequestTrace;
   /** The composition's hooks before a stream's first byte reaches the client (its interim usage record); failing refuses it. */
   beforeStream?: Hook;
 

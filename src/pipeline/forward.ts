@@ -61,9 +61,12 @@ export function forward(
       const started = performance.now();
       ctx.upstreamStartedAt = started;
       health.of(attempt.deployment.id).breaker.onAttempt();
+      // Tracing on: this call's span, whose context goes upstream in traceparent.
+      const span = ctx.trace?.upstream(ctx, attempt);
       try {
-        await send(ctx, attempt, endUserOf(ctx.principal!.org.id), deadline);
+        await send(ctx, attempt, endUserOf(ctx.principal!.org.id), deadline, span?.headers);
         ctx.upstreamRepliedAt = performance.now();
+        span?.replied(ctx, ctx.reply?.kind === 'stream');
         const latency = ctx.upstreamRepliedAt - started;
         health.success(attempt.deployment.id, latency);
         recordCanary(ctx, attempt, experiments, true, latency);
@@ -74,6 +77,7 @@ export function forward(
       } catch (err) {
         lastError = err;
         onFailedAttempt?.(ctx, attempt, failureType(err), performance.now() - started);
+        span?.failed(failureType(err));
         if (deadline && ranOut(deadline, ctx.signal)) {
           // Cut by the request's deadline, not by anything the deployment did.
           lastError = deadlineError(attempt, deadline);
@@ -132,6 +136,7 @@ async function send(
   attempt: Attempt,
   endUser: string,
   deadline: RequestDeadline | undefined,
+  traceHeaders: Readonly<Record<string, string>> | undefined,
 ): Promise<void> {
   const { deployment } = attempt;
   const sameModel = deployment.upstreamModel === ctx.body!.model;
@@ -142,6 +147,7 @@ async function send(
     azureDeployment: deployment.azureDeployment,
     signal: deadline ?? ctx.signal,
     endUser,
+    traceHeaders,
   };
   // A deployment that speaks only chat is sent a Responses request as chat, and its reply comes back as a response.
   const adapter =

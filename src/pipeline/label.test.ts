@@ -57,6 +57,7 @@ function context(events: EventStream, endpoint: RequestContext['endpoint'] = 'ch
   return {
     requestId: 'req_label_test',
     endpoint,
+    route: '/v1/chat/completions',
     receivedAt: new Date().toISOString(),
     startedAt: performance.now(),
     clientIp: '127.0.0.1',

@@ -103,6 +103,14 @@ export class HttpUpstream {
   }
 }
 
+/** A request's headers with its trace context added, when it has one. */
+export function withTraceHeaders(
+  headers: Record<string, string>,
+  trace: Readonly<Record<string, string>> | undefined,
+): Record<string, string> {
+  return trace ? { ...headers, ...trace } : headers;
+}
+
 function parseJsonReply(text: string, provider: string): { value: JsonObject; text: string } {
   try {
     const value = JSON.parse(text) as unknown;

@@ -48,7 +48,14 @@ export class ResponsesOverChat implements ProviderAdapter {
 function asChat(req: UpstreamRequest, stream: boolean): UpstreamRequest {
   const body = responsesToChat(req.body);
   if (stream) body.stream = true;
-  return { body, model: req.model, azureDeployment: req.azureDeployment, signal: req.signal, endUser: req.endUser };
+  return {
+    body,
+    model: req.model,
+    azureDeployment: req.azureDeployment,
+    signal: req.signal,
+    endUser: req.endUser,
+    traceHeaders: req.traceHeaders,
+  };
 }
 
 // Module level: a generator function made per stream would cost V8 a new prototype and map each time.

@@ -19,6 +19,8 @@ export interface UpstreamRequest {
   signal: CancelSignal;
   /** Stable pseudonymous end-customer id to pass on to the vendor's abuse monitoring. */
   endUser?: string;
+  /** The upstream call's trace context (traceparent), when the request is traced. */
+  traceHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface JsonResult {

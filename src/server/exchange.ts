@@ -21,6 +21,8 @@ export interface Exchange {
   headers: RequestHeaders;
   res: ReplyChannel;
   requestId: string;
+  /** The route that received the request (/v1/chat/completions...). */
+  route: string;
   /** performance.now() when the request arrived. */
   receivedAt: number;
   clientIp: string;

@@ -26,10 +26,10 @@ export async function serve(
   res.once('close', () => {
     if (!res.writableFinished) clientGone.abort();
   });
-  const logError = (err: unknown) => exchange.log.error({ err, reqId: exchange.requestId });
   const ctx: RequestContext = {
     requestId: exchange.requestId,
     endpoint: surface.endpoint,
+    route: exchange.route,
     receivedAt: isoTime(Date.now()),
     startedAt: exchange.receivedAt,
     clientIp: exchange.clientIp,
@@ -40,6 +40,27 @@ export async function serve(
     headers: {},
   };
   exchange.context = ctx;
+  // Tracing on: the request's span, continuing the caller's traceparent; ended once the reply is delivered.
+  const trace = pipeline.tracer?.start(ctx, exchange.headers);
+  if (!trace) return respond(pipeline, surface, exchange, ctx, body, bodyText);
+  ctx.trace = trace;
+  try {
+    await respond(pipeline, surface, exchange, ctx, body, bodyText);
+  } finally {
+    trace.end(ctx);
+  }
+}
+
+async function respond(
+  pipeline: Pipeline,
+  surface: Surface,
+  exchange: Exchange,
+  ctx: RequestContext,
+  body: unknown,
+  bodyText: string,
+): Promise<void> {
+  const { res } = exchange;
+  const logError = (err: unknown) => exchange.log.error({ err, reqId: exchange.requestId });
   const afterDelivery = () => pipeline.afterDelivery(ctx, logError);
   try {
     const input = surface.input(body);
@@ -78,7 +99,7 @@ export async function serve(
   let failed = false;
   try {
     held = await pipeEvents(res, surface.stream(ctx, result.events), exchange.streamStallMs);
-    ctx.status = clientGone.aborted ? 499 : 200;
+    ctx.status = ctx.signal.aborted ? 499 : 200;
   } catch (err) {
     const error = fromUpstreamFailure(err, ctx.model!.name);
     ctx.status = error.status;

@@ -1,7 +1,7 @@
 // Deployments that speak Anthropic's Messages API: OpenAI chat in, Messages upstream, OpenAI chat back out.
 import type { DeploymentConfig } from '../deployment.ts';
 import { sseDataBatches } from '../../protocols/sse-reader.ts';
-import { HttpUpstream } from '../http-upstream.ts';
+import { HttpUpstream, withTraceHeaders } from '../http-upstream.ts';
 import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequest } from '../types.ts';
 import type { JsonObject } from '../../wire/json.ts';
 import type { EventStream, StreamEvent } from '../../wire/stream.ts';
@@ -29,7 +29,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   async chat(req: UpstreamRequest): Promise<JsonResult> {
     const { value } = await this.http.postJson(
       '/messages',
-      this.headers,
+      withTraceHeaders(this.headers, req.traceHeaders),
       JSON.stringify(
         chatToAnthropic({ ...req.body, stream: false, ...(req.endUser ? { user: req.endUser } : {}) }, req.model),
       ),
@@ -43,7 +43,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   async chatStream(req: UpstreamRequest): Promise<EventStream> {
     const body = await this.http.postStream(
       '/messages',
-      this.headers,
+      withTraceHeaders(this.headers, req.traceHeaders),
       JSON.stringify(
         chatToAnthropic({ ...req.body, stream: true, ...(req.endUser ? { user: req.endUser } : {}) }, req.model),
       ),

@@ -2,7 +2,7 @@
 // keep-alive undici connection pool. Azure reuses this with its own URL and auth (see ../azure).
 import type { DeploymentConfig } from '../deployment.ts';
 import { scanContentDelta } from '../../protocols/openai/chunk-scan.ts';
-import { HttpUpstream } from '../http-upstream.ts';
+import { HttpUpstream, withTraceHeaders } from '../http-upstream.ts';
 import { sseDataBatches } from '../../protocols/sse-reader.ts';
 import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequest } from '../types.ts';
 import type { JsonObject } from '../../wire/json.ts';
@@ -132,7 +132,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   private call(operation: Operation, req: UpstreamRequest, payload: JsonObject): UpstreamTarget & { body: string } {
     // Fields named, not spread: a spread followed by a field takes V8's slow path on every request.
     const { path, headers } = this.dialect.target(operation, req);
-    return { path, headers, body: payload === req.body && req.bodyText ? req.bodyText : JSON.stringify(payload) };
+    return {
+      path,
+      headers: withTraceHeaders(headers, req.traceHeaders),
+      body: payload === req.body && req.bodyText ? req.bodyText : JSON.stringify(payload),
+    };
   }
 }
 

@@ -111,6 +111,7 @@ function handle(
     headers: request.headers,
     res: reply.raw,
     requestId: request.id,
+    route: request.routeOptions.url ?? request.url,
     receivedAt: performance.now() - reply.elapsedTime,
     clientIp: request.ip,
     log: request.log,
