@@ -25,6 +25,8 @@ export const errorCatalogue = {
   empty_array: { status: 400 },
   empty_text: { status: 400 },
   invalid_body: { status: 400 },
+  /** A configuration reload refused: the file's problems are in details. */
+  invalid_config: { status: 400 },
   invalid_encoding: { status: 400 },
   invalid_http: { status: 400 },
   invalid_json: { status: 400 },
@@ -75,6 +77,7 @@ export const errorCatalogue = {
   // 408
   request_timeout: { status: 408 },
   // 409
+  config_not_reloadable: { status: 409 },
   invalid_transition: { status: 409 },
   invoice_already_issued: { status: 409 },
   invoice_not_issued: { status: 409 },

@@ -5,30 +5,12 @@ import { demoConfig } from './config/demo.ts';
 import { loadConfigFile } from './config/load.ts';
 import type { ConduitConfig } from './config/schema.ts';
 import { loadC2paIssuer } from './provenance/c2pa/issuer-config.ts';
-import { authenticate, principalFor } from './pipeline/authenticate.ts';
-import { authorize } from './pipeline/authorize.ts';
-import { compose } from './pipeline/compose.ts';
-import { untraced, type RequestTracer } from './pipeline/trace.ts';
-import {
-  keepConversation,
-  recallConversation,
-  saveConversation,
-  STORED_RESPONSE_DAYS,
-} from './pipeline/conversation.ts';
-import { disposeDeadline, forward } from './pipeline/forward.ts';
-import { parse } from './pipeline/parse.ts';
-import { resolveModel } from './pipeline/resolve-model.ts';
-import { route } from './pipeline/route.ts';
-import { usableModels } from './server/usable-models.ts';
-import { countInputTokens } from './pipeline/count-tokens.ts';
-import { openInterimUsage, recordUsage } from './pipeline/settle.ts';
+import { principalFor } from './pipeline/authenticate.ts';
+import { type RequestTracer } from './pipeline/trace.ts';
+import { STORED_RESPONSE_DAYS } from './pipeline/conversation.ts';
 import { InterimUsage } from './metering/interim-usage.ts';
-import { createAdapter } from './providers/registry.ts';
 import { Catalogue } from './routing/catalogue.ts';
 import { ExperimentBook } from './routing/experiments.ts';
-import { HealthBook } from './routing/health.ts';
-import { HealthChecker } from './routing/health-checker.ts';
-import { sampleShadow, shadowCopy } from './pipeline/shadow.ts';
 import { Router } from './routing/router.ts';
 import { adminTrafficRoutes } from './server/routes/admin-traffic.ts';
 import { LiveTraffic } from './observability/live-traffic.ts';
@@ -48,7 +30,7 @@ import { adminInvoicingRoutes } from './server/routes/admin-invoicing.ts';
 import { adminAbuseRoutes } from './server/routes/admin-abuse.ts';
 import type { ReadinessCheck, Store } from './store/ports.ts';
 import { Tenancy } from './tenancy/tenancy.ts';
-import { AdminPrincipals } from './tenancy/principals.ts';
+import { AdminPrincipals, BOOTSTRAP_PRINCIPAL } from './tenancy/principals.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { PolicyService } from './policy/service.ts';
 import { SanctionsBook } from './vetting/sanctions/book.ts';
@@ -56,12 +38,8 @@ import { VettingService } from './vetting/service.ts';
 import { PricingService } from './metering/pricing.ts';
 import { InvoicingService } from './metering/invoicing.ts';
 import { coverageOf, describeGap } from './metering/price-coverage.ts';
-import { requirePrice } from './pipeline/require-price.ts';
 import { RateLimits } from './ratelimit/limiter.ts';
 import { LateLog, openCounters } from './counters.ts';
-import { admit, releaseRateLimits, settleBudgets } from './pipeline/admit.ts';
-import { label, registerFingerprints } from './pipeline/label.ts';
-import { observe } from './pipeline/observe.ts';
 import { AbuseMonitor } from './abuse/monitor.ts';
 import { Pseudonyms } from './abuse/pseudonyms.ts';
 import { KeyRing } from './provenance/keyring.ts';
@@ -71,6 +49,10 @@ import { ProvenanceService } from './provenance/service.ts';
 import { GatewayMetrics } from './observability/metrics.ts';
 import { metricsRoutes } from './server/routes/metrics.ts';
 import { VERSION } from './version.ts';
+import { LiveConfig } from './config/live-config.ts';
+import { buildServing, type Serving, type SharedServices } from './serving.ts';
+import { configReloader, type ConfigReloader } from './reload.ts';
+import { adminConfigRoutes } from './server/routes/admin-config.ts';
 
 import { seedDemoActivity } from './demo-activity.ts';
 import { auditCheckpoints, keyEncryptionKey, sealingKey, openStore, generatedAdminToken, seedDemo } from './startup.ts';
@@ -95,11 +77,12 @@ export interface GatewayOptions {
 export interface Gateway {
   url: string;
   app: FastifyInstance;
-  config: Readonly<ConduitConfig>;
+  /** The configuration in force (a reload replaces it), its catalogue and router. */
+  readonly config: Readonly<ConduitConfig>;
   store: Store;
   tenancy: Tenancy;
-  catalogue: Catalogue;
-  router: Router;
+  readonly catalogue: Catalogue;
+  readonly router: Router;
   audit: AuditLog;
   policy: PolicyService;
   vetting: VettingService;
@@ -108,6 +91,8 @@ export interface Gateway {
   abuse: AbuseMonitor;
   /** Traces (observability.tracing), when on. */
   tracer?: RequestTracer;
+  /** Re-reads the configuration file (as SIGHUP does: by default on the bootstrap principal's behalf). */
+  reload: (by?: Parameters<ConfigReloader['reload']>[0]) => ReturnType<ConfigReloader['reload']>;
   adminToken: string;
   /** The demo organisation's key, when the demo was seeded in this data folder. */
   demoKey?: string;
@@ -137,7 +122,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   );
   if (counters.readiness) readiness.push(counters.readiness);
   const tenancy = new Tenancy(store.orgs, store.keys, counters.bus);
-  const catalogue = new Catalogue(config, createAdapter);
+  // The catalogue in force, for the services built once (a reload replaces it): read when asked, never kept.
+  const inForce: { live?: LiveConfig<Serving> } = {};
+  const catalogue: Pick<Catalogue, 'models' | 'resolve'> = {
+    get models() {
+      return inForce.live!.current.catalogue.models;
+    },
+    resolve: (name) => inForce.live!.current.catalogue.resolve(name),
+  };
   // Manifest signatures: inline when quiet, on a signing thread under load (off the event loop).
   const signer = new AdaptiveSigner();
   // Private signing keys are sealed at rest under the key-encryption key (env, else DATA/key-encryption-key).
@@ -190,16 +182,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   retention.unref();
   // Streams' interim usage records: durable before their first byte, then what they delivered, about once a second.
   const interim = new InterimUsage(store.usage, pricing, (err) => logStoreError(err));
-  const health = new HealthBook(config.routing.circuit);
-  const router = new Router(catalogue, health, config.routing);
   const experiments = new ExperimentBook();
-  const healthChecker = new HealthChecker(catalogue.adapters, health);
   const adminToken = options.adminToken ?? process.env.CONDUIT_ADMIN_TOKEN ?? generatedAdminToken(options.dataDir);
   const metrics = config.observability.metrics.enabled
     ? new GatewayMetrics({
         version: VERSION,
         currency: () => pricing.currency,
-        circuits: () => health.snapshot(),
+        circuits: () => inForce.live!.current.health.snapshot(),
         queues: () => store.queueDepths?.() ?? {},
       })
     : undefined;
@@ -209,46 +198,30 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const tracer = tracing.enabled
     ? (await import('./observability/tracing.ts')).openTracer(tracing, VERSION)
     : undefined;
-  const span = tracer?.phase ?? untraced;
 
-  // A request's work, in the order it runs (compose.ts): each stage and hook is a file of src/pipeline/.
-  const pipeline = compose({
-    beforeForward: [
-      span('authenticate', authenticate(tenancy)),
-      parse,
-      resolveModel(catalogue),
-      span('authorize', authorize),
-      recallConversation(store.responses),
-      // The availability policy is decided here, deployment by deployment.
-      span('route', route(router, policy)),
-      requirePrice(pricing),
-      span('admit', admit(counters.limits, counters.budgets, pricing, config.limits.tiers)),
-      sampleShadow(),
-    ],
-    forward: span('forward', forward(health, config.routing.retry, experiments, endUserOf, metrics?.failedAttempt)),
-    beforeStreamStarts: [...(metrics ? [metrics.firstToken] : []), span('meter_interim', openInterimUsage(interim))],
-    afterForward: [keepConversation(), span('label', label(provenance))],
-    beforeReplyCompletes: [
-      ...(tracer ? [tracer.streamEnded] : []),
-      saveConversation(store.responses),
-      disposeDeadline,
-      span('meter', recordUsage(store.usage, pricing, interim)),
-      releaseRateLimits,
-      span('settle_budgets', settleBudgets),
-      ...(metrics ? [metrics.requestDone] : []),
-    ],
-    afterDelivery: [
-      registerFingerprints(provenance),
-      observe(abuse),
-      shadowCopy(experiments, store.usage, pricing, (err) => app.log.warn({ err }, 'shadow request failed')),
-    ],
+  // What the reloadable sections build (catalogue, pools, routing, the pipelines): one generation, replaced whole
+  // by a reload, held by each request from its start to its end (serving.ts, reload.ts).
+  const shared: SharedServices = {
+    tenancy,
+    store,
+    limits: counters.limits,
+    budgets: counters.budgets,
+    pricing,
+    policy,
+    provenance,
+    abuse,
+    interim,
+    experiments,
+    endUserOf,
+    metrics,
     tracer,
-  });
-  // Anthropic's token count: refused where a call would be (the same first stages), then counted; never billed.
-  const countTokens = compose({
-    beforeForward: [authenticate(tenancy), parse, resolveModel(catalogue), authorize, route(router, policy)],
-    forward: countInputTokens,
-  });
+    onShadowError: (err: unknown) => app.log.warn({ err }, 'shadow request failed'),
+  };
+  const live = new LiveConfig(buildServing(config, shared), (err: unknown) =>
+    app.log.error({ err }, 'closing a replaced configuration failed'),
+  );
+  inForce.live = live;
+  const reloader = configReloader({ file: options.configFile, live, shared, audit });
 
   const principals = new AdminPrincipals(store.principals, adminToken);
   const provenanceDeps = {
@@ -274,13 +247,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       public(app) {
         dataPlaneRoutes(
           app,
-          {
-            catalogue,
-            pipeline,
-            countTokens,
-            principalOf: (credential) => principalFor(tenancy, credential),
-            visibleModels: usableModels(catalogue, router, policy),
-          },
+          { serving: live, principalOf: (credential) => principalFor(tenancy, credential) },
           requestLimitsOf(config.server),
         );
         publicVettingRoutes(app, vettingDeps);
@@ -294,10 +261,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       admin(admin) {
         adminPrincipalRoutes(admin, { principals, audit });
         adminTenancyRoutes(admin, { tenancy, usage: store.usage, audit, vetting });
-        adminRoutingRoutes(admin, { tenancy, router, experiments, config, catalogue });
+        adminRoutingRoutes(admin, { tenancy, experiments, serving: live });
+        adminConfigRoutes(admin, reloader);
         adminVettingRoutes(admin, vettingDeps);
         adminGovernanceRoutes(admin, { policy, audit, tenancy, catalogue });
-        adminOrgTermsRoutes(admin, { tenancy, audit, catalogue, config });
+        adminOrgTermsRoutes(admin, { tenancy, audit, serving: live });
         adminMeteringRoutes(admin, { tenancy, ledger: store.ledger, pricing, policy });
         adminInvoicingRoutes(admin, { tenancy, invoicing });
         adminProvenanceRoutes(admin, provenanceDeps);
@@ -348,11 +316,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     url,
     app,
-    config,
+    get config() {
+      return live.current.config;
+    },
     store,
     tenancy,
-    catalogue,
-    router,
+    get catalogue() {
+      return live.current.catalogue;
+    },
+    get router() {
+      return live.current.router;
+    },
     audit,
     policy,
     vetting,
@@ -360,10 +334,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     provenance,
     abuse,
     tracer,
+    reload: (by = { ...BOOTSTRAP_PRINCIPAL, via: 'SIGHUP' }) => reloader.reload(by),
     adminToken,
     demoKey,
     async close() {
-      healthChecker.stop();
       clearInterval(retention);
       // First, so that requests under way finish with the signer, registry and store they need.
       await app.close();
@@ -374,7 +348,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await audit.close();
       await registry.flush();
       await signer.close();
-      await catalogue.close();
+      await live.close();
       await store.close();
       // Last: the spans of the requests that finished above are exported.
       await tracer?.close();

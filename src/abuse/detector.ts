@@ -63,7 +63,7 @@ export class Detector {
   private readonly campaigns = new Map<string, OrgProfile>();
   /** Members of each linked group, by its root (kept up to date on every union: no scan per request). */
   private readonly groups = new Map<string, string[]>();
-  private readonly options: DetectorOptions;
+  private options: DetectorOptions;
   /** Changed since the last takeChanges(): organisations, campaign roots, and roots merged away. */
   private readonly dirtyOrgs = new Set<string>();
   private readonly dirtyCampaigns = new Set<string>();
@@ -71,6 +71,11 @@ export class Detector {
 
   constructor(options: Partial<DetectorOptions> = {}) {
     this.options = { flagThreshold: 0.5, ...options };
+  }
+
+  /** A reloaded configuration's flag threshold: verdicts from now on compare with it. */
+  useFlagThreshold(flagThreshold: number): void {
+    this.options = { ...this.options, flagThreshold };
   }
 
   addOrgInfo(info: OrgInfo): void {

@@ -62,16 +62,26 @@ export class AbuseMonitor {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly config: AbuseConfig,
+    private settings: AbuseConfig,
     private readonly tenancy: Tenancy,
     private readonly vetting: VettingService,
     private readonly audit: AuditLog,
     private readonly onError: (err: unknown) => void,
     private readonly storage?: MonitorStorage,
   ) {
-    this.detector = new Detector({ flagThreshold: config.flag_threshold });
+    this.detector = new Detector({ flagThreshold: settings.flag_threshold });
     if (storage?.peers)
       this.share = new ObservationShare(storage.peers, (observations) => this.enqueue(observations), onError);
+  }
+
+  get config(): AbuseConfig {
+    return this.settings;
+  }
+
+  /** A reloaded configuration's thresholds and throttle: the profiles built so far are kept. */
+  useConfig(config: AbuseConfig): void {
+    this.settings = config;
+    this.detector.useFlagThreshold(config.flag_threshold);
   }
 
   /** Takes up where the stored profiles and alerts left off, then snapshots periodically. */

@@ -29,24 +29,41 @@ export class PricingService {
   private version = 1;
   private readonly overrides = new WeakMap<object, PriceOverride>();
   /** Models the configuration declares free of charge, and "deployment model" pairs it declares of no vendor cost. */
-  private readonly freeModels: Set<string>;
-  private readonly noVendorCost: Set<string>;
+  private freeModels!: Set<string>;
+  private noVendorCost!: Set<string>;
   /** pricing.below_cost in the configuration: what a price or discount below cost gets. */
-  readonly belowCostMode: BelowCostMode;
+  belowCostMode: BelowCostMode;
 
   constructor(
     initial: PriceBook & { below_cost?: BelowCostMode },
     private readonly store: VersionedStore,
     private readonly audit: AuditLog,
-    private readonly coverage: PriceCoverage = NOTHING_SERVED,
+    private coverage: PriceCoverage = NOTHING_SERVED,
     private readonly bus: InvalidationBus = LOCAL_BUS,
   ) {
     // Another node changed the price book: the stored latest version is the one in force.
     bus.subscribe((change) => (change.kind === 'price-book' || change.kind === 'all' ? this.reload() : undefined));
     this.index = new PriceIndex(initial);
     this.belowCostMode = initial.below_cost ?? 'warn';
+    this.cover(coverage);
+  }
+
+  private cover(coverage: PriceCoverage): void {
+    this.coverage = coverage;
     this.freeModels = new Set(coverage.models.filter((m) => m.free).map((m) => m.name));
     this.noVendorCost = new Set(coverage.served.filter((s) => s.free).map((s) => `${s.deployment} ${s.model}`));
+  }
+
+  /**
+   * A reloaded configuration: what it serves and declares free always; its price book only while the file's is in
+   * force (version 1: no change was stored through the admin API since). Says whether the book was taken up.
+   */
+  useConfig(initial: PriceBook & { below_cost?: BelowCostMode }, coverage: PriceCoverage): boolean {
+    this.cover(coverage);
+    this.belowCostMode = initial.below_cost ?? 'warn';
+    if (this.version !== 1) return false;
+    this.index = new PriceIndex(initial);
+    return true;
   }
 
   async init(): Promise<void> {

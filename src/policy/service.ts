@@ -22,7 +22,8 @@ export class PolicyService {
     initial: PolicyConfig,
     private readonly store: VersionedStore,
     private readonly audit: AuditLog,
-    private readonly catalogue: Catalogue,
+    /** The catalogue in force (a reload replaces it). */
+    private readonly catalogue: Pick<Catalogue, 'models' | 'resolve'>,
     private readonly bus: InvalidationBus = LOCAL_BUS,
   ) {
     this.engine = new PolicyEngine(initial, 1);
@@ -40,6 +41,16 @@ export class PolicyService {
     const latest = await this.store.latest();
     if (latest && latest.version > this.engine.version)
       this.engine = new PolicyEngine(policySchema.parse(latest.document), latest.version);
+  }
+
+  /**
+   * A reloaded configuration's policy: in force when the file's policy still is (version 1: no change was stored
+   * through the admin API since); a stored version stays in force otherwise. Says whether it was taken up.
+   */
+  useConfig(policy: PolicyConfig): boolean {
+    if (this.engine.version !== 1) return false;
+    this.engine = new PolicyEngine(policy, 1);
+    return true;
   }
 
   get current(): { version: number; policy: PolicyConfig } {

@@ -19,6 +19,8 @@ export interface TestGateway extends Gateway {
     tier?: string;
   }): Promise<{ orgId: string; key: string; keyId: string }>;
   client(key: string, opts?: { maxRetries?: number; headers?: Record<string, string> }): OpenAI;
+  /** The config file the gateway started with (when given one): rewrite it with writeConfigTo to test a reload. */
+  configFile?: string;
 }
 
 export function tempDir(prefix = 'conduit-test-'): string {
@@ -32,12 +34,18 @@ export function writeConfig(config: unknown): string {
   return file;
 }
 
+/** Rewrites a test gateway's config file as startTestGateway writes one (models free unless priced). */
+export function writeConfigTo(file: string, config: unknown): void {
+  writeFileSync(file, stringify(freeUnlessPriced(config)));
+}
+
 export async function startTestGateway(
   opts: { config?: unknown; dataDir?: string; consoleDir?: string } = {},
 ): Promise<TestGateway> {
+  const configFile = opts.config ? writeConfig(freeUnlessPriced(opts.config)) : undefined;
   const gateway = await startGateway({
     dataDir: opts.dataDir ?? tempDir(),
-    configFile: opts.config ? writeConfig(freeUnlessPriced(opts.config)) : undefined,
+    configFile,
     port: 0,
     host: '127.0.0.1',
     adminToken: 'test-admin-token',
@@ -57,6 +65,7 @@ export async function startTestGateway(
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
   return Object.assign(gateway, {
+    configFile,
     admin,
     async newOrgKey(input: { name?: string; country?: string; tier?: string } = {}) {
       const org = await admin('POST', '/orgs', {

@@ -42,6 +42,8 @@ describe('admin principals and roles', () => {
     expect(roleOf('PUT', '/admin/v1/pricing')).toBe('finance');
     expect(roleOf('POST', '/admin/v1/orgs/{id}/approve')).toBe('compliance');
     expect(roleOf('POST', '/admin/v1/orgs')).toBe('operator');
+    // Configuration reload: operators (and admins); the walk below checks the others get 403.
+    expect(roleOf('POST', '/admin/v1/config/reload')).toBe('operator');
     expect(routes.filter((r) => r.method !== 'GET' && r.role === 'viewer')).toEqual([]);
   });
 

@@ -44,6 +44,7 @@ const GLOBAL: Record<string, string> = {
   'GET /admin/v1/ledger': 'admin principals are global',
   'GET /admin/v1/openapi.json': 'the API document',
   'GET /admin/v1/catalogue': 'the shared catalogue: models, deployments, regions',
+  'POST /admin/v1/config/reload': 'operator-wide: re-reads the configuration file',
   'GET /admin/v1/policy/matrix': 'operator-wide availability rules, by jurisdiction',
   'GET /admin/v1/traffic/live': "this gateway's request and error rates and latency, no organisation's share",
   'GET /admin/v1/whoami': 'the calling principal itself',

@@ -107,7 +107,7 @@ describe('tracing', () => {
       model: 'gpt-4o',
       messages: [{ role: 'user', content: 'Hello there' }],
     });
-    const spans = await traceOf(CALLER_TRACE, 9);
+    const spans = await traceOf(CALLER_TRACE, 8);
     const server = spans.find((s) => s.kind === 2)!;
     expect(server).toBeDefined();
     expect(server.name).toBe('POST /v1/chat/completions');
@@ -125,7 +125,7 @@ describe('tracing', () => {
 
     const childrenOf = (parent: ExportedSpan) => spans.filter((s) => s.parentSpanId === parent.spanId);
     const phases = childrenOf(server).map((s) => s.name);
-    for (const phase of ['authenticate', 'authorize', 'route', 'admit', 'forward', 'label', 'meter'])
+    for (const phase of ['authenticate', 'route', 'admit', 'forward', 'label', 'meter'])
       expect(phases).toContain(`conduit.${phase}`);
     const forward = spans.find((s) => s.name === 'conduit.forward')!;
     const [upstream] = childrenOf(forward);

@@ -1,6 +1,7 @@
 // `conduit start`: run the gateway.
 import type { Command } from 'commander';
 import { ConfigError } from '../../config/load.ts';
+import { GatewayError } from '../../errors.ts';
 import { startGateway } from '../../main.ts';
 import { parsePort } from '../args.ts';
 import { recordGatewayUrl } from '../data-folder.ts';
@@ -47,6 +48,17 @@ export function register(program: Command): void {
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        // SIGHUP: re-read the configuration file; a bad one is logged with its problems and the old one keeps serving.
+        process.on('SIGHUP', () => {
+          gateway.reload().then(
+            (report) => gateway.app.log.info({ reload: report }, 'configuration reloaded (SIGHUP)'),
+            (err: unknown) =>
+              gateway.app.log.error(
+                { err, details: err instanceof GatewayError ? err.details : undefined },
+                'configuration reload refused (SIGHUP): the configuration in force keeps serving',
+              ),
+          );
+        });
       } catch (err) {
         if (err instanceof ConfigError) {
           console.error(err.message);

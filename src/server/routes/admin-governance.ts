@@ -39,7 +39,7 @@ const auditQuery = z.object({
 
 export function adminGovernanceRoutes(
   app: FastifyInstance,
-  deps: { policy: PolicyService; audit: AuditLog; tenancy: Tenancy; catalogue: Catalogue },
+  deps: { policy: PolicyService; audit: AuditLog; tenancy: Tenancy; catalogue: Pick<Catalogue, 'models' | 'resolve'> },
 ): void {
   const { policy, audit, tenancy, catalogue } = deps;
 

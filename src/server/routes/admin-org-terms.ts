@@ -17,9 +17,14 @@ const idParams = z.object({ id: z.string().min(1) });
 
 export function adminOrgTermsRoutes(
   app: FastifyInstance,
-  deps: { tenancy: Tenancy; audit: AuditLog; catalogue: Catalogue; config: Readonly<ConduitConfig> },
+  deps: {
+    tenancy: Tenancy;
+    audit: AuditLog;
+    /** The configuration in force and its catalogue (a reload replaces them). */
+    serving: { readonly current: { config: Readonly<ConduitConfig>; catalogue: Catalogue } };
+  },
 ): void {
-  const { tenancy, audit, catalogue, config } = deps;
+  const { tenancy, audit, serving } = deps;
 
   app.get(
     '/orgs/:id/preferences',
@@ -41,7 +46,11 @@ export function adminOrgTermsRoutes(
     }),
     async (request) => {
       const org = await orgOr404(tenancy, parseInput(idParams, request.params, 'path').id);
-      const preferences = known(parseInput(orgPreferencesSchema, request.body), catalogue, config);
+      const preferences = known(
+        parseInput(orgPreferencesSchema, request.body),
+        serving.current.catalogue,
+        serving.current.config,
+      );
       const stored = isEmpty(preferences) ? null : preferences;
       await tenancy.updateOrg(org.id, { preferences: stored });
       await audit.append({

@@ -15,14 +15,13 @@ export function adminRoutingRoutes(
   app: FastifyInstance,
   deps: {
     tenancy: Tenancy;
-    router: Router;
     experiments: ExperimentBook;
-    config: Readonly<ConduitConfig>;
-    catalogue: Catalogue;
+    /** The configuration in force, its catalogue and router (a reload replaces them). */
+    serving: { readonly current: { config: Readonly<ConduitConfig>; catalogue: Catalogue; router: Router } };
   },
 ): void {
-  const regionIds = new Set(deps.config.regions.map((r) => r.id));
   const checkRegions = (prefs: RoutingPreferences) => {
+    const regionIds = new Set(deps.serving.current.config.regions.map((r) => r.id));
     for (const field of ['allowed_regions', 'preferred_regions'] as const) {
       prefs[field]?.forEach((id, i) => {
         if (!regionIds.has(id))
@@ -84,32 +83,35 @@ export function adminRoutingRoutes(
   app.get(
     '/catalogue',
     api({ role: 'viewer', summary: 'The model catalogue: each model with its deployments, regions and routing' }),
-    async () => ({
-      regions: deps.config.regions.map((r) => ({ id: r.id, name: r.name ?? r.id, country: r.country })),
-      vendors: deps.config.vendors.map((v) => ({ id: v.id, name: v.name ?? v.id })),
-      models: deps.catalogue.models.map((m) => ({
-        name: m.name,
-        vendor: m.vendor,
-        kind: m.kind,
-        aliases: m.aliases,
-        description: m.description ?? null,
-        routing: m.routing ?? null,
-        deployments: m.deployments.map((d) => ({
-          id: d.id,
-          vendor: d.vendor,
-          region: d.region.id,
-          region_country: d.region.country,
-          type: d.provider.type,
-          upstream_model: d.upstreamModel,
-          capabilities: d.capabilities,
-          priority: d.priority,
-          weight: d.weight,
+    async () => {
+      const { config, catalogue } = deps.serving.current;
+      return {
+        regions: config.regions.map((r) => ({ id: r.id, name: r.name ?? r.id, country: r.country })),
+        vendors: config.vendors.map((v) => ({ id: v.id, name: v.name ?? v.id })),
+        models: catalogue.models.map((m) => ({
+          name: m.name,
+          vendor: m.vendor,
+          kind: m.kind,
+          aliases: m.aliases,
+          description: m.description ?? null,
+          routing: m.routing ?? null,
+          deployments: m.deployments.map((d) => ({
+            id: d.id,
+            vendor: d.vendor,
+            region: d.region.id,
+            region_country: d.region.country,
+            type: d.provider.type,
+            upstream_model: d.upstreamModel,
+            capabilities: d.capabilities,
+            priority: d.priority,
+            weight: d.weight,
+          })),
         })),
-      })),
-    }),
+      };
+    },
   );
   app.get('/routing/health', api({ role: 'viewer', summary: 'Circuit state and latency per deployment' }), async () =>
-    deps.router.health.snapshot(),
+    deps.serving.current.router.health.snapshot(),
   );
   app.get(
     '/routing/experiments',

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, internalError } from '../../errors.ts';
 import { parseBodyJson } from '../errors.ts';
 import type { Catalogue } from '../../routing/catalogue.ts';
+import type { Lease } from '../../config/live-config.ts';
 import type { Principal } from '../../tenancy/tenancy.ts';
 import { sendError, type Exchange } from '../exchange.ts';
 import { serve, type Pipeline } from '../serve.ts';
@@ -19,15 +20,20 @@ declare module 'fastify' {
   }
 }
 
-export interface DataPlaneDeps {
+/** What the configuration in force serves the data plane with. */
+export interface DataPlaneGeneration {
   pipeline: Pipeline;
-  catalogue: Catalogue;
-  /** Authenticates a request outside the pipeline (for GET /v1/models): its Authorization or x-api-key value. */
-  principalOf: (credential: string | undefined) => Promise<Principal>;
   /** Models this principal may use. */
   visibleModels: (principal: Principal) => Catalogue['models'];
   /** Anthropic's token count: the checks a call gets (authentication, model, policy, regions), then the count. */
   countTokens: Pipeline;
+}
+
+export interface DataPlaneDeps {
+  /** The configuration in force: taken once as a request starts and held to its end (a reload swaps it meanwhile). */
+  serving: { readonly current: DataPlaneGeneration; acquire(): Lease<DataPlaneGeneration> };
+  /** Authenticates a request outside the pipeline (for GET /v1/models): its Authorization or x-api-key value. */
+  principalOf: (credential: string | undefined) => Promise<Principal>;
 }
 
 const surfaces: ReadonlyArray<[string, Surface]> = [
@@ -55,12 +61,12 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps, limit
     headers.authorization ?? (typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : undefined);
   app.get('/v1/models', async (request) => {
     const principal = await deps.principalOf(credential(request));
-    return { object: 'list', data: deps.visibleModels(principal).map(modelObject) };
+    return { object: 'list', data: deps.serving.current.visibleModels(principal).map(modelObject) };
   });
 
   app.get<{ Params: { model: string } }>('/v1/models/:model', async (request) => {
     const principal = await deps.principalOf(credential(request));
-    const model = deps
+    const model = deps.serving.current
       .visibleModels(principal)
       .find((m) => m.name === request.params.model || m.aliases.includes(request.params.model));
     if (!model)
@@ -88,18 +94,19 @@ export function dataPlaneRoutes(app: FastifyInstance, deps: DataPlaneDeps, limit
     });
     for (const [path, surface] of surfaces) {
       plane.post(path, { config: { surface } }, (request, reply) =>
-        handle(deps.pipeline, surface, request, reply, limits.streamStallMs),
+        handle(deps.serving.acquire(), 'pipeline', surface, request, reply, limits.streamStallMs),
       );
     }
     const counting = anthropicCountTokensSurface;
     plane.post('/v1/messages/count_tokens', { config: { surface: counting } }, (request, reply) =>
-      handle(deps.countTokens, counting, request, reply, limits.streamStallMs),
+      handle(deps.serving.acquire(), 'countTokens', counting, request, reply, limits.streamStallMs),
     );
   });
 }
 
 function handle(
-  pipeline: Pipeline,
+  serving: Lease<DataPlaneGeneration>,
+  which: 'pipeline' | 'countTokens',
   surface: Surface,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -120,11 +127,13 @@ function handle(
   };
   request.exchange = exchange;
   const body = request.body as DataPlaneBody | undefined;
-  serve(pipeline, surface, exchange, body?.value, body?.text ?? '', body?.bytes ?? 0).catch((err: unknown) => {
-    request.log.error({ err, reqId: request.id }, 'data-plane request failed');
-    if (!reply.raw.headersSent) sendError(exchange, surface, internalError());
-    else reply.raw.destroy();
-  });
+  serve(serving.generation[which], surface, exchange, body?.value, body?.text ?? '', body?.bytes ?? 0)
+    .catch((err: unknown) => {
+      request.log.error({ err, reqId: request.id }, 'data-plane request failed');
+      if (!reply.raw.headersSent) sendError(exchange, surface, internalError());
+      else reply.raw.destroy();
+    })
+    .finally(serving.release);
 }
 
 const modelObject = (m: Catalogue['models'][number]) => ({
