@@ -173,8 +173,10 @@ describe('configuration reload', () => {
   it('needs the operator or admin role, and a configuration file', async () => {
     const finance = await tokenFor(gw, 'fiona', 'finance');
     const refused = await reload(finance);
-    expect(refused.status).toBe(403);
-    expect(refused.body.error.code).toBe('insufficient_role');
+    expect({ status: refused.status, body: refused.body }).toMatchObject({
+      status: 403,
+      body: { error: { code: 'insufficient_role' } },
+    });
 
     const demo = await startTestGateway();
     try {
