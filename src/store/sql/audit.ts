@@ -1,6 +1,6 @@
 // The audit log in SQL (append-only by convention; the hash chain makes any edit detectable). Kysely; the same
 // queries serve SQLite and PostgreSQL.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditFilter, AuditRecord, AuditStore } from '../ports.ts';
 
 const fromRow = (row: Record<string, unknown>): AuditRecord => ({
@@ -12,23 +12,47 @@ const fromRow = (row: Record<string, unknown>): AuditRecord => ({
 export class SqlAuditStore implements AuditStore {
   /**
    * `serialize` runs first in each append's transaction and holds until it commits, where other processes may
-   * append to the same database (PostgreSQL: an advisory lock). SQLite needs none: one process writes it.
+   * append to the same database (PostgreSQL: an advisory lock). On SQLite (`beginImmediate`) the append takes the
+   * database's write lock as it begins: a deferred transaction that reads the head and then writes fails with
+   * SQLITE_BUSY_SNAPSHOT (no busy wait helps) when another connection, such as the usage writer thread, committed
+   * in between; an immediate one waits its turn (busy_timeout) and then reads a head nobody can move.
    */
   constructor(
     private readonly db: Kysely<any>,
     private readonly serialize?: (trx: Transaction<any>) => Promise<void>,
+    private readonly options: { beginImmediate?: boolean } = {},
   ) {}
 
   async appendNext(next: (head: AuditRecord | undefined) => AuditRecord): Promise<AuditRecord> {
+    if (this.options.beginImmediate) {
+      return this.db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const entry = await this.insertNext(conn, next);
+          await sql`commit`.execute(conn);
+          return entry;
+        } catch (err) {
+          await sql`rollback`.execute(conn);
+          throw err;
+        }
+      });
+    }
     return this.db.transaction().execute(async (trx) => {
       await this.serialize?.(trx);
-      const entry = next(await this.head(trx));
-      await trx
-        .insertInto('audit_log')
-        .values({ ...entry, data: entry.data ? JSON.stringify(entry.data) : null })
-        .execute();
-      return entry;
+      return this.insertNext(trx, next);
     });
+  }
+
+  private async insertNext(
+    db: Kysely<any>,
+    next: (head: AuditRecord | undefined) => AuditRecord,
+  ): Promise<AuditRecord> {
+    const entry = next(await this.head(db));
+    await db
+      .insertInto('audit_log')
+      .values({ ...entry, data: entry.data ? JSON.stringify(entry.data) : null })
+      .execute();
+    return entry;
   }
 
   last(): Promise<AuditRecord | undefined> {

@@ -42,7 +42,7 @@ export async function openSqliteStore(
     orgs: new SqlOrgStore(db),
     keys: new SqlKeyStore(db),
     usage,
-    audit: new SqlAuditStore(db),
+    audit: new SqlAuditStore(db, undefined, { beginImmediate: true }),
     ledger: new SqlLedgerStore(raw, usage),
     billing: new SqlBillingStore(raw),
     priceBooks: new SqlVersionedStore(db, 'price_books', 'book'),
