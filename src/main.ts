@@ -106,12 +106,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let logStoreError = (err: unknown) => console.error(err);
   // In cluster mode the KEK must come from the environment: checked before connecting to anything.
   const clusterKek = config.cluster ? keyEncryptionKey(options.dataDir, true) : undefined;
-  const store = await openStore(config, options.dataDir, (err) => logStoreError(err));
+  const clusterLog = new LateLog();
+  const storeLog = {
+    error: (message: string, err?: unknown) => clusterLog.error(err, message),
+    warn: (message: string) => clusterLog.warn(message),
+    info: (message: string) => clusterLog.info(message),
+  };
+  const opened = await openStore(config, options.dataDir, storeLog, (err) => logStoreError(err));
+  const store = opened.store;
   // What GET /readyz checks: each server the configuration selects.
-  const readiness: ReadinessCheck[] = store.readiness ? [store.readiness] : [];
+  const readiness: ReadinessCheck[] = [...opened.readiness];
   // Rate limits, budgets, and the bus that tells the other nodes what an operator changed: Redis in a cluster.
   // Budget scopes are "org:<org>" and "key:<org>:<key>"; what they spent this month comes from the ledger.
-  const clusterLog = new LateLog();
   const counters = await openCounters(
     config,
     (scope, monthStart) => {

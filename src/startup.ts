@@ -1,11 +1,12 @@
-// Start-up plumbing of the gateway: secrets in the data folder, the store the configuration selects, audit
-// checkpoints, the demo seed. The composition itself is in main.ts.
+// Start-up plumbing of the gateway: secrets in the data folder, the store the configuration selects (and its
+// readiness checks), audit checkpoints, the demo seed. The composition itself is in main.ts.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './config/load.ts';
+import type { ClusterConfig } from './config/cluster.ts';
 import type { ConduitConfig } from './config/schema.ts';
-import type { Store } from './store/ports.ts';
+import type { ReadinessCheck, Store, StoreLog } from './store/ports.ts';
 import { Tenancy } from './tenancy/tenancy.ts';
 import { AuditCheckpoints } from './audit/checkpoints.ts';
 import { CheckpointFile, HttpCheckpointSink } from './audit/checkpoint-sinks.ts';
@@ -75,18 +76,56 @@ export async function sealingKey(
   }
 }
 
+/** The node's outbox of usage events NATS has not acknowledged yet (cluster mode with NATS), in its data folder. */
+export const NATS_OUTBOX_FILE = 'usage-outbox-nats.jsonl';
+
+export interface OpenedStore {
+  store: Store;
+  /** What GET /readyz checks for the store: each server it depends on. */
+  readiness: ReadinessCheck[];
+}
+
 export async function openStore(
   config: Readonly<ConduitConfig>,
   dataDir: string,
+  log: StoreLog,
   onError: (err: unknown) => void,
-): Promise<Store> {
+): Promise<OpenedStore> {
   // Dynamic import: the embedded default never loads cluster drivers, and vice versa.
-  if (config.cluster) {
-    const { openPostgresStore } = await import('./store/postgres/index.ts');
-    return openPostgresStore(config.cluster.database_url, onError);
-  }
+  if (config.cluster) return openClusterStore(config.cluster, dataDir, log, onError);
   const { openSqliteStore } = await import('./store/sqlite/index.ts');
-  return openSqliteStore(dataDir, onError);
+  return { store: await openSqliteStore(dataDir, onError), readiness: [] };
+}
+
+/** PostgreSQL, with usage events on JetStream when the configuration names a NATS server. */
+async function openClusterStore(
+  cluster: ClusterConfig,
+  dataDir: string,
+  log: StoreLog,
+  onError: (err: unknown) => void,
+): Promise<OpenedStore> {
+  if (cluster.nats_url && dataDir === ':memory:')
+    throw new ConfigError('cluster.nats_url', [
+      "needs a data folder (--data) for the node's outbox of usage events NATS has not acknowledged yet",
+    ]);
+  const { openPostgresStore } = await import('./store/postgres/index.ts');
+  const postgres = await openPostgresStore(cluster.database_url, onError);
+  const readiness = postgres.readiness ? [postgres.readiness] : [];
+  if (!cluster.nats_url) return { store: postgres, readiness };
+  const { withJetStreamUsage } = await import('./store/nats/index.ts');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const nats = await withJetStreamUsage(postgres, {
+      url: cluster.nats_url,
+      clusterName: cluster.name,
+      outboxFile: join(dataDir, NATS_OUTBOX_FILE),
+      log,
+    });
+    return { store: nats.store, readiness: [...readiness, nats.readiness] };
+  } catch (err) {
+    await postgres.close();
+    throw err;
+  }
 }
 
 /**

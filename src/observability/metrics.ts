@@ -124,7 +124,7 @@ export class GatewayMetrics {
     });
     new Gauge({
       name: 'conduit_queue_depth',
-      help: 'Work waiting off the request path, by queue (usage_outbox: usage events durable in the outbox, not yet in the database).',
+      help: "Work waiting off the request path, by queue (usage_outbox: usage events durable in the node's outbox, not yet in the database; with NATS, not yet on JetStream).",
       labelNames: ['queue'],
       registers,
       collect() {

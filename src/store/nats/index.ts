@@ -34,6 +34,8 @@ export interface NatsUsage {
   record(event: UsageEvent): Promise<void>;
   /** Forwards what the outbox holds now (resolves when done or failed: it is retried anyway). */
   flushOutbox(): Promise<void>;
+  /** Events in the outbox, not yet acknowledged by JetStream. */
+  outboxDepth(): number;
   /** For GET /readyz: NATS connected and the usage stream answering. */
   readiness: { name: 'nats'; check(): Promise<void> };
   /** Stops the ledger writer, forwards the outbox once more, and leaves NATS. Call before the sink closes. */
@@ -70,6 +72,7 @@ export async function openNatsUsage(options: NatsUsageOptions): Promise<NatsUsag
   return {
     record: (event) => publisher.record(event),
     flushOutbox: () => publisher.flushOutbox(),
+    outboxDepth: () => publisher.outboxDepth(),
     readiness: { name: 'nats', check: () => link.readiness() },
     async close() {
       await writer.close();
@@ -98,6 +101,8 @@ export async function withJetStreamUsage<S extends Store & { usage: UsageStore &
         totals: (orgId, range) => reads.totals(orgId, range),
         list: (orgId, range) => reads.list(orgId, range),
       },
+      // The embedded store's name for its outbox: one dashboard for both.
+      queueDepths: () => ({ ...store.queueDepths?.(), usage_outbox: usage.outboxDepth() }),
       async close() {
         await usage.close();
         await store.close();

@@ -36,6 +36,9 @@ export const DEFAULT_STREAM_SETTINGS: UsageStreamSettings = {
   maxAgeMs: 14 * 86_400_000,
 };
 
+/** How long closing waits for NATS to take what the connection still holds before it lets go. */
+const CLOSE_DRAIN_MS = 5_000;
+
 export interface JetStreamLink {
   nc: NatsConnection;
   js: JetStreamClient;
@@ -109,7 +112,13 @@ export async function openJetStream(
       }
     },
     async close() {
-      if (!nc.isClosed()) await nc.drain();
+      if (nc.isClosed()) return;
+      // Draining waits for NATS to answer; a partitioned server never does, and a node must still stop.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_DRAIN_MS)));
+      await Promise.race([nc.drain().catch(() => {}), gaveUp]);
+      clearTimeout(timer);
+      if (!nc.isClosed()) await nc.close();
     },
   };
 }

@@ -60,6 +60,14 @@ export class JetStreamUsagePublisher {
     return this.outbox.loadNow();
   }
 
+  /** Events in the outbox not yet acknowledged by JetStream (for the queue depths of /metrics). */
+  outboxDepth(): number {
+    const lines = this.outbox.pendingLines();
+    let count = 0;
+    for (let i = lines.indexOf('\n'); i !== -1; i = lines.indexOf('\n', i + 1)) count++;
+    return count;
+  }
+
   /** Stops after one more attempt to forward the outbox (what remains is forwarded at the next start). */
   close(): Promise<void> {
     return this.outbox.close();
