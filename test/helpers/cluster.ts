@@ -4,9 +4,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, connect as connectTcp, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import pg from 'pg';
+import { usageStreamNames } from '../../src/store/nats/names.ts';
+import { dropClusterKeys } from './redis.ts';
 import { startTestGateway, tempDir, writeConfig, type TestGateway } from './gateway.ts';
 
 export const POSTGRES_ADMIN_URL =
@@ -145,9 +149,23 @@ export async function createTestCluster(servers: { redis?: boolean; nats?: boole
     },
     async close() {
       await Promise.allSettled(nodes.map((n) => n.close()));
+      if (servers.nats) await dropUsageStreams(name);
+      if (servers.redis) await dropClusterKeys(name);
       await database.drop();
     },
   };
+}
+
+/** Removes a cluster's usage streams (and so its consumer) from the shared NATS server. */
+export async function dropUsageStreams(clusterName: string): Promise<void> {
+  const nc = await connect({ servers: NATS_URL, timeout: 5_000 });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const names = usageStreamNames(clusterName);
+    for (const stream of [names.stream, names.deadStream]) await jsm.streams.delete(stream).catch(() => false);
+  } finally {
+    await nc.close();
+  }
 }
 
 export interface NodeProcess {
@@ -168,7 +186,8 @@ export async function startNodeProcess(
   configFile: string,
   dataDir: string,
   env: Record<string, string> = {},
-  timeoutMs = 30_000,
+  // Generous: a 2-core machine shared with other test runs can take this long to start several nodes at once.
+  timeoutMs = 60_000,
 ): Promise<NodeProcess> {
   const adminToken = 'test-admin-token';
   const child = spawn(
@@ -183,10 +202,11 @@ export async function startNodeProcess(
   let output = '';
   const exited = once(child, 'exit');
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`node did not start within ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Not left running behind the failed test.
+      child.kill('SIGKILL');
+      reject(new Error(`node did not start within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Conduit listening on (http:\/\/\S+)/.exec(output);
@@ -306,7 +326,7 @@ export class TcpProxy {
 
   private forward(client: Socket): void {
     const pair: { client: Socket; upstream?: Socket } = { client };
-    const upstream = connect(this.targetPort, this.targetHost);
+    const upstream = connectTcp(this.targetPort, this.targetHost);
     pair.upstream = upstream;
     this.pairs.add(pair);
     upstream.on('error', () => client.destroy());
