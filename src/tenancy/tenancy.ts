@@ -13,6 +13,9 @@ import type {
 import { LOCAL_BUS, type Invalidation, type InvalidationBus } from '../store/invalidation.ts';
 import { generateSecret, hashesEqual, hashSecret, KEY_PREFIX, newId } from './api-keys.ts';
 
+/** How long a key known before a reload of everything waits for the store before it is served as it was. */
+export const STALE_GRACE_MS = 1_000;
+
 export interface Principal {
   org: Org;
   key: ApiKeyRecord;
@@ -33,6 +36,13 @@ export class Tenancy {
   // Authenticated keys by hash. Revocation and org changes go through this class, which evicts (and tells the
   // other nodes, which evict too), so a revoked key stops working at once; misses fall through to the store.
   private readonly cache = new Map<string, Principal>();
+  /**
+   * What the cache held before a reload of everything (`all`: the bus's periodic safety net, or a resubscription
+   * after Redis came back). No eviction named these keys, so each is looked up again at its next use, but served as
+   * it was while the store does not answer within STALE_GRACE_MS: a database outage must not turn every key away
+   * once the safety net runs. A revoked key is evicted by name (`key`), here as from the cache.
+   */
+  private readonly unconfirmed = new Map<string, Principal>();
   /** Bumped by every eviction: a look-up that started before one does not cache what it read. */
   private generation = 0;
 
@@ -50,6 +60,7 @@ export class Tenancy {
     else if (change.kind === 'org') this.evictOrg(change.id);
     else if (change.kind === 'all') {
       this.generation++;
+      for (const [hash, principal] of this.cache) this.unconfirmed.set(hash, principal);
       this.cache.clear();
     }
   }
@@ -57,6 +68,7 @@ export class Tenancy {
   private forgetKey(hash: string): void {
     this.generation++;
     this.cache.delete(hash);
+    this.unconfirmed.delete(hash);
   }
 
   async createOrg(input: NewOrg, status: Org['status'] = 'approved'): Promise<Org> {
@@ -116,6 +128,7 @@ export class Tenancy {
   private evictOrg(orgId: string): void {
     this.generation++;
     for (const [hash, principal] of this.cache) if (principal.org.id === orgId) this.cache.delete(hash);
+    for (const [hash, principal] of this.unconfirmed) if (principal.org.id === orgId) this.unconfirmed.delete(hash);
   }
 
   /** Returns the record and the secret; the secret is never retrievable again. */
@@ -154,13 +167,35 @@ export class Tenancy {
     const hash = hashSecret(secret);
     const cached = this.cache.get(hash);
     if (cached) return cached;
+    const lookup = this.lookUp(hash);
+    const previous = this.unconfirmed.get(hash);
+    if (!previous) return lookup;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<Principal>((resolve) => (timer = setTimeout(() => resolve(previous), STALE_GRACE_MS)));
+    try {
+      return await Promise.race([lookup.catch(() => previous), grace]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async lookUp(hash: string): Promise<Principal | undefined> {
     const generation = this.generation;
     const key = await this.keys.findKeyByHash(hash);
-    if (!key || key.revoked_at || !hashesEqual(key.hash, hash)) return undefined;
+    if (!key || key.revoked_at || !hashesEqual(key.hash, hash)) {
+      this.unconfirmed.delete(hash);
+      return undefined;
+    }
     const org = await this.orgs.getOrg(key.org_id);
-    if (!org) return undefined;
+    if (!org) {
+      this.unconfirmed.delete(hash);
+      return undefined;
+    }
     const principal = { org, key };
-    if (generation === this.generation) this.cache.set(hash, principal);
+    if (generation === this.generation) {
+      this.cache.set(hash, principal);
+      this.unconfirmed.delete(hash);
+    }
     return principal;
   }
 }
