@@ -41,6 +41,8 @@ export class SqlBillingStore implements BillingStore {
       "select number from issued_documents where kind = 'invoice' and org_id = ? and month = ?",
     );
     const insert = raw.prepare(`insert into issued_documents (kind, ${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?)`);
+    // Immediate: it reads the sequence and then writes; begun deferred, a commit by another connection in between
+    // (the usage writer thread) would fail it with SQLITE_BUSY_SNAPSHOT instead of waiting its turn.
     this.issueTx = raw.transaction(
       (kind: 'invoice' | 'credit_note', series: string, make: (sequence: number) => IssuedDocument) => {
         const next = (last.get(series)?.last_value ?? 0) + 1;
@@ -58,7 +60,7 @@ export class SqlBillingStore implements BillingStore {
         );
         return doc;
       },
-    );
+    ).immediate;
   }
 
   async billingProfile(orgId: string): Promise<Record<string, unknown> | undefined> {
