@@ -7,6 +7,7 @@ import type { JsonObject } from '../wire/json.ts';
 import type { EventBatch, StreamEvent } from '../wire/stream.ts';
 import type { MeteredRequest } from './metered-request.ts';
 import { estimateUsage, usageField } from './estimate-usage.ts';
+import { GrowingText } from '../util/growing-text.ts';
 
 /** A stream whose first batch has already arrived (forward waits for it before committing to a deployment). */
 export interface StartedStream {
@@ -18,11 +19,11 @@ export async function* meterStream(
   ctx: MeteredRequest,
   { iterator, first }: StartedStream,
 ): AsyncGenerator<EventBatch> {
-  let delivered = '';
+  const delivered = new GrowingText();
   // Events that delivered text (at least a token each): what interim usage records bill, with no tokenizer.
   let pieces = 0;
   // Billed but not part of the reply's text (the Responses API's function-call arguments).
-  let deliveredElse = '';
+  const deliveredElse = new GrowingText();
   // The vendor's completion id, time and model, which an added usage chunk repeats: from a parsed chunk, else the first.
   let vendorChunk: JsonObject | undefined;
   let firstData: string | undefined;
@@ -34,7 +35,7 @@ export async function* meterStream(
       for (const event of batch) {
         firstData ??= event.data;
         if (event.text !== undefined) {
-          delivered += event.text;
+          delivered.append(event.text);
           if (event.text !== '') pieces++;
           out.push(event);
           continue;
@@ -44,15 +45,15 @@ export async function* meterStream(
         if (event.usage) ctx.usage = event.usage;
         if (ctx.endpoint === 'responses') {
           if (chunk.type === 'response.output_text.delta') {
-            delivered += String(chunk.delta ?? '');
+            delivered.append(String(chunk.delta ?? ''));
             pieces++;
           } else if (chunk.type === 'response.function_call_arguments.delta') {
-            deliveredElse += String(chunk.delta ?? '');
+            deliveredElse.append(String(chunk.delta ?? ''));
             pieces++;
           } else if (chunk.type === 'response.created')
             ctx.replyId = (chunk.response as JsonObject | undefined)?.id as string | undefined;
           else if (!event.usage && (chunk.type === 'response.completed' || chunk.type === 'response.incomplete'))
-            await withEstimate(ctx, event, delivered + deliveredElse);
+            await withEstimate(ctx, event, delivered.value + deliveredElse.value);
           out.push(event);
           continue;
         }
@@ -60,7 +61,7 @@ export async function* meterStream(
         if (choices && choices.length > 0) {
           for (const choice of choices) {
             const text = deltaText(choice.delta as JsonObject | undefined);
-            delivered += text;
+            delivered.append(text);
             if (text !== '') pieces++;
           }
         } else if (event.usage && !ctx.clientWantsUsage) {
@@ -70,9 +71,9 @@ export async function* meterStream(
       }
       // Nothing follows the batch that ends the stream: what it lacks of usage is estimated now.
       if (batch.ends && !ctx.usage)
-        await endWithoutUsage(ctx, out, delivered + deliveredElse, vendorChunk ?? firstData);
+        await endWithoutUsage(ctx, out, delivered.value + deliveredElse.value, vendorChunk ?? firstData);
       // What was delivered so far, for the stream's interim usage records (interim-usage.ts).
-      ctx.outputText = delivered;
+      ctx.outputText = delivered.value;
       ctx.outputPieces = pieces;
       if (out.length > 0) yield out;
     }
@@ -80,17 +81,17 @@ export async function* meterStream(
     if (!ctx.usage) {
       const out: EventBatch = [];
       out.ends = true;
-      await endWithoutUsage(ctx, out, delivered + deliveredElse, vendorChunk ?? firstData);
+      await endWithoutUsage(ctx, out, delivered.value + deliveredElse.value, vendorChunk ?? firstData);
       if (out.length > 0) yield out;
     }
   } finally {
     // A client that left early ends this loop first: close the vendor's stream too. Its failure to close
     // must not cost the books.
     await iterator.return?.()?.catch(() => undefined);
-    ctx.outputText = delivered;
+    ctx.outputText = delivered.value;
     ctx.outputPieces = pieces;
     // Cut short: bill what reached the client, counted by our tokenizer.
-    if (!ctx.usage) await estimateUsage(ctx, delivered + deliveredElse);
+    if (!ctx.usage) await estimateUsage(ctx, delivered.value + deliveredElse.value);
   }
 }
 

@@ -4,6 +4,7 @@
 import type { JsonObject } from '../wire/json.ts';
 import type { StreamEvent } from '../wire/stream.ts';
 import { textChoice, type BoundChoice, type BoundToolCall } from './output-binding.ts';
+import { GrowingText } from '../util/growing-text.ts';
 
 type ToolCallDelta = {
   index?: number;
@@ -93,14 +94,14 @@ interface Gathering {
 export class StreamOutputs {
   private readonly choices: Gathering[] = [];
   /** Choice 0's text from scanned chunks: the common case, kept apart so it costs one concatenation a chunk. */
-  private text0 = '';
+  private readonly text0 = new GrowingText();
 
   constructor(private readonly multi: boolean) {}
 
   add(e: StreamEvent): void {
     if (e.text !== undefined) {
       if (e.text === '') return;
-      if (!this.multi) this.text0 += e.text;
+      if (!this.multi) this.text0.append(e.text);
       else this.choice(scannedChoiceIndex(e.data)).content += e.text;
       return;
     }
@@ -118,14 +119,11 @@ export class StreamOutputs {
         d.tool_calls == null &&
         d.function_call == null
       ) {
-        this.text0 += d.content;
+        this.text0.append(d.content);
         continue;
       }
       const g = this.choice(index);
-      if (index === 0 && this.text0) {
-        g.content += this.text0;
-        this.text0 = '';
-      }
+      if (index === 0 && this.text0.value) g.content += this.text0.take();
       if (typeof d.content === 'string') g.content += d.content;
       if (typeof d.refusal === 'string') g.refusal += d.refusal;
       if (Array.isArray(d.tool_calls)) for (const t of d.tool_calls as ToolCallDelta[]) this.toolDelta(g, t);
@@ -139,10 +137,7 @@ export class StreamOutputs {
 
   outputs(): BoundChoice[] {
     // text0 holds what came after everything already in choice 0 (it is moved there before each other delta).
-    if (this.text0) {
-      this.choice(0).content += this.text0;
-      this.text0 = '';
-    }
+    if (this.text0.value) this.choice(0).content += this.text0.take();
     if (this.choices.length === 0) return [textChoice('')];
     return Array.from(this.choices, (g) => {
       if (!g) return textChoice('');
