@@ -36,4 +36,24 @@ describe('signers', () => {
       await signer.close();
     }
   });
+
+  it('the signing thread starts with the first signature, stops when idle, and starts again with its keys', async () => {
+    const signer = new ThreadSigner(50);
+    signer.addKey('k', pem);
+    expect(signer.running).toBe(false);
+    const sign = async (i: number) => {
+      const signed = await signer.sign('k', JSON.stringify({ request_id: `req_${i}` }), `text ${i}`);
+      const { protectedHeader } = await compactVerify(signed.manifest, publicKey);
+      expect(protectedHeader.kid).toBe('k');
+    };
+    await sign(1);
+    expect(signer.running).toBe(true);
+    for (let i = 0; i < 100 && signer.running; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(signer.running).toBe(false);
+    // A new thread, told the keys added before it started.
+    await Promise.all([sign(2), sign(3)]);
+    expect(signer.running).toBe(true);
+    await signer.close();
+    expect(signer.running).toBe(false);
+  });
 });

@@ -1,6 +1,7 @@
 // Who signs provenance manifests (hashing the text, encoding the claims, the Ed25519 signature): inline on the
 // event loop, or on a signing thread that takes all the manifests requested in one event-loop turn as one
 // message. Either way each signature is one whole library call (ed25519.ts); only the thread differs.
+import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../util/worker.ts';
 import { ed25519SigningKey, type Ed25519SigningKey } from './ed25519.ts';
 import { signManifest } from './manifest-signing.ts';
@@ -56,38 +57,36 @@ export class AdaptiveSigner implements Signer {
   }
 }
 
+/** How long the signing thread is kept without work before it stops (a later signature starts it again). */
+export const SIGNING_THREAD_IDLE_MS = 30_000;
+
 /**
- * Signs on a thread of its own. All the manifests asked for in one event-loop turn travel as one message: a
- * flat array of strings out, one string of "manifest hash" lines back.
+ * Signs on a thread of its own, started on the first signature and stopped once idle for `idleMs`: a thread is a
+ * V8 isolate of its own (~10 MB of RSS), which a gateway that is not under load does not need. All the manifests
+ * asked for in one event-loop turn travel as one message: a flat array of strings out, one string of "manifest
+ * hash" lines back.
  */
 export class ThreadSigner implements Signer {
-  private readonly worker = startWorker(new URL('./signer-worker.ts', import.meta.url));
+  private worker: Worker | undefined;
+  /** Every key added, for each thread started. */
+  private readonly keys: Array<[kid: string, pem: string]> = [];
   private jobs: string[] = [];
   private waiters: Waiter[] = [];
   private readonly pending = new Map<number, Waiter[]>();
   private next = 0;
   private scheduled = false;
+  private idle: NodeJS.Timeout | undefined;
 
-  constructor() {
-    this.worker.unref();
-    this.worker.on('message', (m: { id: number; out: string }) => {
-      const waiters = this.pending.get(m.id)!;
-      this.pending.delete(m.id);
-      const lines = m.out.split('\n');
-      for (let i = 0; i < waiters.length; i++) {
-        const line = lines[i]!;
-        const space = line.indexOf(' ');
-        waiters[i]!.resolve({ manifest: line.slice(0, space), content_sha256: line.slice(space + 1) });
-      }
-    });
-    this.worker.on('error', (err) => {
-      for (const waiters of this.pending.values()) for (const w of waiters) w.reject(err);
-      this.pending.clear();
-    });
+  constructor(private readonly idleMs = SIGNING_THREAD_IDLE_MS) {}
+
+  /** Whether the thread is running (a metric, and for tests). */
+  get running(): boolean {
+    return this.worker !== undefined;
   }
 
   addKey(kid: string, pem: string): void {
-    this.worker.postMessage({ keys: [[kid, pem]] });
+    this.keys.push([kid, pem]);
+    this.worker?.postMessage({ keys: [[kid, pem]] });
   }
 
   /** Manifests are queued or in flight. */
@@ -108,15 +107,60 @@ export class ThreadSigner implements Signer {
 
   private flush(): void {
     this.scheduled = false;
+    clearTimeout(this.idle);
     const id = ++this.next;
     this.pending.set(id, this.waiters);
-    this.worker.postMessage({ id, jobs: this.jobs });
+    this.thread().postMessage({ id, jobs: this.jobs });
     this.jobs = [];
     this.waiters = [];
   }
 
+  private thread(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker(new URL('./signer-worker.ts', import.meta.url));
+    worker.unref();
+    worker.postMessage({ keys: this.keys });
+    worker.on('message', (m: { id: number; out: string }) => {
+      const waiters = this.pending.get(m.id)!;
+      this.pending.delete(m.id);
+      const lines = m.out.split('\n');
+      for (let i = 0; i < waiters.length; i++) {
+        const line = lines[i]!;
+        const space = line.indexOf(' ');
+        waiters[i]!.resolve({ manifest: line.slice(0, space), content_sha256: line.slice(space + 1) });
+      }
+      if (!this.busy) this.stopWhenIdle(worker);
+    });
+    const fail = (err: Error) => {
+      // The next signature starts a new thread.
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiters of this.pending.values()) for (const w of waiters) w.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`signing thread exited (code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private stopWhenIdle(worker: Worker): void {
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      if (this.busy || this.worker !== worker) return;
+      this.worker = undefined;
+      // Stopped on purpose: its exit must not fail signatures a new thread is already taking.
+      worker.removeAllListeners('exit');
+      void worker.terminate();
+    }, this.idleMs);
+    this.idle.unref();
+  }
+
   async close(): Promise<void> {
-    await this.worker.terminate();
+    clearTimeout(this.idle);
+    const worker = this.worker;
+    this.worker = undefined;
+    worker?.removeAllListeners('exit');
+    await worker?.terminate();
   }
 }
 
