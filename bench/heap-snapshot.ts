@@ -300,8 +300,10 @@ export class HeapSnapshot {
   }
 }
 
-/** A script's name without the checkout's path: node_modules/<package> or src/<file>. */
+/** A script's name without the checkout's path: the compiled sources, npm:<package> or src/<file>. */
 function shortScript(name: string): string {
+  // What bin/compile.mjs compiled from src/ (each chunk's map names its sources).
+  if (name.includes('node_modules/.cache/conduit/')) return 'src (compiled by bin/compile.mjs)';
   const modules = name.lastIndexOf('node_modules/');
   if (modules >= 0) {
     const rest = name.slice(modules + 'node_modules/'.length).split('/');
