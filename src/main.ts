@@ -53,6 +53,7 @@ import { LiveConfig } from './config/live-config.ts';
 import { buildServing, type Serving, type SharedServices } from './serving.ts';
 import { configReloader, type ConfigReloader } from './reload.ts';
 import { adminConfigRoutes } from './server/routes/admin-config.ts';
+import { adminPromptLogRoutes } from './server/routes/admin-prompt-logs.ts';
 
 import { seedDemoActivity } from './demo-activity.ts';
 import { auditCheckpoints, keyEncryptionKey, sealingKey, openStore, generatedAdminToken, seedDemo } from './startup.ts';
@@ -184,6 +185,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     void store.fingerprints.purge(before).catch((err) => app.log.error({ err }, 'fingerprint retention purge failed'));
     const responsesBefore = new Date(Date.now() - STORED_RESPONSE_DAYS * 86_400_000).toISOString();
     void store.responses.purge(responsesBefore).catch((err) => app.log.error({ err }, 'stored responses purge failed'));
+    // Each prompt log entry expires after its organisation's retention (set when it was written).
+    void store.promptLogs
+      .purgeExpired(new Date().toISOString())
+      .catch((err) => app.log.error({ err }, 'prompt log retention purge failed'));
   }, 3_600_000);
   retention.unref();
   // Streams' interim usage records: durable before their first byte, then what they delivered, about once a second.
@@ -269,6 +274,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         adminTenancyRoutes(admin, { tenancy, usage: store.usage, audit, vetting });
         adminRoutingRoutes(admin, { tenancy, experiments, serving: live });
         adminConfigRoutes(admin, reloader);
+        adminPromptLogRoutes(admin, { tenancy, promptLogs: store.promptLogs, audit });
         adminVettingRoutes(admin, vettingDeps);
         adminGovernanceRoutes(admin, { policy, audit, tenancy, catalogue });
         adminOrgTermsRoutes(admin, { tenancy, audit, serving: live });

@@ -30,6 +30,7 @@ import { disposeDeadline, forward } from './pipeline/forward.ts';
 import { admit, releaseRateLimits, settleBudgets } from './pipeline/admit.ts';
 import { label, registerFingerprints } from './pipeline/label.ts';
 import { observe } from './pipeline/observe.ts';
+import { logPrompts } from './pipeline/log-prompts.ts';
 import { parse } from './pipeline/parse.ts';
 import { requirePrice } from './pipeline/require-price.ts';
 import { resolveModel } from './pipeline/resolve-model.ts';
@@ -125,6 +126,8 @@ export function buildServing(config: Readonly<ConduitConfig>, shared: SharedServ
       registerFingerprints(shared.provenance),
       observe(shared.abuse),
       shadowCopy(shared.experiments, store.usage, pricing, shared.onShadowError),
+      // Only for organisations that opted in; nothing is stored for the others.
+      logPrompts(store.promptLogs),
     ],
     tracer,
   });

@@ -355,4 +355,31 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0023_prompt_logs': {
+    async up(db: Kysely<any>) {
+      // An organisation's opt-in to prompt logging ({enabled, retention_days} as JSON), and what it logged: each
+      // request's body and reply, keyed by organisation first, purged once expired.
+      await db.schema.alterTable('orgs').addColumn('prompt_logging', 'text').execute();
+      await db.schema
+        .createTable('prompt_logs')
+        .addColumn('org_id', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('endpoint', 'text', (c) => c.notNull())
+        .addColumn('model', 'text')
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('request', 'text', (c) => c.notNull())
+        .addColumn('response', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('prompt_logs_pk', ['org_id', 'request_id'])
+        .execute();
+      await db.schema
+        .createIndex('prompt_logs_org_created')
+        .on('prompt_logs')
+        .columns(['org_id', 'created_at'])
+        .execute();
+      await db.schema.createIndex('prompt_logs_expires').on('prompt_logs').column('expires_at').execute();
+    },
+  },
 };

@@ -10,10 +10,12 @@ export * from './ports/billing.ts';
 export * from './ports/abuse.ts';
 export * from './ports/responses.ts';
 export * from './ports/principals.ts';
+export * from './ports/prompt-logs.ts';
 import type { AbuseStore } from './ports/abuse.ts';
 import type { AuditStore } from './ports/audit.ts';
 import type { BillingStore } from './ports/billing.ts';
 import type { PrincipalStore } from './ports/principals.ts';
+import type { PromptLogStore } from './ports/prompt-logs.ts';
 import type { FingerprintStore, SigningKeyStore } from './ports/provenance.ts';
 import type { ResponseStore } from './ports/responses.ts';
 import type { KeyStore, OrgStore } from './ports/tenancy.ts';
@@ -51,6 +53,8 @@ export interface Store {
   audit: AuditStore;
   responses: ResponseStore;
   principals: PrincipalStore;
+  /** Prompts and replies of the organisations that opted in. */
+  promptLogs: PromptLogStore;
   /** Work queued off the request path, by queue name (for metrics); a store with none may leave it out. */
   queueDepths?(): Record<string, number>;
   close(): Promise<void>;

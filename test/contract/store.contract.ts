@@ -36,6 +36,7 @@ const org = (over: Partial<Org> = {}): Org => ({
   disclosure: null,
   preferences: null,
   contract: null,
+  prompt_logging: null,
   ...over,
 });
 
@@ -446,6 +447,35 @@ export function storeContract(name: string, open: () => Promise<ContractTarget>)
       expect(await store.responses.get(orgA, old.id)).toBeUndefined();
       expect((await store.responses.items(orgA, ['msg_old'])).size).toBe(0);
       expect(await store.responses.get(orgA, response.id)).toEqual(response);
+    });
+
+    it('prompt logs: kept per organisation once per request, newest first, paged, purged once expired', async () => {
+      const orgA = id('org');
+      const orgB = id('org');
+      const entry = (orgId: string, request: string, created: string, expires: string) => ({
+        org_id: orgId,
+        request_id: request,
+        key_id: 'key_1',
+        created_at: created,
+        expires_at: expires,
+        endpoint: 'chat.completions',
+        model: 'gpt-4o',
+        status: 200,
+        request: '{"messages":[{"role":"user","content":"secret plan"}]}',
+        response: '{"choices":[]}',
+      });
+      const first = entry(orgA, id('req'), '2026-12-01T00:00:00.000Z', '2026-12-31T00:00:00.000Z');
+      const second = entry(orgA, id('req'), '2026-12-02T00:00:00.000Z', '2027-01-01T00:00:00.000Z');
+      const shortLived = entry(orgA, id('req'), '2026-12-03T00:00:00.000Z', '2026-12-04T00:00:00.000Z');
+      const ofB = entry(orgB, id('req'), '2026-12-02T00:00:00.000Z', '2027-01-01T00:00:00.000Z');
+      for (const e of [first, second, shortLived, ofB]) await store.promptLogs.record(e);
+      await store.promptLogs.record({ ...first, response: 'a retry' });
+      expect(await store.promptLogs.list(orgA, { limit: 10 })).toEqual([shortLived, second, first]);
+      expect(await store.promptLogs.list(orgA, { limit: 1, before: second.created_at })).toEqual([first]);
+      expect(await store.promptLogs.list(orgA, { limit: 10, request_id: ofB.request_id })).toEqual([]);
+      expect(await store.promptLogs.list(orgB, { limit: 10 })).toEqual([ofB]);
+      expect(await store.promptLogs.purgeExpired('2026-12-10T00:00:00.000Z')).toBeGreaterThanOrEqual(1);
+      expect(await store.promptLogs.list(orgA, { limit: 10 })).toEqual([second, first]);
     });
 
     it('admin principals: created, found by hash, listed while not deleted', async () => {

@@ -88,6 +88,7 @@ const BODIES: Record<string, unknown> = {
   'PUT /admin/v1/orgs/{id}/keys/{keyId}/routing': { allowed_regions: ['us-east'] },
   'POST /admin/v1/orgs/{id}/invoices/{month}/credit-notes': { reason: 'isolation sweep' },
   'POST /admin/v1/abuse/orgs/{id}/review': { decision: 'clear', reason: 'isolation sweep' },
+  'PUT /admin/v1/orgs/{id}/prompt-logging': { enabled: false },
 };
 
 async function routes(): Promise<string[]> {
@@ -161,13 +162,21 @@ beforeAll(async () => {
   a = await make('Alpha Isolation GmbH');
   b = await make('Bravo Isolation GmbH');
   secretsOfB.push(b.orgId, b.name, b.keyId, b.key);
-  // B's traffic: a chat request, a stored response, usage in a month with an issued invoice and a credit note.
+  // B's traffic: a chat request (its prompt logged: B opted in), a stored response, usage in a month with an issued
+  // invoice and a credit note.
+  const logging = await call('PUT', `/admin/v1/orgs/${b.orgId}/prompt-logging`, gw.adminToken, { enabled: true });
+  expect(logging.status).toBe(200);
   const chat = await call('POST', '/v1/chat/completions', b.key, {
     model: 'gpt-4o',
-    messages: [{ role: 'user', content: 'Bravo only' }],
+    messages: [{ role: 'user', content: 'Bravo only: prompt-secret-7f3a' }],
   });
   expect(chat.status).toBe(200);
-  secretsOfB.push(chat.requestId);
+  secretsOfB.push(chat.requestId, 'prompt-secret-7f3a');
+  for (let i = 0; i < 40; i++) {
+    const logged = await call('GET', `/admin/v1/orgs/${b.orgId}/prompt-logs`, gw.adminToken);
+    if (logged.text.includes('prompt-secret-7f3a')) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
   const response = await gw.client(b.key).responses.create({ model: 'gpt-4o', input: 'Bravo remembers this' });
   const item = response.output.find((o) => o.type === 'message')!;
   bResponse = { id: response.id, item: item.id!, text: response.output_text };
@@ -220,6 +229,10 @@ describe('tenant isolation', () => {
     // B's key survived A's DELETE of it, and B's own path still shows B's credit note (the case can fail).
     expect((await call('GET', `/admin/v1/orgs/${b.orgId}/credit-notes/${bCreditNote}`, gw.adminToken)).status).toBe(
       200,
+    );
+    // B's prompt log is there under B's own path (the sweep could have shown it under A's).
+    expect((await call('GET', `/admin/v1/orgs/${b.orgId}/prompt-logs`, gw.adminToken)).text).toContain(
+      'prompt-secret-7f3a',
     );
     const chat = await call('POST', '/v1/chat/completions', b.key, {
       model: 'gpt-4o',

@@ -1,4 +1,5 @@
 // Storage ports: Organisations, their settings, and API keys.
+import type { PromptLoggingSettings } from './prompt-logs.ts';
 export type Tier = 'trial' | 'verified' | 'strategic';
 export type OrgStatus = 'applied' | 'screening' | 'approved' | 'needs_review' | 'rejected' | 'suspended';
 
@@ -40,6 +41,8 @@ export interface Org {
   preferences?: OrgPreferences | null;
   /** Terms agreed with this customer: acceptable use, data retention (validated by the policy module). */
   contract?: ContractTerms | null;
+  /** Its opt-in to prompt logging; absent or null: nothing of its prompts or replies is ever stored. */
+  prompt_logging?: PromptLoggingSettings | null;
 }
 
 export interface AllowDeny {
@@ -108,6 +111,7 @@ export type OrgPatch = Partial<
     | 'disclosure'
     | 'preferences'
     | 'contract'
+    | 'prompt_logging'
   >
 >;
 

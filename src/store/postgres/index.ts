@@ -7,6 +7,7 @@ import { migrate } from '../sql/migrate.ts';
 import { SqlAuditStore } from '../sql/audit.ts';
 import { SqlKeyStore, SqlOrgStore } from '../sql/tenancy.ts';
 import { SqlPrincipalStore } from '../sql/principals.ts';
+import { SqlPromptLogStore } from '../sql/prompt-logs.ts';
 import { SqlVersionedStore } from '../sql/versions.ts';
 import { SqlVettingStore } from '../sql/vetting.ts';
 import { PgAbuseStore } from './abuse.ts';
@@ -61,6 +62,7 @@ export async function openPostgresStore(
     policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),
     responses: new PgResponseStore(db),
     principals: new SqlPrincipalStore(db),
+    promptLogs: new SqlPromptLogStore(db),
     async close() {
       await db.destroy();
     },

@@ -12,6 +12,7 @@ const JSON_COLUMNS = [
   'disclosure',
   'preferences',
   'contract',
+  'prompt_logging',
 ] as const;
 const toRow = <T extends object>(value: T) => {
   const row: Record<string, unknown> = { ...(value as Record<string, unknown>) };

@@ -13,6 +13,7 @@ import { SqlVersionedStore } from '../sql/versions.ts';
 import { SqlFingerprintStore, SqliteSigningKeyStore } from './provenance.ts';
 import { SqlKeyStore, SqlOrgStore } from '../sql/tenancy.ts';
 import { SqlPrincipalStore } from '../sql/principals.ts';
+import { SqlPromptLogStore } from '../sql/prompt-logs.ts';
 import { SqlVettingStore } from '../sql/vetting.ts';
 import { SqlResponseStore } from './responses.ts';
 import { SqlUsageStore } from './usage.ts';
@@ -52,6 +53,7 @@ export async function openSqliteStore(
     policy: new SqlVersionedStore(db, 'policy_versions', 'policy'),
     responses: new SqlResponseStore(raw),
     principals: new SqlPrincipalStore(db),
+    promptLogs: new SqlPromptLogStore(db),
     queueDepths: () => ({
       usage_outbox: usage.pendingCount(),
       writer_thread: writes instanceof WriterThread ? writes.queued : 0,
