@@ -1,5 +1,7 @@
 // The console's actions in a real browser against the demo gateway: creating a customer and its keys, a new price
 // version, issuing an invoice and crediting it, principals, due diligence, and what each role is not shown.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageEvent } from '../../src/store/ports.ts';
@@ -136,7 +138,10 @@ describe('console actions', () => {
       buffer: Buffer.from(`date,deployment,input_tokens,output_tokens,cost\n${today},sim-deepseek-sg,1000,1000,9.99\n`),
     });
     // The file's text is what is sent (and shown, for checking before comparing).
-    expect(await form.getByLabel(/Or paste it/).inputValue()).toContain('sim-deepseek-sg,1000,1000,9.99');
+    // (read from the file asynchronously: polled, bounded)
+    await expect
+      .poll(() => form.getByLabel(/Or paste it/).inputValue(), { timeout: 5_000 })
+      .toContain('sim-deepseek-sg,1000,1000,9.99');
     await form.getByRole('button', { name: 'Compare with the ledger' }).click();
     const differences = page.getByRole('table', { name: 'Differences' });
     await differences.getByRole('cell', { name: 'sim-deepseek-sg' }).waitFor();
@@ -240,6 +245,27 @@ describe('console actions', () => {
       .getByText(/Book version \d+/)
       .waitFor();
     expect(await page.getByRole('button', { name: 'New price version' }).count()).toBe(0);
+  });
+
+  it('compliance records a licence decision on an export-control hit, the gateway naming a missing field', async () => {
+    const csv = readFileSync(join(import.meta.dirname, '../fixtures/sanctions/consolidated.csv'), 'utf8');
+    expect((await demo.gw.admin('POST', '/sanctions/lists', { format: 'csl', csv })).status).toBe(200);
+    const held = (await demo.gw.admin('POST', '/orgs', { name: 'QVS Microelectronics', country: 'MY' })).body;
+    expect(held.status).toBe('needs_review');
+    await page.goto(`${demo.gw.url}/console/#/customers/${held.id}`);
+    const diligence = page.getByRole('region', { name: 'Due diligence' });
+    await diligence.getByText(/Quantum Vector Semiconductor Co\. Ltd\. \(Entity List/).waitFor();
+    const form = diligence.getByRole('form', { name: 'Record a licence decision' });
+    await form.getByRole('combobox', { name: /^Licence/ }).selectOption('granted');
+    await form.getByLabel('Why').fill('BIS licence for the items this service exports.');
+    await form.getByRole('button', { name: 'Record licence decision' }).click();
+    await form.getByText('is required for a licence granted').first().waitFor();
+    await form.getByLabel('Licence number').fill('D1234567');
+    await form.getByRole('button', { name: 'Record licence decision' }).click();
+    await diligence.getByText(/Licence granted \(D1234567\) for CSL:f1 by Carla Compliance/).waitFor();
+    await screenshot(page, '16b-licence-decision');
+    const trail = await demo.gw.admin('GET', `/audit?subject_id=${held.id}&action=vetting.licence_decision`);
+    expect(trail.body.data[0]).toMatchObject({ actor: 'Carla Compliance' });
   });
 
   it('an admin creates a principal (token shown once) and deletes it', async () => {

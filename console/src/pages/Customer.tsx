@@ -46,7 +46,7 @@ export function Customer({ id }: { id: string }) {
                     : 'none'}
                 </dd>
               </dl>
-              {isCompliance && (
+              {isCompliance && (o.status === 'approved' || o.status === 'suspended') && (
                 <ReasonForm
                   label="Vetting decision"
                   verbs={
@@ -60,6 +60,12 @@ export function Customer({ id }: { id: string }) {
                     return `Done: ${after.name} is now ${after.status.replace('_', ' ')}.`;
                   }}
                 />
+              )}
+              {isCompliance && ['applied', 'screening', 'needs_review'].includes(o.status) && (
+                <p>
+                  Approve or reject it in the <a href="#/vetting">vetting queue</a>, its screening hits beside its
+                  entry.
+                </p>
               )}
             </Section>
             <div className="grid2">
