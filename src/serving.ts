@@ -144,6 +144,8 @@ export function buildServing(config: Readonly<ConduitConfig>, shared: SharedServ
     pipeline,
     countTokens,
     visibleModels: usableModels(catalogue, router, policy),
+    // Health checks of a replaced configuration stop at once; its pools stay open for the requests that hold it.
+    retire: () => healthChecker.stop(),
     async close() {
       healthChecker.stop();
       await catalogue.close();

@@ -3,7 +3,11 @@ import { LiveConfig } from './live-config.ts';
 
 class Built {
   closed = 0;
+  retired = 0;
   constructor(readonly name: string) {}
+  retire() {
+    this.retired++;
+  }
   async close() {
     this.closed++;
   }
@@ -20,6 +24,8 @@ describe('LiveConfig', () => {
     const b = new Built('b');
     expect(live.swap(b)).toBe(a);
     expect(live.current).toBe(b);
+    // Its own timers stop at once; its pools wait for the requests that hold it.
+    expect(a.retired).toBe(1);
     expect(first.generation).toBe(a);
     expect(live.acquire().generation).toBe(b);
     first.release();

@@ -4,6 +4,8 @@
 
 /** What was built from one configuration; closed once replaced and no longer held. */
 export interface Generation {
+  /** Replaced: stop work of its own that no request needs (timers), at once. */
+  retire?(): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export class LiveConfig<G extends Generation> {
     const previous = this.held;
     this.held = { generation: next, holders: 0, retired: false };
     previous.retired = true;
+    previous.generation.retire?.();
     if (previous.holders === 0) this.closeRetired(previous);
     return previous.generation;
   }
