@@ -332,4 +332,30 @@ describe('console actions', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, '20-customer-tablet');
   });
+
+  it('an operator manages customers but is offered no price editing, invoicing or principals', async () => {
+    const operator = await demo.gw.admin('POST', '/principals', { name: 'Otto Operator', role: 'operator' });
+    await signInAs(operator.body.token);
+    expect(
+      await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Principals' }).count(),
+    ).toBe(0);
+    await page.goto(`${demo.gw.url}/console/#/customers`);
+    await page.getByRole('form', { name: 'Create a customer' }).waitFor();
+    await page.goto(`${demo.gw.url}/console/#/customers/${demo.customer.id}`);
+    await page.getByRole('form', { name: 'Create a key' }).waitFor();
+    await page.getByRole('form', { name: 'Exclusions' }).waitFor();
+    expect(await page.getByRole('form', { name: 'Negotiated prices' }).count()).toBe(0);
+    expect(await page.getByRole('form', { name: 'Add an adverse-media note' }).count()).toBe(0);
+    // Finance is told when this month's invoice can be issued; an operator is offered nothing about issuing.
+    await page.getByText(/INV-\d{6}-/).waitFor();
+    expect(await page.getByText(/its invoice can be issued/).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Issue invoice/ }).count()).toBe(0);
+    await page.goto(`${demo.gw.url}/console/#/money`);
+    await page
+      .getByRole('region', { name: 'Price book' })
+      .getByText(/Book version \d+/)
+      .waitFor();
+    expect(await page.getByRole('button', { name: 'New price version' }).count()).toBe(0);
+    expect(await page.getByRole('form', { name: 'Reconcile' }).count()).toBe(0);
+  });
 });
