@@ -1,0 +1,90 @@
+// The codec's fast path never accepts what the schema rejects, and returns what the schema would; events as nodes
+// write them take it.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { UsageEvent } from '../ports.ts';
+import { decodeUsageEvent, encodeUsageEvent, usageEventSchema, wellFormed } from './usage-event-codec.ts';
+
+const valid: UsageEvent = {
+  request_id: 'req_1',
+  ts: '2026-12-06T01:14:48.123Z',
+  org_id: 'org_1',
+  key_id: 'key_1',
+  endpoint: 'chat',
+  model: 'gpt-4o',
+  vendor: 'openai',
+  deployment: 'sim-us',
+  region: 'us-east',
+  prompt_tokens: 10,
+  completion_tokens: 5,
+  cached_tokens: 0,
+  reasoning_tokens: 0,
+  estimated: false,
+  status: 200,
+  latency_ms: 3,
+  cost_micros: -100,
+  list_price_micros: 200,
+  price_micros: 180,
+  customer_country: 'DE',
+};
+
+/** Values near every edge the schema draws, of every JSON type. */
+const edgy = fc.constantFrom<unknown>(
+  '',
+  'x',
+  'x'.repeat(512),
+  'x'.repeat(513),
+  'DE',
+  '123456789',
+  0,
+  -1,
+  1.5,
+  99,
+  100,
+  599,
+  600,
+  2 ** 53 - 1,
+  2 ** 53,
+  -(2 ** 53),
+  1e300,
+  true,
+  null,
+  [],
+  {},
+  '2026-12-06T01:14:48.123Z',
+  '2026-12-06T01:14:48Z',
+  '2026-12-06T01:14:48.123456Z',
+  '2026-12-06T01:14:48.123+01:00',
+  '2026-02-29T00:00:00.000Z',
+  '2024-02-29T00:00:00.000Z',
+  '2026-13-01T00:00:00.000Z',
+  '2026-04-31T00:00:00.000Z',
+  '2026-12-06T24:00:00.000Z',
+  '0000-01-01T00:00:00.000Z',
+  '2026-12-06t01:14:48.123z',
+);
+
+const fields = Object.keys(valid).concat('interim', 'extra');
+
+describe('usage event codec', () => {
+  it('takes events as nodes write them on the fast path, interim records included', () => {
+    expect(wellFormed(JSON.parse(encodeUsageEvent(valid)))).toEqual(valid);
+    const interim = { ...valid, interim: 3, ts: new Date().toISOString() };
+    expect(wellFormed(JSON.parse(encodeUsageEvent(interim)))).toEqual(interim);
+  });
+
+  it('the fast path accepts nothing the schema rejects, and returns what the schema returns', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...fields), edgy, { maxKeys: 4 }), (changes) => {
+        const json = JSON.parse(JSON.stringify({ ...valid, ...changes }));
+        const fast = wellFormed(json);
+        const schema = usageEventSchema.safeParse(json);
+        if (fast) expect(schema.success && schema.data).toEqual(fast);
+        // Whatever path it takes, decoding says what the schema says.
+        const decoded = decodeUsageEvent(JSON.stringify(json));
+        expect('event' in decoded).toBe(schema.success);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});
