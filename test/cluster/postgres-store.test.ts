@@ -57,6 +57,8 @@ describe('PostgreSQL store shared by several nodes', () => {
       'document_sequences.last_value',
       'policy_versions.version',
       'price_books.version',
+      // An HTTP status code.
+      'prompt_logs.status',
       'provenance_fingerprints_recent.generation',
       'provenance_outputs.fingerprint_count',
       'sanctions_lists.version',
