@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 // What the cluster's usage events are called on NATS: every subject, stream and consumer carries the cluster name,
 // so that two clusters can share one NATS server without seeing each other's events.
 
@@ -34,4 +36,15 @@ export function usageStreamNames(cluster: string): UsageStreamNames {
  */
 export function messageIdOf(event: { request_id: string; interim?: number }): string {
   return event.interim === undefined ? event.request_id : `${event.request_id}~interim-${event.interim}`;
+}
+
+/**
+ * The message id of a message holding several events: a digest of their ids, so that the same events published
+ * again in the same message (an outbox forwarded twice) are dropped by the duplicate window too.
+ */
+export function messageIdOfEvents(events: ReadonlyArray<{ request_id: string; interim?: number }>): string {
+  if (events.length === 1) return messageIdOf(events[0]!);
+  const digest = createHash('sha256');
+  for (const e of events) digest.update(messageIdOf(e)).update('\n');
+  return `events-${events.length}-${digest.digest('base64url')}`;
 }

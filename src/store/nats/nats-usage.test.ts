@@ -90,6 +90,19 @@ function newCluster(): string {
   return name;
 }
 
+/** The events the cluster's usage stream holds now, counted line by line in each message. */
+async function eventsInStream(cluster: string): Promise<number> {
+  const jsm = await jetstreamManager(nc);
+  const { stream } = usageStreamNames(cluster);
+  const { first_seq, last_seq, messages } = (await jsm.streams.info(stream)).state;
+  let events = 0;
+  for (let seq = first_seq; messages > 0 && seq <= last_seq; seq++) {
+    const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+    if (m) events += m.string().split('\n').length;
+  }
+  return events;
+}
+
 /** Waits (at most `ms`) until every id has its row; answers the rows of those ids. */
 async function rowsOf(ids: string[], ms = 15_000) {
   const wanted = new Set(ids);
@@ -110,6 +123,19 @@ describe('usage events on JetStream', () => {
     await Promise.all(events.slice(0, 100).map((e) => usage.record(e)));
     const rows = await rowsOf(events.map((e) => e.request_id));
     expect(rows.map((r) => r.request_id).sort()).toEqual(events.map((e) => e.request_id).sort());
+  });
+
+  it('puts the events of responses that complete together in shared messages', async () => {
+    const cluster = newCluster();
+    const usage = await open(cluster);
+    const events = Array.from({ length: 1_000 }, () => event());
+    await Promise.all(events.map((e) => usage.record(e)));
+    expect(await rowsOf(events.map((e) => e.request_id))).toHaveLength(1_000);
+    const jsm = await jetstreamManager(nc);
+    // One message under way at a time, up to 256 events in each: the rest waited and left together.
+    const published = (await jsm.streams.info(usageStreamNames(cluster).stream)).state.last_seq;
+    expect(published).toBeGreaterThanOrEqual(4);
+    expect(published).toBeLessThanOrEqual(20);
   });
 
   it("keeps a stream's final event over its interim records, whatever order they arrive in", async () => {
@@ -146,6 +172,23 @@ describe('usage events on JetStream', () => {
     while ((await consumer()).num_ack_pending > 0 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     expect(await consumer()).toMatchObject({ num_ack_pending: 0, num_pending: 0 });
+  });
+
+  it('parks the bad line of a message and writes the events on its other lines', async () => {
+    const cluster = newCluster();
+    await open(cluster);
+    const names = usageStreamNames(cluster);
+    const js = (await jetstreamManager(nc)).jetstream();
+    const [first, second] = [event(), event()];
+    const bad = JSON.stringify({ ...event(), status: 99 });
+    await js.publish(names.subject, [JSON.stringify(first), bad, '', JSON.stringify(second)].join('\n'));
+    expect(await rowsOf([first.request_id, second.request_id])).toHaveLength(2);
+    const jsm = await jetstreamManager(nc);
+    const parked = await jsm.streams.getMessage(names.deadStream, { seq: 1 });
+    expect(parked?.string()).toBe(bad);
+    expect(parked?.header.get('Conduit-Line')).toBe('2');
+    expect(parked?.header.get('Conduit-Problem')).toMatch(/^status: /);
+    expect((await jsm.streams.info(names.deadStream)).state.messages).toBe(1);
   });
 
   it('shares the ledger between nodes: each event written by one of them, once', async () => {
@@ -219,8 +262,7 @@ describe('usage events on JetStream', () => {
           0,
         ),
       ).toHaveLength(0);
-      const jsm = await jetstreamManager(nc);
-      expect((await jsm.streams.info(usageStreamNames(cluster).stream)).state.messages).toBe(300);
+      expect(await eventsInStream(cluster)).toBe(300);
       proxy.resume();
       expect(
         await rowsOf(

@@ -3,7 +3,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { UsageEvent } from '../ports.ts';
-import { decodeUsageEvent, encodeUsageEvent, usageEventSchema, wellFormed } from './usage-event-codec.ts';
+import {
+  decodeUsageEvent,
+  decodeUsageMessage,
+  encodeUsageEvent,
+  encodeUsageMessage,
+  usageEventSchema,
+  wellFormed,
+} from './usage-event-codec.ts';
 
 const valid: UsageEvent = {
   request_id: 'req_1',
@@ -86,5 +93,23 @@ describe('usage event codec', () => {
       }),
       { numRuns: 3_000 },
     );
+  });
+
+  it('reads a message of several events, one a line, and names each line that is not one', () => {
+    const other = { ...valid, request_id: 'req_2', interim: 0 };
+    expect(decodeUsageMessage(encodeUsageMessage([valid, other]))).toEqual({ events: [valid, other], bad: [] });
+    // A message as nodes published one event each before messages held several.
+    expect(decodeUsageMessage(encodeUsageEvent(valid))).toEqual({ events: [valid], bad: [] });
+    const { events, bad } = decodeUsageMessage(`${encodeUsageEvent(valid)}\nnot json\n\n{"request_id":""}\n`);
+    expect(events).toEqual([valid]);
+    expect(bad.map((b) => [b.index, b.line])).toEqual([
+      [1, 'not json'],
+      [3, '{"request_id":""}'],
+    ]);
+    expect(bad[1]!.problem).toMatch(/request_id: .*; ts: /);
+    expect(decodeUsageMessage('')).toEqual({
+      events: [],
+      bad: [{ line: '', index: 0, problem: 'no usage event in it' }],
+    });
   });
 });

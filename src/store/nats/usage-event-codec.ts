@@ -1,5 +1,7 @@
-// Usage events as they travel on the stream: JSON, checked field by field when they come off it. A message that is
-// not a usage event (another publisher's mistake, a corrupted write) is reported with every problem it has.
+// Usage events as they travel on the stream: a message holds one or more events, one JSON object a line (a node
+// puts the events of responses that complete together in one message), checked field by field when they come off
+// it. A line that is not a usage event (another publisher's mistake, a corrupted write) is reported with every
+// problem it has, and the events on the other lines still count.
 import { z } from 'zod';
 import type { UsageEvent } from '../ports.ts';
 
@@ -33,6 +35,33 @@ export const usageEventSchema = z.object({
 
 export function encodeUsageEvent(event: UsageEvent): string {
   return JSON.stringify(event);
+}
+
+/** A message's payload: its events' JSON, a line each (JSON text never holds a raw newline). */
+export function encodeUsageMessage(events: readonly UsageEvent[]): string {
+  return events.map(encodeUsageEvent).join('\n');
+}
+
+/** A line of a message that is not a usage event: its text, its place in the message, what is wrong. */
+export interface BadLine {
+  line: string;
+  index: number;
+  problem: string;
+}
+
+/** What a message holds: its usage events, and the lines that are not one. */
+export function decodeUsageMessage(payload: string): { events: UsageEvent[]; bad: BadLine[] } {
+  const events: UsageEvent[] = [];
+  const bad: BadLine[] = [];
+  payload.split('\n').forEach((line, index) => {
+    // A trailing newline or a blank line between events is no event and no problem.
+    if (line.trim() === '') return;
+    const decoded = decodeUsageEvent(line);
+    if ('event' in decoded) events.push(decoded.event);
+    else bad.push({ line, index, problem: decoded.problem });
+  });
+  if (events.length === 0 && bad.length === 0) bad.push({ line: payload, index: 0, problem: 'no usage event in it' });
+  return { events, bad };
 }
 
 export type Decoded = { event: UsageEvent } | { problem: string };

@@ -4,11 +4,15 @@
 // NATS answers again and replays at start-up whatever a killed process left. Never dropped, never waited on for
 // longer than the timeout. Republishing is harmless: JetStream drops a message id it has seen in its duplicate
 // window, and the ledger inserts by request id.
+// One message is under way at a time; events recorded meanwhile wait and leave together in the next. A lone event
+// leaves at once, and under load a message carries what completed in one round trip: the ledger's consumers then
+// take in several events per message, where one message each capped them, and JetStream answers sooner.
 import type { UsageEvent } from '../ports.ts';
 import { UsageOutbox } from '../sqlite/usage-outbox.ts';
 import { parseUsageLines } from '../sqlite/usage-writes.ts';
+import { sleep } from '../../util/sleep.ts';
 import type { JetStreamLink } from './jetstream.ts';
-import { messageIdOf } from './names.ts';
+import { messageIdOfEvents } from './names.ts';
 import { encodeUsageEvent } from './usage-event-codec.ts';
 
 export interface PublisherOptions {
@@ -16,17 +20,36 @@ export interface PublisherOptions {
   publishTimeoutMs: number;
   /** After a publish that failed, events go straight to the outbox for this long (or until it forwards again). */
   backOffMs: number;
+  /** Messages awaiting JetStream's acknowledgement at once; events recorded meanwhile share the next one. */
+  messagesInFlight: number;
 }
 
-export const DEFAULT_PUBLISHER_OPTIONS: PublisherOptions = { publishTimeoutMs: 2_000, backOffMs: 5_000 };
+export const DEFAULT_PUBLISHER_OPTIONS: PublisherOptions = {
+  publishTimeoutMs: 2_000,
+  backOffMs: 5_000,
+  messagesInFlight: 1,
+};
 
-/** Events forwarded from the outbox at a time: each waits for its acknowledgement, and a failure stops the rest. */
-const FORWARD_CHUNK = 1_000;
+/** A message's size at most, in events and in characters of JSON (3 bytes each at worst): far below NATS's 1 MB. */
+const MESSAGE_EVENTS = 256;
+const MESSAGE_CHARS = 128 * 1024;
+/** Messages forwarded from the outbox at once: each waits for its acknowledgement, and a failure stops the rest. */
+const FORWARD_MESSAGES = 8;
+
+interface Waiting {
+  event: UsageEvent;
+  json: string;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
 
 export class JetStreamUsagePublisher {
   private readonly outbox: UsageOutbox;
   /** Until then, NATS is presumed unreachable: events skip the publish and go to the outbox at once. */
   private avoidUntil = 0;
+  /** Events waiting for a message to leave in. */
+  private waiting: Waiting[] = [];
+  private inFlight = 0;
 
   constructor(
     private readonly link: JetStreamLink,
@@ -43,16 +66,12 @@ export class JetStreamUsagePublisher {
   }
 
   /** Resolves once the event is acknowledged by JetStream or durable in the outbox; rejects if neither. */
-  async record(event: UsageEvent): Promise<void> {
-    if (this.reachable()) {
-      try {
-        await this.publish(event);
-        return;
-      } catch {
-        this.avoidUntil = Date.now() + this.options.backOffMs;
-      }
-    }
-    await this.outbox.record(event);
+  record(event: UsageEvent): Promise<void> {
+    if (!this.reachable()) return this.outbox.record(event);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ event, json: encodeUsageEvent(event), resolve, reject });
+      this.send();
+    });
   }
 
   /** Forwards what the outbox holds now; resolves once it is on JetStream or the attempt failed (retried later). */
@@ -69,7 +88,9 @@ export class JetStreamUsagePublisher {
   }
 
   /** Stops after one more attempt to forward the outbox (what remains is forwarded at the next start). */
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    // Messages under way end acknowledged or in the outbox (each within the publish timeout) before it closes.
+    while (this.inFlight > 0 || this.waiting.length > 0) await sleep(5);
     return this.outbox.close();
   }
 
@@ -77,9 +98,36 @@ export class JetStreamUsagePublisher {
     return this.link.connected() && Date.now() >= this.avoidUntil;
   }
 
-  private async publish(event: UsageEvent): Promise<void> {
-    await this.link.js.publish(this.link.names.subject, encodeUsageEvent(event), {
-      msgID: messageIdOf(event),
+  /** Sends what waits, in as many messages as the window allows; the rest leaves as acknowledgements come back. */
+  private send(): void {
+    while (this.waiting.length > 0 && this.inFlight < this.options.messagesInFlight) {
+      if (!this.reachable()) {
+        for (const w of this.waiting.splice(0)) this.outbox.record(w.event).then(w.resolve, w.reject);
+        return;
+      }
+      const message = this.waiting.splice(0, messageLength(this.waiting.slice(0, MESSAGE_EVENTS).map((w) => w.json)));
+      this.inFlight++;
+      this.publish(
+        message.map((w) => w.event),
+        message.map((w) => w.json).join('\n'),
+      )
+        .then(
+          () => message.forEach((w) => w.resolve()),
+          () => {
+            this.avoidUntil = Date.now() + this.options.backOffMs;
+            for (const w of message) this.outbox.record(w.event).then(w.resolve, w.reject);
+          },
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.send();
+        });
+    }
+  }
+
+  private async publish(events: readonly UsageEvent[], payload: string): Promise<void> {
+    await this.link.js.publish(this.link.names.subject, payload, {
+      msgID: messageIdOfEvents(events),
       timeout: this.options.publishTimeoutMs,
     });
   }
@@ -88,9 +136,21 @@ export class JetStreamUsagePublisher {
   private async forward(jsonLines: string): Promise<void> {
     if (!this.link.connected()) throw new Error('NATS is not connected: usage events stay in the local outbox');
     const events = parseUsageLines(jsonLines);
+    const json = events.map(encodeUsageEvent);
+    // The same lines make the same messages, with the same ids: forwarding again is dropped as a duplicate.
+    const messages: Array<[number, number]> = [];
+    for (let i = 0; i < events.length;) {
+      const end = i + messageLength(json.slice(i, i + MESSAGE_EVENTS));
+      messages.push([i, end]);
+      i = end;
+    }
     try {
-      for (let i = 0; i < events.length; i += FORWARD_CHUNK)
-        await Promise.all(events.slice(i, i + FORWARD_CHUNK).map((e) => this.publish(e)));
+      for (let m = 0; m < messages.length; m += FORWARD_MESSAGES)
+        await Promise.all(
+          messages
+            .slice(m, m + FORWARD_MESSAGES)
+            .map(([from, to]) => this.publish(events.slice(from, to), json.slice(from, to).join('\n'))),
+        );
     } catch (err) {
       // Still unreachable: responses keep going to the outbox rather than each wait for a timeout.
       this.avoidUntil = Date.now() + this.options.backOffMs;
@@ -98,4 +158,16 @@ export class JetStreamUsagePublisher {
     }
     this.avoidUntil = 0;
   }
+}
+
+/** How many of these events (as JSON) the next message takes: as many as fit, and at least one. */
+function messageLength(json: readonly string[]): number {
+  let chars = 0;
+  let n = 0;
+  while (n < json.length && n < MESSAGE_EVENTS) {
+    chars += json[n]!.length + 1;
+    if (n > 0 && chars > MESSAGE_CHARS) break;
+    n++;
+  }
+  return n;
 }
