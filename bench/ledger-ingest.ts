@@ -1,13 +1,17 @@
 // `npm run bench:ledger-ingest`: usage events through NATS JetStream into the PostgreSQL ledger, on this machine's
 // servers (a fresh database and cluster name, removed after).
 //  - ingest: BENCH_EVENTS events (default 100,000) wait in the stream, then 1 and then 2 ledger-writing nodes
-//    (processes) take them in: events/s from the first node's start to the last row committed;
+//    (processes) take them in: events/s from the first node's start to the last row committed. The events are
+//    published through the node's own publisher, which puts the events of responses completing together in one
+//    message: in bursts of 1,000 (a loaded node), and once at BENCH_NODE_RATE events/s (default 5,000: a node's
+//    steady share of a cluster's traffic), where messages hold fewer events; each line says how many they held;
 //  - delay: BENCH_RATE events/s (default 2,000) for BENCH_SECONDS (default 5) published as responses would be,
 //    with one node writing: from each publish's acknowledgement (when its response completes) to the commit of its
 //    ledger row, p50 and p99.
 // The nodes write through the PostgreSQL store's own recordBatch (one unnest INSERT per batch, idempotent by request
 // id). Knobs: BENCH_BATCH and BENCH_WRITES (the writer's batch size and writes under way, default 1000 and 2),
 // BENCH_NULL_SINK=1 (the consumer alone: events acknowledged without a database), BENCH_QUICK=1 (one node only),
+// BENCH_PACED_ONLY=1 (the ingest of events published at BENCH_NODE_RATE alone),
 // BENCH_CPU_PROF=DIR (a CPU profile of each node).
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -53,6 +57,8 @@ interface Cluster {
   name: string;
   databaseUrl: string;
   publisher: JetStreamUsagePublisher;
+  /** Messages published on the usage stream so far. */
+  messages(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -68,6 +74,7 @@ async function cluster(): Promise<Cluster> {
     name,
     databaseUrl: database.url,
     publisher,
+    messages: async () => (await (await jetstreamManager(link.nc)).streams.info(names.stream)).state.last_seq,
     async close() {
       await publisher.close();
       const jsm = await jetstreamManager(link.nc);
@@ -109,13 +116,57 @@ async function stop(children: ChildProcess[]) {
   );
 }
 
-async function ingest(nodes: number): Promise<void> {
+/** Records `total` events at `perSecond`, as a node's responses complete (a few each millisecond); `acked` hears each. */
+async function publishAtRate(
+  c: Cluster,
+  run: string,
+  total: number,
+  perSecond: number,
+  acked: (e: UsageEvent) => void = () => {},
+): Promise<string> {
+  const tick = 1;
+  const perTick = (perSecond * tick) / 1000;
+  const pending: Array<Promise<void>> = [];
+  const waits: number[] = [];
+  const t0 = now();
+  for (let i = 0; i < total;) {
+    for (let j = 0; j < perTick && i < total; j++, i++) {
+      const e = event(run, i);
+      const recorded = now();
+      pending.push(
+        c.publisher.record(e).then(() => {
+          waits.push(now() - recorded);
+          acked(e);
+        }),
+      );
+    }
+    const next = t0 + (i / perTick) * tick;
+    await new Promise((r) => setTimeout(r, Math.max(0, next - now())));
+  }
+  await Promise.all(pending);
+  return percentiles(waits);
+}
+
+/** p50 and p99 of these milliseconds, as printed. */
+function percentiles(ms: number[]): string {
+  ms.sort((a, b) => a - b);
+  const at = (p: number) => ms[Math.min(ms.length - 1, Math.floor((p / 100) * ms.length))]!.toFixed(2);
+  return `p50 ${at(50)} ms, p99 ${at(99)} ms`;
+}
+
+async function ingest(nodes: number, nodeRate?: number): Promise<void> {
   const c = await cluster();
   const run = `i${nodes}`;
   const t0 = now();
-  for (let i = 0; i < N; i += 1_000)
-    await Promise.all(Array.from({ length: Math.min(1_000, N - i) }, (_, j) => c.publisher.record(event(run, i + j))));
+  let waited = '';
+  if (nodeRate) waited = `, each response waiting ${await publishAtRate(c, run, N, nodeRate)} for JetStream,`;
+  else
+    for (let i = 0; i < N; i += 1_000)
+      await Promise.all(
+        Array.from({ length: Math.min(1_000, N - i) }, (_, j) => c.publisher.record(event(run, i + j))),
+      );
   const published = now() - t0;
+  const perMessage = N / (await c.messages());
   let written = 0;
   const byNode: number[] = [];
   let done!: () => void;
@@ -138,7 +189,8 @@ async function ingest(nodes: number): Promise<void> {
   await all;
   const s = (last - started) / 1000;
   console.log(
-    `ingest, ${nodes} node${nodes > 1 ? 's' : ''}: ${N} events published in ${(published / 1000).toFixed(2)} s (${Math.round(N / (published / 1000))}/s); ` +
+    `ingest, ${nodes} node${nodes > 1 ? 's' : ''}: ${N} events published ${nodeRate ? `at ${nodeRate}/s` : 'in bursts of 1,000'}, ` +
+      `${perMessage.toFixed(1)} a message${waited} in ${(published / 1000).toFixed(2)} s (${Math.round(N / (published / 1000))}/s); ` +
       `into PostgreSQL in ${s.toFixed(2)} s once the nodes started consuming: ${Math.round(N / s)} events/s (bar >= 20,000)` +
       `${nodes > 1 ? `; per node: ${byNode.join(', ')}` : ''}`,
   );
@@ -149,39 +201,30 @@ async function ingest(nodes: number): Promise<void> {
 async function delay(): Promise<void> {
   const c = await cluster();
   const acked = new Map<string, number>();
-  const delays: number[] = [];
+  const committed = new Map<string, number>();
   const child = await node(c, (ids, at) => {
-    for (const id of ids) delays.push(at - acked.get(id)!);
+    for (const id of ids) committed.set(id, at);
   });
   child.send('start');
   const total = rate * seconds;
-  const tick = 10;
-  const perTick = (rate * tick) / 1000;
-  const pending: Array<Promise<void>> = [];
-  const t0 = now();
-  for (let i = 0; i < total;) {
-    for (let j = 0; j < perTick && i < total; j++, i++) {
-      const e = event('d', i);
-      pending.push(c.publisher.record(e).then(() => void acked.set(e.request_id, now())));
-    }
-    const next = t0 + (i / perTick) * tick;
-    await new Promise((r) => setTimeout(r, Math.max(0, next - now())));
-  }
-  await Promise.all(pending);
-  for (const deadline = Date.now() + 30_000; delays.length < total && Date.now() < deadline;)
+  const waited = await publishAtRate(c, 'd', total, rate, (e) => acked.set(e.request_id, now()));
+  for (const deadline = Date.now() + 30_000; committed.size < total && Date.now() < deadline;)
     await new Promise((r) => setTimeout(r, 50));
-  delays.sort((a, b) => a - b);
-  const pct = (p: number) => delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))]!.toFixed(1);
+  // A row may be reported before this process ran its acknowledgement's callback: no delay, not a negative one.
+  const delays = [...committed].map(([id, at]) => Math.max(0, at - acked.get(id)!));
   console.log(
     `delay from a response (JetStream ack) to its ledger row, ${rate} events/s for ${seconds} s, 1 node: ` +
-      `p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${delays[delays.length - 1]!.toFixed(1)} ms (${delays.length}/${total} rows)`,
+      `${percentiles(delays)}, max ${Math.max(...delays).toFixed(1)} ms (${committed.size}/${total} rows); ` +
+      `a response waited ${waited} for JetStream's ack`,
   );
   await stop([child]);
   await c.close();
 }
 
-await ingest(1);
-if (!process.env.BENCH_QUICK) {
+if (!process.env.BENCH_PACED_ONLY) await ingest(1);
+if (process.env.BENCH_PACED_ONLY) await ingest(1, Number(process.env.BENCH_NODE_RATE ?? 5_000));
+else if (!process.env.BENCH_QUICK) {
+  await ingest(1, Number(process.env.BENCH_NODE_RATE ?? 5_000));
   await ingest(2);
   await delay();
 }
