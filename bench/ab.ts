@@ -5,8 +5,10 @@
 // whole `npm run bench` runs swing by ±20% between them. BENCH_ONLY (json|stream, 1|64; default json,64),
 // BENCH_ROUNDS (default 8), BENCH_SECONDS (3) and BENCH_WARMUP (5) as for `npm run bench`; AB_TREE_NODE_FLAGS gives
 // the working tree's gateway node flags of its own, AB_TREE_ENV=NAME=value an environment variable (ablations),
-// AB_REV_ENV the same for the revision's.
+// AB_REV_ENV the same for the revision's. AB_CPU_PROF=DIR writes each gateway's CPU profile under DIR/rev and
+// DIR/tree (compare them by function: a profile's shares hold on a noisy machine where its timings do not).
 import { execFileSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +51,8 @@ const envOf = (spec: string | undefined): Record<string, string> | undefined => 
   const at = spec?.indexOf('=') ?? -1;
   return spec && at > 0 ? { [spec.slice(0, at)]: spec.slice(at + 1) } : undefined;
 };
+const profile = (name: string) =>
+  process.env.AB_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', join(process.env.AB_CPU_PROF, name)] : [];
 const gateways = {
   [rev]: await startGateway({
     root: revRoot,
@@ -56,6 +60,7 @@ const gateways = {
     dir: mkdtempSync(join(dir, 'rev-')),
     sim,
     log: join(dir, 'rev.log'),
+    nodeFlags: profile('rev'),
     env: envOf(process.env.AB_REV_ENV),
   }),
   'working tree': await startGateway({
@@ -64,7 +69,7 @@ const gateways = {
     dir: mkdtempSync(join(dir, 'tree-')),
     sim,
     log: join(dir, 'tree.log'),
-    nodeFlags: process.env.AB_TREE_NODE_FLAGS?.split(' ').filter(Boolean),
+    nodeFlags: [...profile('tree'), ...(process.env.AB_TREE_NODE_FLAGS?.split(' ').filter(Boolean) ?? [])],
     env: envOf(process.env.AB_TREE_ENV),
   }),
 };
@@ -111,5 +116,14 @@ console.log(
 for (const name of [rev, 'working tree'])
   console.log(
     `${name.padEnd(12)} CPU ${median(cpu[name]!).toFixed(0)} µs/req, p50 ${median(p50[name]!).toFixed(3)} ms`,
+  );
+// A profile is written when its process exits of itself: a gateway stops on SIGTERM.
+if (process.env.AB_CPU_PROF)
+  await Promise.all(
+    Object.values(gateways).map((g) => {
+      const exited = once(g.process, 'exit');
+      g.process.kill('SIGTERM');
+      return exited;
+    }),
   );
 process.exit(0);
