@@ -3,13 +3,17 @@
 import type { JsonObject } from '../wire/json.ts';
 
 type Encoder = { encode(text: string): number[] };
-let encoder: Encoder | undefined;
+let encoder: Promise<Encoder> | undefined;
 
-async function load(): Promise<Encoder> {
-  if (!encoder) {
-    const { getEncoding } = await import('js-tiktoken');
-    encoder = getEncoding('o200k_base');
-  }
+/** The one tokenizer, however many cut streams ask at once: each build holds some 70 MB of heap until collected. */
+function load(): Promise<Encoder> {
+  encoder ??= import('js-tiktoken').then(
+    ({ getEncoding }) => getEncoding('o200k_base'),
+    (err: unknown) => {
+      encoder = undefined;
+      throw err;
+    },
+  );
   return encoder;
 }
 
