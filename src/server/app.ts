@@ -143,8 +143,10 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
   app.decorateRequest('exchange', null);
   app.addHook('onRequest', (request, reply, done) => {
     const res = reply.raw;
-    // Set on node's response, so that replies the data plane writes itself carry it too.
-    res.setHeader('x-request-id', request.id);
+    // On Fastify's reply, not node's: a header set on node's response before writeHead makes node copy every header
+    // of the reply into a table it keeps for the connection's life (1.8 KB per open stream). Replies written on
+    // node's response (the data plane's, errors) carry it in their own headers.
+    reply.header('x-request-id', request.id);
     res.once('close', () => {
       const status = res.writableFinished ? res.statusCode : 499;
       if (request.url.startsWith('/v1/')) deps.liveTraffic?.record(status, reply.elapsedTime);
@@ -164,7 +166,7 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
     // A body left unread (too large, or refused before it was read) would be read as the next request: close.
     if (!request.raw.complete) reply.raw.setHeader('connection', 'close');
     reply.hijack();
-    writeError(reply.raw, error, surfaceOf(request)?.errorBody);
+    writeError(reply.raw, error, surfaceOf(request)?.errorBody, { 'x-request-id': request.id });
   };
   app.setErrorHandler(replyWithError);
   app.setNotFoundHandler((request, reply) =>

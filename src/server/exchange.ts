@@ -33,7 +33,7 @@ export interface Exchange {
   context?: RequestContext;
 }
 
-/** Ends the exchange with `err`, in the surface's error format. */
+/** Ends the exchange with `err`, in the surface's error format. `headers` are the context's, with the request id. */
 export function sendError(
   exchange: Exchange,
   surface: Surface,
@@ -41,5 +41,5 @@ export function sendError(
   headers?: Record<string, string>,
 ): void {
   if (err.status >= 500) exchange.log.error({ reqId: exchange.requestId, code: err.code }, err.message);
-  writeError(exchange.res, err, surface.errorBody, headers);
+  writeError(exchange.res, err, surface.errorBody, headers ?? { 'x-request-id': exchange.requestId });
 }

@@ -37,7 +37,7 @@ export async function serve(
     rawBody: undefined,
     bodyBytes,
     signal: clientGone,
-    headers: {},
+    headers: { 'x-request-id': exchange.requestId },
   };
   exchange.context = ctx;
   // Tracing on: the request's span, continuing the caller's traceparent; ended once the reply is delivered.

@@ -135,7 +135,20 @@ describe('client errors', () => {
   it('404 in OpenAI shape for unknown URLs', async () => {
     const res = await fetch(`${gw.url}/v1/nothing-here`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(404);
+    expect(res.headers.get('x-request-id')).toMatch(/^req_/);
     expect(((await res.json()) as any).error.message).toMatch(/Unknown request URL/);
+  });
+
+  it('every reply carries its request id: Fastify-written ones and a stream refused before it began', async () => {
+    const health = await fetch(`${gw.url}/healthz`);
+    expect(health.headers.get('x-request-id')).toMatch(/^req_/);
+    const refused = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'no-such-model', messages, stream: true }),
+    });
+    expect(refused.status).toBe(404);
+    expect(refused.headers.get('x-request-id')).toMatch(/^req_/);
   });
 
   it('403 for a suspended organisation, at once', async () => {
