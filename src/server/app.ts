@@ -90,7 +90,8 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
         (req, res) => {
           // node:http closes only the connections idle when the shutdown begins: one whose reply was under way
           // then is closed once that reply is done.
-          res.once('finish', () => closing && setImmediate(() => server.closeIdleConnections()));
+          // on, not once (here and below): a response finishes and closes once, and once() adds a wrapper per listener.
+          res.on('finish', () => closing && setImmediate(() => server.closeIdleConnections()));
           handler(req, res);
         },
       );
@@ -147,7 +148,7 @@ export function buildApp(deps: ServerParts, mounts: RouteMounts): FastifyInstanc
     // of the reply into a table it keeps for the connection's life (1.8 KB per open stream). Replies written on
     // node's response (the data plane's, errors) carry it in their own headers.
     reply.header('x-request-id', request.id);
-    res.once('close', () => {
+    res.on('close', () => {
       const status = res.writableFinished ? res.statusCode : 499;
       if (request.url.startsWith('/v1/')) deps.liveTraffic?.record(status, reply.elapsedTime);
       access(request.id, request.method, request.url, status, Math.round(reply.elapsedTime), request.exchange?.context);

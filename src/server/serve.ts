@@ -23,7 +23,9 @@ export async function serve(
 ): Promise<void> {
   const { res } = exchange;
   const clientGone = new ClientGone();
-  res.once('close', () => {
+  // on, not once: a response closes once, and once() wraps each listener in a bound function and a state object
+  // that an open stream holds for its life.
+  res.on('close', () => {
     if (!res.writableFinished) clientGone.abort();
   });
   const ctx: RequestContext = {
