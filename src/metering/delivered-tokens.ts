@@ -7,8 +7,9 @@ let encoder: Promise<Encoder> | undefined;
 
 /** The one tokenizer, however many cut streams ask at once: each build holds some 70 MB of heap until collected. */
 function load(): Promise<Encoder> {
-  encoder ??= import('js-tiktoken').then(
-    ({ getEncoding }) => getEncoding('o200k_base'),
+  // The o200k ranks alone: the package's index holds every encoding's ranks as module text (10 MB of RSS).
+  encoder ??= Promise.all([import('js-tiktoken/lite'), import('js-tiktoken/ranks/o200k_base')]).then(
+    ([{ Tiktoken }, { default: ranks }]) => new Tiktoken(ranks),
     (err: unknown) => {
       encoder = undefined;
       throw err;
