@@ -4,7 +4,9 @@
 // the same load for reference. Prints req/s, p50/p99 and the gateways' CPU per request; then checks that the ledger
 // holds one row per reply received. On a 2-core machine every process shares the same two cores, so two nodes
 // cannot double anything: the figure says what a second node costs and whether the shared parts hold.
+// BENCH_CPU_PROF=DIR writes each gateway's CPU profile under DIR/<node>.
 import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +49,9 @@ async function node(name: string, clustered: boolean): Promise<BenchGateway> {
     env: { CONDUIT_KEY_ENCRYPTION_KEY: kek, CONDUIT_LOG_LEVEL: 'warn' },
     config: clustered ? { cluster } : {},
     log: join(dir, `${name}.log`),
+    nodeFlags: process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', '--cpu-prof-dir', join(process.env.BENCH_CPU_PROF, name)]
+      : undefined,
   });
   children.push(gw.process);
   return gw;
@@ -98,6 +103,7 @@ const embedded = await node('embedded', false);
 await round('warm-up', [embedded], embedded.key, warmup);
 rounds.push(await round('embedded default, 1 node', [embedded], embedded.key));
 print(rounds.at(-1)!);
+const embeddedExited = once(embedded.process, 'exit');
 embedded.process.kill('SIGTERM');
 
 const first = await node('node-1', true);
@@ -130,7 +136,9 @@ await client.end();
 console.log(
   `ledger: ${rows} rows in PostgreSQL for ${clusterReplies} replies received complete (${rows - clusterReplies} more: requests under way when a round ended)${rows < clusterReplies ? '  MISSING ROWS' : ''}`,
 );
+// Gateways stop on SIGTERM (and write their profiles, if asked); the simulator is killed with them.
+const stopped = [embeddedExited, ...[first, second].map((n) => once(n.process, 'exit'))];
 for (const c of children) c.kill('SIGTERM');
-await new Promise((r) => setTimeout(r, 1_000));
+await Promise.race([Promise.all(stopped), new Promise((r) => setTimeout(r, 15_000))]);
 await database.drop();
 process.exit(0);
