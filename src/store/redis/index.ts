@@ -56,8 +56,11 @@ export async function openRedisCluster(options: RedisClusterOptions): Promise<Re
   const common: RedisOptions = { retryStrategy, connectTimeout: 2_000, lazyConnect: false };
   // Counters: a request never queues behind an outage (no offline queue) nor waits long on a silent server; 2 s, as
   // /readyz waits: a loaded node answers slower, and a shorter wait fell back to local counters when Redis was up.
+  // The commands of requests admitted or settled in one event-loop turn leave in one write (auto-pipelining): a
+  // write each was a node's largest CPU cost in cluster mode.
   const counters = new Redis(options.url, {
     ...common,
+    enableAutoPipelining: true,
     enableOfflineQueue: false,
     commandTimeout: 2_000,
     maxRetriesPerRequest: 0,
