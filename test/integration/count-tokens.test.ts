@@ -56,6 +56,21 @@ describe('Anthropic count_tokens', () => {
     );
   });
 
+  it("counts a tokenizer's special-token names in the text as text", async () => {
+    // The text of a special token is only text when a customer sends it; counting it must not fail.
+    const content = 'Explain <|endoftext|> and <|im_start|> in one line.';
+    const { input_tokens } = await client.messages.countTokens({
+      model: 'claude-sonnet-4',
+      messages: [{ role: 'user', content }],
+    });
+    const plain = await client.messages.countTokens({
+      model: 'claude-sonnet-4',
+      messages: [{ role: 'user', content: content.replaceAll('<|', '< |') }],
+    });
+    expect(input_tokens).toBeGreaterThan(plain.input_tokens - 4);
+    expect(input_tokens).toBeGreaterThan(10);
+  });
+
   it('is not a call: nothing is billed or recorded as usage', async () => {
     for (let i = 0; i < 3; i++) await client.messages.countTokens({ model: 'claude-sonnet-4', messages });
     const usage = await gw.admin('GET', `/orgs/${orgId}/usage`);
