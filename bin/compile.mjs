@@ -35,7 +35,9 @@ export async function compiledEntry() {
   if (!existsSync(join(root, 'node_modules'))) return undefined;
   const files = sources();
   const esbuildVersion = JSON.parse(readFileSync(join(root, 'node_modules/esbuild/package.json'), 'utf8')).version;
-  const hash = createHash('sha256').update(`${esbuildVersion}\0${readFileSync(join(root, 'tsconfig.json'))}`);
+  // The folder too: the compiled code names its sources' paths (import.meta.url), so an install moved elsewhere or
+  // a second checkout sharing node_modules compiles its own.
+  const hash = createHash('sha256').update(`${esbuildVersion}\0${root}\0${readFileSync(join(root, 'tsconfig.json'))}`);
   for (const { path, text } of files) hash.update(`\0${relative(src, path)}\0${text}`);
   const outdir = join(cacheRoot, hash.digest('hex').slice(0, 16));
   const entry = join(outdir, 'cli', 'main.js');
