@@ -9,9 +9,9 @@
 // DIR/tree (compare them by function: a profile's shares hold on a noisy machine where its timings do not).
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { benchBodies, startGateway } from './gateway.ts';
 import { load } from './load.ts';
 import { cpuMs, freePort, startProcess } from './processes.ts';
@@ -29,6 +29,9 @@ const revRoot = join('.bench-ab', execFileSync('git', ['rev-parse', '--short', r
 rmSync(revRoot, { recursive: true, force: true });
 mkdirSync(revRoot, { recursive: true });
 execFileSync('sh', ['-c', `git archive ${rev} src bin tsconfig.json package.json | tar -x -C ${revRoot}`]);
+// Its own node_modules (this checkout's): a revision that compiles its sources ahead runs compiled, as it would
+// installed, not through the slower as-they-load path that a missing node_modules falls back to.
+symlinkSync(resolve('node_modules'), join(revRoot, 'node_modules'));
 
 const children: ChildProcess[] = [];
 process.on('exit', () => {
