@@ -193,7 +193,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   retention.unref();
   // Streams' interim usage records: durable before their first byte, then what they delivered, about once a second.
   const interim = new InterimUsage(store.usage, pricing, (err) => logStoreError(err));
-  const experiments = new ExperimentBook();
+  // In a cluster, each node's experiment figures reach the others: any node reports an experiment as a whole.
+  const experiments = new ExperimentBook(counters.peers?.('experiments'), (err) =>
+    app.log.warn({ err }, 'sharing experiment figures with the other nodes failed'),
+  );
   const adminToken = options.adminToken ?? process.env.CONDUIT_ADMIN_TOKEN ?? generatedAdminToken(options.dataDir);
   const metrics = config.observability.metrics.enabled
     ? new GatewayMetrics({

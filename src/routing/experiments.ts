@@ -1,25 +1,18 @@
 // Trying a candidate deployment before switching to it: canary (a share of live traffic, answers returned)
-// and shadow (a copy, metered, never returned). Keeps side-by-side figures per model.
+// and shadow (a copy, metered, never returned). Keeps side-by-side figures per model: in a cluster, every node's
+// (shared-experiments.ts), so that any node reports the experiment as a whole.
+import type { PeerChannel } from '../store/peer-channel.ts';
+import {
+  addArm,
+  emptyExperiment,
+  ExperimentShare,
+  SAMPLES_PER_BATCH,
+  type ArmStats,
+  type ExperimentFigures,
+} from './shared-experiments.ts';
 
 export type Arm = 'primary' | 'candidate';
 export type ExperimentKind = 'canary' | 'shadow';
-
-interface ArmStats {
-  requests: number;
-  errors: number;
-  latencies: number[];
-  tokens: number;
-  costPerMillion: number;
-}
-
-interface Experiment {
-  model: string;
-  kind: ExperimentKind;
-  candidate: string;
-  arms: Record<Arm, ArmStats>;
-  agreementSum: number;
-  agreementCount: number;
-}
 
 const LATENCY_SAMPLES = 2000;
 
@@ -33,25 +26,36 @@ export interface Outcome {
 }
 
 export class ExperimentBook {
-  private readonly experiments = new Map<string, Experiment>();
+  private readonly experiments = new Map<string, ExperimentFigures>();
+  private readonly share: ExperimentShare | undefined;
+
+  /** With `peers`, the other nodes' figures join this node's, and this node's go to them. */
+  constructor(peers?: PeerChannel, onError: (err: unknown) => void = () => {}) {
+    if (peers) this.share = new ExperimentShare(peers, (figures) => figures.forEach((f) => this.add(f)), onError);
+  }
 
   record(model: string, kind: ExperimentKind, candidate: string, arm: Arm, outcome: Outcome): void {
-    const stats = this.experiment(model, kind, candidate).arms[arm];
-    stats.requests++;
-    if (!outcome.ok) stats.errors++;
-    if (stats.latencies.length >= LATENCY_SAMPLES)
-      stats.latencies.splice(0, stats.latencies.length - LATENCY_SAMPLES + 1);
-    stats.latencies.push(outcome.latencyMs);
-    stats.tokens += outcome.promptTokens + outcome.completionTokens;
-    if (outcome.cost)
-      stats.costPerMillion +=
-        outcome.promptTokens * outcome.cost.input + outcome.completionTokens * outcome.cost.output;
+    const one: ArmStats = {
+      requests: 1,
+      errors: outcome.ok ? 0 : 1,
+      latencies: [outcome.latencyMs],
+      tokens: outcome.promptTokens + outcome.completionTokens,
+      costPerMillion: outcome.cost
+        ? outcome.promptTokens * outcome.cost.input + outcome.completionTokens * outcome.cost.output
+        : 0,
+    };
+    addArm(this.experiment(model, kind, candidate).arms[arm], one, LATENCY_SAMPLES);
+    if (this.share) addArm(this.pending(model, kind, candidate).arms[arm], one, SAMPLES_PER_BATCH);
   }
 
   agreement(model: string, kind: ExperimentKind, candidate: string, similarity: number): void {
     const e = this.experiment(model, kind, candidate);
     e.agreementSum += similarity;
     e.agreementCount++;
+    if (!this.share) return;
+    const pending = this.pending(model, kind, candidate);
+    pending.agreementSum += similarity;
+    pending.agreementCount++;
   }
 
   report() {
@@ -67,15 +71,32 @@ export class ExperimentBook {
     }));
   }
 
-  private experiment(model: string, kind: ExperimentKind, candidate: string): Experiment {
+  /** Sends what the other nodes have not heard yet now, rather than with the next batch. */
+  flush(): void {
+    this.share?.flush();
+  }
+
+  /** Another node's figures, added to this node's. */
+  private add(figures: ExperimentFigures): void {
+    const e = this.experiment(figures.model, figures.kind, figures.candidate);
+    addArm(e.arms.primary, figures.arms.primary, LATENCY_SAMPLES);
+    addArm(e.arms.candidate, figures.arms.candidate, LATENCY_SAMPLES);
+    e.agreementSum += figures.agreementSum;
+    e.agreementCount += figures.agreementCount;
+  }
+
+  private experiment(model: string, kind: ExperimentKind, candidate: string): ExperimentFigures {
     const key = `${model}|${kind}|${candidate}`;
     let e = this.experiments.get(key);
     if (!e) {
-      const arm = (): ArmStats => ({ requests: 0, errors: 0, latencies: [], tokens: 0, costPerMillion: 0 });
-      e = { model, kind, candidate, arms: { primary: arm(), candidate: arm() }, agreementSum: 0, agreementCount: 0 };
+      e = emptyExperiment(model, kind, candidate);
       this.experiments.set(key, e);
     }
     return e;
+  }
+
+  private pending(model: string, kind: ExperimentKind, candidate: string): ExperimentFigures {
+    return this.share!.pendingFor(`${model}|${kind}|${candidate}`, model, kind, candidate);
   }
 }
 
