@@ -1,57 +1,46 @@
 // Token counts Conduit works out itself, for when a vendor reports none (a stream cut short, an upstream
-// that omits usage). The tokenizer loads on first use, so requests that never need it never pay for it.
+// that omits usage). The tokenizer lives on a thread of its own, started on first use, so requests that never need
+// it never pay for it, and its loading never stalls the ones under way.
 import type { JsonObject } from '../wire/json.ts';
+import { TokenCountThread } from './token-count-thread.ts';
 
-type Encoder = { encode(text: string, allowedSpecial: string[], disallowedSpecial: string[]): number[] };
-let encoder: Promise<Encoder> | undefined;
-
-/** The one tokenizer, however many cut streams ask at once: each build holds some 70 MB of heap until collected. */
-function load(): Promise<Encoder> {
-  // The o200k ranks alone: the package's index holds every encoding's ranks as module text (10 MB of RSS).
-  encoder ??= Promise.all([import('js-tiktoken/lite'), import('js-tiktoken/ranks/o200k_base')]).then(
-    ([{ Tiktoken }, { default: ranks }]) => {
-      const tokenizer = new Tiktoken(ranks);
-      // Counting never decodes: its table (a Uint8Array for each of 200,000 tokens, 47 MB of heap) is dropped.
-      (tokenizer as unknown as { textMap?: Map<number, Uint8Array> }).textMap?.clear();
-      return tokenizer;
-    },
-    (err: unknown) => {
-      encoder = undefined;
-      throw err;
-    },
-  );
-  return encoder;
-}
+/** The one token-counting thread, started when a count is first needed. */
+const counter = new TokenCountThread();
 
 export async function countTextTokens(text: string): Promise<number> {
   if (text.length === 0) return 0;
-  // A special token's name in a customer's text is text: counted as such, not refused (js-tiktoken throws by default).
-  return (await load()).encode(text, [], []).length;
+  return counter.count(text);
 }
 
-/** Prompt tokens of a chat or embeddings request, counted the way OpenAI bills them (text plus per-message framing). */
+/** Prompt tokens of a chat or embeddings request, counted the way OpenAI bills them (text plus per-message known). */
 export async function countPromptTokens(body: JsonObject): Promise<number> {
+  // Every text is counted at once: one message to the counting thread, however many parts the request has.
+  const texts: string[] = [];
+  /** Tokens known without the tokenizer: framing per message, token ids given as such. */
+  let known = 0;
   if (Array.isArray(body.messages)) {
-    let tokens = 3;
+    known = 3;
     for (const message of body.messages as JsonObject[]) {
-      tokens += 3 + (await countTextTokens(textOf(message.content)));
-      if (message.tool_calls) tokens += await countTextTokens(JSON.stringify(message.tool_calls));
+      known += 3;
+      texts.push(textOf(message.content));
+      if (message.tool_calls) texts.push(JSON.stringify(message.tool_calls));
     }
-    if (body.tools) tokens += await countTextTokens(JSON.stringify(body.tools));
-    return tokens;
+    if (body.tools) texts.push(JSON.stringify(body.tools));
+  } else {
+    const input = body.input;
+    if (typeof body.instructions === 'string') texts.push(body.instructions);
+    for (const item of Array.isArray(input) ? input : [input]) {
+      if (Array.isArray(item))
+        known += item.length; // embeddings: token ids
+      else if (typeof item === 'number') known += 1;
+      else if (item && typeof item === 'object') {
+        known += 3; // a Responses API input item
+        texts.push(textOf((item as JsonObject).content));
+      } else texts.push(String(item ?? ''));
+    }
   }
-  const input = body.input;
-  const items = Array.isArray(input) ? input : [input];
-  let tokens = typeof body.instructions === 'string' ? await countTextTokens(body.instructions) : 0;
-  for (const item of items) {
-    if (Array.isArray(item))
-      tokens += item.length; // embeddings: token ids
-    else if (typeof item === 'number') tokens += 1;
-    else if (item && typeof item === 'object')
-      tokens += 3 + (await countTextTokens(textOf((item as JsonObject).content))); // Responses API input item
-    else tokens += await countTextTokens(String(item ?? ''));
-  }
-  return tokens;
+  const counts = await Promise.all(texts.map(countTextTokens));
+  return counts.reduce((sum, n) => sum + n, known);
 }
 
 export function textOf(content: unknown): string {

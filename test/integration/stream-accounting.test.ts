@@ -28,10 +28,11 @@ async function scenario(
   const { orgId, key } = await gw.newOrgKey();
   const before = sim.stats.completion_tokens_sent;
   const delivered = await run(gw.client(key));
-  // The usage event lands after delivery (an aborted stream's only after the abort reaches the gateway); until
-  // then a stream has an interim record.
+  // The usage event lands after delivery (an aborted stream's only after the abort reaches the gateway, and once
+  // the token-counting thread has built its tokenizer, seconds for the first); until then a stream has an interim
+  // record.
   let [event] = await gw.store.usage.list(orgId, {});
-  for (let i = 0; i < 50 && (!event || event.interim !== undefined); i++) {
+  for (const deadline = Date.now() + 10_000; (!event || event.interim !== undefined) && Date.now() < deadline;) {
     await new Promise((r) => setTimeout(r, 20));
     [event] = await gw.store.usage.list(orgId, {});
   }

@@ -1,0 +1,49 @@
+// Token counts on their own thread: the same counts as the tokenizer, without stalling the event loop while it
+// loads, and the thread (with the tokenizer's memory) gone once idle.
+import { afterEach, describe, expect, it } from 'vitest';
+import { TokenCountThread } from './token-count-thread.ts';
+
+const threads: TokenCountThread[] = [];
+const thread = (idleMs?: number) => {
+  const t = new TokenCountThread(idleMs);
+  threads.push(t);
+  return t;
+};
+afterEach(async () => {
+  await Promise.all(threads.splice(0).map((t) => t.close()));
+});
+
+describe('token-counting thread', () => {
+  it("counts as o200k does, special tokens' names as text, and the event loop runs on while it loads", async () => {
+    const counter = thread();
+    let longestGap = 0;
+    let last = performance.now();
+    const ticks = setInterval(() => {
+      longestGap = Math.max(longestGap, performance.now() - last);
+      last = performance.now();
+    }, 10);
+    try {
+      const counts = await Promise.all(
+        ['hello world', '', 'Explain <|endoftext|> briefly.', 'word '.repeat(2_000)].map((t) => counter.count(t)),
+      );
+      expect(counts[0]).toBe(2);
+      expect(counts[1]).toBe(0);
+      expect(counts[2]).toBeGreaterThan(6);
+      expect(counts[3]).toBeGreaterThan(100);
+    } finally {
+      clearInterval(ticks);
+    }
+    // Building the tokenizer takes seconds; on the event loop it stalled everything for as long.
+    expect(longestGap).toBeLessThan(1_000);
+  }, 30_000);
+
+  it('stops once idle and starts again for the next count', async () => {
+    const counter = thread(50);
+    expect(await counter.count('one two three')).toBe(3);
+    expect(counter.running).toBe(true);
+    const deadline = Date.now() + 5_000;
+    while (counter.running && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(counter.running).toBe(false);
+    expect(await counter.count('one two three')).toBe(3);
+  }, 30_000);
+});
