@@ -1,7 +1,7 @@
 // Who signs provenance manifests (hashing the text, encoding the claims, the Ed25519 signature): inline on the
 // event loop, or on a signing thread that takes all the manifests requested in one event-loop turn as one
 // message. Either way each signature is one whole library call (ed25519.ts); only the thread differs.
-import type { Worker } from 'node:worker_threads';
+import { OnDemandThread } from '../util/on-demand-thread.ts';
 import { startWorker } from '../util/worker.ts';
 import { ed25519SigningKey, type Ed25519SigningKey } from './ed25519.ts';
 import { signManifest } from './manifest-signing.ts';
@@ -61,107 +61,54 @@ export class AdaptiveSigner implements Signer {
 export const SIGNING_THREAD_IDLE_MS = 30_000;
 
 /**
- * Signs on a thread of its own, started on the first signature and stopped once idle for `idleMs`: a thread is a
- * V8 isolate of its own (~10 MB of RSS), which a gateway that is not under load does not need. All the manifests
- * asked for in one event-loop turn travel as one message: a flat array of strings out, one string of "manifest
- * hash" lines back.
+ * Signs on a thread of its own, started on the first signature and stopped once idle for `idleMs`. All the
+ * manifests asked for in one event-loop turn travel as one message: a flat array of strings out, one string of
+ * "manifest hash" lines back.
  */
 export class ThreadSigner implements Signer {
-  private worker: Worker | undefined;
   /** Every key added, for each thread started. */
   private readonly keys: Array<[kid: string, pem: string]> = [];
-  private jobs: string[] = [];
-  private waiters: Waiter[] = [];
-  private readonly pending = new Map<number, Waiter[]>();
-  private next = 0;
-  private scheduled = false;
-  private idle: NodeJS.Timeout | undefined;
+  private readonly thread: OnDemandThread<
+    [kid: string, claimsJson: string, text: string],
+    SignedManifest,
+    { id: number; out: string }
+  >;
 
-  constructor(private readonly idleMs = SIGNING_THREAD_IDLE_MS) {}
+  constructor(idleMs = SIGNING_THREAD_IDLE_MS) {
+    this.thread = new OnDemandThread({
+      name: 'signing thread',
+      idleMs,
+      start: () => startWorker(new URL('./signer-worker.ts', import.meta.url)),
+      greeting: () => ({ keys: this.keys }),
+      batch: (id, jobs) => ({ id, jobs: jobs.flat() }),
+      results: (reply) =>
+        reply.out.split('\n').map((line) => {
+          const space = line.indexOf(' ');
+          return { manifest: line.slice(0, space), content_sha256: line.slice(space + 1) };
+        }),
+    });
+  }
 
   /** Whether the thread is running (a metric, and for tests). */
   get running(): boolean {
-    return this.worker !== undefined;
-  }
-
-  addKey(kid: string, pem: string): void {
-    this.keys.push([kid, pem]);
-    this.worker?.postMessage({ keys: [[kid, pem]] });
+    return this.thread.running;
   }
 
   /** Manifests are queued or in flight. */
   get busy(): boolean {
-    return this.waiters.length > 0 || this.pending.size > 0;
+    return this.thread.busy;
+  }
+
+  addKey(kid: string, pem: string): void {
+    this.keys.push([kid, pem]);
+    this.thread.tell({ keys: [[kid, pem]] });
   }
 
   sign(kid: string, claimsJson: string, text: string): Promise<SignedManifest> {
-    return new Promise((resolve, reject) => {
-      this.jobs.push(kid, claimsJson, text);
-      this.waiters.push({ resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.thread.run([kid, claimsJson, text]);
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    clearTimeout(this.idle);
-    const id = ++this.next;
-    this.pending.set(id, this.waiters);
-    this.thread().postMessage({ id, jobs: this.jobs });
-    this.jobs = [];
-    this.waiters = [];
-  }
-
-  private thread(): Worker {
-    if (this.worker) return this.worker;
-    const worker = startWorker(new URL('./signer-worker.ts', import.meta.url));
-    worker.unref();
-    worker.postMessage({ keys: this.keys });
-    worker.on('message', (m: { id: number; out: string }) => {
-      const waiters = this.pending.get(m.id)!;
-      this.pending.delete(m.id);
-      const lines = m.out.split('\n');
-      for (let i = 0; i < waiters.length; i++) {
-        const line = lines[i]!;
-        const space = line.indexOf(' ');
-        waiters[i]!.resolve({ manifest: line.slice(0, space), content_sha256: line.slice(space + 1) });
-      }
-      if (!this.busy) this.stopWhenIdle(worker);
-    });
-    const fail = (err: Error) => {
-      // The next signature starts a new thread.
-      if (this.worker === worker) this.worker = undefined;
-      for (const waiters of this.pending.values()) for (const w of waiters) w.reject(err);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`signing thread exited (code ${code})`)));
-    this.worker = worker;
-    return worker;
-  }
-
-  private stopWhenIdle(worker: Worker): void {
-    clearTimeout(this.idle);
-    this.idle = setTimeout(() => {
-      if (this.busy || this.worker !== worker) return;
-      this.worker = undefined;
-      // Stopped on purpose: its exit must not fail signatures a new thread is already taking.
-      worker.removeAllListeners('exit');
-      void worker.terminate();
-    }, this.idleMs);
-    this.idle.unref();
-  }
-
-  async close(): Promise<void> {
-    clearTimeout(this.idle);
-    const worker = this.worker;
-    this.worker = undefined;
-    worker?.removeAllListeners('exit');
-    await worker?.terminate();
+  close(): Promise<void> {
+    return this.thread.close();
   }
 }
-
-type Waiter = { resolve: (m: SignedManifest) => void; reject: (e: Error) => void };
