@@ -37,6 +37,19 @@ describe('token-counting thread', () => {
     expect(longestGap).toBeLessThan(1_000);
   }, 30_000);
 
+  it('counts a run of any length in bounded time, within a token a part of the whole run', async () => {
+    // Merging within one piece is quadratic in js-tiktoken: this run alone would hold the thread for most of an hour.
+    const counter = thread();
+    const eightThousand = await counter.count('x'.repeat(8_000));
+    expect(eightThousand).toBe(1_000);
+    const run = await counter.count('x'.repeat(100_000));
+    expect(run).toBeGreaterThanOrEqual(12_500);
+    expect(run).toBeLessThanOrEqual(12_500 + Math.ceil(100_000 / 128));
+    // Any character repeated, whitespace included: each was as slow.
+    const others = await Promise.all(['!', ' ', '\n', 'é'].map((c) => counter.count(c.repeat(20_000))));
+    for (const n of others) expect(n).toBeGreaterThan(0);
+  }, 20_000);
+
   it('stops once idle and starts again for the next count', async () => {
     const counter = thread(50);
     expect(await counter.count('one two three')).toBe(3);
