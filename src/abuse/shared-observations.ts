@@ -2,7 +2,7 @@
 // node: a campaign spread over nodes is still one campaign. Only the features travel (counts, flags and hashes,
 // the client address already pseudonymised), never prompt or completion text; sent in batches, about ten a second.
 import { z } from 'zod';
-import type { PeerChannel } from '../store/peer-channel.ts';
+import { publishOrReport, subscribeChecked, type PeerChannel } from '../store/peer-channel.ts';
 import type { RequestFeatures } from './features.ts';
 import type { TrafficRecord } from './record.ts';
 
@@ -63,16 +63,7 @@ export class ObservationShare {
     onReceived: (observations: SharedObservation[]) => void,
     private readonly onError: (err: unknown) => void,
   ) {
-    channel.subscribe((message) => {
-      let parsed: z.infer<typeof batchSchema>;
-      try {
-        parsed = batchSchema.parse(JSON.parse(message));
-      } catch (err) {
-        onError(new Error('ignored a malformed batch of observations from another node', { cause: err }));
-        return;
-      }
-      onReceived(parsed.observations);
-    });
+    subscribeChecked(channel, batchSchema, 'batch of observations', (batch) => onReceived(batch.observations), onError);
   }
 
   /** Queues what this node observed for the others. */
@@ -91,10 +82,6 @@ export class ObservationShare {
       features: { ...features, words: Array.from(features.words) },
     }));
     this.batch = [];
-    try {
-      this.channel.publish(JSON.stringify({ observations }));
-    } catch (err) {
-      this.onError(err);
-    }
+    publishOrReport(this.channel, { observations }, this.onError);
   }
 }

@@ -5,6 +5,7 @@ import type { PeerChannel } from '../store/peer-channel.ts';
 import {
   addArm,
   emptyExperiment,
+  experimentKey,
   ExperimentShare,
   SAMPLES_PER_BATCH,
   type ArmStats,
@@ -86,7 +87,7 @@ export class ExperimentBook {
   }
 
   private experiment(model: string, kind: ExperimentKind, candidate: string): ExperimentFigures {
-    const key = `${model}|${kind}|${candidate}`;
+    const key = experimentKey(model, kind, candidate);
     let e = this.experiments.get(key);
     if (!e) {
       e = emptyExperiment(model, kind, candidate);
@@ -96,7 +97,7 @@ export class ExperimentBook {
   }
 
   private pending(model: string, kind: ExperimentKind, candidate: string): ExperimentFigures {
-    return this.share!.pendingFor(`${model}|${kind}|${candidate}`, model, kind, candidate);
+    return this.share!.pendingFor(model, kind, candidate);
   }
 }
 

@@ -2,7 +2,7 @@
 // traffic of all: a canary that sends a share of each node's requests is judged on the whole share. Figures only
 // (counts, sums, latency samples), sent about twice a second; best effort, as the figures themselves are.
 import { z } from 'zod';
-import type { PeerChannel } from '../store/peer-channel.ts';
+import { publishOrReport, subscribeChecked, type PeerChannel } from '../store/peer-channel.ts';
 
 const FLUSH_MS = 500;
 /** Latency samples an arm sends at most in one batch (the report keeps the latest 2,000 anyway). */
@@ -39,6 +39,10 @@ export function emptyExperiment(model: string, kind: ExperimentFigures['kind'], 
   return { model, kind, candidate, arms: { primary: arm(), candidate: arm() }, agreementSum: 0, agreementCount: 0 };
 }
 
+/** What an experiment is known by: its model, kind and candidate deployment. */
+export const experimentKey = (model: string, kind: ExperimentFigures['kind'], candidate: string) =>
+  `${model}|${kind}|${candidate}`;
+
 /** Adds `more` to `into`, keeping the latest `maxSamples` latencies. */
 export function addArm(into: ArmStats, more: ArmStats, maxSamples: number): void {
   into.requests += more.requests;
@@ -59,20 +63,18 @@ export class ExperimentShare {
     onReceived: (figures: ExperimentFigures[]) => void,
     private readonly onError: (err: unknown) => void,
   ) {
-    channel.subscribe((message) => {
-      let parsed: z.infer<typeof batchSchema>;
-      try {
-        parsed = batchSchema.parse(JSON.parse(message));
-      } catch (err) {
-        onError(new Error('ignored a malformed batch of experiment figures from another node', { cause: err }));
-        return;
-      }
-      onReceived(parsed.experiments);
-    });
+    subscribeChecked(
+      channel,
+      batchSchema,
+      'batch of experiment figures',
+      (batch) => onReceived(batch.experiments),
+      onError,
+    );
   }
 
   /** This node's figures for one experiment since the last batch, to add to (sent with the next one). */
-  pendingFor(key: string, model: string, kind: ExperimentFigures['kind'], candidate: string): ExperimentFigures {
+  pendingFor(model: string, kind: ExperimentFigures['kind'], candidate: string): ExperimentFigures {
+    const key = experimentKey(model, kind, candidate);
     let d = this.pending.get(key);
     if (!d) {
       d = emptyExperiment(model, kind, candidate);
@@ -91,10 +93,6 @@ export class ExperimentShare {
     if (this.pending.size === 0) return;
     const experiments = [...this.pending.values()];
     this.pending = new Map();
-    try {
-      this.channel.publish(JSON.stringify({ experiments }));
-    } catch (err) {
-      this.onError(err);
-    }
+    publishOrReport(this.channel, { experiments }, this.onError);
   }
 }
