@@ -7,8 +7,8 @@ import {
   decodeUsageEvent,
   decodeUsageMessage,
   encodeUsageEvent,
-  encodeUsageMessage,
   usageEventSchema,
+  usageMessageOf,
   wellFormed,
 } from './usage-event-codec.ts';
 
@@ -97,7 +97,10 @@ describe('usage event codec', () => {
 
   it('reads a message of several events, one a line, and names each line that is not one', () => {
     const other = { ...valid, request_id: 'req_2', interim: 0 };
-    expect(decodeUsageMessage(encodeUsageMessage([valid, other]))).toEqual({ events: [valid, other], bad: [] });
+    expect(decodeUsageMessage(usageMessageOf([valid, other].map(encodeUsageEvent)))).toEqual({
+      events: [valid, other],
+      bad: [],
+    });
     // A message as nodes published one event each before messages held several.
     expect(decodeUsageMessage(encodeUsageEvent(valid))).toEqual({ events: [valid], bad: [] });
     const { events, bad } = decodeUsageMessage(`${encodeUsageEvent(valid)}\nnot json\n\n{"request_id":""}\n`);

@@ -37,9 +37,9 @@ export function encodeUsageEvent(event: UsageEvent): string {
   return JSON.stringify(event);
 }
 
-/** A message's payload: its events' JSON, a line each (JSON text never holds a raw newline). */
-export function encodeUsageMessage(events: readonly UsageEvent[]): string {
-  return events.map(encodeUsageEvent).join('\n');
+/** A message's payload: its events as encodeUsageEvent wrote them, a line each (JSON never holds a raw newline). */
+export function usageMessageOf(encodedEvents: readonly string[]): string {
+  return encodedEvents.join('\n');
 }
 
 /** A line of a message that is not a usage event: its text, its place in the message, what is wrong. */

@@ -13,7 +13,7 @@ import { parseUsageLines } from '../sqlite/usage-writes.ts';
 import { sleep } from '../../util/sleep.ts';
 import type { JetStreamLink } from './jetstream.ts';
 import { messageIdOfEvents } from './names.ts';
-import { encodeUsageEvent } from './usage-event-codec.ts';
+import { encodeUsageEvent, usageMessageOf } from './usage-event-codec.ts';
 
 export interface PublisherOptions {
   /** How long a response waits for JetStream's acknowledgement before its event goes to the outbox. */
@@ -101,21 +101,18 @@ export class JetStreamUsagePublisher {
   /** Sends what waits, in as many messages as the window allows; the rest leaves as acknowledgements come back. */
   private send(): void {
     while (this.waiting.length > 0 && this.inFlight < this.options.messagesInFlight) {
-      if (!this.reachable()) {
-        for (const w of this.waiting.splice(0)) this.outbox.record(w.event).then(w.resolve, w.reject);
-        return;
-      }
+      if (!this.reachable()) return this.toOutbox(this.waiting.splice(0));
       const message = this.waiting.splice(0, messageLength(this.waiting.slice(0, MESSAGE_EVENTS).map((w) => w.json)));
       this.inFlight++;
       this.publish(
         message.map((w) => w.event),
-        message.map((w) => w.json).join('\n'),
+        usageMessageOf(message.map((w) => w.json)),
       )
         .then(
           () => message.forEach((w) => w.resolve()),
           () => {
             this.avoidUntil = Date.now() + this.options.backOffMs;
-            for (const w of message) this.outbox.record(w.event).then(w.resolve, w.reject);
+            this.toOutbox(message);
           },
         )
         .finally(() => {
@@ -123,6 +120,11 @@ export class JetStreamUsagePublisher {
           this.send();
         });
     }
+  }
+
+  /** These events settle when the outbox has them (NATS did not take them, or is presumed down). */
+  private toOutbox(waiting: Waiting[]): void {
+    for (const w of waiting) this.outbox.record(w.event).then(w.resolve, w.reject);
   }
 
   private async publish(events: readonly UsageEvent[], payload: string): Promise<void> {
@@ -149,7 +151,7 @@ export class JetStreamUsagePublisher {
         await Promise.all(
           messages
             .slice(m, m + FORWARD_MESSAGES)
-            .map(([from, to]) => this.publish(events.slice(from, to), json.slice(from, to).join('\n'))),
+            .map(([from, to]) => this.publish(events.slice(from, to), usageMessageOf(json.slice(from, to)))),
         );
     } catch (err) {
       // Still unreachable: responses keep going to the outbox rather than each wait for a timeout.
