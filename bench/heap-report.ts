@@ -13,13 +13,13 @@ export function printMemory(rss: { file: number; anon: number }, threads: Thread
     `RSS ${(rss.file + rss.anon).toFixed(1)} MB: file-backed ${rss.file.toFixed(1)} MB (node binary and libraries),`,
   );
   console.log(`  anonymous ${rss.anon.toFixed(1)} MB, of which V8 heaps (committed, by thread):`);
-  console.log(`  ${pad('thread', 24)}   used  total    new    old   code  large  (MB)`);
+  console.log(`  ${pad('thread', 24)}   used  total  new (of committed)  old (of committed)   code  large  (MB)`);
   let heaps = 0;
   for (const t of threads) {
     heaps += t.heapTotal;
     const large = (t.spaces.large_object_space ?? 0) + (t.spaces.code_large_object_space ?? 0);
     console.log(
-      `  ${pad(t.thread, 24)}${num(t.heapUsed)}${num(t.heapTotal)}${num(t.spaces.new_space ?? 0)}${num(t.spaces.old_space ?? 0)}${num(t.spaces.code_space ?? 0)}${num(large)}`,
+      `  ${pad(t.thread, 24)}${num(t.heapUsed)}${num(t.heapTotal)}${num(t.spaces.new_space ?? 0)} (${num(t.committed.new_space ?? 0)})${num(t.spaces.old_space ?? 0)} (${num(t.committed.old_space ?? 0)})${num(t.spaces.code_space ?? 0)}${num(large)}`,
     );
   }
   const main = threads[0]!;

@@ -17,6 +17,8 @@ export interface ThreadMemory {
   arrayBuffers: number;
   /** V8 heap spaces of this thread: used bytes by space name. */
   spaces: Record<string, number>;
+  /** The same spaces' committed bytes (space_size): what they hold of the RSS, used or not. */
+  committed: Record<string, number>;
   /** Bytes of this thread's V8 heap that are malloc'd outside its spaces (zones, compiler). */
   mallocedMemory: number;
 }
@@ -25,8 +27,12 @@ const memoryExpression = `(() => {
   const v8 = process.getBuiltinModule('v8');
   const m = process.memoryUsage();
   const spaces = {};
-  for (const s of v8.getHeapSpaceStatistics()) spaces[s.space_name] = s.space_used_size;
-  return JSON.stringify({ ...m, spaces, mallocedMemory: v8.getHeapStatistics().malloced_memory });
+  const committed = {};
+  for (const s of v8.getHeapSpaceStatistics()) {
+    spaces[s.space_name] = s.space_used_size;
+    committed[s.space_name] = s.space_size;
+  }
+  return JSON.stringify({ ...m, spaces, committed, mallocedMemory: v8.getHeapStatistics().malloced_memory });
 })()`;
 
 /** The inspector's WebSocket URL, from the log the process writes its "Debugger listening on" line to. */

@@ -50,7 +50,9 @@ const gateway = await startGateway({
   port: gwPort,
   dir,
   sim: `http://127.0.0.1:${simPort}`,
-  nodeFlags: [...extraFlags, '--inspect=127.0.0.1:0'],
+  // The inspector's port is chosen now, but it starts only when asked (SIGUSR1, in openInspector): a gateway run
+  // with --inspect keeps an inspector thread and its buffers from the start, which `npm start` does not.
+  nodeFlags: [...extraFlags, '--inspect-port=127.0.0.1:0'],
   env: { CONDUIT_LOG_LEVEL: 'warn' },
   maxConnections: STREAMS + 16,
   log: join(dir, 'gateway.log'),
@@ -81,9 +83,7 @@ try {
   console.log(`gateway pid ${pid}; logs in ${dir}`);
   console.log(`idle: RSS ${idle.rss.toFixed(1)} MB, ${idle.fds} fds, ${idle.threads} threads`);
   // The inspector is attached only to take snapshots: a session and its snapshots cost memory of their own.
-  const inspector = process.env.SNAPSHOT
-    ? await Inspector.connect(await inspectorUrl(join(dir, 'gateway.log')))
-    : undefined;
+  const inspector = process.env.SNAPSHOT ? await openInspector() : undefined;
   const idleSnapshots = inspector ? await saveSnapshots(inspector, 'idle') : undefined;
 
   let open = 0;
@@ -152,7 +152,7 @@ try {
     `peak - idle: ${(peak - idle.rss).toFixed(1)} MB, ${(((peak - idle.rss) * 1024) / STREAMS).toFixed(1)} KB per stream`,
   );
   // Where it goes, with the streams still open.
-  const attached = inspector ?? (await Inspector.connect(await inspectorUrl(join(dir, 'gateway.log'))));
+  const attached = inspector ?? (await openInspector());
   const memory: ThreadMemory[] = await attached.memory();
   printMemory(rssSplit, memory);
   if (idleSnapshots) compareSnapshots(idleSnapshots, await saveSnapshots(attached, 'open'), STREAMS);
@@ -167,6 +167,12 @@ try {
   simulator.kill('SIGKILL');
 }
 process.exit(0);
+
+/** Starts the gateway's inspector (node does so on SIGUSR1) and attaches to it. */
+async function openInspector(): Promise<Inspector> {
+  process.kill(pid, 'SIGUSR1');
+  return Inspector.connect(await inspectorUrl(join(dir, 'gateway.log')));
+}
 
 /** Heap snapshots of every thread, written to the log folder as THREAD-LABEL.heapsnapshot; their paths by thread. */
 async function saveSnapshots(inspector: Inspector, label: string): Promise<Map<string, string>> {
