@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sseData } from './sse-reader.ts';
+import { sseBatches, sseData } from './sse-reader.ts';
 
 async function collect(parts: string[]): Promise<string[]> {
   const out: string[] = [];
@@ -47,5 +47,55 @@ describe('sseData on the edges of the event-stream format', () => {
         for await (const _ of sseData(endless())) void _;
       })(),
     ).rejects.toThrow();
+  });
+});
+
+describe('sseBatches', () => {
+  it("hands the events one read completed to the batcher together, and checks the end after the last one's", async () => {
+    const seen: string[][] = [];
+    let endedAfter = -1;
+    async function* source() {
+      yield Buffer.from('data: a\n\ndata: b\n\ndata: c');
+      yield Buffer.from('\n\n');
+      yield Buffer.from('data: tail');
+    }
+    const batches: number[] = [];
+    for await (const size of sseBatches(source(), {
+      batch: (datas) => {
+        seen.push([...datas]);
+        return datas.length;
+      },
+      end: () => {
+        endedAfter = seen.length;
+      },
+    }))
+      batches.push(size);
+    expect(seen).toEqual([['a', 'b'], ['c'], ['tail']]);
+    expect(batches).toEqual([2, 1, 1]);
+    expect(endedAfter).toBe(3);
+  });
+  it('stops reading the body when the batcher throws', async () => {
+    let closed = false;
+    async function* source() {
+      try {
+        for (let i = 0; i < 10; i++) yield Buffer.from(`data: ${i}\n\n`);
+      } finally {
+        closed = true;
+      }
+    }
+    const batcher = {
+      batch: (datas: readonly string[]) => {
+        if (datas[0] === '2') throw new Error('bad event');
+        return datas[0];
+      },
+    };
+    const read: Array<string | undefined> = [];
+    await expect(
+      (async () => {
+        for await (const data of sseBatches(source(), batcher)) read.push(data);
+      })(),
+    ).rejects.toThrow('bad event');
+    expect(read).toEqual(['0', '1']);
+    expect(closed).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // Deployments that speak Anthropic's Messages API: OpenAI chat in, Messages upstream, OpenAI chat back out.
 import type { DeploymentConfig } from '../deployment.ts';
-import { sseDataBatches } from '../../protocols/sse-reader.ts';
+import { sseBatches } from '../../protocols/sse-reader.ts';
 import { HttpUpstream, withTraceHeaders } from '../http-upstream.ts';
 import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequest } from '../types.ts';
 import type { JsonObject } from '../../wire/json.ts';
@@ -65,33 +65,33 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 }
 
-async function* translate(
-  body: AsyncIterable<Buffer>,
-  translator: AnthropicEventsToChunks,
-  provider: string,
-): AsyncGenerator<StreamEvent[]> {
-  for await (const datas of sseDataBatches(body)) {
-    if (translator.finished) continue; // read to the end so the connection stays pooled
-    const batch: StreamEvent[] = [];
-    for (const data of datas) {
-      let event: JsonObject;
-      try {
-        event = JSON.parse(data) as JsonObject;
-      } catch {
-        throw new UpstreamError('protocol', `${provider}: stream carried an event that is not valid JSON`);
+function translate(body: AsyncIterable<Buffer>, translator: AnthropicEventsToChunks, provider: string): EventStream {
+  return sseBatches<StreamEvent[]>(body, {
+    batch: (datas) => {
+      if (translator.finished) return undefined; // read to the end so the connection stays pooled
+      const batch: StreamEvent[] = [];
+      for (const data of datas) {
+        let event: JsonObject;
+        try {
+          event = JSON.parse(data) as JsonObject;
+        } catch {
+          throw new UpstreamError('protocol', `${provider}: stream carried an event that is not valid JSON`);
+        }
+        if (event.type === 'error') {
+          const error = (event.error as JsonObject | undefined) ?? {};
+          throw new UpstreamError(
+            'status',
+            `${provider}: stream failed: ${String(error.message ?? error.type)}`,
+            error.type === 'overloaded_error' ? 529 : 502,
+          );
+        }
+        for (const chunk of translator.translate(event))
+          batch.push({ data: JSON.stringify(chunk), chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null });
       }
-      if (event.type === 'error') {
-        const error = (event.error as JsonObject | undefined) ?? {};
-        throw new UpstreamError(
-          'status',
-          `${provider}: stream failed: ${String(error.message ?? error.type)}`,
-          error.type === 'overloaded_error' ? 529 : 502,
-        );
-      }
-      for (const chunk of translator.translate(event))
-        batch.push({ data: JSON.stringify(chunk), chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null });
-    }
-    if (batch.length > 0) yield batch;
-  }
-  if (!translator.finished) throw new UpstreamError('protocol', `${provider}: stream ended before message_stop`);
+      return batch.length > 0 ? batch : undefined;
+    },
+    end: () => {
+      if (!translator.finished) throw new UpstreamError('protocol', `${provider}: stream ended before message_stop`);
+    },
+  });
 }

@@ -3,7 +3,7 @@
 import type { DeploymentConfig } from '../deployment.ts';
 import { scanContentDelta } from '../../protocols/openai/chunk-scan.ts';
 import { HttpUpstream, withTraceHeaders } from '../http-upstream.ts';
-import { sseDataBatches } from '../../protocols/sse-reader.ts';
+import { sseBatches } from '../../protocols/sse-reader.ts';
 import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequest } from '../types.ts';
 import type { JsonObject } from '../../wire/json.ts';
 import type { EventBatch, EventStream, StreamEvent } from '../../wire/stream.ts';
@@ -140,51 +140,51 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 }
 
-async function* events(
-  body: AsyncIterable<Buffer>,
-  provider: string,
-  protocol: StreamProtocol,
-): AsyncGenerator<EventBatch> {
+function events(body: AsyncIterable<Buffer>, provider: string, protocol: StreamProtocol): EventStream {
   let done = false;
   // Read to the end even after the final event: abandoning a reply early closes its keep-alive connection.
-  for await (const datas of sseDataBatches(body)) {
-    if (done) continue;
-    const batch: EventBatch = [];
-    for (const data of datas) {
-      if (protocol.sentinel && data === '[DONE]') {
-        done = true;
-        break;
+  return sseBatches<EventBatch>(body, {
+    batch: (datas) => {
+      if (done) return undefined;
+      const batch: EventBatch = [];
+      for (const data of datas) {
+        if (protocol.sentinel && data === '[DONE]') {
+          done = true;
+          break;
+        }
+        const text = protocol.sentinel ? scanContentDelta(data) : null;
+        if (text !== null) {
+          batch.push({ data, text, usage: null });
+          continue;
+        }
+        let chunk: JsonObject;
+        try {
+          chunk = JSON.parse(data) as JsonObject;
+        } catch {
+          throw new UpstreamError('protocol', `${provider}: stream carried an event that is not valid JSON`);
+        }
+        if (chunk.error || chunk.type === 'error')
+          throw new UpstreamError(
+            'status',
+            `${provider}: stream failed: ${JSON.stringify(chunk.error ?? chunk).slice(0, 200)}`,
+            502,
+          );
+        batch.push({
+          event: protocol.sentinel ? undefined : (chunk.type as string | undefined),
+          data,
+          chunk,
+          usage: protocol.usageOf(chunk),
+        });
+        if (protocol.isFinal(chunk)) {
+          done = true;
+          break;
+        }
       }
-      const text = protocol.sentinel ? scanContentDelta(data) : null;
-      if (text !== null) {
-        batch.push({ data, text, usage: null });
-        continue;
-      }
-      let chunk: JsonObject;
-      try {
-        chunk = JSON.parse(data) as JsonObject;
-      } catch {
-        throw new UpstreamError('protocol', `${provider}: stream carried an event that is not valid JSON`);
-      }
-      if (chunk.error || chunk.type === 'error')
-        throw new UpstreamError(
-          'status',
-          `${provider}: stream failed: ${JSON.stringify(chunk.error ?? chunk).slice(0, 200)}`,
-          502,
-        );
-      batch.push({
-        event: protocol.sentinel ? undefined : (chunk.type as string | undefined),
-        data,
-        chunk,
-        usage: protocol.usageOf(chunk),
-      });
-      if (protocol.isFinal(chunk)) {
-        done = true;
-        break;
-      }
-    }
-    if (done) batch.ends = true;
-    if (batch.length > 0) yield batch;
-  }
-  if (!done) throw new UpstreamError('protocol', `${provider}: stream ended before it was complete`);
+      if (done) batch.ends = true;
+      return batch.length > 0 ? batch : undefined;
+    },
+    end: () => {
+      if (!done) throw new UpstreamError('protocol', `${provider}: stream ended before it was complete`);
+    },
+  });
 }
