@@ -13,13 +13,20 @@ export interface BenchGateway {
   key: string;
 }
 
-/** The node flags on the first line of `bin/conduit.mjs` under `root`: what `npm start` and `conduit` run with. */
-function binNodeFlags(root: string): string[] {
+/**
+ * How `npm start` and `conduit` run `bin/conduit.mjs` under `root`, read off its first line
+ * (`#!/usr/bin/env -S NAME=value node --flag`): the environment it sets and node's flags.
+ */
+function binLaunch(root: string): { env: Record<string, string>; nodeFlags: string[] } {
   const shebang = readFileSync(join(root, 'bin/conduit.mjs'), 'utf8').split('\n', 1)[0]!;
-  return shebang
-    .slice(shebang.indexOf(' node') + ' node'.length)
-    .split(' ')
-    .filter(Boolean);
+  const words = shebang.split(' ').filter(Boolean);
+  const node = words.indexOf('node');
+  const env: Record<string, string> = {};
+  for (const word of words.slice(1, node)) {
+    const at = word.indexOf('=');
+    if (at > 0) env[word.slice(0, at)] = word.slice(at + 1);
+  }
+  return { env, nodeFlags: words.slice(node + 1) };
 }
 
 /** Starts `bin/conduit.mjs` found under `root` (the checkout, or an exported revision) in front of `sim`. */
@@ -72,8 +79,9 @@ export async function startGateway(opts: {
       ...opts.config,
     }),
   );
+  const launch = binLaunch(opts.root);
   const args = [
-    ...binNodeFlags(opts.root),
+    ...launch.nodeFlags,
     ...(opts.nodeFlags ?? []),
     join(opts.root, 'bin/conduit.mjs'),
     'start',
@@ -86,7 +94,12 @@ export async function startGateway(opts: {
   ];
   const child = await startProcess(
     args,
-    { CONDUIT_ADMIN_TOKEN: 'bench', CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info', ...opts.env },
+    {
+      ...launch.env,
+      CONDUIT_ADMIN_TOKEN: 'bench',
+      CONDUIT_LOG_LEVEL: process.env.CONDUIT_LOG_LEVEL ?? 'info',
+      ...opts.env,
+    },
     /listening on/,
     opts.log,
   );
