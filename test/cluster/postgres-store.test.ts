@@ -8,9 +8,9 @@ import { migrations } from '../../src/store/migrations.ts';
 import { openPostgresStore } from '../../src/store/postgres/index.ts';
 import { connectPostgres } from '../../src/store/postgres/connection.ts';
 import { migrate } from '../../src/store/sql/migrate.ts';
-import type { UsageEvent } from '../../src/store/ports.ts';
 import pg from 'pg';
 import { createTestDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from '../helpers/cluster.ts';
+import { usageEvent } from '../helpers/usage-event.ts';
 
 const databases: TestDatabase[] = [];
 const fresh = async () => {
@@ -68,7 +68,7 @@ describe('PostgreSQL store shared by several nodes', () => {
       'usage_events.status',
     ]);
     // A request's tokens past 2^31 are kept as they are.
-    const event = usage('big-tokens', { prompt_tokens: 3_000_000_000, completion_tokens: 2 ** 40 });
+    const event = usageEvent('big-tokens', { prompt_tokens: 3_000_000_000, completion_tokens: 2 ** 40 });
     await store.usage.record(event);
     expect(await store.usage.list('org', {})).toEqual([event]);
     await db.destroy();
@@ -100,7 +100,7 @@ describe('PostgreSQL store shared by several nodes', () => {
   it('usage batches are idempotent by request id: duplicates within a batch, a replayed batch, two writers', async () => {
     const database = await fresh();
     const [a, b] = await Promise.all([openPostgresStore(database.url), openPostgresStore(database.url)]);
-    const events = Array.from({ length: 3_000 }, (_, i) => usage(`r${i}`, { price_micros: i }));
+    const events = Array.from({ length: 3_000 }, (_, i) => usageEvent(`r${i}`, { price_micros: i }));
     const opening = { ...events[0]!, interim: 0, price_micros: 0 };
     // The batch holds the stream's opening record and its final event: the final one is kept.
     await a.usage.recordBatch([opening, ...events.slice(0, 2_000)]);
@@ -113,32 +113,6 @@ describe('PostgreSQL store shared by several nodes', () => {
     await b.close();
   });
 });
-
-function usage(requestId: string, over: Partial<UsageEvent> = {}): UsageEvent {
-  return {
-    request_id: requestId,
-    ts: '2026-12-05T10:00:00.000Z',
-    org_id: 'org',
-    key_id: 'key',
-    endpoint: 'chat.completions',
-    model: 'gpt-4o',
-    vendor: 'openai',
-    deployment: 'sim-us',
-    region: 'us-east',
-    prompt_tokens: 10,
-    completion_tokens: 5,
-    cached_tokens: 0,
-    reasoning_tokens: 0,
-    estimated: false,
-    status: 200,
-    latency_ms: 12,
-    cost_micros: 1,
-    list_price_micros: 3,
-    price_micros: 2,
-    customer_country: 'DE',
-    ...over,
-  };
-}
 
 describe('PostgreSQL store on a database that does not exist yet', () => {
   it('creates it, once, when nodes start together', async () => {

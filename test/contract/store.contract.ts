@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryHash, GENESIS, verifyChain } from '../../src/audit/chain.ts';
+import { usageEvent } from '../helpers/usage-event.ts';
 import type {
   ApiKeyRecord,
   AuditRecord,
@@ -40,29 +41,7 @@ const org = (over: Partial<Org> = {}): Org => ({
   ...over,
 });
 
-const event = (over: Partial<UsageEvent> = {}): UsageEvent => ({
-  request_id: id('req'),
-  ts: '2026-12-05T10:00:00.000Z',
-  org_id: 'org',
-  key_id: 'key',
-  endpoint: 'chat.completions',
-  model: 'gpt-4o',
-  vendor: 'openai',
-  deployment: 'sim-us',
-  region: 'us-east',
-  prompt_tokens: 10,
-  completion_tokens: 5,
-  cached_tokens: 0,
-  reasoning_tokens: 0,
-  estimated: false,
-  status: 200,
-  latency_ms: 12,
-  cost_micros: 100,
-  list_price_micros: 300,
-  price_micros: 250,
-  customer_country: 'DE',
-  ...over,
-});
+const event = (over: Partial<UsageEvent> = {}): UsageEvent => usageEvent(id('req'), over);
 
 export function storeContract(name: string, open: () => Promise<ContractTarget>): void {
   describe(`Store contract: ${name}`, () => {

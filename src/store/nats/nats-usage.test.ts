@@ -11,6 +11,7 @@ import {
   type TestDatabase,
 } from '../../../test/helpers/cluster.ts';
 import { tempDir } from '../../../test/helpers/gateway.ts';
+import { usageEvent } from '../../../test/helpers/usage-event.ts';
 import { pgUsageLedger } from '../../../test/helpers/usage-ledger-pg.ts';
 import type { UsageEvent } from '../ports.ts';
 import { openNatsUsage, type NatsUsage } from './index.ts';
@@ -43,31 +44,11 @@ afterAll(async () => {
 });
 
 let seq = 0;
-function event(overrides: Partial<UsageEvent> = {}): UsageEvent {
-  return {
-    request_id: `req_${(++seq).toString(36)}_${Math.random().toString(36).slice(2, 8)}`,
+const event = (overrides: Partial<UsageEvent> = {}): UsageEvent =>
+  usageEvent(`req_${(++seq).toString(36)}_${Math.random().toString(36).slice(2, 8)}`, {
     ts: new Date().toISOString(),
-    org_id: 'org_1',
-    key_id: 'key_1',
-    endpoint: 'chat',
-    model: 'gpt-4o',
-    vendor: 'openai',
-    deployment: 'sim-us',
-    region: 'us-east',
-    prompt_tokens: 10,
-    completion_tokens: 5,
-    cached_tokens: 0,
-    reasoning_tokens: 0,
-    estimated: false,
-    status: 200,
-    latency_ms: 3,
-    cost_micros: 100,
-    list_price_micros: 200,
-    price_micros: 180,
-    customer_country: 'DE',
     ...overrides,
-  };
-}
+  });
 
 async function open(cluster: string, overrides: { url?: string; written?: (e: UsageEvent[]) => void } = {}) {
   const usage = await openNatsUsage({

@@ -3,31 +3,11 @@ import { appendFileSync, chmodSync, readdirSync, readFileSync, statSync, writeFi
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/helpers/gateway.ts';
+import { usageEvent } from '../../../test/helpers/usage-event.ts';
 import type { UsageEvent } from '../ports.ts';
 import { UsageOutbox } from './usage-outbox.ts';
 
-const event = (id: string): UsageEvent => ({
-  request_id: id,
-  ts: '2026-11-25T00:00:00.000Z',
-  org_id: 'org',
-  key_id: 'key',
-  endpoint: 'chat',
-  model: 'm',
-  vendor: 'v',
-  deployment: 'd',
-  region: 'r',
-  prompt_tokens: 1,
-  completion_tokens: 2,
-  cached_tokens: 0,
-  reasoning_tokens: 0,
-  estimated: false,
-  status: 200,
-  latency_ms: 1,
-  cost_micros: 10,
-  list_price_micros: 20,
-  price_micros: 18,
-  customer_country: 'DE',
-});
+const event = (id: string): UsageEvent => usageEvent(id);
 const quiet = { loadEveryMs: 60_000, loadAtCount: 1000 };
 /** Request ids in JSON lines, skipping a torn line as the database load does. */
 const ids = (lines: string): string[] =>

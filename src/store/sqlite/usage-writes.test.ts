@@ -1,30 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { usageEvent } from '../../../test/helpers/usage-event.ts';
 import type { UsageEvent } from '../ports.ts';
 import { migrate, openSqlite } from './db.ts';
 import { usageColumnNames, usageWrites } from './usage-writes.ts';
 
-const event = (id: string): UsageEvent => ({
-  request_id: id,
-  ts: '2026-11-25T00:00:00.000Z',
-  org_id: 'org',
-  key_id: 'key',
-  endpoint: 'chat',
-  model: 'm',
-  vendor: 'v',
-  deployment: 'd',
-  region: 'r',
-  prompt_tokens: 1,
-  completion_tokens: 2,
-  cached_tokens: 0,
-  reasoning_tokens: 0,
-  estimated: true,
-  status: 200,
-  latency_ms: 1,
-  cost_micros: 10,
-  list_price_micros: 20,
-  price_micros: 18,
-  customer_country: 'DE',
-});
+const event = (id: string): UsageEvent => usageEvent(id, { estimated: true, price_micros: 18 });
 
 describe('usage writes', () => {
   it('fills every column the migrations give usage_events, and only those', async () => {
