@@ -113,6 +113,8 @@ times.sort((a, b) => a - b);
 console.log(
   `verify with ${stats.outputs} outputs: p50 ${times[250]!.toFixed(2)} ms, p99 ${times[495]!.toFixed(2)} ms (target < 10 ms); edited+embedded outputs found ${found}/250`,
 );
+// The bench's own heap and the store's: among the latter, each SQLite connection's page cache once filled.
+console.log(`process RSS after the lookups: ${(process.memoryUsage().rss / 1_048_576).toFixed(0)} MB`);
 await store.close();
 const bytes = ['conduit.sqlite', 'conduit.sqlite-wal'].reduce((s, f) => {
   try {
