@@ -3,9 +3,19 @@
 // otherwise a root made for each key issues its certificate and is discarded (its key is never stored, so it
 // can sign nothing else). The chain travels in every manifest and is published in the JWKS (x5c).
 import { createPrivateKey, createPublicKey, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+let x509Loaded: Promise<typeof X509> | undefined;
+/**
+ * @peculiar/x509, loaded on the first certificate issued (a new signing key): it and what it brings (asn1js, tslib,
+ * reflect-metadata) hold about 1.5 MB of heap, which a gateway restarted on its keys' stored chains never needs.
+ */
+function loadX509(): Promise<typeof X509> {
+  return (x509Loaded ??= import('@peculiar/x509').then((x509) => {
+    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    return x509;
+  }));
+}
 
 const ED25519 = { name: 'Ed25519' };
 const DOCUMENT_SIGNING = '1.3.6.1.5.5.7.3.36';
@@ -37,6 +47,7 @@ export async function issueChain(
   issuer?: C2paIssuer,
   operator = 'Conduit',
 ): Promise<string[]> {
+  const x509 = await loadX509();
   const subtle = webcrypto.subtle;
   const params = algorithmFor(privatePem);
   const publicKey = await subtle.importKey(
