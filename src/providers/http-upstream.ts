@@ -1,7 +1,7 @@
 // HTTP plumbing shared by adapters: a keep-alive undici Pool per deployment (llhttp reads the framing), deadlines,
 // reading JSON bodies, and turning transport failures into UpstreamError. Nothing here sends a request twice:
 // undici's Pool does not retry, and a POST that failed after it went out fails.
-import { Pool } from 'undici';
+import { Pool } from './undici.ts';
 import type { DeploymentConfig } from './deployment.ts';
 import { UpstreamError } from './types.ts';
 import type { CancelSignal } from '../wire/cancel.ts';

@@ -1,5 +1,5 @@
 // Transport failures and vendor statuses as UpstreamError, the one error the router knows how to retry.
-import { errors as undiciErrors } from 'undici';
+import { undiciErrors } from './undici.ts';
 import { UpstreamError } from './types.ts';
 import type { CancelSignal } from '../wire/cancel.ts';
 
