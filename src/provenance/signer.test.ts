@@ -11,7 +11,7 @@ describe('signers', () => {
   it('inline, threaded and adaptive signers all produce valid manifests over the claims and the text', async () => {
     for (const signer of [new InlineSigner(), new ThreadSigner(), new AdaptiveSigner()]) {
       signer.addKey('k', pem);
-      // Many at once: the threaded path batches them; the adaptive one moves to the thread. Texts with
+      // Many at once: the threaded path batches them. Texts with
       // newlines and spaces must not confuse the batching.
       const texts = Array.from({ length: 50 }, (_, i) => `line one of ${i}\nline two\t${'é'.repeat(i)}`);
       const signed = await Promise.all(
@@ -55,5 +55,23 @@ describe('signers', () => {
     expect(signer.running).toBe(true);
     await signer.close();
     expect(signer.running).toBe(false);
+  });
+
+  it('the adaptive signer signs inline within its budget of event-loop time, and on the thread past it', async () => {
+    const burst = (signer: AdaptiveSigner) =>
+      Promise.all(Array.from({ length: 50 }, (_, i) => signer.sign('k', '{}', `text ${i}`)));
+    // A burst that takes little of the loop: no thread is started for it.
+    const roomy = new AdaptiveSigner({ inlineMs: 10_000, windowMs: 60_000 });
+    roomy.addKey('k', pem);
+    await burst(roomy);
+    expect(roomy.threadRunning).toBe(false);
+    await roomy.close();
+    // Past the budget the rest of the burst goes to the thread, valid all the same.
+    const tight = new AdaptiveSigner({ inlineMs: 0.05, windowMs: 60_000 });
+    tight.addKey('k', pem);
+    const signed = await burst(tight);
+    expect(tight.threadRunning).toBe(true);
+    for (const s of signed) expect((await compactVerify(s.manifest, publicKey)).protectedHeader.kid).toBe('k');
+    await tight.close();
   });
 });
