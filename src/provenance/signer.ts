@@ -1,6 +1,7 @@
 // Who signs provenance manifests (hashing the text, encoding the claims, the Ed25519 signature): inline on the
 // event loop, or on a signing thread that takes all the manifests requested in one event-loop turn as one
 // message. Either way each signature is one whole library call (ed25519.ts); only the thread differs.
+import { LoopBudget } from '../util/loop-budget.ts';
 import { OnDemandThread } from '../util/on-demand-thread.ts';
 import { startWorker } from '../util/worker.ts';
 import { ed25519SigningKey, type Ed25519SigningKey } from './ed25519.ts';
@@ -36,18 +37,18 @@ export interface SigningBudget {
 }
 
 /**
- * Inline while signing takes little of the event loop (one signature costs less than a thread round trip, and a
- * thread is an isolate of ~8.5 MB of RSS); on the signing thread once inline signing would take more than its
- * budget, 20 ms a second by default (about 600 signatures of a 1 KB reply), and for as long as the thread has
- * signatures in hand: under load, where the event loop's time is the limit.
+ * Inline while signing takes little of the event loop; on the signing thread once inline signing would take more
+ * than its budget, 20 ms a second by default (about 600 signatures of a 1 KB reply), and for as long as the thread
+ * has signatures in hand: under load, where the event loop's time is the limit.
  */
 export class AdaptiveSigner implements Signer {
   private readonly inline = new InlineSigner();
   private readonly thread = new ThreadSigner();
-  private spentMs = 0;
-  private windowStart = performance.now();
+  private readonly budget: LoopBudget;
 
-  constructor(private readonly budget: SigningBudget = { inlineMs: 20, windowMs: 1_000 }) {}
+  constructor({ inlineMs, windowMs }: SigningBudget = { inlineMs: 20, windowMs: 1_000 }) {
+    this.budget = new LoopBudget(inlineMs, windowMs);
+  }
 
   /** Whether the signing thread is running (for tests). */
   get threadRunning(): boolean {
@@ -60,15 +61,9 @@ export class AdaptiveSigner implements Signer {
   }
 
   sign(kid: string, claimsJson: string, text: string): Promise<SignedManifest> {
-    const start = performance.now();
-    if (start - this.windowStart >= this.budget.windowMs) {
-      this.windowStart = start;
-      this.spentMs = 0;
-    }
-    if (this.thread.busy || this.spentMs >= this.budget.inlineMs) return this.thread.sign(kid, claimsJson, text);
-    const signed = this.inline.sign(kid, claimsJson, text);
-    this.spentMs += performance.now() - start;
-    return signed;
+    return this.thread.busy || !this.budget.available
+      ? this.thread.sign(kid, claimsJson, text)
+      : this.budget.spend(() => this.inline.sign(kid, claimsJson, text));
   }
 
   async close(): Promise<void> {
