@@ -14,7 +14,7 @@ async function open(inlineMs: number) {
   const thread = new WriterThread(file, 100);
   const writes = new AdaptiveWrites(raw, thread, { inlineMs, windowMs: 60_000 });
   const rows = () => (raw.prepare('select count(*) as n from usage_events').get() as { n: number }).n;
-  return { db, thread, writes, rows };
+  return { db, raw, thread, writes, rows };
 }
 const lines = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => `${JSON.stringify(usageEvent(`req_${from + i}`))}\n`).join('');
@@ -45,6 +45,18 @@ describe('adaptive bulk writes', () => {
     // A new thread takes the next writes.
     await writes.insertUsage(lines(30, 1));
     expect(rows()).toBe(31);
+    await writes.close();
+    await db.destroy();
+  });
+
+  it("writes on the thread while the gateway's connection is inside a transaction, whatever becomes of it", async () => {
+    const { db, raw, thread, writes, rows } = await open(10_000);
+    raw.exec('begin');
+    const written = writes.insertUsage(lines(0, 1));
+    expect(thread.running).toBe(true);
+    raw.exec('rollback');
+    expect(await written).toBe(1);
+    expect(rows()).toBe(1);
     await writes.close();
     await db.destroy();
   });

@@ -163,16 +163,17 @@ function fewLines(text: string, max: number): boolean {
 /**
  * A file database's bulk writes: small batches of usage events and fingerprint registrations inline on the
  * gateway's connection while they take little of the event loop (a quiet gateway writes a few a second, tens of
- * microseconds each), and on the writer thread when larger, past a budget of 5 ms a second, or while the thread
- * holds writes (so that they stay in order). Purges and the detector's snapshots, which can take long, always go
- * to the thread. Under load every batch is large: the thread takes them all, and starts only then.
+ * microseconds each), and on the writer thread when larger, past a budget of 5 ms a second, while the thread
+ * holds writes (so that they stay in order), or while the connection is inside a transaction. Purges and the
+ * detector's snapshots, which can take long, always go to the thread. Under load every batch is large: the
+ * thread takes them all, and starts only then.
  */
 export class AdaptiveWrites implements BulkWrites {
   private readonly inline: BulkWrites;
   private readonly budget: LoopBudget;
 
   constructor(
-    raw: Database.Database,
+    private readonly raw: Database.Database,
     private readonly thread: WriterThread,
     { inlineMs, windowMs }: WriteBudget = { inlineMs: 5, windowMs: 1_000 },
   ) {
@@ -209,7 +210,11 @@ export class AdaptiveWrites implements BulkWrites {
     return this.thread.close();
   }
 
+  /**
+   * Not while the gateway's connection is inside a transaction (the audit log's append spans awaits): a write there
+   * would be a savepoint of it, rolled back with it after the outbox had let its events go.
+   */
   private inlineNow(): boolean {
-    return this.thread.queued === 0 && this.budget.available;
+    return this.thread.queued === 0 && !this.raw.inTransaction && this.budget.available;
   }
 }
