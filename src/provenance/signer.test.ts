@@ -74,4 +74,16 @@ describe('signers', () => {
     for (const s of signed) expect((await compactVerify(s.manifest, publicKey)).protectedHeader.kid).toBe('k');
     await tight.close();
   });
+
+  it('the adaptive signer keeps one signature at a time inline, past its budget too', async () => {
+    // A client waiting on each reply: a thread's round trip would only add to its wait.
+    const signer = new AdaptiveSigner({ inlineMs: 0.001, windowMs: 60_000 });
+    signer.addKey('k', pem);
+    for (let i = 0; i < 5; i++) {
+      await signer.sign('k', '{}', `text ${i}`);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(signer.threadRunning).toBe(false);
+    await signer.close();
+  });
 });
