@@ -24,7 +24,7 @@ export function printMemory(rss: { file: number; anon: number }, threads: Thread
   }
   const main = threads[0]!;
   console.log(
-    `  V8 heaps ${mb(heaps)}; outside them ${mb(rss.anon * MB - heaps)}: external ${mb(main.external)} (array buffers ${mb(main.arrayBuffers)}), malloc, thread stacks, sockets, SQLite`,
+    `  V8 heaps ${mb(heaps)}; outside them ${mb(rss.anon * MB - heaps)}: external ${mb(main.external)} (array buffers ${mb(main.arrayBuffers)}), V8's own malloc ${mb(threads.reduce((sum, t) => sum + t.mallocedMemory, 0))}, malloc, thread stacks, sockets, SQLite`,
   );
 }
 
