@@ -17,7 +17,7 @@ import { SqlPromptLogStore } from '../sql/prompt-logs.ts';
 import { SqlVettingStore } from '../sql/vetting.ts';
 import { SqlResponseStore } from './responses.ts';
 import { SqlUsageStore } from './usage.ts';
-import { AdaptiveWrites, inlineWrites, WriterThread } from './writer-thread.ts';
+import { inlineWrites, WriterThread } from './writer-thread.ts';
 
 /** `onError` hears about background writes that failed (they are retried, and nothing is lost). */
 export async function openSqliteStore(
@@ -30,9 +30,8 @@ export async function openSqliteStore(
       onError(new Error(problem));
   const { db, raw } = openSqlite(file);
   await migrate(db);
-  // Bulk writes run inline while few, on a thread of their own under load; an in-memory database is visible to
-  // this connection only.
-  const writes = file === ':memory:' ? inlineWrites(raw) : new AdaptiveWrites(raw, new WriterThread(file));
+  // Bulk writes run on a thread of their own; an in-memory database is visible to this connection only.
+  const writes = file === ':memory:' ? inlineWrites(raw) : new WriterThread(file);
   const fingerprints = new SqlFingerprintStore(raw, writes);
   const outboxFile =
     dataDir === ':memory:'
@@ -57,7 +56,7 @@ export async function openSqliteStore(
     promptLogs: new SqlPromptLogStore(db),
     queueDepths: () => ({
       usage_outbox: usage.pendingCount(),
-      writer_thread: writes instanceof AdaptiveWrites ? writes.queued : 0,
+      writer_thread: writes instanceof WriterThread ? writes.queued : 0,
     }),
     async close() {
       await usage.close();

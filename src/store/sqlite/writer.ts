@@ -1,7 +1,7 @@
 // The SQLite writer thread: the embedded store's bulk writes (usage events from the outbox, fingerprint
-// registrations, retention purges, the distillation detector's snapshots) on a connection of its own, so that
-// under load their transactions do not run on the gateway's event loop. One thread, one connection: these writes
-// never wait for each other's lock. Started by writer-thread.ts, which sends the messages typed there as WriterMessage.
+// registrations, retention purges, the distillation detector's snapshots) on a connection of its own, so their
+// transactions never run on the gateway's event loop. One thread, one connection: these writes never wait for
+// each other's lock. Started by writer-thread.ts, which sends the messages typed there as WriterMessage.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThisThreadPriority } from '../../util/thread-priority.ts';
