@@ -51,7 +51,7 @@ export interface SseBatcher<Batch> {
 
 /**
  * The batches `batcher` makes of the events each read of `body` completes. One async generator from the body to
- * the caller: with a thousand streams open, each layer of generators is a kilobyte of suspended state apiece.
+ * the caller: every open stream holds each layer of generators suspended, with its state, for its whole life.
  */
 export async function* sseBatches<Batch>(
   body: AsyncIterable<Buffer | Uint8Array | string>,
