@@ -6,6 +6,7 @@
 //   npm run bench:streams-memory                      # 1,000 streams
 //   STREAMS=200 SNAPSHOT=1 npm run bench:streams-memory  # heap snapshots at idle and with the streams open, compared
 //                                                        # (bench/heap.ts); the RSS figures then include the first's cost
+//   ALLOCATIONS=5000 npm run bench:streams-memory     # then what the gateway allocates per token, by site, over 5 s
 //   NODE_FLAGS="--max-semi-space-size=16" npm run bench:streams-memory  # extra node flags for the gateway
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -156,6 +157,7 @@ try {
   const memory: ThreadMemory[] = await attached.memory();
   printMemory(rssSplit, memory);
   if (idleSnapshots) compareSnapshots(idleSnapshots, await saveSnapshots(attached, 'open'), STREAMS);
+  if (process.env.ALLOCATIONS) await printAllocations(attached, Number(process.env.ALLOCATIONS) || 5_000);
   attached.close();
   controller.abort();
   await Promise.allSettled(streams);
@@ -167,6 +169,19 @@ try {
   simulator.kill('SIGKILL');
 }
 process.exit(0);
+
+/** What the gateway allocates per token while the streams flow (a token a stream each STREAM_TOKEN_MS), by site. */
+async function printAllocations(inspector: Inspector, ms: number): Promise<void> {
+  const sites = await inspector.allocations(ms);
+  const total = sites.reduce((sum, s) => sum + s.bytes, 0);
+  const tokens = (STREAMS * ms) / TOKEN_MS;
+  console.log(
+    `allocated over ${ms} ms: ${(total / 2 ** 20).toFixed(1)} MB, about ${(total / tokens / 1024).toFixed(1)} KB per token; top sites:`,
+  );
+  for (const { site, bytes } of sites.slice(0, 30)) {
+    console.log(`  ${((bytes / tokens) | 0).toString().padStart(6)} B/token  ${site}`);
+  }
+}
 
 /** Starts the gateway's inspector (node does so on SIGUSR1) and attaches to it. */
 async function openInspector(): Promise<Inspector> {
