@@ -6,6 +6,7 @@
 //   npm run bench:streams-memory                      # 1,000 streams
 //   STREAMS=200 SNAPSHOT=1 npm run bench:streams-memory  # heap snapshots at idle and with the streams open, compared
 //                                                        # (bench/heap.ts); the RSS figures then include the first's cost
+//   AFTER_ABORT=1 npm run bench:streams-memory       # then where the memory goes 2 and 12 s after every client left
 //   ALLOCATIONS=5000 npm run bench:streams-memory     # then what the gateway allocates per token, by site, over 5 s
 //   NODE_FLAGS="--max-semi-space-size=16" npm run bench:streams-memory  # extra node flags for the gateway
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -158,11 +159,19 @@ try {
   printMemory(rssSplit, memory);
   if (idleSnapshots) compareSnapshots(idleSnapshots, await saveSnapshots(attached, 'open'), STREAMS);
   if (process.env.ALLOCATIONS) await printAllocations(attached, Number(process.env.ALLOCATIONS) || 5_000);
-  attached.close();
   controller.abort();
   await Promise.allSettled(streams);
   await sleep(2_000);
   console.log(`after abort: RSS ${rssMb(pid).toFixed(1)} MB, ${fds(pid)} fds`);
+  if (process.env.AFTER_ABORT) {
+    // Where the spike of every client leaving at once goes, and what of it stays.
+    for (const wait of [0, 10_000]) {
+      await sleep(wait);
+      console.log(`${wait / 1000 + 2} s after abort:`);
+      printMemory({ file: statusMb(pid, 'RssFile'), anon: statusMb(pid, 'RssAnon') }, await attached.memory());
+    }
+  }
+  attached.close();
 } finally {
   await client.close().catch(() => {});
   gateway.process.kill('SIGKILL');

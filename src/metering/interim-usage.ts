@@ -4,7 +4,7 @@
 // by the events that delivered text, each a token or more: never more than was delivered); the final event
 // (pipeline/settle.ts) replaces them by request id. So a gateway that dies mid-stream leaves each stream billed for
 // about what it delivered, and a stream that cannot be billed is refused before anything is served. No tokenizer:
-// loading o200k_base took ~140 MB on a thread of its own, which every gateway serving streams paid.
+// its thread (token-count-thread.ts) would then run in every gateway serving streams, not only after a cut.
 import type { PricingService } from './pricing.ts';
 import type { UsageEvent, UsageStore } from '../store/ports.ts';
 import type { MeteredRequest } from './metered-request.ts';
