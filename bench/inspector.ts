@@ -45,6 +45,28 @@ export async function inspectorUrl(logFile: string): Promise<string> {
   throw new Error(`no inspector URL in ${logFile}`);
 }
 
+/**
+ * Where a profiled function is: for the sources bin/compile.mjs bundled, the source file (the `// src/...` line
+ * esbuild writes before each module's code), else the script's path from node_modules or src on.
+ */
+function sourceOf(url: string, line: number): string {
+  if (url.includes('/.cache/conduit/')) {
+    let modules = bundledModules.get(url);
+    if (!modules) {
+      modules = [];
+      const lines = readFileSync(new URL(url), 'utf8').split('\n');
+      lines.forEach((text, i) => {
+        if (text.startsWith('// src/')) modules!.push({ line: i, path: text.slice(3) });
+      });
+      bundledModules.set(url, modules);
+    }
+    const module = modules.findLast((m) => m.line <= line);
+    if (module) return module.path;
+  }
+  return `${url.replace(/^.*\/(node_modules|src)\//, '$1/')}:${line + 1}`;
+}
+const bundledModules = new Map<string, Array<{ line: number; path: string }>>();
+
 interface SamplingNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   selfSize: number;
@@ -192,7 +214,7 @@ export class Inspector {
     const bySite = new Map<string, number>();
     const walk = (node: SamplingNode): void => {
       const { functionName, url, lineNumber } = node.callFrame;
-      const site = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|src)\//, '$1/')}:${lineNumber + 1}`;
+      const site = `${functionName || '(anonymous)'} ${sourceOf(url, lineNumber)}`;
       if (node.selfSize > 0) bySite.set(site, (bySite.get(site) ?? 0) + node.selfSize);
       node.children.forEach(walk);
     };
