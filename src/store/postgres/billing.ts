@@ -3,24 +3,8 @@
 // rolled back with the document when it is refused, so a sequence has no gaps.
 import { sql, type Kysely } from 'kysely';
 import type { BillingStore, IssuedDocument } from '../ports.ts';
+import { issuedDocumentFromRow, type IssuedDocumentRow } from '../sql/issued-documents.ts';
 
-interface Row {
-  number: string;
-  org_id: string;
-  month: string;
-  issued_at: string;
-  invoice_number: string | null;
-  document: string;
-}
-
-const fromRow = (r: Row): IssuedDocument => ({
-  number: r.number,
-  org_id: r.org_id,
-  month: r.month,
-  issued_at: r.issued_at,
-  invoice_number: r.invoice_number,
-  document: JSON.parse(r.document) as Record<string, unknown>,
-});
 const COLUMNS = ['number', 'org_id', 'month', 'issued_at', 'invoice_number', 'document'] as const;
 
 /** Thrown inside the issuing transaction to roll it back: the organisation's month has its invoice. */
@@ -54,7 +38,7 @@ export class PgBillingStore implements BillingStore {
       .where('org_id', '=', orgId)
       .where('month', '=', month)
       .executeTakeFirst();
-    return row ? fromRow(row as Row) : undefined;
+    return row ? issuedDocumentFromRow(row as IssuedDocumentRow) : undefined;
   }
 
   async invoices(orgId: string): Promise<IssuedDocument[]> {
@@ -63,7 +47,7 @@ export class PgBillingStore implements BillingStore {
       .where('org_id', '=', orgId)
       .orderBy('month')
       .execute();
-    return (rows as Row[]).map(fromRow);
+    return (rows as IssuedDocumentRow[]).map(issuedDocumentFromRow);
   }
 
   async creditNote(number: string): Promise<IssuedDocument | undefined> {
@@ -71,7 +55,7 @@ export class PgBillingStore implements BillingStore {
       .where('kind', '=', 'credit_note')
       .where('number', '=', number)
       .executeTakeFirst();
-    return row ? fromRow(row as Row) : undefined;
+    return row ? issuedDocumentFromRow(row as IssuedDocumentRow) : undefined;
   }
 
   async creditNotes(invoiceNumber: string): Promise<IssuedDocument[]> {
@@ -81,7 +65,7 @@ export class PgBillingStore implements BillingStore {
       .orderBy('issued_at')
       .orderBy('number')
       .execute();
-    return (rows as Row[]).map(fromRow);
+    return (rows as IssuedDocumentRow[]).map(issuedDocumentFromRow);
   }
 
   async issue(

@@ -3,24 +3,8 @@
 // number is used only if its document is stored, and an organisation's month gets one invoice at most.
 import type Database from 'better-sqlite3';
 import type { BillingStore, IssuedDocument } from '../ports.ts';
+import { issuedDocumentFromRow, type IssuedDocumentRow } from '../sql/issued-documents.ts';
 
-interface Row {
-  number: string;
-  org_id: string;
-  month: string;
-  issued_at: string;
-  invoice_number: string | null;
-  document: string;
-}
-
-const fromRow = (r: Row): IssuedDocument => ({
-  number: r.number,
-  org_id: r.org_id,
-  month: r.month,
-  issued_at: r.issued_at,
-  invoice_number: r.invoice_number,
-  document: JSON.parse(r.document) as Record<string, unknown>,
-});
 const COLUMNS = 'number, org_id, month, issued_at, invoice_number, document';
 
 export class SqlBillingStore implements BillingStore {
@@ -80,36 +64,38 @@ export class SqlBillingStore implements BillingStore {
 
   async invoice(orgId: string, month: string): Promise<IssuedDocument | undefined> {
     const row = this.raw
-      .prepare<[string, string], Row>(
+      .prepare<[string, string], IssuedDocumentRow>(
         `select ${COLUMNS} from issued_documents where kind = 'invoice' and org_id = ? and month = ?`,
       )
       .get(orgId, month);
-    return row ? fromRow(row) : undefined;
+    return row ? issuedDocumentFromRow(row) : undefined;
   }
 
   async invoices(orgId: string): Promise<IssuedDocument[]> {
     return this.raw
-      .prepare<[string], Row>(
+      .prepare<[string], IssuedDocumentRow>(
         `select ${COLUMNS} from issued_documents where kind = 'invoice' and org_id = ? order by month`,
       )
       .all(orgId)
-      .map(fromRow);
+      .map(issuedDocumentFromRow);
   }
 
   async creditNote(number: string): Promise<IssuedDocument | undefined> {
     const row = this.raw
-      .prepare<[string], Row>(`select ${COLUMNS} from issued_documents where kind = 'credit_note' and number = ?`)
+      .prepare<[string], IssuedDocumentRow>(
+        `select ${COLUMNS} from issued_documents where kind = 'credit_note' and number = ?`,
+      )
       .get(number);
-    return row ? fromRow(row) : undefined;
+    return row ? issuedDocumentFromRow(row) : undefined;
   }
 
   async creditNotes(invoiceNumber: string): Promise<IssuedDocument[]> {
     return this.raw
-      .prepare<[string], Row>(
+      .prepare<[string], IssuedDocumentRow>(
         `select ${COLUMNS} from issued_documents where kind = 'credit_note' and invoice_number = ? order by issued_at, number`,
       )
       .all(invoiceNumber)
-      .map(fromRow);
+      .map(issuedDocumentFromRow);
   }
 
   async issue(
