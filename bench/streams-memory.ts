@@ -7,6 +7,7 @@
 //   STREAMS=200 SNAPSHOT=1 npm run bench:streams-memory  # heap snapshots at idle and with the streams open, compared
 //                                                        # (bench/heap.ts); the RSS figures then include the first's cost
 //   AFTER_ABORT=1 npm run bench:streams-memory       # then where the memory goes 2 and 12 s after every client left
+//                                                    # (AFTER_ABORT=60: and 60 s after)
 //   ALLOCATIONS=5000 npm run bench:streams-memory     # then what the gateway allocates per token, by site, over 5 s
 //   NODE_FLAGS="--max-semi-space-size=16" npm run bench:streams-memory  # extra node flags for the gateway
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -165,9 +166,13 @@ try {
   console.log(`after abort: RSS ${rssMb(pid).toFixed(1)} MB, ${fds(pid)} fds`);
   if (process.env.AFTER_ABORT) {
     // Where the spike of every client leaving at once goes, and what of it stays.
-    for (const wait of [0, 10_000]) {
-      await sleep(wait);
-      console.log(`${wait / 1000 + 2} s after abort:`);
+    // AFTER_ABORT=S also looks S seconds after (when S > 12): whether V8 and malloc give the spike back.
+    const last = Number(process.env.AFTER_ABORT);
+    let at = 2;
+    for (const seconds of last > 12 ? [2, 12, last] : [2, 12]) {
+      await sleep((seconds - at) * 1000);
+      at = seconds;
+      console.log(`${seconds} s after abort: RSS ${rssMb(pid).toFixed(1)} MB`);
       printMemory({ file: statusMb(pid, 'RssFile'), anon: statusMb(pid, 'RssAnon') }, await attached.memory());
     }
   }
