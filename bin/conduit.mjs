@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 node
 // Entry point for `conduit` and `npm start`: runs the CLI from the TypeScript sources, compiled ahead by
 // ./compile.mjs (once for each version of them), or, where that cannot be written, as they load (./ts-loader.mjs,
 // registered by ./register-ts.mjs). Stack traces point into the sources either way. V8's own young generation
