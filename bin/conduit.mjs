@@ -6,8 +6,9 @@
 // 64 MB stayed committed, 24 MB of the RSS with 1,000 streams open (issue 27); measured again on a loaded machine,
 // streams 0.93x (median of 8 rounds, half of them within noise). glibc's malloc keeps at most two arenas: by
 // default each of the gateway's threads (workers, libuv's pool, V8's helpers) may get one of up to 16, each
-// holding freed memory of its own. `npm start` runs this file, and the bench reads its environment and node flags
-// from the first line.
+// holding freed memory of its own. Blocks of 64 KB and more get mappings of their own, returned when freed: glibc
+// otherwise raises that threshold as such blocks are freed, and node's 64 KB socket reads then fragment the arenas.
+// `npm start` runs this file, and the bench reads its environment and node flags from the first line.
 import { compiledEntry } from './compile.mjs';
 
 const compiled = await compiledEntry();
