@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { compactVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { LoopBudget } from '../util/loop-budget.ts';
 import { AdaptiveSigner, InlineSigner, ThreadSigner } from './signer.ts';
 
 const { privateKey } = generateKeyPairSync('ed25519');
@@ -11,8 +12,7 @@ describe('signers', () => {
   it('inline, threaded and adaptive signers all produce valid manifests over the claims and the text', async () => {
     for (const signer of [new InlineSigner(), new ThreadSigner(), new AdaptiveSigner()]) {
       signer.addKey('k', pem);
-      // Many at once: the threaded path batches them. Texts with
-      // newlines and spaces must not confuse the batching.
+      // Many at once: the threaded path batches them. Texts with newlines and spaces must not confuse the batching.
       const texts = Array.from({ length: 50 }, (_, i) => `line one of ${i}\nline two\t${'é'.repeat(i)}`);
       const signed = await Promise.all(
         texts.map((text, i) =>
@@ -61,13 +61,13 @@ describe('signers', () => {
     const burst = (signer: AdaptiveSigner) =>
       Promise.all(Array.from({ length: 50 }, (_, i) => signer.sign('k', '{}', `text ${i}`)));
     // A burst that takes little of the loop: no thread is started for it.
-    const roomy = new AdaptiveSigner({ inlineMs: 10_000, windowMs: 60_000 });
+    const roomy = new AdaptiveSigner(new LoopBudget(10_000, 60_000));
     roomy.addKey('k', pem);
     await burst(roomy);
     expect(roomy.threadRunning).toBe(false);
     await roomy.close();
     // Past the budget the rest of the burst goes to the thread, valid all the same.
-    const tight = new AdaptiveSigner({ inlineMs: 0.05, windowMs: 60_000 });
+    const tight = new AdaptiveSigner(new LoopBudget(0.05, 60_000));
     tight.addKey('k', pem);
     const signed = await burst(tight);
     expect(tight.threadRunning).toBe(true);
@@ -77,7 +77,7 @@ describe('signers', () => {
 
   it('the adaptive signer keeps one signature at a time inline, past its budget too', async () => {
     // A client waiting on each reply: a thread's round trip would only add to its wait.
-    const signer = new AdaptiveSigner({ inlineMs: 0.001, windowMs: 60_000 });
+    const signer = new AdaptiveSigner(new LoopBudget(0.001, 60_000));
     signer.addKey('k', pem);
     for (let i = 0; i < 5; i++) {
       await signer.sign('k', '{}', `text ${i}`);

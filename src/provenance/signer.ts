@@ -30,12 +30,6 @@ export class InlineSigner implements Signer {
   async close(): Promise<void> {}
 }
 
-/** How much of the event loop's time inline signing may take (per window) before signatures go to the thread. */
-export interface SigningBudget {
-  inlineMs: number;
-  windowMs: number;
-}
-
 /**
  * Inline while the gateway is quiet or signing takes little of the event loop; on the signing thread once
  * signatures queue up (several asked for in one event-loop turn) and inline signing has taken more than its budget,
@@ -46,13 +40,11 @@ export interface SigningBudget {
 export class AdaptiveSigner implements Signer {
   private readonly inline = new InlineSigner();
   private readonly thread = new ThreadSigner();
-  private readonly budget: LoopBudget;
   /** Signatures asked for in the current event-loop turn. */
   private thisTurn = 0;
 
-  constructor({ inlineMs, windowMs }: SigningBudget = { inlineMs: 20, windowMs: 1_000 }) {
-    this.budget = new LoopBudget(inlineMs, windowMs);
-  }
+  /** `budget`: how much of the event loop's time inline signing may take before signatures go to the thread. */
+  constructor(private readonly budget = new LoopBudget(20, 1_000)) {}
 
   /** Whether the signing thread is running (for tests). */
   get threadRunning(): boolean {
