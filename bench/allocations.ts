@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchBodies, startGateway } from './gateway.ts';
+import { printAllocations } from './heap-report.ts';
 import { Inspector, inspectorUrl } from './inspector.ts';
 import { load } from './load.ts';
 import { freePort, startProcess } from './processes.ts';
@@ -49,17 +50,13 @@ try {
   const inspector = await Inspector.connect(await inspectorUrl(join(dir, 'gateway.log')));
   const [allocated, result] = await Promise.all([inspector.allocations(seconds * 1000), run(seconds)]);
   inspector.close();
-  const total = allocated.reduce((sum, s) => sum + s.bytes, 0);
-  console.log(
-    `${mode} c=64: ${result.requests} requests in ${seconds} s, ${(total / 2 ** 20).toFixed(0)} MB allocated, ` +
-      `${(total / result.requests / 1024).toFixed(1)} KB per request; by function:`,
+  printAllocations(
+    allocated,
+    result.requests,
+    'req',
+    `${mode} c=64: ${result.requests} requests in ${seconds} s`,
+    sites,
   );
-  for (const { site, bytes } of allocated.slice(0, sites))
-    console.log(
-      `  ${Math.round(bytes / result.requests)
-        .toString()
-        .padStart(6)} B/req  ${site}`,
-    );
 } finally {
   gateway.process.kill('SIGKILL');
   simulator.kill('SIGKILL');

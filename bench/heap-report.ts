@@ -1,5 +1,6 @@
 // Printing where a gateway's memory goes: RSS split into file-backed (the node binary, shared libraries) and
-// anonymous memory, each thread's V8 heap, and what heap snapshots say (bench/heap-snapshot.ts).
+// anonymous memory, each thread's V8 heap, what heap snapshots say (bench/heap-snapshot.ts), and what was
+// allocated (the sampling heap profiler).
 import { readFileSync } from 'node:fs';
 import { growth, HeapSnapshot, kb, mb } from './heap-snapshot.ts';
 import type { ThreadMemory } from './inspector.ts';
@@ -62,4 +63,27 @@ export function describeSnapshot(snapshot: HeapSnapshot, top = 20): void {
   console.log(`\nby script (source, bytecode and code of its functions):`);
   for (const row of snapshot.byScript().slice(0, top))
     console.log(`  ${mb(row.bytes).padStart(9)}  ${String(row.functions).padStart(5)} fns  ${row.script}`);
+}
+
+/**
+ * What was allocated (Inspector.allocations), as a total and by site, divided by `per` units of work (`unit`: token,
+ * req): the first `limit` sites.
+ */
+export function printAllocations(
+  sites: Array<{ site: string; bytes: number }>,
+  per: number,
+  unit: string,
+  heading: string,
+  limit: number,
+): void {
+  const total = sites.reduce((sum, s) => sum + s.bytes, 0);
+  console.log(
+    `${heading}: ${(total / 2 ** 20).toFixed(1)} MB allocated, ${(total / per / 1024).toFixed(1)} KB per ${unit}; by function:`,
+  );
+  for (const { site, bytes } of sites.slice(0, limit))
+    console.log(
+      `  ${Math.round(bytes / per)
+        .toString()
+        .padStart(6)} B/${unit}  ${site}`,
+    );
 }

@@ -17,7 +17,7 @@ import { Agent, request } from 'undici';
 import { benchBodies, startGateway } from './gateway.ts';
 import { freePort, startProcess } from './processes.ts';
 import { Inspector, inspectorUrl, type ThreadMemory } from './inspector.ts';
-import { compareSnapshots, printMemory } from './heap-report.ts';
+import { compareSnapshots, printAllocations, printMemory } from './heap-report.ts';
 
 const STREAMS = Number(process.env.STREAMS ?? 1_000);
 const TOKEN_MS = Number(process.env.STREAM_TOKEN_MS ?? 1_000);
@@ -159,7 +159,11 @@ try {
   const memory: ThreadMemory[] = await attached.memory();
   printMemory(rssSplit, memory);
   if (idleSnapshots) compareSnapshots(idleSnapshots, await saveSnapshots(attached, 'open'), STREAMS);
-  if (process.env.ALLOCATIONS) await printAllocations(attached, Number(process.env.ALLOCATIONS) || 5_000);
+  if (process.env.ALLOCATIONS) {
+    // What the gateway allocates per token while the streams flow (a token a stream each STREAM_TOKEN_MS).
+    const ms = Number(process.env.ALLOCATIONS) || 5_000;
+    printAllocations(await attached.allocations(ms), (STREAMS * ms) / TOKEN_MS, 'token', `over ${ms} ms`, 30);
+  }
   controller.abort();
   await Promise.allSettled(streams);
   await sleep(2_000);
@@ -183,19 +187,6 @@ try {
   simulator.kill('SIGKILL');
 }
 process.exit(0);
-
-/** What the gateway allocates per token while the streams flow (a token a stream each STREAM_TOKEN_MS), by site. */
-async function printAllocations(inspector: Inspector, ms: number): Promise<void> {
-  const sites = await inspector.allocations(ms);
-  const total = sites.reduce((sum, s) => sum + s.bytes, 0);
-  const tokens = (STREAMS * ms) / TOKEN_MS;
-  console.log(
-    `allocated over ${ms} ms: ${(total / 2 ** 20).toFixed(1)} MB, about ${(total / tokens / 1024).toFixed(1)} KB per token; top sites:`,
-  );
-  for (const { site, bytes } of sites.slice(0, 30)) {
-    console.log(`  ${((bytes / tokens) | 0).toString().padStart(6)} B/token  ${site}`);
-  }
-}
 
 /** Starts the gateway's inspector (node does so on SIGUSR1) and attaches to it. */
 async function openInspector(): Promise<Inspector> {
