@@ -1,5 +1,5 @@
-// Token counts on a thread of its own. Loading the tokenizer takes a fraction of a second and some 35 MB: on the event
-// loop, the first stream cut short stalled every request under way while it loaded, and the memory stayed for the
+// Token counts on a thread of its own. Loading the tokenizer takes a fraction of a second and some 35 MB of RSS: on the
+// event loop, the first stream cut short stalled every request under way while it loaded, and the memory stayed for the
 // process's life. The thread starts on the first count and stops once idle; counts asked for in one event-loop turn
 // travel as one message.
 import { OnDemandThread } from '../util/on-demand-thread.ts';

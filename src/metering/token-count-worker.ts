@@ -1,5 +1,5 @@
 // Token-counting thread, started by token-count-thread.ts: loads the tokenizer (a fraction of a second, about 25 MB of
-// heap) off the gateway's event loop, then counts the texts of each message, answering their counts in the same order.
+// live heap) off the gateway's event loop, then counts the texts of each message, answering their counts in the same order.
 import { parentPort } from 'node:worker_threads';
 import { countTokens as countO200k, setMergeCacheSize } from 'gpt-tokenizer/encoding/o200k_base';
 
@@ -9,6 +9,7 @@ const port = parentPort!;
 setMergeCacheSize(10_000);
 // A special token's name in a customer's text is text: counted as such, not refused (the default throws).
 const asText = { disallowedSpecial: new Set<string>() };
+const encode = (part: string) => countO200k(part, asText);
 
 /**
  * Characters in a row, without whitespace or all whitespace, beyond which a run is counted in parts of this length:
@@ -21,7 +22,6 @@ const LONG_RUN = new RegExp(`\\S{${RUN_PART + 1},}|\\s{${RUN_PART + 1},}`, 'gu')
 
 /** The text's tokens, as o200k counts them; a long run counted part by part. */
 function countTokens(text: string): number {
-  const encode = (part: string) => countO200k(part, asText);
   let tokens = 0;
   let from = 0;
   for (const run of text.matchAll(LONG_RUN)) {
