@@ -19,7 +19,14 @@ export interface SpawnedGateway {
   stop(): Promise<void>;
 }
 
-export async function spawnGateway(opts: { configFile?: string; env?: Record<string, string> } = {}) {
+export interface SpawnOptions {
+  configFile?: string;
+  /** The data folder; a new one by default. */
+  dataDir?: string;
+  env?: Record<string, string>;
+}
+
+export async function spawnGateway(opts: SpawnOptions = {}) {
   const adminToken = 'spawned-admin-token';
   const child = spawn(
     'node',
@@ -29,7 +36,7 @@ export async function spawnGateway(opts: { configFile?: string; env?: Record<str
       '--port',
       '0',
       '--data',
-      tempDir(),
+      opts.dataDir ?? tempDir(),
       ...(opts.configFile ? ['--config', opts.configFile] : []),
     ],
     {

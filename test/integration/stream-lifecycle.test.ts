@@ -1,5 +1,4 @@
 // Streams end in many ways; every one leaves a usage event, and a client that leaves stops the upstream.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulatorServer, type SimulatorServer } from '../../src/providers/simulator/server.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { simulatorServerConfig, startTestGateway, tempDir, writeConfig, type TestGateway } from '../helpers/gateway.ts';
+import { spawnGateway } from '../helpers/spawned-gateway.ts';
 
 let sim: SimulatorServer;
 let gw: TestGateway;
@@ -71,17 +71,10 @@ describe('client disconnect', () => {
 describe('durability', () => {
   it('a killed gateway has already stored the event of every response it completed', async () => {
     const dataDir = tempDir();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn('node', ['bin/conduit.mjs', 'start', '--port', String(port), '--data', dataDir], {
-      env: { ...process.env, CONDUIT_ADMIN_TOKEN: 'kill-test', CONDUIT_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const gateway = await spawnGateway({ dataDir, env: { CONDUIT_LOG_LEVEL: 'silent' } });
+    const child = gateway.process;
     try {
-      let out = '';
-      child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-      expect(await until(async () => /Demo organisation API key: (\S+)/.test(out), 15_000)).toBe(true);
-      const key = /Demo organisation API key: (\S+)/.exec(out)![1]!;
-      const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: key, maxRetries: 0 });
+      const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: gateway.demoKey!, maxRetries: 0 });
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
         const { response } = await client.chat.completions
@@ -107,14 +100,13 @@ describe('durability', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-  });
+  }, 45_000);
 });
 
 describe('streams under way when the gateway dies', () => {
   it('are billed after a restart for about what they delivered, marked estimated, and a replay bills them once', async () => {
     const slow = await startSimulatorServer({ faults: { token_delay_ms: 20 } });
     const dataDir = tempDir();
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
     const base = simulatorServerConfig([{ id: 'sim', url: slow.url }]);
     base.providers[0]!.timeouts.total_ms = 60_000;
     const config = {
@@ -130,41 +122,25 @@ describe('streams under way when the gateway dies', () => {
         ],
       },
     };
-    const child = spawn(
-      'node',
-      [
-        'bin/conduit.mjs',
-        'start',
-        '--port',
-        String(port),
-        '--host',
-        '127.0.0.1',
-        '--data',
-        dataDir,
-        '--config',
-        writeConfig(config),
-      ],
-      {
-        env: { ...process.env, CONDUIT_ADMIN_TOKEN: 'kill-test', CONDUIT_LOG_LEVEL: 'silent' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const gateway = await spawnGateway({
+      dataDir,
+      configFile: writeConfig(config),
+      env: { CONDUIT_LOG_LEVEL: 'silent' },
+    });
+    const child = gateway.process;
     const readers: Array<Promise<void>> = [];
     try {
-      let out = '';
-      child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-      expect(await until(async () => /listening/.test(out), 15_000)).toBe(true);
       const admin = async (path: string, body: unknown) =>
         (
-          await fetch(`http://127.0.0.1:${port}/admin/v1${path}`, {
+          await fetch(`${gateway.url}/admin/v1${path}`, {
             method: 'POST',
-            headers: { authorization: 'Bearer kill-test', 'content-type': 'application/json' },
+            headers: { authorization: `Bearer ${gateway.adminToken}`, 'content-type': 'application/json' },
             body: JSON.stringify(body),
           })
         ).json() as Promise<{ id: string; key: string }>;
       const org = await admin('/orgs', { name: 'Cut Ltd', country: 'DE', tier: 'verified' });
       const { key } = await admin(`/orgs/${org.id}/keys`, { name: 'k' });
-      const client = new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: key, maxRetries: 0 });
+      const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
       const chunks = Array.from({ length: 8 }, () => 0);
       for (let i = 0; i < 8; i++) {
         // 400 tokens, 20 ms apart: each stream is still under way when the gateway dies.
@@ -237,5 +213,5 @@ describe('streams under way when the gateway dies', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       await slow.close();
     }
-  }, 40_000);
+  }, 60_000);
 });
