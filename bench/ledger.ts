@@ -21,6 +21,7 @@ const event = (i: number): UsageEvent => ({
   prompt_tokens: 100 + (i % 900),
   completion_tokens: 50 + (i % 400),
   cached_tokens: 0,
+  cache_write_tokens: 0,
   reasoning_tokens: 0,
   estimated: false,
   status: 200,

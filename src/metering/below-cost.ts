@@ -7,8 +7,17 @@ import { formatMicros } from './money.ts';
 import type { PriceCoverage } from './price-coverage.ts';
 import type { PriceBook, PriceOverride, Rates } from './pricebook.ts';
 
-export const TOKEN_KINDS = ['input', 'cached_input', 'output', 'reasoning'] as const;
+export const TOKEN_KINDS = ['input', 'cached_input', 'cache_write', 'output', 'reasoning'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+/** The rate a kind falls back on when a book leaves it unset (input and output are always set). */
+const FALLBACK: Record<TokenKind, 'input' | 'output' | undefined> = {
+  input: undefined,
+  cached_input: 'input',
+  cache_write: 'input',
+  output: undefined,
+  reasoning: 'output',
+};
 
 export interface BelowCost {
   model: string;
@@ -28,17 +37,14 @@ export interface BelowCost {
 
 type Version = PriceBook['versions'][number];
 
-/** The rate a request pays for each kind of token (cached input at the input rate, reasoning at the output rate, unless stated). */
-const rateOf = (r: Rates, kind: TokenKind): bigint =>
-  kind === 'cached_input' ? (r.cached_input ?? r.input) : kind === 'reasoning' ? (r.reasoning ?? r.output) : r[kind];
+/** The field that sets a kind's rate: its own, or the one it falls back on. */
+const fieldOf = (r: Rates, kind: TokenKind): 'input' | 'output' | TokenKind =>
+  r[kind] !== undefined ? kind : FALLBACK[kind]!;
+/** The rate a request pays for each kind of token (cache reads and writes at the input rate, reasoning at the output rate, unless stated). */
+const rateOf = (r: Rates, kind: TokenKind): bigint => r[fieldOf(r, kind)]!;
 /** Kinds worth comparing: input and output always, the others where either side prices them apart. */
 const kindsOf = (price: Rates, cost: Rates) =>
-  TOKEN_KINDS.filter(
-    (k) => (k !== 'cached_input' && k !== 'reasoning') || price[k] !== undefined || cost[k] !== undefined,
-  );
-/** The field that sets a kind's rate: its own, or the one it falls back on. */
-const fieldOf = (r: Rates, kind: TokenKind) =>
-  r[kind] !== undefined ? kind : kind === 'cached_input' ? 'input' : 'output';
+  TOKEN_KINDS.filter((k) => !FALLBACK[k] || price[k] !== undefined || cost[k] !== undefined);
 
 const vendorRatesIn = (v: Version, deployment: string, model: string) =>
   v.vendor_costs.find((c) => c.deployment === deployment && c.model === model) ??

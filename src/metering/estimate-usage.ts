@@ -2,7 +2,7 @@
 // delivered, counted by its own tokenizer, marks the usage estimated, and gives the client the same figures.
 import { countPromptTokens, countTextTokens } from './delivered-tokens.ts';
 import type { JsonObject } from '../wire/json.ts';
-import type { Usage } from '../wire/usage.ts';
+import { promptTokensDetails, type Usage } from '../wire/usage.ts';
 import type { Endpoint } from '../wire/endpoint.ts';
 import type { MeteredRequest } from './metered-request.ts';
 
@@ -12,6 +12,7 @@ export async function estimateUsage(ctx: MeteredRequest, delivered: string): Pro
     prompt_tokens: await countPromptTokens(ctx.body!),
     completion_tokens: await countTextTokens(delivered),
     cached_tokens: 0,
+    cache_write_tokens: 0,
     reasoning_tokens: 0,
   };
   ctx.usage = usage;
@@ -26,7 +27,7 @@ export function usageField(endpoint: Endpoint, u: Usage): JsonObject {
   if (endpoint === 'responses') {
     return {
       input_tokens: u.prompt_tokens,
-      input_tokens_details: { cached_tokens: u.cached_tokens },
+      input_tokens_details: promptTokensDetails(u),
       output_tokens: u.completion_tokens,
       output_tokens_details: { reasoning_tokens: u.reasoning_tokens },
       total_tokens,

@@ -71,6 +71,7 @@ export class InterimUsage {
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
       cached_tokens: 0,
+      cache_write_tokens: 0,
       reasoning_tokens: 0,
     });
   }

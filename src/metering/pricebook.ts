@@ -40,7 +40,13 @@ const day = z.string().date('must be a date (YYYY-MM-DD)');
 /** Rates per million tokens, amounts in the given unit. */
 function ratesSchemaOf(money: typeof amount | typeof microAmount) {
   return z
-    .object({ input: money, output: money, cached_input: money.optional(), reasoning: money.optional() })
+    .object({
+      input: money,
+      output: money,
+      cached_input: money.optional(),
+      cache_write: money.optional(),
+      reasoning: money.optional(),
+    })
     .strict();
 }
 
@@ -172,18 +178,24 @@ export function priceBookDocument(book: PriceBook): Record<string, unknown> {
 export interface TokenCounts {
   prompt_tokens: number;
   cached_tokens: number;
+  cache_write_tokens: number;
   completion_tokens: number;
   reasoning_tokens: number;
 }
 
-/** Cost or price of one request's tokens at these rates, in micro-units. Reasoning tokens are part of completion tokens. */
+/**
+ * Cost or price of one request's tokens at these rates, in micro-units. Cache reads and writes are part of the
+ * prompt tokens, reasoning tokens part of the completion tokens.
+ */
 export function chargeFor(t: TokenCounts, r: Rates): bigint {
   const perMillion = (tokens: number, rate: bigint) => BigInt(tokens) * rate;
   const cached = Math.min(t.cached_tokens, t.prompt_tokens);
+  const written = Math.min(t.cache_write_tokens, t.prompt_tokens - cached);
   const reasoning = r.reasoning !== undefined ? Math.min(t.reasoning_tokens, t.completion_tokens) : 0;
   const total =
-    perMillion(t.prompt_tokens - cached, r.input) +
+    perMillion(t.prompt_tokens - cached - written, r.input) +
     perMillion(cached, r.cached_input ?? r.input) +
+    perMillion(written, r.cache_write ?? r.input) +
     perMillion(t.completion_tokens - reasoning, r.output) +
     perMillion(reasoning, r.reasoning ?? r.output);
   return (total + 500_000n) / 1_000_000n;

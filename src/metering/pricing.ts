@@ -197,10 +197,18 @@ export class PricingService {
     const negotiated = this.overrideOf(org)?.rates.find((r) => r.model === model);
     const rates = negotiated ?? listRates;
     if (!rates) return 0n;
-    const out = rates.reasoning && rates.reasoning > rates.output ? rates.reasoning : rates.output;
+    // Every prompt token at the dearest input rate, every completion token at the dearest output rate.
+    const input = rates.cache_write && rates.cache_write > rates.input ? rates.cache_write : rates.input;
+    const output = rates.reasoning && rates.reasoning > rates.output ? rates.reasoning : rates.output;
     return chargeFor(
-      { prompt_tokens: promptTokens, cached_tokens: 0, completion_tokens: maxCompletionTokens, reasoning_tokens: 0 },
-      { input: rates.input, output: out },
+      {
+        prompt_tokens: promptTokens,
+        cached_tokens: 0,
+        cache_write_tokens: 0,
+        completion_tokens: maxCompletionTokens,
+        reasoning_tokens: 0,
+      },
+      { input, output },
     );
   }
 

@@ -5,6 +5,7 @@ import type { Catalogue } from '../routing/catalogue.ts';
 import { outputSimilarity, type ExperimentBook } from '../routing/experiments.ts';
 import { regionBlockedBy } from '../routing/preferences.ts';
 import type { JsonObject } from '../wire/json.ts';
+import type { Usage } from '../wire/usage.ts';
 import type { Hook, RequestContext, Stage } from './context.ts';
 import { pricedEvent } from '../metering/usage-event.ts';
 import type { PricingService } from '../metering/pricing.ts';
@@ -52,7 +53,13 @@ async function runShadow(
   const started = performance.now();
   let ok = true;
   let text = '';
-  let tokens = { prompt_tokens: 0, completion_tokens: 0, cached_tokens: 0, reasoning_tokens: 0 };
+  let tokens: Usage = {
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    cached_tokens: 0,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
+  };
   try {
     const result = await target.adapter.chat({
       body,
@@ -93,6 +100,7 @@ async function runShadow(
       prompt_tokens: tokens.prompt_tokens,
       completion_tokens: tokens.completion_tokens,
       cached_tokens: tokens.cached_tokens,
+      cache_write_tokens: tokens.cache_write_tokens,
       reasoning_tokens: tokens.reasoning_tokens,
       estimated: false,
       status: ok ? 200 : 502,

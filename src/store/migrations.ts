@@ -382,4 +382,13 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('prompt_logs_expires').on('prompt_logs').column('expires_at').execute();
     },
   },
+  '0024_cache_write_tokens': {
+    async up(db: Kysely<any>) {
+      // Prompt tokens the vendor wrote to its prompt cache, priced apart (earlier events counted them as input).
+      await db.schema
+        .alterTable('usage_events')
+        .addColumn('cache_write_tokens', int64(db), (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
 };

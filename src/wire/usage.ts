@@ -3,7 +3,10 @@
 export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
+  /** Of the prompt, what the vendor read from its prompt cache. */
   cached_tokens: number;
+  /** Of the prompt, what the vendor wrote to its prompt cache (Anthropic bills these above the input rate). */
+  cache_write_tokens: number;
   reasoning_tokens: number;
 }
 
@@ -12,7 +15,8 @@ export function usageFrom(value: unknown): Usage | null {
   const u = value as {
     prompt_tokens?: unknown;
     completion_tokens?: unknown;
-    prompt_tokens_details?: { cached_tokens?: unknown } | null;
+    /** cache_write_tokens: where OpenRouter reports cache writes, and where Conduit passes Anthropic's on. */
+    prompt_tokens_details?: { cached_tokens?: unknown; cache_write_tokens?: unknown } | null;
     completion_tokens_details?: { reasoning_tokens?: unknown } | null;
     /** DeepSeek's name for cached prompt tokens (its API reference has no prompt_tokens_details). */
     prompt_cache_hit_tokens?: unknown;
@@ -23,8 +27,16 @@ export function usageFrom(value: unknown): Usage | null {
     prompt_tokens: u.prompt_tokens,
     completion_tokens: u.completion_tokens,
     cached_tokens: num(typeof cached === 'number' ? cached : u.prompt_cache_hit_tokens),
+    cache_write_tokens: num(u.prompt_tokens_details?.cache_write_tokens),
     reasoning_tokens: num(u.completion_tokens_details?.reasoning_tokens),
   };
+}
+
+/** prompt_tokens_details (input_tokens_details in the Responses API) as Conduit states it: cache writes where any. */
+export function promptTokensDetails(u: Usage): { cached_tokens: number; cache_write_tokens?: number } {
+  return u.cache_write_tokens > 0
+    ? { cached_tokens: u.cached_tokens, cache_write_tokens: u.cache_write_tokens }
+    : { cached_tokens: u.cached_tokens };
 }
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -35,7 +47,7 @@ export function responsesUsageFrom(value: unknown): Usage | null {
   const u = value as {
     input_tokens?: unknown;
     output_tokens?: unknown;
-    input_tokens_details?: { cached_tokens?: unknown } | null;
+    input_tokens_details?: { cached_tokens?: unknown; cache_write_tokens?: unknown } | null;
     output_tokens_details?: { reasoning_tokens?: unknown } | null;
   };
   if (typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return null;
@@ -43,6 +55,7 @@ export function responsesUsageFrom(value: unknown): Usage | null {
     prompt_tokens: u.input_tokens,
     completion_tokens: u.output_tokens,
     cached_tokens: num(u.input_tokens_details?.cached_tokens),
+    cache_write_tokens: num(u.input_tokens_details?.cache_write_tokens),
     reasoning_tokens: num(u.output_tokens_details?.reasoning_tokens),
   };
 }

@@ -119,7 +119,11 @@ describe('console actions', () => {
       (p: { model: string; tier?: string }) => p.model === 'gpt-4o' && !p.tier,
     );
     expect(gpt4o).toMatchObject({ input: '3300000', output: '12000000' });
-    // Everything else carried over as it was.
+    // Everything else carried over as it was, cache-write rates (the demo's Claude prices) included.
+    const others = (prices: Array<{ model: string; tier?: string }>) =>
+      prices.filter((p) => p.model !== 'gpt-4o' || p.tier);
+    expect(others(book.versions[1].list_prices)).toEqual(others(book.versions[0].list_prices));
+    expect(book.versions[1].list_prices).toContainEqual(expect.objectContaining({ cache_write: '4500000' }));
     expect(book.versions[1].vendor_costs).toEqual(book.versions[0].vendor_costs);
     const trail = await demo.gw.admin('GET', '/audit?action=pricing.updated');
     expect(trail.body.data[0]).toMatchObject({ actor: 'Finn Finance' });
@@ -164,6 +168,7 @@ describe('console actions', () => {
       prompt_tokens: 100_000,
       completion_tokens: 20_000,
       cached_tokens: 0,
+      cache_write_tokens: 0,
       reasoning_tokens: 0,
       estimated: false,
       status: 200,

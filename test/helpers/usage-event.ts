@@ -16,6 +16,7 @@ export function usageEvent(requestId: string, over: Partial<UsageEvent> = {}): U
     prompt_tokens: 10,
     completion_tokens: 5,
     cached_tokens: 0,
+    cache_write_tokens: 0,
     reasoning_tokens: 0,
     estimated: false,
     status: 200,

@@ -3,31 +3,13 @@
 // recordBatch is on main; then they use that instead.
 import pg from 'pg';
 import type { UsageEvent } from '../../src/store/ports.ts';
+import { usageColumns } from '../../src/store/sql/usage-columns.ts';
 import { usageColumnNames } from '../../src/store/sqlite/usage-writes.ts';
 
-const types: Record<string, string> = {
-  request_id: 'text',
-  ts: 'text',
-  org_id: 'text',
-  key_id: 'text',
-  endpoint: 'text',
-  model: 'text',
-  vendor: 'text',
-  deployment: 'text',
-  region: 'text',
-  prompt_tokens: 'bigint',
-  completion_tokens: 'bigint',
-  cached_tokens: 'bigint',
-  reasoning_tokens: 'bigint',
-  estimated: 'integer',
-  status: 'integer',
-  latency_ms: 'integer',
-  cost_micros: 'bigint',
-  list_price_micros: 'bigint',
-  price_micros: 'bigint',
-  customer_country: 'text',
-  interim: 'integer',
-};
+const PG_TYPES = { text: 'text', int4: 'integer', int8: 'bigint' } as const;
+const types = Object.fromEntries(
+  Object.entries(usageColumns).map(([column, { pg }]) => [column, PG_TYPES[pg]]),
+) as Record<string, string>;
 
 export async function pgUsageLedger(url: string) {
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 3000, query_timeout: 10000 });

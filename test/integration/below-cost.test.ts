@@ -89,6 +89,36 @@ describe('pricing.below_cost: warn (the default)', () => {
     expect(entry.data.below_cost).toHaveLength(1);
     expect((await gw.admin('PUT', '/pricing', { reason: 'restore', book: book('12.00') })).body.below_cost).toEqual([]);
   });
+
+  it('cache writes are compared at their own rate, or at the input rate a side leaves them to', async () => {
+    // sim-a writes to its cache at 3.125 (1.25x input); a list price without a cache-write rate charges input, 3.00.
+    const booked = (listCacheWrite?: string) => ({
+      currency: 'USD',
+      versions: [
+        {
+          effective_from: '2026-01-01',
+          vendor_costs: [
+            { deployment: 'sim-a', input: '2.50', cache_write: '3.125', output: '10.00' },
+            { deployment: 'sim-b', input: '2.00', output: '8.00' },
+          ],
+          list_prices: [
+            {
+              model: 'gpt-4o',
+              input: '3.00',
+              output: '12.00',
+              ...(listCacheWrite ? { cache_write: listCacheWrite } : {}),
+            },
+          ],
+        },
+      ],
+    });
+    const res = await gw.admin('PUT', '/pricing', { reason: 'cache writes', book: booked() });
+    expect(
+      res.body.below_cost.map((f: any) => [f.deployment, f.token, f.param, f.price_micros, f.cost_micros]),
+    ).toEqual([['sim-a', 'cache_write', 'versions[0].list_prices[0].input', '3000000', '3125000']]);
+    expect((await gw.admin('PUT', '/pricing', { reason: 'priced', book: booked('3.75') })).body.below_cost).toEqual([]);
+    expect((await gw.admin('PUT', '/pricing', { reason: 'restore', book: book('12.00') })).body.below_cost).toEqual([]);
+  });
 });
 
 describe('pricing.below_cost: refuse', () => {

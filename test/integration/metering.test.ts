@@ -27,6 +27,7 @@ function event(over: Partial<UsageEvent>): UsageEvent {
     prompt_tokens: 1000,
     completion_tokens: 500,
     cached_tokens: 0,
+    cache_write_tokens: 0,
     reasoning_tokens: 0,
     estimated: false,
     status: 200,

@@ -44,10 +44,13 @@ beforeAll(async () => {
                 model: 'claude-sonnet-4',
                 input: '3.00',
                 cached_input: '0.30',
+                cache_write: '3.75',
                 output: '15.00',
               },
             ],
-            list_prices: [{ model: 'claude-sonnet-4', input: '3.60', cached_input: '0.36', output: '18.00' }],
+            list_prices: [
+              { model: 'claude-sonnet-4', input: '3.60', cached_input: '0.36', cache_write: '4.50', output: '18.00' },
+            ],
           },
         ],
       },
@@ -83,17 +86,19 @@ async function customer(): Promise<{ openai: OpenAI; anthropic: Anthropic; orgId
   return { openai: gw.client(key), anthropic: new Anthropic({ baseURL: gw.url, apiKey: key, maxRetries: 0 }), orgId };
 }
 
-// The thinking + tool_use reply: input_tokens 58 (uncached), cache_creation_input_tokens 512 (written at the input
-// rate: the price book has no cache-write rate), cache_read_input_tokens 2048; output 120, of which 64 thinking.
-// Prompt tokens 58 + 512 + 2048 = 2618, 2048 of them cached.
-// Cost:  570 x 3.00 + 2048 x 0.30 + 120 x 15.00 = 4124.4 micro-USD -> 4124.
-// Price: 570 x 3.60 + 2048 x 0.36 + 120 x 18.00 = 4949.28 -> 4949.
-const CACHED_TOKENS = { prompt_tokens: 2618, cached_tokens: 2048, completion_tokens: 120 };
-const CACHED_CHARGES = { cost_micros: 4124, price_micros: 4949 };
+// The thinking + tool_use reply: input_tokens 58 (uncached), cache_creation_input_tokens 512 (written, at the
+// cache-write rate), cache_read_input_tokens 2048; output 120, of which 64 thinking.
+// Prompt tokens 58 + 512 + 2048 = 2618, 2048 of them read from the cache and 512 written to it.
+// Cost:  58 x 3.00 + 512 x 3.75 + 2048 x 0.30 + 120 x 15.00 = 4508.4 micro-USD -> 4508.
+// Price: 58 x 3.60 + 512 x 4.50 + 2048 x 0.36 + 120 x 18.00 = 5410.08 -> 5410.
+// (Writes at the input rate, as before cache writes were priced apart, made 4124 and 4949.)
+const CACHED_TOKENS = { prompt_tokens: 2618, cached_tokens: 2048, cache_write_tokens: 512, completion_tokens: 120 };
+const CACHED_CHARGES = { cost_micros: 4508, price_micros: 5410 };
+const CACHED_DETAILS = { cached_tokens: 2048, cache_write_tokens: 512 };
 const TEXT = "I'll check the current weather in Paris for you.";
 
 describe('Anthropic Messages replies, to OpenAI chat clients', () => {
-  it('a JSON reply with thinking, text and tool_use: the text and the tool call, cache reads priced as cached', async () => {
+  it('a JSON reply with thinking, text and tool_use: the text and the tool call, cache reads and writes priced apart', async () => {
     vendor.play({ file: 'anthropic/message-thinking-tool-use.json' });
     const { openai, orgId } = await customer();
     const reply = await openai.chat.completions.create({ model: 'claude-sonnet-4', messages, tools });
@@ -114,7 +119,7 @@ describe('Anthropic Messages replies, to OpenAI chat clients', () => {
     expect(reply.usage).toMatchObject({
       prompt_tokens: 2618,
       completion_tokens: 120,
-      prompt_tokens_details: { cached_tokens: 2048 },
+      prompt_tokens_details: CACHED_DETAILS,
     });
     expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({
       ...CACHED_TOKENS,
@@ -160,7 +165,7 @@ describe('Anthropic Messages replies, to OpenAI chat clients', () => {
     expect(final.usage).toMatchObject({
       prompt_tokens: 2618,
       completion_tokens: 120,
-      prompt_tokens_details: { cached_tokens: 2048 },
+      prompt_tokens_details: CACHED_DETAILS,
     });
     expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({
       ...CACHED_TOKENS,
@@ -264,7 +269,7 @@ describe('Anthropic overloaded_error', () => {
 });
 
 describe('Anthropic Messages replies, to Anthropic SDK clients', () => {
-  it('usage keeps input_tokens apart from cache reads, JSON and streamed', async () => {
+  it('usage keeps input_tokens apart from cache reads and writes, JSON and streamed', async () => {
     vendor.play({ file: 'anthropic/message-thinking-tool-use.json' });
     const json = await customer();
     const reply = await json.anthropic.messages.create({
@@ -277,10 +282,9 @@ describe('Anthropic Messages replies, to Anthropic SDK clients', () => {
       name: 'get_weather',
       input: { location: 'Paris' },
     });
-    // Anthropic's input_tokens never include cache reads: input + cache writes + cache reads is the whole prompt.
+    // Anthropic's input_tokens never include cache reads or writes: the three make the whole prompt.
     const u = reply.usage;
-    expect(u.cache_read_input_tokens).toBe(2048);
-    expect(u.input_tokens + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0)).toBe(2618);
+    expect([u.input_tokens, u.cache_creation_input_tokens, u.cache_read_input_tokens]).toEqual([58, 512, 2048]);
     expect(u.output_tokens).toBe(120);
 
     vendor.play({ file: 'anthropic/stream-thinking-tool-use-cached.sse' });
@@ -293,8 +297,7 @@ describe('Anthropic Messages replies, to Anthropic SDK clients', () => {
       })
       .finalMessage();
     const s = final.usage;
-    expect(s.cache_read_input_tokens).toBe(2048);
-    expect(s.input_tokens + (s.cache_creation_input_tokens ?? 0) + (s.cache_read_input_tokens ?? 0)).toBe(2618);
+    expect([s.input_tokens, s.cache_creation_input_tokens, s.cache_read_input_tokens]).toEqual([58, 512, 2048]);
     expect(s.output_tokens).toBe(120);
   });
 });

@@ -32,7 +32,9 @@ export function chatToMessage(chat: JsonObject, model: string): JsonObject {
     content.push({ type: 'tool_use', id: call.id, name: fn.name, input: parseArguments(fn.arguments) });
   }
   const usage = (chat.usage as JsonObject | undefined) ?? {};
-  const cached = Number((usage.prompt_tokens_details as JsonObject | undefined)?.cached_tokens ?? 0);
+  const details = (usage.prompt_tokens_details as JsonObject | undefined) ?? {};
+  const cached = Number(details.cached_tokens ?? 0);
+  const written = Number(details.cache_write_tokens ?? 0);
   return {
     id: `msg_${String(chat.id ?? '').replace(/^chatcmpl-/, '')}`,
     type: 'message',
@@ -41,10 +43,11 @@ export function chatToMessage(chat: JsonObject, model: string): JsonObject {
     content,
     stop_reason: stopReason(choice.finish_reason) ?? 'end_turn',
     stop_sequence: null,
-    // Anthropic's input_tokens leave out cache reads (cache_read_input_tokens); OpenAI's prompt_tokens count them.
+    // Anthropic's input_tokens leave out cache reads and writes; OpenAI's prompt_tokens count them.
     usage: {
-      input_tokens: Number(usage.prompt_tokens ?? 0) - cached,
+      input_tokens: Number(usage.prompt_tokens ?? 0) - cached - written,
       output_tokens: Number(usage.completion_tokens ?? 0),
+      cache_creation_input_tokens: written,
       cache_read_input_tokens: cached,
     },
     // The provenance manifest, an extra field the SDK ignores (as on OpenAI-shaped replies).

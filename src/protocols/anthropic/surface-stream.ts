@@ -9,7 +9,7 @@ export class ChunksToMessageEvents {
   private block: { index: number; kind: 'text' | 'tool'; toolIndex?: number } | null = null;
   private nextIndex = 0;
   private finish: unknown = null;
-  private usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0 };
+  private usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
   private finished = false;
   private provenance: unknown = null;
 
@@ -41,11 +41,12 @@ export class ChunksToMessageEvents {
         continue;
       }
       const chunk = e.chunk ?? {};
-      // Anthropic's input_tokens leave out cache reads, which OpenAI's prompt_tokens count.
+      // Anthropic's input_tokens leave out cache reads and writes, which OpenAI's prompt_tokens count.
       if (e.usage)
         this.usage = {
-          input_tokens: e.usage.prompt_tokens - e.usage.cached_tokens,
+          input_tokens: e.usage.prompt_tokens - e.usage.cached_tokens - e.usage.cache_write_tokens,
           output_tokens: e.usage.completion_tokens,
+          cache_creation_input_tokens: e.usage.cache_write_tokens,
           cache_read_input_tokens: e.usage.cached_tokens,
         };
       if (chunk.provenance) this.provenance = chunk.provenance;

@@ -2,8 +2,7 @@
 // first choice's text becomes a message item, its tool calls function_call items, and the request's parameters are
 // echoed as OpenAI echoes them. The stream form is in ./chat-stream-to-responses.ts.
 import type { JsonObject } from '../../wire/json.ts';
-import type { Usage } from '../../wire/usage.ts';
-import { usageFrom } from '../../wire/usage.ts';
+import { promptTokensDetails, usageFrom, type Usage } from '../../wire/usage.ts';
 
 /** Ids of one response and its items: `resp_X`, `msg_X`, `fc_X_0`... */
 export class ResponseIds {
@@ -32,7 +31,7 @@ export function responsesUsage(u: Usage | null): JsonObject | null {
   if (!u) return null;
   return {
     input_tokens: u.prompt_tokens,
-    input_tokens_details: { cached_tokens: u.cached_tokens },
+    input_tokens_details: promptTokensDetails(u),
     output_tokens: u.completion_tokens,
     output_tokens_details: { reasoning_tokens: u.reasoning_tokens },
     total_tokens: u.prompt_tokens + u.completion_tokens,

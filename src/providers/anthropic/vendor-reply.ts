@@ -1,6 +1,6 @@
 // The Anthropic vendor adapter, inbound: Anthropic Messages replies and stream events as OpenAI chat completions and chunks.
 import type { JsonObject } from '../../wire/json.ts';
-import type { Usage } from '../../wire/usage.ts';
+import { promptTokensDetails, type Usage } from '../../wire/usage.ts';
 
 const FINISH: Record<string, string> = {
   end_turn: 'stop',
@@ -13,21 +13,25 @@ const FINISH: Record<string, string> = {
 /** Anthropic's usage: input_tokens excludes cache writes and reads; thinking is part of output_tokens. */
 export function anthropicUsage(u: JsonObject | undefined): Usage | null {
   if (!u || typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return null;
-  const cached = Number(u.cache_read_input_tokens ?? 0);
+  const read = count(u.cache_read_input_tokens);
+  const written = count(u.cache_creation_input_tokens);
   const thinking = (u.output_tokens_details as JsonObject | null | undefined)?.thinking_tokens;
   return {
-    prompt_tokens: u.input_tokens + cached + Number(u.cache_creation_input_tokens ?? 0),
+    prompt_tokens: u.input_tokens + read + written,
     completion_tokens: u.output_tokens,
-    cached_tokens: cached,
-    reasoning_tokens: typeof thinking === 'number' ? thinking : 0,
+    cached_tokens: read,
+    cache_write_tokens: written,
+    reasoning_tokens: count(thinking),
   };
 }
+
+const count = (v: unknown): number => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : 0);
 
 const openaiUsage = (u: Usage) => ({
   prompt_tokens: u.prompt_tokens,
   completion_tokens: u.completion_tokens,
   total_tokens: u.prompt_tokens + u.completion_tokens,
-  prompt_tokens_details: { cached_tokens: u.cached_tokens },
+  prompt_tokens_details: promptTokensDetails(u),
   completion_tokens_details: { reasoning_tokens: u.reasoning_tokens },
 });
 

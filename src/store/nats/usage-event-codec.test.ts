@@ -60,6 +60,12 @@ describe('usage event codec', () => {
     expect(wellFormed(JSON.parse(encodeUsageEvent(interim)))).toEqual(interim);
   });
 
+  it('takes an event of an earlier version, which counted no cache writes, as writing none', () => {
+    const { cache_write_tokens: _, ...earlier } = valid;
+    expect(wellFormed(JSON.parse(JSON.stringify(earlier)))).toEqual({ ...valid, cache_write_tokens: 0 });
+    expect(usageEventSchema.parse(earlier)).toEqual({ ...valid, cache_write_tokens: 0 });
+  });
+
   it('the fast path accepts nothing the schema rejects, and returns what the schema returns', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...fields), edgy, { maxKeys: 4 }), (changes) => {

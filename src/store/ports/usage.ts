@@ -11,7 +11,9 @@ export interface UsageEvent {
   region: string;
   prompt_tokens: number;
   completion_tokens: number;
+  /** Of the prompt tokens, those read from the vendor's prompt cache, and those written to it. */
   cached_tokens: number;
+  cache_write_tokens: number;
   reasoning_tokens: number;
   /** True when tokens were counted by Conduit (stream cut, vendor reported nothing), not by the vendor. */
   estimated: boolean;

@@ -19,6 +19,7 @@ export const usageColumns = {
   prompt_tokens: { bind: (e) => e.prompt_tokens, pg: 'int8' },
   completion_tokens: { bind: (e) => e.completion_tokens, pg: 'int8' },
   cached_tokens: { bind: (e) => e.cached_tokens, pg: 'int8' },
+  cache_write_tokens: { bind: (e) => e.cache_write_tokens, pg: 'int8' },
   reasoning_tokens: { bind: (e) => e.reasoning_tokens, pg: 'int8' },
   estimated: { bind: (e) => (e.estimated ? 1 : 0), pg: 'int4' },
   status: { bind: (e) => e.status, pg: 'int4' },

@@ -51,6 +51,8 @@ export function parseUsageLines(jsonLines: string): UsageEvent[] {
       // A torn line: its write never completed, so neither did its response.
       continue;
     }
+    // A line an earlier version wrote, before cache writes were counted apart (it counted them as input).
+    if ((e as Partial<UsageEvent>).cache_write_tokens === undefined) e.cache_write_tokens = 0;
     events.push(e);
     if (e.interim !== undefined) interim = true;
   }

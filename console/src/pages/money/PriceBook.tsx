@@ -5,7 +5,7 @@ import { useCan } from '../../session.tsx';
 import { Async, Section, useApi } from '../../ui.tsx';
 import { NewPriceVersion } from './PriceVersion.tsx';
 
-type Rates = { input?: string; cached_input?: string; output?: string; reasoning?: string };
+type Rates = { input?: string; cached_input?: string; cache_write?: string; output?: string; reasoning?: string };
 interface PriceBook {
   version: number;
   book: {
@@ -94,6 +94,9 @@ export function PriceBookView() {
                           Cached input
                         </th>
                         <th scope="col" className="num">
+                          Cache write
+                        </th>
+                        <th scope="col" className="num">
                           Output
                         </th>
                       </tr>
@@ -105,6 +108,7 @@ export function PriceBookView() {
                           <td>{l.tier ?? 'all'}</td>
                           <td className="num">{perMillion(l.input, p.book.currency)}</td>
                           <td className="num">{perMillion(l.cached_input, p.book.currency)}</td>
+                          <td className="num">{perMillion(l.cache_write, p.book.currency)}</td>
                           <td className="num">{perMillion(l.output, p.book.currency)}</td>
                         </tr>
                       ))}
@@ -122,6 +126,9 @@ export function PriceBookView() {
                           Cached input cost
                         </th>
                         <th scope="col" className="num">
+                          Cache write cost
+                        </th>
+                        <th scope="col" className="num">
                           Output cost
                         </th>
                       </tr>
@@ -133,6 +140,7 @@ export function PriceBookView() {
                           <td>{c.model ?? 'all'}</td>
                           <td className="num">{perMillion(c.input, p.book.currency)}</td>
                           <td className="num">{perMillion(c.cached_input, p.book.currency)}</td>
+                          <td className="num">{perMillion(c.cache_write, p.book.currency)}</td>
                           <td className="num">{perMillion(c.output, p.book.currency)}</td>
                         </tr>
                       ))}

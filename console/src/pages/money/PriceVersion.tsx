@@ -6,7 +6,8 @@ import { useSession } from '../../session.tsx';
 import { ErrorNote, fieldProblem } from '../../ui.tsx';
 import { microsToText } from '../customer/LimitsForm.tsx';
 
-type Rates = { input?: string; cached_input?: string; output?: string; reasoning?: string };
+const RATE_KINDS = ['input', 'cached_input', 'cache_write', 'output', 'reasoning'] as const;
+type Rates = { [K in (typeof RATE_KINDS)[number]]?: string };
 export interface BookVersion {
   effective_from: string;
   effective_to?: string;
@@ -18,13 +19,12 @@ export interface PriceBookAnswer {
   book: { currency: string; versions: BookVersion[] };
 }
 
-const RATE_FIELDS = ['input', 'cached_input', 'output'] as const;
+const RATE_FIELDS = ['input', 'cached_input', 'cache_write', 'output'] as const;
 
 /** Every amount of a version (micro-units, as GET /pricing gives them) as decimal currency text, exactly. */
 function inCurrency<T extends Rates>(entry: T): T {
   const out: Rates = { ...entry };
-  for (const f of ['input', 'cached_input', 'output', 'reasoning'] as const)
-    if (entry[f] !== undefined) out[f] = microsToText(entry[f]!);
+  for (const f of RATE_KINDS) if (entry[f] !== undefined) out[f] = microsToText(entry[f]!);
   return out as T;
 }
 
@@ -114,6 +114,7 @@ export function NewPriceVersion({ pricing, onSaved }: { pricing: PriceBookAnswer
               <th scope="col">Tier</th>
               <th scope="col">Input</th>
               <th scope="col">Cached input</th>
+              <th scope="col">Cache write</th>
               <th scope="col">Output</th>
             </tr>
           </thead>
