@@ -1,7 +1,7 @@
 // `npm run bench:abuse`: the detector's accuracy on labelled traffic (recall, false-positive rate, median time to
 // flag), on the shared dev profile and on this repository's variants, and its cost online and offline.
 //
-//   npm run bench:abuse                                       dev profile and variants, seeds 7, 11, 23
+//   npm run bench:abuse                                       dev profile, variants, evasive; seeds 7, 11, 23
 //   npm run bench:abuse -- --profile P.json [--builders B.mjs] [--seeds 7,11] [--scale 1] [--no-cost]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,9 @@ import { packCampaign, packOrg } from '../src/abuse/snapshot.ts';
 import {
   detectAndScore,
   DEV_PROFILE,
+  EVASIVE_CAMPAIGNS,
   generate,
+  profileWith,
   VARIANT_BUILDERS,
   VARIANT_PROFILE,
   type Generate,
@@ -36,6 +38,14 @@ const sets: Array<{ name: string } & Omit<Generate, 'seed'>> = values.profile
   : [
       { name: 'dev profile', profile: DEV_PROFILE(), scale },
       { name: 'variants', profile: VARIANT_PROFILE, builders: VARIANT_BUILDERS, scale },
+      {
+        name: 'evasive',
+        profile: profileWith(
+          { campaigns: JSON.parse(readFileSync(EVASIVE_CAMPAIGNS, 'utf8')) as unknown[] },
+          DEV_PROFILE(),
+        ),
+        scale,
+      },
     ];
 
 const rows: string[][] = [

@@ -13,6 +13,11 @@ const fixtures = resolve(new URL('../fixtures/traffic', import.meta.url).pathnam
 export const VARIANT_BUILDERS = join(fixtures, 'builders-variants.mjs');
 export const VARIANT_PROFILE = join(fixtures, 'variant-profile.json');
 export const DEV_PROFILE = () => join(trafficKit(), 'dev-profile.json');
+/**
+ * Campaigns that turn the shared generator's evasion knobs the dev profile leaves off: human (diurnal) pacing or
+ * noisy scripts, no n, no max_tokens, a faked earlier turn, paraphrased templates, questions without a reasoning cue.
+ */
+export const EVASIVE_CAMPAIGNS = join(fixtures, 'evasive-campaigns.json');
 
 export interface Generate {
   profile: string;
@@ -31,9 +36,9 @@ export function generate(opts: Generate): string {
   return dir;
 }
 
-/** A profile of one's own: the variant profile's vocabulary with other organisations in it. */
-export function profileWith(overrides: { benign?: unknown[]; campaigns?: unknown[] }): string {
-  const profile = { ...JSON.parse(readFileSync(VARIANT_PROFILE, 'utf8')), ...overrides };
+/** A profile of one's own: a profile's vocabulary (the variant profile's by default) with other organisations in it. */
+export function profileWith(overrides: { benign?: unknown[]; campaigns?: unknown[] }, base = VARIANT_PROFILE): string {
+  const profile = { ...JSON.parse(readFileSync(base, 'utf8')), ...overrides };
   const file = join(tempDir('conduit-profile-'), 'profile.json');
   writeFileSync(file, JSON.stringify(profile));
   return file;
