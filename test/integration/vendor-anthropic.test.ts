@@ -128,6 +128,17 @@ describe('Anthropic Messages replies, to OpenAI chat clients', () => {
     });
   });
 
+  it('through the Responses API too: cache reads and writes in input_tokens_details, priced apart', async () => {
+    vendor.play({ file: 'anthropic/message-thinking-tool-use.json' });
+    const { openai, orgId } = await customer();
+    const reply = await openai.responses.create({
+      model: 'claude-sonnet-4',
+      input: 'What is the weather like in Paris?',
+    });
+    expect(reply.usage).toMatchObject({ input_tokens: 2618, input_tokens_details: CACHED_DETAILS, output_tokens: 120 });
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...CACHED_TOKENS, ...CACHED_CHARGES });
+  });
+
   it("the SDK's own tool_use stream: text, then the call assembled from input_json_delta", async () => {
     vendor.play({ file: 'anthropic/stream-tool-use.sse' });
     const { openai, orgId } = await customer();
