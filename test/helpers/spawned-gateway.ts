@@ -12,6 +12,8 @@ export interface SpawnedGateway {
   demoKey?: string;
   /** Everything written to stdout so far. */
   output(): string;
+  /** Everything written to stderr so far (empty unless `captureStderr`: the test's own stderr shows it). */
+  errors(): string;
   /** The JSON log lines so far, parsed (announcements and other text left out). */
   logLines(): Array<Record<string, unknown>>;
   /** Resolves with the first log line `match` accepts, within `ms`. */
@@ -23,6 +25,8 @@ export interface SpawnOptions {
   configFile?: string;
   /** The data folder; a new one by default. */
   dataDir?: string;
+  /** Keep stderr for the test to read instead of passing it through. */
+  captureStderr?: boolean;
   env?: Record<string, string>;
 }
 
@@ -41,11 +45,13 @@ export async function spawnGateway(opts: SpawnOptions = {}) {
     ],
     {
       env: { ...process.env, CONDUIT_ADMIN_TOKEN: adminToken, CONDUIT_LOG_LEVEL: 'info', ...opts.env },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', opts.captureStderr ? 'pipe' : 'inherit'],
     },
   );
   let out = '';
+  let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line in 30 s: ${out}`)), 30_000);
     const look = () => {
@@ -70,6 +76,7 @@ export async function spawnGateway(opts: SpawnOptions = {}) {
     adminToken,
     demoKey: /Demo organisation API key: (\S+)/.exec(out)?.[1],
     output: () => out,
+    errors: () => err,
     logLines,
     async waitForLine(match, ms = 10_000) {
       const until = Date.now() + ms;

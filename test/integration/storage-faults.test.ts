@@ -1,6 +1,6 @@
 // Storage that fails under a running gateway: faults are reported and retried, never fatal; what cannot be
 // recorded is refused; nothing recorded is lost or billed twice.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,15 +8,7 @@ import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { startTestGateway, tempDir } from '../helpers/gateway.ts';
-
-const until = async (check: () => boolean | Promise<boolean>, ms: number) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return false;
-};
+import { spawnGateway } from '../helpers/spawned-gateway.ts';
 
 let child: ChildProcess | undefined;
 afterEach(() => {
@@ -25,26 +17,13 @@ afterEach(() => {
 
 /** A gateway of its own (the demo catalogue on the in-process simulator), so that what ends it can be seen. */
 async function startChild(dataDir: string): Promise<{ client: OpenAI; exited: () => boolean; stderr: () => string }> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const proc = spawn(
-    'node',
-    ['bin/conduit.mjs', 'start', '--port', String(port), '--host', '127.0.0.1', '--data', dataDir],
-    {
-      env: { ...process.env, CONDUIT_ADMIN_TOKEN: 'fault-test', CONDUIT_LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const gateway = await spawnGateway({ dataDir, captureStderr: true, env: { CONDUIT_LOG_LEVEL: 'error' } });
+  const proc = gateway.process;
   child = proc;
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-  expect(await until(() => /Demo organisation API key: (\S+)/.test(out), 15_000)).toBe(true);
-  const key = /Demo organisation API key: (\S+)/.exec(out)![1]!;
   return {
-    client: new OpenAI({ baseURL: `http://127.0.0.1:${port}/v1`, apiKey: key, maxRetries: 0 }),
+    client: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: gateway.demoKey!, maxRetries: 0 }),
     exited: () => proc.exitCode !== null || proc.signalCode !== null,
-    stderr: () => err,
+    stderr: gateway.errors,
   };
 }
 
@@ -101,7 +80,7 @@ describe('an outbox file that cannot be written or moved', () => {
       db.close();
       expect(rows.map((r) => r.request_id).sort()).toEqual(ids.sort());
     },
-    30_000,
+    45_000,
   );
 });
 
