@@ -44,6 +44,7 @@ const event = (run: string, i: number): UsageEvent => ({
   completion_tokens: 50 + (i % 400),
   cached_tokens: 0,
   cache_write_tokens: 0,
+  cache_write_1h_tokens: 0,
   reasoning_tokens: 0,
   estimated: false,
   status: 200,

@@ -112,6 +112,7 @@ export function demoConfig(): Readonly<ConduitConfig> {
                 input: '3.00',
                 cached_input: '0.30',
                 cache_write: '3.75',
+                cache_write_1h: '6.00',
                 output: '15.00',
               })),
               ...['sim-deepseek-sg', 'sim-deepseek-eu-west'].map((deployment) => ({
@@ -125,7 +126,14 @@ export function demoConfig(): Readonly<ConduitConfig> {
               { model: 'gpt-4o', tier: 'strategic', input: '2.80', cached_input: '1.40', output: '11.20' },
               { model: 'gpt-4o-mini', input: '0.20', cached_input: '0.10', output: '0.80' },
               { model: 'text-embedding-3-small', input: '0.03', output: '0' },
-              { model: 'claude-sonnet-4', input: '3.60', cached_input: '0.36', cache_write: '4.50', output: '18.00' },
+              {
+                model: 'claude-sonnet-4',
+                input: '3.60',
+                cached_input: '0.36',
+                cache_write: '4.50',
+                cache_write_1h: '7.20',
+                output: '18.00',
+              },
               { model: 'deepseek-chat', input: '0.40', output: '1.60' },
               { model: 'deepseek-reasoner', input: '0.70', output: '2.80' },
             ],

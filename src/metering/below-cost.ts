@@ -7,14 +7,15 @@ import { formatMicros } from './money.ts';
 import type { PriceCoverage } from './price-coverage.ts';
 import type { PriceBook, PriceOverride, Rates } from './pricebook.ts';
 
-export const TOKEN_KINDS = ['input', 'cached_input', 'cache_write', 'output', 'reasoning'] as const;
+export const TOKEN_KINDS = ['input', 'cached_input', 'cache_write', 'cache_write_1h', 'output', 'reasoning'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 /** The rate a kind falls back on when a book leaves it unset (input and output are always set). */
-const FALLBACK: Record<TokenKind, 'input' | 'output' | undefined> = {
+const FALLBACK: Record<TokenKind, TokenKind | undefined> = {
   input: undefined,
   cached_input: 'input',
   cache_write: 'input',
+  cache_write_1h: 'cache_write',
   output: undefined,
   reasoning: 'output',
 };
@@ -38,9 +39,8 @@ export interface BelowCost {
 type Version = PriceBook['versions'][number];
 
 /** The field that sets a kind's rate: its own, or the one it falls back on. */
-const fieldOf = (r: Rates, kind: TokenKind): 'input' | 'output' | TokenKind =>
-  r[kind] !== undefined ? kind : FALLBACK[kind]!;
-/** The rate a request pays for each kind of token (cache reads and writes at the input rate, reasoning at the output rate, unless stated). */
+const fieldOf = (r: Rates, kind: TokenKind): TokenKind => (r[kind] !== undefined ? kind : fieldOf(r, FALLBACK[kind]!));
+/** The rate a request pays for each kind of token (cache reads and writes at the input rate, hour-long writes at the cache-write rate, reasoning at the output rate, unless stated). */
 const rateOf = (r: Rates, kind: TokenKind): bigint => r[fieldOf(r, kind)]!;
 /** Kinds worth comparing: input and output always, the others where either side prices them apart. */
 const kindsOf = (price: Rates, cost: Rates) =>

@@ -13,6 +13,7 @@ export async function estimateUsage(ctx: MeteredRequest, delivered: string): Pro
     completion_tokens: await countTextTokens(delivered),
     cached_tokens: 0,
     cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     reasoning_tokens: 0,
   };
   ctx.usage = usage;

@@ -72,6 +72,7 @@ export class InterimUsage {
       completion_tokens: completionTokens,
       cached_tokens: 0,
       cache_write_tokens: 0,
+      cache_write_1h_tokens: 0,
       reasoning_tokens: 0,
     });
   }

@@ -18,6 +18,7 @@ const ratesDoc = (r: Rates) => {
   const doc: Record<string, string> = { input: r.input.toString(), output: r.output.toString() };
   if (r.cached_input !== undefined) doc.cached_input = r.cached_input.toString();
   if (r.cache_write !== undefined) doc.cache_write = r.cache_write.toString();
+  if (r.cache_write_1h !== undefined) doc.cache_write_1h = r.cache_write_1h.toString();
   if (r.reasoning !== undefined) doc.reasoning = r.reasoning.toString();
   return doc;
 };

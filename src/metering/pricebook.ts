@@ -45,6 +45,7 @@ function ratesSchemaOf(money: typeof amount | typeof microAmount) {
       output: money,
       cached_input: money.optional(),
       cache_write: money.optional(),
+      cache_write_1h: money.optional(),
       reasoning: money.optional(),
     })
     .strict();
@@ -179,6 +180,7 @@ export interface TokenCounts {
   prompt_tokens: number;
   cached_tokens: number;
   cache_write_tokens: number;
+  cache_write_1h_tokens: number;
   completion_tokens: number;
   reasoning_tokens: number;
 }
@@ -191,11 +193,13 @@ export function chargeFor(t: TokenCounts, r: Rates): bigint {
   const perMillion = (tokens: number, rate: bigint) => BigInt(tokens) * rate;
   const cached = Math.min(t.cached_tokens, t.prompt_tokens);
   const written = Math.min(t.cache_write_tokens, t.prompt_tokens - cached);
+  const writtenForAnHour = Math.min(t.cache_write_1h_tokens, written);
   const reasoning = r.reasoning !== undefined ? Math.min(t.reasoning_tokens, t.completion_tokens) : 0;
   const total =
     perMillion(t.prompt_tokens - cached - written, r.input) +
     perMillion(cached, r.cached_input ?? r.input) +
-    perMillion(written, r.cache_write ?? r.input) +
+    perMillion(written - writtenForAnHour, r.cache_write ?? r.input) +
+    perMillion(writtenForAnHour, r.cache_write_1h ?? r.cache_write ?? r.input) +
     perMillion(t.completion_tokens - reasoning, r.output) +
     perMillion(reasoning, r.reasoning ?? r.output);
   return (total + 500_000n) / 1_000_000n;

@@ -198,13 +198,14 @@ export class PricingService {
     const rates = negotiated ?? listRates;
     if (!rates) return 0n;
     // Every prompt token at the dearest input rate, every completion token at the dearest output rate.
-    const input = rates.cache_write && rates.cache_write > rates.input ? rates.cache_write : rates.input;
+    const input = [rates.cache_write, rates.cache_write_1h].reduce<bigint>((a, b) => (b && b > a ? b : a), rates.input);
     const output = rates.reasoning && rates.reasoning > rates.output ? rates.reasoning : rates.output;
     return chargeFor(
       {
         prompt_tokens: promptTokens,
         cached_tokens: 0,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: 0,
         completion_tokens: maxCompletionTokens,
         reasoning_tokens: 0,
       },

@@ -31,6 +31,7 @@ function usageEvent(ctx: MeteredRequest): UsageEvent {
     completion_tokens: u?.completion_tokens ?? 0,
     cached_tokens: u?.cached_tokens ?? 0,
     cache_write_tokens: u?.cache_write_tokens ?? 0,
+    cache_write_1h_tokens: u?.cache_write_1h_tokens ?? 0,
     reasoning_tokens: u?.reasoning_tokens ?? 0,
     estimated: ctx.usageEstimated === true,
     status: ctx.status ?? 200,

@@ -58,6 +58,7 @@ async function runShadow(
     completion_tokens: 0,
     cached_tokens: 0,
     cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     reasoning_tokens: 0,
   };
   try {
@@ -101,6 +102,7 @@ async function runShadow(
       completion_tokens: tokens.completion_tokens,
       cached_tokens: tokens.cached_tokens,
       cache_write_tokens: tokens.cache_write_tokens,
+      cache_write_1h_tokens: tokens.cache_write_1h_tokens,
       reasoning_tokens: tokens.reasoning_tokens,
       estimated: false,
       status: ok ? 200 : 502,

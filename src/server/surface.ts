@@ -49,7 +49,7 @@ export const anthropicSurface: Surface = {
   endpoint: 'chat',
   input: (body) => ({ body: messagesToChat(validateMessagesRequest(body)), keepText: false }),
   errorBody: anthropicError,
-  json: (ctx, body) => JSON.stringify(chatToMessage(body, ctx.model!.name)),
+  json: (ctx, body) => JSON.stringify(chatToMessage(body, ctx.model!.name, ctx.usage)),
   stream: (ctx, events) =>
     translated(new ChunksToMessageEvents(ctx.model!.name, `msg_${ctx.requestId.slice(4)}`), events),
   streamError: (err) => `event: error\ndata: ${JSON.stringify(anthropicError(err))}\n\n`,

@@ -384,11 +384,13 @@ export const migrations: Record<string, Migration> = {
   },
   '0024_cache_write_tokens': {
     async up(db: Kysely<any>) {
-      // Prompt tokens the vendor wrote to its prompt cache, priced apart (earlier events counted them as input).
-      await db.schema
-        .alterTable('usage_events')
-        .addColumn('cache_write_tokens', int64(db), (c) => c.notNull().defaultTo(0))
-        .execute();
+      // Prompt tokens the vendor wrote to its prompt cache, and of those the ones kept an hour, priced apart
+      // (earlier events counted them as input).
+      for (const column of ['cache_write_tokens', 'cache_write_1h_tokens'])
+        await db.schema
+          .alterTable('usage_events')
+          .addColumn(column, int64(db), (c) => c.notNull().defaultTo(0))
+          .execute();
     },
   },
 };

@@ -7,6 +7,8 @@ export interface Usage {
   cached_tokens: number;
   /** Of the prompt, what the vendor wrote to its prompt cache (Anthropic bills these above the input rate). */
   cache_write_tokens: number;
+  /** Of the cache writes, those kept an hour (Anthropic bills them at 2x input, five-minute ones at 1.25x). */
+  cache_write_1h_tokens: number;
   reasoning_tokens: number;
 }
 
@@ -28,6 +30,7 @@ export function usageFrom(value: unknown): Usage | null {
     completion_tokens: u.completion_tokens,
     cached_tokens: num(typeof cached === 'number' ? cached : u.prompt_cache_hit_tokens),
     cache_write_tokens: num(u.prompt_tokens_details?.cache_write_tokens),
+    cache_write_1h_tokens: 0,
     reasoning_tokens: num(u.completion_tokens_details?.reasoning_tokens),
   };
 }
@@ -56,6 +59,7 @@ export function responsesUsageFrom(value: unknown): Usage | null {
     completion_tokens: u.output_tokens,
     cached_tokens: num(u.input_tokens_details?.cached_tokens),
     cache_write_tokens: num(u.input_tokens_details?.cache_write_tokens),
+    cache_write_1h_tokens: 0,
     reasoning_tokens: num(u.output_tokens_details?.reasoning_tokens),
   };
 }

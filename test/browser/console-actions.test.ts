@@ -169,6 +169,7 @@ describe('console actions', () => {
       completion_tokens: 20_000,
       cached_tokens: 0,
       cache_write_tokens: 0,
+      cache_write_1h_tokens: 0,
       reasoning_tokens: 0,
       estimated: false,
       status: 200,

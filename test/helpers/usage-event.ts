@@ -17,6 +17,7 @@ export function usageEvent(requestId: string, over: Partial<UsageEvent> = {}): U
     completion_tokens: 5,
     cached_tokens: 0,
     cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     reasoning_tokens: 0,
     estimated: false,
     status: 200,

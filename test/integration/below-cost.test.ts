@@ -90,15 +90,16 @@ describe('pricing.below_cost: warn (the default)', () => {
     expect((await gw.admin('PUT', '/pricing', { reason: 'restore', book: book('12.00') })).body.below_cost).toEqual([]);
   });
 
-  it('cache writes are compared at their own rate, or at the input rate a side leaves them to', async () => {
-    // sim-a writes to its cache at 3.125 (1.25x input); a list price without a cache-write rate charges input, 3.00.
+  it('cache writes are compared at their own rate, or at the rate a side leaves them to', async () => {
+    // sim-a writes to its cache at 3.125 (1.25x input) and for an hour at 5.00 (2x); a list price without a
+    // cache-write rate charges input, 3.00, and without an hour's rate its cache-write rate.
     const booked = (listCacheWrite?: string) => ({
       currency: 'USD',
       versions: [
         {
           effective_from: '2026-01-01',
           vendor_costs: [
-            { deployment: 'sim-a', input: '2.50', cache_write: '3.125', output: '10.00' },
+            { deployment: 'sim-a', input: '2.50', cache_write: '3.125', cache_write_1h: '5.00', output: '10.00' },
             { deployment: 'sim-b', input: '2.00', output: '8.00' },
           ],
           list_prices: [
@@ -115,8 +116,14 @@ describe('pricing.below_cost: warn (the default)', () => {
     const res = await gw.admin('PUT', '/pricing', { reason: 'cache writes', book: booked() });
     expect(
       res.body.below_cost.map((f: any) => [f.deployment, f.token, f.param, f.price_micros, f.cost_micros]),
-    ).toEqual([['sim-a', 'cache_write', 'versions[0].list_prices[0].input', '3000000', '3125000']]);
-    expect((await gw.admin('PUT', '/pricing', { reason: 'priced', book: booked('3.75') })).body.below_cost).toEqual([]);
+    ).toEqual([
+      ['sim-a', 'cache_write', 'versions[0].list_prices[0].input', '3000000', '3125000'],
+      ['sim-a', 'cache_write_1h', 'versions[0].list_prices[0].input', '3000000', '5000000'],
+    ]);
+    const priced = await gw.admin('PUT', '/pricing', { reason: 'priced', book: booked('3.75') });
+    expect(priced.body.below_cost.map((f: any) => [f.token, f.param, f.price_micros])).toEqual([
+      ['cache_write_1h', 'versions[0].list_prices[0].cache_write', '3750000'],
+    ]);
     expect((await gw.admin('PUT', '/pricing', { reason: 'restore', book: book('12.00') })).body.below_cost).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ async function bill(orgId: string, ts: string, i: number): Promise<void> {
     completion_tokens: 567 + i,
     cached_tokens: 0,
     cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     reasoning_tokens: 0,
     estimated: false,
     status: 200,

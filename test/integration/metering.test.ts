@@ -28,6 +28,7 @@ function event(over: Partial<UsageEvent>): UsageEvent {
     completion_tokens: 500,
     cached_tokens: 0,
     cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     reasoning_tokens: 0,
     estimated: false,
     status: 200,

@@ -17,7 +17,14 @@ const micros = fc.bigInt({ min: 0n, max: 10n ** 15n });
 const amountIn = (unit: 'currency' | 'micros') => (m: bigint) =>
   unit === 'micros' ? m.toString() : `${m / 1_000_000n}.${(m % 1_000_000n).toString().padStart(6, '0')}`;
 const rates = fc.record(
-  { input: micros, output: micros, cached_input: micros, cache_write: micros, reasoning: micros },
+  {
+    input: micros,
+    output: micros,
+    cached_input: micros,
+    cache_write: micros,
+    cache_write_1h: micros,
+    reasoning: micros,
+  },
   { requiredKeys: ['input', 'output'] },
 );
 const version = fc.record(

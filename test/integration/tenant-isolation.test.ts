@@ -128,6 +128,7 @@ async function usage(orgId: string, keyId: string): Promise<string> {
     completion_tokens: 100,
     cached_tokens: 0,
     cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     reasoning_tokens: 0,
     estimated: false,
     status: 200,

@@ -45,11 +45,19 @@ beforeAll(async () => {
                 input: '3.00',
                 cached_input: '0.30',
                 cache_write: '3.75',
+                cache_write_1h: '6.00',
                 output: '15.00',
               },
             ],
             list_prices: [
-              { model: 'claude-sonnet-4', input: '3.60', cached_input: '0.36', cache_write: '4.50', output: '18.00' },
+              {
+                model: 'claude-sonnet-4',
+                input: '3.60',
+                cached_input: '0.36',
+                cache_write: '4.50',
+                cache_write_1h: '7.20',
+                output: '18.00',
+              },
             ],
           },
         ],
@@ -137,6 +145,51 @@ describe('Anthropic Messages replies, to OpenAI chat clients', () => {
     });
     expect(reply.usage).toMatchObject({ input_tokens: 2618, input_tokens_details: CACHED_DETAILS, output_tokens: 120 });
     expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ ...CACHED_TOKENS, ...CACHED_CHARGES });
+  });
+
+  it('cache writes kept an hour are priced at their own rate, JSON and streamed', async () => {
+    // 40 input, 600 written (200 for five minutes, 400 for an hour), 1000 read, 50 out:
+    // cost  40 x 3.00 + 200 x 3.75 + 400 x 6.00 + 1000 x 0.30 + 50 x 15.00 = 4320 micro-USD;
+    // price 40 x 3.60 + 200 x 4.50 + 400 x 7.20 + 1000 x 0.36 + 50 x 18.00 = 5184.
+    const expected = {
+      prompt_tokens: 1640,
+      cached_tokens: 1000,
+      cache_write_tokens: 600,
+      cache_write_1h_tokens: 400,
+      cost_micros: 4320,
+      price_micros: 5184,
+    };
+    vendor.play({ file: 'anthropic/message-cache-1h.json' });
+    const json = await customer();
+    await json.openai.chat.completions.create({ model: 'claude-sonnet-4', messages });
+    expect(await finalUsageEvent(gw.store, json.orgId)).toMatchObject(expected);
+
+    vendor.play({ file: 'anthropic/stream-cache-1h.sse' });
+    const streamed = await customer();
+    await streamed.openai.chat.completions
+      .stream({ model: 'claude-sonnet-4', messages, stream_options: { include_usage: true } })
+      .finalChatCompletion();
+    expect(await finalUsageEvent(gw.store, streamed.orgId)).toMatchObject(expected);
+
+    // Anthropic SDK clients get the writes by lifetime back, as Anthropic states them.
+    const stated = {
+      input_tokens: 40,
+      cache_creation_input_tokens: 600,
+      cache_read_input_tokens: 1000,
+      cache_creation: { ephemeral_5m_input_tokens: 200, ephemeral_1h_input_tokens: 400 },
+      output_tokens: 50,
+    };
+    const request = {
+      model: 'claude-sonnet-4',
+      max_tokens: 256,
+      messages: [{ role: 'user' as const, content: 'Liability?' }],
+    };
+    vendor.play({ file: 'anthropic/message-cache-1h.json' });
+    expect((await json.anthropic.messages.create(request)).usage).toMatchObject(stated);
+    // Streamed, the totals arrive on message_delta, whose usage the SDK's accumulator reads without the breakdown.
+    vendor.play({ file: 'anthropic/stream-cache-1h.sse' });
+    const { cache_creation: _, ...totals } = stated;
+    expect((await json.anthropic.messages.stream(request).finalMessage()).usage).toMatchObject(totals);
   });
 
   it("the SDK's own tool_use stream: text, then the call assembled from input_json_delta", async () => {

@@ -1,6 +1,7 @@
 // The Anthropic surface, outbound: OpenAI chat replies turned into Anthropic Messages replies for customers of POST /v1/messages.
 import type { GatewayError } from '../../errors.ts';
 import type { JsonObject } from '../../wire/json.ts';
+import { usageFrom, type Usage } from '../../wire/usage.ts';
 
 export const stopReason = (finish: unknown): string | null =>
   finish === 'length'
@@ -21,7 +22,31 @@ export function parseArguments(args: unknown): unknown {
   }
 }
 
-export function chatToMessage(chat: JsonObject, model: string): JsonObject {
+/** Usage as Anthropic states it: its input_tokens leave out cache reads and writes, which OpenAI's prompt_tokens count. */
+export function messageUsage(u: Usage): JsonObject {
+  return {
+    input_tokens: u.prompt_tokens - u.cached_tokens - u.cache_write_tokens,
+    output_tokens: u.completion_tokens,
+    cache_creation_input_tokens: u.cache_write_tokens,
+    cache_read_input_tokens: u.cached_tokens,
+    cache_creation: {
+      ephemeral_5m_input_tokens: u.cache_write_tokens - u.cache_write_1h_tokens,
+      ephemeral_1h_input_tokens: u.cache_write_1h_tokens,
+    },
+  };
+}
+
+const NO_USAGE: Usage = {
+  prompt_tokens: 0,
+  completion_tokens: 0,
+  cached_tokens: 0,
+  cache_write_tokens: 0,
+  cache_write_1h_tokens: 0,
+  reasoning_tokens: 0,
+};
+
+/** `usage`: the request's, whole (cache writes by lifetime); without it, what the chat reply states. */
+export function chatToMessage(chat: JsonObject, model: string, usage?: Usage | null): JsonObject {
   const choice = ((chat.choices as JsonObject[]) ?? [])[0] ?? {};
   const message = (choice.message as JsonObject | undefined) ?? {};
   const content: JsonObject[] = [];
@@ -31,10 +56,6 @@ export function chatToMessage(chat: JsonObject, model: string): JsonObject {
     const fn = call.function as JsonObject;
     content.push({ type: 'tool_use', id: call.id, name: fn.name, input: parseArguments(fn.arguments) });
   }
-  const usage = (chat.usage as JsonObject | undefined) ?? {};
-  const details = (usage.prompt_tokens_details as JsonObject | undefined) ?? {};
-  const cached = Number(details.cached_tokens ?? 0);
-  const written = Number(details.cache_write_tokens ?? 0);
   return {
     id: `msg_${String(chat.id ?? '').replace(/^chatcmpl-/, '')}`,
     type: 'message',
@@ -43,13 +64,7 @@ export function chatToMessage(chat: JsonObject, model: string): JsonObject {
     content,
     stop_reason: stopReason(choice.finish_reason) ?? 'end_turn',
     stop_sequence: null,
-    // Anthropic's input_tokens leave out cache reads and writes; OpenAI's prompt_tokens count them.
-    usage: {
-      input_tokens: Number(usage.prompt_tokens ?? 0) - cached - written,
-      output_tokens: Number(usage.completion_tokens ?? 0),
-      cache_creation_input_tokens: written,
-      cache_read_input_tokens: cached,
-    },
+    usage: messageUsage(usage ?? usageFrom(chat.usage) ?? NO_USAGE),
     // The provenance manifest, an extra field the SDK ignores (as on OpenAI-shaped replies).
     ...(chat.provenance ? { provenance: chat.provenance } : {}),
   };

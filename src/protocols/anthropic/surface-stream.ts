@@ -2,14 +2,19 @@
 // message_delta, message_stop), in the order Anthropic's SDK expects.
 import type { JsonObject } from '../../wire/json.ts';
 import type { StreamEvent } from '../../wire/stream.ts';
-import { stopReason } from './surface-reply.ts';
+import { messageUsage, stopReason } from './surface-reply.ts';
 
 export class ChunksToMessageEvents {
   private started = false;
   private block: { index: number; kind: 'text' | 'tool'; toolIndex?: number } | null = null;
   private nextIndex = 0;
   private finish: unknown = null;
-  private usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  private usage: JsonObject = {
+    input_tokens: 0,
+    output_tokens: 0,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+  };
   private finished = false;
   private provenance: unknown = null;
 
@@ -41,14 +46,7 @@ export class ChunksToMessageEvents {
         continue;
       }
       const chunk = e.chunk ?? {};
-      // Anthropic's input_tokens leave out cache reads and writes, which OpenAI's prompt_tokens count.
-      if (e.usage)
-        this.usage = {
-          input_tokens: e.usage.prompt_tokens - e.usage.cached_tokens - e.usage.cache_write_tokens,
-          output_tokens: e.usage.completion_tokens,
-          cache_creation_input_tokens: e.usage.cache_write_tokens,
-          cache_read_input_tokens: e.usage.cached_tokens,
-        };
+      if (e.usage) this.usage = messageUsage(e.usage);
       if (chunk.provenance) this.provenance = chunk.provenance;
       const choice = ((chunk.choices as JsonObject[] | undefined) ?? [])[0];
       if (!choice) continue;

@@ -5,7 +5,6 @@ import { HttpUpstream, withTraceHeaders } from '../http-upstream.ts';
 import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequest } from '../types.ts';
 import type { JsonObject } from '../../wire/json.ts';
 import type { EventStream, StreamEvent } from '../../wire/stream.ts';
-import { usageFrom } from '../../wire/usage.ts';
 import { chatToAnthropic } from './vendor-request.ts';
 import { AnthropicEventsToChunks, anthropicToChat } from './vendor-reply.ts';
 
@@ -85,8 +84,9 @@ function translate(body: AsyncIterable<Buffer>, translator: AnthropicEventsToChu
             error.type === 'overloaded_error' ? 529 : 502,
           );
         }
+        // The usage chunk's figures are the translator's, whole (cache writes by lifetime included).
         for (const chunk of translator.translate(event))
-          batch.push({ data: JSON.stringify(chunk), chunk, usage: chunk.usage ? usageFrom(chunk.usage) : null });
+          batch.push({ data: JSON.stringify(chunk), chunk, usage: chunk.usage ? translator.usage : null });
       }
       return batch.length > 0 ? batch : undefined;
     },

@@ -10,17 +10,22 @@ const FINISH: Record<string, string> = {
   refusal: 'content_filter',
 };
 
-/** Anthropic's usage: input_tokens excludes cache writes and reads; thinking is part of output_tokens. */
+/**
+ * Anthropic's usage: input_tokens excludes cache writes and reads; cache_creation splits the writes by how long
+ * they are kept; thinking is part of output_tokens.
+ */
 export function anthropicUsage(u: JsonObject | undefined): Usage | null {
   if (!u || typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return null;
   const read = count(u.cache_read_input_tokens);
   const written = count(u.cache_creation_input_tokens);
+  const lifetimes = u.cache_creation as JsonObject | null | undefined;
   const thinking = (u.output_tokens_details as JsonObject | null | undefined)?.thinking_tokens;
   return {
     prompt_tokens: u.input_tokens + read + written,
     completion_tokens: u.output_tokens,
     cached_tokens: read,
     cache_write_tokens: written,
+    cache_write_1h_tokens: Math.min(written, count(lifetimes?.ephemeral_1h_input_tokens)),
     reasoning_tokens: count(thinking),
   };
 }

@@ -61,9 +61,12 @@ describe('usage event codec', () => {
   });
 
   it('takes an event of an earlier version, which counted no cache writes, as writing none', () => {
-    const { cache_write_tokens: _, ...earlier } = valid;
-    expect(wellFormed(JSON.parse(JSON.stringify(earlier)))).toEqual({ ...valid, cache_write_tokens: 0 });
-    expect(usageEventSchema.parse(earlier)).toEqual({ ...valid, cache_write_tokens: 0 });
+    const { cache_write_tokens: _, cache_write_1h_tokens: __, ...earlier } = valid;
+    const none = { ...valid, cache_write_tokens: 0, cache_write_1h_tokens: 0 };
+    expect(wellFormed(JSON.parse(JSON.stringify(earlier)))).toEqual(none);
+    expect(usageEventSchema.parse(earlier)).toEqual(none);
+    const now = { ...valid, cache_write_tokens: 512, cache_write_1h_tokens: 256 };
+    expect(wellFormed(JSON.parse(encodeUsageEvent(now)))).toEqual(now);
   });
 
   it('the fast path accepts nothing the schema rejects, and returns what the schema returns', () => {

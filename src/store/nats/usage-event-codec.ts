@@ -24,6 +24,7 @@ export const usageEventSchema = z.object({
   cached_tokens: count,
   // Nodes of an earlier version publish no cache writes (they counted them as input).
   cache_write_tokens: count.default(0),
+  cache_write_1h_tokens: count.default(0),
   reasoning_tokens: count,
   estimated: z.boolean(),
   status: z.number().int().min(100).max(599),
@@ -106,7 +107,7 @@ export function wellFormed(json: unknown): UsageEvent | undefined {
   for (const f of TEXT_FIELDS) if (!isText(o[f])) return undefined;
   for (const f of COUNT_FIELDS) if (!isCount(o[f])) return undefined;
   for (const f of MICROS_FIELDS) if (!Number.isSafeInteger(o[f])) return undefined;
-  const { ts, status, estimated, customer_country, interim, cache_write_tokens = 0 } = o;
+  const { ts, status, estimated, customer_country, interim, cache_write_tokens = 0, cache_write_1h_tokens = 0 } = o;
   if (typeof ts !== 'string' || !CANONICAL_TS.test(ts)) return undefined;
   const at = Date.parse(ts);
   // A real instant, written as toISOString writes it (so no 2026-02-30 rolled over into March).
@@ -115,7 +116,7 @@ export function wellFormed(json: unknown): UsageEvent | undefined {
   if (typeof estimated !== 'boolean' || typeof customer_country !== 'string' || customer_country.length > 8)
     return undefined;
   if (interim !== undefined && !isCount(interim)) return undefined;
-  if (!isCount(cache_write_tokens)) return undefined;
+  if (!isCount(cache_write_tokens) || !isCount(cache_write_1h_tokens)) return undefined;
   const event: UsageEvent = {
     request_id: o.request_id as string,
     ts,
@@ -130,6 +131,7 @@ export function wellFormed(json: unknown): UsageEvent | undefined {
     completion_tokens: o.completion_tokens as number,
     cached_tokens: o.cached_tokens as number,
     cache_write_tokens,
+    cache_write_1h_tokens,
     reasoning_tokens: o.reasoning_tokens as number,
     estimated,
     status: status as number,

@@ -14,6 +14,8 @@ export interface UsageEvent {
   /** Of the prompt tokens, those read from the vendor's prompt cache, and those written to it. */
   cached_tokens: number;
   cache_write_tokens: number;
+  /** Of the cache writes, those kept an hour (priced apart). */
+  cache_write_1h_tokens: number;
   reasoning_tokens: number;
   /** True when tokens were counted by Conduit (stream cut, vendor reported nothing), not by the vendor. */
   estimated: boolean;

@@ -20,6 +20,7 @@ export const usageColumns = {
   completion_tokens: { bind: (e) => e.completion_tokens, pg: 'int8' },
   cached_tokens: { bind: (e) => e.cached_tokens, pg: 'int8' },
   cache_write_tokens: { bind: (e) => e.cache_write_tokens, pg: 'int8' },
+  cache_write_1h_tokens: { bind: (e) => e.cache_write_1h_tokens, pg: 'int8' },
   reasoning_tokens: { bind: (e) => e.reasoning_tokens, pg: 'int8' },
   estimated: { bind: (e) => (e.estimated ? 1 : 0), pg: 'int4' },
   status: { bind: (e) => e.status, pg: 'int4' },

@@ -34,12 +34,17 @@ describe('usage writes', () => {
   it('inserts an outbox line an earlier version wrote, without cache writes, as writing none', async () => {
     const { db, raw } = openSqlite(':memory:');
     await migrate(db);
-    const { cache_write_tokens: _, ...earlier } = usageEvent('old', { cached_tokens: 3 });
-    usageWrites(raw)(`${JSON.stringify(earlier)}\n${JSON.stringify(usageEvent('new', { cache_write_tokens: 7 }))}\n`);
-    const rows = raw.prepare('select request_id, cached_tokens, cache_write_tokens from usage_events order by 1').all();
+    const { cache_write_tokens: _, cache_write_1h_tokens: __, ...earlier } = usageEvent('old', { cached_tokens: 3 });
+    const now = usageEvent('new', { cache_write_tokens: 7, cache_write_1h_tokens: 2 });
+    usageWrites(raw)(`${JSON.stringify(earlier)}\n${JSON.stringify(now)}\n`);
+    const rows = raw
+      .prepare(
+        'select request_id, cached_tokens, cache_write_tokens, cache_write_1h_tokens from usage_events order by 1',
+      )
+      .all();
     expect(rows).toEqual([
-      { request_id: 'new', cached_tokens: 0, cache_write_tokens: 7 },
-      { request_id: 'old', cached_tokens: 3, cache_write_tokens: 0 },
+      { request_id: 'new', cached_tokens: 0, cache_write_tokens: 7, cache_write_1h_tokens: 2 },
+      { request_id: 'old', cached_tokens: 3, cache_write_tokens: 0, cache_write_1h_tokens: 0 },
     ]);
     await db.destroy();
   });

@@ -53,6 +53,7 @@ export function parseUsageLines(jsonLines: string): UsageEvent[] {
     }
     // A line an earlier version wrote, before cache writes were counted apart (it counted them as input).
     if ((e as Partial<UsageEvent>).cache_write_tokens === undefined) e.cache_write_tokens = 0;
+    if ((e as Partial<UsageEvent>).cache_write_1h_tokens === undefined) e.cache_write_1h_tokens = 0;
     events.push(e);
     if (e.interim !== undefined) interim = true;
   }

@@ -5,7 +5,14 @@ import { useCan } from '../../session.tsx';
 import { Async, Section, useApi } from '../../ui.tsx';
 import { NewPriceVersion } from './PriceVersion.tsx';
 
-type Rates = { input?: string; cached_input?: string; cache_write?: string; output?: string; reasoning?: string };
+type Rates = {
+  input?: string;
+  cached_input?: string;
+  cache_write?: string;
+  cache_write_1h?: string;
+  output?: string;
+  reasoning?: string;
+};
 interface PriceBook {
   version: number;
   book: {
@@ -97,6 +104,9 @@ export function PriceBookView() {
                           Cache write
                         </th>
                         <th scope="col" className="num">
+                          Cache write (1 h)
+                        </th>
+                        <th scope="col" className="num">
                           Output
                         </th>
                       </tr>
@@ -109,6 +119,7 @@ export function PriceBookView() {
                           <td className="num">{perMillion(l.input, p.book.currency)}</td>
                           <td className="num">{perMillion(l.cached_input, p.book.currency)}</td>
                           <td className="num">{perMillion(l.cache_write, p.book.currency)}</td>
+                          <td className="num">{perMillion(l.cache_write_1h, p.book.currency)}</td>
                           <td className="num">{perMillion(l.output, p.book.currency)}</td>
                         </tr>
                       ))}
@@ -129,6 +140,9 @@ export function PriceBookView() {
                           Cache write cost
                         </th>
                         <th scope="col" className="num">
+                          Cache write (1 h) cost
+                        </th>
+                        <th scope="col" className="num">
                           Output cost
                         </th>
                       </tr>
@@ -141,6 +155,7 @@ export function PriceBookView() {
                           <td className="num">{perMillion(c.input, p.book.currency)}</td>
                           <td className="num">{perMillion(c.cached_input, p.book.currency)}</td>
                           <td className="num">{perMillion(c.cache_write, p.book.currency)}</td>
+                          <td className="num">{perMillion(c.cache_write_1h, p.book.currency)}</td>
                           <td className="num">{perMillion(c.output, p.book.currency)}</td>
                         </tr>
                       ))}

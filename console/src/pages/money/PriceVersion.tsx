@@ -6,7 +6,7 @@ import { useSession } from '../../session.tsx';
 import { ErrorNote, fieldProblem } from '../../ui.tsx';
 import { microsToText } from '../customer/LimitsForm.tsx';
 
-const RATE_KINDS = ['input', 'cached_input', 'cache_write', 'output', 'reasoning'] as const;
+const RATE_KINDS = ['input', 'cached_input', 'cache_write', 'cache_write_1h', 'output', 'reasoning'] as const;
 type Rates = { [K in (typeof RATE_KINDS)[number]]?: string };
 export interface BookVersion {
   effective_from: string;
