@@ -24,36 +24,26 @@ import { openJetStream } from '../src/store/nats/jetstream.ts';
 import { usageStreamNames } from '../src/store/nats/names.ts';
 import { JetStreamUsagePublisher } from '../src/store/nats/usage-publisher.ts';
 import type { UsageEvent } from '../src/store/ports.ts';
+import { usageEvent } from '../test/helpers/usage-event.ts';
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 const rate = Number(process.env.BENCH_RATE ?? 2_000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const now = () => performance.timeOrigin + performance.now();
 
-const event = (run: string, i: number): UsageEvent => ({
-  request_id: `req_${run}_${i.toString(36)}`,
-  ts: new Date().toISOString(),
-  org_id: `org_${i % 500}`,
-  key_id: `key_${i % 2000}`,
-  endpoint: 'chat',
-  model: 'gpt-4o',
-  vendor: 'openai',
-  deployment: 'sim',
-  region: 'us-east',
-  prompt_tokens: 100 + (i % 900),
-  completion_tokens: 50 + (i % 400),
-  cached_tokens: 0,
-  cache_write_tokens: 0,
-  cache_write_1h_tokens: 0,
-  reasoning_tokens: 0,
-  estimated: false,
-  status: 200,
-  latency_ms: 12,
-  cost_micros: 1234,
-  list_price_micros: 2000,
-  price_micros: 1900,
-  customer_country: 'DE',
-});
+const event = (run: string, i: number): UsageEvent =>
+  usageEvent(`req_${run}_${i.toString(36)}`, {
+    ts: new Date().toISOString(),
+    org_id: `org_${i % 500}`,
+    key_id: `key_${i % 2000}`,
+    endpoint: 'chat',
+    deployment: 'sim',
+    prompt_tokens: 100 + (i % 900),
+    completion_tokens: 50 + (i % 400),
+    cost_micros: 1234,
+    list_price_micros: 2000,
+    price_micros: 1900,
+  });
 
 interface Cluster {
   name: string;

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UsageEvent } from '../../src/store/ports.ts';
 import { startConsoleDemo, type ConsoleDemo } from '../helpers/console-demo.ts';
 import { ensureConsoleBuilt, launchChromium, screenshot, signIn, unlabelledControls } from './console-kit.ts';
+import { usageEvent } from '../helpers/usage-event.ts';
 
 let demo: ConsoleDemo;
 let browser: Browser;
@@ -155,30 +155,20 @@ describe('console actions', () => {
   it('finance issues last month’s invoice and credits part of it, downloads included', async () => {
     // Last month's usage, as the ledger holds it (the demo's traffic is all this month).
     const month = lastMonth();
-    const event: UsageEvent = {
-      request_id: 'req_console_last_month',
+    const event = usageEvent('req_console_last_month', {
       ts: `${month}-15T10:00:00.000Z`,
       org_id: demo.customer.id,
       key_id: 'key_demo',
       endpoint: 'chat',
-      model: 'gpt-4o',
-      vendor: 'openai',
       deployment: 'sim-openai-us-east',
-      region: 'us-east',
       prompt_tokens: 100_000,
       completion_tokens: 20_000,
-      cached_tokens: 0,
-      cache_write_tokens: 0,
-      cache_write_1h_tokens: 0,
-      reasoning_tokens: 0,
-      estimated: false,
-      status: 200,
       latency_ms: 900,
       cost_micros: 450_000,
       list_price_micros: 540_000,
       price_micros: 540_000,
       customer_country: 'NO',
-    };
+    });
     await demo.gw.store.usage.record(event);
 
     await page.goto(`${demo.gw.url}/console/#/customers/${demo.customer.id}`);

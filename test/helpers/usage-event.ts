@@ -1,5 +1,5 @@
-// A usage event as the gateway records one (a chat completion on the simulator's deployment), for the tests of
-// the stores, the outbox and the NATS codec; each test overrides what it is about.
+// A usage event as the gateway records one (a chat completion on the simulator's deployment), for tests and benches
+// that put events in a store or on the wire directly; each overrides what it is about.
 import type { UsageEvent } from '../../src/store/ports.ts';
 
 export function usageEvent(requestId: string, over: Partial<UsageEvent> = {}): UsageEvent {

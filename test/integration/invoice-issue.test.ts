@@ -4,8 +4,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UsageEvent } from '../../src/store/ports.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { usageEvent } from '../helpers/usage-event.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -16,30 +16,21 @@ afterAll(() => gw.close());
 let seq = 0;
 /** A usage event with its money given outright (micro-units): the invoice takes the ledger's amounts as they are. */
 async function usage(orgId: string, ts: string, model: string, price: number, list = price): Promise<void> {
-  const e: UsageEvent = {
-    request_id: `req_issue_${++seq}`,
+  const e = usageEvent(`req_issue_${++seq}`, {
     ts,
     org_id: orgId,
     key_id: 'key_x',
     endpoint: 'chat',
     model,
-    vendor: 'openai',
     deployment: 'sim-openai-us-east',
-    region: 'us-east',
     prompt_tokens: 1000,
     completion_tokens: 100,
-    cached_tokens: 0,
-    cache_write_tokens: 0,
-    cache_write_1h_tokens: 0,
-    reasoning_tokens: 0,
-    estimated: false,
-    status: 200,
     latency_ms: 5,
     cost_micros: 1,
     list_price_micros: list,
     price_micros: price,
     customer_country: 'XX',
-  };
+  });
   await gw.store.usage.record(e);
 }
 const text = async (path: string) =>
@@ -364,30 +355,24 @@ describe('without the configuration an invoice needs', () => {
 
   it('a draft renders, says what is missing, and is not issued', async () => {
     const { orgId } = await bare.newOrgKey({ country: 'DE' });
-    await bare.store.usage.record({
-      request_id: 'req_bare',
-      ts: '2026-10-01T00:00:00.000Z',
-      org_id: orgId,
-      key_id: 'k',
-      endpoint: 'chat',
-      model: 'm',
-      vendor: 'v',
-      deployment: 'p',
-      region: 'sg',
-      prompt_tokens: 1,
-      completion_tokens: 1,
-      cached_tokens: 0,
-      cache_write_tokens: 0,
-      cache_write_1h_tokens: 0,
-      reasoning_tokens: 0,
-      estimated: false,
-      status: 200,
-      latency_ms: 1,
-      cost_micros: 0,
-      list_price_micros: 1_000_000,
-      price_micros: 1_000_000,
-      customer_country: 'DE',
-    });
+    await bare.store.usage.record(
+      usageEvent('req_bare', {
+        ts: '2026-10-01T00:00:00.000Z',
+        org_id: orgId,
+        key_id: 'k',
+        endpoint: 'chat',
+        model: 'm',
+        vendor: 'v',
+        deployment: 'p',
+        region: 'sg',
+        prompt_tokens: 1,
+        completion_tokens: 1,
+        latency_ms: 1,
+        cost_micros: 0,
+        list_price_micros: 1_000_000,
+        price_micros: 1_000_000,
+      }),
+    );
     const draft = (await bare.admin('GET', `/orgs/${orgId}/invoices/2026-10`)).body;
     expect(draft).toMatchObject({ seller: null, tax: [], total_due_minor: '100' });
     expect(draft.warnings).toHaveLength(2);

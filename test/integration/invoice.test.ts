@@ -1,7 +1,7 @@
 // Issue 22: an invoice carries its number and issue date in every format, and its totals stay the ledger's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UsageEvent } from '../../src/store/ports.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { usageEvent } from '../helpers/usage-event.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -11,30 +11,20 @@ afterAll(() => gw.close());
 
 async function bill(orgId: string, ts: string, i: number): Promise<void> {
   const org = (await gw.tenancy.getOrg(orgId))!;
-  const e: UsageEvent = {
-    request_id: `req_inv_${orgId}_${ts}_${i}`,
+  const e = usageEvent(`req_inv_${orgId}_${ts}_${i}`, {
     ts,
     org_id: orgId,
     key_id: 'key_x',
     endpoint: 'chat',
     model: i % 2 ? 'gpt-4o' : 'deepseek-chat',
-    vendor: 'openai',
     deployment: 'sim-openai-us-east',
-    region: 'us-east',
     prompt_tokens: 1234 + i,
     completion_tokens: 567 + i,
-    cached_tokens: 0,
-    cache_write_tokens: 0,
-    cache_write_1h_tokens: 0,
-    reasoning_tokens: 0,
-    estimated: false,
-    status: 200,
     latency_ms: 5,
     cost_micros: 0,
     list_price_micros: 0,
     price_micros: 0,
-    customer_country: 'DE',
-  };
+  });
   await gw.store.usage.record({ ...e, ...gw.pricing.charge(e, org) });
 }
 const get = async (path: string) =>

@@ -4,6 +4,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageEvent } from '../../src/store/ports.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { usageEvent } from '../helpers/usage-event.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -14,31 +15,20 @@ afterAll(() => gw.close());
 const msg = [{ role: 'user' as const, content: 'price me' }];
 
 function event(over: Partial<UsageEvent>): UsageEvent {
-  return {
-    request_id: `req_${Math.random().toString(36).slice(2)}`,
+  return usageEvent(`req_${Math.random().toString(36).slice(2)}`, {
     ts: '2026-03-10T10:00:00.000Z',
     org_id: 'org_x',
     key_id: 'key_x',
     endpoint: 'chat',
-    model: 'gpt-4o',
-    vendor: 'openai',
     deployment: 'sim-openai-us-east',
-    region: 'us-east',
     prompt_tokens: 1000,
     completion_tokens: 500,
-    cached_tokens: 0,
-    cache_write_tokens: 0,
-    cache_write_1h_tokens: 0,
-    reasoning_tokens: 0,
-    estimated: false,
-    status: 200,
     latency_ms: 5,
     cost_micros: 0,
     list_price_micros: 0,
     price_micros: 0,
-    customer_country: 'DE',
     ...over,
-  };
+  });
 }
 
 describe('pricing', () => {

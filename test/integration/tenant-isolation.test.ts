@@ -3,8 +3,8 @@
 // B's: a 401/404 or A's own data, never a B id in the body, and every view of B unchanged afterwards. A route that
 // takes an id and has no case here fails the sweep: a new route needs a case (or a reason it holds no tenant data).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { UsageEvent } from '../../src/store/ports.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { usageEvent } from '../helpers/usage-event.ts';
 
 let gw: TestGateway;
 interface Tenant {
@@ -114,30 +114,19 @@ async function call(method: string, path: string, token: string, body?: unknown,
 let seq = 0;
 async function usage(orgId: string, keyId: string): Promise<string> {
   const requestId = `req_isolation_${orgId}_${++seq}`;
-  const event: UsageEvent = {
-    request_id: requestId,
+  const event = usageEvent(requestId, {
     ts: `${MONTH}-03T10:00:00.000Z`,
     org_id: orgId,
     key_id: keyId,
     endpoint: 'chat',
-    model: 'gpt-4o',
-    vendor: 'openai',
     deployment: 'sim-openai-us-east',
-    region: 'us-east',
     prompt_tokens: 1000,
     completion_tokens: 100,
-    cached_tokens: 0,
-    cache_write_tokens: 0,
-    cache_write_1h_tokens: 0,
-    reasoning_tokens: 0,
-    estimated: false,
-    status: 200,
     latency_ms: 5,
     cost_micros: 1,
     list_price_micros: 2_000_000,
     price_micros: 2_000_000,
-    customer_country: 'DE',
-  };
+  });
   await gw.store.usage.record(event);
   return requestId;
 }
