@@ -24,7 +24,7 @@ import { openJetStream } from '../src/store/nats/jetstream.ts';
 import { usageStreamNames } from '../src/store/nats/names.ts';
 import { JetStreamUsagePublisher } from '../src/store/nats/usage-publisher.ts';
 import type { UsageEvent } from '../src/store/ports.ts';
-import { usageEvent } from '../test/helpers/usage-event.ts';
+import { loadEvent } from '../test/helpers/usage-event.ts';
 
 const N = Number(process.env.BENCH_EVENTS ?? 100_000);
 const rate = Number(process.env.BENCH_RATE ?? 2_000);
@@ -32,17 +32,8 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const now = () => performance.timeOrigin + performance.now();
 
 const event = (run: string, i: number): UsageEvent =>
-  usageEvent(`req_${run}_${i.toString(36)}`, {
+  loadEvent(`req_${run}_${i.toString(36)}`, i, {
     ts: new Date().toISOString(),
-    org_id: `org_${i % 500}`,
-    key_id: `key_${i % 2000}`,
-    endpoint: 'chat',
-    deployment: 'sim',
-    prompt_tokens: 100 + (i % 900),
-    completion_tokens: 50 + (i % 400),
-    cost_micros: 1234,
-    list_price_micros: 2000,
-    price_micros: 1900,
   });
 
 interface Cluster {

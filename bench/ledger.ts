@@ -4,25 +4,16 @@ import { InProcessBudgets } from '../src/metering/budgets.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import type { UsageEvent } from '../src/store/ports.ts';
 import { tempDir } from '../test/helpers/gateway.ts';
-import { usageEvent } from '../test/helpers/usage-event.ts';
+import { loadEvent } from '../test/helpers/usage-event.ts';
 
 const dir = tempDir('conduit-bench-ledger-');
 const store = await openSqliteStore(dir);
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
 const event = (i: number): UsageEvent =>
-  usageEvent(`req_${i.toString(36)}_${'x'.repeat(24)}`, {
+  loadEvent(`req_${i.toString(36)}_${'x'.repeat(24)}`, i, {
     ts: new Date(Date.UTC(2026, 2, 1 + (i % 28), 0, 0, i % 3600)).toISOString(),
-    org_id: `org_${i % 500}`,
-    key_id: `key_${i % 2000}`,
-    endpoint: 'chat',
     model: i % 3 ? 'gpt-4o' : 'deepseek-chat',
     vendor: i % 3 ? 'openai' : 'deepseek',
-    deployment: 'sim',
-    prompt_tokens: 100 + (i % 900),
-    completion_tokens: 50 + (i % 400),
-    cost_micros: 1234,
-    list_price_micros: 2000,
-    price_micros: 1900,
     customer_country: ['DE', 'US', 'SG', 'BR'][i % 4]!,
   });
 

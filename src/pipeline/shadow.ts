@@ -5,7 +5,7 @@ import type { Catalogue } from '../routing/catalogue.ts';
 import { outputSimilarity, type ExperimentBook } from '../routing/experiments.ts';
 import { regionBlockedBy } from '../routing/preferences.ts';
 import type { JsonObject } from '../wire/json.ts';
-import type { Usage } from '../wire/usage.ts';
+import { NO_USAGE, type Usage } from '../wire/usage.ts';
 import type { Hook, RequestContext, Stage } from './context.ts';
 import { pricedEvent } from '../metering/usage-event.ts';
 import type { PricingService } from '../metering/pricing.ts';
@@ -53,14 +53,8 @@ async function runShadow(
   const started = performance.now();
   let ok = true;
   let text = '';
-  let tokens: Usage = {
-    prompt_tokens: 0,
-    completion_tokens: 0,
-    cached_tokens: 0,
-    cache_write_tokens: 0,
-    cache_write_1h_tokens: 0,
-    reasoning_tokens: 0,
-  };
+  let tokens: Readonly<Usage> = NO_USAGE;
+
   try {
     const result = await target.adapter.chat({
       body,

@@ -35,6 +35,16 @@ export function usageFrom(value: unknown): Usage | null {
   };
 }
 
+/** No tokens: what a reply that states none, or a call that failed, counts. */
+export const NO_USAGE: Readonly<Usage> = Object.freeze({
+  prompt_tokens: 0,
+  completion_tokens: 0,
+  cached_tokens: 0,
+  cache_write_tokens: 0,
+  cache_write_1h_tokens: 0,
+  reasoning_tokens: 0,
+});
+
 /** prompt_tokens_details (input_tokens_details in the Responses API) as Conduit states it: cache writes where any. */
 export function promptTokensDetails(u: Usage): { cached_tokens: number; cache_write_tokens?: number } {
   return u.cache_write_tokens > 0

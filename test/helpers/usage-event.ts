@@ -29,3 +29,19 @@ export function usageEvent(requestId: string, over: Partial<UsageEvent> = {}): U
     ...over,
   };
 }
+
+/** The i-th event of a bench's load: spread over 500 organisations and 2,000 keys, of varied sizes. */
+export function loadEvent(requestId: string, i: number, over: Partial<UsageEvent> = {}): UsageEvent {
+  return usageEvent(requestId, {
+    org_id: `org_${i % 500}`,
+    key_id: `key_${i % 2000}`,
+    endpoint: 'chat',
+    deployment: 'sim',
+    prompt_tokens: 100 + (i % 900),
+    completion_tokens: 50 + (i % 400),
+    cost_micros: 1234,
+    list_price_micros: 2000,
+    price_micros: 1900,
+    ...over,
+  });
+}

@@ -1,7 +1,7 @@
 // The Anthropic surface, outbound: OpenAI chat replies turned into Anthropic Messages replies for customers of POST /v1/messages.
 import type { GatewayError } from '../../errors.ts';
 import type { JsonObject } from '../../wire/json.ts';
-import { usageFrom, type Usage } from '../../wire/usage.ts';
+import { NO_USAGE, usageFrom, type Usage } from '../../wire/usage.ts';
 
 export const stopReason = (finish: unknown): string | null =>
   finish === 'length'
@@ -35,15 +35,6 @@ export function messageUsage(u: Usage): JsonObject {
     },
   };
 }
-
-const NO_USAGE: Usage = {
-  prompt_tokens: 0,
-  completion_tokens: 0,
-  cached_tokens: 0,
-  cache_write_tokens: 0,
-  cache_write_1h_tokens: 0,
-  reasoning_tokens: 0,
-};
 
 /** `usage`: the request's, whole (cache writes by lifetime); without it, what the chat reply states. */
 export function chatToMessage(chat: JsonObject, model: string, usage?: Usage | null): JsonObject {
