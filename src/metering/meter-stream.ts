@@ -64,7 +64,9 @@ export async function* meterStream(
             delivered.append(text);
             if (text !== '') pieces++;
           }
-        } else if (event.usage && !ctx.clientWantsUsage) {
+        } else if (event.usage ? !ctx.clientWantsUsage : chunk.usage !== undefined && chunk.usage !== null) {
+          // The vendor's usage chunk, for a client that did not ask for it; or one whose usage could not be read,
+          // which the estimate's own chunk replaces.
           continue;
         }
         out.push(event);

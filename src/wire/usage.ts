@@ -12,6 +12,28 @@ export interface Usage {
   reasoning_tokens: number;
 }
 
+/** A count as a vendor states it: absent (undefined or null) is none; a whole number not below 0, or NaN when unusable. */
+const countOf = (v: unknown): number =>
+  v === undefined || v === null ? 0 : Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : NaN;
+
+/**
+ * The usage a vendor's counts make, or null when any is unusable (a fraction, below 0, beyond 2^53, not a number):
+ * such a report is not billed from, and the reply is estimated as one without usage. Parts larger than their
+ * whole (more cached than prompt tokens) are left to the pricing, which bills no part beyond its whole.
+ */
+export function checkedUsage(counts: Partial<Record<keyof Usage, unknown>>): Usage | null {
+  const u: Usage = {
+    prompt_tokens: countOf(counts.prompt_tokens),
+    completion_tokens: countOf(counts.completion_tokens),
+    cached_tokens: countOf(counts.cached_tokens),
+    cache_write_tokens: countOf(counts.cache_write_tokens),
+    cache_write_1h_tokens: countOf(counts.cache_write_1h_tokens),
+    reasoning_tokens: countOf(counts.reasoning_tokens),
+  };
+  for (const count of Object.values(u)) if (Number.isNaN(count)) return null;
+  return u;
+}
+
 export function usageFrom(value: unknown): Usage | null {
   if (!value || typeof value !== 'object') return null;
   const u = value as {
@@ -23,16 +45,15 @@ export function usageFrom(value: unknown): Usage | null {
     /** DeepSeek's name for cached prompt tokens (its API reference has no prompt_tokens_details). */
     prompt_cache_hit_tokens?: unknown;
   };
-  if (typeof u.prompt_tokens !== 'number' || typeof u.completion_tokens !== 'number') return null;
-  const cached = u.prompt_tokens_details?.cached_tokens;
-  return {
+  if (u.prompt_tokens === undefined || u.prompt_tokens === null) return null;
+  if (u.completion_tokens === undefined || u.completion_tokens === null) return null;
+  return checkedUsage({
     prompt_tokens: u.prompt_tokens,
     completion_tokens: u.completion_tokens,
-    cached_tokens: num(typeof cached === 'number' ? cached : u.prompt_cache_hit_tokens),
-    cache_write_tokens: num(u.prompt_tokens_details?.cache_write_tokens),
-    cache_write_1h_tokens: 0,
-    reasoning_tokens: num(u.completion_tokens_details?.reasoning_tokens),
-  };
+    cached_tokens: u.prompt_tokens_details?.cached_tokens ?? u.prompt_cache_hit_tokens,
+    cache_write_tokens: u.prompt_tokens_details?.cache_write_tokens,
+    reasoning_tokens: u.completion_tokens_details?.reasoning_tokens,
+  });
 }
 
 /** No tokens: what a reply that states none, or a call that failed, counts. */
@@ -52,8 +73,6 @@ export function promptTokensDetails(u: Usage): { cached_tokens: number; cache_wr
     : { cached_tokens: u.cached_tokens };
 }
 
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-
 /** Usage in the Responses API's shape (input/output tokens). */
 export function responsesUsageFrom(value: unknown): Usage | null {
   if (!value || typeof value !== 'object') return null;
@@ -63,13 +82,13 @@ export function responsesUsageFrom(value: unknown): Usage | null {
     input_tokens_details?: { cached_tokens?: unknown; cache_write_tokens?: unknown } | null;
     output_tokens_details?: { reasoning_tokens?: unknown } | null;
   };
-  if (typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return null;
-  return {
+  if (u.input_tokens === undefined || u.input_tokens === null) return null;
+  if (u.output_tokens === undefined || u.output_tokens === null) return null;
+  return checkedUsage({
     prompt_tokens: u.input_tokens,
     completion_tokens: u.output_tokens,
-    cached_tokens: num(u.input_tokens_details?.cached_tokens),
-    cache_write_tokens: num(u.input_tokens_details?.cache_write_tokens),
-    cache_write_1h_tokens: 0,
-    reasoning_tokens: num(u.output_tokens_details?.reasoning_tokens),
-  };
+    cached_tokens: u.input_tokens_details?.cached_tokens,
+    cache_write_tokens: u.input_tokens_details?.cache_write_tokens,
+    reasoning_tokens: u.output_tokens_details?.reasoning_tokens,
+  });
 }

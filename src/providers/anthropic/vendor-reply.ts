@@ -1,6 +1,6 @@
 // The Anthropic vendor adapter, inbound: Anthropic Messages replies and stream events as OpenAI chat completions and chunks.
 import type { JsonObject } from '../../wire/json.ts';
-import { promptTokensDetails, type Usage } from '../../wire/usage.ts';
+import { checkedUsage, promptTokensDetails, type Usage } from '../../wire/usage.ts';
 
 const FINISH: Record<string, string> = {
   end_turn: 'stop',
@@ -15,22 +15,23 @@ const FINISH: Record<string, string> = {
  * they are kept; thinking is part of output_tokens.
  */
 export function anthropicUsage(u: JsonObject | undefined): Usage | null {
-  if (!u || typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return null;
-  const read = count(u.cache_read_input_tokens);
-  const written = count(u.cache_creation_input_tokens);
+  if (!u || u.input_tokens === undefined || u.input_tokens === null) return null;
+  if (u.output_tokens === undefined || u.output_tokens === null) return null;
+  // Anthropic states the prompt in parts (input_tokens leave out what was read from the cache or written to it).
+  const parts = [u.input_tokens, u.cache_read_input_tokens ?? 0, u.cache_creation_input_tokens ?? 0];
+  if (!parts.every((p) => Number.isSafeInteger(p) && (p as number) >= 0)) return null;
   const lifetimes = u.cache_creation as JsonObject | null | undefined;
-  const thinking = (u.output_tokens_details as JsonObject | null | undefined)?.thinking_tokens;
-  return {
-    prompt_tokens: u.input_tokens + read + written,
+  const usage = checkedUsage({
+    prompt_tokens: (parts as number[]).reduce((a, b) => a + b, 0),
     completion_tokens: u.output_tokens,
-    cached_tokens: read,
-    cache_write_tokens: written,
-    cache_write_1h_tokens: Math.min(written, count(lifetimes?.ephemeral_1h_input_tokens)),
-    reasoning_tokens: count(thinking),
-  };
+    cached_tokens: u.cache_read_input_tokens,
+    cache_write_tokens: u.cache_creation_input_tokens,
+    cache_write_1h_tokens: lifetimes?.ephemeral_1h_input_tokens,
+    reasoning_tokens: (u.output_tokens_details as JsonObject | null | undefined)?.thinking_tokens,
+  });
+  if (usage) usage.cache_write_1h_tokens = Math.min(usage.cache_write_1h_tokens, usage.cache_write_tokens);
+  return usage;
 }
-
-const count = (v: unknown): number => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : 0);
 
 const openaiUsage = (u: Usage) => ({
   prompt_tokens: u.prompt_tokens,
