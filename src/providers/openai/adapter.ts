@@ -8,6 +8,7 @@ import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequ
 import type { JsonObject } from '../../wire/json.ts';
 import type { EventBatch, EventStream, StreamEvent } from '../../wire/stream.ts';
 import { responsesUsageFrom, usageFrom } from '../../wire/usage.ts';
+import { chatReplyProblem } from '../../protocols/openai/reply-shape.ts';
 
 export type Operation = 'chat/completions' | 'embeddings' | 'responses';
 
@@ -67,7 +68,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
   async chat(req: UpstreamRequest): Promise<JsonResult> {
     const { value, text } = await this.sendJson('chat/completions', req, this.withEndUser(req));
-    if (!Array.isArray(value.choices)) throw new UpstreamError('protocol', `${this.config.id}: reply has no choices`);
+    const problem = chatReplyProblem(value);
+    if (problem) throw new UpstreamError('protocol', `${this.config.id}: ${problem}`);
     return { body: value, text, usage: usageFrom(value.usage) };
   }
 

@@ -1,5 +1,6 @@
 // An upstream whose usage report cannot be billed from (fractional, negative or absurd counts): the reply is billed
-// from what it delivered, marked estimated, and the client reads the same figures; no event is lost.
+// from what it delivered, marked estimated, and the client reads the same figures; no event is lost. One whose
+// choices a client would trip on is an invalid response (502), never a 200.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
@@ -8,6 +9,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 
 const TEXT = 'A gateway counts every token it delivers.';
 let reported: unknown;
+/** The whole JSON reply, when a test gives one. */
+let replyText: string | undefined;
 let upstream: Server;
 let gw: TestGateway;
 
@@ -17,6 +20,8 @@ beforeAll(async () => {
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
       const base = { id: 'chatcmpl-odd', created: 1, model: 'gpt-4o' };
+      if (replyText !== undefined)
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(replyText);
       if (!(JSON.parse(body) as { stream?: boolean }).stream)
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({
@@ -131,5 +136,33 @@ describe('a usage report that cannot be billed from', () => {
     expect(event.estimated).toBe(true);
     expect(usages).toEqual([expect.objectContaining({ completion_tokens: event.completion_tokens })]);
     expect(await gw.store.usage.list(orgId, {})).toHaveLength(1);
+  });
+});
+
+describe('a chat completion whose choices a client would trip on', () => {
+  const usage = { prompt_tokens: 5, completion_tokens: 2 };
+  it.each([
+    { choices: [null], usage },
+    { choices: [{ message: null }], usage },
+    { choices: [{ message: { content: 42 } }], usage },
+    { choices: [{ message: { content: 'ok', tool_calls: 'x' } }], usage },
+    { choices: [{ message: { content: null, tool_calls: [{ function: { arguments: '{}' } }] } }], usage },
+  ])('is an invalid response, billed nothing (%j)', async (reply) => {
+    replyText = JSON.stringify(reply);
+    try {
+      const { orgId, key } = await gw.newOrgKey();
+      const err = (await gw
+        .client(key)
+        .chat.completions.create({ model: 'gpt-4o', messages })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        )) as InstanceType<typeof OpenAI.APIError>;
+      expect(err).toBeInstanceOf(OpenAI.APIError);
+      expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
+      expect(await finalEvent(orgId)).toMatchObject({ status: 502, price_micros: 0 });
+    } finally {
+      replyText = undefined;
+    }
   });
 });
