@@ -1,6 +1,7 @@
 // An upstream whose usage report cannot be billed from (fractional, negative or absurd counts): the reply is billed
 // from what it delivered, marked estimated, and the client reads the same figures; no event is lost. One whose
-// choices a client would trip on is an invalid response (502), never a 200.
+// choices, chunks or (from Anthropic) blocks and events a client would trip on is an invalid response (a 502, or an
+// error event once a stream has begun), never passed on.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
@@ -11,6 +12,8 @@ const TEXT = 'A gateway counts every token it delivers.';
 let reported: unknown;
 /** The whole JSON reply, when a test gives one. */
 let replyText: string | undefined;
+/** A stream's events' data, when a test gives them. */
+let streamed: string[] | undefined;
 let upstream: Server;
 let gw: TestGateway;
 
@@ -22,6 +25,18 @@ beforeAll(async () => {
       const base = { id: 'chatcmpl-odd', created: 1, model: 'gpt-4o' };
       if (replyText !== undefined)
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(replyText);
+      if (streamed !== undefined) {
+        // Each event in a read of its own, as a vendor streams them.
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const events = [...streamed];
+        const next = () => {
+          const data = events.shift();
+          if (data === undefined) return void res.end();
+          res.write(`data: ${data}\n\n`);
+          setTimeout(next, 20);
+        };
+        return next();
+      }
       if (!(JSON.parse(body) as { stream?: boolean }).stream)
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({
@@ -46,8 +61,17 @@ beforeAll(async () => {
   gw = await startTestGateway({
     config: {
       regions: [{ id: 'us-east', country: 'US' }],
-      vendors: [{ id: 'openai' }],
+      vendors: [{ id: 'openai' }, { id: 'anthropic' }],
       providers: [
+        {
+          id: 'odd-anthropic',
+          vendor: 'anthropic',
+          type: 'anthropic',
+          region: 'us-east',
+          base_url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`,
+          api_key_env: 'PATH',
+          models: [{ model: 'claude-sonnet-4' }],
+        },
         {
           id: 'odd',
           vendor: 'openai',
@@ -57,14 +81,23 @@ beforeAll(async () => {
           models: [{ model: 'gpt-4o' }],
         },
       ],
-      models: [{ name: 'gpt-4o', vendor: 'openai' }],
+      models: [
+        { name: 'gpt-4o', vendor: 'openai' },
+        { name: 'claude-sonnet-4', vendor: 'anthropic' },
+      ],
       pricing: {
         currency: 'USD',
         versions: [
           {
             effective_from: '2026-01-01',
-            vendor_costs: [{ deployment: 'odd', input: '2.50', cached_input: '1.25', output: '10.00' }],
-            list_prices: [{ model: 'gpt-4o', input: '3.00', output: '12.00' }],
+            vendor_costs: [
+              { deployment: 'odd', input: '2.50', cached_input: '1.25', output: '10.00' },
+              { deployment: 'odd-anthropic', input: '3.00', output: '15.00' },
+            ],
+            list_prices: [
+              { model: 'gpt-4o', input: '3.00', output: '12.00' },
+              { model: 'claude-sonnet-4', input: '3.60', output: '18.00' },
+            ],
           },
         ],
       },
@@ -163,6 +196,91 @@ describe('a chat completion whose choices a client would trip on', () => {
       expect(await finalEvent(orgId)).toMatchObject({ status: 502, price_micros: 0 });
     } finally {
       replyText = undefined;
+    }
+  });
+});
+
+/** The error a request ends in, from the OpenAI SDK. */
+async function failure(request: Promise<unknown>) {
+  return (await request.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as InstanceType<typeof OpenAI.APIError>;
+}
+
+describe('a stream event a client would trip on', () => {
+  const chunk = (rest: object) => JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, ...rest });
+  const ok = chunk({ choices: [{ index: 0, delta: { content: TEXT }, finish_reason: null }] });
+  it.each([
+    ['a choice that is null', chunk({ choices: [null] })],
+    ['content that is a number', chunk({ choices: [{ index: 0, delta: { content: 42 } }] })],
+    ['choices that are no list', chunk({ choices: 'x' })],
+    ['a chunk that is null', 'null'],
+    ['a chunk that is a list', '[1,2]'],
+  ])('first (%s): a 502 before any byte, billed nothing', async (_, bad) => {
+    streamed = [bad, ok, '[DONE]'];
+    try {
+      const { orgId, key } = await gw.newOrgKey();
+      const err = await failure(
+        (async () => {
+          for await (const _ of await gw
+            .client(key)
+            .chat.completions.create({ model: 'gpt-4o', messages, stream: true }))
+            void _;
+        })(),
+      );
+      expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
+      expect(await finalEvent(orgId)).toMatchObject({ status: 502, price_micros: 0 });
+    } finally {
+      streamed = undefined;
+    }
+  });
+
+  it('later: what came is delivered and billed, then an error', async () => {
+    streamed = [ok, chunk({ choices: [null] }), '[DONE]'];
+    try {
+      const { orgId, key } = await gw.newOrgKey();
+      let text = '';
+      const err = await failure(
+        (async () => {
+          for await (const c of await gw
+            .client(key)
+            .chat.completions.create({ model: 'gpt-4o', messages, stream: true }))
+            text += c.choices[0]?.delta.content ?? '';
+        })(),
+      );
+      expect(text).toBe(TEXT);
+      expect(err).toBeInstanceOf(OpenAI.APIError);
+      expect(err.message).toMatch(/invalid response/);
+      expect(await finalEvent(orgId)).toMatchObject({ estimated: true });
+    } finally {
+      streamed = undefined;
+    }
+  });
+});
+
+describe('an Anthropic reply or event in another shape than its API states', () => {
+  it.each([
+    ['a content block that is null', { json: JSON.stringify({ type: 'message', id: 'msg_1', content: [null] }) }],
+    ['a message_start without its message', { events: [JSON.stringify({ type: 'message_start', message: null })] }],
+  ])('%s: an invalid response, billed nothing', async (_, reply: { json?: string; events?: string[] }) => {
+    replyText = reply.json;
+    streamed = reply.events;
+    try {
+      const { orgId, key } = await gw.newOrgKey();
+      const err = await failure(
+        (async () => {
+          const stream = reply.events !== undefined;
+          const request = { model: 'claude-sonnet-4', messages, stream };
+          const answer = await gw.client(key).chat.completions.create(request);
+          if (stream) for await (const _ of answer as AsyncIterable<unknown>) void _;
+        })(),
+      );
+      expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
+      expect(await finalEvent(orgId)).toMatchObject({ status: 502, price_micros: 0 });
+    } finally {
+      replyText = undefined;
+      streamed = undefined;
     }
   });
 });

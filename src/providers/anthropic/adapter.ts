@@ -36,7 +36,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     );
     if (value.type !== 'message' || !Array.isArray(value.content))
       throw new UpstreamError('protocol', `${this.config.id}: reply is not a message`);
-    return anthropicToChat(value, req.model);
+    return readVendorShape(this.config.id, 'reply', () => anthropicToChat(value, req.model));
   }
 
   async chatStream(req: UpstreamRequest): Promise<EventStream> {
@@ -85,7 +85,8 @@ function translate(body: AsyncIterable<Buffer>, translator: AnthropicEventsToChu
           );
         }
         // The usage chunk's figures are the translator's, whole (cache writes by lifetime included).
-        for (const chunk of translator.translate(event))
+        const chunks = readVendorShape(provider, `${String(event.type)} event`, () => translator.translate(event));
+        for (const chunk of chunks)
           batch.push({ data: JSON.stringify(chunk), chunk, usage: chunk.usage ? translator.usage : null });
       }
       return batch.length > 0 ? batch : undefined;
@@ -94,4 +95,18 @@ function translate(body: AsyncIterable<Buffer>, translator: AnthropicEventsToChu
       if (!translator.finished) throw new UpstreamError('protocol', `${provider}: stream ended before message_stop`);
     },
   });
+}
+
+/**
+ * Reading a reply or event the translation expected in another shape (a block that is null, a message that is no
+ * object) throws a TypeError: the vendor's reply is malformed, an invalid response like any other.
+ */
+function readVendorShape<T>(provider: string, what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof TypeError)
+      throw new UpstreamError('protocol', `${provider}: malformed ${what} (${err.message})`);
+    throw err;
+  }
 }

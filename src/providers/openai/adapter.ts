@@ -8,7 +8,7 @@ import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequ
 import type { JsonObject } from '../../wire/json.ts';
 import type { EventBatch, EventStream, StreamEvent } from '../../wire/stream.ts';
 import { responsesUsageFrom, usageFrom } from '../../wire/usage.ts';
-import { chatReplyProblem } from '../../protocols/openai/reply-shape.ts';
+import { chatChunkProblem, chatReplyProblem } from '../../protocols/openai/reply-shape.ts';
 
 export type Operation = 'chat/completions' | 'embeddings' | 'responses';
 
@@ -165,12 +165,16 @@ function events(body: AsyncIterable<Buffer>, provider: string, protocol: StreamP
         } catch {
           throw new UpstreamError('protocol', `${provider}: stream carried an event that is not valid JSON`);
         }
+        if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk))
+          throw new UpstreamError('protocol', `${provider}: stream carried an event that is not a JSON object`);
         if (chunk.error || chunk.type === 'error')
           throw new UpstreamError(
             'status',
             `${provider}: stream failed: ${JSON.stringify(chunk.error ?? chunk).slice(0, 200)}`,
             502,
           );
+        const problem = protocol.sentinel ? chatChunkProblem(chunk) : undefined;
+        if (problem) throw new UpstreamError('protocol', `${provider}: ${problem}`);
         batch.push({
           event: protocol.sentinel ? undefined : (chunk.type as string | undefined),
           data,
