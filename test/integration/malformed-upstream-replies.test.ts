@@ -78,12 +78,13 @@ beforeAll(async () => {
           type: 'openai',
           region: 'us-east',
           base_url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`,
-          models: [{ model: 'gpt-4o' }],
+          models: [{ model: 'gpt-4o' }, { model: 'text-embedding-3-small' }],
         },
       ],
       models: [
         { name: 'gpt-4o', vendor: 'openai' },
         { name: 'claude-sonnet-4', vendor: 'anthropic' },
+        { name: 'text-embedding-3-small', vendor: 'openai', kind: 'embedding' },
       ],
       pricing: {
         currency: 'USD',
@@ -97,6 +98,7 @@ beforeAll(async () => {
             list_prices: [
               { model: 'gpt-4o', input: '3.00', output: '12.00' },
               { model: 'claude-sonnet-4', input: '3.60', output: '18.00' },
+              { model: 'text-embedding-3-small', input: '0.03', output: '0' },
             ],
           },
         ],
@@ -281,6 +283,47 @@ describe('an Anthropic reply or event in another shape than its API states', () 
     } finally {
       replyText = undefined;
       streamed = undefined;
+    }
+  });
+});
+
+describe('a Responses API or embeddings reply a client would trip on', () => {
+  const usage = { input_tokens: 5, output_tokens: 2 };
+  const response = (output: unknown[]) => ({ id: 'resp_odd', object: 'response', output, usage });
+  it.each([
+    ['an output item that is null', { json: response([null]) }],
+    ['message content that is no list', { json: response([{ type: 'message', content: 5 }]) }],
+    ['a completed event without its response', { events: [{ type: 'response.completed', response: null }] }],
+    ['a text delta that is no text', { events: [{ type: 'response.output_text.delta', delta: 5 }] }],
+  ])('Responses, %s: an invalid response, billed nothing', async (_, reply: { json?: object; events?: object[] }) => {
+    replyText = reply.json && JSON.stringify(reply.json);
+    streamed = reply.events?.map((e) => JSON.stringify(e));
+    try {
+      const { orgId, key } = await gw.newOrgKey();
+      const stream = reply.events !== undefined;
+      const err = await failure(
+        (async () => {
+          const answer = await gw.client(key).responses.create({ model: 'gpt-4o', input: 'What is counted?', stream });
+          if (stream) for await (const _ of answer as AsyncIterable<unknown>) void _;
+        })(),
+      );
+      expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
+      expect(await finalEvent(orgId)).toMatchObject({ status: 502, price_micros: 0 });
+    } finally {
+      replyText = undefined;
+      streamed = undefined;
+    }
+  });
+
+  it('embeddings whose data holds no vector: an invalid response, billed nothing', async () => {
+    replyText = JSON.stringify({ object: 'list', data: [null], usage: { prompt_tokens: 1, total_tokens: 1 } });
+    try {
+      const { orgId, key } = await gw.newOrgKey();
+      const err = await failure(gw.client(key).embeddings.create({ model: 'text-embedding-3-small', input: 'x' }));
+      expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
+      expect(await finalEvent(orgId)).toMatchObject({ status: 502, price_micros: 0 });
+    } finally {
+      replyText = undefined;
     }
   });
 });

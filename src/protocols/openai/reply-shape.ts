@@ -1,6 +1,7 @@
-// What clients read of a chat completion or of a stream's chunk, checked before it reaches them: one their SDK or
-// code would trip on (a choice that is no object, content that is no text) is the upstream's fault, told as an
-// invalid response (which fails over before a stream's first byte), never passed on.
+// What clients read of an OpenAI-shaped reply or stream event (chat completions, the Responses API, embeddings),
+// checked before it reaches them: one their SDK or code would trip on (a choice that is no object, content that is
+// no text) is the upstream's fault, told as an invalid response (which fails over before a stream's first byte),
+// never passed on. Each names the first field at fault; undefined when nothing is.
 import type { JsonObject } from '../../wire/json.ts';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -8,7 +9,7 @@ const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !==
 const isContent = (v: unknown) => v === undefined || v === null || typeof v === 'string' || Array.isArray(v);
 const isText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
 
-/** What is wrong with a chat completion's choices, naming the first field at fault; undefined when nothing is. */
+/** A chat completion's choices. */
 export function chatReplyProblem(body: JsonObject): string | undefined {
   if (!Array.isArray(body.choices)) return 'reply has no choices';
   for (const [i, choice] of (body.choices as unknown[]).entries()) {
@@ -21,7 +22,7 @@ export function chatReplyProblem(body: JsonObject): string | undefined {
   return undefined;
 }
 
-/** What is wrong with a stream's chunk (a chunk without choices, such as the usage chunk, has none to check). */
+/** A chat stream's chunk (one without choices, such as the usage chunk, has none to check). */
 export function chatChunkProblem(chunk: unknown): string | undefined {
   if (!isObject(chunk)) return 'stream event is not an object';
   const choices = chunk.choices;
@@ -51,6 +52,61 @@ function messageProblem(message: JsonObject, at: string, whole: boolean): string
     const named = (f: JsonObject) => (whole ? typeof f.name === 'string' : isText(f.name));
     if (!isObject(fn) || !named(fn) || !isText(fn.arguments))
       return `${at}.tool_calls[${k}] is not a function call with a name and text arguments`;
+  }
+  return undefined;
+}
+
+/** A Responses API reply's output items. */
+export function responsesReplyProblem(body: JsonObject): string | undefined {
+  if (!Array.isArray(body.output)) return 'reply has no output';
+  return outputProblem(body.output as unknown[], 'output');
+}
+
+/** A Responses API stream event: its response (created, completed...) a reply, its item an item, its delta text. */
+export function responsesEventProblem(event: unknown): string | undefined {
+  if (!isObject(event)) return 'stream event is not an object';
+  const at = `${typeof event.type === 'string' ? event.type : 'stream'} event`;
+  const { response, item, delta } = event;
+  if (response !== undefined) {
+    if (!isObject(response)) return `${at}: response is not an object`;
+    const output = response.output;
+    if (output !== undefined && output !== null) {
+      if (!Array.isArray(output)) return `${at}: response.output is not a list`;
+      const problem = outputProblem(output as unknown[], 'response.output');
+      if (problem) return `${at}: ${problem}`;
+    }
+  }
+  if (item !== undefined) {
+    const problem = outputProblem([item], 'item');
+    if (problem) return `${at}: ${problem.replace('item[0]', 'item')}`;
+  }
+  if (delta !== undefined && typeof delta !== 'string') return `${at}: delta is not text`;
+  return undefined;
+}
+
+function outputProblem(output: unknown[], at: string): string | undefined {
+  for (const [i, item] of output.entries()) {
+    const here = `${at}[${i}]`;
+    if (!isObject(item)) return `${here} is not an object`;
+    if (!isText(item.arguments)) return `${here}.arguments is not text`;
+    const parts = item.content;
+    if (parts === undefined || parts === null) continue;
+    if (!Array.isArray(parts)) return `${here}.content is not a list`;
+    for (const [k, part] of (parts as unknown[]).entries()) {
+      if (!isObject(part)) return `${here}.content[${k}] is not an object`;
+      if (!isText(part.text)) return `${here}.content[${k}].text is not text`;
+    }
+  }
+  return undefined;
+}
+
+/** An embeddings reply's data: each entry a vector, as numbers or (encoding_format base64) as text. */
+export function embeddingsReplyProblem(body: JsonObject): string | undefined {
+  if (!Array.isArray(body.data)) return 'reply has no data';
+  for (const [i, entry] of (body.data as unknown[]).entries()) {
+    if (!isObject(entry)) return `data[${i}] is not an object`;
+    if (!Array.isArray(entry.embedding) && typeof entry.embedding !== 'string')
+      return `data[${i}].embedding is not a vector`;
   }
   return undefined;
 }

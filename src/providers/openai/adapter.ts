@@ -8,7 +8,13 @@ import { UpstreamError, type JsonResult, type ProviderAdapter, type UpstreamRequ
 import type { JsonObject } from '../../wire/json.ts';
 import type { EventBatch, EventStream, StreamEvent } from '../../wire/stream.ts';
 import { responsesUsageFrom, usageFrom } from '../../wire/usage.ts';
-import { chatChunkProblem, chatReplyProblem } from '../../protocols/openai/reply-shape.ts';
+import {
+  chatChunkProblem,
+  chatReplyProblem,
+  embeddingsReplyProblem,
+  responsesEventProblem,
+  responsesReplyProblem,
+} from '../../protocols/openai/reply-shape.ts';
 
 export type Operation = 'chat/completions' | 'embeddings' | 'responses';
 
@@ -17,12 +23,15 @@ interface StreamProtocol {
   usageOf(chunk: JsonObject): StreamEvent['usage'];
   /** True for the event after which the stream is complete (chat: the [DONE] sentinel instead). */
   isFinal(chunk: JsonObject): boolean;
+  /** What is wrong with a parsed event, for a client that would read it. */
+  problem(chunk: JsonObject): string | undefined;
   sentinel: boolean;
 }
 
 const chatProtocol: StreamProtocol = {
   usageOf: (c) => (c.usage ? usageFrom(c.usage) : null),
   isFinal: () => false,
+  problem: chatChunkProblem,
   sentinel: true,
 };
 const responsesProtocol: StreamProtocol = {
@@ -31,6 +40,7 @@ const responsesProtocol: StreamProtocol = {
       ? responsesUsageFrom((c.response as JsonObject | undefined)?.usage)
       : null,
   isFinal: (c) => c.type === 'response.completed' || c.type === 'response.incomplete' || c.type === 'response.failed',
+  problem: responsesEventProblem,
   sentinel: false,
 };
 
@@ -89,7 +99,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
   async responses(req: UpstreamRequest): Promise<JsonResult> {
     const { value, text } = await this.sendJson('responses', req, req.body);
-    if (!Array.isArray(value.output)) throw new UpstreamError('protocol', `${this.config.id}: reply has no output`);
+    const problem = responsesReplyProblem(value);
+    if (problem) throw new UpstreamError('protocol', `${this.config.id}: ${problem}`);
     return { body: value, text, usage: responsesUsageFrom(value.usage) };
   }
 
@@ -103,7 +114,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
   async embeddings(req: UpstreamRequest): Promise<JsonResult> {
     const { value, text } = await this.sendJson('embeddings', req, req.body);
-    if (!Array.isArray(value.data)) throw new UpstreamError('protocol', `${this.config.id}: reply has no data`);
+    const problem = embeddingsReplyProblem(value);
+    if (problem) throw new UpstreamError('protocol', `${this.config.id}: ${problem}`);
     return { body: value, text, usage: usageFrom({ completion_tokens: 0, ...(value.usage as JsonObject) }) };
   }
 
@@ -173,7 +185,7 @@ function events(body: AsyncIterable<Buffer>, provider: string, protocol: StreamP
             `${provider}: stream failed: ${JSON.stringify(chunk.error ?? chunk).slice(0, 200)}`,
             502,
           );
-        const problem = protocol.sentinel ? chatChunkProblem(chunk) : undefined;
+        const problem = protocol.problem(chunk);
         if (problem) throw new UpstreamError('protocol', `${provider}: ${problem}`);
         batch.push({
           event: protocol.sentinel ? undefined : (chunk.type as string | undefined),
