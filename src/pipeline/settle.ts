@@ -5,7 +5,7 @@
 // refused before anything is served; its final event replaces the interim ones.
 import { GatewayError } from '../errors.ts';
 import type { PricingService } from '../metering/pricing.ts';
-import type { UsageStore } from '../store/ports.ts';
+import type { UsageEvent, UsageStore } from '../store/ports.ts';
 import { pricedEvent } from '../metering/usage-event.ts';
 import type { Hook } from './context.ts';
 import type { InterimUsage } from '../metering/interim-usage.ts';
@@ -23,7 +23,13 @@ export function recordUsage(usage: UsageStore, pricing: PricingService, interim?
   return (ctx) => {
     if (!ctx.deployment) return;
     const opened = interim?.ended(ctx) === true;
-    const event = pricedEvent(ctx, pricing);
+    let event: UsageEvent;
+    try {
+      event = pricedEvent(ctx, pricing);
+    } catch (err) {
+      // An event that cannot even be made withholds the reply, as one that cannot be stored does.
+      throw new UsageNotRecorded(err);
+    }
     ctx.charges = event;
     return usage.record(event).catch((err: unknown) => {
       // What was streamed is out and billed by its interim record so far: the final event follows when it can.
