@@ -39,7 +39,10 @@ export function chatChunkProblem(chunk: unknown): string | undefined {
   return undefined;
 }
 
-/** A message, or a delta of one (whose tool calls arrive in pieces: a name only in the first). */
+/**
+ * A message, or a delta of one: a delta's tool calls arrive in pieces (the name in the first only, a piece perhaps
+ * without its function), a message's are whole.
+ */
 function messageProblem(message: JsonObject, at: string, whole: boolean): string | undefined {
   if (!isContent(message.content)) return `${at}.content is not text`;
   if (!isText(message.refusal)) return `${at}.refusal is not text`;
@@ -48,9 +51,10 @@ function messageProblem(message: JsonObject, at: string, whole: boolean): string
   if (calls === undefined || calls === null) return undefined;
   if (!Array.isArray(calls)) return `${at}.tool_calls is not a list`;
   for (const [k, call] of (calls as unknown[]).entries()) {
-    const fn = isObject(call) ? call.function : undefined;
-    const named = (f: JsonObject) => (whole ? typeof f.name === 'string' : isText(f.name));
-    if (!isObject(fn) || !named(fn) || !isText(fn.arguments))
+    if (!isObject(call)) return `${at}.tool_calls[${k}] is not an object`;
+    const fn = call.function;
+    if (!whole && (fn === undefined || fn === null)) continue;
+    if (!isObject(fn) || !(whole ? typeof fn.name === 'string' : isText(fn.name)) || !isText(fn.arguments))
       return `${at}.tool_calls[${k}] is not a function call with a name and text arguments`;
   }
   return undefined;
