@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { sseBatches, sseData } from './sse-reader.ts';
+import { sseBatches } from './sse-reader.ts';
+
+/** Each event's data, one at a time. */
+async function* sseData(body: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<string> {
+  for await (const datas of sseBatches(body, { batch: (completed) => completed })) yield* datas;
+}
 
 async function collect(parts: string[]): Promise<string[]> {
   const out: string[] = [];

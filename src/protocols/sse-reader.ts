@@ -68,8 +68,3 @@ export async function* sseBatches<Batch>(
   if (batch !== undefined) yield batch;
   batcher.end?.();
 }
-
-/** Each event's data, one at a time. */
-export async function* sseData(body: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<string> {
-  for await (const datas of sseBatches(body, { batch: (completed) => completed })) yield* datas;
-}
