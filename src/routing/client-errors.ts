@@ -35,14 +35,16 @@ export function fromUpstreamFailure(err: unknown, model: string): GatewayError {
         });
       }
       if (status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 404) {
-        // The vendor rejected the request itself (e.g. context too long): pass its reason on.
+        // The vendor rejected the request itself (e.g. context too long): pass its reason on, at a readable length.
         const vendor = (err.body?.error as JsonObject | undefined) ?? {};
         const message =
-          typeof vendor.message === 'string' ? vendor.message : `The upstream rejected the request (${status}).`;
-        const param = typeof vendor.param === 'string' ? vendor.param : null;
+          typeof vendor.message === 'string'
+            ? clip(vendor.message, 2_000)
+            : `The upstream rejected the request (${status}).`;
+        const param = typeof vendor.param === 'string' ? clip(vendor.param, 200) : null;
         return GatewayError.relayed(
           status === 413 ? 413 : 400,
-          typeof vendor.code === 'string' ? vendor.code : 'upstream_rejected',
+          typeof vendor.code === 'string' ? clip(vendor.code, 100) : 'upstream_rejected',
           message,
           { param },
         );
@@ -51,3 +53,5 @@ export function fromUpstreamFailure(err: unknown, model: string): GatewayError {
     }
   }
 }
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
