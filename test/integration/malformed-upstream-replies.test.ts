@@ -2,11 +2,11 @@
 // from what it delivered, marked estimated, and the client reads the same figures; no event is lost. One whose
 // choices, chunks or (from Anthropic) blocks and events a client would trip on is an invalid response (a 502, or an
 // error event once a stream has begun), never passed on.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startLocalUpstream, type LocalUpstream } from '../helpers/local-upstream.ts';
+import { finalUsageEvent } from '../helpers/vendor-replay.ts';
 
 const TEXT = 'A gateway counts every token it delivers.';
 let reported: unknown;
@@ -14,50 +14,44 @@ let reported: unknown;
 let replyText: string | undefined;
 /** A stream's events' data, when a test gives them. */
 let streamed: string[] | undefined;
-let upstream: Server;
+let upstream: LocalUpstream;
 let gw: TestGateway;
 
 beforeAll(async () => {
-  upstream = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
-      const base = { id: 'chatcmpl-odd', created: 1, model: 'gpt-4o' };
-      if (replyText !== undefined)
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end(replyText);
-      if (streamed !== undefined) {
-        // Each event in a read of its own, as a vendor streams them.
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        const events = [...streamed];
-        const next = () => {
-          const data = events.shift();
-          if (data === undefined) return void res.end();
-          res.write(`data: ${data}\n\n`);
-          setTimeout(next, 20);
-        };
-        return next();
-      }
-      if (!(JSON.parse(body) as { stream?: boolean }).stream)
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            ...base,
-            object: 'chat.completion',
-            choices: [{ index: 0, message: { role: 'assistant', content: TEXT }, finish_reason: 'stop' }],
-            usage: reported,
-          }),
-        );
-      const chunk = (rest: object) =>
-        `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', ...rest })}\n\n`;
+  upstream = await startLocalUpstream(({ body }, res) => {
+    const base = { id: 'chatcmpl-odd', created: 1, model: 'gpt-4o' };
+    if (replyText !== undefined) return void res.writeHead(200, { 'content-type': 'application/json' }).end(replyText);
+    if (streamed !== undefined) {
+      // Each event in a read of its own, as a vendor streams them.
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(
-        chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: TEXT }, finish_reason: null }] }) +
-          chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) +
-          chunk({ choices: [], usage: reported }) +
-          'data: [DONE]\n\n',
+      const events = [...streamed];
+      const next = () => {
+        const data = events.shift();
+        if (data === undefined) return void res.end();
+        res.write(`data: ${data}\n\n`);
+        setTimeout(next, 20);
+      };
+      return next();
+    }
+    if (!body.stream)
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          ...base,
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: TEXT }, finish_reason: 'stop' }],
+          usage: reported,
+        }),
       );
-    });
+    const chunk = (rest: object) =>
+      `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', ...rest })}\n\n`;
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(
+      chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: TEXT }, finish_reason: null }] }) +
+        chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) +
+        chunk({ choices: [], usage: reported }) +
+        'data: [DONE]\n\n',
+    );
   });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   gw = await startTestGateway({
     config: {
       regions: [{ id: 'us-east', country: 'US' }],
@@ -68,7 +62,7 @@ beforeAll(async () => {
           vendor: 'anthropic',
           type: 'anthropic',
           region: 'us-east',
-          base_url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`,
+          base_url: upstream.url,
           api_key_env: 'PATH',
           models: [{ model: 'claude-sonnet-4' }],
         },
@@ -77,7 +71,7 @@ beforeAll(async () => {
           vendor: 'openai',
           type: 'openai',
           region: 'us-east',
-          base_url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`,
+          base_url: upstream.url,
           models: [{ model: 'gpt-4o' }, { model: 'text-embedding-3-small' }],
         },
       ],
@@ -109,19 +103,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gw.close();
-  await new Promise<void>((resolve) => upstream.close(() => resolve()));
+  await upstream.close();
 });
 
 const messages = [{ role: 'user' as const, content: 'What does a gateway count?' }];
-
-/** The organisation's one final usage event, once it landed. */
-async function finalEvent(orgId: string) {
-  for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
-    const [event] = (await gw.store.usage.list(orgId, {})).filter((e) => e.interim === undefined);
-    if (event) return event;
-  }
-  throw new Error(`no usage event for ${orgId}`);
-}
 
 const UNUSABLE = [
   { prompt_tokens: 10.5, completion_tokens: 3 },
@@ -140,7 +125,7 @@ describe('a usage report that cannot be billed from', () => {
       const { orgId, key } = await gw.newOrgKey();
       const reply = await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages });
       expect(reply.choices[0]!.message.content).toBe(TEXT);
-      const event = await finalEvent(orgId);
+      const event = await finalUsageEvent(gw.store, orgId);
       expect(event).toMatchObject({ estimated: true, cached_tokens: 0 });
       expect(event.completion_tokens).toBeGreaterThan(3);
       expect(event.price_micros).toBeGreaterThan(0);
@@ -167,7 +152,7 @@ describe('a usage report that cannot be billed from', () => {
       if (chunk.usage) usages.push(chunk.usage);
     }
     expect(text).toBe(TEXT);
-    const event = await finalEvent(orgId);
+    const event = await finalUsageEvent(gw.store, orgId);
     expect(event.estimated).toBe(true);
     expect(usages).toEqual([expect.objectContaining({ completion_tokens: event.completion_tokens })]);
     expect(await gw.store.usage.list(orgId, {})).toHaveLength(1);
@@ -195,7 +180,7 @@ describe('a chat completion whose choices a client would trip on', () => {
         )) as InstanceType<typeof OpenAI.APIError>;
       expect(err).toBeInstanceOf(OpenAI.APIError);
       expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
-      expect(await finalEvent(orgId)).toMatchObject({ status: 502, price_micros: 0 });
+      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
     } finally {
       replyText = undefined;
     }
@@ -232,7 +217,7 @@ describe('a stream event a client would trip on', () => {
         })(),
       );
       expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
-      expect(await finalEvent(orgId)).toMatchObject({ status: 502, price_micros: 0 });
+      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
     } finally {
       streamed = undefined;
     }
@@ -254,7 +239,7 @@ describe('a stream event a client would trip on', () => {
       expect(text).toBe(TEXT);
       expect(err).toBeInstanceOf(OpenAI.APIError);
       expect(err.message).toMatch(/invalid response/);
-      expect(await finalEvent(orgId)).toMatchObject({ estimated: true });
+      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ estimated: true });
     } finally {
       streamed = undefined;
     }
@@ -279,7 +264,7 @@ describe('an Anthropic reply or event in another shape than its API states', () 
         })(),
       );
       expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
-      expect(await finalEvent(orgId)).toMatchObject({ status: 502, price_micros: 0 });
+      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
     } finally {
       replyText = undefined;
       streamed = undefined;
@@ -308,7 +293,7 @@ describe('a Responses API or embeddings reply a client would trip on', () => {
         })(),
       );
       expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
-      expect(await finalEvent(orgId)).toMatchObject({ status: 502, price_micros: 0 });
+      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
     } finally {
       replyText = undefined;
       streamed = undefined;
@@ -321,7 +306,7 @@ describe('a Responses API or embeddings reply a client would trip on', () => {
       const { orgId, key } = await gw.newOrgKey();
       const err = await failure(gw.client(key).embeddings.create({ model: 'text-embedding-3-small', input: 'x' }));
       expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
-      expect(await finalEvent(orgId)).toMatchObject({ status: 502, price_micros: 0 });
+      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
     } finally {
       replyText = undefined;
     }

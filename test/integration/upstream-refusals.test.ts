@@ -1,20 +1,17 @@
 // A vendor's refusal of the request itself (a 4xx about what was asked) reaches the client with the vendor's reason;
 // one about Conduit's own credentials or configuration (401, 403, 404) is a 502 that says nothing of them.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startLocalUpstream, type LocalUpstream } from '../helpers/local-upstream.ts';
 
 let refusal = { status: 400, body: '' };
-let upstream: Server;
+let upstream: LocalUpstream;
 let gw: TestGateway;
 beforeAll(async () => {
-  upstream = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(refusal.status, { 'content-type': 'application/json' }).end(refusal.body));
-  });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  upstream = await startLocalUpstream((_, res) =>
+    res.writeHead(refusal.status, { 'content-type': 'application/json' }).end(refusal.body),
+  );
   gw = await startTestGateway({
     config: {
       regions: [{ id: 'us-east', country: 'US' }],
@@ -25,7 +22,7 @@ beforeAll(async () => {
           vendor: 'openai',
           type: 'openai',
           region: 'us-east',
-          base_url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`,
+          base_url: upstream.url,
           models: [{ model: 'gpt-4o' }],
         },
       ],
@@ -36,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gw.close();
-  await new Promise<void>((resolve) => upstream.close(() => resolve()));
+  await upstream.close();
 });
 
 async function refused(status: number, body: unknown) {

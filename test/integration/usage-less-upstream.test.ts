@@ -1,14 +1,13 @@
 // Issue 22: an OpenAI-compatible upstream that reports no usage (a third-party mock, some self-hosted servers)
 // must not be under-billed. Whatever was delivered, JSON or stream, chat, Responses API, embeddings or the
 // Anthropic surface, is estimated by our tokenizer, billed alike, marked estimated, and reported to the client.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countTextTokens } from '../../src/metering/delivered-tokens.ts';
 import type { UsageEvent } from '../../src/store/ports.ts';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { startLocalUpstream, type LocalUpstream } from '../helpers/local-upstream.ts';
 
 const REPLY = 'Gateways forward each request upstream and meter every token that reaches the customer.';
 const PIECES = REPLY.split(/(?<= )/);
@@ -107,24 +106,18 @@ function answer(path: string, body: Record<string, unknown>): { json?: unknown; 
   };
 }
 
-let upstream: Server;
+let upstream: LocalUpstream;
 let gw: TestGateway;
 beforeAll(async () => {
-  upstream = createServer((req, res) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (d: string) => (text += d));
-    req.on('end', () => {
-      const reply = answer(req.url ?? '', JSON.parse(text || '{}') as Record<string, unknown>);
-      if (reply.json)
-        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write(reply.events!.join(''));
-      if (reply.late === undefined) return void res.end();
-      setTimeout(() => res.end(reply.late), 30);
-    });
+  upstream = await startLocalUpstream(({ path, body }, res) => {
+    const reply = answer(path, body);
+    if (reply.json)
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(reply.events!.join(''));
+    if (reply.late === undefined) return void res.end();
+    setTimeout(() => res.end(reply.late), 30);
   });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   gw = await startTestGateway({
     config: {
       regions: [{ id: 'us-east', country: 'US' }],
@@ -135,7 +128,7 @@ beforeAll(async () => {
           vendor: 'openai',
           type: 'openai',
           region: 'us-east',
-          base_url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`,
+          base_url: upstream.url,
           models: [{ model: 'gpt-4o' }, { model: 'text-embedding-3-small' }],
           timeouts: { connect_ms: 1000, first_byte_ms: 1500, idle_ms: 1000, total_ms: 5000 },
         },
@@ -166,7 +159,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gw.close();
-  await new Promise<void>((resolve) => upstream.close(() => resolve()));
+  await upstream.close();
 });
 
 const messages = [{ role: 'user' as const, content: 'What does a gateway do with tokens?' }];
