@@ -17,11 +17,14 @@ const countOf = (v: unknown): number =>
   v === undefined || v === null ? 0 : Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : NaN;
 
 /**
- * The usage a vendor's counts make, or null when any is unusable (a fraction, below 0, beyond 2^53, not a number):
- * such a report is not billed from, and the reply is estimated as one without usage. Parts larger than their
- * whole (more cached than prompt tokens) are left to the pricing, which bills no part beyond its whole.
+ * The usage a vendor's counts make, or null when it states no totals (prompt and completion tokens) or any count is
+ * unusable (a fraction, below 0, beyond 2^53, not a number): such a report is not billed from, and the reply is
+ * estimated as one without usage. Parts larger than their whole (more cached than prompt tokens) are left to the
+ * pricing, which bills no part beyond its whole.
  */
 export function checkedUsage(counts: Partial<Record<keyof Usage, unknown>>): Usage | null {
+  if (counts.prompt_tokens === undefined || counts.prompt_tokens === null) return null;
+  if (counts.completion_tokens === undefined || counts.completion_tokens === null) return null;
   const u: Usage = {
     prompt_tokens: countOf(counts.prompt_tokens),
     completion_tokens: countOf(counts.completion_tokens),
@@ -45,8 +48,6 @@ export function usageFrom(value: unknown): Usage | null {
     /** DeepSeek's name for cached prompt tokens (its API reference has no prompt_tokens_details). */
     prompt_cache_hit_tokens?: unknown;
   };
-  if (u.prompt_tokens === undefined || u.prompt_tokens === null) return null;
-  if (u.completion_tokens === undefined || u.completion_tokens === null) return null;
   return checkedUsage({
     prompt_tokens: u.prompt_tokens,
     completion_tokens: u.completion_tokens,
@@ -82,8 +83,6 @@ export function responsesUsageFrom(value: unknown): Usage | null {
     input_tokens_details?: { cached_tokens?: unknown; cache_write_tokens?: unknown } | null;
     output_tokens_details?: { reasoning_tokens?: unknown } | null;
   };
-  if (u.input_tokens === undefined || u.input_tokens === null) return null;
-  if (u.output_tokens === undefined || u.output_tokens === null) return null;
   return checkedUsage({
     prompt_tokens: u.input_tokens,
     completion_tokens: u.output_tokens,

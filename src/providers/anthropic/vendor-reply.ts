@@ -15,21 +15,20 @@ const FINISH: Record<string, string> = {
  * they are kept; thinking is part of output_tokens.
  */
 export function anthropicUsage(u: JsonObject | undefined): Usage | null {
-  if (!u || u.input_tokens === undefined || u.input_tokens === null) return null;
-  if (u.output_tokens === undefined || u.output_tokens === null) return null;
-  // Anthropic states the prompt in parts (input_tokens leave out what was read from the cache or written to it).
-  const parts = [u.input_tokens, u.cache_read_input_tokens ?? 0, u.cache_creation_input_tokens ?? 0];
-  if (!parts.every((p) => Number.isSafeInteger(p) && (p as number) >= 0)) return null;
-  const lifetimes = u.cache_creation as JsonObject | null | undefined;
+  if (!u) return null;
   const usage = checkedUsage({
-    prompt_tokens: (parts as number[]).reduce((a, b) => a + b, 0),
+    prompt_tokens: u.input_tokens,
     completion_tokens: u.output_tokens,
     cached_tokens: u.cache_read_input_tokens,
     cache_write_tokens: u.cache_creation_input_tokens,
-    cache_write_1h_tokens: lifetimes?.ephemeral_1h_input_tokens,
+    cache_write_1h_tokens: (u.cache_creation as JsonObject | null | undefined)?.ephemeral_1h_input_tokens,
     reasoning_tokens: (u.output_tokens_details as JsonObject | null | undefined)?.thinking_tokens,
   });
-  if (usage) usage.cache_write_1h_tokens = Math.min(usage.cache_write_1h_tokens, usage.cache_write_tokens);
+  if (!usage) return null;
+  // Anthropic states the prompt in parts: input_tokens leave out what was read from the cache or written to it.
+  usage.prompt_tokens += usage.cached_tokens + usage.cache_write_tokens;
+  if (!Number.isSafeInteger(usage.prompt_tokens)) return null;
+  usage.cache_write_1h_tokens = Math.min(usage.cache_write_1h_tokens, usage.cache_write_tokens);
   return usage;
 }
 
