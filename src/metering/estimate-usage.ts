@@ -2,19 +2,16 @@
 // delivered, counted by its own tokenizer, marks the usage estimated, and gives the client the same figures.
 import { countPromptTokens, countTextTokens } from './delivered-tokens.ts';
 import type { JsonObject } from '../wire/json.ts';
-import { promptTokensDetails, type Usage } from '../wire/usage.ts';
+import { NO_USAGE, promptTokensDetails, type Usage } from '../wire/usage.ts';
 import type { Endpoint } from '../wire/endpoint.ts';
 import type { MeteredRequest } from './metered-request.ts';
 
 /** Sets the request's usage to our count of its prompt and of `delivered`, marked estimated. */
 export async function estimateUsage(ctx: MeteredRequest, delivered: string): Promise<Usage> {
   const usage: Usage = {
+    ...NO_USAGE,
     prompt_tokens: await countPromptTokens(ctx.body!),
     completion_tokens: await countTextTokens(delivered),
-    cached_tokens: 0,
-    cache_write_tokens: 0,
-    cache_write_1h_tokens: 0,
-    reasoning_tokens: 0,
   };
   ctx.usage = usage;
   ctx.usageEstimated = true;

@@ -9,6 +9,7 @@ import type { PricingService } from './pricing.ts';
 import type { UsageEvent, UsageStore } from '../store/ports.ts';
 import type { MeteredRequest } from './metered-request.ts';
 import { pricedEvent } from './usage-event.ts';
+import { NO_USAGE } from '../wire/usage.ts';
 
 /** How often streams under way get a record of what they delivered. */
 export const INTERIM_EVERY_MS = 1000;
@@ -65,15 +66,12 @@ export class InterimUsage {
     // The prompt by its size (as budgets reserve): not worth a tokenizer pass for a record the final one replaces.
     const promptTokens = Math.ceil(ctx.bodyBytes / 4);
     return pricedEvent(ctx, this.pricing, {
+      ...NO_USAGE,
       interim,
       estimated: true,
       status: 200,
       prompt_tokens: promptTokens,
       completion_tokens: completionTokens,
-      cached_tokens: 0,
-      cache_write_tokens: 0,
-      cache_write_1h_tokens: 0,
-      reasoning_tokens: 0,
     });
   }
 

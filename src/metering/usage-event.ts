@@ -3,6 +3,7 @@
 import type { PricingService } from './pricing.ts';
 import type { UsageEvent } from '../store/ports.ts';
 import type { MeteredRequest } from './metered-request.ts';
+import { NO_USAGE } from '../wire/usage.ts';
 
 export function pricedEvent(ctx: MeteredRequest, pricing: PricingService, overrides?: Partial<UsageEvent>): UsageEvent {
   const event = usageEvent(ctx);
@@ -15,7 +16,7 @@ export function pricedEvent(ctx: MeteredRequest, pricing: PricingService, overri
 }
 
 function usageEvent(ctx: MeteredRequest): UsageEvent {
-  const u = ctx.usage;
+  const u = ctx.usage ?? NO_USAGE;
   const d = ctx.deployment!;
   return {
     request_id: ctx.requestId,
@@ -27,12 +28,12 @@ function usageEvent(ctx: MeteredRequest): UsageEvent {
     vendor: d.vendor,
     deployment: d.id,
     region: d.region.id,
-    prompt_tokens: u?.prompt_tokens ?? 0,
-    completion_tokens: u?.completion_tokens ?? 0,
-    cached_tokens: u?.cached_tokens ?? 0,
-    cache_write_tokens: u?.cache_write_tokens ?? 0,
-    cache_write_1h_tokens: u?.cache_write_1h_tokens ?? 0,
-    reasoning_tokens: u?.reasoning_tokens ?? 0,
+    prompt_tokens: u.prompt_tokens,
+    completion_tokens: u.completion_tokens,
+    cached_tokens: u.cached_tokens,
+    cache_write_tokens: u.cache_write_tokens,
+    cache_write_1h_tokens: u.cache_write_1h_tokens,
+    reasoning_tokens: u.reasoning_tokens,
     estimated: ctx.usageEstimated === true,
     status: ctx.status ?? 200,
     latency_ms: Math.round(performance.now() - ctx.startedAt),
