@@ -5,20 +5,16 @@
 import type { Tier } from '../store/ports.ts';
 import { formatMicros } from './money.ts';
 import type { PriceCoverage } from './price-coverage.ts';
-import type { PriceBook, PriceOverride, Rates } from './pricebook.ts';
-
-export const TOKEN_KINDS = ['input', 'cached_input', 'cache_write', 'cache_write_1h', 'output', 'reasoning'] as const;
-export type TokenKind = (typeof TOKEN_KINDS)[number];
-
-/** The rate a kind falls back on when a book leaves it unset (input and output are always set). */
-const FALLBACK: Record<TokenKind, TokenKind | undefined> = {
-  input: undefined,
-  cached_input: 'input',
-  cache_write: 'input',
-  cache_write_1h: 'cache_write',
-  output: undefined,
-  reasoning: 'output',
-};
+import {
+  RATE_FALLBACK,
+  rateField,
+  rateOf,
+  TOKEN_KINDS,
+  type PriceBook,
+  type PriceOverride,
+  type Rates,
+  type TokenKind,
+} from './pricebook.ts';
 
 export interface BelowCost {
   model: string;
@@ -38,13 +34,9 @@ export interface BelowCost {
 
 type Version = PriceBook['versions'][number];
 
-/** The field that sets a kind's rate: its own, or the one it falls back on. */
-const fieldOf = (r: Rates, kind: TokenKind): TokenKind => (r[kind] !== undefined ? kind : fieldOf(r, FALLBACK[kind]!));
-/** The rate a request pays for each kind of token (cache reads and writes at the input rate, hour-long writes at the cache-write rate, reasoning at the output rate, unless stated). */
-const rateOf = (r: Rates, kind: TokenKind): bigint => r[fieldOf(r, kind)]!;
 /** Kinds worth comparing: input and output always, the others where either side prices them apart. */
 const kindsOf = (price: Rates, cost: Rates) =>
-  TOKEN_KINDS.filter((k) => !FALLBACK[k] || price[k] !== undefined || cost[k] !== undefined);
+  TOKEN_KINDS.filter((k) => !RATE_FALLBACK[k] || price[k] !== undefined || cost[k] !== undefined);
 
 const vendorRatesIn = (v: Version, deployment: string, model: string) =>
   v.vendor_costs.find((c) => c.deployment === deployment && c.model === model) ??
@@ -119,7 +111,7 @@ export function listPricesBelowCost(book: PriceBook, coverage: PriceCoverage, to
       price: p,
       off: 0n,
       what: 'list price',
-      param: (kind: TokenKind) => `versions[${i}].list_prices[${j}].${fieldOf(p, kind)}`,
+      param: (kind: TokenKind) => `versions[${i}].list_prices[${j}].${rateField(p, kind)}`,
     })),
   );
 }
@@ -146,7 +138,7 @@ export function customerPricesBelowCost(
             off,
             what: `negotiated rate${discount}`,
             param: (kind, undiscounted) =>
-              undiscounted ? `rates[${k}].${fieldOf(override.rates[k]!, kind)}` : 'discount_pct',
+              undiscounted ? `rates[${k}].${rateField(override.rates[k]!, kind)}` : 'discount_pct',
           },
         ];
       const list = listRatesIn(v, model, tier);

@@ -176,6 +176,29 @@ export function priceBookDocument(book: PriceBook): Record<string, unknown> {
   ) as Record<string, unknown>;
 }
 
+export const TOKEN_KINDS = ['input', 'cached_input', 'cache_write', 'cache_write_1h', 'output', 'reasoning'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+/** The rate a kind falls back on when a book leaves it unset (input and output are always set). */
+export const RATE_FALLBACK: Readonly<Record<TokenKind, TokenKind | undefined>> = {
+  input: undefined,
+  cached_input: 'input',
+  cache_write: 'input',
+  cache_write_1h: 'cache_write',
+  output: undefined,
+  reasoning: 'output',
+};
+
+/** The field that sets a kind's rate: its own, or the one it falls back on. */
+export const rateField = (r: Rates, kind: TokenKind): TokenKind =>
+  r[kind] !== undefined ? kind : rateField(r, RATE_FALLBACK[kind]!);
+
+/**
+ * The rate a token of this kind is charged: cache reads and writes at the input rate, writes kept an hour at the
+ * cache-write rate, reasoning at the output rate, unless the book states their own.
+ */
+export const rateOf = (r: Rates, kind: TokenKind): bigint => r[rateField(r, kind)]!;
+
 export interface TokenCounts {
   prompt_tokens: number;
   cached_tokens: number;
@@ -197,11 +220,11 @@ export function chargeFor(t: TokenCounts, r: Rates): bigint {
   const reasoning = r.reasoning !== undefined ? Math.min(t.reasoning_tokens, t.completion_tokens) : 0;
   const total =
     perMillion(t.prompt_tokens - cached - written, r.input) +
-    perMillion(cached, r.cached_input ?? r.input) +
-    perMillion(written - writtenForAnHour, r.cache_write ?? r.input) +
-    perMillion(writtenForAnHour, r.cache_write_1h ?? r.cache_write ?? r.input) +
+    perMillion(cached, rateOf(r, 'cached_input')) +
+    perMillion(written - writtenForAnHour, rateOf(r, 'cache_write')) +
+    perMillion(writtenForAnHour, rateOf(r, 'cache_write_1h')) +
     perMillion(t.completion_tokens - reasoning, r.output) +
-    perMillion(reasoning, r.reasoning ?? r.output);
+    perMillion(reasoning, rateOf(r, 'reasoning'));
   return (total + 500_000n) / 1_000_000n;
 }
 

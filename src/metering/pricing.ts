@@ -198,8 +198,8 @@ export class PricingService {
     const rates = negotiated ?? listRates;
     if (!rates) return 0n;
     // Every prompt token at the dearest input rate, every completion token at the dearest output rate.
-    const input = [rates.cache_write, rates.cache_write_1h].reduce<bigint>((a, b) => (b && b > a ? b : a), rates.input);
-    const output = rates.reasoning && rates.reasoning > rates.output ? rates.reasoning : rates.output;
+    const input = dearest(rates.input, rates.cache_write, rates.cache_write_1h);
+    const output = dearest(rates.output, rates.reasoning);
     return chargeFor(
       {
         prompt_tokens: promptTokens,
@@ -241,3 +241,7 @@ export class PricingService {
     return parsed;
   }
 }
+
+/** The highest of the rates stated. */
+const dearest = (rate: bigint, ...others: Array<bigint | undefined>): bigint =>
+  others.reduce<bigint>((max, r) => (r !== undefined && r > max ? r : max), rate);
