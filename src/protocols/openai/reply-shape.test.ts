@@ -11,11 +11,11 @@ import {
 } from './reply-shape.ts';
 
 /** The data of a recorded stream's events, parsed (the [DONE] sentinel left out). */
-const events = (file: string): unknown[] =>
+const events = (file: string): JsonObject[] =>
   fixtureText(file)
     .split('\n')
     .filter((l) => l.startsWith('data: ') && l !== 'data: [DONE]')
-    .map((l) => JSON.parse(l.slice(6)) as unknown);
+    .map((l) => JSON.parse(l.slice(6)) as JsonObject);
 
 describe('reply shapes', () => {
   it('take the recorded vendor replies and streams', () => {

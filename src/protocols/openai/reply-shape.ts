@@ -22,9 +22,8 @@ export function chatReplyProblem(body: JsonObject): string | undefined {
   return undefined;
 }
 
-/** A chat stream's chunk (one without choices, such as the usage chunk, has none to check). */
-export function chatChunkProblem(chunk: unknown): string | undefined {
-  if (!isObject(chunk)) return 'stream event is not an object';
+/** A chat stream's chunk, already known to be an object (one without choices, such as the usage chunk, has none to check). */
+export function chatChunkProblem(chunk: JsonObject): string | undefined {
   const choices = chunk.choices;
   if (choices === undefined || choices === null) return undefined;
   if (!Array.isArray(choices)) return 'stream event choices is not a list';
@@ -66,9 +65,11 @@ export function responsesReplyProblem(body: JsonObject): string | undefined {
   return outputProblem(body.output as unknown[], 'output');
 }
 
-/** A Responses API stream event: its response (created, completed...) a reply, its item an item, its delta text. */
-export function responsesEventProblem(event: unknown): string | undefined {
-  if (!isObject(event)) return 'stream event is not an object';
+/**
+ * A Responses API stream event, already known to be an object: its response (created, completed...) a reply, its
+ * item an item, its delta text.
+ */
+export function responsesEventProblem(event: JsonObject): string | undefined {
   const at = `${typeof event.type === 'string' ? event.type : 'stream'} event`;
   const { response, item, delta } = event;
   if (response !== undefined) {
@@ -81,8 +82,8 @@ export function responsesEventProblem(event: unknown): string | undefined {
     }
   }
   if (item !== undefined) {
-    const problem = outputProblem([item], 'item');
-    if (problem) return `${at}: ${problem.replace('item[0]', 'item')}`;
+    const problem = itemProblem(item, 'item');
+    if (problem) return `${at}: ${problem}`;
   }
   if (delta !== undefined && typeof delta !== 'string') return `${at}: delta is not text`;
   return undefined;
@@ -90,16 +91,22 @@ export function responsesEventProblem(event: unknown): string | undefined {
 
 function outputProblem(output: unknown[], at: string): string | undefined {
   for (const [i, item] of output.entries()) {
-    const here = `${at}[${i}]`;
-    if (!isObject(item)) return `${here} is not an object`;
-    if (!isText(item.arguments)) return `${here}.arguments is not text`;
-    const parts = item.content;
-    if (parts === undefined || parts === null) continue;
-    if (!Array.isArray(parts)) return `${here}.content is not a list`;
-    for (const [k, part] of (parts as unknown[]).entries()) {
-      if (!isObject(part)) return `${here}.content[${k}] is not an object`;
-      if (!isText(part.text)) return `${here}.content[${k}].text is not text`;
-    }
+    const problem = itemProblem(item, `${at}[${i}]`);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** An output item: a message's content parts with text, a function call's arguments text. */
+function itemProblem(item: unknown, at: string): string | undefined {
+  if (!isObject(item)) return `${at} is not an object`;
+  if (!isText(item.arguments)) return `${at}.arguments is not text`;
+  const parts = item.content;
+  if (parts === undefined || parts === null) return undefined;
+  if (!Array.isArray(parts)) return `${at}.content is not a list`;
+  for (const [k, part] of (parts as unknown[]).entries()) {
+    if (!isObject(part)) return `${at}.content[${k}] is not an object`;
+    if (!isText(part.text)) return `${at}.content[${k}].text is not text`;
   }
   return undefined;
 }
