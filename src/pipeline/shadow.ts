@@ -54,7 +54,6 @@ async function runShadow(
   let ok = true;
   let text = '';
   let tokens: Readonly<Usage> = NO_USAGE;
-
   try {
     const result = await target.adapter.chat({
       body,

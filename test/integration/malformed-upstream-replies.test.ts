@@ -3,7 +3,7 @@
 // choices, chunks or (from Anthropic) blocks and events a client would trip on is an invalid response (a 502, or an
 // error event once a stream has begun), never passed on.
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 import { startLocalUpstream, type LocalUpstream } from '../helpers/local-upstream.ts';
 import { finalUsageEvent } from '../helpers/vendor-replay.ts';
@@ -101,6 +101,11 @@ beforeAll(async () => {
     },
   });
 });
+// A test's own reply goes with it: the next gets the upstream's usual one.
+afterEach(() => {
+  replyText = undefined;
+  streamed = undefined;
+});
 afterAll(async () => {
   await gw.close();
   await upstream.close();
@@ -169,21 +174,11 @@ describe('a chat completion whose choices a client would trip on', () => {
     { choices: [{ message: { content: null, tool_calls: [{ function: { arguments: '{}' } }] } }], usage },
   ])('is an invalid response, billed nothing (%j)', async (reply) => {
     replyText = JSON.stringify(reply);
-    try {
-      const { orgId, key } = await gw.newOrgKey();
-      const err = (await gw
-        .client(key)
-        .chat.completions.create({ model: 'gpt-4o', messages })
-        .then(
-          () => undefined,
-          (e: unknown) => e,
-        )) as InstanceType<typeof OpenAI.APIError>;
-      expect(err).toBeInstanceOf(OpenAI.APIError);
-      expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
-      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
-    } finally {
-      replyText = undefined;
-    }
+    const { orgId, key } = await gw.newOrgKey();
+    const err = await failure(gw.client(key).chat.completions.create({ model: 'gpt-4o', messages }));
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
   });
 });
 
@@ -206,43 +201,31 @@ describe('a stream event a client would trip on', () => {
     ['a chunk that is a list', '[1,2]'],
   ])('first (%s): a 502 before any byte, billed nothing', async (_, bad) => {
     streamed = [bad, ok, '[DONE]'];
-    try {
-      const { orgId, key } = await gw.newOrgKey();
-      const err = await failure(
-        (async () => {
-          for await (const _ of await gw
-            .client(key)
-            .chat.completions.create({ model: 'gpt-4o', messages, stream: true }))
-            void _;
-        })(),
-      );
-      expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
-      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
-    } finally {
-      streamed = undefined;
-    }
+    const { orgId, key } = await gw.newOrgKey();
+    const err = await failure(
+      (async () => {
+        for await (const _ of await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages, stream: true }))
+          void _;
+      })(),
+    );
+    expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
   });
 
   it('later: what came is delivered and billed, then an error', async () => {
     streamed = [ok, chunk({ choices: [null] }), '[DONE]'];
-    try {
-      const { orgId, key } = await gw.newOrgKey();
-      let text = '';
-      const err = await failure(
-        (async () => {
-          for await (const c of await gw
-            .client(key)
-            .chat.completions.create({ model: 'gpt-4o', messages, stream: true }))
-            text += c.choices[0]?.delta.content ?? '';
-        })(),
-      );
-      expect(text).toBe(TEXT);
-      expect(err).toBeInstanceOf(OpenAI.APIError);
-      expect(err.message).toMatch(/invalid response/);
-      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ estimated: true });
-    } finally {
-      streamed = undefined;
-    }
+    const { orgId, key } = await gw.newOrgKey();
+    let text = '';
+    const err = await failure(
+      (async () => {
+        for await (const c of await gw.client(key).chat.completions.create({ model: 'gpt-4o', messages, stream: true }))
+          text += c.choices[0]?.delta.content ?? '';
+      })(),
+    );
+    expect(text).toBe(TEXT);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err.message).toMatch(/invalid response/);
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ estimated: true });
   });
 });
 
@@ -253,22 +236,17 @@ describe('an Anthropic reply or event in another shape than its API states', () 
   ])('%s: an invalid response, billed nothing', async (_, reply: { json?: string; events?: string[] }) => {
     replyText = reply.json;
     streamed = reply.events;
-    try {
-      const { orgId, key } = await gw.newOrgKey();
-      const err = await failure(
-        (async () => {
-          const stream = reply.events !== undefined;
-          const request = { model: 'claude-sonnet-4', messages, stream };
-          const answer = await gw.client(key).chat.completions.create(request);
-          if (stream) for await (const _ of answer as AsyncIterable<unknown>) void _;
-        })(),
-      );
-      expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
-      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
-    } finally {
-      replyText = undefined;
-      streamed = undefined;
-    }
+    const { orgId, key } = await gw.newOrgKey();
+    const err = await failure(
+      (async () => {
+        const stream = reply.events !== undefined;
+        const request = { model: 'claude-sonnet-4', messages, stream };
+        const answer = await gw.client(key).chat.completions.create(request);
+        if (stream) for await (const _ of answer as AsyncIterable<unknown>) void _;
+      })(),
+    );
+    expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
   });
 });
 
@@ -283,32 +261,23 @@ describe('a Responses API or embeddings reply a client would trip on', () => {
   ])('Responses, %s: an invalid response, billed nothing', async (_, reply: { json?: object; events?: object[] }) => {
     replyText = reply.json && JSON.stringify(reply.json);
     streamed = reply.events?.map((e) => JSON.stringify(e));
-    try {
-      const { orgId, key } = await gw.newOrgKey();
-      const stream = reply.events !== undefined;
-      const err = await failure(
-        (async () => {
-          const answer = await gw.client(key).responses.create({ model: 'gpt-4o', input: 'What is counted?', stream });
-          if (stream) for await (const _ of answer as AsyncIterable<unknown>) void _;
-        })(),
-      );
-      expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
-      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
-    } finally {
-      replyText = undefined;
-      streamed = undefined;
-    }
+    const { orgId, key } = await gw.newOrgKey();
+    const stream = reply.events !== undefined;
+    const err = await failure(
+      (async () => {
+        const answer = await gw.client(key).responses.create({ model: 'gpt-4o', input: 'What is counted?', stream });
+        if (stream) for await (const _ of answer as AsyncIterable<unknown>) void _;
+      })(),
+    );
+    expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
   });
 
   it('embeddings whose data holds no vector: an invalid response, billed nothing', async () => {
     replyText = JSON.stringify({ object: 'list', data: [null], usage: { prompt_tokens: 1, total_tokens: 1 } });
-    try {
-      const { orgId, key } = await gw.newOrgKey();
-      const err = await failure(gw.client(key).embeddings.create({ model: 'text-embedding-3-small', input: 'x' }));
-      expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
-      expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
-    } finally {
-      replyText = undefined;
-    }
+    const { orgId, key } = await gw.newOrgKey();
+    const err = await failure(gw.client(key).embeddings.create({ model: 'text-embedding-3-small', input: 'x' }));
+    expect([err.status, err.code]).toEqual([502, 'upstream_invalid_response']);
+    expect(await finalUsageEvent(gw.store, orgId)).toMatchObject({ status: 502, price_micros: 0 });
   });
 });
